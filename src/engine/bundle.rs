@@ -1,0 +1,136 @@
+//! The JSON bundle: the one format the compiler writes and the app reads.
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "generator": "folio 0.1.0",
+//!   "sources": [{"file": "corpus/seed.txt", "format": "listing", "papers": 24}],
+//!   "papers": [{
+//!     "id": "t-5f0c1e2a9b3d",          // stable across rebuilds (see `stable_id`)
+//!     "title": "…", "abstract": "…",
+//!     "authors": ["…"],                 // omitted when unknown
+//!     "year": 2024,                     // omitted when unknown
+//!     "source": {"file": "corpus/seed.txt", "line": 3}
+//!   }]
+//! }
+//! ```
+//!
+//! Readers must reject a `schema_version` they do not know (see
+//! [`Bundle::from_json`]); fields marked optional may be absent.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use super::text::title_key;
+
+/// The version of the bundle format written by this build.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub schema_version: u32,
+    /// Name and version of the program that wrote the bundle.
+    pub generator: String,
+    /// The inputs the bundle was compiled from, in command-line order.
+    pub sources: Vec<SourceFile>,
+    /// Papers in corpus order (the order of the inputs).
+    pub papers: Vec<Paper>,
+}
+
+/// One input file of the compiler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub file: String,
+    pub format: String,
+    pub papers: usize,
+}
+
+/// One paper, cleaned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paper {
+    /// Stable id: the same paper gets the same id on every build.
+    pub id: String,
+    pub title: String,
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Where the paper came from, for messages that point back at the input.
+    pub source: SourceRef,
+}
+
+/// A position in an input file (1-based line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: usize,
+}
+
+/// Why a bundle could not be read.
+#[derive(Debug, Error)]
+pub enum BundleError {
+    #[error("the bundle is not valid JSON or not a Folio bundle: {0}")]
+    Malformed(#[from] serde_json::Error),
+    #[error("the bundle has schema version {found}, this build of Folio reads version {SCHEMA_VERSION}")]
+    UnsupportedVersion { found: u64 },
+    #[error("the bundle has no schema_version field: not a Folio bundle")]
+    MissingVersion,
+}
+
+impl Bundle {
+    /// Parses a bundle, checking its schema version before anything else so
+    /// that a newer bundle gets a clear message rather than a field error.
+    pub fn from_json(json: &str) -> Result<Bundle, BundleError> {
+        #[derive(Deserialize)]
+        struct Probe {
+            schema_version: Option<u64>,
+        }
+        let probe: Probe = serde_json::from_str(json)?;
+        match probe.schema_version {
+            None => Err(BundleError::MissingVersion),
+            Some(v) if v != u64::from(SCHEMA_VERSION) => Err(BundleError::UnsupportedVersion { found: v }),
+            Some(_) => Ok(serde_json::from_str(json)?),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("bundle types always serialize")
+    }
+}
+
+/// The stable id of a paper known only by its title: `t-` and the first 12
+/// hex digits of the SHA-256 of its [`title_key`]. Case, punctuation and
+/// whitespace changes do not change the id.
+pub fn stable_id(title: &str) -> String {
+    let digest = Sha256::digest(title_key(title).as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("t-{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_id_ignores_case_and_punctuation() {
+        assert_eq!(stable_id("Mixtral of Experts"), stable_id("mixtral  of experts."));
+        assert_ne!(stable_id("Mixtral of Experts"), stable_id("Mixtral of Experts 2"));
+        assert_eq!(stable_id("x").len(), 14);
+    }
+
+    #[test]
+    fn newer_schema_is_rejected_with_its_version() {
+        let err = Bundle::from_json(r#"{"schema_version": 99, "papers": []}"#).unwrap_err();
+        assert_eq!(err.to_string(), "the bundle has schema version 99, this build of Folio reads version 1");
+    }
+
+    #[test]
+    fn non_bundle_json_is_rejected() {
+        assert!(matches!(Bundle::from_json("[1,2]"), Err(BundleError::Malformed(_))));
+        assert!(matches!(Bundle::from_json("{}"), Err(BundleError::MissingVersion)));
+        assert!(matches!(Bundle::from_json("{\"schema_version\":1"), Err(BundleError::Malformed(_))));
+    }
+}
