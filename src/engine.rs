@@ -1,10 +1,19 @@
-//! The pure engine: corpus parsing, the bundle format, text analysis.
+//! The pure engine: corpus parsing, the bundle format, text analysis, search,
+//! facets and tags.
 //!
 //! Architecture Invariant: nothing under `engine` does IO or names a browser
 //! crate; it builds and tests natively with plain `cargo test`.
 
+pub mod analyze;
 pub mod bundle;
 pub mod compile;
 pub mod diagnostic;
+pub mod enrich;
+pub mod export;
+pub mod formats;
+pub mod index;
 pub mod listing;
+pub mod query;
+pub mod search;
+pub mod tags;
 pub mod text;

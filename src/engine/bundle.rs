@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use super::enrich::{CorpusEnrichment, Enrichment};
 use super::text::title_key;
 
 /// The version of the bundle format written by this build.
@@ -36,6 +37,9 @@ pub struct Bundle {
     pub sources: Vec<SourceFile>,
     /// Papers in corpus order (the order of the inputs).
     pub papers: Vec<Paper>,
+    /// Corpus-level enrichment (entity catalog, topics, ...).
+    #[serde(flatten)]
+    pub corpus: CorpusEnrichment,
 }
 
 /// One input file of the compiler.
@@ -60,6 +64,9 @@ pub struct Paper {
     pub year: Option<i32>,
     /// Where the paper came from, for messages that point back at the input.
     pub source: SourceRef,
+    /// What the compiler extracted from the text.
+    #[serde(flatten)]
+    pub enrichment: Enrichment,
 }
 
 /// A position in an input file (1-based line).

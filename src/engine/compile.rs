@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::bundle::{stable_id, Bundle, Paper, SourceFile, SourceRef, SCHEMA_VERSION};
 use super::diagnostic::{has_errors, Diagnostic};
+use super::enrich::{enrich, Dictionaries};
 use super::listing::parse_listing;
 use super::text::decode_text;
 
@@ -23,7 +24,13 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn compile(inputs: &[Input<'_>]) -> Compiled {
+/// How to compile.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    pub dictionaries: Dictionaries,
+}
+
+pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
     let mut papers: Vec<Paper> = Vec::new();
@@ -59,17 +66,21 @@ pub fn compile(inputs: &[Input<'_>]) -> Compiled {
                 authors: Vec::new(),
                 year: None,
                 source,
+                enrichment: Default::default(),
             });
             count += 1;
         }
         sources.push(SourceFile { file: input.name.to_owned(), format: "listing".to_owned(), papers: count });
     }
 
+    let (corpus, found) = enrich(&mut papers, &options.dictionaries);
+    diagnostics.extend(found);
     let bundle = (!has_errors(&diagnostics)).then(|| Bundle {
         schema_version: SCHEMA_VERSION,
         generator: format!("folio {}", env!("CARGO_PKG_VERSION")),
         sources,
         papers,
+        corpus,
     });
     Compiled { bundle, diagnostics }
 }

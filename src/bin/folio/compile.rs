@@ -1,52 +1,30 @@
-//! `folio`: the native command line: compiles corpora into bundles.
+//! `folio compile`: reads corpus files, writes a bundle atomically.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use folio::engine::compile::{compile, Input};
+use clap::Args;
+use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::diagnostic::Severity;
 
-#[derive(Parser)]
-#[command(name = "folio", version, about = "Folio: compile and explore collections of research papers")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+/// `folio compile`: compile corpus files into one JSON bundle for the explorer.
+#[derive(Args)]
+pub struct CompileArgs {
+    /// Corpus files (paper-listing text: a title line, then an abstract line).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the bundle (written atomically: all or nothing).
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Compile corpus files into one JSON bundle for the explorer.
-    Compile {
-        /// Corpus files (paper-listing text: a title line, then an abstract line).
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Where to write the bundle (written atomically: all or nothing).
-        #[arg(long, short)]
-        out: PathBuf,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        strict: bool,
-    },
-}
-
-/// Exit status when the input has problems (usage and IO errors exit 2).
-const EXIT_BAD_INPUT: u8 = 1;
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Compile { inputs, out, strict } => run_compile(&inputs, &out, strict),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("folio: error: {err:#}");
-            ExitCode::from(2)
-        }
-    }
+pub fn run(args: CompileArgs) -> Result<ExitCode> {
+    run_compile(&args.inputs, &args.out, args.strict)
 }
 
 fn run_compile(paths: &[PathBuf], out: &Path, strict: bool) -> Result<ExitCode> {
@@ -56,7 +34,7 @@ fn run_compile(paths: &[PathBuf], out: &Path, strict: bool) -> Result<ExitCode> 
         contents.push((path.display().to_string(), bytes));
     }
     let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
-    let compiled = compile(&inputs);
+    let compiled = compile(&inputs, &CompileOptions::default());
 
     let errors = compiled.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = compiled.diagnostics.len() - errors;
@@ -70,7 +48,7 @@ fn run_compile(paths: &[PathBuf], out: &Path, strict: bool) -> Result<ExitCode> 
                 "folio: {errors} error(s), {warnings} warning(s){}; no bundle written",
                 if strict && errors == 0 { " (--strict)" } else { "" }
             );
-            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+            return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
         }
     };
     write_atomically(out, bundle.to_json().as_bytes())?;

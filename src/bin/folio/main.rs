@@ -1,0 +1,47 @@
+//! `folio`: the native command line. Each subcommand lives in its own module
+//! and calls the engine; this file only parses arguments and maps errors to
+//! exit codes (0 success, 1 bad input, 2 usage or IO error).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod compile;
+mod search;
+mod stats;
+
+/// Exit status when the input has problems (usage and IO errors exit 2).
+pub const EXIT_BAD_INPUT: u8 = 1;
+
+#[derive(Parser)]
+#[command(name = "folio", version, about = "Folio: compile and explore collections of research papers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile corpus files into one JSON bundle for the explorer.
+    Compile(compile::CompileArgs),
+    /// Search a bundle from the command line (same engine as the browser).
+    Search(search::SearchArgs),
+    /// Print counts per field and facet of a bundle.
+    Stats(stats::StatsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compile(args) => compile::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Stats(args) => stats::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("folio: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

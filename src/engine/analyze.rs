@@ -1,0 +1,143 @@
+//! The one text analyzer, shared by the compiler, the index and the query
+//! parser: Unicode-aware tokenization, case and diacritic folding, stemming.
+//!
+//! Identifiers such as "Llama-2-70B-Chat", "GPT-3.5", "SpecDec++" and "8x7B"
+//! are kept searchable whole and by their parts: each part is a token, and a
+//! compound token (joiners removed, e.g. `llama270bchat`) covers the whole.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+
+/// What a token stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A maximal run of letters and digits ("llama", "70b", "3.5").
+    Part,
+    /// A whole identifier of several parts joined by `-`, `.`, `_`, `/` or a
+    /// trailing `+`, with the joiners removed ("llama270bchat", "specdec++").
+    Compound,
+}
+
+/// One token: its folded text and the byte span it covers in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+/// Lowercases and strips diacritics: "Café" becomes "cafe".
+pub fn fold(text: &str) -> String {
+    text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+}
+
+/// English stem of a folded term ("tuning" -> "tune"); numbers and short
+/// terms are returned unchanged.
+pub fn stem(term: &str) -> Cow<'_, str> {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    if term.len() < 3 || term.chars().any(|c| !c.is_alphabetic()) {
+        return Cow::Borrowed(term);
+    }
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English)).stem(term)
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '.' | '_' | '/' | '\'' | '\u{2010}' | '\u{2011}')
+}
+
+/// Splits `text` into tokens in order of position. Parts come before the
+/// compound that contains them.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        // One identifier: parts separated by single joiners between alphanumerics.
+        let ident_start = chars[i].0;
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        loop {
+            let part_start = i;
+            while i < chars.len() && chars[i].1.is_alphanumeric() {
+                i += 1;
+            }
+            // A dot between digits belongs to the number ("3.5").
+            while i + 1 < chars.len()
+                && chars[i].1 == '.'
+                && chars[i - 1].1.is_ascii_digit()
+                && chars[i + 1].1.is_ascii_digit()
+            {
+                i += 1;
+                while i < chars.len() && chars[i].1.is_alphanumeric() {
+                    i += 1;
+                }
+            }
+            parts.push((part_start, i));
+            if i + 1 < chars.len() && is_joiner(chars[i].1) && chars[i + 1].1.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let mut plus_end = i;
+        while plus_end < chars.len() && chars[plus_end].1 == '+' && plus_end - i < 2 {
+            plus_end += 1;
+        }
+        let byte_at = |k: usize| if k < chars.len() { chars[k].0 } else { text.len() };
+        for &(s, e) in &parts {
+            tokens.push(Token { term: fold(&text[byte_at(s)..byte_at(e)]), start: byte_at(s), end: byte_at(e), kind: TokenKind::Part });
+        }
+        if parts.len() > 1 || plus_end > i {
+            let mut term: String = parts.iter().map(|&(s, e)| fold(&text[byte_at(s)..byte_at(e)])).collect();
+            term.push_str(&"+".repeat(plus_end - i));
+            tokens.push(Token { term, start: ident_start, end: byte_at(plus_end), kind: TokenKind::Compound });
+        }
+        i = plus_end;
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(text: &str, expected: &[&str]) {
+        let terms: Vec<String> = tokenize(text).into_iter().map(|t| t.term).collect();
+        assert_eq!(terms, expected, "tokens of {text:?}");
+    }
+
+    #[test]
+    fn identifiers_are_searchable_whole_and_by_parts() {
+        check("Llama-2-70B-Chat", &["llama", "2", "70b", "chat", "llama270bchat"]);
+        check("GPT-3.5 and MT-Bench", &["gpt", "3.5", "gpt3.5", "and", "mt", "bench", "mtbench"]);
+        check("SpecDec++ wins", &["specdec", "specdec++", "wins"]);
+        check("Mixtral 8x7B.", &["mixtral", "8x7b"]);
+    }
+
+    #[test]
+    fn folding_removes_case_and_diacritics() {
+        check("Café NAÏVE", &["cafe", "naive"]);
+    }
+
+    #[test]
+    fn spans_point_into_the_input() {
+        let text = "é LoRA-tuned";
+        for token in tokenize(text) {
+            assert_eq!(fold(&text[token.start..token.end]).replace('-', ""), token.term);
+        }
+    }
+
+    #[test]
+    fn stemming_conflates_inflections_but_not_numbers() {
+        assert_eq!(stem("jailbreaking"), stem("jailbreak"));
+        assert_eq!(stem("70b"), "70b");
+    }
+}

@@ -1,0 +1,1 @@
+//! The search index built from a bundle: postings per field, document lengths.

@@ -1,0 +1,1 @@
+//! The forgiving query language: terms, OR, phrases, exclusions, field qualifiers.
