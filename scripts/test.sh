@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: native engine/CLI tests, the release build of
+# the site, and the browser tests in headless Chromium. CI runs exactly this.
+set -euo pipefail
+source "$(dirname "$0")/toolchain.sh"
+bash "$FOLIO_ROOT/scripts/setup.sh" test
+cd "$FOLIO_ROOT"
+
+folio_log "native tests (cargo test)"
+"$FOLIO_NATIVE_CARGO" test --locked --quiet
+
+folio_log "release build of the site"
+(folio_wasm_env && trunk build --release)
+
+folio_log "browser tests (Playwright, headless Chromium)"
+cd tests/e2e
+npx playwright test
