@@ -3,6 +3,8 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.FOLIO_E2E_PORT ?? 4173);
+// FOLIO_DIST serves another build (default: ../../dist).
+const dist = process.env.FOLIO_DIST ?? '../../dist';
 
 export default defineConfig({
   testDir: '.',
@@ -23,7 +25,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node serve.mjs --port ${port}`,
+    command: `node serve.mjs --port ${port} --dist ${dist}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
   },
