@@ -1,35 +1,32 @@
-//! The root component: loads the bundle and shows the explorer, or a loading
-//! or error state.
+//! The root component: loads the bundle, builds the explorer, and shows it,
+//! or a loading or error state.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::browser::bundle_fetch::{fetch_bundle, BUNDLE_URL};
+use crate::components::explorer_view::ExplorerView;
 use crate::components::load_status::{LoadFailed, Loading};
-use crate::components::paper_list::PaperList;
+use crate::engine::explorer::Explorer;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
+    crate::browser::theme::apply(crate::browser::theme::current(), false);
     leptos::mount::mount_to_body(App);
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    let bundle = LocalResource::new(|| async {
-        fetch_bundle(BUNDLE_URL).await.map(Arc::new).map_err(|err| err.to_string())
+    let explorer = LocalResource::new(|| async {
+        fetch_bundle(BUNDLE_URL).await.map(|bundle| Arc::new(Explorer::new(bundle))).map_err(|err| err.to_string())
     });
     view! {
-        <header class="app-header">
-            <h1 class="app-title">"Folio"</h1>
-        </header>
-        <main id="main" class="app-main">
-            {move || match bundle.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Ok(bundle)) => view! { <PaperList bundle /> }.into_any(),
-                Some(Err(message)) => view! { <LoadFailed message /> }.into_any(),
-            }}
-        </main>
+        {move || match explorer.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Ok(explorer)) => view! { <ExplorerView explorer /> }.into_any(),
+            Some(Err(message)) => view! { <LoadFailed message /> }.into_any(),
+        }}
     }
 }

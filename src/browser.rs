@@ -1,4 +1,6 @@
 //! The browser-IO layer: everything that talks to the outside world (network,
-//! storage). Components call these, never `web_sys` or `gloo` directly.
+//! URL, storage). Components call these, never `web_sys` or `gloo` directly.
 
 pub mod bundle_fetch;
+pub mod theme;
+pub mod url_state;

@@ -1,4 +1,12 @@
 //! UI components, one per file; they render state and call the engine.
 
+pub mod explorer_view;
+pub mod facet_panel;
+pub mod filter_bar;
+pub mod keyboard_help;
 pub mod load_status;
-pub mod paper_list;
+pub mod overview;
+pub mod paper_view;
+pub mod result_list;
+pub mod search_box;
+pub mod theme_toggle;

@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod compile;
 pub mod diagnostic;
 pub mod enrich;
+pub mod explorer;
 pub mod export;
 pub mod facets;
 pub mod formats;

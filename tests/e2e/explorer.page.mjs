@@ -7,10 +7,12 @@ export class Explorer {
     this.consoleErrors = [];
     page.on('console', (msg) => { if (msg.type() === 'error') this.consoleErrors.push(msg.text()); });
     page.on('pageerror', (err) => this.consoleErrors.push(String(err)));
-    this.papers = page.getByTestId('paper');
-    this.paperTitles = page.locator('[data-testid="paper"] .paper-title');
-    this.count = page.getByTestId('paper-count');
+    this.results = page.getByTestId('result');
+    this.resultTitles = page.getByTestId('result-title');
+    this.count = page.getByTestId('result-count');
+    this.search = page.getByRole('searchbox', { name: 'Search papers' });
     this.error = page.getByRole('alert');
+    this.paperView = page.getByTestId('paper-view');
   }
 
   async open(path) {
@@ -19,6 +21,14 @@ export class Explorer {
 
   async expectLoaded(n) {
     await expect(this.count).toHaveText(`${n} papers`);
-    await expect(this.papers).toHaveCount(n);
+    await expect(this.results).toHaveCount(n);
+  }
+
+  facetGroup(key) {
+    return this.page.getByTestId(`facet-${key}`);
+  }
+
+  facetValue(key, value) {
+    return this.facetGroup(key).locator(`[data-testid="facet-value"][data-value="${value}"]`);
   }
 }

@@ -23,8 +23,8 @@ test('shows all 24 seed papers under a sub-path with no console errors', async (
   await explorer.expectLoaded(24);
   const expected = seedTitles();
   expect(expected).toHaveLength(24);
-  await expect(explorer.paperTitles).toHaveText(expected);
-  await expect(explorer.paperTitles.first()).toHaveText('BiTA: Bi-Directional Tuning for Lossless Acceleration in Large Language Models');
+  await expect(explorer.resultTitles).toHaveText(expected);
+  await expect(explorer.resultTitles.first()).toHaveText('BiTA: Bi-Directional Tuning for Lossless Acceleration in Large Language Models');
   expect(explorer.consoleErrors).toEqual([]);
 });
 
@@ -33,7 +33,7 @@ test('a corrupt bundle shows a clear error, not a blank page', async ({ page }) 
   await explorer.open('/corrupt/');
   await expect(explorer.error).toContainText('The papers could not be loaded');
   await expect(explorer.error).toContainText('bundle.json is damaged');
-  await expect(explorer.papers).toHaveCount(0);
+  await expect(explorer.results).toHaveCount(0);
   expect(explorer.consoleErrors.filter((e) => /panicked|RuntimeError|unreachable/.test(e))).toEqual([]);
 });
 

@@ -1,0 +1,121 @@
+//! The explorer's layout and its keyboard shortcuts.
+
+use std::sync::Arc;
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+
+use crate::components::facet_panel::FacetPanel;
+use crate::components::filter_bar::FilterBar;
+use crate::components::keyboard_help::KeyboardHelp;
+use crate::components::overview::Overview;
+use crate::components::paper_view::PaperView;
+use crate::components::result_list::ResultList;
+use crate::components::search_box::{SearchBox, SEARCH_INPUT_ID};
+use crate::components::theme_toggle::ThemeToggle;
+use crate::engine::explorer::Explorer;
+use crate::state::{expect_cursor, expect_results, expect_view, provide_explorer_state};
+
+#[component]
+pub fn ExplorerView(
+    /// The loaded corpus.
+    explorer: Arc<Explorer>,
+) -> impl IntoView {
+    let papers = Arc::clone(&explorer);
+    provide_explorer_state(explorer);
+    let view = expect_view();
+    let results = expect_results();
+    let cursor = expect_cursor();
+    let help_open = RwSignal::new(false);
+    let facets_open = RwSignal::new(false);
+
+    let _ = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
+        if event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let typing = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable());
+        let key = event.key();
+        if key == "Escape" {
+            if help_open.get_untracked() {
+                help_open.set(false);
+            } else if view.with_untracked(|v| v.paper.is_some()) {
+                view.update(|v| v.paper = None);
+            } else if typing {
+                view.update(|v| v.query.clear());
+            }
+            return;
+        }
+        if typing {
+            return;
+        }
+        let count = results.with_untracked(|r| r.docs.len());
+        match key.as_str() {
+            "/" => {
+                event.prevent_default();
+                focus_search();
+            }
+            "?" => help_open.update(|open| *open = !*open),
+            "j" | "ArrowDown" if count > 0 => {
+                event.prevent_default();
+                cursor.update(|c| *c = (*c + 1).min(count - 1));
+            }
+            "k" | "ArrowUp" if count > 0 => {
+                event.prevent_default();
+                cursor.update(|c| *c = c.saturating_sub(1));
+            }
+            "Enter" if count > 0 => {
+                let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
+                if let Some(doc) = doc {
+                    let id = papers.bundle().papers[doc as usize].id.clone();
+                    view.update(|v| v.paper = Some(id));
+                }
+            }
+            _ => {}
+        }
+    });
+
+    view! {
+        <a class="skip-link" href="#results">"Skip to results"</a>
+        <header class="app-header">
+            <h1 class="app-title">"Folio"</h1>
+            <SearchBox />
+            <div class="header-actions">
+                <button
+                    class="icon-button facets-toggle"
+                    aria-controls="facet-panel"
+                    aria-expanded=move || facets_open.get().to_string()
+                    on:click=move |_| facets_open.update(|o| *o = !*o)
+                >
+                    "Filters"
+                </button>
+                <button class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                    on:click=move |_| help_open.set(true)>"?"</button>
+                <ThemeToggle />
+            </div>
+        </header>
+        <div class="explorer" class:facets-open=move || facets_open.get()>
+            <FacetPanel />
+            <main id="results" class="results-pane" tabindex="-1">
+                <FilterBar />
+                <Overview />
+                <ResultList />
+            </main>
+            <PaperView />
+        </div>
+        <Show when=move || help_open.get()>
+            <KeyboardHelp on_close=Callback::new(move |_| help_open.set(false)) />
+        </Show>
+    }
+}
+
+fn focus_search() {
+    if let Some(input) = gloo::utils::document().get_element_by_id(SEARCH_INPUT_ID) {
+        if let Ok(input) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(input) {
+            let _ = input.focus();
+            input.select();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The results, a page at a time: only what is shown is rendered, so a
+//! 100k-paper corpus stays responsive.
+
+use leptos::prelude::*;
+
+use crate::state::{expect_cursor, expect_explorer, expect_results, expect_view};
+
+/// Results rendered per page ("Show more" adds a page).
+const PAGE: usize = 50;
+/// Characters of the abstract shown in a result.
+const SNIPPET_CHARS: usize = 280;
+
+#[component]
+pub fn ResultList() -> impl IntoView {
+    let explorer = expect_explorer();
+    let results = expect_results();
+    let view = expect_view();
+    let cursor = expect_cursor();
+    let shown = RwSignal::new(PAGE);
+    // A new result set starts at the first page again.
+    Effect::new(move |_| {
+        results.track();
+        shown.set(PAGE);
+    });
+    // Keep the keyboard cursor visible: reveal its page and scroll to it.
+    Effect::new(move |_| {
+        let c = cursor.get();
+        if c >= shown.get_untracked() {
+            shown.set((c / PAGE + 1) * PAGE);
+        }
+        if let Some(el) = gloo::utils::document().query_selector(".result[aria-current=\"true\"]").ok().flatten() {
+            el.scroll_into_view_with_bool(false);
+        }
+    });
+    let rows = move || {
+        let explorer = explorer.clone();
+        results.with(|r| {
+            r.docs.iter().take(shown.get()).enumerate().map(|(i, &doc)| {
+                let paper = &explorer.bundle().papers[doc as usize];
+                let id = paper.id.clone();
+                let data_id = id.clone();
+                let href = format!("?paper={id}");
+                let snippet = snippet(&paper.abstract_text);
+                let meta = paper.year.map(|y| y.to_string()).into_iter().chain(paper.authors.first().map(|a| {
+                    if paper.authors.len() > 1 { format!("{a} et al.") } else { a.clone() }
+                })).collect::<Vec<_>>().join(" · ");
+                view! {
+                    <li class="result" data-testid="result" data-paper-id=data_id
+                        aria-current=move || (cursor.get() == i).to_string()>
+                        <h2 class="result-title">
+                            <a href=href data-testid="result-title"
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    cursor.set(i);
+                                    let id = id.clone();
+                                    view.update(|s| s.paper = Some(id));
+                                }>
+                                {paper.title.clone()}
+                            </a>
+                        </h2>
+                        <Show when={ let empty = meta.is_empty(); move || !empty }>
+                            <p class="result-meta">{meta.clone()}</p>
+                        </Show>
+                        <p class="result-snippet">{snippet}</p>
+                    </li>
+                }
+            }).collect_view()
+        })
+    };
+    let total = move || results.with(|r| r.docs.len());
+    view! {
+        <ol class="result-list" aria-label="Results">{rows}</ol>
+        <Show when=move || { total() == 0 }>
+            <section class="empty-state" data-testid="no-results">
+                <h2>"No papers match"</h2>
+                <p>"Try fewer words, or drop a filter:"</p>
+                <button class="button" on:click=move |_| view.update(|s| s.selection = Default::default())>"Drop all filters"</button>
+            </section>
+        </Show>
+        <Show when=move || { shown.get() < total() }>
+            <button class="show-more button" data-testid="show-more" on:click=move |_| shown.update(|n| *n += PAGE)>
+                {move || format!("Show more ({} of {} shown)", shown.get().min(total()), total())}
+            </button>
+        </Show>
+    }
+}
+
+fn snippet(text: &str) -> String {
+    if text.chars().count() <= SNIPPET_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(SNIPPET_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
