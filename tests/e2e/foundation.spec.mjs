@@ -1,27 +1,14 @@
 // The foundation: the release build loads the seed corpus under a sub-path,
 // and a broken bundle gives a clear message instead of a blank page.
 import { test, expect } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { seedPapers } from './seed.mjs';
 import { Explorer } from './explorer.page.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-// The seed's titles read straight from the raw corpus file (title lines are
-// the odd lines after the two header lines), independently of the compiler.
-function seedTitles() {
-  const lines = fs.readFileSync(path.join(root, 'corpus/000_aec88eee982df8fa.txt'), 'utf8').split('\n');
-  const titles = lines.slice(2).filter((_, i) => i % 2 === 0);
-  titles[0] = titles[0].replace(/^Subscribe/, '');
-  return titles;
-}
 
 test('shows all 24 seed papers under a sub-path with no console errors', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open('/some/sub/path/');
   await explorer.expectLoaded(24);
-  const expected = seedTitles();
+  const expected = seedPapers().map((p) => p.title);
   expect(expected).toHaveLength(24);
   await expect(explorer.resultTitles).toHaveText(expected);
   await expect(explorer.resultTitles.first()).toHaveText('BiTA: Bi-Directional Tuning for Lossless Acceleration in Large Language Models');

@@ -1,0 +1,121 @@
+// The explorer's view state, keyboard flow, layouts and accessibility, on the
+// release build of the seed corpus.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { Explorer } from './explorer.page.mjs';
+import { seedPapers } from './seed.mjs';
+
+const BASE = '/some/sub/path/';
+const seed = seedPapers();
+
+test('opening a paper changes the URL, and back/forward restore the view', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await explorer.resultTitles.nth(4).click();
+  await expect(explorer.paperView.getByRole('heading', { level: 2 })).toHaveText(seed[4].title);
+  await expect(page).toHaveURL(/\/some\/sub\/path\/\?paper=t-[0-9a-f]{12}$/);
+  const link = page.url();
+
+  await page.goBack();
+  await expect(explorer.paperView).toHaveCount(0);
+  await page.goForward();
+  await expect(explorer.paperView.getByRole('heading', { level: 2 })).toHaveText(seed[4].title);
+
+  // A copied link opens the same view in a fresh page.
+  const other = new Explorer(await page.context().newPage());
+  await other.open(link);
+  await expect(other.paperView.getByRole('heading', { level: 2 })).toHaveText(seed[4].title);
+  await expect(other.paperView).toContainText(seed[4].abstract.slice(0, 80));
+});
+
+test('sort by title is a URL parameter and orders titles alphabetically', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(`${BASE}?sort=title`);
+  await explorer.expectLoaded(24);
+  const expected = seed.map((p) => p.title).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
+  await expect(explorer.resultTitles.first()).toHaveText(expected[0]);
+  await expect(explorer.resultTitles.last()).toHaveText(expected[23]);
+  await page.getByTestId('sort').selectOption('corpus');
+  await expect(page).toHaveURL(/sort=corpus/);
+  await expect(explorer.resultTitles.first()).toHaveText(seed[0].title);
+});
+
+test('keyboard: / focuses search, j/k move, Enter opens, Esc closes, ? shows the keys', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await page.keyboard.press('/');
+  await expect(explorer.search).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  await expect(explorer.results.nth(1)).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('Enter');
+  await expect(explorer.paperView.getByRole('heading', { level: 2 })).toHaveText(seed[1].title);
+  await page.keyboard.press('Escape');
+  await expect(explorer.paperView).toHaveCount(0);
+
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Next / previous result');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+});
+
+test('the theme toggle switches to dark and survives a reload', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  const toggle = page.getByTestId('theme-toggle');
+  const before = await page.locator('html').getAttribute('data-theme');
+  await toggle.click();
+  const after = before === 'dark' ? 'light' : 'dark';
+  await expect(page.locator('html')).toHaveAttribute('data-theme', after);
+  await page.reload();
+  await explorer.expectLoaded(24);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', after);
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`no serious accessibility violations in ${scheme} mode (screenshot saved)`, async ({ page }, testInfo) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const explorer = new Explorer(page);
+    await explorer.open(`${BASE}?paper=${await firstPaperId(page)}`);
+    await expect(explorer.paperView).toBeVisible();
+    await page.getByTestId('overview').locator('summary').click();
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+    await page.screenshot({ path: testInfo.outputPath(`explorer-${scheme}.png`), fullPage: false });
+    await page.screenshot({ path: `artifacts/explorer-${scheme}.png` });
+  });
+}
+
+test('on a phone the facets live in a drawer and nothing scrolls sideways', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  const filters = page.getByRole('button', { name: 'Filters' });
+  await expect(filters).toBeVisible();
+  await expect(filters).toHaveAttribute('aria-expanded', 'false');
+  await filters.click();
+  await expect(filters).toHaveAttribute('aria-expanded', 'true');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'artifacts/explorer-phone.png' });
+  await context.close();
+});
+
+async function firstPaperId(page) {
+  await page.goto(BASE);
+  const first = page.getByTestId('result').first();
+  await expect(first).toBeVisible();
+  return first.getAttribute('data-paper-id');
+}
