@@ -20,7 +20,10 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     let explorer = LocalResource::new(|| async {
-        fetch_bundle(BUNDLE_URL).await.map(|bundle| Arc::new(Explorer::new(bundle))).map_err(|err| err.to_string())
+        fetch_bundle(BUNDLE_URL)
+            .await
+            .map(|bundle| Arc::new(Explorer::new(bundle)))
+            .map_err(|err| err.to_string())
     });
     view! {
         {move || match explorer.get() {

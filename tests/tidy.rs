@@ -35,17 +35,33 @@ fn every_source_file_starts_with_a_module_doc() {
     let missing: Vec<String> = rust_files(&root().join("src"))
         .into_iter()
         .chain(rust_files(&root().join("tests")))
-        .filter(|path| !fs::read_to_string(path).unwrap_or_default().starts_with("//!"))
+        .filter(|path| {
+            !fs::read_to_string(path)
+                .unwrap_or_default()
+                .starts_with("//!")
+        })
         .map(|path| path.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a leading `//!` module doc: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a leading `//!` module doc: {missing:#?}"
+    );
 }
 
 #[test]
 fn the_engine_does_no_io_and_names_no_browser_crate() {
     const FORBIDDEN: &[&str] = &[
-        "leptos", "web_sys", "wasm_bindgen", "gloo", "js_sys", "std::fs", "std::net", "std::process",
-        "std::env", "std::time::SystemTime", "std::thread",
+        "leptos",
+        "web_sys",
+        "wasm_bindgen",
+        "gloo",
+        "js_sys",
+        "std::fs",
+        "std::net",
+        "std::process",
+        "std::env",
+        "std::time::SystemTime",
+        "std::thread",
     ];
     let mut offences = Vec::new();
     for path in engine_files() {
@@ -59,14 +75,23 @@ fn the_engine_does_no_io_and_names_no_browser_crate() {
             }
         }
     }
-    assert!(offences.is_empty(), "the engine must stay pure:\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "the engine must stay pure:\n{}",
+        offences.join("\n")
+    );
 }
 
 #[test]
 fn there_are_no_mod_rs_files() {
-    let mod_rs: Vec<PathBuf> =
-        rust_files(&root().join("src")).into_iter().filter(|p| p.file_name().is_some_and(|n| n == "mod.rs")).collect();
-    assert!(mod_rs.is_empty(), "use `name.rs` beside `name/`, not `mod.rs`: {mod_rs:?}");
+    let mod_rs: Vec<PathBuf> = rust_files(&root().join("src"))
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "mod.rs"))
+        .collect();
+    assert!(
+        mod_rs.is_empty(),
+        "use `name.rs` beside `name/`, not `mod.rs`: {mod_rs:?}"
+    );
 }
 
 #[test]
@@ -82,7 +107,10 @@ fn tests_are_never_ignored_or_expected_to_panic() {
         })
         .map(|path| path.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "assert the Err instead: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "assert the Err instead: {offenders:?}"
+    );
 }
 
 #[test]
@@ -95,5 +123,8 @@ fn the_trunk_config_pins_the_wasm_bindgen_version_of_the_lock_file() {
         .map(|v| v.trim_end_matches('"').to_owned())
         .expect("wasm-bindgen in Cargo.lock");
     let trunk = fs::read_to_string(root().join("Trunk.toml")).expect("Trunk.toml");
-    assert!(trunk.contains(&format!("wasm_bindgen = \"{version}\"")), "Trunk.toml [tools] must pin wasm-bindgen {version}");
+    assert!(
+        trunk.contains(&format!("wasm_bindgen = \"{version}\"")),
+        "Trunk.toml [tools] must pin wasm-bindgen {version}"
+    );
 }

@@ -10,7 +10,10 @@ const KEYS: [&str; 5] = ["q", "f", "x", "sort", "paper"];
 
 /// The view state encoded in the current URL (defaults when absent or malformed).
 pub fn read() -> ViewState {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
     let Ok(params) = UrlSearchParams::new_with_str(&search) else {
         return ViewState::default();
     };
@@ -31,7 +34,9 @@ pub fn read() -> ViewState {
 pub fn write(state: &ViewState, push: bool) {
     let window = gloo::utils::window();
     let location = window.location();
-    let Ok(params) = UrlSearchParams::new() else { return };
+    let Ok(params) = UrlSearchParams::new() else {
+        return;
+    };
     for (key, value) in state.to_pairs() {
         params.append(&key, &value);
     }
@@ -42,7 +47,11 @@ pub fn write(state: &ViewState, push: bool) {
     }
     let path = location.pathname().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    let url = if query.is_empty() { format!("{path}{hash}") } else { format!("{path}?{query}{hash}") };
+    let url = if query.is_empty() {
+        format!("{path}{hash}")
+    } else {
+        format!("{path}?{query}{hash}")
+    };
     if let Ok(history) = window.history() {
         let _ = if push {
             history.push_state_with_url(&JsValue::NULL, "", Some(&url))

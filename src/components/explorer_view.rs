@@ -36,7 +36,10 @@ pub fn ExplorerView(
         let typing = event
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable());
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || el.is_content_editable()
+            });
         let key = event.key();
         if key == "Escape" {
             if help_open.get_untracked() {

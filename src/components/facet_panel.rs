@@ -36,7 +36,9 @@ fn FacetGroup(
     let expanded = RwSignal::new(false);
     let filter = RwSignal::new(String::new());
     let group_key = key.clone();
-    let counts = move || -> Option<GroupCounts> { results.with(|r| r.facets.iter().find(|g| g.key == group_key).cloned()) };
+    let counts = move || -> Option<GroupCounts> {
+        results.with(|r| r.facets.iter().find(|g| g.key == group_key).cloned())
+    };
     let heading_id = format!("facet-{key}");
     let labelledby = heading_id.clone();
     let testid = format!("facet-{key}");
@@ -49,8 +51,15 @@ fn FacetGroup(
         move || {
             let needle = filter.with(|f| f.to_lowercase());
             let values = counts().map(|g| g.values).unwrap_or_default();
-            let matching: Vec<_> = values.into_iter().filter(|v| needle.is_empty() || v.value.to_lowercase().contains(&needle)).collect();
-            let limit = if expanded.get() || !needle.is_empty() { matching.len() } else { COLLAPSED };
+            let matching: Vec<_> = values
+                .into_iter()
+                .filter(|v| needle.is_empty() || v.value.to_lowercase().contains(&needle))
+                .collect();
+            let limit = if expanded.get() || !needle.is_empty() {
+                matching.len()
+            } else {
+                COLLAPSED
+            };
             matching.into_iter().take(limit).collect::<Vec<_>>()
         }
     };

@@ -28,43 +28,62 @@ pub fn ResultList() -> impl IntoView {
         if c >= shown.get_untracked() {
             shown.set((c / PAGE + 1) * PAGE);
         }
-        if let Some(el) = gloo::utils::document().query_selector(".result[aria-current=\"true\"]").ok().flatten() {
+        if let Some(el) = gloo::utils::document()
+            .query_selector(".result[aria-current=\"true\"]")
+            .ok()
+            .flatten()
+        {
             el.scroll_into_view_with_bool(false);
         }
     });
     let rows = move || {
         let explorer = explorer.clone();
         results.with(|r| {
-            r.docs.iter().take(shown.get()).enumerate().map(|(i, &doc)| {
-                let paper = &explorer.bundle().papers[doc as usize];
-                let id = paper.id.clone();
-                let data_id = id.clone();
-                let href = format!("?paper={id}");
-                let snippet = snippet(&paper.abstract_text);
-                let meta = paper.year.map(|y| y.to_string()).into_iter().chain(paper.authors.first().map(|a| {
-                    if paper.authors.len() > 1 { format!("{a} et al.") } else { a.clone() }
-                })).collect::<Vec<_>>().join(" · ");
-                view! {
-                    <li class="result" data-testid="result" data-paper-id=data_id
-                        aria-current=move || (cursor.get() == i).to_string()>
-                        <h2 class="result-title">
-                            <a href=href data-testid="result-title"
-                                on:click=move |ev| {
-                                    ev.prevent_default();
-                                    cursor.set(i);
-                                    let id = id.clone();
-                                    view.update(|s| s.paper = Some(id));
-                                }>
-                                {paper.title.clone()}
-                            </a>
-                        </h2>
-                        <Show when={ let empty = meta.is_empty(); move || !empty }>
-                            <p class="result-meta">{meta.clone()}</p>
-                        </Show>
-                        <p class="result-snippet">{snippet}</p>
-                    </li>
-                }
-            }).collect_view()
+            r.docs
+                .iter()
+                .take(shown.get())
+                .enumerate()
+                .map(|(i, &doc)| {
+                    let paper = &explorer.bundle().papers[doc as usize];
+                    let id = paper.id.clone();
+                    let data_id = id.clone();
+                    let href = format!("?paper={id}");
+                    let snippet = snippet(&paper.abstract_text);
+                    let meta = paper
+                        .year
+                        .map(|y| y.to_string())
+                        .into_iter()
+                        .chain(paper.authors.first().map(|a| {
+                            if paper.authors.len() > 1 {
+                                format!("{a} et al.")
+                            } else {
+                                a.clone()
+                            }
+                        }))
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    view! {
+                        <li class="result" data-testid="result" data-paper-id=data_id
+                            aria-current=move || (cursor.get() == i).to_string()>
+                            <h2 class="result-title">
+                                <a href=href data-testid="result-title"
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        cursor.set(i);
+                                        let id = id.clone();
+                                        view.update(|s| s.paper = Some(id));
+                                    }>
+                                    {paper.title.clone()}
+                                </a>
+                            </h2>
+                            <Show when={ let empty = meta.is_empty(); move || !empty }>
+                                <p class="result-meta">{meta.clone()}</p>
+                            </Show>
+                            <p class="result-snippet">{snippet}</p>
+                        </li>
+                    }
+                })
+                .collect_view()
         })
     };
     let total = move || results.with(|r| r.docs.len());

@@ -49,12 +49,18 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         let mut count = 0;
         for record in records {
             let id = stable_id(&record.title);
-            let source = SourceRef { file: input.name.to_owned(), line: record.line };
+            let source = SourceRef {
+                file: input.name.to_owned(),
+                line: record.line,
+            };
             if let Some(first) = seen.get(&id) {
                 diagnostics.push(Diagnostic::warning(
                     input.name,
                     record.line,
-                    format!("duplicate of the paper at {}:{} (same title); kept the first", first.file, first.line),
+                    format!(
+                        "duplicate of the paper at {}:{} (same title); kept the first",
+                        first.file, first.line
+                    ),
                 ));
                 continue;
             }
@@ -70,7 +76,11 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
             });
             count += 1;
         }
-        sources.push(SourceFile { file: input.name.to_owned(), format: "listing".to_owned(), papers: count });
+        sources.push(SourceFile {
+            file: input.name.to_owned(),
+            format: "listing".to_owned(),
+            papers: count,
+        });
     }
 
     let (corpus, found) = enrich(&mut papers, &options.dictionaries);
@@ -82,5 +92,8 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         papers,
         corpus,
     });
-    Compiled { bundle, diagnostics }
+    Compiled {
+        bundle,
+        diagnostics,
+    }
 }

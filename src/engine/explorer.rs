@@ -33,9 +33,17 @@ impl Explorer {
     pub fn new(bundle: Bundle) -> Self {
         let facets = facet_index(&bundle);
         let mut by_title: Vec<u32> = (0..bundle.papers.len() as u32).collect();
-        let keys: Vec<String> = bundle.papers.iter().map(|p| super::analyze::fold(&p.title)).collect();
+        let keys: Vec<String> = bundle
+            .papers
+            .iter()
+            .map(|p| super::analyze::fold(&p.title))
+            .collect();
         by_title.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
-        Self { bundle, facets, by_title }
+        Self {
+            bundle,
+            facets,
+            by_title,
+        }
     }
 
     pub fn bundle(&self) -> &Bundle {
@@ -57,11 +65,18 @@ impl Explorer {
     fn order(&self, matching: &DocSet, sort: Sort) -> Vec<u32> {
         match sort {
             Sort::Relevance | Sort::Corpus => matching.ones().map(|d| d as u32).collect(),
-            Sort::Title => self.by_title.iter().copied().filter(|&d| matching.contains(d as usize)).collect(),
+            Sort::Title => self
+                .by_title
+                .iter()
+                .copied()
+                .filter(|&d| matching.contains(d as usize))
+                .collect(),
             Sort::Year => {
                 let mut docs: Vec<u32> = matching.ones().map(|d| d as u32).collect();
                 // Stable: papers of the same year keep corpus order; no year goes last.
-                docs.sort_by_key(|&d| std::cmp::Reverse(self.bundle.papers[d as usize].year.unwrap_or(i32::MIN)));
+                docs.sort_by_key(|&d| {
+                    std::cmp::Reverse(self.bundle.papers[d as usize].year.unwrap_or(i32::MIN))
+                });
                 docs
             }
         }
@@ -75,12 +90,18 @@ fn facet_index(bundle: &Bundle) -> FacetIndex {
     index.set_group(
         group::YEAR,
         "Year",
-        papers.iter().enumerate().filter_map(|(doc, p)| p.year.map(|y| (doc, y.to_string()))),
+        papers
+            .iter()
+            .enumerate()
+            .filter_map(|(doc, p)| p.year.map(|y| (doc, y.to_string()))),
     );
     index.set_group(
         group::AUTHOR,
         "Authors",
-        papers.iter().enumerate().flat_map(|(doc, p)| p.authors.iter().map(move |a| (doc, a.as_str()))),
+        papers
+            .iter()
+            .enumerate()
+            .flat_map(|(doc, p)| p.authors.iter().map(move |a| (doc, a.as_str()))),
     );
     index
 }

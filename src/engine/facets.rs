@@ -23,19 +23,26 @@ pub struct Selection {
 
 impl Selection {
     pub fn is_empty(&self) -> bool {
-        self.include.values().all(BTreeSet::is_empty) && self.exclude.values().all(BTreeSet::is_empty)
+        self.include.values().all(BTreeSet::is_empty)
+            && self.exclude.values().all(BTreeSet::is_empty)
     }
 
     /// Adds `value` to the group's included values (and drops a matching exclusion).
     pub fn include(&mut self, group: &str, value: &str) {
         remove(&mut self.exclude, group, value);
-        self.include.entry(group.to_owned()).or_default().insert(value.to_owned());
+        self.include
+            .entry(group.to_owned())
+            .or_default()
+            .insert(value.to_owned());
     }
 
     /// Adds `value` to the group's excluded values (and drops a matching inclusion).
     pub fn exclude(&mut self, group: &str, value: &str) {
         remove(&mut self.include, group, value);
-        self.exclude.entry(group.to_owned()).or_default().insert(value.to_owned());
+        self.exclude
+            .entry(group.to_owned())
+            .or_default()
+            .insert(value.to_owned());
     }
 
     /// Removes `value` from both the inclusions and the exclusions of `group`.
@@ -90,7 +97,10 @@ pub struct GroupCounts {
 
 impl FacetIndex {
     pub fn new(doc_count: usize) -> Self {
-        Self { doc_count, groups: Vec::new() }
+        Self {
+            doc_count,
+            groups: Vec::new(),
+        }
     }
 
     pub fn doc_count(&self) -> usize {
@@ -104,7 +114,13 @@ impl FacetIndex {
         I: IntoIterator<Item = (usize, S)>,
         S: AsRef<str>,
     {
-        let mut group = Group { key: key.to_owned(), label: label.to_owned(), values: Vec::new(), by_value: HashMap::new(), docs: Vec::new() };
+        let mut group = Group {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            values: Vec::new(),
+            by_value: HashMap::new(),
+            docs: Vec::new(),
+        };
         for (doc, value) in pairs {
             if doc >= self.doc_count {
                 continue;
@@ -115,7 +131,9 @@ impl FacetIndex {
                 None => {
                     group.values.push(value.to_owned());
                     group.docs.push(DocSet::with_capacity(self.doc_count));
-                    group.by_value.insert(value.to_owned(), group.values.len() - 1);
+                    group
+                        .by_value
+                        .insert(value.to_owned(), group.values.len() - 1);
                     group.values.len() - 1
                 }
             };
@@ -133,7 +151,9 @@ impl FacetIndex {
 
     /// Keys and labels of the groups present, in display order.
     pub fn groups(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.groups.iter().map(|g| (g.key.as_str(), g.label.as_str()))
+        self.groups
+            .iter()
+            .map(|g| (g.key.as_str(), g.label.as_str()))
     }
 
     /// All papers.
@@ -145,75 +165,102 @@ impl FacetIndex {
 
     /// The papers of `candidates` that match the selection.
     pub fn filter(&self, candidates: &DocSet, selection: &Selection) -> DocSet {
-        let mut result = candidates.clone();
-        self.apply_exclusions(&mut result, selection);
-        for group in &self.groups {
-            if let Some(union) = self.included_union(group, selection) {
-                result.intersect_with(&union);
-            }
-        }
-        result
+        filter_all(&[self], candidates, selection)
     }
 
     /// Counts per group and value for `candidates` (usually the search hits)
     /// under `selection`, with each group's own selection ignored for its counts.
     pub fn counts(&self, candidates: &DocSet, selection: &Selection) -> Vec<GroupCounts> {
-        let mut base = candidates.clone();
-        self.apply_exclusions(&mut base, selection);
-        let unions: Vec<Option<DocSet>> = self.groups.iter().map(|g| self.included_union(g, selection)).collect();
-        self.groups
-            .iter()
-            .enumerate()
-            .map(|(index, group)| {
-                let mut scope = base.clone();
-                for (other, union) in unions.iter().enumerate() {
-                    if let (true, Some(union)) = (other != index, union) {
-                        scope.intersect_with(union);
-                    }
-                }
-                let included = selection.include.get(&group.key);
-                let excluded = selection.exclude.get(&group.key);
-                let mut values: Vec<ValueCount> = group
-                    .values
-                    .iter()
-                    .zip(&group.docs)
-                    .map(|(value, docs)| ValueCount {
-                        value: value.clone(),
-                        count: docs.intersection_count(&scope),
-                        included: included.is_some_and(|s| s.contains(value)),
-                        excluded: excluded.is_some_and(|s| s.contains(value)),
-                    })
-                    .filter(|v| v.count > 0 || v.included || v.excluded)
-                    .collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                GroupCounts { key: group.key.clone(), label: group.label.clone(), values }
-            })
-            .collect()
+        counts_all(&[self], candidates, selection)
     }
+}
 
-    fn apply_exclusions(&self, docs: &mut DocSet, selection: &Selection) {
-        for group in &self.groups {
-            for value in selection.exclude.get(&group.key).into_iter().flatten() {
-                if let Some(&slot) = group.by_value.get(value) {
-                    docs.difference_with(&group.docs[slot]);
-                }
-            }
+/// [`FacetIndex::filter`] over the groups of several indexes of the same
+/// papers (e.g. corpus facets and the user's tags), as if they were one.
+pub fn filter_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Selection) -> DocSet {
+    let groups: Vec<&Group> = indexes.iter().flat_map(|i| &i.groups).collect();
+    let mut result = candidates.clone();
+    apply_exclusions(&groups, &mut result, selection);
+    for group in &groups {
+        if let Some(union) = included_union(group, selection, candidates.len()) {
+            result.intersect_with(&union);
         }
     }
+    result
+}
 
-    /// The union of the group's included values, or `None` when nothing in
-    /// the group is included (the group does not constrain). A selected value
-    /// that no paper has yields an empty union: nothing matches.
-    fn included_union(&self, group: &Group, selection: &Selection) -> Option<DocSet> {
-        let values = selection.include.get(&group.key).filter(|v| !v.is_empty())?;
-        let mut union = DocSet::with_capacity(self.doc_count);
-        for value in values {
+/// [`FacetIndex::counts`] over the groups of several indexes of the same papers.
+pub fn counts_all(
+    indexes: &[&FacetIndex],
+    candidates: &DocSet,
+    selection: &Selection,
+) -> Vec<GroupCounts> {
+    let groups: Vec<&Group> = indexes.iter().flat_map(|i| &i.groups).collect();
+    let mut base = candidates.clone();
+    apply_exclusions(&groups, &mut base, selection);
+    let unions: Vec<Option<DocSet>> = groups
+        .iter()
+        .map(|g| included_union(g, selection, candidates.len()))
+        .collect();
+    groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            let mut scope = base.clone();
+            for (other, union) in unions.iter().enumerate() {
+                if let (true, Some(union)) = (other != index, union) {
+                    scope.intersect_with(union);
+                }
+            }
+            let included = selection.include.get(&group.key);
+            let excluded = selection.exclude.get(&group.key);
+            let mut values: Vec<ValueCount> = group
+                .values
+                .iter()
+                .zip(&group.docs)
+                .map(|(value, docs)| ValueCount {
+                    value: value.clone(),
+                    count: docs.intersection_count(&scope),
+                    included: included.is_some_and(|s| s.contains(value)),
+                    excluded: excluded.is_some_and(|s| s.contains(value)),
+                })
+                .filter(|v| v.count > 0 || v.included || v.excluded)
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            GroupCounts {
+                key: group.key.clone(),
+                label: group.label.clone(),
+                values,
+            }
+        })
+        .collect()
+}
+
+fn apply_exclusions(groups: &[&Group], docs: &mut DocSet, selection: &Selection) {
+    for group in groups {
+        for value in selection.exclude.get(&group.key).into_iter().flatten() {
             if let Some(&slot) = group.by_value.get(value) {
-                union.union_with(&group.docs[slot]);
+                docs.difference_with(&group.docs[slot]);
             }
         }
-        Some(union)
     }
+}
+
+/// The union of the group's included values, or `None` when nothing in
+/// the group is included (the group does not constrain). A selected value
+/// that no paper has yields an empty union: nothing matches.
+fn included_union(group: &Group, selection: &Selection, doc_count: usize) -> Option<DocSet> {
+    let values = selection
+        .include
+        .get(&group.key)
+        .filter(|v| !v.is_empty())?;
+    let mut union = DocSet::with_capacity(doc_count);
+    for value in values {
+        if let Some(&slot) = group.by_value.get(value) {
+            union.union_with(&group.docs[slot]);
+        }
+    }
+    Some(union)
 }
 
 #[cfg(test)]
@@ -224,8 +271,28 @@ mod tests {
     ///   0: llama, 2023   1: llama gpt, 2023   2: gpt, 2024   3: mixtral, 2024   4: (none), 2022
     fn fixture() -> FacetIndex {
         let mut index = FacetIndex::new(5);
-        index.set_group("model", "Models", [(0, "llama"), (1, "llama"), (1, "gpt"), (2, "gpt"), (3, "mixtral")]);
-        index.set_group("year", "Years", [(0, "2023"), (1, "2023"), (2, "2024"), (3, "2024"), (4, "2022")]);
+        index.set_group(
+            "model",
+            "Models",
+            [
+                (0, "llama"),
+                (1, "llama"),
+                (1, "gpt"),
+                (2, "gpt"),
+                (3, "mixtral"),
+            ],
+        );
+        index.set_group(
+            "year",
+            "Years",
+            [
+                (0, "2023"),
+                (1, "2023"),
+                (2, "2024"),
+                (3, "2024"),
+                (4, "2022"),
+            ],
+        );
         index
     }
 
@@ -237,15 +304,25 @@ mod tests {
     fn check_counts(selection: &Selection, group: &str, expected: &[(&str, usize)]) {
         let index = fixture();
         let counts = index.counts(&index.all(), selection);
-        let group = counts.iter().find(|g| g.key == group).expect("group present");
-        let got: Vec<(&str, usize)> = group.values.iter().map(|v| (v.value.as_str(), v.count)).collect();
+        let group = counts
+            .iter()
+            .find(|g| g.key == group)
+            .expect("group present");
+        let got: Vec<(&str, usize)> = group
+            .values
+            .iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect();
         assert_eq!(got, expected);
     }
 
     #[test]
     fn filtering_with_an_empty_selection_returns_all() {
         let index = fixture();
-        assert_eq!(docs(&index.filter(&index.all(), &Selection::default())), [0, 1, 2, 3, 4]);
+        assert_eq!(
+            docs(&index.filter(&index.all(), &Selection::default())),
+            [0, 1, 2, 3, 4]
+        );
     }
 
     #[test]
@@ -263,7 +340,11 @@ mod tests {
     fn a_value_count_ignores_its_own_group_selection() {
         let mut selection = Selection::default();
         selection.include("model", "llama");
-        check_counts(&selection, "model", &[("gpt", 2), ("llama", 2), ("mixtral", 1)]);
+        check_counts(
+            &selection,
+            "model",
+            &[("gpt", 2), ("llama", 2), ("mixtral", 1)],
+        );
         check_counts(&selection, "year", &[("2023", 2)]);
     }
 
@@ -275,7 +356,11 @@ mod tests {
         assert_eq!(docs(&index.filter(&index.all(), &selection)), [0, 3, 4]);
         check_counts(&selection, "year", &[("2022", 1), ("2023", 1), ("2024", 1)]);
         let counts = index.counts(&index.all(), &selection);
-        let gpt = counts[0].values.iter().find(|v| v.value == "gpt").expect("excluded value stays listed");
+        let gpt = counts[0]
+            .values
+            .iter()
+            .find(|v| v.value == "gpt")
+            .expect("excluded value stays listed");
         assert!(gpt.excluded);
     }
 
@@ -286,7 +371,11 @@ mod tests {
         candidates.insert(2);
         candidates.insert(3);
         let counts = index.counts(&candidates, &Selection::default());
-        let models: Vec<_> = counts[0].values.iter().map(|v| (v.value.as_str(), v.count)).collect();
+        let models: Vec<_> = counts[0]
+            .values
+            .iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect();
         assert_eq!(models, [("gpt", 1), ("mixtral", 1)]);
     }
 
@@ -312,7 +401,10 @@ mod tests {
     fn an_empty_group_is_not_shown() {
         let mut index = fixture();
         index.set_group("tag", "Tags", Vec::<(usize, &str)>::new());
-        assert_eq!(index.groups().map(|(k, _)| k).collect::<Vec<_>>(), ["model", "year"]);
+        assert_eq!(
+            index.groups().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["model", "year"]
+        );
         index.set_group("model", "Models", Vec::<(usize, &str)>::new());
         assert_eq!(index.groups().map(|(k, _)| k).collect::<Vec<_>>(), ["year"]);
     }

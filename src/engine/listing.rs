@@ -57,7 +57,11 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
             )),
             None => pending_title = Some((line, strip_glued_prefix(&content))),
             Some((title_line, title)) if looks_like_abstract => {
-                records.push(ListingRecord { title, abstract_text: content, line: title_line });
+                records.push(ListingRecord {
+                    title,
+                    abstract_text: content,
+                    line: title_line,
+                });
             }
             Some((title_line, title)) => {
                 diagnostics.push(Diagnostic::error(
@@ -78,7 +82,10 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
         diagnostics.push(Diagnostic::error(
             file,
             title_line,
-            format!("title \"{}\" has no abstract: the file ends here (truncated last record?)", shorten(&title)),
+            format!(
+                "title \"{}\" has no abstract: the file ends here (truncated last record?)",
+                shorten(&title)
+            ),
         ));
     } else if let Some(last) = records.last() {
         if !ends_a_sentence(&last.abstract_text) && !text.ends_with('\n') {
@@ -100,7 +107,9 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
 }
 
 fn is_page_noise(line: &str) -> bool {
-    PAGE_NOISE.iter().any(|noise| line.eq_ignore_ascii_case(noise))
+    PAGE_NOISE
+        .iter()
+        .any(|noise| line.eq_ignore_ascii_case(noise))
 }
 
 /// Drops a glued button label: "SubscribeBiTA: …" becomes "BiTA: …". The label
@@ -108,7 +117,11 @@ fn is_page_noise(line: &str) -> bool {
 fn strip_glued_prefix(title: &str) -> String {
     for prefix in GLUED_PREFIXES {
         if let Some(rest) = title.strip_prefix(prefix) {
-            if rest.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            {
                 return rest.to_owned();
             }
         }
@@ -117,7 +130,8 @@ fn strip_glued_prefix(title: &str) -> String {
 }
 
 fn ends_a_sentence(text: &str) -> bool {
-    text.trim_end().ends_with(['.', '!', '?', ')', '"', '\u{201d}'])
+    text.trim_end()
+        .ends_with(['.', '!', '?', ')', '"', '\u{201d}'])
 }
 
 fn shorten(title: &str) -> String {
