@@ -2,5 +2,7 @@
 //! URL, storage). Components call these, never `web_sys` or `gloo` directly.
 
 pub mod bundle_fetch;
+pub mod download;
 pub mod theme;
 pub mod url_state;
+pub mod user_store;

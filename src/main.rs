@@ -7,6 +7,8 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("folio-app is the browser app: build it with `trunk build` (see README.md); the CLI is `folio`.");
+    eprintln!(
+        "folio-app is the browser app: build it with `trunk build` (see README.md); the CLI is `folio`."
+    );
     std::process::exit(2);
 }

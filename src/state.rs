@@ -1,14 +1,17 @@
 //! Reactive glue: the app-wide handles components share through context.
 //!
 //! The URL is the source of truth for the view: `ViewContext` is read from it
-//! on load and on back/forward, and written back by one effect.
+//! on load and on back/forward, and written back by one effect. The user's
+//! data lives in `UserContext` and is written to storage by one effect.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::browser::url_state;
+use crate::browser::{url_state, user_store};
 use crate::engine::explorer::{Exploration, Explorer};
+use crate::engine::facets::FacetIndex;
+use crate::engine::tags::{TagStore, UserData};
 use crate::engine::view_state::ViewState;
 
 /// The loaded corpus and its indexes.
@@ -27,12 +30,45 @@ pub struct ResultsContext(pub Memo<Arc<Exploration>>);
 #[derive(Clone, Copy)]
 pub struct CursorContext(pub RwSignal<usize>);
 
-/// Provides every context for the explorer and keeps the URL in sync.
+/// The user's tags, notes and reading state, and how saving them goes.
+#[derive(Clone, Copy)]
+pub struct UserContext {
+    pub store: RwSignal<TagStore>,
+    /// Written by a newer Folio, or storage unusable: never written.
+    pub read_only: RwSignal<bool>,
+    /// A problem found when loading (shown until dismissed).
+    pub load_problem: RwSignal<Option<String>>,
+    /// Why the last save failed, if it did (cleared by the next success).
+    pub save_error: RwSignal<Option<String>>,
+    /// Facet groups of the user's data.
+    pub facets: Memo<Arc<FacetIndex>>,
+    /// Asks the paper view to focus its tag input (the `t` key).
+    pub focus_tag_input: RwSignal<u32>,
+}
+
+impl UserContext {
+    /// Applies one change to the store (the save effect persists it).
+    pub fn change<T>(&self, change: impl FnOnce(&mut TagStore, u64) -> T) -> T {
+        let now = user_store::now();
+        let mut result = None;
+        self.store.update(|store| result = Some(change(store, now)));
+        result.expect("update runs the closure")
+    }
+}
+
+/// Provides every context for the explorer and keeps the URL and storage in sync.
 pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     let view = RwSignal::new(url_state::read());
+    let user = provide_user_state(Arc::clone(&explorer));
     let results = {
         let explorer = Arc::clone(&explorer);
-        Memo::new(move |_| Arc::new(view.with(|state| explorer.explore(state))))
+        Memo::new_with_compare(
+            move |_| {
+                let user_facets = user.facets.get();
+                Arc::new(view.with(|state| explorer.explore(state, &user_facets)))
+            },
+            |old, new| old != new,
+        )
     };
     // The one writer of the URL: typing replaces the entry, anything else pushes one.
     let previous = StoredValue::new(view.get_untracked());
@@ -53,6 +89,50 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     provide_context(CursorContext(RwSignal::new(0)));
 }
 
+fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
+    let key = user_store::key();
+    let loaded = user_store::load(&key);
+    let store = RwSignal::new(TagStore::new(loaded.data));
+    let facets = Memo::new_with_compare(
+        move |_| Arc::new(store.with(|s| explorer.user_facets(s.data()))),
+        |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
+    );
+    let user = UserContext {
+        store,
+        read_only: RwSignal::new(loaded.read_only),
+        load_problem: RwSignal::new(loaded.problem),
+        save_error: RwSignal::new(None),
+        facets,
+        focus_tag_input: RwSignal::new(0),
+    };
+    // What storage holds now, so that loading or another tab's change is not written back.
+    let saved = StoredValue::new(store.with_untracked(|s| s.data().clone()));
+    {
+        let key = key.clone();
+        Effect::new(move |_| {
+            let data: UserData = store.with(|s| s.data().clone());
+            if user.read_only.get_untracked() || saved.with_value(|s| *s == data) {
+                return;
+            }
+            match user_store::save(&key, &data) {
+                Ok(()) => {
+                    saved.set_value(data);
+                    user.save_error.set(None);
+                }
+                Err(reason) => user.save_error.set(Some(reason)),
+            }
+        });
+    }
+    let listener = user_store::on_other_tab_change(key, move |data| {
+        saved.set_value(data.clone());
+        store.update(|s| s.replace(data));
+    });
+    // The explorer lives as long as the page.
+    listener.forget();
+    provide_context(user);
+    user
+}
+
 pub fn expect_explorer() -> Arc<Explorer> {
     expect_context::<ExplorerContext>().0
 }
@@ -67,4 +147,8 @@ pub fn expect_results() -> Memo<Arc<Exploration>> {
 
 pub fn expect_cursor() -> RwSignal<usize> {
     expect_context::<CursorContext>().0
+}
+
+pub fn expect_user() -> UserContext {
+    expect_context::<UserContext>()
 }

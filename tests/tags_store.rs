@@ -5,27 +5,20 @@
 use std::collections::BTreeSet;
 
 use folio::engine::tags::{
-    decode, encode, merge, normalize_tag, preview_import, storage_key, DecodeError, PaperData,
-    TagError, TagStore, UserData, NOTE_SEPARATOR,
+    decode, encode, merge, normalize_tag, preview_import, storage_key, DecodeError, PaperData, TagError,
+    TagStore, UserData, NOTE_SEPARATOR,
 };
 use proptest::prelude::*;
 
 const T: u64 = 1_700_000_000_000;
 
 fn tags_of(store: &TagStore, id: &str) -> Vec<String> {
-    store
-        .paper(id)
-        .map(|p| p.tags.iter().cloned().collect())
-        .unwrap_or_default()
+    store.paper(id).map(|p| p.tags.iter().cloned().collect()).unwrap_or_default()
 }
 
 #[track_caller]
 fn check_normalize(input: &str, expected: Result<&str, TagError>) {
-    assert_eq!(
-        normalize_tag(input),
-        expected.map(str::to_owned),
-        "normalize_tag({input:?})"
-    );
+    assert_eq!(normalize_tag(input), expected.map(str::to_owned), "normalize_tag({input:?})");
 }
 
 #[test]
@@ -114,10 +107,7 @@ fn renaming_a_parent_renames_its_children() {
     store.add_tag(&["p3"], "readings", T).unwrap();
     store.rename_tag("reading", "queue", T).unwrap();
     assert_eq!(store.all_tags(), ["queue/later", "queue/now", "readings"]);
-    assert_eq!(
-        store.rename_tag("missing", "x", T),
-        Err(TagError::NoSuchTag("missing".into()))
-    );
+    assert_eq!(store.rename_tag("missing", "x", T), Err(TagError::NoSuchTag("missing".into())));
 }
 
 #[test]
@@ -128,10 +118,7 @@ fn deleting_a_tag_removes_it_and_its_children_everywhere() {
     store.add_tag(&["p2"], "cite", T).unwrap();
     assert_eq!(store.delete_tag("reading", T), 2);
     assert_eq!(store.all_tags(), ["cite"]);
-    assert!(
-        store.paper("p1").is_none(),
-        "a paper with nothing left is dropped from the data"
-    );
+    assert!(store.paper("p1").is_none(), "a paper with nothing left is dropped from the data");
 }
 
 #[test]
@@ -144,18 +131,10 @@ fn the_tree_nests_levels_and_counts_papers_below_each_node() {
     let tree = store.tree(|id| id != "gone");
     assert_eq!(tree.len(), 1);
     assert_eq!(
-        (
-            tree[0].name.as_str(),
-            tree[0].count,
-            tree[0].color.as_deref()
-        ),
+        (tree[0].name.as_str(), tree[0].count, tree[0].color.as_deref()),
         ("reading", 2, Some("#ff8800"))
     );
-    let children: Vec<(&str, usize)> = tree[0]
-        .children
-        .iter()
-        .map(|n| (n.label.as_str(), n.count))
-        .collect();
+    let children: Vec<(&str, usize)> = tree[0].children.iter().map(|n| (n.label.as_str(), n.count)).collect();
     assert_eq!(children, [("later", 1), ("now", 1)]);
 }
 
@@ -163,14 +142,8 @@ fn the_tree_nests_levels_and_counts_papers_below_each_node() {
 fn colors_must_be_hex() {
     let mut store = TagStore::default();
     store.add_tag(&["p1"], "a", T).unwrap();
-    assert_eq!(
-        store.set_color("a", Some("red")),
-        Err(TagError::BadColor("red".into()))
-    );
-    assert_eq!(
-        store.set_color("b", Some("#000000")),
-        Err(TagError::NoSuchTag("b".into()))
-    );
+    assert_eq!(store.set_color("a", Some("red")), Err(TagError::BadColor("red".into())));
+    assert_eq!(store.set_color("b", Some("#000000")), Err(TagError::NoSuchTag("b".into())));
 }
 
 #[test]
@@ -186,10 +159,7 @@ fn data_for_papers_outside_the_corpus_is_kept_and_counted() {
 #[test]
 fn notes_have_a_limit() {
     let mut store = TagStore::default();
-    assert_eq!(
-        store.set_note("p1", &"x".repeat(10_001), T),
-        Err(TagError::NoteTooLong)
-    );
+    assert_eq!(store.set_note("p1", &"x".repeat(10_001), T), Err(TagError::NoteTooLong));
     assert!(store.set_note("p1", "  fine  ", T).is_ok());
     assert_eq!(store.paper("p1").unwrap().note, "fine");
 }
@@ -197,17 +167,12 @@ fn notes_have_a_limit() {
 #[test]
 fn the_envelope_round_trips_and_names_its_corpus() {
     let mut store = TagStore::default();
-    store
-        .add_tag(&["t-576499ffffc6"], "reading/now", T)
-        .unwrap();
+    store.add_tag(&["t-576499ffffc6"], "reading/now", T).unwrap();
     store.set_read(&["t-576499ffffc6"], true, T);
     let text = encode(store.data(), "seed", T);
     assert!(text.contains("\"app\": \"folio\""));
     let decoded = decode(&text).unwrap();
-    assert_eq!(
-        (&decoded.data, decoded.corpus.as_str(), decoded.read_only),
-        (store.data(), "seed", false)
-    );
+    assert_eq!((&decoded.data, decoded.corpus.as_str(), decoded.read_only), (store.data(), "seed", false));
     assert_eq!(storage_key("seed"), "folio:v1:seed:user-data");
 }
 
@@ -229,14 +194,8 @@ fn check_decode_error(text: &str, expected: &str) {
 
 #[test]
 fn garbage_is_refused_with_a_reason() {
-    check_decode_error(
-        "{\"app\":\"folio\",",
-        "not JSON: EOF while parsing a value at line 1 column 15",
-    );
-    check_decode_error(
-        "[1,2,3]",
-        "not Folio user data (no \"app\": \"folio\" envelope)",
-    );
+    check_decode_error("{\"app\":\"folio\",", "not JSON: EOF while parsing a value at line 1 column 15");
+    check_decode_error("[1,2,3]", "not Folio user data (no \"app\": \"folio\" envelope)");
     check_decode_error(
         r#"{"app":"other","version":2}"#,
         "not Folio user data (no \"app\": \"folio\" envelope)",
@@ -257,36 +216,17 @@ fn data_from_a_newer_version_opens_read_only() {
     let decoded = decode(newer).unwrap();
     assert!(decoded.read_only);
     assert_eq!(decoded.data.papers["p1"].tags.len(), 1);
-    assert_eq!(
-        decode(r#"{"app":"folio","version":7,"data":[]}"#),
-        Err(DecodeError::TooNew(7))
-    );
+    assert_eq!(decode(r#"{"app":"folio","version":7,"data":[]}"#), Err(DecodeError::TooNew(7)));
 }
 
 #[test]
 fn merge_keeps_both_notes_when_they_differ() {
     let mut a = UserData::default();
-    a.papers.insert(
-        "p".into(),
-        PaperData {
-            note: "mine".into(),
-            ..Default::default()
-        },
-    );
+    a.papers.insert("p".into(), PaperData { note: "mine".into(), ..Default::default() });
     let mut b = UserData::default();
-    b.papers.insert(
-        "p".into(),
-        PaperData {
-            note: "theirs".into(),
-            starred: true,
-            ..Default::default()
-        },
-    );
+    b.papers.insert("p".into(), PaperData { note: "theirs".into(), starred: true, ..Default::default() });
     let merged = merge(&a, &b);
-    assert_eq!(
-        merged.papers["p"].note,
-        format!("mine{NOTE_SEPARATOR}theirs")
-    );
+    assert_eq!(merged.papers["p"].note, format!("mine{NOTE_SEPARATOR}theirs"));
     assert!(merged.papers["p"].starred);
     assert_eq!(merge(&merged, &b), merged, "merging again changes nothing");
 }
@@ -301,31 +241,18 @@ fn the_import_preview_names_what_changes() {
     incoming.set_starred(&["p1"], true, T);
     let preview = preview_import(current.data(), incoming.data());
     assert_eq!(preview.new_tags, ["Method"]);
-    assert_eq!(
-        (
-            preview.papers_changed,
-            preview.tags_added,
-            preview.stars_added
-        ),
-        (2, 2, 1)
-    );
+    assert_eq!((preview.papers_changed, preview.tags_added, preview.stars_added), (2, 2, 1));
     assert!(preview_import(incoming.data(), current.data()).is_empty());
 }
 
 fn arb_tag() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["a", "B", "reading/now", "reading", "to read", "x/y/z"])
-        .prop_map(str::to_owned)
+    prop::sample::select(vec!["a", "B", "reading/now", "reading", "to read", "x/y/z"]).prop_map(str::to_owned)
 }
 
 fn arb_data() -> impl Strategy<Value = UserData> {
     prop::collection::btree_map(
         prop::sample::select(vec!["p1", "p2", "p3", "p4"]).prop_map(str::to_owned),
-        (
-            prop::collection::btree_set(arb_tag(), 0..4),
-            any::<bool>(),
-            any::<bool>(),
-            "[a-z ]{0,12}",
-        ),
+        (prop::collection::btree_set(arb_tag(), 0..4), any::<bool>(), any::<bool>(), "[a-z ]{0,12}"),
         0..4,
     )
     .prop_map(|papers| {
@@ -343,10 +270,7 @@ fn arb_data() -> impl Strategy<Value = UserData> {
 }
 
 fn tag_keys(data: &UserData, id: &str) -> BTreeSet<String> {
-    data.papers
-        .get(id)
-        .map(|p| p.tags.iter().map(|t| t.to_lowercase()).collect())
-        .unwrap_or_default()
+    data.papers.get(id).map(|p| p.tags.iter().map(|t| t.to_lowercase()).collect()).unwrap_or_default()
 }
 
 proptest! {

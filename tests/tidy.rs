@@ -35,17 +35,10 @@ fn every_source_file_starts_with_a_module_doc() {
     let missing: Vec<String> = rust_files(&root().join("src"))
         .into_iter()
         .chain(rust_files(&root().join("tests")))
-        .filter(|path| {
-            !fs::read_to_string(path)
-                .unwrap_or_default()
-                .starts_with("//!")
-        })
+        .filter(|path| !fs::read_to_string(path).unwrap_or_default().starts_with("//!"))
         .map(|path| path.display().to_string())
         .collect();
-    assert!(
-        missing.is_empty(),
-        "files without a leading `//!` module doc: {missing:#?}"
-    );
+    assert!(missing.is_empty(), "files without a leading `//!` module doc: {missing:#?}");
 }
 
 #[test]
@@ -75,11 +68,7 @@ fn the_engine_does_no_io_and_names_no_browser_crate() {
             }
         }
     }
-    assert!(
-        offences.is_empty(),
-        "the engine must stay pure:\n{}",
-        offences.join("\n")
-    );
+    assert!(offences.is_empty(), "the engine must stay pure:\n{}", offences.join("\n"));
 }
 
 #[test]
@@ -88,10 +77,7 @@ fn there_are_no_mod_rs_files() {
         .into_iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "mod.rs"))
         .collect();
-    assert!(
-        mod_rs.is_empty(),
-        "use `name.rs` beside `name/`, not `mod.rs`: {mod_rs:?}"
-    );
+    assert!(mod_rs.is_empty(), "use `name.rs` beside `name/`, not `mod.rs`: {mod_rs:?}");
 }
 
 #[test]
@@ -107,10 +93,7 @@ fn tests_are_never_ignored_or_expected_to_panic() {
         })
         .map(|path| path.display().to_string())
         .collect();
-    assert!(
-        offenders.is_empty(),
-        "assert the Err instead: {offenders:?}"
-    );
+    assert!(offenders.is_empty(), "assert the Err instead: {offenders:?}");
 }
 
 #[test]

@@ -20,20 +20,11 @@ pub enum LoadError {
 }
 
 pub async fn fetch_bundle(url: &str) -> Result<Bundle, LoadError> {
-    let network = |err: gloo::net::Error| LoadError::Network {
-        url: url.to_owned(),
-        reason: err.to_string(),
-    };
+    let network = |err: gloo::net::Error| LoadError::Network { url: url.to_owned(), reason: err.to_string() };
     let response = Request::get(url).send().await.map_err(network)?;
     if !response.ok() {
-        return Err(LoadError::Http {
-            url: url.to_owned(),
-            status: response.status(),
-        });
+        return Err(LoadError::Http { url: url.to_owned(), status: response.status() });
     }
     let text = response.text().await.map_err(network)?;
-    Bundle::from_json(&text).map_err(|source| LoadError::Corrupt {
-        url: url.to_owned(),
-        source,
-    })
+    Bundle::from_json(&text).map_err(|source| LoadError::Corrupt { url: url.to_owned(), source })
 }

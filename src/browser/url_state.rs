@@ -10,10 +10,7 @@ const KEYS: [&str; 5] = ["q", "f", "x", "sort", "paper"];
 
 /// The view state encoded in the current URL (defaults when absent or malformed).
 pub fn read() -> ViewState {
-    let search = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default();
+    let search = gloo::utils::window().location().search().unwrap_or_default();
     let Ok(params) = UrlSearchParams::new_with_str(&search) else {
         return ViewState::default();
     };
@@ -47,11 +44,7 @@ pub fn write(state: &ViewState, push: bool) {
     }
     let path = location.pathname().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    let url = if query.is_empty() {
-        format!("{path}{hash}")
-    } else {
-        format!("{path}?{query}{hash}")
-    };
+    let url = if query.is_empty() { format!("{path}{hash}") } else { format!("{path}?{query}{hash}") };
     if let Ok(history) = window.history() {
         let _ = if push {
             history.push_state_with_url(&JsValue::NULL, "", Some(&url))

@@ -55,11 +55,7 @@ fn FacetGroup(
                 .into_iter()
                 .filter(|v| needle.is_empty() || v.value.to_lowercase().contains(&needle))
                 .collect();
-            let limit = if expanded.get() || !needle.is_empty() {
-                matching.len()
-            } else {
-                COLLAPSED
-            };
+            let limit = if expanded.get() || !needle.is_empty() { matching.len() } else { COLLAPSED };
             matching.into_iter().take(limit).collect::<Vec<_>>()
         }
     };

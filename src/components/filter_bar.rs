@@ -10,18 +10,21 @@ pub fn FilterBar() -> impl IntoView {
     let view = expect_view();
     let results = expect_results();
     let total = expect_explorer().bundle().papers.len();
-    let chips =
-        move || {
-            view.with(|v| {
-                let include = v.selection.include.iter().flat_map(|(g, vals)| {
-                    vals.iter().map(move |val| (g.clone(), val.clone(), false))
-                });
-                let exclude = v.selection.exclude.iter().flat_map(|(g, vals)| {
-                    vals.iter().map(move |val| (g.clone(), val.clone(), true))
-                });
-                include.chain(exclude).collect::<Vec<_>>()
-            })
-        };
+    let chips = move || {
+        view.with(|v| {
+            let include = v
+                .selection
+                .include
+                .iter()
+                .flat_map(|(g, vals)| vals.iter().map(move |val| (g.clone(), val.clone(), false)));
+            let exclude = v
+                .selection
+                .exclude
+                .iter()
+                .flat_map(|(g, vals)| vals.iter().map(move |val| (g.clone(), val.clone(), true)));
+            include.chain(exclude).collect::<Vec<_>>()
+        })
+    };
     let has_filters = move || view.with(|v| !v.selection.is_empty() || !v.query.is_empty());
     view! {
         <div class="filter-bar">

@@ -11,12 +11,7 @@ pub fn PaperView() -> impl IntoView {
     let close = move |_| view.update(|s| s.paper = None);
     let paper = move || {
         let id = view.with(|s| s.paper.clone())?;
-        explorer
-            .bundle()
-            .papers
-            .iter()
-            .find(|p| p.id == id)
-            .cloned()
+        explorer.bundle().papers.iter().find(|p| p.id == id).cloned()
     };
     view! {
         {move || paper().map(|paper| view! {

@@ -28,10 +28,8 @@ pub fn ResultList() -> impl IntoView {
         if c >= shown.get_untracked() {
             shown.set((c / PAGE + 1) * PAGE);
         }
-        if let Some(el) = gloo::utils::document()
-            .query_selector(".result[aria-current=\"true\"]")
-            .ok()
-            .flatten()
+        if let Some(el) =
+            gloo::utils::document().query_selector(".result[aria-current=\"true\"]").ok().flatten()
         {
             el.scroll_into_view_with_bool(false);
         }

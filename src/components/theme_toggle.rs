@@ -8,11 +8,7 @@ use crate::browser::theme::{self, Theme};
 pub fn ThemeToggle() -> impl IntoView {
     let current = RwSignal::new(theme::current());
     let toggle = move |_| {
-        let next = if current.get_untracked() == Theme::Dark {
-            Theme::Light
-        } else {
-            Theme::Dark
-        };
+        let next = if current.get_untracked() == Theme::Dark { Theme::Light } else { Theme::Dark };
         theme::apply(next, true);
         current.set(next);
     };

@@ -32,10 +32,7 @@ pub struct Token {
 
 /// Lowercases and strips diacritics: "Café" becomes "cafe".
 pub fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
 /// English stem of a folded term ("tuning" -> "tune"); numbers and short
@@ -45,9 +42,7 @@ pub fn stem(term: &str) -> Cow<'_, str> {
     if term.len() < 3 || term.chars().any(|c| !c.is_alphabetic()) {
         return Cow::Borrowed(term);
     }
-    STEMMER
-        .get_or_init(|| Stemmer::create(Algorithm::English))
-        .stem(term)
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English)).stem(term)
 }
 
 fn is_joiner(c: char) -> bool {
@@ -111,10 +106,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             });
         }
         if parts.len() > 1 || plus_end > i {
-            let mut term: String = parts
-                .iter()
-                .map(|&(s, e)| fold(&text[byte_at(s)..byte_at(e)]))
-                .collect();
+            let mut term: String = parts.iter().map(|&(s, e)| fold(&text[byte_at(s)..byte_at(e)])).collect();
             term.push_str(&"+".repeat(plus_end - i));
             tokens.push(Token {
                 term,
@@ -140,14 +132,8 @@ mod tests {
 
     #[test]
     fn identifiers_are_searchable_whole_and_by_parts() {
-        check(
-            "Llama-2-70B-Chat",
-            &["llama", "2", "70b", "chat", "llama270bchat"],
-        );
-        check(
-            "GPT-3.5 and MT-Bench",
-            &["gpt", "3.5", "gpt3.5", "and", "mt", "bench", "mtbench"],
-        );
+        check("Llama-2-70B-Chat", &["llama", "2", "70b", "chat", "llama270bchat"]);
+        check("GPT-3.5 and MT-Bench", &["gpt", "3.5", "gpt3.5", "and", "mt", "bench", "mtbench"]);
         check("SpecDec++ wins", &["specdec", "specdec++", "wins"]);
         check("Mixtral 8x7B.", &["mixtral", "8x7b"]);
     }
@@ -161,10 +147,7 @@ mod tests {
     fn spans_point_into_the_input() {
         let text = "é LoRA-tuned";
         for token in tokenize(text) {
-            assert_eq!(
-                fold(&text[token.start..token.end]).replace('-', ""),
-                token.term
-            );
+            assert_eq!(fold(&text[token.start..token.end]).replace('-', ""), token.term);
         }
     }
 

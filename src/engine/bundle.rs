@@ -81,9 +81,7 @@ pub struct SourceRef {
 pub enum BundleError {
     #[error("the bundle is not valid JSON or not a Folio bundle: {0}")]
     Malformed(#[from] serde_json::Error),
-    #[error(
-        "the bundle has schema version {found}, this build of Folio reads version {SCHEMA_VERSION}"
-    )]
+    #[error("the bundle has schema version {found}, this build of Folio reads version {SCHEMA_VERSION}")]
     UnsupportedVersion { found: u64 },
     #[error("the bundle has no schema_version field: not a Folio bundle")]
     MissingVersion,
@@ -100,9 +98,7 @@ impl Bundle {
         let probe: Probe = serde_json::from_str(json)?;
         match probe.schema_version {
             None => Err(BundleError::MissingVersion),
-            Some(v) if v != u64::from(SCHEMA_VERSION) => {
-                Err(BundleError::UnsupportedVersion { found: v })
-            }
+            Some(v) if v != u64::from(SCHEMA_VERSION) => Err(BundleError::UnsupportedVersion { found: v }),
             Some(_) => Ok(serde_json::from_str(json)?),
         }
     }
@@ -127,39 +123,21 @@ mod tests {
 
     #[test]
     fn stable_id_ignores_case_and_punctuation() {
-        assert_eq!(
-            stable_id("Mixtral of Experts"),
-            stable_id("mixtral  of experts.")
-        );
-        assert_ne!(
-            stable_id("Mixtral of Experts"),
-            stable_id("Mixtral of Experts 2")
-        );
+        assert_eq!(stable_id("Mixtral of Experts"), stable_id("mixtral  of experts."));
+        assert_ne!(stable_id("Mixtral of Experts"), stable_id("Mixtral of Experts 2"));
         assert_eq!(stable_id("x").len(), 14);
     }
 
     #[test]
     fn newer_schema_is_rejected_with_its_version() {
         let err = Bundle::from_json(r#"{"schema_version": 99, "papers": []}"#).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the bundle has schema version 99, this build of Folio reads version 1"
-        );
+        assert_eq!(err.to_string(), "the bundle has schema version 99, this build of Folio reads version 1");
     }
 
     #[test]
     fn non_bundle_json_is_rejected() {
-        assert!(matches!(
-            Bundle::from_json("[1,2]"),
-            Err(BundleError::Malformed(_))
-        ));
-        assert!(matches!(
-            Bundle::from_json("{}"),
-            Err(BundleError::MissingVersion)
-        ));
-        assert!(matches!(
-            Bundle::from_json("{\"schema_version\":1"),
-            Err(BundleError::Malformed(_))
-        ));
+        assert!(matches!(Bundle::from_json("[1,2]"), Err(BundleError::Malformed(_))));
+        assert!(matches!(Bundle::from_json("{}"), Err(BundleError::MissingVersion)));
+        assert!(matches!(Bundle::from_json("{\"schema_version\":1"), Err(BundleError::Malformed(_))));
     }
 }

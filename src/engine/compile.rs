@@ -49,10 +49,7 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         let mut count = 0;
         for record in records {
             let id = stable_id(&record.title);
-            let source = SourceRef {
-                file: input.name.to_owned(),
-                line: record.line,
-            };
+            let source = SourceRef { file: input.name.to_owned(), line: record.line };
             if let Some(first) = seen.get(&id) {
                 diagnostics.push(Diagnostic::warning(
                     input.name,
@@ -76,11 +73,7 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
             });
             count += 1;
         }
-        sources.push(SourceFile {
-            file: input.name.to_owned(),
-            format: "listing".to_owned(),
-            papers: count,
-        });
+        sources.push(SourceFile { file: input.name.to_owned(), format: "listing".to_owned(), papers: count });
     }
 
     let (corpus, found) = enrich(&mut papers, &options.dictionaries);
@@ -92,8 +85,5 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         papers,
         corpus,
     });
-    Compiled {
-        bundle,
-        diagnostics,
-    }
+    Compiled { bundle, diagnostics }
 }

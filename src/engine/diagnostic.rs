@@ -27,23 +27,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: &str, line: usize, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            line,
-            col: None,
-            severity: Severity::Error,
-            message: message.into(),
-        }
+        Self { file: file.to_owned(), line, col: None, severity: Severity::Error, message: message.into() }
     }
 
     pub fn warning(file: &str, line: usize, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            line,
-            col: None,
-            severity: Severity::Warning,
-            message: message.into(),
-        }
+        Self { file: file.to_owned(), line, col: None, severity: Severity::Warning, message: message.into() }
     }
 
     pub fn at_col(mut self, col: usize) -> Self {

@@ -19,9 +19,6 @@ pub struct CorpusEnrichment {}
 pub struct Dictionaries {}
 
 /// Fills in `paper.enrichment` for every paper; returns the bundle-level data.
-pub fn enrich(
-    _papers: &mut [Paper],
-    _dictionaries: &Dictionaries,
-) -> (CorpusEnrichment, Vec<Diagnostic>) {
+pub fn enrich(_papers: &mut [Paper], _dictionaries: &Dictionaries) -> (CorpusEnrichment, Vec<Diagnostic>) {
     (CorpusEnrichment::default(), Vec::new())
 }

@@ -23,26 +23,19 @@ pub struct Selection {
 
 impl Selection {
     pub fn is_empty(&self) -> bool {
-        self.include.values().all(BTreeSet::is_empty)
-            && self.exclude.values().all(BTreeSet::is_empty)
+        self.include.values().all(BTreeSet::is_empty) && self.exclude.values().all(BTreeSet::is_empty)
     }
 
     /// Adds `value` to the group's included values (and drops a matching exclusion).
     pub fn include(&mut self, group: &str, value: &str) {
         remove(&mut self.exclude, group, value);
-        self.include
-            .entry(group.to_owned())
-            .or_default()
-            .insert(value.to_owned());
+        self.include.entry(group.to_owned()).or_default().insert(value.to_owned());
     }
 
     /// Adds `value` to the group's excluded values (and drops a matching inclusion).
     pub fn exclude(&mut self, group: &str, value: &str) {
         remove(&mut self.include, group, value);
-        self.exclude
-            .entry(group.to_owned())
-            .or_default()
-            .insert(value.to_owned());
+        self.exclude.entry(group.to_owned()).or_default().insert(value.to_owned());
     }
 
     /// Removes `value` from both the inclusions and the exclusions of `group`.
@@ -97,10 +90,7 @@ pub struct GroupCounts {
 
 impl FacetIndex {
     pub fn new(doc_count: usize) -> Self {
-        Self {
-            doc_count,
-            groups: Vec::new(),
-        }
+        Self { doc_count, groups: Vec::new() }
     }
 
     pub fn doc_count(&self) -> usize {
@@ -131,9 +121,7 @@ impl FacetIndex {
                 None => {
                     group.values.push(value.to_owned());
                     group.docs.push(DocSet::with_capacity(self.doc_count));
-                    group
-                        .by_value
-                        .insert(value.to_owned(), group.values.len() - 1);
+                    group.by_value.insert(value.to_owned(), group.values.len() - 1);
                     group.values.len() - 1
                 }
             };
@@ -151,9 +139,7 @@ impl FacetIndex {
 
     /// Keys and labels of the groups present, in display order.
     pub fn groups(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.groups
-            .iter()
-            .map(|g| (g.key.as_str(), g.label.as_str()))
+        self.groups.iter().map(|g| (g.key.as_str(), g.label.as_str()))
     }
 
     /// All papers.
@@ -190,18 +176,12 @@ pub fn filter_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
 }
 
 /// [`FacetIndex::counts`] over the groups of several indexes of the same papers.
-pub fn counts_all(
-    indexes: &[&FacetIndex],
-    candidates: &DocSet,
-    selection: &Selection,
-) -> Vec<GroupCounts> {
+pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Selection) -> Vec<GroupCounts> {
     let groups: Vec<&Group> = indexes.iter().flat_map(|i| &i.groups).collect();
     let mut base = candidates.clone();
     apply_exclusions(&groups, &mut base, selection);
-    let unions: Vec<Option<DocSet>> = groups
-        .iter()
-        .map(|g| included_union(g, selection, candidates.len()))
-        .collect();
+    let unions: Vec<Option<DocSet>> =
+        groups.iter().map(|g| included_union(g, selection, candidates.len())).collect();
     groups
         .iter()
         .enumerate()
@@ -227,11 +207,7 @@ pub fn counts_all(
                 .filter(|v| v.count > 0 || v.included || v.excluded)
                 .collect();
             values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            GroupCounts {
-                key: group.key.clone(),
-                label: group.label.clone(),
-                values,
-            }
+            GroupCounts { key: group.key.clone(), label: group.label.clone(), values }
         })
         .collect()
 }
@@ -250,10 +226,7 @@ fn apply_exclusions(groups: &[&Group], docs: &mut DocSet, selection: &Selection)
 /// the group is included (the group does not constrain). A selected value
 /// that no paper has yields an empty union: nothing matches.
 fn included_union(group: &Group, selection: &Selection, doc_count: usize) -> Option<DocSet> {
-    let values = selection
-        .include
-        .get(&group.key)
-        .filter(|v| !v.is_empty())?;
+    let values = selection.include.get(&group.key).filter(|v| !v.is_empty())?;
     let mut union = DocSet::with_capacity(doc_count);
     for value in values {
         if let Some(&slot) = group.by_value.get(value) {
@@ -274,25 +247,9 @@ mod tests {
         index.set_group(
             "model",
             "Models",
-            [
-                (0, "llama"),
-                (1, "llama"),
-                (1, "gpt"),
-                (2, "gpt"),
-                (3, "mixtral"),
-            ],
+            [(0, "llama"), (1, "llama"), (1, "gpt"), (2, "gpt"), (3, "mixtral")],
         );
-        index.set_group(
-            "year",
-            "Years",
-            [
-                (0, "2023"),
-                (1, "2023"),
-                (2, "2024"),
-                (3, "2024"),
-                (4, "2022"),
-            ],
-        );
+        index.set_group("year", "Years", [(0, "2023"), (1, "2023"), (2, "2024"), (3, "2024"), (4, "2022")]);
         index
     }
 
@@ -304,25 +261,15 @@ mod tests {
     fn check_counts(selection: &Selection, group: &str, expected: &[(&str, usize)]) {
         let index = fixture();
         let counts = index.counts(&index.all(), selection);
-        let group = counts
-            .iter()
-            .find(|g| g.key == group)
-            .expect("group present");
-        let got: Vec<(&str, usize)> = group
-            .values
-            .iter()
-            .map(|v| (v.value.as_str(), v.count))
-            .collect();
+        let group = counts.iter().find(|g| g.key == group).expect("group present");
+        let got: Vec<(&str, usize)> = group.values.iter().map(|v| (v.value.as_str(), v.count)).collect();
         assert_eq!(got, expected);
     }
 
     #[test]
     fn filtering_with_an_empty_selection_returns_all() {
         let index = fixture();
-        assert_eq!(
-            docs(&index.filter(&index.all(), &Selection::default())),
-            [0, 1, 2, 3, 4]
-        );
+        assert_eq!(docs(&index.filter(&index.all(), &Selection::default())), [0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -340,11 +287,7 @@ mod tests {
     fn a_value_count_ignores_its_own_group_selection() {
         let mut selection = Selection::default();
         selection.include("model", "llama");
-        check_counts(
-            &selection,
-            "model",
-            &[("gpt", 2), ("llama", 2), ("mixtral", 1)],
-        );
+        check_counts(&selection, "model", &[("gpt", 2), ("llama", 2), ("mixtral", 1)]);
         check_counts(&selection, "year", &[("2023", 2)]);
     }
 
@@ -356,11 +299,7 @@ mod tests {
         assert_eq!(docs(&index.filter(&index.all(), &selection)), [0, 3, 4]);
         check_counts(&selection, "year", &[("2022", 1), ("2023", 1), ("2024", 1)]);
         let counts = index.counts(&index.all(), &selection);
-        let gpt = counts[0]
-            .values
-            .iter()
-            .find(|v| v.value == "gpt")
-            .expect("excluded value stays listed");
+        let gpt = counts[0].values.iter().find(|v| v.value == "gpt").expect("excluded value stays listed");
         assert!(gpt.excluded);
     }
 
@@ -371,11 +310,7 @@ mod tests {
         candidates.insert(2);
         candidates.insert(3);
         let counts = index.counts(&candidates, &Selection::default());
-        let models: Vec<_> = counts[0]
-            .values
-            .iter()
-            .map(|v| (v.value.as_str(), v.count))
-            .collect();
+        let models: Vec<_> = counts[0].values.iter().map(|v| (v.value.as_str(), v.count)).collect();
         assert_eq!(models, [("gpt", 1), ("mixtral", 1)]);
     }
 
@@ -401,10 +336,7 @@ mod tests {
     fn an_empty_group_is_not_shown() {
         let mut index = fixture();
         index.set_group("tag", "Tags", Vec::<(usize, &str)>::new());
-        assert_eq!(
-            index.groups().map(|(k, _)| k).collect::<Vec<_>>(),
-            ["model", "year"]
-        );
+        assert_eq!(index.groups().map(|(k, _)| k).collect::<Vec<_>>(), ["model", "year"]);
         index.set_group("model", "Models", Vec::<(usize, &str)>::new());
         assert_eq!(index.groups().map(|(k, _)| k).collect::<Vec<_>>(), ["year"]);
     }

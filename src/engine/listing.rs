@@ -57,11 +57,7 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
             )),
             None => pending_title = Some((line, strip_glued_prefix(&content))),
             Some((title_line, title)) if looks_like_abstract => {
-                records.push(ListingRecord {
-                    title,
-                    abstract_text: content,
-                    line: title_line,
-                });
+                records.push(ListingRecord { title, abstract_text: content, line: title_line });
             }
             Some((title_line, title)) => {
                 diagnostics.push(Diagnostic::error(
@@ -107,9 +103,7 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
 }
 
 fn is_page_noise(line: &str) -> bool {
-    PAGE_NOISE
-        .iter()
-        .any(|noise| line.eq_ignore_ascii_case(noise))
+    PAGE_NOISE.iter().any(|noise| line.eq_ignore_ascii_case(noise))
 }
 
 /// Drops a glued button label: "SubscribeBiTA: …" becomes "BiTA: …". The label
@@ -117,11 +111,7 @@ fn is_page_noise(line: &str) -> bool {
 fn strip_glued_prefix(title: &str) -> String {
     for prefix in GLUED_PREFIXES {
         if let Some(rest) = title.strip_prefix(prefix) {
-            if rest
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            {
+            if rest.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
                 return rest.to_owned();
             }
         }
@@ -130,8 +120,7 @@ fn strip_glued_prefix(title: &str) -> String {
 }
 
 fn ends_a_sentence(text: &str) -> bool {
-    text.trim_end()
-        .ends_with(['.', '!', '?', ')', '"', '\u{201d}'])
+    text.trim_end().ends_with(['.', '!', '?', ')', '"', '\u{201d}'])
 }
 
 fn shorten(title: &str) -> String {

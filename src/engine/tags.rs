@@ -88,10 +88,8 @@ pub enum TagError {
 
 /// Cleans a tag name: trims, collapses whitespace, trims around `/`.
 pub fn normalize_tag(name: &str) -> Result<String, TagError> {
-    let levels: Vec<String> = name
-        .split('/')
-        .map(|level| level.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    let levels: Vec<String> =
+        name.split('/').map(|level| level.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     if levels.iter().all(String::is_empty) {
         return Err(TagError::EmptyName);
     }
@@ -113,10 +111,7 @@ fn tag_key(name: &str) -> String {
 /// True when `name` is `ancestor` or below it (`reading/now` is below `reading`).
 fn is_within(name: &str, ancestor: &str) -> bool {
     let (name, ancestor) = (tag_key(name), tag_key(ancestor));
-    name == ancestor
-        || name
-            .strip_prefix(&ancestor)
-            .is_some_and(|rest| rest.starts_with('/'))
+    name == ancestor || name.strip_prefix(&ancestor).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// A node of the tag tree shown in the facet panel.
@@ -149,11 +144,7 @@ pub struct TagStore {
 
 impl TagStore {
     pub fn new(data: UserData) -> Self {
-        Self {
-            data,
-            undo: Vec::new(),
-            redo: Vec::new(),
-        }
+        Self { data, undo: Vec::new(), redo: Vec::new() }
     }
 
     pub fn data(&self) -> &UserData {
@@ -264,19 +255,13 @@ impl TagStore {
             .all_tags()
             .into_iter()
             .find(|t| is_within(t, &from))
-            .map(|t| {
-                t.get(..from.len())
-                    .filter(|p| tag_key(p) == tag_key(&from))
-                    .unwrap_or(&from)
-                    .to_owned()
-            })
+            .map(|t| t.get(..from.len()).filter(|p| tag_key(p) == tag_key(&from)).unwrap_or(&from).to_owned())
             .ok_or_else(|| TagError::NoSuchTag(from.clone()))?;
         let to = normalize_tag(to)?;
         let to = self.existing_spelling(&to).unwrap_or(to);
         let prefix_len = from.len();
         let renamed = |name: &str| -> Option<String> {
-            is_within(name, &from)
-                .then(|| format!("{to}{}", name.get(prefix_len..).unwrap_or_default()))
+            is_within(name, &from).then(|| format!("{to}{}", name.get(prefix_len..).unwrap_or_default()))
         };
         Ok(self.step(|data| {
             let mut changed = 0;
@@ -332,9 +317,7 @@ impl TagStore {
             }
         }
         let tag = normalize_tag(tag)?;
-        let tag = self
-            .existing_spelling(&tag)
-            .ok_or_else(|| TagError::NoSuchTag(tag.clone()))?;
+        let tag = self.existing_spelling(&tag).ok_or_else(|| TagError::NoSuchTag(tag.clone()))?;
         self.step(|data| match color {
             Some(color) => {
                 data.tags.entry(tag).or_default().color = Some(color.to_lowercase());
@@ -347,23 +330,14 @@ impl TagStore {
     }
 
     pub fn set_starred(&mut self, ids: &[&str], starred: bool, now: u64) -> usize {
-        self.set_flag(ids, now, |paper| {
-            std::mem::replace(&mut paper.starred, starred) != starred
-        })
+        self.set_flag(ids, now, |paper| std::mem::replace(&mut paper.starred, starred) != starred)
     }
 
     pub fn set_read(&mut self, ids: &[&str], read: bool, now: u64) -> usize {
-        self.set_flag(ids, now, |paper| {
-            std::mem::replace(&mut paper.read, read) != read
-        })
+        self.set_flag(ids, now, |paper| std::mem::replace(&mut paper.read, read) != read)
     }
 
-    fn set_flag(
-        &mut self,
-        ids: &[&str],
-        now: u64,
-        mut set: impl FnMut(&mut PaperData) -> bool,
-    ) -> usize {
+    fn set_flag(&mut self, ids: &[&str], now: u64, mut set: impl FnMut(&mut PaperData) -> bool) -> usize {
         self.step(|data| {
             let mut changed = 0;
             for id in ids {
@@ -408,10 +382,7 @@ impl TagStore {
     /// Tags starting with `prefix` (case-insensitive), for autocomplete.
     pub fn complete(&self, prefix: &str) -> Vec<String> {
         let prefix = tag_key(prefix.trim());
-        self.all_tags()
-            .into_iter()
-            .filter(|t| tag_key(t).starts_with(&prefix))
-            .collect()
+        self.all_tags().into_iter().filter(|t| tag_key(t).starts_with(&prefix)).collect()
     }
 
     /// Papers carrying `tag` or a tag below it.
@@ -435,10 +406,7 @@ impl TagStore {
                     full.push('/');
                 }
                 full.push_str(part);
-                let index = match level
-                    .iter()
-                    .position(|n| tag_key(&n.name) == tag_key(&full))
-                {
+                let index = match level.iter().position(|n| tag_key(&n.name) == tag_key(&full)) {
                     Some(i) => i,
                     None => {
                         level.push(TagNode {
@@ -456,11 +424,7 @@ impl TagStore {
         }
         fn fill(nodes: &mut [TagNode], store: &TagStore, in_corpus: &dyn Fn(&str) -> bool) {
             for node in nodes {
-                node.count = store
-                    .papers_with(&node.name)
-                    .into_iter()
-                    .filter(|id| in_corpus(id))
-                    .count();
+                node.count = store.papers_with(&node.name).into_iter().filter(|id| in_corpus(id)).count();
                 node.color = store
                     .data
                     .tags
@@ -505,10 +469,7 @@ pub fn merge(base: &UserData, incoming: &UserData) -> UserData {
         ours.updated = ours.updated.max(theirs.updated);
     }
     for (name, info) in &incoming.tags {
-        merged
-            .tags
-            .entry(name.clone())
-            .or_insert_with(|| info.clone());
+        merged.tags.entry(name.clone()).or_insert_with(|| info.clone());
     }
     merged.papers.retain(|_, p| !p.is_empty());
     merged
@@ -550,11 +511,8 @@ impl ImportPreview {
 pub fn preview_import(current: &UserData, incoming: &UserData) -> ImportPreview {
     let merged = merge(current, incoming);
     let mut preview = ImportPreview::default();
-    let existing: HashSet<String> = current
-        .papers
-        .values()
-        .flat_map(|p| p.tags.iter().map(|t| tag_key(t)))
-        .collect();
+    let existing: HashSet<String> =
+        current.papers.values().flat_map(|p| p.tags.iter().map(|t| tag_key(t))).collect();
     let mut new_tags = BTreeMap::new();
     let empty = PaperData::default();
     for (id, after) in &merged.papers {
@@ -653,46 +611,21 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
     if value.get("app").and_then(|a| a.as_str()) != Some("folio") {
         return Err(DecodeError::NotFolio);
     }
-    let version = value
-        .get("version")
-        .and_then(serde_json::Value::as_u64)
-        .ok_or(DecodeError::NotFolio)?;
+    let version = value.get("version").and_then(serde_json::Value::as_u64).ok_or(DecodeError::NotFolio)?;
     let version = u32::try_from(version).map_err(|_| DecodeError::NotFolio)?;
-    let corpus = value
-        .get("corpus")
-        .and_then(|c| c.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let damaged = |err: serde_json::Error| DecodeError::Damaged {
-        version,
-        reason: err.to_string(),
-    };
+    let corpus = value.get("corpus").and_then(|c| c.as_str()).unwrap_or_default().to_owned();
+    let damaged = |err: serde_json::Error| DecodeError::Damaged { version, reason: err.to_string() };
     let data = match version {
         1 => migrate_v1(serde_json::from_value(value).map_err(damaged)?),
-        USER_DATA_VERSION => {
-            serde_json::from_value::<Envelope>(value)
-                .map_err(damaged)?
-                .data
-        }
+        USER_DATA_VERSION => serde_json::from_value::<Envelope>(value).map_err(damaged)?.data,
         newer if newer > USER_DATA_VERSION => {
-            let envelope: Envelope =
-                serde_json::from_value(value).map_err(|_| DecodeError::TooNew(newer))?;
-            return Ok(Decoded {
-                data: envelope.data,
-                corpus,
-                read_only: true,
-                version,
-            });
+            let envelope: Envelope = serde_json::from_value(value).map_err(|_| DecodeError::TooNew(newer))?;
+            return Ok(Decoded { data: envelope.data, corpus, read_only: true, version });
         }
         _ => return Err(DecodeError::NotFolio),
     };
     validate(&data).map_err(|reason| DecodeError::Damaged { version, reason })?;
-    Ok(Decoded {
-        data,
-        corpus,
-        read_only: false,
-        version,
-    })
+    Ok(Decoded { data, corpus, read_only: false, version })
 }
 
 fn migrate_v1(old: EnvelopeV1) -> UserData {
@@ -700,13 +633,7 @@ fn migrate_v1(old: EnvelopeV1) -> UserData {
     for (id, tags) in old.tags {
         let tags: BTreeSet<String> = tags.iter().filter_map(|t| normalize_tag(t).ok()).collect();
         if !tags.is_empty() {
-            data.papers.insert(
-                id,
-                PaperData {
-                    tags,
-                    ..Default::default()
-                },
-            );
+            data.papers.insert(id, PaperData { tags, ..Default::default() });
         }
     }
     data
@@ -724,9 +651,7 @@ fn validate(data: &UserData) -> Result<(), String> {
             }
         }
         if paper.note.chars().count() > MAX_NOTE_CHARS {
-            return Err(format!(
-                "paper {id} has a note over {MAX_NOTE_CHARS} characters"
-            ));
+            return Err(format!("paper {id} has a note over {MAX_NOTE_CHARS} characters"));
         }
     }
     Ok(())

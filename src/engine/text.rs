@@ -14,28 +14,16 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let line_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(Diagnostic::error(
-            file,
-            line_of(offset),
-            "binary data (NUL byte): not a text corpus",
-        ));
+        return Err(Diagnostic::error(file, line_of(offset), "binary data (NUL byte): not a text corpus"));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
         Err(err) => {
             let offset = err.valid_up_to();
             let line = line_of(offset);
-            let line_start = bytes[..offset]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            let col = 1 + String::from_utf8_lossy(&bytes[line_start..offset])
-                .chars()
-                .count();
-            Err(
-                Diagnostic::error(file, line, "invalid UTF-8: save the file as UTF-8 text")
-                    .at_col(col),
-            )
+            let line_start = bytes[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = 1 + String::from_utf8_lossy(&bytes[line_start..offset]).chars().count();
+            Err(Diagnostic::error(file, line, "invalid UTF-8: save the file as UTF-8 text").at_col(col))
         }
     }
 }
@@ -92,20 +80,14 @@ mod tests {
 
     #[test]
     fn title_key_ignores_case_and_punctuation() {
-        assert_eq!(
-            title_key("BiTA: Bi-Directional  Tuning!"),
-            "bita bi directional tuning"
-        );
+        assert_eq!(title_key("BiTA: Bi-Directional  Tuning!"), "bita bi directional tuning");
         assert_eq!(title_key("Ｌｌａｍａ"), "llama");
     }
 
     #[test]
     fn decode_text_reports_line_and_column_of_bad_utf8() {
         let err = decode_text("x.txt", b"ok\nab\xffc").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "x.txt:2:3: error: invalid UTF-8: save the file as UTF-8 text"
-        );
+        assert_eq!(err.to_string(), "x.txt:2:3: error: invalid UTF-8: save the file as UTF-8 text");
         let err = decode_text("x.txt", b"a\n\nb\0").unwrap_err();
         assert_eq!(err.line, 3);
     }

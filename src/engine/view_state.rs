@@ -54,16 +54,9 @@ impl ViewState {
         if !self.query.is_empty() {
             pairs.push(("q".to_owned(), self.query.clone()));
         }
-        for (key, map) in [
-            ("f", &self.selection.include),
-            ("x", &self.selection.exclude),
-        ] {
+        for (key, map) in [("f", &self.selection.include), ("x", &self.selection.exclude)] {
             for (group, values) in map {
-                pairs.extend(
-                    values
-                        .iter()
-                        .map(|value| (key.to_owned(), format!("{group}:{value}"))),
-                );
+                pairs.extend(values.iter().map(|value| (key.to_owned(), format!("{group}:{value}"))));
             }
         }
         if self.sort != Sort::default() {
@@ -77,18 +70,15 @@ impl ViewState {
 
     /// Reads the state from decoded query parameters, ignoring what it does
     /// not understand.
-    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> ViewState {
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> ViewState {
         let mut state = ViewState::default();
         for (key, value) in pairs {
             let value = value.as_ref();
             match key.as_ref() {
                 "q" => state.query = value.to_owned(),
                 "f" | "x" => {
-                    if let Some((group, facet_value)) = value
-                        .split_once(':')
-                        .filter(|(g, v)| !g.is_empty() && !v.is_empty())
+                    if let Some((group, facet_value)) =
+                        value.split_once(':').filter(|(g, v)| !g.is_empty() && !v.is_empty())
                     {
                         if key.as_ref() == "f" {
                             state.selection.include(group, facet_value);
@@ -133,12 +123,7 @@ mod tests {
         state.selection.exclude("topic", "safety: jailbreaks");
         check_round_trip(&state);
         assert_eq!(
-            state
-                .to_pairs()
-                .iter()
-                .filter(|(k, _)| k == "f")
-                .map(|(_, v)| v.as_str())
-                .collect::<Vec<_>>(),
+            state.to_pairs().iter().filter(|(k, _)| k == "f").map(|(_, v)| v.as_str()).collect::<Vec<_>>(),
             ["model:Llama-2-70B-Chat", "model:Mixtral 8x7B"]
         );
     }

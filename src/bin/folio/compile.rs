@@ -30,21 +30,13 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
 fn run_compile(paths: &[PathBuf], out: &Path, strict: bool) -> Result<ExitCode> {
     let mut contents = Vec::with_capacity(paths.len());
     for path in paths {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         contents.push((path.display().to_string(), bytes));
     }
-    let inputs: Vec<Input<'_>> = contents
-        .iter()
-        .map(|(name, bytes)| Input { name, bytes })
-        .collect();
+    let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let compiled = compile(&inputs, &CompileOptions::default());
 
-    let errors = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = compiled.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = compiled.diagnostics.len() - errors;
     for diagnostic in &compiled.diagnostics {
         eprintln!("{diagnostic}");
@@ -54,11 +46,7 @@ fn run_compile(paths: &[PathBuf], out: &Path, strict: bool) -> Result<ExitCode> 
         _ => {
             eprintln!(
                 "folio: {errors} error(s), {warnings} warning(s){}; no bundle written",
-                if strict && errors == 0 {
-                    " (--strict)"
-                } else {
-                    ""
-                }
+                if strict && errors == 0 { " (--strict)" } else { "" }
             );
             return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
         }
@@ -82,9 +70,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("{}: cannot create a file in this folder", dir.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+    file.write_all(bytes).with_context(|| format!("{}: cannot write", path.display()))?;
+    file.persist(path).with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }

@@ -14,11 +14,7 @@ mod stats;
 pub const EXIT_BAD_INPUT: u8 = 1;
 
 #[derive(Parser)]
-#[command(
-    name = "folio",
-    version,
-    about = "Folio: compile and explore collections of research papers"
-)]
+#[command(name = "folio", version, about = "Folio: compile and explore collections of research papers")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
