@@ -1,5 +1,6 @@
 //! UI components, one per file; they render state and call the engine.
 
+pub mod bulk_tag;
 pub mod explorer_view;
 pub mod facet_panel;
 pub mod filter_bar;
@@ -9,4 +10,7 @@ pub mod overview;
 pub mod paper_view;
 pub mod result_list;
 pub mod search_box;
+pub mod tag_editor;
+pub mod tag_manager;
 pub mod theme_toggle;
+pub mod user_data_banner;

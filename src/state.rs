@@ -42,8 +42,9 @@ pub struct UserContext {
     pub save_error: RwSignal<Option<String>>,
     /// Facet groups of the user's data.
     pub facets: Memo<Arc<FacetIndex>>,
-    /// Asks the paper view to focus its tag input (the `t` key).
-    pub focus_tag_input: RwSignal<u32>,
+    /// Asks the paper view to focus its tag input (the `t` key); the
+    /// editor clears it once done, even if it mounts after the request.
+    pub focus_tag_input: RwSignal<bool>,
 }
 
 impl UserContext {
@@ -103,7 +104,7 @@ fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
         load_problem: RwSignal::new(loaded.problem),
         save_error: RwSignal::new(None),
         facets,
-        focus_tag_input: RwSignal::new(0),
+        focus_tag_input: RwSignal::new(false),
     };
     // What storage holds now, so that loading or another tab's change is not written back.
     let saved = StoredValue::new(store.with_untracked(|s| s.data().clone()));

@@ -16,7 +16,13 @@ fn paper(id: &str, title: &str, authors: &[&str], year: Option<i32>, abstract_te
 
 fn fixture() -> (Vec<Paper>, UserData) {
     let papers = vec![
-        paper("t-1", "Mixtral of Experts", &["Albert Q. Jiang", "Alexandre Sablayrolles"], Some(2024), "A 50% {sparse} model, \"fast\"."),
+        paper(
+            "t-1",
+            "Mixtral of Experts",
+            &["Albert Q. Jiang", "Alexandre Sablayrolles"],
+            Some(2024),
+            "A 50% {sparse} model, \"fast\".",
+        ),
         paper("t-2", "Zephyr: Direct Distillation", &[], None, "Line one,\nline two."),
     ];
     let mut store = TagStore::default();
@@ -62,7 +68,8 @@ fn csv_quotes_commas_quotes_and_line_breaks() {
 fn csl_json_is_an_array_of_items_with_keywords() {
     let (papers, user) = fixture();
     let refs: Vec<&Paper> = papers.iter().collect();
-    let value: serde_json::Value = serde_json::from_str(&export(&refs, &user, ExportFormat::CslJson)).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&export(&refs, &user, ExportFormat::CslJson)).unwrap();
     assert_eq!(value[0]["id"], "t-1");
     assert_eq!(value[0]["author"][1]["literal"], "Alexandre Sablayrolles");
     assert_eq!(value[0]["issued"]["date-parts"][0][0], 2024);

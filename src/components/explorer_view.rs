@@ -12,9 +12,11 @@ use crate::components::overview::Overview;
 use crate::components::paper_view::PaperView;
 use crate::components::result_list::ResultList;
 use crate::components::search_box::{SearchBox, SEARCH_INPUT_ID};
+use crate::components::tag_manager::TagManager;
 use crate::components::theme_toggle::ThemeToggle;
+use crate::components::user_data_banner::UserDataBanner;
 use crate::engine::explorer::Explorer;
-use crate::state::{expect_cursor, expect_results, expect_view, provide_explorer_state};
+use crate::state::{expect_cursor, expect_results, expect_user, expect_view, provide_explorer_state};
 
 #[component]
 pub fn ExplorerView(
@@ -26,7 +28,9 @@ pub fn ExplorerView(
     let view = expect_view();
     let results = expect_results();
     let cursor = expect_cursor();
+    let user = expect_user();
     let help_open = RwSignal::new(false);
+    let tags_open = RwSignal::new(false);
     let facets_open = RwSignal::new(false);
 
     let _ = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
@@ -41,8 +45,9 @@ pub fn ExplorerView(
             });
         let key = event.key();
         if key == "Escape" {
-            if help_open.get_untracked() {
+            if help_open.get_untracked() || tags_open.get_untracked() {
                 help_open.set(false);
+                tags_open.set(false);
             } else if view.with_untracked(|v| v.paper.is_some()) {
                 view.update(|v| v.paper = None);
             } else if typing {
@@ -67,6 +72,18 @@ pub fn ExplorerView(
             "k" | "ArrowUp" if count > 0 => {
                 event.prevent_default();
                 cursor.update(|c| *c = c.saturating_sub(1));
+            }
+            "t" => {
+                // Open the selected paper (if none is open) and focus its tag input.
+                if view.with_untracked(|v| v.paper.is_none()) {
+                    let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
+                    if let Some(doc) = doc {
+                        let id = papers.bundle().papers[doc as usize].id.clone();
+                        view.update(|v| v.paper = Some(id));
+                    }
+                }
+                event.prevent_default();
+                user.focus_tag_input.set(true);
             }
             "Enter" if count > 0 => {
                 let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
@@ -93,6 +110,7 @@ pub fn ExplorerView(
                 >
                     "Filters"
                 </button>
+                <button class="icon-button" data-testid="open-tags" on:click=move |_| tags_open.set(true)>"Tags"</button>
                 <button class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
                     on:click=move |_| help_open.set(true)>"?"</button>
                 <ThemeToggle />
@@ -101,12 +119,16 @@ pub fn ExplorerView(
         <div class="explorer" class:facets-open=move || facets_open.get()>
             <FacetPanel />
             <main id="results" class="results-pane" tabindex="-1">
+                <UserDataBanner />
                 <FilterBar />
                 <Overview />
                 <ResultList />
             </main>
             <PaperView />
         </div>
+        <Show when=move || tags_open.get()>
+            <TagManager on_close=Callback::new(move |_| tags_open.set(false)) />
+        </Show>
         <Show when=move || help_open.get()>
             <KeyboardHelp on_close=Callback::new(move |_| help_open.set(false)) />
         </Show>

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::bulk_tag::BulkTag;
 use crate::engine::view_state::Sort;
 use crate::state::{expect_explorer, expect_results, expect_view};
 
@@ -59,6 +60,7 @@ pub fn FilterBar() -> impl IntoView {
                     "Clear all"
                 </button>
             </Show>
+            <BulkTag />
             <label class="sort">
                 "Sort "
                 <select data-testid="sort" on:change=move |ev| {

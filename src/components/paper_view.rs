@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::tag_editor::TagEditor;
 use crate::state::{expect_explorer, expect_view};
 
 #[component]
@@ -25,6 +26,7 @@ pub fn PaperView() -> impl IntoView {
                     {paper.year.map(|y| format!("{y} · "))}
                     <span class="paper-id">{paper.id.clone()}</span>
                 </p>
+                <TagEditor id=paper.id.clone() />
                 <h3>"Abstract"</h3>
                 <p class="paper-abstract">{paper.abstract_text.clone()}</p>
             </article>

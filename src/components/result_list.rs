@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::state::{expect_cursor, expect_explorer, expect_results, expect_view};
+use crate::state::{expect_cursor, expect_explorer, expect_results, expect_user, expect_view};
 
 /// Results rendered per page ("Show more" adds a page).
 const PAGE: usize = 50;
@@ -16,6 +16,7 @@ pub fn ResultList() -> impl IntoView {
     let results = expect_results();
     let view = expect_view();
     let cursor = expect_cursor();
+    let user = expect_user();
     let shown = RwSignal::new(PAGE);
     // A new result set starts at the first page again.
     Effect::new(move |_| {
@@ -45,6 +46,7 @@ pub fn ResultList() -> impl IntoView {
                     let paper = &explorer.bundle().papers[doc as usize];
                     let id = paper.id.clone();
                     let data_id = id.clone();
+                let data_id_for_tags = id.clone();
                     let href = format!("?paper={id}");
                     let snippet = snippet(&paper.abstract_text);
                     let meta = paper
@@ -78,6 +80,16 @@ pub fn ResultList() -> impl IntoView {
                                 <p class="result-meta">{meta.clone()}</p>
                             </Show>
                             <p class="result-snippet">{snippet}</p>
+                        {
+                            let id = data_id_for_tags.clone();
+                            move || user.store.with(|s| s.paper(&id).cloned()).map(|data| view! {
+                                <p class="result-user" data-testid="result-user">
+                                    {data.starred.then_some("★ ")}
+                                    {data.read.then_some("✓ read ")}
+                                    {data.tags.into_iter().map(|t| view! { <span class="tag-chip">{t}</span> }).collect_view()}
+                                </p>
+                            })
+                        }
                         </li>
                     }
                 })

@@ -159,6 +159,11 @@ impl TagStore {
         }
     }
 
+    /// Replaces the data as one undoable step (an import).
+    pub fn replace_as_step(&mut self, data: UserData) {
+        self.step(|current| *current = data);
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
