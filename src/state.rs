@@ -66,7 +66,9 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
         Memo::new_with_compare(
             move |_| {
                 let user_facets = user.facets.get();
-                Arc::new(view.with(|state| explorer.explore(state, &user_facets)))
+                user.store.with(|store| {
+                    Arc::new(view.with(|state| explorer.explore(state, store.data(), &user_facets)))
+                })
             },
             |old, new| old != new,
         )

@@ -43,18 +43,28 @@ impl Fixture {
     }
 
     fn titles_with(&self, query: &str, options: &SearchOptions<'_>) -> Vec<String> {
-        search(&self.index, &parse(query), options).iter().map(|h| self.bundle.papers[h.doc as usize].title.clone()).collect()
+        search(&self.index, &parse(query), options)
+            .iter()
+            .map(|h| self.bundle.papers[h.doc as usize].title.clone())
+            .collect()
     }
 }
 
 fn title_containing(needle: &str) -> String {
-    seed_titles().into_iter().find(|t| t.contains(needle)).unwrap_or_else(|| panic!("no seed title has {needle:?}"))
+    seed_titles()
+        .into_iter()
+        .find(|t| t.contains(needle))
+        .unwrap_or_else(|| panic!("no seed title has {needle:?}"))
 }
 
 #[track_caller]
 fn check_top(query: &str, expected_first: &str) {
     let titles = Fixture::seed().titles(query);
-    assert_eq!(titles.first().map(String::as_str), Some(title_containing(expected_first).as_str()), "top hit of {query:?}: {titles:#?}");
+    assert_eq!(
+        titles.first().map(String::as_str),
+        Some(title_containing(expected_first).as_str()),
+        "top hit of {query:?}: {titles:#?}"
+    );
 }
 
 #[track_caller]
@@ -131,7 +141,9 @@ fn years_and_tags_filter() {
     bundle.papers[0].year = Some(2023);
     bundle.papers[1].year = Some(2024);
     let index = SearchIndex::build(&bundle.papers, |_| Vec::new());
-    let hits = |q: &str, options: &SearchOptions<'_>| search(&index, &parse(q), options).iter().map(|h| h.doc).collect::<Vec<_>>();
+    let hits = |q: &str, options: &SearchOptions<'_>| {
+        search(&index, &parse(q), options).iter().map(|h| h.doc).collect::<Vec<_>>()
+    };
     assert_eq!(hits("year:2023..2024", &SearchOptions::default()), [0, 1]);
     assert_eq!(hits("year:2024", &SearchOptions::default()), [1]);
     let tagged = |tag: &str| if tag == "cite" { vec![3, 5] } else { Vec::new() };
@@ -202,8 +214,12 @@ fn identifier_parts_are_marked_as_one() {
 #[test]
 fn zero_results_suggest_a_correction_from_the_vocabulary() {
     let fixture = Fixture::seed();
-    assert!(fixture.titles("jalbreakng alignmnt ").is_empty());
-    assert_eq!(suggest(&fixture.index, "jalbreakng alignmnt"), Some("jailbreaking alignment".to_owned()));
+    // Typos in the first letter are not matched (see search.rs), but suggested.
+    assert!(fixture.titles("xjailbreaking galignment ").is_empty());
+    assert_eq!(
+        suggest(&fixture.index, "xjailbreaking galignment"),
+        Some("jailbreaking alignment".to_owned())
+    );
     assert_eq!(suggest(&fixture.index, "mixtral"), None);
 }
 
@@ -213,7 +229,10 @@ fn explain_breaks_the_score_down_by_field_and_term() {
     let query = parse("mixtral ");
     let hits = search(&fixture.index, &query, &SearchOptions::default());
     let lines = explain(&fixture.index, &query, hits[0].doc, &SearchOptions::default());
-    assert_eq!((lines[0].term.as_str(), lines[0].field, lines[0].kind), ("mixtral", "title", MatchKind::Exact));
+    assert_eq!(
+        (lines[0].term.as_str(), lines[0].field, lines[0].kind),
+        ("mixtral", "title", MatchKind::Exact)
+    );
     let total: f32 = lines.iter().map(|l| l.score).sum();
     assert!(total > 0.0);
     assert!(lines.iter().any(|l| l.field == "abstract"));

@@ -3,12 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::engine::search::{segments, Segment, Span};
 use crate::state::{expect_cursor, expect_explorer, expect_results, expect_user, expect_view};
 
 /// Results rendered per page ("Show more" adds a page).
 const PAGE: usize = 50;
-/// Characters of the abstract shown in a result.
-const SNIPPET_CHARS: usize = 280;
 
 #[component]
 pub fn ResultList() -> impl IntoView {
@@ -48,7 +47,8 @@ pub fn ResultList() -> impl IntoView {
                     let data_id = id.clone();
                 let data_id_for_tags = id.clone();
                     let href = format!("?paper={id}");
-                    let snippet = snippet(&paper.abstract_text);
+                    let title = marked(explorer.bundle().papers[doc as usize].title.as_str(), &explorer.highlights(r, doc).title);
+                let snippet = explorer.snippet(r, doc).into_iter().map(segment_view).collect_view();
                     let meta = paper
                         .year
                         .map(|y| y.to_string())
@@ -73,7 +73,7 @@ pub fn ResultList() -> impl IntoView {
                                         let id = id.clone();
                                         view.update(|s| s.paper = Some(id));
                                     }>
-                                    {paper.title.clone()}
+                                    {title}
                                 </a>
                             </h2>
                             <Show when={ let empty = meta.is_empty(); move || !empty }>
@@ -102,8 +102,29 @@ pub fn ResultList() -> impl IntoView {
         <Show when=move || { total() == 0 }>
             <section class="empty-state" data-testid="no-results">
                 <h2>"No papers match"</h2>
-                <p>"Try fewer words, or drop a filter:"</p>
-                <button class="button" on:click=move |_| view.update(|s| s.selection = Default::default())>"Drop all filters"</button>
+                {move || results.with(|r| r.suggestion.clone()).map(|suggestion| {
+                    let query = suggestion.clone();
+                    view! {
+                        <p data-testid="suggestion">"Did you mean "
+                            <button class="link-button" on:click=move |_| { let q = query.clone(); view.update(|s| s.query = q); }>{suggestion}</button>
+                            "?"
+                        </p>
+                    }
+                })}
+                {move || {
+                    let (matches, filtered) = results.with(|r| (r.query_matches, !view.with(|v| v.selection.is_empty())));
+                    if matches > 0 && filtered {
+                        Some(view! {
+                            <p>{format!("{matches} papers match the search, but not the filters. ")}
+                                <button class="button" data-testid="drop-filters" on:click=move |_| view.update(|s| s.selection = Default::default())>"Drop all filters"</button>
+                            </p>
+                        }.into_any())
+                    } else if matches == 0 {
+                        Some(view! { <p>"No paper has all of these words. Try fewer words, or check the spelling."</p> }.into_any())
+                    } else {
+                        None
+                    }
+                }}
             </section>
         </Show>
         <Show when=move || { shown.get() < total() }>
@@ -114,11 +135,16 @@ pub fn ResultList() -> impl IntoView {
     }
 }
 
-fn snippet(text: &str) -> String {
-    if text.chars().count() <= SNIPPET_CHARS {
-        return text.to_owned();
+/// One piece of text, inside `<mark>` when highlighted (always as text).
+pub fn segment_view(segment: Segment) -> AnyView {
+    if segment.highlighted {
+        view! { <mark>{segment.text}</mark> }.into_any()
+    } else {
+        segment.text.into_any()
     }
-    let cut: String = text.chars().take(SNIPPET_CHARS).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
+}
+
+/// `text` with `spans` marked.
+pub fn marked(text: &str, spans: &[Span]) -> impl IntoView {
+    segments(text, spans).into_iter().map(segment_view).collect_view()
 }

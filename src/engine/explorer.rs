@@ -2,11 +2,14 @@
 //! facet selection, sort), returns the ordered matching papers and the facet
 //! counts for them. The UI renders what this returns and nothing else.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::bundle::Bundle;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
-use super::tags::UserData;
+use super::index::{Extra, SearchIndex};
+use super::query::{parse, Query};
+use super::search::{self, Contribution, EntityResolver, Highlights, NoEntities, SearchOptions, Segment};
+use super::tags::{TagStore, UserData};
 use super::view_state::{Sort, ViewState};
 
 /// A loaded corpus, indexed for exploring.
@@ -17,16 +20,29 @@ pub struct Explorer {
     by_title: Vec<u32>,
     /// Paper id -> index.
     doc_of: HashMap<String, u32>,
+    search_index: SearchIndex,
+    entities: Box<dyn EntityResolver + Send + Sync>,
 }
 
 /// The answer to one interaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Exploration {
     /// Matching papers (indices into `bundle.papers`), in display order.
     pub docs: Vec<u32>,
     /// Facet counts for the papers matching the query, per group.
     pub facets: Vec<GroupCounts>,
+    /// The parsed query (empty when there is none).
+    pub query: Query,
+    /// The indexed words the query matches, for highlighting.
+    pub words: HashSet<String>,
+    /// "Did you mean" when nothing matches the query.
+    pub suggestion: Option<String>,
+    /// Papers matching the query alone (before filters).
+    pub query_matches: usize,
 }
+
+/// Snippet length in words.
+pub const SNIPPET_WORDS: usize = 40;
 
 /// Facet group keys, in the order the panel shows them.
 pub mod group {
@@ -51,7 +67,8 @@ impl Explorer {
         let keys: Vec<String> = bundle.papers.iter().map(|p| super::analyze::fold(&p.title)).collect();
         by_title.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
         let doc_of = bundle.papers.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
-        Self { bundle, facets, by_title, doc_of }
+        let search_index = SearchIndex::build(&bundle.papers, |_| Vec::<Extra>::new());
+        Self { bundle, facets, by_title, doc_of, search_index, entities: Box::new(NoEntities) }
     }
 
     pub fn bundle(&self) -> &Bundle {
@@ -100,13 +117,66 @@ impl Explorer {
         index
     }
 
-    pub fn explore(&self, state: &ViewState, user_facets: &FacetIndex) -> Exploration {
+    pub fn search_index(&self) -> &SearchIndex {
+        &self.search_index
+    }
+
+    fn options<'a>(&'a self, tagged: &'a dyn Fn(&str) -> Vec<u32>) -> SearchOptions<'a> {
+        SearchOptions { entities: self.entities.as_ref(), tagged, ..Default::default() }
+    }
+
+    /// The papers carrying `tag` (or a tag below it) in `user`.
+    fn tagged(&self, user: &UserData) -> impl Fn(&str) -> Vec<u32> + '_ {
+        let store = TagStore::new(user.clone());
+        move |tag: &str| store.papers_with(tag).into_iter().filter_map(|id| self.doc(id)).collect()
+    }
+
+    pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {
         let indexes = [&self.facets, user_facets];
-        let candidates = self.facets.all();
+        let query = parse(&state.query);
+        let tagged = self.tagged(user);
+        let (candidates, ranked) = if query.is_empty() {
+            (self.facets.all(), None)
+        } else {
+            let hits = search::search(&self.search_index, &query, &self.options(&tagged));
+            let set: DocSet = hits.iter().map(|h| h.doc as usize).collect();
+            let mut candidates = DocSet::with_capacity(self.bundle.papers.len());
+            candidates.union_with(&set);
+            (candidates, Some(hits))
+        };
         let matching = filter_all(&indexes, &candidates, &state.selection);
         let facets = counts_all(&indexes, &candidates, &state.selection);
-        let docs = self.order(&matching, state.sort);
-        Exploration { docs, facets }
+        let docs = match (&ranked, state.sort) {
+            (Some(hits), Sort::Relevance) => {
+                hits.iter().map(|h| h.doc).filter(|&d| matching.contains(d as usize)).collect()
+            }
+            _ => self.order(&matching, state.sort),
+        };
+        let query_matches = ranked.as_ref().map_or(self.bundle.papers.len(), Vec::len);
+        let suggestion = (query_matches == 0 && !query.is_empty())
+            .then(|| search::suggest(&self.search_index, &state.query))
+            .flatten();
+        let words = search::matched_words(&self.search_index, &query);
+        Exploration { docs, facets, query, words, suggestion, query_matches }
+    }
+
+    /// Title and abstract match spans of `doc` for the query of `exploration`.
+    pub fn highlights(&self, exploration: &Exploration, doc: u32) -> Highlights {
+        let paper = &self.bundle.papers[doc as usize];
+        search::highlight(&paper.title, &paper.abstract_text, &exploration.words)
+    }
+
+    /// The abstract's best window around the matches (its start without a query).
+    pub fn snippet(&self, exploration: &Exploration, doc: u32) -> Vec<Segment> {
+        let paper = &self.bundle.papers[doc as usize];
+        let spans = search::spans(&paper.abstract_text, &exploration.words);
+        search::snippet(&paper.abstract_text, &spans, SNIPPET_WORDS)
+    }
+
+    /// Why `doc` matches the query: the score breakdown.
+    pub fn explain(&self, exploration: &Exploration, user: &UserData, doc: u32) -> Vec<Contribution> {
+        let tagged = self.tagged(user);
+        search::explain(&self.search_index, &exploration.query, doc, &self.options(&tagged))
     }
 
     fn order(&self, matching: &DocSet, sort: Sort) -> Vec<u32> {

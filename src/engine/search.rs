@@ -150,8 +150,15 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
             push(id, MatchKind::Prefix, 0, &mut out);
         }
     }
+    let mut fuzzy = Vec::new();
     let length = word.chars().count();
-    let max_distance = if length >= 8 { 2 } else if length >= 4 { 1 } else { 0 };
+    let max_distance = if length >= 8 {
+        2
+    } else if length >= 4 {
+        1
+    } else {
+        0
+    };
     if max_distance > 0 {
         if let Some(first) = word.chars().next() {
             for (id, term) in index.starting_with_char(first) {
@@ -161,9 +168,18 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
                 }
                 let distance = strsim::levenshtein(word, term);
                 if distance > 0 && distance <= max_distance {
-                    push(id, MatchKind::Fuzzy, distance, &mut out);
+                    fuzzy.push((id, distance));
                 }
             }
+        }
+    }
+    // A word one typo away also brings its inflections ("jailbrek" ->
+    // "jailbreak" -> "jailbreaking").
+    for (id, distance) in fuzzy {
+        let term = index.term(id).to_owned();
+        push(id, MatchKind::Fuzzy, distance, &mut out);
+        for &related in index.same_stem(&term) {
+            push(related, MatchKind::Fuzzy, distance, &mut out);
         }
     }
     out
@@ -203,7 +219,14 @@ fn idf(n: usize, df: usize) -> f32 {
 
 /// Scores every paper containing `term` (restricted to `field` if given) by
 /// BM25F, scaled by `weight`, into `into`.
-fn score_term(index: &SearchIndex, term: u32, field: Option<Field>, weight: f32, w: &RankingWeights, into: &mut Scores) {
+fn score_term(
+    index: &SearchIndex,
+    term: u32,
+    field: Option<Field>,
+    weight: f32,
+    w: &RankingWeights,
+    into: &mut Scores,
+) {
     let df = index.doc_frequency(term);
     let idf = idf(index.doc_count(), df);
     let mut current = u32::MAX;
@@ -254,7 +277,11 @@ fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, 
     match atom {
         Atom::Terms { terms, field, prefix, phrase } if terms.len() == 1 => {
             let expansions = if *phrase {
-                index.find(&terms[0]).map(|term| Expansion { term, kind: MatchKind::Exact, weight: 1.0 }).into_iter().collect()
+                index
+                    .find(&terms[0])
+                    .map(|term| Expansion { term, kind: MatchKind::Exact, weight: 1.0 })
+                    .into_iter()
+                    .collect()
             } else {
                 expand_word(index, &terms[0], *prefix)
             };
@@ -323,7 +350,13 @@ fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, 
 }
 
 /// Adds the papers of the entities `text` resolves to; false if none resolved.
-fn add_entities(index: &SearchIndex, kind: Option<&str>, text: &str, options: &SearchOptions<'_>, into: &mut Scores) -> bool {
+fn add_entities(
+    index: &SearchIndex,
+    kind: Option<&str>,
+    text: &str,
+    options: &SearchOptions<'_>,
+    into: &mut Scores,
+) -> bool {
     let resolved = options.entities.resolve(kind, text);
     let weight = options.weights.clamped().entity;
     for (kind, name) in &resolved {
@@ -422,7 +455,9 @@ pub fn spans(text: &str, words: &HashSet<String>) -> Vec<Span> {
         if words.contains(&token.term) {
             match spans.last_mut() {
                 // Join parts of one identifier ("Llama-2") into one mark.
-                Some(last) if text[last.end..token.start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) => {
+                Some(last)
+                    if text[last.end..token.start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) =>
+                {
                     last.end = token.end
                 }
                 _ => spans.push(Span { start: token.start, end: token.end }),
@@ -510,7 +545,8 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
     let words: Vec<String> = query_text
         .split_whitespace()
         .map(|word| {
-            let terms: Vec<String> = tokenize(word).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
+            let terms: Vec<String> =
+                tokenize(word).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
             if terms.len() != 1 || index.find(&terms[0]).is_some() || word.contains(':') {
                 return word.to_owned();
             }
@@ -548,7 +584,12 @@ pub struct Contribution {
 }
 
 /// Why `doc` matched: the per-field, per-term score breakdown.
-pub fn explain(index: &SearchIndex, query: &Query, doc: u32, options: &SearchOptions<'_>) -> Vec<Contribution> {
+pub fn explain(
+    index: &SearchIndex,
+    query: &Query,
+    doc: u32,
+    options: &SearchOptions<'_>,
+) -> Vec<Contribution> {
     let w = options.weights.clamped();
     let mut out = Vec::new();
     for clause in query.clauses.iter().filter(|c| !c.negated) {
@@ -557,14 +598,25 @@ pub fn explain(index: &SearchIndex, query: &Query, doc: u32, options: &SearchOpt
             let (label, expansions): (String, Vec<Expansion>) = if terms.len() == 1 && !phrase {
                 (terms[0].clone(), expand_word(index, &terms[0], *prefix))
             } else if terms.len() == 1 {
-                (terms[0].clone(), index.find(&terms[0]).map(|t| Expansion { term: t, kind: MatchKind::Exact, weight: 1.0 }).into_iter().collect())
+                (
+                    terms[0].clone(),
+                    index
+                        .find(&terms[0])
+                        .map(|t| Expansion { term: t, kind: MatchKind::Exact, weight: 1.0 })
+                        .into_iter()
+                        .collect(),
+                )
             } else {
                 let ids = phrase_pairs(index, terms, *prefix).into_iter().flatten();
-                (format!("\"{}\"", terms.join(" ")), ids.map(|t| Expansion { term: t, kind: MatchKind::Phrase, weight: 1.0 }).collect())
+                (
+                    format!("\"{}\"", terms.join(" ")),
+                    ids.map(|t| Expansion { term: t, kind: MatchKind::Phrase, weight: 1.0 }).collect(),
+                )
             };
             for e in expansions {
                 let idf = idf(index.doc_count(), index.doc_frequency(e.term));
-                for p in index.postings(e.term).filter(|p| p.doc == doc && field.is_none_or(|f| f == p.field)) {
+                for p in index.postings(e.term).filter(|p| p.doc == doc && field.is_none_or(|f| f == p.field))
+                {
                     let length = f32::from(index.field_length(doc, p.field));
                     let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
                     let tfw = w.field(p.field) * f32::from(p.tf) / norm.max(0.01);
