@@ -63,15 +63,16 @@ impl SearchIndex {
         let mut lengths: [Vec<u16>; 4] = Default::default();
         let mut entities: HashMap<(String, String), Vec<u32>> = HashMap::new();
         let mut scratch: Vec<u32> = Vec::new();
-        let intern = |term: &str, ids: &mut HashMap<String, u32>, lists: &mut Vec<Vec<(u32, u8, u8)>>| -> u32 {
-            if let Some(&id) = ids.get(term) {
-                return id;
-            }
-            let id = lists.len() as u32;
-            ids.insert(term.to_owned(), id);
-            lists.push(Vec::new());
-            id
-        };
+        let intern =
+            |term: &str, ids: &mut HashMap<String, u32>, lists: &mut Vec<Vec<(u32, u8, u8)>>| -> u32 {
+                if let Some(&id) = ids.get(term) {
+                    return id;
+                }
+                let id = lists.len() as u32;
+                ids.insert(term.to_owned(), id);
+                lists.push(Vec::new());
+                id
+            };
         for (doc, paper) in papers.iter().enumerate() {
             let extra = extras(doc);
             let entity_text: String = extra.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(" ; ");
@@ -90,8 +91,11 @@ impl SearchIndex {
             ];
             for (text, field) in fields {
                 scratch.clear();
-                let parts: Vec<String> =
-                    tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
+                let parts: Vec<String> = tokenize(text)
+                    .into_iter()
+                    .filter(|t| t.kind == TokenKind::Part)
+                    .map(|t| t.term)
+                    .collect();
                 lengths[field.index()].push(parts.len().min(u16::MAX as usize) as u16);
                 for part in &parts {
                     scratch.push(intern(part, &mut ids, &mut lists));
@@ -182,7 +186,11 @@ impl SearchIndex {
     /// Ids of the pair terms starting with `prefix` (a phrase still being typed).
     pub fn pair_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = u32> + 'a {
         let start = self.terms.partition_point(|t| t.as_str() < prefix);
-        self.terms[start..].iter().take_while(move |t| t.starts_with(prefix)).enumerate().map(move |(i, _)| (start + i) as u32)
+        self.terms[start..]
+            .iter()
+            .take_while(move |t| t.starts_with(prefix))
+            .enumerate()
+            .map(move |(i, _)| (start + i) as u32)
     }
 
     /// Ids of the terms sharing `term`'s stem (the term itself included).
@@ -206,12 +214,20 @@ impl SearchIndex {
 
     /// All single-word terms (for suggestions).
     pub fn words(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.terms.iter().enumerate().filter(|(_, t)| !t.contains(PAIR_SEPARATOR)).map(|(i, t)| (i as u32, t.as_str()))
+        self.terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.contains(PAIR_SEPARATOR))
+            .map(|(i, t)| (i as u32, t.as_str()))
     }
 
     pub fn postings(&self, id: u32) -> impl Iterator<Item = Posting> + '_ {
         let (start, end) = (self.offsets[id as usize] as usize, self.offsets[id as usize + 1] as usize);
-        self.postings[start..end].iter().map(|&(doc, field, tf)| Posting { doc, field: field_from(field), tf: u16::from(tf) })
+        self.postings[start..end].iter().map(|&(doc, field, tf)| Posting {
+            doc,
+            field: field_from(field),
+            tf: u16::from(tf),
+        })
     }
 
     /// Number of papers containing the term (in any field).
@@ -247,13 +263,20 @@ impl SearchIndex {
     /// Entity names of `kind` known to the index whose folded form contains
     /// every word of `text` (a fallback when no resolver knows the value).
     pub fn entity_names_matching(&self, kind: &str, text: &str) -> Vec<String> {
-        let words: Vec<String> = tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
+        let words: Vec<String> =
+            tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
         let mut names: Vec<String> = self
             .entities
             .keys()
-            .filter(|(k, name)| k == kind && {
-                let parts: Vec<String> = tokenize(name).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
-                words.iter().all(|w| parts.contains(w))
+            .filter(|(k, name)| {
+                k == kind && {
+                    let parts: Vec<String> = tokenize(name)
+                        .into_iter()
+                        .filter(|t| t.kind == TokenKind::Part)
+                        .map(|t| t.term)
+                        .collect();
+                    words.iter().all(|w| parts.contains(w))
+                }
             })
             .map(|(_, name)| name.clone())
             .collect();

@@ -181,7 +181,9 @@ fn atom_of(item: &Item) -> Option<Atom> {
     let field = item.qualifier.as_deref().and_then(field_of);
     // An unknown qualifier is part of the text ("re:think" stays searchable).
     let text = match (&item.qualifier, field) {
-        (Some(q), None) if !ENTITY_KINDS.contains(&q.as_str()) && q != "year" && q != "tag" => format!("{q}:{text}"),
+        (Some(q), None) if !ENTITY_KINDS.contains(&q.as_str()) && q != "year" && q != "tag" => {
+            format!("{q}:{text}")
+        }
         _ => text.to_owned(),
     };
     let terms = analyze_terms(&text);
@@ -206,7 +208,9 @@ pub fn parse(input: &str) -> Query {
         }
         let Some(atom) = atom_of(item) else { continue };
         match clauses.last_mut() {
-            Some(previous) if join_next && !previous.negated && !item.negated => previous.alternatives.push(atom),
+            Some(previous) if join_next && !previous.negated && !item.negated => {
+                previous.alternatives.push(atom)
+            }
             _ => clauses.push(Clause { alternatives: vec![atom], negated: item.negated }),
         }
         join_next = false;
@@ -233,33 +237,56 @@ mod tests {
 
     #[test]
     fn words_are_required_and_the_last_is_a_prefix() {
-        check("speculative deco", vec![must(terms(&["speculative"], false, false)), must(terms(&["deco"], true, false))]);
-        check("speculative deco ", vec![must(terms(&["speculative"], false, false)), must(terms(&["deco"], false, false))]);
+        check(
+            "speculative deco",
+            vec![must(terms(&["speculative"], false, false)), must(terms(&["deco"], true, false))],
+        );
+        check(
+            "speculative deco ",
+            vec![must(terms(&["speculative"], false, false)), must(terms(&["deco"], false, false))],
+        );
     }
 
     #[test]
     fn or_joins_neighbours_and_stray_or_is_a_word() {
-        let clause = Clause { alternatives: vec![terms(&["lora"], false, false), terms(&["dpo"], false, false)], negated: false };
+        let clause = Clause {
+            alternatives: vec![terms(&["lora"], false, false), terms(&["dpo"], false, false)],
+            negated: false,
+        };
         check("lora OR dpo ", vec![clause]);
         check("OR", vec![must(terms(&["or"], true, false))]);
     }
 
     #[test]
     fn phrases_negation_and_unbalanced_quotes() {
-        check("\"tree based\" -jailbreak ", vec![
-            must(terms(&["tree", "based"], false, true)),
-            Clause { alternatives: vec![terms(&["jailbreak"], false, false)], negated: true },
-        ]);
+        check(
+            "\"tree based\" -jailbreak ",
+            vec![
+                must(terms(&["tree", "based"], false, true)),
+                Clause { alternatives: vec![terms(&["jailbreak"], false, false)], negated: true },
+            ],
+        );
         check("\"open phrase", vec![must(terms(&["open", "phrase"], false, true))]);
         check("- x", vec![must(terms(&["x"], true, false))]);
     }
 
     #[test]
     fn qualifiers() {
-        check("title:mixtral ", vec![must(Atom::Terms { terms: vec!["mixtral".into()], field: Some(Field::Title), prefix: false, phrase: false })]);
+        check(
+            "title:mixtral ",
+            vec![must(Atom::Terms {
+                terms: vec!["mixtral".into()],
+                field: Some(Field::Title),
+                prefix: false,
+                phrase: false,
+            })],
+        );
         check("year:2023..2024", vec![must(Atom::Year { from: Some(2023), to: Some(2024) })]);
         check("year:..2020", vec![must(Atom::Year { from: None, to: Some(2020) })]);
-        check("model:Llama-2-70B-Chat", vec![must(Atom::Entity { kind: "model".into(), value: "Llama-2-70B-Chat".into() })]);
+        check(
+            "model:Llama-2-70B-Chat",
+            vec![must(Atom::Entity { kind: "model".into(), value: "Llama-2-70B-Chat".into() })],
+        );
         check("tag:reading/now", vec![must(Atom::Tag("reading/now".into()))]);
         check("year:soon", vec![must(terms(&["soon"], true, false))]);
     }
