@@ -32,7 +32,54 @@ pub struct Token {
 
 /// Lowercases and strips diacritics: "Café" becomes "cafe".
 pub fn fold(text: &str) -> String {
-    text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] into a reused buffer (cleared first); ASCII takes a fast path.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        out.extend(text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase));
+    }
+}
+
+/// Calls `visit(term, start, end)` for each part token of `text` (as
+/// [`tokenize`] yields with [`TokenKind::Part`]) without allocating per token.
+pub fn for_each_part(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
+    let mut buffer = String::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
+    while i < bytes.len() {
+        let c = char_at(i);
+        if !c.is_alphanumeric() {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        loop {
+            while i < bytes.len() && char_at(i).is_alphanumeric() {
+                i += char_at(i).len_utf8();
+            }
+            // A dot between digits belongs to the number ("3.5").
+            if i + 1 < bytes.len()
+                && bytes[i] == b'.'
+                && start < i
+                && bytes[i - 1].is_ascii_digit()
+                && bytes[i + 1].is_ascii_digit()
+            {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        fold_into(&text[start..i], &mut buffer);
+        visit(&buffer, start, i);
+    }
 }
 
 /// English stem of a folded term ("tuning" -> "tune"); numbers and short
@@ -148,6 +195,20 @@ mod tests {
         let text = "é LoRA-tuned";
         for token in tokenize(text) {
             assert_eq!(fold(&text[token.start..token.end]).replace('-', ""), token.term);
+        }
+    }
+
+    #[test]
+    fn for_each_part_yields_the_part_tokens() {
+        for text in ["Llama-2-70B-Chat and GPT-3.5, Café 8x7B.", "SpecDec++ wins", "é LoRA-tuned", "v1.2.3 x"] {
+            let mut parts = Vec::new();
+            for_each_part(text, |term, start, end| parts.push((term.to_owned(), start, end)));
+            let expected: Vec<(String, usize, usize)> = tokenize(text)
+                .into_iter()
+                .filter(|t| t.kind == TokenKind::Part)
+                .map(|t| (t.term, t.start, t.end))
+                .collect();
+            assert_eq!(parts, expected, "{text:?}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! The search index: a sorted term dictionary (prefix ranges, fuzzy
-//! candidates), compact postings per term with the field and term frequency,
-//! adjacent-word pairs for phrases, field lengths for BM25F, and side tables
-//! for years and extracted entities.
+//! candidates), compact postings per term with the field, term frequency and
+//! word positions (for phrases), field lengths for BM25F, and side tables for
+//! years and extracted entities.
 //!
 //! Built in the browser when the bundle arrives (see docs/search.md for the
 //! measured cost); nothing is precomputed into the bundle, which keeps the
@@ -9,12 +9,9 @@
 
 use std::collections::HashMap;
 
-use super::analyze::{fold, stem, tokenize, TokenKind};
+use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::Paper;
 use super::query::Field;
-
-/// Separates the two words of a pair term (never produced by the tokenizer).
-pub const PAIR_SEPARATOR: char = ' ';
 
 /// One posting: a paper, a field and how often the term occurs there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +19,8 @@ pub struct Posting {
     pub doc: u32,
     pub field: Field,
     pub tf: u16,
+    /// Index of the posting (for [`SearchIndex::positions`]).
+    pub at: u32,
 }
 
 /// Searchable values of a paper beyond its text (extracted entities, topics).
@@ -37,9 +36,14 @@ pub struct Extra {
 pub struct SearchIndex {
     /// Sorted terms; a term id is an index here.
     terms: Vec<String>,
+    /// Papers containing each term.
+    df: Vec<u32>,
     /// Start of each term's postings in `postings` (len = terms + 1).
     offsets: Vec<u32>,
     postings: Vec<(u32, u8, u8)>,
+    /// Start of each posting's word positions in `positions` (len = postings + 1).
+    position_offsets: Vec<u32>,
+    positions: Vec<u16>,
     /// Stem -> ids of the terms with that stem.
     stems: HashMap<String, Vec<u32>>,
     /// Per field, the length (in words) of each paper's field.
@@ -55,24 +59,23 @@ fn field_from(index: u8) -> Field {
     Field::ALL[usize::from(index).min(3)]
 }
 
+/// Postings of one term while building.
+#[derive(Default)]
+struct Building {
+    postings: Vec<(u32, u8, u8)>,
+    positions: Vec<u16>,
+    /// Positions per posting.
+    counts: Vec<u16>,
+}
+
 impl SearchIndex {
     /// Indexes `papers`; `extras(doc)` gives each paper's entities and topics.
     pub fn build(papers: &[Paper], extras: impl Fn(usize) -> Vec<Extra>) -> SearchIndex {
         let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut lists: Vec<Vec<(u32, u8, u8)>> = Vec::new();
+        let mut lists: Vec<Building> = Vec::new();
         let mut lengths: [Vec<u16>; 4] = Default::default();
         let mut entities: HashMap<(String, String), Vec<u32>> = HashMap::new();
-        let mut scratch: Vec<u32> = Vec::new();
-        let intern =
-            |term: &str, ids: &mut HashMap<String, u32>, lists: &mut Vec<Vec<(u32, u8, u8)>>| -> u32 {
-                if let Some(&id) = ids.get(term) {
-                    return id;
-                }
-                let id = lists.len() as u32;
-                ids.insert(term.to_owned(), id);
-                lists.push(Vec::new());
-                id
-            };
+        let mut scratch: Vec<(u32, u16)> = Vec::new();
         for (doc, paper) in papers.iter().enumerate() {
             let extra = extras(doc);
             let entity_text: String = extra.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(" ; ");
@@ -91,30 +94,38 @@ impl SearchIndex {
             ];
             for (text, field) in fields {
                 scratch.clear();
-                let parts: Vec<String> = tokenize(text)
-                    .into_iter()
-                    .filter(|t| t.kind == TokenKind::Part)
-                    .map(|t| t.term)
-                    .collect();
-                lengths[field.index()].push(parts.len().min(u16::MAX as usize) as u16);
-                for part in &parts {
-                    scratch.push(intern(part, &mut ids, &mut lists));
-                }
-                if matches!(field, Field::Title | Field::Abstract) {
-                    for pair in parts.windows(2) {
-                        let term = format!("{}{PAIR_SEPARATOR}{}", pair[0], pair[1]);
-                        scratch.push(intern(&term, &mut ids, &mut lists));
-                    }
-                }
+                let mut position: u16 = 0;
+                for_each_part(text, |term, _, _| {
+                    let id = match ids.get(term) {
+                        Some(&id) => id,
+                        None => {
+                            let id = lists.len() as u32;
+                            ids.insert(term.to_owned(), id);
+                            lists.push(Building::default());
+                            id
+                        }
+                    };
+                    scratch.push((id, position));
+                    position = position.saturating_add(1);
+                });
+                lengths[field.index()].push(position);
+                let keep_positions = matches!(field, Field::Title | Field::Abstract);
                 scratch.sort_unstable();
                 let mut i = 0;
                 while i < scratch.len() {
+                    let term = scratch[i].0;
                     let mut j = i;
-                    while j < scratch.len() && scratch[j] == scratch[i] {
+                    while j < scratch.len() && scratch[j].0 == term {
                         j += 1;
                     }
-                    let tf = (j - i).min(255) as u8;
-                    lists[scratch[i] as usize].push((doc as u32, field.index() as u8, tf));
+                    let list = &mut lists[term as usize];
+                    list.postings.push((doc as u32, field.index() as u8, (j - i).min(255) as u8));
+                    if keep_positions {
+                        list.positions.extend(scratch[i..j].iter().map(|&(_, p)| p));
+                        list.counts.push((j - i).min(u16::MAX as usize) as u16);
+                    } else {
+                        list.counts.push(0);
+                    }
                     i = j;
                 }
             }
@@ -122,18 +133,35 @@ impl SearchIndex {
         // Sort the dictionary and lay postings out flat in dictionary order.
         let mut terms: Vec<(String, u32)> = ids.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let total: usize = lists.iter().map(|l| l.postings.len()).sum();
+        let total_positions: usize = lists.iter().map(|l| l.positions.len()).sum();
         let mut offsets = Vec::with_capacity(terms.len() + 1);
-        let total: usize = lists.iter().map(Vec::len).sum();
         let mut postings = Vec::with_capacity(total);
+        let mut position_offsets = Vec::with_capacity(total + 1);
+        let mut positions = Vec::with_capacity(total_positions);
+        let mut df = Vec::with_capacity(terms.len());
         let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
         for (new_id, (term, old_id)) in terms.iter().enumerate() {
+            let list = std::mem::take(&mut lists[*old_id as usize]);
             offsets.push(postings.len() as u32);
-            postings.append(&mut lists[*old_id as usize]);
-            if !term.contains(PAIR_SEPARATOR) {
-                stems.entry(stem(term).into_owned()).or_default().push(new_id as u32);
+            let mut docs = 0u32;
+            let mut last = u32::MAX;
+            let mut at = 0usize;
+            for (posting, count) in list.postings.iter().zip(&list.counts) {
+                if posting.0 != last {
+                    docs += 1;
+                    last = posting.0;
+                }
+                position_offsets.push(positions.len() as u32);
+                positions.extend_from_slice(&list.positions[at..at + usize::from(*count)]);
+                at += usize::from(*count);
+                postings.push(*posting);
             }
+            df.push(docs);
+            stems.entry(stem(term).into_owned()).or_default().push(new_id as u32);
         }
         offsets.push(postings.len() as u32);
+        position_offsets.push(positions.len() as u32);
         let average = std::array::from_fn(|f| {
             let l = &lengths[f];
             if l.is_empty() {
@@ -144,8 +172,11 @@ impl SearchIndex {
         });
         SearchIndex {
             terms: terms.into_iter().map(|(t, _)| t).collect(),
+            df,
             offsets,
             postings,
+            position_offsets,
+            positions,
             stems,
             lengths,
             average,
@@ -172,25 +203,10 @@ impl SearchIndex {
         self.terms.binary_search_by(|t| t.as_str().cmp(term)).ok().map(|i| i as u32)
     }
 
-    /// Ids of the single-word terms starting with `prefix`.
+    /// Ids of the terms starting with `prefix`.
     pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = u32> + 'a {
         let start = self.terms.partition_point(|t| t.as_str() < prefix);
-        self.terms[start..]
-            .iter()
-            .take_while(move |t| t.starts_with(prefix))
-            .enumerate()
-            .filter(|(_, t)| !t.contains(PAIR_SEPARATOR))
-            .map(move |(i, _)| (start + i) as u32)
-    }
-
-    /// Ids of the pair terms starting with `prefix` (a phrase still being typed).
-    pub fn pair_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = u32> + 'a {
-        let start = self.terms.partition_point(|t| t.as_str() < prefix);
-        self.terms[start..]
-            .iter()
-            .take_while(move |t| t.starts_with(prefix))
-            .enumerate()
-            .map(move |(i, _)| (start + i) as u32)
+        self.terms[start..].iter().take_while(move |t| t.starts_with(prefix)).enumerate().map(move |(i, _)| (start + i) as u32)
     }
 
     /// Ids of the terms sharing `term`'s stem (the term itself included).
@@ -208,39 +224,33 @@ impl SearchIndex {
             .iter()
             .take_while(move |t| t.starts_with(prefix.as_str()))
             .enumerate()
-            .filter(|(_, t)| !t.contains(PAIR_SEPARATOR))
             .map(move |(i, t)| ((start + i) as u32, t.as_str()))
     }
 
     /// All single-word terms (for suggestions).
     pub fn words(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.terms
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.contains(PAIR_SEPARATOR))
-            .map(|(i, t)| (i as u32, t.as_str()))
+        self.terms.iter().enumerate().map(|(i, t)| (i as u32, t.as_str()))
     }
 
     pub fn postings(&self, id: u32) -> impl Iterator<Item = Posting> + '_ {
         let (start, end) = (self.offsets[id as usize] as usize, self.offsets[id as usize + 1] as usize);
-        self.postings[start..end].iter().map(|&(doc, field, tf)| Posting {
+        self.postings[start..end].iter().enumerate().map(move |(i, &(doc, field, tf))| Posting {
             doc,
             field: field_from(field),
             tf: u16::from(tf),
+            at: (start + i) as u32,
         })
     }
 
     /// Number of papers containing the term (in any field).
     pub fn doc_frequency(&self, id: u32) -> usize {
-        let mut count = 0;
-        let mut last = u32::MAX;
-        for p in self.postings(id) {
-            if p.doc != last {
-                count += 1;
-                last = p.doc;
-            }
-        }
-        count
+        self.df[id as usize] as usize
+    }
+
+    /// Word positions of a title or abstract posting (empty for other fields).
+    pub fn positions(&self, posting: &Posting) -> &[u16] {
+        let at = posting.at as usize;
+        &self.positions[self.position_offsets[at] as usize..self.position_offsets[at + 1] as usize]
     }
 
     pub fn field_length(&self, doc: u32, field: Field) -> u16 {

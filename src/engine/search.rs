@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::analyze::{tokenize, TokenKind};
 use super::facets::DocSet;
-use super::index::{SearchIndex, PAIR_SEPARATOR};
+use super::index::SearchIndex;
 use super::query::{Atom, Field, Query};
 
 /// Ranking knobs, each clamped to its documented range.
@@ -127,9 +127,22 @@ struct Expansion {
     weight: f32,
 }
 
-/// Most completions of a prefix considered (the most frequent are not
-/// necessarily first, but short prefixes would otherwise touch every word).
-const MAX_PREFIX_TERMS: usize = 64;
+/// Most completions of a prefix considered: the most frequent ones (short
+/// prefixes would otherwise touch every word of the corpus).
+const MAX_PREFIX_TERMS: usize = 24;
+
+/// A word found in this many papers or more is taken as spelled right.
+const FUZZY_MAX_DF: usize = 3;
+
+/// The most frequent terms starting with `prefix`.
+fn top_completions(index: &SearchIndex, prefix: &str) -> Vec<u32> {
+    let mut ids: Vec<u32> = index.with_prefix(prefix).collect();
+    if ids.len() > MAX_PREFIX_TERMS {
+        ids.select_nth_unstable_by_key(MAX_PREFIX_TERMS, |&id| std::cmp::Reverse(index.doc_frequency(id)));
+        ids.truncate(MAX_PREFIX_TERMS);
+    }
+    ids
+}
 
 fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> {
     let mut out: Vec<Expansion> = Vec::new();
@@ -146,13 +159,17 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
         push(id, MatchKind::Stem, 0, &mut out);
     }
     if prefix {
-        for id in index.with_prefix(word).take(MAX_PREFIX_TERMS) {
+        for id in top_completions(index, word) {
             push(id, MatchKind::Prefix, 0, &mut out);
         }
     }
     let mut fuzzy = Vec::new();
     let length = word.chars().count();
-    let max_distance = if length >= 8 {
+    // A word the corpus uses often is not a typo: skip the fuzzy scan.
+    let common = index.find(word).is_some_and(|id| index.doc_frequency(id) >= FUZZY_MAX_DF);
+    let max_distance = if common {
+        0
+    } else if length >= 8 {
         2
     } else if length >= 4 {
         1
@@ -252,24 +269,76 @@ fn score_term(
     flush(current, tfw, into);
 }
 
-/// The word pairs of a phrase, the last maybe a prefix.
-fn phrase_pairs(index: &SearchIndex, terms: &[String], prefix: bool) -> Vec<Vec<u32>> {
-    terms
-        .windows(2)
+/// Papers where `terms` occur as consecutive words of the title or abstract
+/// (the last term may be a prefix), scored as the sum of the words' BM25F.
+fn score_phrase(index: &SearchIndex, terms: &[String], field: Option<Field>, prefix: bool, w: &RankingWeights, into: &mut Scores) {
+    // Candidate term ids for each position of the phrase.
+    let alternatives: Vec<Vec<u32>> = terms
+        .iter()
         .enumerate()
-        .map(|(i, pair)| {
-            let exact = format!("{}{PAIR_SEPARATOR}{}", pair[0], pair[1]);
-            let last = i + 2 == terms.len();
-            if prefix && last {
-                let mut ids: Vec<u32> = index.find(&exact).into_iter().collect();
-                ids.extend(index.pair_prefix(&exact).take(MAX_PREFIX_TERMS));
+        .map(|(i, term)| {
+            let mut ids: Vec<u32> = index.find(term).into_iter().collect();
+            if prefix && i + 1 == terms.len() {
+                ids.extend(top_completions(index, term));
+                ids.sort_unstable();
                 ids.dedup();
-                ids
-            } else {
-                index.find(&exact).into_iter().collect()
             }
+            ids
         })
-        .collect()
+        .collect();
+    if alternatives.iter().any(Vec::is_empty) {
+        return;
+    }
+    // Per paper and field: positions of each phrase word, gathered from postings.
+    let n = index.doc_count();
+    let mut word_scores: Vec<Scores> = Vec::with_capacity(terms.len());
+    let mut present: Option<DocSet> = None;
+    for ids in &alternatives {
+        let mut scores = Scores::new(n);
+        for &id in ids {
+            score_term(index, id, field, 1.0, w, &mut scores);
+        }
+        present = Some(match present {
+            None => scores.docs.clone(),
+            Some(mut acc) => {
+                acc.intersect_with(&scores.docs);
+                acc
+            }
+        });
+        word_scores.push(scores);
+    }
+    let present = present.unwrap_or_default();
+    if present.count_ones(..) == 0 {
+        return;
+    }
+    // Word positions of each candidate paper, per phrase word and field.
+    let mut found: std::collections::HashMap<(u32, Field), Vec<Vec<u16>>> = std::collections::HashMap::new();
+    for (word, ids) in alternatives.iter().enumerate() {
+        for &id in ids {
+            for p in index.postings(id) {
+                if !present.contains(p.doc as usize) || !matches!(p.field, Field::Title | Field::Abstract) {
+                    continue;
+                }
+                if field.is_some_and(|f| f != p.field) {
+                    continue;
+                }
+                let slots = found.entry((p.doc, p.field)).or_insert_with(|| vec![Vec::new(); terms.len()]);
+                slots[word].extend_from_slice(index.positions(&p));
+            }
+        }
+    }
+    for ((doc, _), mut slots) in found {
+        for slot in &mut slots {
+            slot.sort_unstable();
+        }
+        let consecutive = slots[0].iter().any(|&start| {
+            (1..slots.len()).all(|k| slots[k].binary_search(&(start + k as u16)).is_ok())
+        });
+        if consecutive {
+            let score: f32 = word_scores.iter().map(|s| s.score[doc as usize]).sum();
+            into.offer(doc, score);
+        }
+    }
 }
 
 fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, into: &mut Scores) {
@@ -294,29 +363,7 @@ fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, 
         }
         Atom::Terms { terms, field, prefix, .. } => {
             let field = field.filter(|f| matches!(f, Field::Title | Field::Abstract));
-            let pairs = phrase_pairs(index, terms, *prefix);
-            let mut clause: Option<Scores> = None;
-            for alternatives in pairs {
-                let mut pair_scores = Scores::new(index.doc_count());
-                for term in alternatives {
-                    score_term(index, term, field, 1.0, &w, &mut pair_scores);
-                }
-                clause = Some(match clause {
-                    None => pair_scores,
-                    Some(mut acc) => {
-                        acc.docs.intersect_with(&pair_scores.docs);
-                        for d in acc.docs.ones() {
-                            acc.score[d] += pair_scores.score[d];
-                        }
-                        acc
-                    }
-                });
-            }
-            if let Some(clause) = clause {
-                for d in clause.docs.ones() {
-                    into.offer(d as u32, clause.score[d]);
-                }
-            }
+            score_phrase(index, terms, field, *prefix, &w, into);
             // "llama-2-chat-70b" also finds every spelling of the model.
             add_entities(index, None, &terms.join("-"), options, into);
         }
@@ -607,7 +654,7 @@ pub fn explain(
                         .collect(),
                 )
             } else {
-                let ids = phrase_pairs(index, terms, *prefix).into_iter().flatten();
+                let ids = terms.iter().filter_map(|t| index.find(t));
                 (
                     format!("\"{}\"", terms.join(" ")),
                     ids.map(|t| Expansion { term: t, kind: MatchKind::Phrase, weight: 1.0 }).collect(),

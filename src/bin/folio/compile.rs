@@ -21,20 +21,32 @@ pub struct CompileArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Extra entity/taxonomy dictionary (JSON, format in data/README.md); repeatable.
+    #[arg(long = "entities", value_name = "FILE")]
+    entities: Vec<PathBuf>,
 }
 
 pub fn run(args: CompileArgs) -> Result<ExitCode> {
-    run_compile(&args.inputs, &args.out, args.strict)
+    let mut options = CompileOptions::default();
+    for path in &args.entities {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        if let Err(diagnostic) = options.dictionaries.extend_from_json(&path.display().to_string(), &text) {
+            eprintln!("{diagnostic}");
+            return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+        }
+    }
+    run_compile(&args.inputs, &args.out, args.strict, &options)
 }
 
-fn run_compile(paths: &[PathBuf], out: &Path, strict: bool) -> Result<ExitCode> {
+fn run_compile(paths: &[PathBuf], out: &Path, strict: bool, options: &CompileOptions) -> Result<ExitCode> {
     let mut contents = Vec::with_capacity(paths.len());
     for path in paths {
         let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         contents.push((path.display().to_string(), bytes));
     }
     let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
-    let compiled = compile(&inputs, &CompileOptions::default());
+    let compiled = compile(&inputs, options);
 
     let errors = compiled.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = compiled.diagnostics.len() - errors;

@@ -1,0 +1,261 @@
+//! The corpus as stemmed term ids: one pass of the shared analyzer over every
+//! title and abstract, feeding topics, keyphrases and similar papers.
+
+use std::collections::HashMap;
+
+use super::catalog::Part;
+use crate::engine::analyze::stem;
+
+/// Which text of a paper a span is in.
+pub const TITLE: u8 = 0;
+pub const ABSTRACT: u8 = 1;
+
+/// One word of a paper.
+#[derive(Debug, Clone, Copy)]
+pub struct Tok {
+    pub term: u32,
+    pub field: u8,
+    /// Whether this word continues a phrase with the previous one (same
+    /// field, separated by one space or hyphen).
+    pub joined: bool,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Term ids by stem, with per-term facts.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    by_folded: HashMap<String, u32>,
+    by_stem: HashMap<String, u32>,
+    /// Per term id: a stopword or not a word (numbers, one letter).
+    pub weak: Vec<bool>,
+}
+
+impl Vocabulary {
+    /// The id of a folded word.
+    pub fn id(&mut self, folded: &str) -> u32 {
+        if let Some(&id) = self.by_folded.get(folded) {
+            return id;
+        }
+        let stemmed = stem(folded).into_owned();
+        let next = self.by_stem.len() as u32;
+        let id = *self.by_stem.entry(stemmed).or_insert(next);
+        if id == next {
+            let wordlike = folded.chars().count() >= 3 && folded.chars().any(char::is_alphabetic);
+            self.weak.push(!wordlike || STOPWORDS.binary_search(&folded).is_ok());
+        }
+        self.by_folded.insert(folded.to_owned(), id);
+        id
+    }
+
+    /// The id of a folded word if it occurs in the corpus.
+    pub fn get(&self, folded: &str) -> Option<u32> {
+        self.by_folded.get(folded).copied().or_else(|| self.by_stem.get(stem(folded).as_ref()).copied())
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_stem.len()
+    }
+}
+
+/// The words of one text (its parts), appended to `out`.
+pub fn words(vocabulary: &mut Vocabulary, text: &str, parts: &[Part], field: u8, out: &mut Vec<Tok>) {
+    let mut prev_end: Option<usize> = None;
+    for token in parts {
+        let joined = prev_end.is_some_and(|e| {
+            let gap = &text[e..token.start];
+            gap == " " || gap == "-"
+        });
+        out.push(Tok {
+            term: vocabulary.id(&token.term),
+            field,
+            joined,
+            start: token.start as u32,
+            end: token.end as u32,
+        });
+        prev_end = Some(token.end);
+    }
+}
+
+/// English function words and words every abstract uses; sorted for
+/// binary search.
+pub const STOPWORDS: [&str; 168] = [
+    "able",
+    "about",
+    "above",
+    "achieve",
+    "achieved",
+    "achieves",
+    "across",
+    "additional",
+    "after",
+    "again",
+    "against",
+    "all",
+    "allows",
+    "also",
+    "although",
+    "among",
+    "and",
+    "another",
+    "any",
+    "approach",
+    "approaches",
+    "are",
+    "around",
+    "based",
+    "been",
+    "before",
+    "being",
+    "best",
+    "better",
+    "between",
+    "both",
+    "but",
+    "can",
+    "could",
+    "demonstrate",
+    "demonstrates",
+    "despite",
+    "different",
+    "does",
+    "done",
+    "due",
+    "during",
+    "each",
+    "either",
+    "enable",
+    "enables",
+    "enabling",
+    "evaluated",
+    "even",
+    "existing",
+    "experiments",
+    "first",
+    "for",
+    "from",
+    "further",
+    "furthermore",
+    "given",
+    "has",
+    "have",
+    "here",
+    "how",
+    "however",
+    "improve",
+    "improved",
+    "improvement",
+    "improvements",
+    "improves",
+    "into",
+    "introduce",
+    "introduced",
+    "introduces",
+    "its",
+    "itself",
+    "large",
+    "less",
+    "made",
+    "make",
+    "many",
+    "may",
+    "method",
+    "methods",
+    "more",
+    "moreover",
+    "most",
+    "much",
+    "must",
+    "need",
+    "needed",
+    "needs",
+    "new",
+    "not",
+    "novel",
+    "number",
+    "only",
+    "other",
+    "our",
+    "outperform",
+    "outperforms",
+    "over",
+    "paper",
+    "performance",
+    "present",
+    "propose",
+    "proposed",
+    "provide",
+    "recent",
+    "require",
+    "required",
+    "requires",
+    "requiring",
+    "result",
+    "results",
+    "several",
+    "should",
+    "show",
+    "shows",
+    "significant",
+    "significantly",
+    "still",
+    "study",
+    "successfully",
+    "such",
+    "surpass",
+    "surpasses",
+    "task",
+    "tasks",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "three",
+    "through",
+    "thus",
+    "two",
+    "under",
+    "use",
+    "used",
+    "using",
+    "various",
+    "very",
+    "via",
+    "was",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whose",
+    "will",
+    "with",
+    "within",
+    "without",
+    "work",
+    "would",
+    "yet",
+    "you",
+    "your",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_are_sorted() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]), "keep STOPWORDS sorted");
+    }
+}
