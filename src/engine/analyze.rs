@@ -47,11 +47,39 @@ pub fn fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// [`for_each_part`] for ASCII text, byte by byte.
+fn for_each_ascii_part(bytes: &[u8], buffer: &mut String, mut visit: impl FnMut(&str, usize, usize)) {
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i - 1].is_ascii_digit() && bytes[i + 1].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        buffer.clear();
+        buffer.extend(bytes[start..i].iter().map(|b| b.to_ascii_lowercase() as char));
+        visit(buffer, start, i);
+    }
+}
+
 /// Calls `visit(term, start, end)` for each part token of `text` (as
 /// [`tokenize`] yields with [`TokenKind::Part`]) without allocating per token.
 pub fn for_each_part(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
     let mut buffer = String::new();
     let bytes = text.as_bytes();
+    if text.is_ascii() {
+        return for_each_ascii_part(bytes, &mut buffer, visit);
+    }
     let mut i = 0;
     let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
     while i < bytes.len() {

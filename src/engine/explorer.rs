@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::bundle::Bundle;
+use super::enrich::Catalog;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::index::{Extra, SearchIndex};
 use super::query::{parse, Query};
@@ -44,12 +45,54 @@ pub struct Exploration {
 /// Snippet length in words.
 pub const SNIPPET_WORDS: usize = 40;
 
-/// Facet group keys, in the order the panel shows them.
+/// Facet group keys.
 pub mod group {
+    pub const MODEL: &str = "model";
+    pub const FAMILY: &str = "family";
+    pub const BENCHMARK: &str = "benchmark";
+    pub const METHOD: &str = "method";
+    pub const TOPIC: &str = "topic";
+    pub const CODE: &str = "code";
+    pub const KEYPHRASE: &str = "keyphrase";
     pub const YEAR: &str = "year";
     pub const AUTHOR: &str = "author";
     pub const TAG: &str = "tag";
     pub const STATE: &str = "state";
+}
+
+/// The groups extracted from the text, in panel order, with their labels.
+const TEXT_GROUPS: [(&str, &str); 7] = [
+    (group::MODEL, "Models"),
+    (group::FAMILY, "Model families"),
+    (group::BENCHMARK, "Benchmarks"),
+    (group::METHOD, "Methods"),
+    (group::TOPIC, "Topics"),
+    (group::CODE, "Code"),
+    (group::KEYPHRASE, "Keyphrases"),
+];
+
+/// The compiler's entity catalog as the search engine's resolver: any
+/// spelling of a model, benchmark or method resolves to its canonical name.
+struct CatalogResolver(Catalog);
+
+impl EntityResolver for CatalogResolver {
+    fn resolve(&self, kind: Option<&str>, text: &str) -> Vec<(String, String)> {
+        self.0
+            .find(text)
+            .into_iter()
+            // Only when the text is (nearly) all entity: "llama2 chat 70b", not
+            // "results of llama2 chat 70b on math".
+            .filter(|m| m.end - m.start + 4 >= text.trim().len())
+            .flat_map(|m| {
+                let mut out = vec![(m.kind.as_str().to_owned(), m.name.clone())];
+                if let Some(family) = m.family {
+                    out.push((group::FAMILY.to_owned(), family));
+                }
+                out
+            })
+            .filter(|(k, _)| kind.is_none_or(|want| want == k || (want == group::MODEL && k == group::FAMILY)))
+            .collect()
+    }
 }
 
 /// Values of the reading-state group.
@@ -67,8 +110,21 @@ impl Explorer {
         let keys: Vec<String> = bundle.papers.iter().map(|p| super::analyze::fold(&p.title)).collect();
         by_title.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
         let doc_of = bundle.papers.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
-        let search_index = SearchIndex::build(&bundle.papers, |_| Vec::<Extra>::new());
-        Self { bundle, facets, by_title, doc_of, search_index, entities: Box::new(NoEntities) }
+        let search_index = SearchIndex::build(&bundle.papers, |doc| {
+            let enrichment = &bundle.papers[doc].enrichment;
+            enrichment
+                .facet_values()
+                .into_iter()
+                .filter(|(kind, _)| *kind != group::CODE)
+                .map(|(kind, value)| Extra { kind: kind.to_owned(), value })
+                .collect()
+        });
+        let entities: Box<dyn EntityResolver + Send + Sync> = if bundle.corpus.catalog == Catalog::default() {
+            Box::new(NoEntities)
+        } else {
+            Box::new(CatalogResolver(bundle.corpus.catalog.clone()))
+        };
+        Self { bundle, facets, by_title, doc_of, search_index, entities }
     }
 
     pub fn bundle(&self) -> &Bundle {
@@ -199,6 +255,11 @@ impl Explorer {
 fn facet_index(bundle: &Bundle) -> FacetIndex {
     let papers = &bundle.papers;
     let mut index = FacetIndex::new(papers.len());
+    let values: Vec<Vec<(&'static str, String)>> = papers.iter().map(|p| p.enrichment.facet_values()).collect();
+    for (key, label) in TEXT_GROUPS {
+        let pairs = values.iter().enumerate().flat_map(|(doc, v)| v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str())));
+        index.set_group(key, label, pairs);
+    }
     index.set_group(
         group::YEAR,
         "Year",

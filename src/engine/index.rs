@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::Paper;
 use super::query::Field;
@@ -71,7 +73,7 @@ struct Building {
 impl SearchIndex {
     /// Indexes `papers`; `extras(doc)` gives each paper's entities and topics.
     pub fn build(papers: &[Paper], extras: impl Fn(usize) -> Vec<Extra>) -> SearchIndex {
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut lists: Vec<Building> = Vec::new();
         let mut lengths: [Vec<u16>; 4] = Default::default();
         let mut entities: HashMap<(String, String), Vec<u32>> = HashMap::new();
