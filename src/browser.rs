@@ -1,6 +1,7 @@
 //! The browser-IO layer: everything that talks to the outside world (network,
 //! URL, storage). Components call these, never `web_sys` or `gloo` directly.
 
+pub mod bench_hook;
 pub mod bundle_fetch;
 pub mod download;
 pub mod theme;

@@ -24,6 +24,7 @@ pub fn ExplorerView(
     explorer: Arc<Explorer>,
 ) -> impl IntoView {
     let papers = Arc::clone(&explorer);
+    crate::browser::bench_hook::register(Arc::clone(&explorer));
     provide_explorer_state(explorer);
     let view = expect_view();
     let results = expect_results();

@@ -1,0 +1,213 @@
+// In-browser benchmark of the release build, beside MiniSearch, in Debian's
+// headless Chromium. Prints figures; asserts nothing.
+//
+//   node scripts/bench-browser.mjs [--sizes 24,10000,100000] [--runs 5]
+//
+// For each corpus size it compiles a corpus with `folio compile` (the seed,
+// or real papers from ../shared/corpus written as listing text: the first N
+// papers of acl-anthology-64k then paperlists-87k whose title and abstract
+// fit the listing format), serves a copy of dist/ with that bundle, and
+// measures in the page:
+//   - load: bundle downloaded -> explorer ready (JSON decode + indexes);
+//   - Folio engine per query (search + facets + order, no rendering), p50/p95
+//     per query class (the classes of benches/search.rs);
+//   - interaction to paint: a keystroke in the search box, and a facet
+//     toggle, until the next frame is painted, p50/p95;
+//   - MiniSearch 7.2 (prefix and fuzzy on) over the same titles and
+//     abstracts and queries: index build and p50/p95, and Folio's ratio;
+//   - memory: wasm linear memory and the JS heap.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import readline from 'node:readline';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'tests/e2e/package.json'));
+const { chromium } = require('@playwright/test');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const sizes = arg('sizes', '24,10000,100000').split(',').map(Number);
+const runs = Number(arg('runs', '5'));
+const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
+const work = '/tmp/folio-bench';
+fs.mkdirSync(work, { recursive: true });
+
+const QUERIES = {
+  'single word': ['language ', 'robot ', 'translation ', 'graph ', 'diffusion '],
+  'prefix mid-typing': ['transl', 'reinfor', 'segmenta', 'lang', 'neur'],
+  typo: ['trnaslation ', 'reinforcment ', 'segmentaton ', 'difusion ', 'attenton '],
+  phrase: ['"machine translation"', '"large language models"', '"reinforcement learning"', '"graph neural network"', '"named entity recognition"'],
+  identifier: ['GPT-4 ', 'BERT ', 'Llama-2-70B-Chat ', 'MT-Bench ', 'ResNet-50 '],
+  'qualifier/operator': ['title:translation ', 'author:smith ', 'year:2020..2022 neural ', '-neural translation ', 'lora OR adapter '],
+};
+const TYPING = ['machine translation', 'speculative decoding', 'graph neural'];
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.round((s.length - 1) * p)] : 0;
+};
+const fmt = (x) => x.toFixed(2).padStart(8);
+
+async function* realPapers() {
+  for (const file of ['acl-anthology-64k.jsonl.gz', 'paperlists-87k.jsonl.gz']) {
+    const lines = readline.createInterface({ input: fs.createReadStream(path.join(corpusDir, file)).pipe(zlib.createGunzip()) });
+    for await (const line of lines) yield JSON.parse(line);
+  }
+}
+
+async function corpusFile(size) {
+  if (size <= 24) return path.join(root, 'corpus/000_aec88eee982df8fa.txt');
+  const out = path.join(work, `corpus-${size}.txt`);
+  if (fs.existsSync(out)) return out;
+  const lines = [];
+  const seen = new Set();
+  for await (const p of realPapers()) {
+    const title = String(p.title ?? '').replace(/\s+/g, ' ').trim();
+    const abs = String(p.abstract ?? '').replace(/\s+/g, ' ').trim();
+    const key = title.toLowerCase();
+    if (title.length < 10 || title.length >= 200 || abs.length < 200 || seen.has(key) || /^subscribe/i.test(title)) continue;
+    seen.add(key);
+    lines.push(title, abs);
+    if (lines.length / 2 >= size) break;
+  }
+  fs.writeFileSync(out, lines.join('\n') + '\n');
+  return out;
+}
+
+function siteFor(size, corpus) {
+  const dir = path.join(work, `dist-${size}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
+  const t = Date.now();
+  execFileSync(path.join(root, 'target/release/folio'), ['compile', corpus, '--out', path.join(dir, 'bundle.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const bytes = fs.statSync(path.join(dir, 'bundle.json')).size;
+  // Served from the site itself: the app's CSP allows no inline script.
+  fs.copyFileSync(path.join(root, 'tests/e2e/node_modules/minisearch/dist/umd/index.js'), path.join(dir, 'minisearch.js'));
+  return { dir, compileMs: Date.now() - t, bytes };
+}
+
+async function measure(browser, size) {
+  const corpus = await corpusFile(size);
+  const site = siteFor(size, corpus);
+  const port = 4190;
+  const server = spawn('node', [path.join(root, 'tests/e2e/serve.mjs'), '--port', String(port), '--dist', site.dir], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`http://127.0.0.1:${port}/some/sub/path/`);
+    await page.getByTestId('result-count').waitFor({ timeout: 600_000 });
+    const load = await page.evaluate(() => {
+      const b = performance.getEntriesByType('resource').find((e) => e.name.endsWith('bundle.json'));
+      return { bundleArrived: b.responseEnd, ready: performance.now() };
+    });
+    const papers = await page.evaluate(() => document.querySelector('[data-testid=result-count]').textContent);
+    console.log(`\n## ${papers} (${(site.bytes / 1e6).toFixed(1)} MB bundle, compiled in ${(site.compileMs / 1000).toFixed(1)} s)`);
+    console.log(`page load to ready: ${Date.now() - t0} ms; bundle arrived -> explorer ready: ${(load.ready - load.bundleArrived).toFixed(0)} ms`);
+
+    // Engine only, Folio and MiniSearch, same queries.
+    const folio = await page.evaluate(({ QUERIES, runs }) => {
+      const out = {};
+      for (const [cls, qs] of Object.entries(QUERIES)) {
+        const times = [];
+        for (const q of qs) for (let i = 0; i < runs; i++) {
+          const t = performance.now();
+          window.wasmBindings.folioBenchExplore(q);
+          times.push(performance.now() - t);
+        }
+        out[cls] = times;
+      }
+      return out;
+    }, { QUERIES, runs });
+    await page.addScriptTag({ url: 'minisearch.js' });
+    const mini = await page.evaluate(async ({ QUERIES, runs }) => {
+      const bundle = await (await fetch('bundle.json')).json();
+      const t = performance.now();
+      const ms = new MiniSearch({ fields: ['title', 'abstract'], searchOptions: { prefix: true, fuzzy: 0.2, boost: { title: 3 }, combineWith: 'AND' } });
+      ms.addAll(bundle.papers.map((p, i) => ({ id: i, title: p.title, abstract: p.abstract })));
+      const build = performance.now() - t;
+      const out = {};
+      for (const [cls, qs] of Object.entries(QUERIES)) {
+        const times = [];
+        for (const q of qs) for (let i = 0; i < runs; i++) {
+          const s = performance.now();
+          ms.search(q);
+          times.push(performance.now() - s);
+        }
+        out[cls] = times;
+      }
+      return { build, out };
+    }, { QUERIES, runs });
+    console.log(`MiniSearch index build: ${mini.build.toFixed(0)} ms`);
+    console.log(`${'query class'.padEnd(20)} ${'Folio p50'.padStart(9)} ${'p95'.padStart(8)} ${'Mini p50'.padStart(9)} ${'p95'.padStart(8)} ${'p95 ratio'.padStart(10)}`);
+    let allF = [], allM = [];
+    for (const cls of Object.keys(QUERIES)) {
+      const f = folio[cls], m = mini.out[cls];
+      allF = allF.concat(f); allM = allM.concat(m);
+      console.log(`${cls.padEnd(20)} ${fmt(pct(f, 0.5))} ${fmt(pct(f, 0.95))} ${fmt(pct(m, 0.5))} ${fmt(pct(m, 0.95))} ${(pct(f, 0.95) / Math.max(pct(m, 0.95), 1e-3)).toFixed(2).padStart(10)}`);
+    }
+    console.log(`${'all'.padEnd(20)} ${fmt(pct(allF, 0.5))} ${fmt(pct(allF, 0.95))} ${fmt(pct(allM, 0.5))} ${fmt(pct(allM, 0.95))} ${(pct(allF, 0.95) / Math.max(pct(allM, 0.95), 1e-3)).toFixed(2).padStart(10)}  (Folio/MiniSearch; below 1 = Folio faster)`);
+
+    // Interaction to paint: keystrokes and a facet toggle, rendering included.
+    const paint = await page.evaluate(async ({ TYPING }) => {
+      const input = document.querySelector('[data-testid=search]');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const keys = [];
+      for (const text of TYPING) {
+        for (let i = 1; i <= text.length; i++) {
+          const t = performance.now();
+          input.value = text.slice(0, i);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          await frame();
+          keys.push(performance.now() - t);
+        }
+        input.value = '';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+      }
+      const toggles = [];
+      for (let i = 0; i < 6; i++) {
+        const box = document.querySelector('[data-testid=facet-value] input[type=checkbox]');
+        if (!box) break;
+        const t = performance.now();
+        box.click();
+        await frame();
+        toggles.push(performance.now() - t);
+      }
+      return { keys, toggles };
+    }, { TYPING });
+    console.log(`interaction to paint: keystroke p50 ${pct(paint.keys, 0.5).toFixed(1)} ms, p95 ${pct(paint.keys, 0.95).toFixed(1)} ms; facet toggle p50 ${pct(paint.toggles, 0.5).toFixed(1)} ms, p95 ${pct(paint.toggles, 0.95).toFixed(1)} ms`);
+    const memory = await page.evaluate(() => ({ wasm: window.wasmBindings.folioWasmMemoryBytes(), js: performance.memory?.usedJSHeapSize ?? 0 }));
+    console.log(`memory: wasm ${(memory.wasm / 2 ** 20).toFixed(0)} MiB, JS heap ${(memory.js / 2 ** 20).toFixed(0)} MiB (after MiniSearch was loaded too)`);
+    await context.close();
+  } finally {
+    server.kill();
+  }
+}
+
+if (!fs.existsSync(path.join(root, 'dist/index.html'))) {
+  console.error('no dist/: run `bash scripts/build.sh` first');
+  process.exit(2);
+}
+execFileSync(process.env.FOLIO_NATIVE_CARGO ?? 'cargo', ['build', '--release', '--quiet', '--bin', 'folio'], { cwd: root, stdio: 'inherit' });
+const browser = await chromium.launch({
+  executablePath: process.env.FOLIO_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+});
+try {
+  for (const size of sizes) {
+    if (size > 24 && !fs.existsSync(path.join(corpusDir, 'paperlists-87k.jsonl.gz'))) {
+      console.log(`\nskipping ${size} papers: no real corpora in ${corpusDir} (set FOLIO_CORPUS_DIR)`);
+      continue;
+    }
+    await measure(browser, size);
+  }
+} finally {
+  await browser.close();
+}
