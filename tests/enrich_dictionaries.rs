@@ -93,7 +93,7 @@ fn user_dictionaries_extend_the_builtin_ones() {
     let text = "Foo Bench: a study\nWe study foo on FooBench with foo, because foo matters. \
         Foo is measured on many tasks, and we report what a careful reading of the foo literature \
         suggests about how foo should be evaluated in the future by everyone.\n";
-    let options = CompileOptions { dictionaries };
+    let options = CompileOptions { dictionaries, ..Default::default() };
     let bundle = compile(&[Input { name: "x.txt", bytes: text.as_bytes() }], &options).bundle.expect("compiles");
     let paper = &bundle.papers[0];
     assert!(paper.enrichment.entities.iter().any(|e| e.name == "FooBench"));

@@ -2,16 +2,21 @@
 //!
 //! ```json
 //! {
-//!   "schema_version": 1,
+//!   "schema_version": 2,
 //!   "generator": "folio 0.1.0",
 //!   "sources": [{"file": "corpus/seed.txt", "format": "listing", "papers": 24}],
 //!   "papers": [{
-//!     "id": "t-5f0c1e2a9b3d",          // stable across rebuilds (see `stable_id`)
+//!     "id": "t-5f0c1e2a9b3d",          // stable: arxiv:…, doi:…, else a title hash
 //!     "title": "…", "abstract": "…",
-//!     "authors": ["…"],                 // omitted when unknown
-//!     "year": 2024,                     // omitted when unknown
+//!     "authors": ["…"],                 // omitted when unknown, as are all below
+//!     "year": 2024, "date": "2024-01-25", "venue": "ACL", "url": "…",
+//!     "code_url": "…", "doi": "10.…", "arxiv": "2401.12345",
+//!     "categories": ["cs.CL"], "keywords": ["…"],
+//!     // enrichment (see `enrich`): entities, topics, keyphrases, links,
+//!     // figures, similar
 //!     "source": {"file": "corpus/seed.txt", "line": 3}
-//!   }]
+//!   }],
+//!   "catalog": {…}, "taxonomy": […]    // the dictionaries used (see `enrich`)
 //! }
 //! ```
 //!
@@ -26,7 +31,7 @@ use super::enrich::{CorpusEnrichment, Enrichment};
 use super::text::title_key;
 
 /// The version of the bundle format written by this build.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bundle {
@@ -62,6 +67,24 @@ pub struct Paper {
     pub authors: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+    /// Publication date as the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A code repository given by the source (besides links in the abstract).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arxiv: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
     /// Where the paper came from, for messages that point back at the input.
     pub source: SourceRef,
     /// What the compiler extracted from the text.
@@ -131,13 +154,13 @@ mod tests {
     #[test]
     fn newer_schema_is_rejected_with_its_version() {
         let err = Bundle::from_json(r#"{"schema_version": 99, "papers": []}"#).unwrap_err();
-        assert_eq!(err.to_string(), "the bundle has schema version 99, this build of Folio reads version 1");
+        assert_eq!(err.to_string(), "the bundle has schema version 99, this build of Folio reads version 2");
     }
 
     #[test]
     fn non_bundle_json_is_rejected() {
         assert!(matches!(Bundle::from_json("[1,2]"), Err(BundleError::Malformed(_))));
         assert!(matches!(Bundle::from_json("{}"), Err(BundleError::MissingVersion)));
-        assert!(matches!(Bundle::from_json("{\"schema_version\":1"), Err(BundleError::Malformed(_))));
+        assert!(matches!(Bundle::from_json("{\"schema_version\":2"), Err(BundleError::Malformed(_))));
     }
 }

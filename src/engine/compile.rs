@@ -1,15 +1,20 @@
-//! Compiles input files into a [`Bundle`]: decode, read, clean, assign ids.
+//! Compiles input files into a [`Bundle`]: decode, read (any format), clean,
+//! assign stable ids, merge duplicates, enrich.
 //!
 //! The compiler never fails half-way: it returns the bundle only when no
 //! input had an error, and always returns every diagnostic it found.
+//!
+//! Ids: `arxiv:<id>` when the paper has an arXiv id, else `doi:<doi>`, else
+//! [`stable_id`] of the title; so the same paper keeps its id (and the user's
+//! tags) across rebuilds and corpus formats.
 
 use std::collections::HashMap;
 
 use super::bundle::{stable_id, Bundle, Paper, SourceFile, SourceRef, SCHEMA_VERSION};
 use super::diagnostic::{has_errors, Diagnostic};
 use super::enrich::{enrich, Dictionaries};
-use super::listing::parse_listing;
-use super::text::decode_text;
+use super::formats::{read, Format, Record};
+use super::text::{decode_text, title_key};
 
 /// One input file: its display name (used in diagnostics) and its bytes.
 pub struct Input<'a> {
@@ -28,13 +33,28 @@ pub struct Compiled {
 #[derive(Debug, Clone, Default)]
 pub struct CompileOptions {
     pub dictionaries: Dictionaries,
+    /// Read every input as this format instead of detecting it.
+    pub format: Option<Format>,
+    /// Field -> column or key name, for inputs with unusual names.
+    pub field_map: Vec<(String, String)>,
+}
+
+/// The stable id of a record.
+pub fn paper_id(record: &Record) -> String {
+    match (&record.arxiv, &record.doi) {
+        (Some(arxiv), _) => format!("arxiv:{arxiv}"),
+        (None, Some(doi)) => format!("doi:{doi}"),
+        (None, None) => stable_id(&record.title),
+    }
 }
 
 pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
     let mut papers: Vec<Paper> = Vec::new();
-    let mut seen: HashMap<String, SourceRef> = HashMap::new();
+    // Id and title key -> index in `papers`.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
 
     for input in inputs {
         let text = match decode_text(input.name, input.bytes) {
@@ -44,38 +64,39 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
                 continue;
             }
         };
-        let (records, found) = parse_listing(input.name, &text);
+        let format = options.format.unwrap_or_else(|| Format::detect(input.name, &text));
+        let (records, found) = read(format, input.name, &text, &options.field_map);
         diagnostics.extend(found);
         let mut count = 0;
         for record in records {
-            let id = stable_id(&record.title);
+            let id = paper_id(&record);
+            let key = title_key(&record.title);
             let source = SourceRef { file: input.name.to_owned(), line: record.line };
-            if let Some(first) = seen.get(&id) {
+            let duplicate = by_id.get(&id).map(|&i| (i, "id")).or_else(|| by_title.get(&key).map(|&i| (i, "title")));
+            if let Some((index, why)) = duplicate {
+                let first = &mut papers[index];
                 diagnostics.push(Diagnostic::warning(
                     input.name,
                     record.line,
                     format!(
-                        "duplicate of the paper at {}:{} (same title); kept the first",
-                        first.file, first.line
+                        "duplicate of the paper at {}:{} (same {why}): merged into it",
+                        first.source.file, first.source.line
                     ),
                 ));
+                merge_into(first, record);
                 continue;
             }
-            seen.insert(id.clone(), source.clone());
-            papers.push(Paper {
-                id,
-                title: record.title,
-                abstract_text: record.abstract_text,
-                authors: Vec::new(),
-                year: None,
-                source,
-                enrichment: Default::default(),
-            });
+            by_id.insert(id.clone(), papers.len());
+            by_title.insert(key, papers.len());
+            papers.push(paper_of(id, record, source));
             count += 1;
         }
-        sources.push(SourceFile { file: input.name.to_owned(), format: "listing".to_owned(), papers: count });
+        sources.push(SourceFile { file: input.name.to_owned(), format: format.name().to_owned(), papers: count });
     }
 
+    if has_errors(&diagnostics) {
+        return Compiled { bundle: None, diagnostics };
+    }
     let (corpus, found) = enrich(&mut papers, &options.dictionaries);
     diagnostics.extend(found);
     let bundle = (!has_errors(&diagnostics)).then(|| Bundle {
@@ -86,4 +107,53 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         corpus,
     });
     Compiled { bundle, diagnostics }
+}
+
+fn paper_of(id: String, r: Record, source: SourceRef) -> Paper {
+    Paper {
+        id,
+        title: r.title,
+        abstract_text: r.abstract_text,
+        authors: r.authors,
+        year: r.year,
+        date: r.date,
+        venue: r.venue,
+        url: r.url,
+        code_url: r.code_url,
+        doi: r.doi,
+        arxiv: r.arxiv,
+        categories: r.categories,
+        keywords: r.keywords,
+        source,
+        enrichment: Default::default(),
+    }
+}
+
+/// Fills the first record's missing optional fields from a duplicate.
+fn merge_into(paper: &mut Paper, r: Record) {
+    fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
+        if slot.is_none() {
+            *slot = value;
+        }
+    }
+    if paper.authors.is_empty() {
+        paper.authors = r.authors;
+    }
+    if paper.abstract_text.len() < r.abstract_text.len() / 2 {
+        paper.abstract_text = r.abstract_text;
+    }
+    fill(&mut paper.year, r.year);
+    fill(&mut paper.date, r.date);
+    fill(&mut paper.venue, r.venue);
+    fill(&mut paper.url, r.url);
+    fill(&mut paper.code_url, r.code_url);
+    fill(&mut paper.doi, r.doi);
+    fill(&mut paper.arxiv, r.arxiv);
+    for (mine, theirs) in [(&mut paper.categories, r.categories), (&mut paper.keywords, r.keywords)] {
+        for value in theirs {
+            if !mine.contains(&value) {
+                mine.push(value);
+            }
+        }
+    }
 }

@@ -6,15 +6,25 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use std::io::Read;
+
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::diagnostic::Severity;
+use folio::engine::formats::Format;
 
 /// `folio compile`: compile corpus files into one JSON bundle for the explorer.
 #[derive(Args)]
 pub struct CompileArgs {
-    /// Corpus files (paper-listing text: a title line, then an abstract line).
+    /// Corpus files: listing text, JSON Lines, JSON, BibTeX, CSV or TSV
+    /// (detected from the extension, then the content; `.gz` is read too).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
+    /// Read every input as this format: listing, jsonl, json, bibtex, csv, tsv.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// Map a field to a column or key name, e.g. `--map title="Paper Title"`; repeatable.
+    #[arg(long = "map", value_name = "FIELD=NAME", value_parser = parse_mapping)]
+    map: Vec<(String, String)>,
     /// Where to write the bundle (written atomically: all or nothing).
     #[arg(long, short)]
     out: PathBuf,
@@ -26,8 +36,39 @@ pub struct CompileArgs {
     entities: Vec<PathBuf>,
 }
 
+fn parse_format(text: &str) -> Result<Format, String> {
+    Format::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown format {text:?}: use one of {}", names.join(", "))
+    })
+}
+
+fn parse_mapping(text: &str) -> Result<(String, String), String> {
+    const FIELDS: [&str; 12] =
+        ["title", "abstract", "authors", "year", "date", "venue", "url", "code", "doi", "arxiv", "categories", "keywords"];
+    let (field, name) = text.split_once('=').ok_or_else(|| format!("expected FIELD=NAME, got {text:?}"))?;
+    let field = field.trim().to_ascii_lowercase();
+    if !FIELDS.contains(&field.as_str()) {
+        return Err(format!("unknown field {field:?}: use one of {}", FIELDS.join(", ")));
+    }
+    Ok((field, name.trim().trim_matches('"').to_owned()))
+}
+
+/// Reads a file, decompressing `.gz`.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut out)
+            .with_context(|| format!("{}: not a valid gzip file", path.display()))?;
+        return Ok(out);
+    }
+    Ok(bytes)
+}
+
 pub fn run(args: CompileArgs) -> Result<ExitCode> {
-    let mut options = CompileOptions::default();
+    let mut options = CompileOptions { format: args.format, field_map: args.map.clone(), ..Default::default() };
     for path in &args.entities {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
@@ -42,8 +83,7 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
 fn run_compile(paths: &[PathBuf], out: &Path, strict: bool, options: &CompileOptions) -> Result<ExitCode> {
     let mut contents = Vec::with_capacity(paths.len());
     for path in paths {
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-        contents.push((path.display().to_string(), bytes));
+        contents.push((path.display().to_string(), read_input(path)?));
     }
     let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let compiled = compile(&inputs, options);
@@ -83,6 +123,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("{}: cannot create a file in this folder", dir.display()))?;
     file.write_all(bytes).with_context(|| format!("{}: cannot write", path.display()))?;
+    // Readable by a static web server, like any file the user writes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     file.persist(path).with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }

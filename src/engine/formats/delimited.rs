@@ -1,0 +1,89 @@
+//! CSV and TSV with a header row. Columns map to fields by name,
+//! case-insensitively (`Title`, `Abstract`/`Summary`, `Authors`, `Year`,
+//! `Date`, `Venue`, `URL`, `DOI`, `arXiv`, `Categories`, `Keywords`,
+//! `Code`/`GitHub`), or as the user maps them (`--map title=Paper Title`).
+
+use super::json::split_list;
+use super::{finish, year_in, FieldMap, Record};
+use crate::engine::diagnostic::Diagnostic;
+
+const FIELDS: &[(&str, &[&str])] = &[
+    ("title", &["title", "paper title", "name"]),
+    ("abstract", &["abstract", "summary", "description"]),
+    ("authors", &["authors", "author", "author names"]),
+    ("year", &["year", "publication year"]),
+    ("date", &["date", "published", "publishedat", "publication date"]),
+    ("venue", &["venue", "journal", "conference", "booktitle"]),
+    ("url", &["url", "link", "pdf"]),
+    ("code", &["code", "github", "githubrepo", "repository"]),
+    ("doi", &["doi"]),
+    ("arxiv", &["arxiv", "arxiv id", "eprint"]),
+    ("categories", &["categories", "category"]),
+    ("keywords", &["keywords", "tags"]),
+];
+
+pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(headers) => headers.iter().map(|h| h.trim().to_owned()).collect(),
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(file, 1, format!("cannot read the header row: {err}")));
+            return (Vec::new(), diagnostics);
+        }
+    };
+    let column = |field: &str| -> Option<usize> {
+        let mapped = map.iter().filter(|(f, _)| f == field).map(|(_, name)| name.as_str());
+        let names = FIELDS.iter().find(|(f, _)| *f == field).map_or(&[][..], |(_, names)| *names);
+        mapped.chain(names.iter().copied()).find_map(|name| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+    };
+    let (title, abstract_col) = (column("title"), column("abstract"));
+    if title.is_none() || abstract_col.is_none() {
+        let missing = if title.is_none() { "title" } else { "abstract" };
+        diagnostics.push(Diagnostic::error(
+            file,
+            1,
+            format!("no {missing} column among [{}]: name it, or map it with --map {missing}=\"Column Name\"", headers.join(", ")),
+        ));
+        return (Vec::new(), diagnostics);
+    }
+    let columns: Vec<(&str, Option<usize>)> = FIELDS.iter().map(|(f, _)| (*f, column(f))).collect();
+    let mut records = Vec::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(row) => row,
+            Err(err) => {
+                let line = err.position().map_or(0, |p| p.line() as usize);
+                diagnostics.push(Diagnostic::error(file, line, format!("cannot read this row: {err}")));
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        let cell = |field: &str| -> Option<String> {
+            let index = columns.iter().find(|(f, _)| *f == field)?.1?;
+            row.get(index).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+        };
+        let record = Record {
+            line,
+            title: cell("title").unwrap_or_default(),
+            abstract_text: cell("abstract").unwrap_or_default(),
+            authors: cell("authors").map(|a| split_list(&a, &[";", " and ", ","])).unwrap_or_default(),
+            year: cell("year").as_deref().and_then(year_in),
+            date: cell("date"),
+            venue: cell("venue"),
+            url: cell("url"),
+            code_url: cell("code"),
+            doi: cell("doi"),
+            arxiv: cell("arxiv"),
+            categories: cell("categories").map(|c| split_list(&c, &[";", ",", " "])).unwrap_or_default(),
+            keywords: cell("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+        };
+        if let Some(record) = finish(file, record, &mut diagnostics) {
+            records.push(record);
+        }
+    }
+    if records.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(Diagnostic::error(file, 2, "no papers found: the file has a header row but no data rows"));
+    }
+    (records, diagnostics)
+}
