@@ -55,6 +55,8 @@ pub mod group {
     pub const CODE: &str = "code";
     pub const KEYPHRASE: &str = "keyphrase";
     pub const YEAR: &str = "year";
+    pub const VENUE: &str = "venue";
+    pub const CATEGORY: &str = "category";
     pub const AUTHOR: &str = "author";
     pub const TAG: &str = "tag";
     pub const STATE: &str = "state";
@@ -255,7 +257,18 @@ impl Explorer {
 fn facet_index(bundle: &Bundle) -> FacetIndex {
     let papers = &bundle.papers;
     let mut index = FacetIndex::new(papers.len());
-    let values: Vec<Vec<(&'static str, String)>> = papers.iter().map(|p| p.enrichment.facet_values()).collect();
+    let values: Vec<Vec<(&'static str, String)>> = papers
+        .iter()
+        .map(|p| {
+            let mut values = p.enrichment.facet_values();
+            // A repository named by the source counts as code too.
+            if p.code_url.is_some() {
+                values.retain(|(k, _)| *k != group::CODE);
+                values.push((group::CODE, "has code".to_owned()));
+            }
+            values
+        })
+        .collect();
     for (key, label) in TEXT_GROUPS {
         let pairs = values.iter().enumerate().flat_map(|(doc, v)| v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str())));
         index.set_group(key, label, pairs);
@@ -264,6 +277,16 @@ fn facet_index(bundle: &Bundle) -> FacetIndex {
         group::YEAR,
         "Year",
         papers.iter().enumerate().filter_map(|(doc, p)| p.year.map(|y| (doc, y.to_string()))),
+    );
+    index.set_group(
+        group::VENUE,
+        "Venues",
+        papers.iter().enumerate().filter_map(|(doc, p)| p.venue.as_deref().map(|v| (doc, v))),
+    );
+    index.set_group(
+        group::CATEGORY,
+        "Categories",
+        papers.iter().enumerate().flat_map(|(doc, p)| p.categories.iter().map(move |c| (doc, c.as_str()))),
     );
     index.set_group(
         group::AUTHOR,
