@@ -84,7 +84,7 @@ function siteFor(size, corpus) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
   const t = Date.now();
-  execFileSync(path.join(root, 'target/release/folio'), ['compile', corpus, '--out', path.join(dir, 'bundle.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio'), ['compile', corpus, '--out', path.join(dir, 'bundle.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const bytes = fs.statSync(path.join(dir, 'bundle.json')).size;
   // Served from the site itself: the app's CSP allows no inline script.
   fs.copyFileSync(path.join(root, 'tests/e2e/node_modules/minisearch/dist/umd/index.js'), path.join(dir, 'minisearch.js'));
