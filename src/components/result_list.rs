@@ -7,7 +7,7 @@ use crate::engine::search::{segments, Segment, Span};
 use crate::state::{expect_cursor, expect_explorer, expect_results, expect_user, expect_view};
 
 /// Results rendered per page ("Show more" adds a page).
-const PAGE: usize = 20;
+const PAGE: usize = 50;
 
 #[component]
 pub fn ResultList() -> impl IntoView {
