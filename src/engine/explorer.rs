@@ -73,6 +73,23 @@ const TEXT_GROUPS: [(&str, &str); 7] = [
     (group::KEYPHRASE, "Keyphrases"),
 ];
 
+/// Keyphrases shown as facet values: the most frequent ones that more than
+/// one paper shares (a keyphrase of one paper filters nothing useful, and a
+/// 100k corpus has hundreds of thousands of them).
+const MAX_KEYPHRASE_VALUES: usize = 300;
+
+/// The pairs of the `limit` values that most papers share (at least two).
+fn shared_values(pairs: Vec<(usize, &str)>, limit: usize) -> Vec<(usize, &str)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, value) in &pairs {
+        *counts.entry(value).or_default() += 1;
+    }
+    let mut frequent: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
+    frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let keep: HashSet<&str> = frequent.into_iter().take(limit).map(|(v, _)| v).collect();
+    pairs.into_iter().filter(|(_, v)| keep.contains(v)).collect()
+}
+
 /// The compiler's entity catalog as the search engine's resolver: any
 /// spelling of a model, benchmark or method resolves to its canonical name.
 struct CatalogResolver(Catalog);
@@ -270,7 +287,14 @@ fn facet_index(bundle: &Bundle) -> FacetIndex {
         })
         .collect();
     for (key, label) in TEXT_GROUPS {
-        let pairs = values.iter().enumerate().flat_map(|(doc, v)| v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str())));
+        let mut pairs: Vec<(usize, &str)> = values
+            .iter()
+            .enumerate()
+            .flat_map(|(doc, v)| v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str())))
+            .collect();
+        if key == group::KEYPHRASE {
+            pairs = shared_values(pairs, MAX_KEYPHRASE_VALUES);
+        }
         index.set_group(key, label, pairs);
     }
     index.set_group(

@@ -61,7 +61,9 @@ struct Group {
     label: String,
     values: Vec<String>,
     by_value: HashMap<String, usize>,
-    docs: Vec<DocSet>,
+    /// Papers per value, ascending (lists, not bitsets: a corpus of 100k
+    /// papers has hundreds of thousands of values, most on few papers).
+    docs: Vec<Vec<u32>>,
 }
 
 /// Facet values of every paper, grouped, ready for filtering and counting.
@@ -120,12 +122,17 @@ impl FacetIndex {
                 Some(&slot) => slot,
                 None => {
                     group.values.push(value.to_owned());
-                    group.docs.push(DocSet::with_capacity(self.doc_count));
+                    group.docs.push(Vec::new());
                     group.by_value.insert(value.to_owned(), group.values.len() - 1);
                     group.values.len() - 1
                 }
             };
-            group.docs[slot].insert(doc);
+            let list = &mut group.docs[slot];
+            if list.last().is_none_or(|&last| last < doc as u32) {
+                list.push(doc as u32);
+            } else if let Err(at) = list.binary_search(&(doc as u32)) {
+                list.insert(at, doc as u32);
+            }
         }
         match self.groups.iter().position(|g| g.key == key) {
             Some(i) if group.values.is_empty() => {
@@ -200,7 +207,7 @@ pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
                 .zip(&group.docs)
                 .map(|(value, docs)| ValueCount {
                     value: value.clone(),
-                    count: docs.intersection_count(&scope),
+                    count: docs.iter().filter(|&&d| scope.contains(d as usize)).count(),
                     included: included.is_some_and(|s| s.contains(value)),
                     excluded: excluded.is_some_and(|s| s.contains(value)),
                 })
@@ -216,7 +223,11 @@ fn apply_exclusions(groups: &[&Group], docs: &mut DocSet, selection: &Selection)
     for group in groups {
         for value in selection.exclude.get(&group.key).into_iter().flatten() {
             if let Some(&slot) = group.by_value.get(value) {
-                docs.difference_with(&group.docs[slot]);
+                for &d in &group.docs[slot] {
+                    if (d as usize) < docs.len() {
+                        docs.set(d as usize, false);
+                    }
+                }
             }
         }
     }
@@ -230,7 +241,7 @@ fn included_union(group: &Group, selection: &Selection, doc_count: usize) -> Opt
     let mut union = DocSet::with_capacity(doc_count);
     for value in values {
         if let Some(&slot) = group.by_value.get(value) {
-            union.union_with(&group.docs[slot]);
+            union.extend(group.docs[slot].iter().map(|&d| d as usize));
         }
     }
     Some(union)
