@@ -33,6 +33,8 @@ cargo_tool() { # name version crate [extra cargo install args...]
   "$FOLIO_NATIVE_CARGO" install "$crate" --version "=$version" "$@"
 }
 
+# Node runs the build's post-build step and the browser tests.
+command -v node >/dev/null || apt_install nodejs npm
 if ! folio_has_rustup_wasm; then
   apt_install rustc-web cargo-web rust-web-src lld-22
 fi

@@ -11,6 +11,10 @@ folio_log "native tests (cargo test)"
 
 folio_log "release build of the site"
 (folio_wasm_env && trunk build --release)
+# The hostile corpus (markup and javascript: URLs in titles and abstracts) for
+# tests/e2e/hostile.spec.mjs; reuses the wasm just built, so it takes seconds.
+folio_log "release build of the hostile test corpus (target/dist-hostile/)"
+(folio_wasm_env && FOLIO_CORPUS=tests/fixtures/hostile/hostile.txt trunk build --release --dist target/dist-hostile)
 
 folio_log "browser tests (Playwright, headless Chromium)"
 cd tests/e2e

@@ -31,5 +31,6 @@ pub fn App() -> impl IntoView {
             Some(Ok(explorer)) => view! { <ExplorerView explorer /> }.into_any(),
             Some(Err(message)) => view! { <LoadFailed message /> }.into_any(),
         }}
+        <crate::components::update_banner::UpdateBanner />
     }
 }

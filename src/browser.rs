@@ -4,6 +4,7 @@
 pub mod bench_hook;
 pub mod bundle_fetch;
 pub mod download;
+pub mod service_worker;
 pub mod theme;
 pub mod url_state;
 pub mod user_store;

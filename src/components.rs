@@ -13,4 +13,5 @@ pub mod search_box;
 pub mod tag_editor;
 pub mod tag_manager;
 pub mod theme_toggle;
+pub mod update_banner;
 pub mod user_data_banner;

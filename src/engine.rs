@@ -16,6 +16,7 @@ pub mod formats;
 pub mod index;
 pub mod listing;
 pub mod query;
+pub mod safe_url;
 pub mod search;
 pub mod tags;
 pub mod text;

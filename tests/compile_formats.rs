@@ -1,19 +1,18 @@
 //! Every input format with small fixtures, including broken records: what is
 //! read, how it is cleaned, the stable ids, duplicates, and the exact
-//! diagnostics.
+//! diagnostics (`file:line[:col]: severity: message`).
 
-use folio::engine::bundle::{Bundle, Paper};
+use folio::engine::bundle::Bundle;
 use folio::engine::compile::{compile, CompileOptions, Compiled, Input};
-use folio::engine::formats::Format;
+use folio::engine::formats::{read, Format, Record};
 
-fn fixture(name: &str) -> (String, Vec<u8>) {
+fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/formats/{name}", env!("CARGO_MANIFEST_DIR"));
-    (name.to_owned(), std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn compile_files(names: &[&str], options: &CompileOptions) -> Compiled {
-    let files: Vec<(String, Vec<u8>)> = names.iter().map(|n| fixture(n)).collect();
-    let inputs: Vec<Input<'_>> = files.iter().map(|(name, bytes)| Input { name, bytes }).collect();
+fn compile_texts(inputs: &[(&str, &[u8])], options: &CompileOptions) -> Compiled {
+    let inputs: Vec<Input<'_>> = inputs.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
     compile(&inputs, options)
 }
 
@@ -21,20 +20,102 @@ fn messages(compiled: &Compiled) -> Vec<String> {
     compiled.diagnostics.iter().map(ToString::to_string).collect()
 }
 
-/// Compiles records without the broken ones: the readers' output, via the
-/// records that survive (errors stop the bundle, so read them directly).
-fn records(name: &str, options: &CompileOptions) -> Vec<folio::engine::formats::Record> {
-    let (file, bytes) = fixture(name);
-    let text = String::from_utf8(bytes).unwrap();
-    let format = options.format.unwrap_or_else(|| Format::detect(&file, &text));
-    folio::engine::formats::read(format, &file, &text, &options.field_map).0
+/// The records a fixture's reader returns (broken records left out), read
+/// as its extension says.
+fn records(name: &str, options: &CompileOptions) -> Vec<Record> {
+    let text = String::from_utf8(fixture(name)).expect("fixtures are UTF-8");
+    let format = options.format.unwrap_or_else(|| Format::detect(name, &text));
+    read(format, name, &text, &options.field_map).0
+}
+
+fn mapped(field: &str, name: &str) -> CompileOptions {
+    CompileOptions { field_map: vec![(field.to_owned(), name.to_owned())], ..Default::default() }
+}
+
+/// Compiles `text` as the file `name` and checks every diagnostic, in order;
+/// any error means no bundle.
+#[track_caller]
+fn check(name: &str, text: &str, options: &CompileOptions, expected: &[&str]) {
+    let compiled = compile_texts(&[(name, text.as_bytes())], options);
+    assert_eq!(messages(&compiled), expected, "diagnostics of {name}");
+    let has_error = expected.iter().any(|m| m.contains(": error: "));
+    assert_eq!(compiled.bundle.is_none(), has_error, "a bundle exactly when nothing is unusable");
 }
 
 #[track_caller]
-fn check_diagnostics(name: &str, expected: &[&str]) {
-    let compiled = compile_files(&[name], &CompileOptions::default());
-    assert_eq!(messages(&compiled), expected);
-    assert!(compiled.bundle.is_none(), "an unusable record means no bundle");
+fn check_fixture(name: &str, options: &CompileOptions, expected: &[&str]) {
+    check(name, &String::from_utf8(fixture(name)).unwrap(), options, expected);
+}
+
+const NONE: &[&str] = &[];
+
+#[test]
+fn every_problem_is_reported_with_its_line() {
+    let plain = &CompileOptions::default();
+    // JSON Lines: each bad line, not just the first.
+    check_fixture(
+        "arxiv.jsonl",
+        plain,
+        &[
+            "arxiv.jsonl:3: error: record has no abstract: a paper needs a title and an abstract",
+            "arxiv.jsonl:4:2: error: not valid JSON: expected ident",
+            "arxiv.jsonl:5: error: expected a JSON object (one paper per line)",
+        ],
+    );
+    check("cut.jsonl", "{\"title\": \"A\", \"abstract\": \"B\"}\n{\"title\": \"C\", \"abs", plain, &[
+        "cut.jsonl:2:19: error: not valid JSON: EOF while parsing a string",
+    ]);
+    check("empty.jsonl", "\n\n", plain, &["empty.jsonl:1: error: no papers found: expected one JSON object per line"]);
+    check("nul.jsonl", "{\"title\": \"A\"}\n\0\0", plain, &["nul.jsonl:2: error: binary data (NUL byte): not a text corpus"]);
+    // JSON arrays: the line of the element, or of the syntax error.
+    check_fixture("papers.json", plain, &["papers.json:13: error: element 3 is not a paper object"]);
+    check("syntax.json", "[\n  {\"title\": \"A\",\n   \"abstract\": }\n]", plain, &[
+        "syntax.json:3:16: error: not valid JSON: expected value",
+    ]);
+    check("wrapped.json", "{\"meta\": {\"sizes\": [1,\n 2]},\n \"papers\": [\n  {\"title\": \"A\", \"abstract\": \"B\"},\n  {\"title\": \"C\"}\n]}", plain, &[
+        "wrapped.json:5: error: record has no abstract: a paper needs a title and an abstract",
+    ]);
+    check("scalar.json", "42", plain, &["scalar.json:1: error: expected a JSON array of papers"]);
+    check("object.json", "{\"count\": 1}", plain, &[
+        "object.json:1: error: expected a JSON array of papers (or an object with a \"papers\" array)",
+    ]);
+    // BibTeX: every broken entry, a reused key is only a warning.
+    check_fixture("refs.bib", plain, &["refs.bib:21: error: record has no abstract: a paper needs a title and an abstract"]);
+    check_fixture(
+        "broken.bib",
+        plain,
+        &[
+            "broken.bib:13:3: error: BibTeX syntax error: expected comma",
+            "broken.bib:20:15: error: BibTeX syntax error: unknown abbreviation \"undefinedmacro\"",
+        ],
+    );
+    check("empty.bib", "% nothing here\n", plain, &["empty.bib:1: error: no BibTeX entries found"]);
+    check("dup.bib", "@misc{k, title={A}, abstract={x}}\n@misc{k, title={B}, abstract={y}}\n", plain, &[
+        "dup.bib:2: warning: citation key \"k\" is also used at line 1",
+    ]);
+    // CSV and TSV: columns by name or by --map; rows by line.
+    check_fixture("odd-headers.csv", plain, &[
+        "odd-headers.csv:1: error: no title column among [Headline, Summary, Authors, Year, Code]: name it, or map it with --map title=\"Column Name\"",
+    ]);
+    check_fixture("odd-headers.csv", &mapped("title", "Headline"), &[
+        "odd-headers.csv:3: error: record has no abstract: a paper needs a title and an abstract",
+    ]);
+    check_fixture("odd-headers.csv", &mapped("title", "Paper Title"), &[
+        "odd-headers.csv:1: error: --map title=\"Paper Title\": no such column among [Headline, Summary, Authors, Year, Code]",
+    ]);
+    check_fixture("broken.csv", plain, &["broken.csv:2: error: record has no abstract: a paper needs a title and an abstract"]);
+    check("header.csv", "title,abstract\n", plain, &["header.csv:2: error: no papers found: the file has a header row but no data rows"]);
+    check("ragged.tsv", "title\tabstract\nA\tB\nC\nD\tE\textra\n", plain, &[
+        "ragged.tsv:3: error: record has no abstract: a paper needs a title and an abstract",
+    ]);
+    check("latin1.csv", "title,abstract\ncaf\u{e9},x\n", plain, NONE);
+    check_fixture("simple.tsv", plain, NONE);
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_its_line_and_column() {
+    let compiled = compile_texts(&[("latin1.csv", b"title,abstract\ncaf\xe9,x\n")], &CompileOptions::default());
+    assert_eq!(messages(&compiled), ["latin1.csv:2:4: error: invalid UTF-8: save the file as UTF-8 text"]);
 }
 
 #[test]
@@ -45,6 +126,7 @@ fn json_lines_read_arxiv_and_hugging_face_fields() {
     assert_eq!(mistral.title, "Mistral 7B");
     assert_eq!(mistral.authors, ["Albert Q. Jiang", "Alexandre Sablayrolles"]);
     assert_eq!((mistral.year, mistral.arxiv.as_deref()), (Some(2023), Some("2310.06825")));
+    assert_eq!(mistral.date.as_deref(), Some("2023-10-11"));
     assert_eq!(mistral.categories, ["cs.CL", "cs.AI"]);
     let mixtral = &records[1];
     assert_eq!(mixtral.abstract_text, "We introduce Mixtral 8x7B, a Sparse Mixture of Experts (SMoE) language model.");
@@ -57,44 +139,38 @@ fn json_lines_read_arxiv_and_hugging_face_fields() {
 }
 
 #[test]
-fn json_lines_report_every_bad_line() {
-    check_diagnostics(
-        "arxiv.jsonl",
-        &[
-            "arxiv.jsonl:3: error: record has no abstract: a paper needs a title and an abstract",
-            "arxiv.jsonl:4:2: error: not valid JSON: expected ident",
-            "arxiv.jsonl:5: error: expected a JSON object (one paper per line)",
-        ],
-    );
+fn json_arrays_read_hugging_face_papers_nested_or_flat() {
+    let records = records("hugging-face.json", &CompileOptions::default());
+    let daily = &records[0];
+    assert_eq!((daily.line, daily.title.as_str()), (2, "A Daily Paper"));
+    assert_eq!(daily.abstract_text, "Nested in a paper object, as the daily papers API returns it.");
+    assert_eq!(daily.authors, ["Ada Lovelace", "Alan Turing"]);
+    assert_eq!((daily.arxiv.as_deref(), daily.year), (Some("2401.12345"), Some(2024)));
+    assert_eq!(daily.date.as_deref(), Some("2024-01-22T10:00:00.000Z"));
+    assert_eq!(daily.keywords, ["daily", "papers"]);
+    let flat = &records[1];
+    assert_eq!((flat.line, flat.arxiv.as_deref()), (14, Some("2402.00002")));
+    assert_eq!(flat.code_url.as_deref(), Some("https://github.com/example/flat"));
+    assert_eq!(flat.url.as_deref(), Some("https://example.org/flat"));
 }
 
 #[test]
-fn json_arrays_point_at_the_element_line() {
-    check_diagnostics("papers.json", &["papers.json:13: error: element 3 is not a paper object"]);
-}
-
-#[test]
-fn duplicates_across_files_merge_with_a_warning_naming_both() {
-    let (mut jsonl, _) = (records("arxiv.jsonl", &CompileOptions::default()), ());
-    jsonl.truncate(2);
-    // Only the good lines of the JSON Lines file, then the JSON array.
-    let good: Vec<String> = std::fs::read_to_string(format!("{}/tests/fixtures/formats/arxiv.jsonl", env!("CARGO_MANIFEST_DIR")))
-        .unwrap()
-        .lines()
-        .take(2)
-        .map(str::to_owned)
-        .collect();
-    let good = good.join("\n");
-    let array = r#"[{"id": "2401.04088", "title": "Mixtral of Experts", "abstract": "x", "venue": "arXiv", "year": 2024}]"#;
-    let compiled = compile(
-        &[Input { name: "a.jsonl", bytes: good.as_bytes() }, Input { name: "b.json", bytes: array.as_bytes() }],
-        &CompileOptions::default(),
-    );
-    assert_eq!(messages(&compiled), ["b.json:1: warning: duplicate of the paper at a.jsonl:2 (same id): merged into it"]);
-    let bundle = compiled.bundle.expect("warnings still give a bundle");
-    let mixtral = bundle.papers.iter().find(|p| p.id == "arxiv:2401.04088").unwrap();
-    assert_eq!(mixtral.venue.as_deref(), Some("arXiv"), "missing fields are filled from the duplicate");
-    assert_eq!(bundle.papers.len(), 2);
+fn json_lines_read_the_fields_of_the_real_corpora() {
+    let records = records("folio-corpus.jsonl", &CompileOptions::default());
+    let neurips = &records[0];
+    assert_eq!(neurips.title, "Scaling O(n) Attention", "TeX in titles made readable");
+    assert_eq!(neurips.abstract_text, "We scale attention \u{201c}linearly\u{201d}.", "Windows-1252 quotes repaired");
+    assert_eq!((neurips.year, neurips.venue.as_deref()), (Some(2023), Some("NeurIPS")));
+    assert_eq!(neurips.arxiv, None, "a venue id is not an arXiv id");
+    assert_eq!(neurips.keywords, ["attention", "scaling"]);
+    assert_eq!(neurips.code_url.as_deref(), Some("https://github.com/example/abc"));
+    let acl = &records[1];
+    assert_eq!(acl.doi.as_deref(), Some("10.18653/v1/2024.acl-long.1"));
+    assert_eq!((acl.authors.len(), acl.url.as_deref()), (0, Some("https://aclanthology.org/2024.acl-long.1/")));
+    let snapshot = &records[2];
+    assert_eq!(snapshot.authors, ["A. Einstein", "B. Podolsky", "N. Rosen"]);
+    assert_eq!(snapshot.categories, ["quant-ph", "physics.hist-ph"]);
+    assert_eq!((snapshot.year, snapshot.venue.as_deref()), (Some(2008), Some("Phys. Rev. 47, 777 (1935)")));
 }
 
 #[test]
@@ -102,71 +178,104 @@ fn bibtex_decodes_braces_accents_and_string_macros() {
     let records = records("refs.bib", &CompileOptions::default());
     assert_eq!(records.len(), 2);
     let attention = &records[0];
-    assert_eq!(attention.title, "Attention Is All You Need");
+    assert_eq!((attention.line, attention.title.as_str()), (3, "Attention Is All You Need"));
     assert_eq!(attention.authors, ["Ashish Vaswani", "Noam Shazeer"]);
-    assert_eq!(attention.venue.as_deref(), Some("Proceedings of ACL"));
+    assert_eq!(attention.venue.as_deref(), Some("Proceedings of ACL"), "@string macro expanded");
     assert_eq!((attention.year, attention.arxiv.as_deref()), (Some(2017), Some("1706.03762")));
     assert_eq!(attention.keywords, ["transformers", "attention"]);
     let goedel = &records[1];
     assert_eq!(goedel.title, "Über formal unentscheidbare Sätze");
-    assert_eq!(goedel.authors, ["Kurt Gödel"]);
-    check_diagnostics("refs.bib", &["refs.bib:22: error: record has no abstract: a paper needs a title and an abstract"]);
+    assert_eq!((goedel.authors.as_slice(), goedel.year), (&["Kurt Gödel".to_owned()][..], Some(1931)));
+}
+
+#[test]
+fn bibtex_reads_the_good_entries_of_a_broken_file() {
+    let records = records("broken.bib", &CompileOptions::default());
+    let titles: Vec<(usize, &str)> = records.iter().map(|r| (r.line, r.title.as_str())).collect();
+    assert_eq!(titles, [(4, "Sparse Mixture of Experts"), (23, "The Lévy Flight of Öptimizers")]);
+    assert_eq!(records[0].authors, ["Albert Q. Jiang", "Mistral AI"]);
+    assert_eq!(records[0].venue.as_deref(), Some("Advances in NeurIPS"));
+    assert_eq!(records[1].arxiv.as_deref(), Some("2312.00001"));
 }
 
 #[test]
 fn csv_columns_map_by_name_or_by_option() {
-    let unmapped = compile_files(&["odd-headers.csv"], &CompileOptions::default());
-    assert_eq!(
-        messages(&unmapped),
-        ["odd-headers.csv:1: error: no title column among [Headline, Summary, Authors, Year, Code]: name it, or map it with --map title=\"Column Name\""]
-    );
-    let options = CompileOptions { field_map: vec![("title".into(), "Headline".into())], ..Default::default() };
-    let records = records("odd-headers.csv", &options);
+    let records = records("odd-headers.csv", &mapped("title", "headline"));
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].title, "Tree-based decoding, revisited");
     assert_eq!(records[0].abstract_text, "An abstract, with a comma and \"quotes\".");
     assert_eq!(records[0].authors, ["Ada Lovelace", "Alan Turing"]);
-    assert_eq!(records[0].code_url.as_deref(), Some("https://github.com/x/y"));
-    let compiled = compile_files(&["odd-headers.csv"], &options);
-    assert_eq!(messages(&compiled), ["odd-headers.csv:3: error: record has no abstract: a paper needs a title and an abstract"]);
+    assert_eq!((records[0].year, records[0].code_url.as_deref()), (Some(2022), Some("https://github.com/x/y")));
 }
 
 #[test]
-fn tsv_and_a_format_override() {
-    let compiled = compile_files(&["simple.tsv"], &CompileOptions::default());
-    let bundle = compiled.bundle.expect("compiles");
+fn a_format_override_beats_detection() {
+    let bundle = compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
     assert_eq!((bundle.papers[0].title.as_str(), bundle.papers[0].year), ("TSV paper", Some(2019)));
     assert_eq!(bundle.sources[0].format, "tsv");
-    let forced = compile_files(&["simple.tsv"], &CompileOptions { format: Some(Format::Listing), ..Default::default() });
-    assert!(forced.bundle.is_none(), "read as a listing, the TSV has no abstracts");
+    let as_listing = CompileOptions { format: Some(Format::Listing), ..Default::default() };
+    check_fixture("simple.tsv", &as_listing, &[
+        "simple.tsv:1: error: title \"title abstract year\" has no abstract: line 2 looks like another title (abstracts are one line of at least 200 characters)",
+        "simple.tsv:2: error: title \"TSV paper Tab separated abstract. 2019\" has no abstract: the file ends here (truncated last record?)",
+    ]);
+    let csv_named_txt = compile_texts(&[("papers.txt", b"title,abstract\nA,B\n")], &CompileOptions { format: Some(Format::Csv), ..Default::default() });
+    assert_eq!(csv_named_txt.bundle.unwrap().papers[0].abstract_text, "B");
 }
 
 #[test]
-fn a_broken_csv_row_is_reported_with_its_line() {
-    let compiled = compile_files(&["broken.csv"], &CompileOptions::default());
-    assert!(compiled.bundle.is_none());
-    assert!(messages(&compiled).iter().all(|m| m.starts_with("broken.csv:2")), "{:?}", messages(&compiled));
+fn duplicates_across_files_merge_with_a_warning_naming_both() {
+    let jsonl = br#"{"id": "2401.04088v1", "title": "Mixtral of Experts", "summary": "Short."}"#;
+    let array = br#"[{"id": "2401.04088", "title": "Mixtral of Experts", "abstract": "x", "venue": "arXiv", "year": 2024}]"#;
+    let bib = b"@misc{m, title = {{Mixtral} of experts!}, abstract = {Another copy.}, doi = {10.1/m}}\n";
+    let compiled = compile_texts(&[("a.jsonl", jsonl), ("b.json", array), ("c.bib", bib)], &CompileOptions::default());
+    assert_eq!(messages(&compiled), [
+        "b.json:1: warning: duplicate of the paper at a.jsonl:1 (same id): merged into it",
+        "c.bib:1: warning: duplicate of the paper at a.jsonl:1 (same title): merged into it",
+    ]);
+    let bundle = compiled.bundle.expect("warnings still give a bundle");
+    assert_eq!(bundle.papers.len(), 1);
+    let mixtral = &bundle.papers[0];
+    assert_eq!((mixtral.id.as_str(), mixtral.abstract_text.as_str()), ("arxiv:2401.04088", "Short."), "the first is kept");
+    assert_eq!((mixtral.venue.as_deref(), mixtral.year), (Some("arXiv"), Some(2024)), "filled from the second");
+    assert_eq!(mixtral.doi.as_deref(), Some("10.1/m"), "filled from the third");
+    let strict = CompileOptions { strict: true, ..Default::default() };
+    assert!(compile_texts(&[("a.jsonl", jsonl), ("b.json", array)], &strict).bundle.is_none(), "--strict: warnings withhold it");
 }
 
 #[test]
 fn ids_prefer_arxiv_then_doi_then_the_title() {
     let text = concat!(
         r#"{"title": "A", "abstract": "x", "arxiv": "2401.00001v3", "doi": "10.1/a"}"#, "\n",
-        r#"{"title": "B", "abstract": "x", "doi": "10.1/B"}"#, "\n",
-        r#"{"title": "C", "abstract": "x"}"#, "\n",
+        r#"{"title": "B", "abstract": "x", "doi": "https://doi.org/10.1/B"}"#, "\n",
+        r#"{"title": "The  C paper.", "abstract": "x"}"#, "\n",
+        r#"{"title": "?!", "abstract": "x"}"#, "\n",
+        r#"{"title": "...", "abstract": "y"}"#, "\n",
     );
-    let bundle = compile(&[Input { name: "ids.jsonl", bytes: text.as_bytes() }], &CompileOptions::default()).bundle.unwrap();
+    let bundle = compile_texts(&[("ids.jsonl", text.as_bytes())], &CompileOptions::default()).bundle.unwrap();
     let ids: Vec<&str> = bundle.papers.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids[..2], ["arxiv:2401.00001", "doi:10.1/b"]);
+    assert_eq!(ids[2], folio::engine::bundle::stable_id("the c paper"));
     assert!(ids[2].starts_with("t-") && ids[2].len() == 14);
+    assert_eq!(ids.len(), 5, "titles without letters are not merged on their empty key");
 }
 
 #[test]
-fn optional_fields_stay_optional_in_the_bundle() {
-    let bundle: Bundle = compile_files(&["simple.tsv"], &CompileOptions::default()).bundle.unwrap();
+fn optional_fields_stay_optional_and_the_bundle_round_trips() {
+    let bundle: Bundle = compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
     let json = bundle.to_json();
-    assert!(!json.contains("\"authors\"") && !json.contains("\"doi\""));
-    let back = Bundle::from_json(&json).unwrap();
-    assert_eq!(back, bundle);
-    let _: &Paper = &back.papers[0];
+    for absent in ["\"authors\"", "\"doi\"", "\"venue\"", "\"keywords\"", "\"date\""] {
+        assert!(!json.contains(absent), "{absent} in {json}");
+    }
+    assert_eq!(Bundle::from_json(&json).unwrap(), bundle);
+
+    let bib = fixture("refs.bib");
+    let with_abstracts = &bib[..bib.windows(5).position(|w| w == b"@misc").unwrap()];
+    let rich = compile_texts(
+        &[("c.jsonl", &fixture("folio-corpus.jsonl")), ("h.json", &fixture("hugging-face.json")), ("r.bib", with_abstracts)],
+        &CompileOptions::default(),
+    );
+    let rich = rich.bundle.expect("compiles");
+    let json = rich.to_json();
+    assert!(json.contains("\"schema_version\":2") && json.contains("\"authors\":[\"Ada Lovelace\",\"Alan Turing\"]"));
+    assert_eq!(Bundle::from_json(&json).unwrap(), rich);
 }

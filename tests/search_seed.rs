@@ -245,3 +245,41 @@ fn bad_syntax_degrades_to_plain_words() {
     assert!(fixture.titles("- -- :").is_empty());
     assert_eq!(fixture.titles("title: mixtral "), fixture.titles("title mixtral "));
 }
+
+/// Seed papers whose raw text names Llama 2 Chat 70B, found by squashing
+/// the text (letters and digits only, lower case) and looking for the
+/// spellings a reader sees in the file: "LLaMA-2-70B-Chat", "Llama 2-Chat
+/// 70B", "Llama2-Chat-70B", "LLaMA-2-Chat-70b", "Llama-2-Chat-7B/13B/70B",
+/// "llama-2-chat 7B & 70B" and "13B and 70B Llama2-Chat".
+fn seed_titles_naming_llama2_chat_70b() -> Vec<String> {
+    let text = std::str::from_utf8(SEED).unwrap();
+    let lines: Vec<&str> = text.lines().skip(2).collect();
+    let mut titles: Vec<String> = lines
+        .chunks(2)
+        .filter(|pair| {
+            let squashed: String =
+                pair.join(" ").chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+            ["llama270bchat", "llama2chat70b", "llama2chat7b13b70b", "llama2chat7b70b", "70bllama2chat"].iter().any(|s| squashed.contains(s))
+        })
+        .map(|pair| pair[0].trim_start_matches("Subscribe").to_owned())
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn the_bundle_catalog_finds_a_model_named_in_any_spelling() {
+    let bundle = seed();
+    let index = SearchIndex::from_papers(&bundle.papers);
+    let resolver = folio::engine::search::CatalogResolver(&bundle.corpus.catalog);
+    let options = SearchOptions { entities: &resolver, ..Default::default() };
+    let expected = seed_titles_naming_llama2_chat_70b();
+    assert!(expected.len() >= 5, "{expected:#?}");
+    for query in ["llama2-chat-70b ", "Llama 2-Chat 70B ", "model:LLaMA-2-70B-Chat", "llama2chat70b "] {
+        let results = folio::engine::search::run(&index, query, &options);
+        let mut titles: Vec<String> =
+            results.hits.iter().map(|h| bundle.papers[h.doc as usize].title.clone()).collect();
+        titles.sort();
+        assert_eq!(titles, expected, "hits of {query:?}");
+    }
+}

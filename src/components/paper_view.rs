@@ -6,14 +6,10 @@ use leptos::prelude::*;
 use crate::components::result_list::marked;
 use crate::components::tag_editor::TagEditor;
 use crate::engine::enrich::{Field as SpanField, LinkKind};
+use crate::engine::safe_url::safe_href;
 use crate::engine::search::Span;
 use crate::state::{expect_explorer, expect_results, expect_user, expect_view};
 
-/// Only web links are rendered as links; anything else stays text.
-fn web_href(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.to_owned())
-}
 
 #[component]
 pub fn PaperView() -> impl IntoView {
@@ -30,7 +26,7 @@ pub fn PaperView() -> impl IntoView {
             let paper = e.bundle().papers[doc as usize].clone();
             let (title, query_spans, why) = results.with(|r| {
                 let h = e.highlights(r, doc);
-                let why = if r.query.is_empty() { Vec::new() } else { user.store.with(|s| e.explain(r, s.data(), doc)) };
+                let why = if !r.has_query() { Vec::new() } else { user.store.with(|s| e.explain(r, s.data(), doc)) };
                 (marked(&paper.title, &h.title).into_any(), h.abstract_spans, why)
             });
             let enrichment = paper.enrichment.clone();
@@ -75,7 +71,7 @@ pub fn PaperView() -> impl IntoView {
                 view! {
                     <li data-testid="paper-link">
                         {label}": "
-                        {match web_href(&url) {
+                        {match safe_href(&url).map(str::to_owned) {
                             Some(href) => view! { <a href=href rel="noopener noreferrer" target="_blank">{url.clone()}</a> }.into_any(),
                             None => url.clone().into_any(),
                         }}

@@ -102,7 +102,7 @@ pub fn ResultList() -> impl IntoView {
         <Show when=move || { total() == 0 }>
             <section class="empty-state" data-testid="no-results">
                 <h2>"No papers match"</h2>
-                {move || results.with(|r| r.suggestion.clone()).map(|suggestion| {
+                {move || results.with(|r| r.suggestion().map(str::to_owned)).map(|suggestion| {
                     let query = suggestion.clone();
                     view! {
                         <p data-testid="suggestion">"Did you mean "

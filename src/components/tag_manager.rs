@@ -146,7 +146,7 @@ fn TagRow(
     };
     let label = format!("Tag {}", node.name);
     view! {
-        <li class="tag-row" style=format!("--depth: {depth}") data-testid="tag-row" data-tag=node.name.clone()>
+        <li class="tag-row" style:--depth=depth.to_string() data-testid="tag-row" data-tag=node.name.clone()>
             <input type="color" aria-label=format!("Color of {}", node.name) prop:value=node.color.clone().unwrap_or_else(|| "#5a7fbf".into())
                 on:change=recolor disabled=move || user.read_only.get() />
             <input type="text" aria-label=label prop:value=move || draft.get() disabled=move || user.read_only.get()

@@ -48,7 +48,8 @@ pub fn fold_into(text: &str, out: &mut String) {
 }
 
 /// [`for_each_part`] for ASCII text, byte by byte.
-fn for_each_ascii_part(bytes: &[u8], buffer: &mut String, mut visit: impl FnMut(&str, usize, usize)) {
+fn for_each_ascii_part(text: &str, buffer: &mut String, mut visit: impl FnMut(&str, usize, usize)) {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i].is_ascii_alphanumeric() {
@@ -67,7 +68,8 @@ fn for_each_ascii_part(bytes: &[u8], buffer: &mut String, mut visit: impl FnMut(
             break;
         }
         buffer.clear();
-        buffer.extend(bytes[start..i].iter().map(|b| b.to_ascii_lowercase() as char));
+        buffer.push_str(&text[start..i]);
+        buffer.make_ascii_lowercase();
         visit(buffer, start, i);
     }
 }
@@ -78,7 +80,7 @@ pub fn for_each_part(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
     let mut buffer = String::new();
     let bytes = text.as_bytes();
     if text.is_ascii() {
-        return for_each_ascii_part(bytes, &mut buffer, visit);
+        return for_each_ascii_part(text, &mut buffer, visit);
     }
     let mut i = 0;
     let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
@@ -118,6 +120,30 @@ pub fn stem(term: &str) -> Cow<'_, str> {
         return Cow::Borrowed(term);
     }
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English)).stem(term)
+}
+
+/// A run-together identifier spaced where letters meet digits, keeping
+/// one-letter units and infixes whole: "llama2chat70b" becomes
+/// "llama 2 chat 70b", "gpt3.5" becomes "gpt 3.5", "8x7b" stays. Query-side
+/// only: it lets "gpt4" find "GPT-4".
+pub fn spaced_runs(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let is_digit = |c: char| c.is_ascii_digit() || c == '.';
+    let letters_from = |i: usize| chars[i..].iter().take_while(|c| c.is_alphabetic()).count();
+    let letters_before = |i: usize| chars[..i].iter().rev().take_while(|c| c.is_alphabetic()).count();
+    let mut out = String::with_capacity(word.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 {
+            let previous = chars[i - 1];
+            let letter_to_digit = previous.is_alphabetic() && is_digit(c) && letters_before(i) >= 2;
+            let digit_to_letter = is_digit(previous) && c.is_alphabetic() && letters_from(i) >= 2;
+            if letter_to_digit || digit_to_letter {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn is_joiner(c: char) -> bool {
@@ -237,6 +263,22 @@ mod tests {
                 .map(|t| (t.term, t.start, t.end))
                 .collect();
             assert_eq!(parts, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn run_together_identifiers_are_spaced_where_letters_meet_digits() {
+        for (word, spaced) in [
+            ("llama2chat70b", "llama 2 chat 70b"),
+            ("gpt4", "gpt 4"),
+            ("gpt3.5", "gpt 3.5"),
+            ("8x7b", "8x7b"),
+            ("70b", "70b"),
+            ("a100", "a100"),
+            ("gsm8k", "gsm 8k"),
+            ("transformer", "transformer"),
+        ] {
+            assert_eq!(spaced_runs(word), spaced, "{word:?}");
         }
     }
 

@@ -21,7 +21,11 @@
 //! ```
 //!
 //! Readers must reject a `schema_version` they do not know (see
-//! [`Bundle::from_json`]); fields marked optional may be absent.
+//! [`Bundle::from_json`]). Every paper field after `abstract` except
+//! `source` is optional: left out when empty, absent on read means empty.
+//! Version 2 added the metadata fields (`authors` … `keywords`) and the
+//! enrichment. Field by field, with the input formats and id rules:
+//! `docs/bundle-format.md`.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -108,6 +112,8 @@ pub enum BundleError {
     UnsupportedVersion { found: u64 },
     #[error("the bundle has no schema_version field: not a Folio bundle")]
     MissingVersion,
+    #[error("the bundle is not a JSON object: not a Folio bundle")]
+    NotAnObject,
 }
 
 impl Bundle {
@@ -117,6 +123,10 @@ impl Bundle {
         #[derive(Deserialize)]
         struct Probe {
             schema_version: Option<u64>,
+        }
+        // serde reads a struct from an array too (`[2]`): only an object is a bundle.
+        if !json.trim_start().starts_with('{') {
+            return Err(BundleError::NotAnObject);
         }
         let probe: Probe = serde_json::from_str(json)?;
         match probe.schema_version {
@@ -133,9 +143,12 @@ impl Bundle {
 
 /// The stable id of a paper known only by its title: `t-` and the first 12
 /// hex digits of the SHA-256 of its [`title_key`]. Case, punctuation and
-/// whitespace changes do not change the id.
+/// whitespace changes do not change the id. (A title without letters or
+/// digits, whose key is empty, is hashed as written.)
 pub fn stable_id(title: &str) -> String {
-    let digest = Sha256::digest(title_key(title).as_bytes());
+    let key = title_key(title);
+    let key = if key.is_empty() { title.trim() } else { key.as_str() };
+    let digest = Sha256::digest(key.as_bytes());
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("t-{hex}")
 }
@@ -159,7 +172,8 @@ mod tests {
 
     #[test]
     fn non_bundle_json_is_rejected() {
-        assert!(matches!(Bundle::from_json("[1,2]"), Err(BundleError::Malformed(_))));
+        assert!(matches!(Bundle::from_json("[1,2]"), Err(BundleError::NotAnObject)));
+        assert!(matches!(Bundle::from_json(" [2]"), Err(BundleError::NotAnObject)));
         assert!(matches!(Bundle::from_json("{}"), Err(BundleError::MissingVersion)));
         assert!(matches!(Bundle::from_json("{\"schema_version\":2"), Err(BundleError::Malformed(_))));
     }

@@ -2,7 +2,8 @@
 //! assign stable ids, merge duplicates, enrich.
 //!
 //! The compiler never fails half-way: it returns the bundle only when no
-//! input had an error, and always returns every diagnostic it found.
+//! input had an error (nor a warning, with [`CompileOptions::strict`]), and
+//! always returns every diagnostic it found.
 //!
 //! Ids: `arxiv:<id>` when the paper has an arXiv id, else `doi:<doi>`, else
 //! [`stable_id`] of the title; so the same paper keeps its id (and the user's
@@ -29,14 +30,28 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Compiled {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
 /// How to compile.
 #[derive(Debug, Clone, Default)]
 pub struct CompileOptions {
+    /// Entity aliases and taxonomy for enrichment (built in, plus `--entities`).
     pub dictionaries: Dictionaries,
     /// Read every input as this format instead of detecting it.
     pub format: Option<Format>,
-    /// Field -> column or key name, for inputs with unusual names.
+    /// Field -> column or key name, for inputs with unusual names
+    /// (`("title", "Paper Title")`); fields as in [`super::formats::FIELDS`].
     pub field_map: Vec<(String, String)>,
+    /// Warnings withhold the bundle too (`--strict`).
+    pub strict: bool,
 }
 
 /// The stable id of a record.
@@ -64,15 +79,17 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
                 continue;
             }
         };
-        let format = options.format.unwrap_or_else(|| Format::detect(input.name, &text));
-        let (records, found) = read(format, input.name, &text, &options.field_map);
+        let format = options.format.unwrap_or_else(|| Format::detect(input.name, text));
+        let (records, found) = read(format, input.name, text, &options.field_map);
         diagnostics.extend(found);
         let mut count = 0;
         for record in records {
             let id = paper_id(&record);
             let key = title_key(&record.title);
             let source = SourceRef { file: input.name.to_owned(), line: record.line };
-            let duplicate = by_id.get(&id).map(|&i| (i, "id")).or_else(|| by_title.get(&key).map(|&i| (i, "title")));
+            // A title-hash id is the title: say so.
+            let id_kind = if record.arxiv.is_none() && record.doi.is_none() { "title" } else { "id" };
+            let duplicate = by_id.get(&id).map(|&i| (i, id_kind)).or_else(|| by_title.get(&key).map(|&i| (i, "title")));
             if let Some((index, why)) = duplicate {
                 let first = &mut papers[index];
                 diagnostics.push(Diagnostic::warning(
@@ -87,19 +104,23 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
                 continue;
             }
             by_id.insert(id.clone(), papers.len());
-            by_title.insert(key, papers.len());
+            // A title of only punctuation has an empty key: no basis to merge.
+            if !key.is_empty() {
+                by_title.insert(key, papers.len());
+            }
             papers.push(paper_of(id, record, source));
             count += 1;
         }
         sources.push(SourceFile { file: input.name.to_owned(), format: format.name().to_owned(), papers: count });
     }
 
-    if has_errors(&diagnostics) {
+    let usable = |diagnostics: &[Diagnostic]| !has_errors(diagnostics) && !(options.strict && !diagnostics.is_empty());
+    if !usable(&diagnostics) {
         return Compiled { bundle: None, diagnostics };
     }
     let (corpus, found) = enrich(&mut papers, &options.dictionaries);
     diagnostics.extend(found);
-    let bundle = (!has_errors(&diagnostics)).then(|| Bundle {
+    let bundle = usable(&diagnostics).then(|| Bundle {
         schema_version: SCHEMA_VERSION,
         generator: format!("folio {}", env!("CARGO_PKG_VERSION")),
         sources,
@@ -129,7 +150,9 @@ fn paper_of(id: String, r: Record, source: SourceRef) -> Paper {
     }
 }
 
-/// Fills the first record's missing optional fields from a duplicate.
+/// Fills the first record's missing optional fields from a duplicate (and
+/// takes its abstract when the first one's is under half as long: a
+/// placeholder or a cut-off).
 fn merge_into(paper: &mut Paper, r: Record) {
     fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
         if slot.is_none() {

@@ -5,11 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::bundle::Bundle;
-use super::enrich::Catalog;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
-use super::index::{Extra, SearchIndex};
-use super::query::{parse, Query};
-use super::search::{self, Contribution, EntityResolver, Highlights, NoEntities, SearchOptions, Segment};
+use super::index::SearchIndex;
+use super::search::{self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment};
 use super::tags::{TagStore, UserData};
 use super::view_state::{Sort, ViewState};
 
@@ -22,7 +20,6 @@ pub struct Explorer {
     /// Paper id -> index.
     doc_of: HashMap<String, u32>,
     search_index: SearchIndex,
-    entities: Box<dyn EntityResolver + Send + Sync>,
 }
 
 /// The answer to one interaction.
@@ -32,14 +29,21 @@ pub struct Exploration {
     pub docs: Vec<u32>,
     /// Facet counts for the papers matching the query, per group.
     pub facets: Vec<GroupCounts>,
-    /// The parsed query (empty when there is none).
-    pub query: Query,
-    /// The indexed words the query matches, for highlighting.
-    pub words: HashSet<String>,
-    /// "Did you mean" when nothing matches the query.
-    pub suggestion: Option<String>,
+    /// The search for the query text (`None` without a query).
+    pub search: Option<SearchResults>,
     /// Papers matching the query alone (before filters).
     pub query_matches: usize,
+}
+
+impl Exploration {
+    /// "Did you mean" when nothing matches the query.
+    pub fn suggestion(&self) -> Option<&str> {
+        self.search.as_ref()?.suggestion.as_deref()
+    }
+
+    pub fn has_query(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| !s.query.is_empty())
+    }
 }
 
 /// Snippet length in words.
@@ -90,30 +94,6 @@ fn shared_values(pairs: Vec<(usize, &str)>, limit: usize) -> Vec<(usize, &str)> 
     pairs.into_iter().filter(|(_, v)| keep.contains(v)).collect()
 }
 
-/// The compiler's entity catalog as the search engine's resolver: any
-/// spelling of a model, benchmark or method resolves to its canonical name.
-struct CatalogResolver(Catalog);
-
-impl EntityResolver for CatalogResolver {
-    fn resolve(&self, kind: Option<&str>, text: &str) -> Vec<(String, String)> {
-        self.0
-            .find(text)
-            .into_iter()
-            // Only when the text is (nearly) all entity: "llama2 chat 70b", not
-            // "results of llama2 chat 70b on math".
-            .filter(|m| m.end - m.start + 4 >= text.trim().len())
-            .flat_map(|m| {
-                let mut out = vec![(m.kind.as_str().to_owned(), m.name.clone())];
-                if let Some(family) = m.family {
-                    out.push((group::FAMILY.to_owned(), family));
-                }
-                out
-            })
-            .filter(|(k, _)| kind.is_none_or(|want| want == k || (want == group::MODEL && k == group::FAMILY)))
-            .collect()
-    }
-}
-
 /// Values of the reading-state group.
 pub mod state {
     pub const STARRED: &str = "starred";
@@ -129,21 +109,8 @@ impl Explorer {
         let keys: Vec<String> = bundle.papers.iter().map(|p| super::analyze::fold(&p.title)).collect();
         by_title.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
         let doc_of = bundle.papers.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
-        let search_index = SearchIndex::build(&bundle.papers, |doc| {
-            let enrichment = &bundle.papers[doc].enrichment;
-            enrichment
-                .facet_values()
-                .into_iter()
-                .filter(|(kind, _)| *kind != group::CODE)
-                .map(|(kind, value)| Extra { kind: kind.to_owned(), value })
-                .collect()
-        });
-        let entities: Box<dyn EntityResolver + Send + Sync> = if bundle.corpus.catalog == Catalog::default() {
-            Box::new(NoEntities)
-        } else {
-            Box::new(CatalogResolver(bundle.corpus.catalog.clone()))
-        };
-        Self { bundle, facets, by_title, doc_of, search_index, entities }
+        let search_index = SearchIndex::from_papers(&bundle.papers);
+        Self { bundle, facets, by_title, doc_of, search_index }
     }
 
     pub fn bundle(&self) -> &Bundle {
@@ -196,8 +163,12 @@ impl Explorer {
         &self.search_index
     }
 
-    fn options<'a>(&'a self, tagged: &'a dyn Fn(&str) -> Vec<u32>) -> SearchOptions<'a> {
-        SearchOptions { entities: self.entities.as_ref(), tagged, ..Default::default() }
+    /// Runs `f` with search options: the bundle's catalog resolves entities,
+    /// `user`'s tags answer `tag:`.
+    fn with_options<T>(&self, user: &UserData, f: impl FnOnce(&SearchOptions<'_>) -> T) -> T {
+        let tagged = self.tagged(user);
+        let resolver = CatalogResolver(&self.bundle.corpus.catalog);
+        f(&SearchOptions { entities: &resolver, tagged: &tagged, ..Default::default() })
     }
 
     /// The papers carrying `tag` (or a tag below it) in `user`.
@@ -208,50 +179,47 @@ impl Explorer {
 
     pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {
         let indexes = [&self.facets, user_facets];
-        let query = parse(&state.query);
-        let tagged = self.tagged(user);
-        let (candidates, ranked) = if query.is_empty() {
-            (self.facets.all(), None)
-        } else {
-            let hits = search::search(&self.search_index, &query, &self.options(&tagged));
-            let set: DocSet = hits.iter().map(|h| h.doc as usize).collect();
-            let mut candidates = DocSet::with_capacity(self.bundle.papers.len());
-            candidates.union_with(&set);
-            (candidates, Some(hits))
+        let search = (!state.query.trim().is_empty())
+            .then(|| self.with_options(user, |options| search::run(&self.search_index, &state.query, options)));
+        let candidates = match &search {
+            Some(results) => results.doc_set(self.bundle.papers.len()),
+            None => self.facets.all(),
         };
         let matching = filter_all(&indexes, &candidates, &state.selection);
         let facets = counts_all(&indexes, &candidates, &state.selection);
-        let docs = match (&ranked, state.sort) {
-            (Some(hits), Sort::Relevance) => {
-                hits.iter().map(|h| h.doc).filter(|&d| matching.contains(d as usize)).collect()
+        let docs = match (&search, state.sort) {
+            (Some(results), Sort::Relevance) => {
+                let mut hits: Vec<search::Hit> =
+                    results.hits.iter().copied().filter(|h| matching.contains(h.doc as usize)).collect();
+                hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+                hits.into_iter().map(|h| h.doc).collect()
             }
             _ => self.order(&matching, state.sort),
         };
-        let query_matches = ranked.as_ref().map_or(self.bundle.papers.len(), Vec::len);
-        let suggestion = (query_matches == 0 && !query.is_empty())
-            .then(|| search::suggest(&self.search_index, &state.query))
-            .flatten();
-        let words = search::matched_words(&self.search_index, &query);
-        Exploration { docs, facets, query, words, suggestion, query_matches }
+        let query_matches = search.as_ref().map_or(self.bundle.papers.len(), |r| r.hits.len());
+        Exploration { docs, facets, search, query_matches }
     }
 
     /// Title and abstract match spans of `doc` for the query of `exploration`.
     pub fn highlights(&self, exploration: &Exploration, doc: u32) -> Highlights {
         let paper = &self.bundle.papers[doc as usize];
-        search::highlight(&paper.title, &paper.abstract_text, &exploration.words)
+        match &exploration.search {
+            Some(results) => results.highlights(paper),
+            None => Highlights::default(),
+        }
     }
 
     /// The abstract's best window around the matches (its start without a query).
     pub fn snippet(&self, exploration: &Exploration, doc: u32) -> Vec<Segment> {
         let paper = &self.bundle.papers[doc as usize];
-        let spans = search::spans(&paper.abstract_text, &exploration.words);
+        let spans = self.highlights(exploration, doc).abstract_spans;
         search::snippet(&paper.abstract_text, &spans, SNIPPET_WORDS)
     }
 
     /// Why `doc` matches the query: the score breakdown.
     pub fn explain(&self, exploration: &Exploration, user: &UserData, doc: u32) -> Vec<Contribution> {
-        let tagged = self.tagged(user);
-        search::explain(&self.search_index, &exploration.query, doc, &self.options(&tagged))
+        let Some(results) = &exploration.search else { return Vec::new() };
+        self.with_options(user, |options| results.explain(&self.search_index, doc, options))
     }
 
     fn order(&self, matching: &DocSet, sort: Sort) -> Vec<u32> {

@@ -60,7 +60,19 @@ impl Format {
         } else if start.starts_with('@') {
             Format::BibTex
         } else {
-            Format::Listing
+            // A header row with a `title` column.
+            let header = start.lines().next().unwrap_or_default();
+            let has_title = |delimiter: char| {
+                header.contains(delimiter)
+                    && header.split(delimiter).any(|cell| cell.trim().trim_matches('"').eq_ignore_ascii_case("title"))
+            };
+            if has_title('\t') {
+                Format::Tsv
+            } else if has_title(',') {
+                Format::Csv
+            } else {
+                Format::Listing
+            }
         }
     }
 }
@@ -86,6 +98,39 @@ pub struct Record {
 
 /// A user mapping of a field to a column or key name (`--map title=Paper Title`).
 pub type FieldMap = [(String, String)];
+
+/// The fields of a [`Record`] that a [`FieldMap`] can name.
+pub const FIELDS: [&str; 12] =
+    ["title", "abstract", "authors", "year", "date", "venue", "url", "code", "doi", "arxiv", "categories", "keywords"];
+
+/// Splits a list on the first of `separators` that occurs in it.
+pub(crate) fn split_list(text: &str, separators: &[&str]) -> Vec<String> {
+    let separator = separators.iter().find(|s| text.contains(**s));
+    match separator {
+        Some(sep) => text.split(sep).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+        None if text.trim().is_empty() => Vec::new(),
+        None => vec![text.trim().to_owned()],
+    }
+}
+
+/// Splits an author list given as one string: `A; B`, arXiv's `A, B and C`,
+/// or BibTeX's `Last, First and Last, First` (names become `First Last`).
+pub(crate) fn split_authors(text: &str) -> Vec<String> {
+    let flip = |name: &str| match name.split_once(',') {
+        Some((last, first)) if !first.trim().is_empty() && !first.contains(',') => {
+            format!("{} {}", first.trim(), last.trim())
+        }
+        _ => name.trim().to_owned(),
+    };
+    let names: Vec<String> = if text.contains(';') {
+        text.split(';').map(flip).collect()
+    } else if text.contains(" and ") && text.split(" and ").all(|part| part.matches(',').count() == 1) {
+        text.split(" and ").map(flip).collect()
+    } else {
+        text.split(" and ").flat_map(|part| part.split(',')).map(|name| name.trim().to_owned()).collect()
+    };
+    names.into_iter().filter(|name| name.chars().any(char::is_alphanumeric)).collect()
+}
 
 /// Reads `text` as `format`.
 pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
@@ -166,58 +211,111 @@ pub fn normalize_doi(text: &str) -> Option<String> {
 }
 
 /// Makes TeX in a title readable: `$O(n)$` -> `O(n)`, `\emph{x}` -> `x`,
-/// `{BERT}` -> `BERT`, `\&` -> `&`, `--` -> `–`, common accents.
+/// `{BERT}` -> `BERT`, `\&` -> `&`, `--` -> `–`, accents (`{\"u}`, `\'e`,
+/// `\c{c}`, `\v s`) and letters (`\ss`, `\o`) -> their Unicode character.
+/// Unknown commands keep their name (`\log` -> `log`). A title with an odd
+/// number of `$` is not math, and keeps them (`$100`).
 pub fn readable_tex(text: &str) -> String {
     if !text.contains(['$', '\\', '{', '}']) && !text.contains("--") {
         return text.to_owned();
     }
-    let mut out = String::with_capacity(text.len());
+    let math = text.match_indices('$').filter(|(i, _)| !text[..*i].ends_with('\\')).count() % 2 == 0;
     let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '$' | '{' | '}' => {}
-            '\\' if i + 1 < chars.len() => {
-                let next = chars[i + 1];
-                if next.is_ascii_alphabetic() {
-                    let mut j = i + 1;
-                    while j < chars.len() && chars[j].is_ascii_alphabetic() {
-                        j += 1;
-                    }
-                    let command: String = chars[i + 1..j].iter().collect();
-                    // Known commands become their symbol (or vanish, for
-                    // formatting); unknown ones keep their name (`\log` -> "log").
-                    out.push_str(tex_symbol(&command).unwrap_or(&command));
-                    i = j;
-                    while i < chars.len() && chars[i] == ' ' && command.len() > 1 && tex_symbol(&command).is_some() {
-                        i += 1;
-                        break;
-                    }
-                    continue;
-                }
-                if let Some(accented) = accent(next, chars.get(i + 2).copied().filter(|c| *c != '{').or(chars.get(i + 3).copied())) {
-                    out.push(accented);
-                    i += if chars.get(i + 2) == Some(&'{') { 5 } else { 3 };
-                    continue;
-                }
-                out.push(next);
-                i += 2;
-                continue;
-            }
+        match chars[i] {
+            '{' | '}' => i += 1,
+            '$' if math => i += 1,
+            '\\' => i = tex_command(&chars, i + 1, &mut out),
             '-' if chars.get(i + 1) == Some(&'-') => {
                 out.push('–');
                 i += 2;
                 while chars.get(i) == Some(&'-') {
                     i += 1;
                 }
-                continue;
             }
-            _ => out.push(c),
+            c => {
+                out.push(c);
+                i += 1;
+            }
         }
-        i += 1;
     }
     super::text::clean(&out)
+}
+
+/// Writes what the command after a backslash (at `start`) stands for and
+/// returns the index where reading continues.
+fn tex_command(chars: &[char], start: usize, out: &mut String) -> usize {
+    let Some(&first) = chars.get(start) else { return start };
+    if !first.is_ascii_alphabetic() {
+        if let Some(next) = accent_target(chars, start + 1) {
+            if let Some(accented) = accent(first, next.0) {
+                out.push(accented);
+                return next.1;
+            }
+        }
+        // A control symbol: `\&`, `\%`, `\_`; spacing commands become a space.
+        out.push(if matches!(first, ',' | ';' | '!' | ' ' | '\\') { ' ' } else { first });
+        return start + 1;
+    }
+    let end = chars[start..].iter().position(|c| !c.is_ascii_alphabetic()).map_or(chars.len(), |n| start + n);
+    let name: String = chars[start..end].iter().collect();
+    // Letter accents need a brace or a space before their letter: `\c{c}`,
+    // `\v s`; `\cite` is a command.
+    if name.len() == 1 && matches!(chars.get(end), Some('{' | ' ')) {
+        if let Some((letter, after)) = accent_target(chars, end) {
+            if let Some(accented) = accent(first, letter) {
+                out.push(accented);
+                return after;
+            }
+        }
+    }
+    if let Some(letter) = tex_letter(&name) {
+        out.push_str(letter);
+        // TeX ends a control word at a space and drops it: `Stra\ss e`.
+        return if chars.get(end) == Some(&' ') { end + 1 } else { end };
+    }
+    out.push_str(tex_symbol(&name).unwrap_or(&name));
+    end
+}
+
+/// The letter an accent applies to at `at`: `u`, `{u}`, ` u`, `{\i}`; returns
+/// it and the index after it.
+fn accent_target(chars: &[char], at: usize) -> Option<(char, usize)> {
+    let (braced, at) = match chars.get(at) {
+        Some('{') => (true, at + 1),
+        Some(' ') => (false, at + 1),
+        _ => (false, at),
+    };
+    let (letter, after) = match (chars.get(at), chars.get(at + 1)) {
+        (Some('\\'), Some(&dotless @ ('i' | 'j'))) => (dotless, at + 2),
+        (Some(&c), _) if c.is_alphabetic() => (c, at + 1),
+        _ => return None,
+    };
+    match (braced, chars.get(after)) {
+        (true, Some('}')) => Some((letter, after + 1)),
+        (true, _) => None,
+        (false, _) => Some((letter, after)),
+    }
+}
+
+fn tex_letter(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "ss" => "ß",
+        "o" => "ø",
+        "O" => "Ø",
+        "ae" => "æ",
+        "AE" => "Æ",
+        "oe" => "œ",
+        "OE" => "Œ",
+        "aa" => "å",
+        "AA" => "Å",
+        "l" => "ł",
+        "L" => "Ł",
+        "i" => "ı",
+        _ => return None,
+    })
 }
 
 fn tex_symbol(command: &str) -> Option<&'static str> {
@@ -226,37 +324,52 @@ fn tex_symbol(command: &str) -> Option<&'static str> {
         "beta" => "β",
         "gamma" => "γ",
         "delta" => "δ",
-        "epsilon" => "ε",
+        "epsilon" | "varepsilon" => "ε",
         "lambda" => "λ",
         "mu" => "μ",
         "pi" => "π",
         "sigma" => "σ",
         "theta" => "θ",
         "times" => "×",
+        "cdot" => "·",
         "leq" | "le" => "≤",
         "geq" | "ge" => "≥",
+        "approx" => "≈",
         "infty" => "∞",
         "rightarrow" | "to" => "→",
         "ell" => "ℓ",
-        "emph" | "textbf" | "textit" | "texttt" | "mathbf" | "mathcal" | "mathrm" | "mathbb" | "text" | "textsc" | "operatorname" => "",
+        "emph" | "textbf" | "textit" | "texttt" | "textrm" | "textsf" | "mathbf" | "mathcal" | "mathrm" | "mathbb"
+        | "mathit" | "boldsymbol" | "text" | "textsc" | "operatorname" | "mbox" | "url" | "left" | "right" => "",
         _ => return None,
     })
 }
 
-fn accent(mark: char, letter: Option<char>) -> Option<char> {
-    let letter = letter?;
+/// `mark` applied to `letter` as one composed character (`"`, `u` -> `ü`).
+fn accent(mark: char, letter: char) -> Option<char> {
     let combining = match mark {
         '"' => '\u{308}',
         '\'' => '\u{301}',
         '`' => '\u{300}',
         '^' => '\u{302}',
         '~' => '\u{303}',
+        '=' => '\u{304}',
+        '.' => '\u{307}',
+        'u' => '\u{306}',
+        'v' => '\u{30c}',
+        'H' => '\u{30b}',
+        'r' => '\u{30a}',
         'c' => '\u{327}',
+        'k' => '\u{328}',
         _ => return None,
     };
     use unicode_normalization::UnicodeNormalization;
-    [letter, combining].iter().collect::<String>().nfc().next()
+    let mut composed = [letter, combining].into_iter().nfc();
+    match (composed.next(), composed.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
 }
+
 
 #[cfg(test)]
 mod tests {
@@ -276,6 +389,26 @@ mod tests {
         check_tex("$\\alpha$-divergence", "α-divergence");
         check_tex("Q\\&A in 2020--2024", "Q&A in 2020–2024");
         check_tex("plain title", "plain title");
+        check_tex("{\\\"u}ber Stra\\ss e, Fran\\c{c}ais, \\v{S}koda, Erd\\H{o}s", "über Straße, Français, Škoda, Erdős");
+        check_tex("Na\\\"{\\i}ve \\textbf{bold} and \\'{e}t\\'e", "Naïve bold and été");
+        check_tex("Costs $100 and \\$5", "Costs $100 and $5");
+        check_tex("Trailing \\", "Trailing");
+        check_tex("\\\"", "\"");
+    }
+
+    #[track_caller]
+    fn check_authors(input: &str, expected: &[&str]) {
+        assert_eq!(split_authors(input), expected, "split_authors({input:?})");
+    }
+
+    #[test]
+    fn author_lists_split_in_every_common_style() {
+        check_authors("Ada Lovelace; Alan Turing", &["Ada Lovelace", "Alan Turing"]);
+        check_authors("Lovelace, Ada; Turing, Alan", &["Ada Lovelace", "Alan Turing"]);
+        check_authors("A. Einstein, B. Podolsky and N. Rosen", &["A. Einstein", "B. Podolsky", "N. Rosen"]);
+        check_authors("Vaswani, Ashish and Shazeer, Noam", &["Ashish Vaswani", "Noam Shazeer"]);
+        check_authors("Ada Lovelace and Alan Turing", &["Ada Lovelace", "Alan Turing"]);
+        check_authors(" , ;", &[]);
     }
 
     #[test]
@@ -297,6 +430,9 @@ mod tests {
         assert_eq!(Format::detect("x", "@article{a,"), Format::BibTex);
         assert_eq!(Format::detect("papers.tsv", "a\tb"), Format::Tsv);
         assert_eq!(Format::detect("seed.txt", "Title\nAbstract"), Format::Listing);
+        assert_eq!(Format::detect("papers", "Title,Abstract\nx,y"), Format::Csv);
+        assert_eq!(Format::detect("papers", "title\tabstract\nx\ty"), Format::Tsv);
+        assert_eq!(Format::detect("papers", "A Title, With a Comma\nIts abstract"), Format::Listing);
         assert_eq!(year_in("Mon, 2 Apr 2007 19:18:42 GMT"), Some(2007));
     }
 }

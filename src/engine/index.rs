@@ -1,11 +1,26 @@
-//! The search index: a sorted term dictionary (prefix ranges, fuzzy
-//! candidates), compact postings per term with the field, term frequency and
-//! word positions (for phrases), field lengths for BM25F, and side tables for
+//! The search index: a sorted term dictionary (prefix ranges, fuzzy and stem
+//! candidates), compact postings with field, term frequency and word
+//! positions (for phrases), field lengths for BM25F, and side tables for
 //! years and extracted entities.
 //!
-//! Built in the browser when the bundle arrives (see docs/search.md for the
-//! measured cost); nothing is precomputed into the bundle, which keeps the
-//! bundle small and the format free of index versions.
+//! Built in the browser when the bundle arrives rather than shipped in the
+//! bundle: building takes a fraction of the time downloading and parsing a
+//! prebuilt index of the same size would (figures in docs/search.md), and the
+//! bundle format stays free of index versions.
+//!
+//! # Postings layout
+//!
+//! All postings live in one byte vector, term after term in dictionary
+//! order. A term's list has one posting per (paper, field) in paper order,
+//! each a run of LEB128 varints:
+//!
+//! ```text
+//! doc delta (from the previous posting of the term; the first is absolute)
+//! tf << 2 | field
+//! tf position deltas (title and abstract only; the first is absolute)
+//! ```
+//!
+//! About 1.3 bytes per word occurrence, a tenth of fixed-width tuples.
 
 use std::collections::HashMap;
 
@@ -13,173 +28,284 @@ use rustc_hash::FxHashMap;
 
 use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::Paper;
+use super::enrich::Enrichment;
 use super::query::Field;
 
-/// One posting: a paper, a field and how often the term occurs there.
+/// One posting: a paper, a field, how often the term occurs there and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting {
+pub struct Posting<'a> {
     pub doc: u32,
     pub field: Field,
-    pub tf: u16,
-    /// Index of the posting (for [`SearchIndex::positions`]).
-    pub at: u32,
+    pub tf: u32,
+    /// Encoded position deltas (empty for author and entity fields).
+    positions: &'a [u8],
+}
+
+impl<'a> Posting<'a> {
+    /// Word positions of the term in the field, ascending (title and
+    /// abstract only: empty for the other fields).
+    pub fn positions(&self) -> impl Iterator<Item = u32> + 'a {
+        let mut bytes = self.positions;
+        let mut at = 0u32;
+        std::iter::from_fn(move || {
+            if bytes.is_empty() {
+                return None;
+            }
+            at += read_varint(&mut bytes);
+            Some(at)
+        })
+    }
 }
 
 /// Searchable values of a paper beyond its text (extracted entities, topics).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extra {
-    /// `model`, `benchmark`, `method`, `topic`, ...
+    /// `model`, `family`, `benchmark`, `method`, `topic`, `keyphrase`.
     pub kind: String,
     /// The canonical name.
     pub value: String,
 }
 
+impl Extra {
+    /// The searchable values the compiler extracted into `enrichment`
+    /// (entities with their families, topics and keyphrases).
+    pub fn of(enrichment: &Enrichment) -> Vec<Extra> {
+        enrichment
+            .facet_values()
+            .into_iter()
+            .filter(|(kind, _)| *kind != "code")
+            .map(|(kind, value)| Extra { kind: kind.to_owned(), value })
+            .collect()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// Sorted terms; a term id is an index here.
-    terms: Vec<String>,
-    /// Papers containing each term.
+    /// Every term, concatenated in sorted order; a term id is its rank.
+    term_text: String,
+    /// Start of each term in `term_text` (len = terms + 1).
+    term_starts: Vec<u32>,
+    /// Papers containing each term (in any field).
     df: Vec<u32>,
     /// Start of each term's postings in `postings` (len = terms + 1).
     offsets: Vec<u32>,
-    postings: Vec<(u32, u8, u8)>,
-    /// Start of each posting's word positions in `positions` (len = postings + 1).
-    position_offsets: Vec<u32>,
-    positions: Vec<u16>,
-    /// Stem -> ids of the terms with that stem.
-    stems: HashMap<String, Vec<u32>>,
+    /// Encoded postings, see the module docs.
+    postings: Vec<u8>,
     /// Per field, the length (in words) of each paper's field.
     lengths: [Vec<u16>; 4],
     average: [f32; 4],
     years: Vec<Option<i32>>,
-    /// (kind, folded canonical name) -> papers, sorted.
+    /// (kind, folded canonical name) -> papers, ascending.
     entities: HashMap<(String, String), Vec<u32>>,
     doc_count: usize,
 }
 
-fn field_from(index: u8) -> Field {
-    Field::ALL[usize::from(index).min(3)]
+fn field_from(bits: u32) -> Field {
+    Field::ALL[(bits & 3) as usize]
 }
 
-/// Postings of one term while building.
+fn has_positions(field: Field) -> bool {
+    matches!(field, Field::Title | Field::Abstract)
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn read_varint(bytes: &mut &[u8]) -> u32 {
+    let mut value = 0u32;
+    let mut shift = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        value |= u32::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            *bytes = &bytes[i + 1..];
+            return value;
+        }
+        shift += 7;
+    }
+    *bytes = &[];
+    value
+}
+
+/// A term while building: its encoded postings, and where its occurrences
+/// in the field being indexed are (a chain through `Building::next`).
+struct TermBuild {
+    /// (paper, field) stamp of the field being indexed when last seen.
+    stamp: u32,
+    first: u32,
+    last: u32,
+    count: u32,
+    last_doc: u32,
+    df: u32,
+    bytes: Vec<u8>,
+}
+
+/// A term of up to 16 bytes as one integer: hashed and compared without
+/// touching the heap (terms hold no NUL, so zero padding is unambiguous).
+fn short_key(term: &str) -> Option<u128> {
+    let bytes = term.as_bytes();
+    (bytes.len() <= 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        u128::from_le_bytes(key)
+    })
+}
+
+/// Scratch space reused across fields while building.
 #[derive(Default)]
 struct Building {
-    postings: Vec<(u32, u8, u8)>,
-    positions: Vec<u16>,
-    /// Positions per posting.
-    counts: Vec<u16>,
+    /// Term ids by [`short_key`] (most words), and of longer terms.
+    short_ids: FxHashMap<u128, u32>,
+    long_ids: FxHashMap<String, u32>,
+    /// Each term's text, by id.
+    names: Vec<String>,
+    terms: Vec<TermBuild>,
+    /// Term of each word of the field being indexed.
+    words: Vec<u32>,
+    /// Next occurrence of the same term in `words` (u32::MAX: none).
+    next: Vec<u32>,
+    /// Terms seen in the field being indexed, in order of first occurrence.
+    touched: Vec<u32>,
+}
+
+impl Building {
+    /// Indexes one field of paper `doc`; returns its length in words.
+    fn add(&mut self, doc: u32, field: Field, text: &str) -> u16 {
+        let stamp = doc * 4 + field.index() as u32 + 1;
+        self.words.clear();
+        self.next.clear();
+        self.touched.clear();
+        let Building { short_ids, long_ids, names, terms, words, next, touched } = self;
+        for_each_part(text, |term, _, _| {
+            let key = short_key(term);
+            let known = match key {
+                Some(key) => short_ids.get(&key),
+                None => long_ids.get(term),
+            };
+            let id = match known {
+                Some(&id) => id,
+                None => {
+                    let id = terms.len() as u32;
+                    match key {
+                        Some(key) => short_ids.insert(key, id),
+                        None => long_ids.insert(term.to_owned(), id),
+                    };
+                    names.push(term.to_owned());
+                    terms.push(TermBuild {
+                        stamp: 0,
+                        first: 0,
+                        last: 0,
+                        count: 0,
+                        last_doc: u32::MAX,
+                        df: 0,
+                        bytes: Vec::new(),
+                    });
+                    id
+                }
+            };
+            let at = words.len() as u32;
+            let entry = &mut terms[id as usize];
+            if entry.stamp != stamp {
+                entry.stamp = stamp;
+                entry.first = at;
+                entry.count = 0;
+                touched.push(id);
+            } else {
+                next[entry.last as usize] = at;
+            }
+            entry.last = at;
+            entry.count += 1;
+            words.push(id);
+            next.push(u32::MAX);
+        });
+        for &id in touched.iter() {
+            let entry = &mut terms[id as usize];
+            let delta = if entry.last_doc == u32::MAX { doc } else { doc - entry.last_doc };
+            if entry.last_doc != doc {
+                entry.df += 1;
+                entry.last_doc = doc;
+            }
+            write_varint(&mut entry.bytes, delta);
+            write_varint(&mut entry.bytes, entry.count << 2 | field.index() as u32);
+            if has_positions(field) {
+                let (mut at, mut previous) = (entry.first, 0);
+                while at != u32::MAX {
+                    write_varint(&mut entry.bytes, at - previous);
+                    previous = at;
+                    at = next[at as usize];
+                }
+            }
+        }
+        words.len().min(usize::from(u16::MAX)) as u16
+    }
 }
 
 impl SearchIndex {
-    /// Indexes `papers`; `extras(doc)` gives each paper's entities and topics.
+    /// Indexes `papers`; `extras(doc)` gives each paper's entities and topics
+    /// (see [`Extra::of`]).
     pub fn build(papers: &[Paper], extras: impl Fn(usize) -> Vec<Extra>) -> SearchIndex {
-        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut lists: Vec<Building> = Vec::new();
-        let mut lengths: [Vec<u16>; 4] = Default::default();
+        let mut building = Building::default();
+        let mut lengths: [Vec<u16>; 4] = std::array::from_fn(|_| Vec::with_capacity(papers.len()));
         let mut entities: HashMap<(String, String), Vec<u32>> = HashMap::new();
-        let mut scratch: Vec<(u32, u16)> = Vec::new();
+        let mut joined = String::new();
         for (doc, paper) in papers.iter().enumerate() {
-            let extra = extras(doc);
-            let entity_text: String = extra.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(" ; ");
-            let authors = paper.authors.join(" ; ");
-            for e in &extra {
-                let list = entities.entry((e.kind.clone(), fold(&e.value))).or_default();
-                if list.last() != Some(&(doc as u32)) {
-                    list.push(doc as u32);
+            let doc32 = doc as u32;
+            lengths[0].push(building.add(doc32, Field::Title, &paper.title));
+            lengths[1].push(building.add(doc32, Field::Abstract, &paper.abstract_text));
+            joined.clear();
+            for author in &paper.authors {
+                joined.push_str(author);
+                joined.push_str(" ; ");
+            }
+            lengths[2].push(building.add(doc32, Field::Author, &joined));
+            joined.clear();
+            for extra in extras(doc) {
+                joined.push_str(&extra.value);
+                joined.push_str(" ; ");
+                let list = entities.entry((extra.kind, fold(&extra.value))).or_default();
+                if list.last() != Some(&doc32) {
+                    list.push(doc32);
                 }
             }
-            let fields: [(&str, Field); 4] = [
-                (&paper.title, Field::Title),
-                (&paper.abstract_text, Field::Abstract),
-                (&authors, Field::Author),
-                (&entity_text, Field::Entity),
-            ];
-            for (text, field) in fields {
-                scratch.clear();
-                let mut position: u16 = 0;
-                for_each_part(text, |term, _, _| {
-                    let id = match ids.get(term) {
-                        Some(&id) => id,
-                        None => {
-                            let id = lists.len() as u32;
-                            ids.insert(term.to_owned(), id);
-                            lists.push(Building::default());
-                            id
-                        }
-                    };
-                    scratch.push((id, position));
-                    position = position.saturating_add(1);
-                });
-                lengths[field.index()].push(position);
-                let keep_positions = matches!(field, Field::Title | Field::Abstract);
-                scratch.sort_unstable();
-                let mut i = 0;
-                while i < scratch.len() {
-                    let term = scratch[i].0;
-                    let mut j = i;
-                    while j < scratch.len() && scratch[j].0 == term {
-                        j += 1;
-                    }
-                    let list = &mut lists[term as usize];
-                    list.postings.push((doc as u32, field.index() as u8, (j - i).min(255) as u8));
-                    if keep_positions {
-                        list.positions.extend(scratch[i..j].iter().map(|&(_, p)| p));
-                        list.counts.push((j - i).min(u16::MAX as usize) as u16);
-                    } else {
-                        list.counts.push(0);
-                    }
-                    i = j;
-                }
-            }
+            lengths[3].push(building.add(doc32, Field::Entity, &joined));
         }
-        // Sort the dictionary and lay postings out flat in dictionary order.
-        let mut terms: Vec<(String, u32)> = ids.into_iter().collect();
+        // Sort the dictionary and lay postings out in dictionary order.
+        let mut terms: Vec<(String, u32)> =
+            std::mem::take(&mut building.names).into_iter().zip(0..).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let total: usize = lists.iter().map(|l| l.postings.len()).sum();
-        let total_positions: usize = lists.iter().map(|l| l.positions.len()).sum();
+        let mut builds = building.terms;
+        let total: usize = builds.iter().map(|t| t.bytes.len()).sum();
+        let mut term_text = String::with_capacity(terms.iter().map(|t| t.0.len()).sum());
+        let mut term_starts = Vec::with_capacity(terms.len() + 1);
         let mut offsets = Vec::with_capacity(terms.len() + 1);
         let mut postings = Vec::with_capacity(total);
-        let mut position_offsets = Vec::with_capacity(total + 1);
-        let mut positions = Vec::with_capacity(total_positions);
         let mut df = Vec::with_capacity(terms.len());
-        let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
-        for (new_id, (term, old_id)) in terms.iter().enumerate() {
-            let list = std::mem::take(&mut lists[*old_id as usize]);
+        for (term, old) in &terms {
+            term_starts.push(term_text.len() as u32);
+            term_text.push_str(term);
             offsets.push(postings.len() as u32);
-            let mut docs = 0u32;
-            let mut last = u32::MAX;
-            let mut at = 0usize;
-            for (posting, count) in list.postings.iter().zip(&list.counts) {
-                if posting.0 != last {
-                    docs += 1;
-                    last = posting.0;
-                }
-                position_offsets.push(positions.len() as u32);
-                positions.extend_from_slice(&list.positions[at..at + usize::from(*count)]);
-                at += usize::from(*count);
-                postings.push(*posting);
-            }
-            df.push(docs);
-            stems.entry(stem(term).into_owned()).or_default().push(new_id as u32);
+            let build = &mut builds[*old as usize];
+            postings.extend_from_slice(&build.bytes);
+            build.bytes = Vec::new();
+            df.push(build.df);
         }
+        term_starts.push(term_text.len() as u32);
         offsets.push(postings.len() as u32);
-        position_offsets.push(positions.len() as u32);
         let average = std::array::from_fn(|f| {
             let l = &lengths[f];
-            if l.is_empty() {
-                1.0
-            } else {
-                (l.iter().map(|&x| x as f64).sum::<f64>() / l.len() as f64).max(1.0) as f32
-            }
+            let sum: u64 = l.iter().map(|&x| u64::from(x)).sum();
+            (sum as f64 / l.len().max(1) as f64).max(1.0) as f32
         });
         SearchIndex {
-            terms: terms.into_iter().map(|(t, _)| t).collect(),
+            term_text,
+            term_starts,
             df,
             offsets,
             postings,
-            position_offsets,
-            positions,
-            stems,
             lengths,
             average,
             years: papers.iter().map(|p| p.year).collect(),
@@ -188,71 +314,161 @@ impl SearchIndex {
         }
     }
 
+    /// Indexes `papers` with the entities, topics and keyphrases the
+    /// compiler extracted into them.
+    pub fn from_papers(papers: &[Paper]) -> SearchIndex {
+        SearchIndex::build(papers, |doc| Extra::of(&papers[doc].enrichment))
+    }
+
     pub fn doc_count(&self) -> usize {
         self.doc_count
     }
 
     pub fn term_count(&self) -> usize {
-        self.terms.len()
+        self.df.len()
+    }
+
+    /// Bytes held on the heap (an estimate for memory reports).
+    pub fn heap_bytes(&self) -> usize {
+        let entities: usize = self
+            .entities
+            .iter()
+            .map(|((k, v), docs)| k.capacity() + v.capacity() + docs.capacity() * 4 + 64)
+            .sum();
+        self.term_text.capacity()
+            + self.term_starts.capacity() * 4
+            + self.df.capacity() * 4
+            + self.offsets.capacity() * 4
+            + self.postings.capacity()
+            + self.lengths.iter().map(|l| l.capacity() * 2).sum::<usize>()
+            + self.years.capacity() * 8
+            + entities
     }
 
     pub fn term(&self, id: u32) -> &str {
-        &self.terms[id as usize]
+        let id = id as usize;
+        &self.term_text[self.term_starts[id] as usize..self.term_starts[id + 1] as usize]
     }
 
     /// The id of an exact term.
     pub fn find(&self, term: &str) -> Option<u32> {
-        self.terms.binary_search_by(|t| t.as_str().cmp(term)).ok().map(|i| i as u32)
+        let (mut low, mut high) = (0, self.term_count());
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.term(mid as u32).cmp(term) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
     }
 
-    /// Ids of the terms starting with `prefix`.
-    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = u32> + 'a {
-        let start = self.terms.partition_point(|t| t.as_str() < prefix);
-        self.terms[start..].iter().take_while(move |t| t.starts_with(prefix)).enumerate().map(move |(i, _)| (start + i) as u32)
+    /// The range of term ids starting with `prefix`.
+    fn prefix_range(&self, prefix: &str) -> std::ops::Range<u32> {
+        let first = self.partition_point(|t| t < prefix);
+        let last = first + self.partition_point_from(first, |t| t.starts_with(prefix));
+        first..last
     }
 
-    /// Ids of the terms sharing `term`'s stem (the term itself included).
-    pub fn same_stem(&self, term: &str) -> &[u32] {
-        self.stems.get(stem(term).as_ref()).map_or(&[], Vec::as_slice)
+    fn partition_point(&self, before: impl Fn(&str) -> bool) -> u32 {
+        let (mut low, mut high) = (0u32, self.term_count() as u32);
+        while low < high {
+            let mid = (low + high) / 2;
+            if before(self.term(mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
     }
 
-    /// Single-word terms whose first character is `first` (fuzzy candidates).
+    /// How many terms from `start` on satisfy `within` (a prefix of the
+    /// sorted dictionary from `start`).
+    fn partition_point_from(&self, start: u32, within: impl Fn(&str) -> bool) -> u32 {
+        let (mut low, mut high) = (start, self.term_count() as u32);
+        while low < high {
+            let mid = (low + high) / 2;
+            if within(self.term(mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low - start
+    }
+
+    /// Ids of the terms starting with `prefix`, in dictionary order.
+    pub fn with_prefix(&self, prefix: &str) -> impl Iterator<Item = u32> {
+        self.prefix_range(prefix)
+    }
+
+    /// Ids of the terms sharing `term`'s stem (the term itself included if
+    /// indexed). Inflections share the stem's beginning, so candidates come
+    /// from the prefix range of the stem less its last letter.
+    pub fn same_stem(&self, term: &str) -> Vec<u32> {
+        let target = stem(term);
+        let chars: Vec<(usize, char)> = target.char_indices().collect();
+        if chars.len() < 3 || target.chars().any(|c| !c.is_alphabetic()) {
+            return self.find(term).into_iter().collect();
+        }
+        let cut = chars[chars.len() - 1].0;
+        let max_length = term.len() + 5;
+        let range = self.prefix_range(&target[..cut]);
+        // A short stem's range can be large: inflections are never much longer.
+        range
+            .filter(|&id| self.term(id).len() <= max_length)
+            .take(4000)
+            .filter(|&id| stem(self.term(id)) == target)
+            .collect()
+    }
+
+    /// Terms whose first character is `first` (fuzzy candidates).
     pub fn starting_with_char(&self, first: char) -> impl Iterator<Item = (u32, &str)> + '_ {
         let mut buf = [0u8; 4];
-        let prefix: &str = first.encode_utf8(&mut buf);
-        let prefix = prefix.to_owned();
-        let start = self.terms.partition_point(|t| t.as_str() < prefix.as_str());
-        self.terms[start..]
-            .iter()
-            .take_while(move |t| t.starts_with(prefix.as_str()))
-            .enumerate()
-            .map(move |(i, t)| ((start + i) as u32, t.as_str()))
+        let range = self.prefix_range(first.encode_utf8(&mut buf));
+        range.map(move |id| (id, self.term(id)))
     }
 
-    /// All single-word terms (for suggestions).
+    /// All terms (for suggestions).
     pub fn words(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.terms.iter().enumerate().map(|(i, t)| (i as u32, t.as_str()))
+        (0..self.term_count() as u32).map(move |id| (id, self.term(id)))
     }
 
-    pub fn postings(&self, id: u32) -> impl Iterator<Item = Posting> + '_ {
+    /// The postings of a term: one per (paper, field), in paper order.
+    pub fn postings(&self, id: u32) -> impl Iterator<Item = Posting<'_>> + '_ {
         let (start, end) = (self.offsets[id as usize] as usize, self.offsets[id as usize + 1] as usize);
-        self.postings[start..end].iter().enumerate().map(move |(i, &(doc, field, tf))| Posting {
-            doc,
-            field: field_from(field),
-            tf: u16::from(tf),
-            at: (start + i) as u32,
+        let mut bytes = &self.postings[start..end];
+        let mut doc = 0u32;
+        std::iter::from_fn(move || {
+            if bytes.is_empty() {
+                return None;
+            }
+            doc += read_varint(&mut bytes);
+            let header = read_varint(&mut bytes);
+            let (tf, field) = (header >> 2, field_from(header));
+            let mut positions: &[u8] = &[];
+            if has_positions(field) {
+                // Skip `tf` varints: count the bytes that end one.
+                let mut ended = 0;
+                let length = bytes
+                    .iter()
+                    .position(|&b| {
+                        ended += u32::from(b < 0x80);
+                        ended == tf
+                    })
+                    .map_or(bytes.len(), |p| p + 1);
+                positions = &bytes[..length];
+                bytes = &bytes[length..];
+            }
+            Some(Posting { doc, field, tf, positions })
         })
     }
 
     /// Number of papers containing the term (in any field).
     pub fn doc_frequency(&self, id: u32) -> usize {
         self.df[id as usize] as usize
-    }
-
-    /// Word positions of a title or abstract posting (empty for other fields).
-    pub fn positions(&self, posting: &Posting) -> &[u16] {
-        let at = posting.at as usize;
-        &self.positions[self.position_offsets[at] as usize..self.position_offsets[at + 1] as usize]
     }
 
     pub fn field_length(&self, doc: u32, field: Field) -> u16 {
@@ -275,24 +491,71 @@ impl SearchIndex {
     /// Entity names of `kind` known to the index whose folded form contains
     /// every word of `text` (a fallback when no resolver knows the value).
     pub fn entity_names_matching(&self, kind: &str, text: &str) -> Vec<String> {
-        let words: Vec<String> =
-            tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
+        let parts = |s: &str| -> Vec<String> {
+            tokenize(s).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect()
+        };
+        let words = parts(text);
         let mut names: Vec<String> = self
             .entities
             .keys()
-            .filter(|(k, name)| {
-                k == kind && {
-                    let parts: Vec<String> = tokenize(name)
-                        .into_iter()
-                        .filter(|t| t.kind == TokenKind::Part)
-                        .map(|t| t.term)
-                        .collect();
-                    words.iter().all(|w| parts.contains(w))
-                }
+            .filter(|(k, name)| k == kind && {
+                let name_parts = parts(name);
+                words.iter().all(|w| name_parts.contains(w))
             })
             .map(|(_, name)| name.clone())
             .collect();
         names.sort();
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A paper with only the fields the index reads (through serde, so the
+    /// test does not depend on the bundle's other fields).
+    fn paper(title: &str, abstract_text: &str) -> Paper {
+        serde_json::from_value(serde_json::json!({
+            "id": title, "title": title, "abstract": abstract_text, "authors": ["Ada Lovelace"],
+            "source": {"file": "test", "line": 1},
+        }))
+        .expect("a minimal paper")
+    }
+
+    #[test]
+    fn postings_round_trip_with_positions() {
+        let long = "word ".repeat(300) + "tail";
+        let papers = [paper("tail of a tail", "no"), paper("x", &long), paper("tail", "tail")];
+        let index = SearchIndex::build(&papers, |_| Vec::new());
+        let tail = index.find("tail").unwrap();
+        let got: Vec<(u32, Field, u32, Vec<u32>)> =
+            index.postings(tail).map(|p| (p.doc, p.field, p.tf, p.positions().collect())).collect();
+        assert_eq!(
+            got,
+            [
+                (0, Field::Title, 2, vec![0, 3]),
+                (1, Field::Abstract, 1, vec![300]),
+                (2, Field::Title, 1, vec![0]),
+                (2, Field::Abstract, 1, vec![0]),
+            ]
+        );
+        assert_eq!(index.doc_frequency(tail), 3);
+        let ada = index.find("ada").unwrap();
+        assert_eq!(index.postings(ada).map(|p| (p.doc, p.field)).count(), 3);
+        assert_eq!(index.field_length(1, Field::Abstract), 301);
+    }
+
+    #[test]
+    fn dictionary_is_sorted_for_prefix_ranges_and_stems() {
+        let papers = [paper("Studies of studying", "a study; the student studied studios")];
+        let index = SearchIndex::build(&papers, |_| Vec::new());
+        let words: Vec<&str> = index.words().map(|(_, w)| w).collect();
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "{words:?}");
+        let prefixed: Vec<&str> = index.with_prefix("stud").map(|id| index.term(id)).collect();
+        assert_eq!(prefixed, ["student", "studied", "studies", "studios", "study", "studying"]);
+        let stems: Vec<&str> = index.same_stem("study").into_iter().map(|id| index.term(id)).collect();
+        assert_eq!(stems, ["studied", "studies", "study", "studying"]);
+        assert_eq!(index.find("studi"), None);
     }
 }

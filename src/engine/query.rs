@@ -10,7 +10,7 @@
 //!   `year:2023..2024` (either end may be open: `year:..2020`).
 //! - the last word is a prefix while typing (no trailing space).
 
-use super::analyze::{tokenize, TokenKind};
+use super::analyze::{spaced_runs, tokenize, TokenKind};
 
 /// A field a word can be restricted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -158,23 +158,46 @@ fn parse_year(text: &str) -> Option<(Option<i32>, Option<i32>)> {
 
 /// Analyzes one word or phrase into the terms to look up.
 fn analyze_terms(text: &str) -> Vec<String> {
-    let tokens = tokenize(text);
-    // A single identifier yields parts and a compound: look it up by its
-    // parts as a phrase, which also matches other spellings' parts.
-    tokens.into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect()
+    tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect()
 }
 
-fn atom_of(item: &Item) -> Option<Atom> {
+/// Other spellings of a lone identifier, so that it is found whole and by
+/// parts whatever its joiners: "GPT-4" is also the word "gpt4", and "gpt4"
+/// also the phrase "gpt 4" (see [`spaced_runs`]: "70b" stays whole).
+fn identifier_spellings(text: &str, terms: &[String]) -> Vec<Vec<String>> {
+    let tokens = tokenize(text);
+    let compounds: Vec<&str> =
+        tokens.iter().filter(|t| t.kind == TokenKind::Compound).map(|t| t.term.trim_end_matches('+')).collect();
+    match (terms, compounds.as_slice()) {
+        ([_, _, ..], [whole]) if whole.len() == terms.iter().map(String::len).sum::<usize>() => {
+            vec![vec![(*whole).to_owned()]]
+        }
+        ([word], _) => {
+            let spaced = spaced_runs(word);
+            let pieces: Vec<String> = spaced.split(' ').map(str::to_owned).collect();
+            if pieces.len() > 1 {
+                vec![pieces]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The atoms of one item: one, or several alternative spellings of an
+/// identifier (any of which matches).
+fn atoms_of(item: &Item) -> Vec<Atom> {
     let text = item.text.trim();
     match item.qualifier.as_deref() {
         Some("year") => {
             if let Some((from, to)) = parse_year(text) {
-                return Some(Atom::Year { from, to });
+                return vec![Atom::Year { from, to }];
             }
         }
-        Some("tag") if !text.is_empty() => return Some(Atom::Tag(text.to_owned())),
+        Some("tag") if !text.is_empty() => return vec![Atom::Tag(text.to_owned())],
         Some(kind) if ENTITY_KINDS.contains(&kind) && !text.is_empty() => {
-            return Some(Atom::Entity { kind: kind.to_owned(), value: text.to_owned() })
+            return vec![Atom::Entity { kind: kind.to_owned(), value: text.to_owned() }]
         }
         _ => {}
     }
@@ -188,11 +211,21 @@ fn atom_of(item: &Item) -> Option<Atom> {
     };
     let terms = analyze_terms(&text);
     if terms.is_empty() {
-        return None;
+        return Vec::new();
     }
     let phrase = item.quoted || terms.len() > 1;
     let prefix = item.last && !item.quoted && !text.ends_with(|c: char| !c.is_alphanumeric());
-    Some(Atom::Terms { terms, field, prefix, phrase })
+    let spellings = if item.quoted && text.contains(char::is_whitespace) {
+        Vec::new()
+    } else {
+        identifier_spellings(&text, &terms)
+    };
+    let mut atoms = vec![Atom::Terms { terms, field, prefix, phrase }];
+    for terms in spellings {
+        // A joined spelling is looked up exactly; a split one as a phrase.
+        atoms.push(Atom::Terms { phrase: true, prefix: prefix && terms.len() > 1, terms, field });
+    }
+    atoms
 }
 
 /// Parses the query text. `OR` (upper case) joins its neighbours.
@@ -206,12 +239,15 @@ pub fn parse(input: &str) -> Query {
             join_next = true;
             continue;
         }
-        let Some(atom) = atom_of(item) else { continue };
+        let atoms = atoms_of(item);
+        if atoms.is_empty() {
+            continue;
+        }
         match clauses.last_mut() {
             Some(previous) if join_next && !previous.negated && !item.negated => {
-                previous.alternatives.push(atom)
+                previous.alternatives.extend(atoms)
             }
-            _ => clauses.push(Clause { alternatives: vec![atom], negated: item.negated }),
+            _ => clauses.push(Clause { alternatives: atoms, negated: item.negated }),
         }
         join_next = false;
     }
@@ -291,9 +327,23 @@ mod tests {
         check("year:soon", vec![must(terms(&["soon"], true, false))]);
     }
 
+    fn any(atoms: Vec<Atom>) -> Clause {
+        Clause { alternatives: atoms, negated: false }
+    }
+
     #[test]
-    fn identifiers_become_phrases_of_their_parts() {
-        check("Llama-2-70B-Chat ", vec![must(terms(&["llama", "2", "70b", "chat"], false, true))]);
+    fn identifiers_are_phrases_of_their_parts_or_one_joined_word() {
+        check(
+            "Llama-2-70B-Chat ",
+            vec![any(vec![terms(&["llama", "2", "70b", "chat"], false, true), terms(&["llama270bchat"], false, true)])],
+        );
+        check("GPT-3.5 ", vec![any(vec![terms(&["gpt", "3.5"], false, true), terms(&["gpt3.5"], false, true)])]);
+        check("gpt4 ", vec![any(vec![terms(&["gpt4"], false, false), terms(&["gpt", "4"], false, true)])]);
+        check("llama2", vec![any(vec![terms(&["llama2"], true, false), terms(&["llama", "2"], true, true)])]);
+        check("SpecDec++ ", vec![must(terms(&["specdec"], false, false))]);
+        check("70b ", vec![must(terms(&["70b"], false, false))]);
+        check("8x7B ", vec![must(terms(&["8x7b"], false, false))]);
+        check("\"speculative decoding\"", vec![must(terms(&["speculative", "decoding"], false, true))]);
     }
 
     #[test]

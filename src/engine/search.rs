@@ -6,16 +6,23 @@
 //! stem 0.85, a completion of a prefix 0.7, a word one edit away 0.6 (words of
 //! 4+ characters), two edits away 0.45 (8+ characters). Fuzzy candidates
 //! share the first character (a typo there is rare and checking every word
-//! would cost a frame at 100k papers).
+//! would cost a frame at 100k papers), and a word found in 3 or more papers
+//! is taken as spelled right.
+//!
+//! The UI calls [`run`] once per keystroke: it returns every matching paper
+//! with its score (in paper order, for facet filtering), [`SearchResults::top`]
+//! for the best N, and per displayed paper its highlights and snippet.
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::analyze::{tokenize, TokenKind};
+use super::analyze::{spaced_runs, tokenize, TokenKind};
+use super::bundle::Paper;
+use super::enrich::{self, Catalog};
 use super::facets::DocSet;
 use super::index::SearchIndex;
-use super::query::{Atom, Field, Query};
+use super::query::{parse, Atom, Field, Query};
 
 /// Ranking knobs, each clamped to its documented range.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,6 +86,45 @@ impl EntityResolver for NoEntities {
     }
 }
 
+/// The compiler's entity catalog (the shared entity normalizer) as a
+/// resolver: any spelling of a model, family, benchmark or method resolves
+/// to its canonical name. A specific model does not bring its family ("llama2
+/// chat 70b" should not find every Llama 2 paper); text naming the family
+/// ("Llama 2") resolves to the family itself, which `model:` accepts.
+pub struct CatalogResolver<'a>(pub &'a Catalog);
+
+impl EntityResolver for CatalogResolver<'_> {
+    fn resolve(&self, kind: Option<&str>, text: &str) -> Vec<(String, String)> {
+        let found = self
+            .0
+            .find(text)
+            .into_iter()
+            // Only when the text is (nearly) all entity: "llama2 chat 70b", not
+            // "results of llama2 chat 70b on math".
+            .filter(|m| m.end - m.start + 4 >= text.trim().len())
+            .map(|m| (m.kind.as_str().to_owned(), m.name))
+            .filter(|(k, _)| kind.is_none_or(|want| want == k || (want == "model" && k == "family")))
+            .collect::<Vec<_>>();
+        if !found.is_empty() {
+            return found;
+        }
+        let word = text.trim();
+        // One run-together word ("llama2chat70b") read as its runs.
+        let spaced = spaced_runs(word);
+        if spaced != word && word.chars().all(char::is_alphanumeric) {
+            return self.resolve(kind, &spaced);
+        }
+        // A qualifier value may name a case-sensitive entity typed casually
+        // ("benchmark:math" for MATH); free text may not ("math" is a word).
+        match kind {
+            Some(kind) if !word.contains(char::is_whitespace) => {
+                self.0.resolve(word).into_iter().map(|name| (kind.to_owned(), name)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// What a search needs besides the index and the query.
 pub struct SearchOptions<'a> {
     pub weights: RankingWeights,
@@ -128,8 +174,16 @@ struct Expansion {
 }
 
 /// Most completions of a prefix considered: the most frequent ones (short
-/// prefixes would otherwise touch every word of the corpus).
-const MAX_PREFIX_TERMS: usize = 24;
+/// prefixes would otherwise touch every word of the corpus). One or two
+/// letters are the start of almost anything: fewer completions keep the
+/// first keystrokes within a frame.
+fn max_prefix_terms(prefix: &str) -> usize {
+    match prefix.chars().count() {
+        0 | 1 => 3,
+        2 => 8,
+        _ => 24,
+    }
+}
 
 /// A word found in this many papers or more is taken as spelled right.
 const FUZZY_MAX_DF: usize = 3;
@@ -137,9 +191,10 @@ const FUZZY_MAX_DF: usize = 3;
 /// The most frequent terms starting with `prefix`.
 fn top_completions(index: &SearchIndex, prefix: &str) -> Vec<u32> {
     let mut ids: Vec<u32> = index.with_prefix(prefix).collect();
-    if ids.len() > MAX_PREFIX_TERMS {
-        ids.select_nth_unstable_by_key(MAX_PREFIX_TERMS, |&id| std::cmp::Reverse(index.doc_frequency(id)));
-        ids.truncate(MAX_PREFIX_TERMS);
+    let most = max_prefix_terms(prefix);
+    if ids.len() > most {
+        ids.select_nth_unstable_by_key(most, |&id| std::cmp::Reverse(index.doc_frequency(id)));
+        ids.truncate(most);
     }
     ids
 }
@@ -155,7 +210,7 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
     if let Some(id) = index.find(word) {
         push(id, MatchKind::Exact, 0, &mut out);
     }
-    for &id in index.same_stem(word) {
+    for id in index.same_stem(word) {
         push(id, MatchKind::Stem, 0, &mut out);
     }
     if prefix {
@@ -195,7 +250,7 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
     for (id, distance) in fuzzy {
         let term = index.term(id).to_owned();
         push(id, MatchKind::Fuzzy, distance, &mut out);
-        for &related in index.same_stem(&term) {
+        for related in index.same_stem(&term) {
             push(related, MatchKind::Fuzzy, distance, &mut out);
         }
     }
@@ -213,11 +268,13 @@ pub struct Hit {
 struct Scores {
     docs: DocSet,
     score: Vec<f32>,
+    /// Papers already given an entity boost.
+    boosted: DocSet,
 }
 
 impl Scores {
     fn new(n: usize) -> Self {
-        Self { docs: DocSet::with_capacity(n), score: vec![0.0; n] }
+        Self { docs: DocSet::with_capacity(n), score: vec![0.0; n], boosted: DocSet::default() }
     }
 
     fn offer(&mut self, doc: u32, score: f32) {
@@ -227,6 +284,24 @@ impl Scores {
             self.score[d] = score;
         }
     }
+
+    /// Adds `score` once per paper on top of its best text match (a paper
+    /// naming an entity in one spelling, matching the query in another).
+    fn boost(&mut self, doc: u32, score: f32) {
+        let d = doc as usize;
+        if !self.boosted.contains(d) {
+            self.boosted.grow(d + 1);
+            self.boosted.insert(d);
+            self.docs.insert(d);
+            self.score[d] += score;
+        }
+    }
+}
+
+/// The score of naming an entity: BM25 of one occurrence in the entity
+/// field, so a rare model counts for more than a common one.
+fn entity_score(index: &SearchIndex, docs: usize, w: &RankingWeights) -> f32 {
+    idf(index.doc_count(), docs) * w.entity / (w.k1 + w.entity).max(0.01)
 }
 
 fn idf(n: usize, df: usize) -> f32 {
@@ -264,7 +339,7 @@ fn score_term(
         }
         let length = f32::from(index.field_length(p.doc, p.field));
         let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
-        tfw += w.field(p.field) * f32::from(p.tf) / norm.max(0.01);
+        tfw += w.field(p.field) * p.tf as f32 / norm.max(0.01);
     }
     flush(current, tfw, into);
 }
@@ -311,30 +386,34 @@ fn score_phrase(index: &SearchIndex, terms: &[String], field: Option<Field>, pre
     if present.count_ones(..) == 0 {
         return;
     }
-    // Word positions of each candidate paper, per phrase word and field.
-    let mut found: std::collections::HashMap<(u32, Field), Vec<Vec<u16>>> = std::collections::HashMap::new();
-    for (word, ids) in alternatives.iter().enumerate() {
-        for &id in ids {
-            for p in index.postings(id) {
-                if !present.contains(p.doc as usize) || !matches!(p.field, Field::Title | Field::Abstract) {
-                    continue;
+    // (paper, field, position) of each phrase word in the candidate papers,
+    // sorted; the phrase occurs where word k is at the first word's position + k.
+    let occurrences: Vec<Vec<(u32, u8, u32)>> = alternatives
+        .iter()
+        .map(|ids| {
+            let mut list = Vec::new();
+            for &id in ids {
+                for p in index.postings(id) {
+                    if present.contains(p.doc as usize) && field.is_none_or(|f| f == p.field) {
+                        list.extend(p.positions().map(|at| (p.doc, p.field.index() as u8, at)));
+                    }
                 }
-                if field.is_some_and(|f| f != p.field) {
-                    continue;
-                }
-                let slots = found.entry((p.doc, p.field)).or_insert_with(|| vec![Vec::new(); terms.len()]);
-                slots[word].extend_from_slice(index.positions(&p));
             }
+            if ids.len() > 1 {
+                list.sort_unstable();
+            }
+            list
+        })
+        .collect();
+    let mut last = u32::MAX;
+    for &(doc, field, at) in &occurrences[0] {
+        if doc == last {
+            continue;
         }
-    }
-    for ((doc, _), mut slots) in found {
-        for slot in &mut slots {
-            slot.sort_unstable();
-        }
-        let consecutive = slots[0].iter().any(|&start| {
-            (1..slots.len()).all(|k| slots[k].binary_search(&(start + k as u16)).is_ok())
-        });
-        if consecutive {
+        let whole =
+            (1..occurrences.len()).all(|k| occurrences[k].binary_search(&(doc, field, at + k as u32)).is_ok());
+        if whole {
+            last = doc;
             let score: f32 = word_scores.iter().map(|s| s.score[doc as usize]).sum();
             into.offer(doc, score);
         }
@@ -370,9 +449,12 @@ fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, 
         Atom::Entity { kind, value } => {
             let kind = kind.as_str();
             if !add_entities(index, Some(kind), value, options, into) {
+                let w = options.weights.clamped();
                 for name in index.entity_names_matching(kind, value) {
-                    for &doc in index.entity_docs(kind, &name) {
-                        into.offer(doc, 2.0);
+                    let docs = index.entity_docs(kind, &name);
+                    let score = entity_score(index, docs.len(), &w);
+                    for &doc in docs {
+                        into.boost(doc, score);
                     }
                 }
             }
@@ -405,10 +487,12 @@ fn add_entities(
     into: &mut Scores,
 ) -> bool {
     let resolved = options.entities.resolve(kind, text);
-    let weight = options.weights.clamped().entity;
+    let w = options.weights.clamped();
     for (kind, name) in &resolved {
-        for &doc in index.entity_docs(kind, name) {
-            into.offer(doc, 2.0 * weight.max(0.1));
+        let docs = index.entity_docs(kind, name);
+        let score = entity_score(index, docs.len(), &w);
+        for &doc in docs {
+            into.boost(doc, score);
         }
     }
     !resolved.is_empty()
@@ -425,15 +509,55 @@ fn evaluate_clause(index: &SearchIndex, alternatives: &[Atom], options: &SearchO
 /// Every paper matching `query`, best first (ties in corpus order). An empty
 /// query matches nothing: the caller shows the whole corpus instead.
 pub fn search(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) -> Vec<Hit> {
+    rank(matches(index, query, options))
+}
+
+/// The words of a query of several words and identifiers and nothing else
+/// ("llama2 chat 70b", "Llama 2-Chat 70B"), which may together name an entity.
+fn plain_words(query: &Query) -> Option<String> {
+    let mut words = Vec::new();
+    for clause in &query.clauses {
+        match clause.alternatives.first() {
+            Some(Atom::Terms { terms, field: None, .. }) if !clause.negated => {
+                words.push(terms.join("-"))
+            }
+            _ => return None,
+        }
+    }
+    (words.len() > 1).then(|| words.join(" "))
+}
+
+/// What an excluded word removes: its exact form, as if quoted; never
+/// inflections, completions or words a typo away ("-mixtral" keeps
+/// "Mistral"), which would remove papers the user did not name.
+fn excluded_forms(alternatives: &[Atom]) -> Vec<Atom> {
+    alternatives
+        .iter()
+        .map(|atom| match atom {
+            Atom::Terms { terms, field, phrase: false, .. } if terms.len() == 1 => {
+                Atom::Terms { terms: terms.clone(), field: *field, prefix: false, phrase: true }
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
+/// Every paper matching `query`, in paper order.
+pub fn matches(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) -> Vec<Hit> {
     if query.is_empty() {
         return Vec::new();
     }
+
     let n = index.doc_count();
     let mut matching = DocSet::with_capacity(n);
     matching.insert_range(..);
     let mut total = vec![0.0f32; n];
     for clause in &query.clauses {
-        let scores = evaluate_clause(index, &clause.alternatives, options);
+        let scores = if clause.negated {
+            evaluate_clause(index, &excluded_forms(&clause.alternatives), options)
+        } else {
+            evaluate_clause(index, &clause.alternatives, options)
+        };
         if clause.negated {
             matching.difference_with(&scores.docs);
         } else {
@@ -443,10 +567,155 @@ pub fn search(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) -
             }
         }
     }
-    let mut hits: Vec<Hit> = matching.ones().map(|d| Hit { doc: d as u32, score: total[d] }).collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    // Words that together name an entity also find the papers naming it in
+    // another spelling ("llama2 chat 70b" finds "LLaMA-2-70B-Chat").
+    if let Some(words) = plain_words(query) {
+        let mut named = Scores::new(n);
+        add_entities(index, None, &words, options, &mut named);
+        for d in named.docs.ones() {
+            if !matching.contains(d) {
+                matching.insert(d);
+                total[d] = named.score[d] * query.clauses.len() as f32;
+            }
+        }
+    }
+    matching.ones().map(|d| Hit { doc: d as u32, score: total[d] }).collect()
+}
+
+/// Everything the UI shows for one query text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// The parsed query.
+    pub query: Query,
+    /// Every matching paper with its score, in paper order: filter these by
+    /// facets, then rank them with [`top`] or [`rank`].
+    pub hits: Vec<Hit>,
+    /// The indexed words the query matches, for highlighting.
+    pub words: HashSet<String>,
+    /// `(kind, canonical name)` of the entities the query names, whose
+    /// mentions are highlighted in every spelling.
+    pub entities: Vec<(String, String)>,
+    /// "Did you mean" when nothing matches.
+    pub suggestion: Option<String>,
+}
+
+impl SearchResults {
+    /// The best `n` hits, best first (ties in paper order), without sorting
+    /// every match.
+    pub fn top(&self, n: usize) -> Vec<Hit> {
+        top(self.hits.clone(), n)
+    }
+
+    /// The matching papers as a set (for facet counting).
+    pub fn doc_set(&self, doc_count: usize) -> DocSet {
+        let mut set = DocSet::with_capacity(doc_count);
+        set.extend(self.hits.iter().map(|h| h.doc as usize));
+        set
+    }
+
+    /// Match spans in `paper`'s title and abstract: the matched words, and
+    /// every mention of an entity the query names, in whatever spelling.
+    pub fn highlights(&self, paper: &Paper) -> Highlights {
+        let mut highlights = highlight(&paper.title, &paper.abstract_text, &self.words);
+        for entity in &paper.enrichment.entities {
+            if !self.entities.iter().any(|(k, name)| k == entity.kind.as_str() && *name == entity.name) {
+                continue;
+            }
+            for span in &entity.spans {
+                let into = match span.field {
+                    enrich::Field::Title => &mut highlights.title,
+                    enrich::Field::Abstract => &mut highlights.abstract_spans,
+                };
+                into.push(Span { start: span.start, end: span.end });
+            }
+        }
+        highlights.title = merge(std::mem::take(&mut highlights.title));
+        highlights.abstract_spans = merge(std::mem::take(&mut highlights.abstract_spans));
+        highlights
+    }
+
+    /// The best window of about `words` words of `paper`'s abstract.
+    pub fn snippet(&self, paper: &Paper, words: usize) -> Vec<Segment> {
+        snippet(&paper.abstract_text, &self.highlights(paper).abstract_spans, words)
+    }
+
+    /// Why `doc` matched: the per-field, per-term score breakdown.
+    pub fn explain(&self, index: &SearchIndex, doc: u32, options: &SearchOptions<'_>) -> Vec<Contribution> {
+        explain(index, &self.query, doc, options)
+    }
+}
+
+fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
+}
+
+/// `hits` ranked best first (ties in paper order).
+pub fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_unstable_by(best_first);
     hits
 }
+
+/// The best `n` of `hits`, best first, without sorting them all.
+pub fn top(mut hits: Vec<Hit>, n: usize) -> Vec<Hit> {
+    if hits.len() > n && n > 0 {
+        hits.select_nth_unstable_by(n - 1, best_first);
+    }
+    hits.truncate(n);
+    hits.sort_unstable_by(best_first);
+    hits
+}
+
+/// Sorted, non-overlapping spans.
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => out.push(span),
+        }
+    }
+    out
+}
+
+/// The entities a query names: its entity qualifiers, its words and
+/// identifiers, and its plain words taken together.
+fn named_entities(query: &Query, options: &SearchOptions<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for clause in query.clauses.iter().filter(|c| !c.negated) {
+        for atom in &clause.alternatives {
+            match atom {
+                Atom::Entity { kind, value } => out.extend(options.entities.resolve(Some(kind), value)),
+                Atom::Terms { terms, field: None, .. } => {
+                    out.extend(options.entities.resolve(None, &terms.join("-")))
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(words) = plain_words(query) {
+        out.extend(options.entities.resolve(None, &words));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Searches for `query_text`: the one call per keystroke. Bad syntax is
+/// never an error (see [`parse`]); an empty query matches nothing.
+pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -> SearchResults {
+    let query = parse(query_text);
+    let hits = matches(index, &query, options);
+    let suggestion = if hits.is_empty() && !query.is_empty() { suggest(index, query_text) } else { None };
+    SearchResults {
+        words: matched_words(index, &query),
+        entities: named_entities(&query, options),
+        hits,
+        suggestion,
+        query,
+    }
+}
+
 
 // ---------------------------------------------------------------------------
 // Highlights and snippets
@@ -626,7 +895,7 @@ pub struct Contribution {
     pub kind: MatchKind,
     pub field: &'static str,
     /// Occurrences in the field.
-    pub tf: u16,
+    pub tf: u32,
     pub score: f32,
 }
 
@@ -661,19 +930,28 @@ pub fn explain(
                 )
             };
             for e in expansions {
+                // BM25F saturates the weighted frequencies of all fields
+                // together; each field gets its share of the term's score.
                 let idf = idf(index.doc_count(), index.doc_frequency(e.term));
-                for p in index.postings(e.term).filter(|p| p.doc == doc && field.is_none_or(|f| f == p.field))
-                {
-                    let length = f32::from(index.field_length(doc, p.field));
-                    let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
-                    let tfw = w.field(p.field) * f32::from(p.tf) / norm.max(0.01);
+                let fields: Vec<(Field, u32, f32)> = index
+                    .postings(e.term)
+                    .filter(|p| p.doc == doc && field.is_none_or(|f| f == p.field))
+                    .map(|p| {
+                        let length = f32::from(index.field_length(doc, p.field));
+                        let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
+                        (p.field, p.tf, w.field(p.field) * p.tf as f32 / norm.max(0.01))
+                    })
+                    .collect();
+                let total: f32 = fields.iter().map(|f| f.2).sum();
+                let score = e.weight * idf * total / (w.k1 + total);
+                for (f, tf, tfw) in fields {
                     out.push(Contribution {
                         query: label.clone(),
                         term: index.term(e.term).to_owned(),
                         kind: e.kind,
-                        field: p.field.name(),
-                        tf: p.tf,
-                        score: e.weight * idf * tfw / (w.k1 + tfw),
+                        field: f.name(),
+                        tf,
+                        score: if total > 0.0 { score * tfw / total } else { 0.0 },
                     });
                 }
             }

@@ -5,19 +5,20 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::diagnostic::Diagnostic;
 
-/// Decodes an input file as UTF-8 text, rejecting binary data.
+/// Decodes an input file as UTF-8 text (without copying it), rejecting
+/// binary data.
 ///
 /// A leading byte-order mark is dropped and CRLF line ends are accepted by the
 /// line-based readers. Invalid UTF-8 or NUL bytes are reported with the line
 /// where they first occur.
-pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+pub fn decode_text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let line_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Diagnostic::error(file, line_of(offset), "binary data (NUL byte): not a text corpus"));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
+        Ok(text) => Ok(text),
         Err(err) => {
             let offset = err.valid_up_to();
             let line = line_of(offset);
@@ -30,10 +31,13 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 
 /// NFC-normalizes `text`, turns every run of whitespace (and control
 /// characters) into one space, and trims the ends.
+///
+/// C1 controls that are Windows-1252 punctuation decoded as Latin-1 (U+0091
+/// to U+0097, common in scraped corpora) become the punctuation they meant.
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfc() {
+    for c in text.nfc().map(windows_1252_punctuation) {
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();
         } else {
@@ -45,6 +49,19 @@ pub fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+fn windows_1252_punctuation(c: char) -> char {
+    match c {
+        '\u{91}' => '\u{2018}',
+        '\u{92}' => '\u{2019}',
+        '\u{93}' => '\u{201c}',
+        '\u{94}' => '\u{201d}',
+        '\u{95}' => '\u{2022}',
+        '\u{96}' => '\u{2013}',
+        '\u{97}' => '\u{2014}',
+        other => other,
+    }
 }
 
 /// The comparison key of a title: NFKC, lowercased, every run of
@@ -76,6 +93,7 @@ mod tests {
     fn clean_collapses_whitespace_and_composes() {
         assert_eq!(clean("  a\t b\r\n c  "), "a b c");
         assert_eq!(clean("Cafe\u{301}"), "Caf\u{e9}");
+        assert_eq!(clean("\u{93}quoted\u{94} and \u{92}s\u{85}x"), "\u{201c}quoted\u{201d} and \u{2019}s x");
     }
 
     #[test]

@@ -1,16 +1,14 @@
 //! `folio compile`: reads corpus files, writes a bundle atomically.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use std::io::Read;
 
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::diagnostic::Severity;
-use folio::engine::formats::Format;
+use folio::engine::formats::{Format, FIELDS};
 
 /// `folio compile`: compile corpus files into one JSON bundle for the explorer.
 #[derive(Args)]
@@ -44,8 +42,6 @@ fn parse_format(text: &str) -> Result<Format, String> {
 }
 
 fn parse_mapping(text: &str) -> Result<(String, String), String> {
-    const FIELDS: [&str; 12] =
-        ["title", "abstract", "authors", "year", "date", "venue", "url", "code", "doi", "arxiv", "categories", "keywords"];
     let (field, name) = text.split_once('=').ok_or_else(|| format!("expected FIELD=NAME, got {text:?}"))?;
     let field = field.trim().to_ascii_lowercase();
     if !FIELDS.contains(&field.as_str()) {
@@ -68,7 +64,8 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 }
 
 pub fn run(args: CompileArgs) -> Result<ExitCode> {
-    let mut options = CompileOptions { format: args.format, field_map: args.map.clone(), ..Default::default() };
+    let mut options =
+        CompileOptions { format: args.format, field_map: args.map.clone(), strict: args.strict, ..Default::default() };
     for path in &args.entities {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
@@ -77,10 +74,10 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
         }
     }
-    run_compile(&args.inputs, &args.out, args.strict, &options)
+    run_compile(&args.inputs, &args.out, &options)
 }
 
-fn run_compile(paths: &[PathBuf], out: &Path, strict: bool, options: &CompileOptions) -> Result<ExitCode> {
+fn run_compile(paths: &[PathBuf], out: &Path, options: &CompileOptions) -> Result<ExitCode> {
     let mut contents = Vec::with_capacity(paths.len());
     for path in paths {
         contents.push((path.display().to_string(), read_input(path)?));
@@ -88,20 +85,16 @@ fn run_compile(paths: &[PathBuf], out: &Path, strict: bool, options: &CompileOpt
     let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let compiled = compile(&inputs, options);
 
-    let errors = compiled.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = compiled.diagnostics.len() - errors;
+    let (errors, warnings) = (compiled.errors(), compiled.warnings());
     for diagnostic in &compiled.diagnostics {
         eprintln!("{diagnostic}");
     }
-    let bundle = match compiled.bundle {
-        Some(bundle) if !(strict && warnings > 0) => bundle,
-        _ => {
-            eprintln!(
-                "folio: {errors} error(s), {warnings} warning(s){}; no bundle written",
-                if strict && errors == 0 { " (--strict)" } else { "" }
-            );
-            return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
-        }
+    let Some(bundle) = compiled.bundle else {
+        eprintln!(
+            "folio: {errors} error(s), {warnings} warning(s){}; no bundle written",
+            if options.strict && errors == 0 { " (--strict)" } else { "" }
+        );
+        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     };
     write_atomically(out, bundle.to_json().as_bytes())?;
     eprintln!(

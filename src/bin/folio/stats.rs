@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use folio::engine::bundle::Bundle;
+use folio::engine::bundle::{Bundle, Paper};
 
 /// `folio stats BUNDLE`
 #[derive(Args)]
@@ -33,18 +33,27 @@ pub fn run(args: StatsArgs) -> Result<ExitCode> {
         println!("  from {} ({}): {} papers", source.file, source.format, source.papers);
     }
     println!("\nfields (papers that have it):");
-    let fields: [(&str, usize); 11] = [
-        ("authors", papers.iter().filter(|p| !p.authors.is_empty()).count()),
-        ("year", papers.iter().filter(|p| p.year.is_some()).count()),
-        ("date", papers.iter().filter(|p| p.date.is_some()).count()),
-        ("venue", papers.iter().filter(|p| p.venue.is_some()).count()),
-        ("url", papers.iter().filter(|p| p.url.is_some()).count()),
-        ("doi", papers.iter().filter(|p| p.doi.is_some()).count()),
-        ("arxiv", papers.iter().filter(|p| p.arxiv.is_some()).count()),
-        ("categories", papers.iter().filter(|p| !p.categories.is_empty()).count()),
-        ("keywords", papers.iter().filter(|p| !p.keywords.is_empty()).count()),
-        ("similar", papers.iter().filter(|p| !p.enrichment.similar.is_empty()).count()),
-        ("key figures", papers.iter().filter(|p| !p.enrichment.figures.is_empty()).count()),
+    let has = |test: fn(&Paper) -> bool| papers.iter().filter(|p| test(p)).count();
+    let fields: [(&str, usize); 18] = [
+        ("title", has(|p| !p.title.is_empty())),
+        ("abstract", has(|p| !p.abstract_text.is_empty())),
+        ("authors", has(|p| !p.authors.is_empty())),
+        ("year", has(|p| p.year.is_some())),
+        ("date", has(|p| p.date.is_some())),
+        ("venue", has(|p| p.venue.is_some())),
+        ("url", has(|p| p.url.is_some())),
+        ("code_url", has(|p| p.code_url.is_some())),
+        ("doi", has(|p| p.doi.is_some())),
+        ("arxiv", has(|p| p.arxiv.is_some())),
+        ("categories", has(|p| !p.categories.is_empty())),
+        ("keywords", has(|p| !p.keywords.is_empty())),
+        // Enrichment (see `folio::engine::enrich`).
+        ("entities", has(|p| !p.enrichment.entities.is_empty())),
+        ("topics", has(|p| !p.enrichment.topics.is_empty())),
+        ("keyphrases", has(|p| !p.enrichment.keyphrases.is_empty())),
+        ("links", has(|p| !p.enrichment.links.is_empty())),
+        ("key figures", has(|p| !p.enrichment.figures.is_empty())),
+        ("similar", has(|p| !p.enrichment.similar.is_empty())),
     ];
     for (name, count) in fields {
         println!("  {name:<12} {count:>7}");

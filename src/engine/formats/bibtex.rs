@@ -1,52 +1,38 @@
 //! BibTeX: `@article`, `@inproceedings`, `@misc`, ... entries with `title`,
 //! `abstract`, `author`, `year`, `keywords`, `eprint`, `doi`, `url`; braces,
 //! TeX accents and `@string` macros are resolved by the `biblatex` crate.
+//!
+//! `biblatex` stops at the first problem of a file. So that every broken
+//! entry is reported (and a duplicate citation key, common in exported
+//! libraries, only warned about), a file that does not parse as a whole is
+//! read again one entry at a time, each with the file's `@string` macros.
+//! Input that would make `biblatex` recurse without bound (macros defined
+//! through themselves, braces nested very deep) is reported and left out
+//! before it reaches the crate.
 
-use biblatex::{Bibliography, ChunksExt};
+use std::collections::HashMap;
 
-use super::json::split_list;
-use super::{finish, year_in, Record};
+use biblatex::{Bibliography, ChunksExt, Entry, RawBibliography, RawChunk};
+
+use super::{finish, split_list, year_in, Record};
 use crate::engine::diagnostic::Diagnostic;
-
-fn line_at(text: &str, offset: usize) -> usize {
-    1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
-}
 
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let bibliography = match Bibliography::parse(text) {
-        Ok(b) => b,
-        Err(err) => {
-            let line = line_at(text, err.span.start);
-            diagnostics.push(Diagnostic::error(file, line, format!("BibTeX syntax error: {:?}", err.kind)));
-            return (Vec::new(), diagnostics);
-        }
-    };
     let mut records = Vec::new();
-    for entry in bibliography.iter() {
-        let field = |name: &str| entry.get(name).map(|chunks| chunks.format_verbatim()).filter(|s| !s.trim().is_empty());
-        let line = entry
-            .get("title")
-            .or_else(|| entry.fields.values().next().map(|v| v.as_slice()))
-            .map_or(1, |chunks| line_at(text, chunks.span().start));
-        let record = Record {
-            line,
-            title: field("title").unwrap_or_default(),
-            abstract_text: field("abstract").unwrap_or_default(),
-            authors: field("author").map(|a| split_list(&a, &[" and "])).unwrap_or_default().into_iter().map(flip_name).collect(),
-            year: field("year").as_deref().and_then(year_in).or_else(|| field("date").as_deref().and_then(year_in)),
-            date: field("date"),
-            venue: field("journal").or_else(|| field("booktitle")),
-            url: field("url"),
-            code_url: None,
-            doi: field("doi"),
-            arxiv: field("eprint"),
-            categories: Vec::new(),
-            keywords: field("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
-        };
-        if let Some(record) = finish(file, record, &mut diagnostics) {
-            records.push(record);
+    let whole = match RawBibliography::parse(text) {
+        Ok(raw) if runaway_macros(&raw).is_empty() && deepest_braces(text).is_none() => Bibliography::from_raw(raw).ok(),
+        _ => None,
+    };
+    match whole {
+        Some(bibliography) => {
+            let starts: Vec<usize> = entry_chunks(text).into_iter().map(|(start, _)| start).collect();
+            for entry in bibliography.iter() {
+                let line = line_at(text, entry_start(&starts, entry));
+                records.extend(record_of(file, line, entry, &mut diagnostics));
+            }
         }
+        None => read_entry_by_entry(file, text, &mut records, &mut diagnostics),
     }
     if records.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::error(file, 1, "no BibTeX entries found"));
@@ -54,10 +40,236 @@ pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     (records, diagnostics)
 }
 
-/// "Vaswani, Ashish" -> "Ashish Vaswani".
-fn flip_name(name: String) -> String {
-    match name.split_once(',') {
-        Some((last, first)) if !first.trim().is_empty() => format!("{} {}", first.trim(), last.trim()),
-        _ => name,
+fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnostic>) {
+    let chunks: Vec<(usize, usize)> = entry_chunks(text)
+        .into_iter()
+        .filter(|&(start, end)| match deepest_braces(&text[start..end]) {
+            Some(offset) => {
+                diagnostics.push(syntax_error(
+                    file,
+                    text,
+                    start + offset,
+                    &format!("braces nested over {MAX_DEPTH} levels deep"),
+                ));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    // Macros first, wherever they are, as BibTeX itself needs them before use.
+    let mut macro_chunks = Vec::new();
+    for &(start, end) in &chunks {
+        let chunk = &text[start..end];
+        if !is_macro_definition(chunk) {
+            continue;
+        }
+        match RawBibliography::parse(chunk) {
+            Ok(_) => macro_chunks.push((start, end)),
+            Err(err) => diagnostics.push(syntax_error(file, text, start + err.span.start, &err.kind.to_string())),
+        }
     }
+    let mut macros: String = macro_chunks.iter().map(|&(start, end)| format!("{}\n", &text[start..end])).collect();
+    if let Ok(raw) = RawBibliography::parse(&macros) {
+        let runaway = runaway_macros(&raw);
+        if !runaway.is_empty() {
+            // Offsets in `macros` back to the chunk (and file offset) they came from.
+            let mut chunk_at = Vec::new();
+            let mut offset = 0;
+            for &(start, end) in &macro_chunks {
+                chunk_at.push((offset, start));
+                offset += end - start + 1;
+            }
+            let file_offset = |at: usize| {
+                let i = chunk_at.partition_point(|&(o, _)| o <= at).saturating_sub(1);
+                chunk_at.get(i).map_or(0, |&(o, start)| start + at - o)
+            };
+            let mut dropped = Vec::new();
+            for pair in raw.abbreviations.iter().filter(|p| runaway.contains(&p.key.v)) {
+                let at = file_offset(pair.key.span.start);
+                diagnostics.push(syntax_error(
+                    file,
+                    text,
+                    at,
+                    &format!("@string macro \"{}\" is defined through itself (or nests over {MAX_DEPTH} levels): left out", pair.key.v),
+                ));
+                dropped.push(at);
+            }
+            macros = macro_chunks
+                .iter()
+                .filter(|&&(start, end)| !dropped.iter().any(|&at| (start..end).contains(&at)))
+                .map(|&(start, end)| format!("{}\n", &text[start..end]))
+                .collect();
+        }
+    }
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    for &(start, end) in &chunks {
+        let chunk = &text[start..end];
+        if is_macro_definition(chunk) || is_comment(chunk) {
+            continue;
+        }
+        let source = format!("{macros}{chunk}");
+        let bibliography = match Bibliography::parse(&source) {
+            Ok(bibliography) => bibliography,
+            Err(err) => {
+                let offset = start + err.span.start.saturating_sub(macros.len());
+                diagnostics.push(syntax_error(file, text, offset, &err.kind.to_string()));
+                continue;
+            }
+        };
+        let line = line_at(text, start);
+        for entry in bibliography.iter() {
+            if let Some(first) = keys.insert(entry.key.clone(), line) {
+                diagnostics.push(Diagnostic::warning(
+                    file,
+                    line,
+                    format!("citation key \"{}\" is also used at line {first}", entry.key),
+                ));
+            }
+            records.extend(record_of(file, line, entry, diagnostics));
+        }
+    }
+}
+
+fn record_of(file: &str, line: usize, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Record> {
+    let field = |name: &str| entry.get(name).map(|chunks| chunks.format_verbatim()).filter(|s| !s.trim().is_empty());
+    let authors = match entry.author() {
+        Ok(persons) => persons
+            .iter()
+            .map(|p| [p.given_name.as_str(), p.prefix.as_str(), p.name.as_str(), p.suffix.as_str()].join(" "))
+            .collect(),
+        Err(_) => field("author").map(|a| super::split_authors(&a)).unwrap_or_default(),
+    };
+    let record = Record {
+        line,
+        title: field("title").unwrap_or_default(),
+        abstract_text: field("abstract").unwrap_or_default(),
+        authors,
+        year: field("year").as_deref().and_then(year_in).or_else(|| field("date").as_deref().and_then(year_in)),
+        date: field("date"),
+        venue: field("journal").or_else(|| field("journaltitle")).or_else(|| field("booktitle")),
+        url: field("url"),
+        code_url: None,
+        doi: field("doi"),
+        arxiv: field("eprint").filter(|_| field("eprinttype").or_else(|| field("archiveprefix")).is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))),
+        categories: field("primaryclass").into_iter().collect(),
+        keywords: field("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+    };
+    finish(file, record, diagnostics)
+}
+
+/// How deep macros and braces may nest before `biblatex` could exhaust the
+/// stack (it resolves both by recursion); real files stay far below.
+const MAX_DEPTH: usize = 32;
+
+/// The names of macros whose expansion never ends (defined through
+/// themselves) or nests deeper than [`MAX_DEPTH`].
+fn runaway_macros<'s>(raw: &RawBibliography<'s>) -> Vec<&'s str> {
+    let mut uses: HashMap<&str, Vec<&str>> = HashMap::new();
+    for pair in &raw.abbreviations {
+        // biblatex expands a name with its first definition.
+        uses.entry(pair.key.v).or_insert_with(|| {
+            pair.value
+                .v
+                .iter()
+                .filter_map(|chunk| match chunk.v {
+                    RawChunk::Abbreviation(name) => Some(name),
+                    RawChunk::Normal(_) => None,
+                })
+                .collect()
+        });
+    }
+    /// The nesting depth of `name`, `None` when over the limit.
+    fn depth<'s>(
+        name: &'s str,
+        level: usize,
+        uses: &HashMap<&'s str, Vec<&'s str>>,
+        known: &mut HashMap<&'s str, Option<usize>>,
+    ) -> Option<usize> {
+        if let Some(&found) = known.get(name) {
+            return found;
+        }
+        if level > MAX_DEPTH {
+            return None;
+        }
+        let mut deepest = Some(0);
+        for &used in uses.get(name).map_or(&[][..], Vec::as_slice) {
+            deepest = match (deepest, depth(used, level + 1, uses, known)) {
+                (Some(a), Some(b)) => Some(a.max(b + 1)),
+                _ => None,
+            };
+            if deepest.is_none() {
+                break;
+            }
+        }
+        known.insert(name, deepest);
+        deepest
+    }
+    let mut known = HashMap::new();
+    let mut runaway: Vec<&str> = uses.keys().copied().filter(|name| depth(name, 0, &uses, &mut known).is_none()).collect();
+    runaway.sort_unstable();
+    runaway
+}
+
+/// The offset where braces first nest deeper than [`MAX_DEPTH`], if they do.
+fn deepest_braces(text: &str) -> Option<usize> {
+    let mut level = 0usize;
+    for (offset, byte) in text.bytes().enumerate() {
+        match byte {
+            b'{' => {
+                level += 1;
+                if level > MAX_DEPTH {
+                    return Some(offset);
+                }
+            }
+            b'}' => level = level.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn syntax_error(file: &str, text: &str, offset: usize, message: &str) -> Diagnostic {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let col = 1 + text.get(line_start..offset).map_or(0, |s| s.chars().count());
+    Diagnostic::error(file, line_at(text, offset), format!("BibTeX syntax error: {message}")).at_col(col)
+}
+
+/// Byte ranges of the entries: each starts at an `@` that begins a line.
+fn entry_chunks(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if line.trim_start().starts_with('@') {
+            starts.push(line_start + indent);
+        }
+        line_start += line.len();
+    }
+    starts.iter().enumerate().map(|(i, &start)| (start, starts.get(i + 1).copied().unwrap_or(text.len()))).collect()
+}
+
+fn entry_kind(chunk: &str) -> String {
+    chunk[1..].trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_lowercase()
+}
+
+fn is_macro_definition(chunk: &str) -> bool {
+    matches!(entry_kind(chunk).as_str(), "string" | "preamble")
+}
+
+fn is_comment(chunk: &str) -> bool {
+    entry_kind(chunk) == "comment"
+}
+
+/// Where an entry starts: the last entry start (of `starts`) before its last
+/// field. (A field that uses a macro has the span of the macro's definition,
+/// which comes before the entry; the last field is in the entry itself.)
+fn entry_start(starts: &[usize], entry: &Entry) -> usize {
+    let last_field = entry.fields.values().map(|chunks| chunks.as_slice().span().start).max().unwrap_or(0);
+    let index = starts.partition_point(|&start| start <= last_field);
+    index.checked_sub(1).map_or(last_field, |i| starts[i])
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
 }

@@ -3,8 +3,7 @@
 //! `Date`, `Venue`, `URL`, `DOI`, `arXiv`, `Categories`, `Keywords`,
 //! `Code`/`GitHub`), or as the user maps them (`--map title=Paper Title`).
 
-use super::json::split_list;
-use super::{finish, year_in, FieldMap, Record};
+use super::{finish, split_authors, split_list, year_in, FieldMap, Record};
 use crate::engine::diagnostic::Diagnostic;
 
 const FIELDS: &[(&str, &[&str])] = &[
@@ -37,6 +36,18 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
         let names = FIELDS.iter().find(|(f, _)| *f == field).map_or(&[][..], |(_, names)| *names);
         mapped.chain(names.iter().copied()).find_map(|name| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
     };
+    for (field, name) in map {
+        if !headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+            diagnostics.push(Diagnostic::error(
+                file,
+                1,
+                format!("--map {field}=\"{name}\": no such column among [{}]", headers.join(", ")),
+            ));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return (Vec::new(), diagnostics);
+    }
     let (title, abstract_col) = (column("title"), column("abstract"));
     if title.is_none() || abstract_col.is_none() {
         let missing = if title.is_none() { "title" } else { "abstract" };
@@ -67,7 +78,7 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
             line,
             title: cell("title").unwrap_or_default(),
             abstract_text: cell("abstract").unwrap_or_default(),
-            authors: cell("authors").map(|a| split_list(&a, &[";", " and ", ","])).unwrap_or_default(),
+            authors: cell("authors").map(|a| split_authors(&a)).unwrap_or_default(),
             year: cell("year").as_deref().and_then(year_in),
             date: cell("date"),
             venue: cell("venue"),

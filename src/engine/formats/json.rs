@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{finish, normalize_arxiv, year_in, FieldMap, Record};
+use super::{finish, normalize_arxiv, split_authors, split_list, year_in, FieldMap, Record};
 use crate::engine::diagnostic::Diagnostic;
 
 pub fn read_lines(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
@@ -47,23 +47,30 @@ pub fn read_array(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
         }
     };
     // An array of papers, or an object holding one (`{"papers": [...]}`).
-    let items = match &value {
-        Value::Array(items) => items.as_slice(),
-        Value::Object(object) => match object.values().find_map(Value::as_array) {
-            Some(items) => items.as_slice(),
-            None => {
-                diagnostics.push(Diagnostic::error(file, 1, "expected a JSON array of papers"));
-                return (Vec::new(), diagnostics);
+    let (items, key) = match &value {
+        Value::Array(items) => (items.as_slice(), None),
+        Value::Object(object) => {
+            let preferred = ["papers", "data", "items", "results", "records", "entries"];
+            let found = preferred
+                .iter()
+                .find_map(|name| object.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && v.is_array()))
+                .or_else(|| object.iter().find(|(_, v)| v.is_array()));
+            match found {
+                Some((key, Value::Array(items))) => (items.as_slice(), Some(key.as_str())),
+                _ => {
+                    diagnostics.push(Diagnostic::error(file, 1, "expected a JSON array of papers (or an object with a \"papers\" array)"));
+                    return (Vec::new(), diagnostics);
+                }
             }
-        },
+        }
         _ => {
             diagnostics.push(Diagnostic::error(file, 1, "expected a JSON array of papers"));
             return (Vec::new(), diagnostics);
         }
     };
     // serde_json keeps no positions for values: point at each record's line
-    // by finding where the n-th top-level element starts.
-    let starts = element_lines(text);
+    // by finding where the n-th element of that array starts.
+    let starts = element_lines(text, key);
     let mut records = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let line = starts.get(index).copied().unwrap_or(1);
@@ -83,10 +90,16 @@ fn strip_position(err: &serde_json::Error) -> String {
     text.rsplit_once(" at line ").map_or(text.clone(), |(message, _)| message.to_owned())
 }
 
-/// Lines where the elements of the outermost array start.
-fn element_lines(text: &str) -> Vec<usize> {
+/// Lines where the elements of the paper array start: the outermost array,
+/// or the array under `key` in the outermost object.
+fn element_lines(text: &str, key: Option<&str>) -> Vec<usize> {
     let mut lines = Vec::new();
-    let (mut depth, mut line, mut in_string, mut escaped) = (0i32, 1usize, false, false);
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_string, mut escaped) = (false, false);
+    // The last string completed directly inside the outermost object: the
+    // key when an array follows.
+    let (mut string, mut last_string) = (String::new(), String::new());
+    let mut target: Option<usize> = None;
     let mut expect_element = false;
     for c in text.chars() {
         if c == '\n' {
@@ -96,7 +109,13 @@ fn element_lines(text: &str) -> Vec<usize> {
             match (escaped, c) {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, '"') => {
+                    in_string = false;
+                    if depth == 1 {
+                        last_string = std::mem::take(&mut string);
+                    }
+                }
+                _ if depth == 1 => string.push(c),
                 _ => {}
             }
             continue;
@@ -109,28 +128,40 @@ fn element_lines(text: &str) -> Vec<usize> {
             '"' => in_string = true,
             '{' | '[' => {
                 depth += 1;
-                // Elements of the outermost array (or of the array inside
-                // an outermost object: `{"papers": [...]}`).
-                if c == '[' && depth <= 2 && lines.is_empty() {
+                let is_target = match key {
+                    None => depth == 1,
+                    Some(key) => depth == 2 && last_string == key,
+                };
+                if c == '[' && target.is_none() && is_target {
+                    target = Some(depth);
                     expect_element = true;
                 }
             }
-            '}' | ']' => depth -= 1,
-            ',' if depth == 1 || (depth == 2 && !text.trim_start().starts_with('[')) => expect_element = true,
+            '}' | ']' => {
+                if target == Some(depth) {
+                    break;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            ',' if target == Some(depth) => expect_element = true,
             _ => {}
         }
     }
     lines
 }
 
-/// The value of the first key (case-insensitive) among `names`, or of the
-/// key the user mapped `field` to.
-fn get<'v>(object: &'v Value, field: &str, names: &[&str], map: &FieldMap) -> Option<&'v Value> {
-    let object = object.as_object()?;
+/// The value of the key the user mapped `field` to, else of the first key
+/// among `names` (case-insensitive). A record may nest the paper in a
+/// `paper` object (Hugging Face daily papers): its keys come first.
+fn get<'v>(record: &'v Value, field: &str, names: &[&str], map: &FieldMap) -> Option<&'v Value> {
+    let outer = record.as_object()?;
+    let inner = outer.get("paper").and_then(Value::as_object);
     let mapped = map.iter().filter(|(f, _)| f == field).map(|(_, key)| key.as_str());
     for name in mapped.chain(names.iter().copied()) {
-        if let Some((_, value)) = object.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null()) {
-            return Some(value);
+        for object in inner.into_iter().chain([outer]) {
+            if let Some((_, value)) = object.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null()) {
+                return Some(value);
+            }
         }
     }
     None
@@ -144,7 +175,9 @@ fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-fn list_of(value: &Value, separators: &[&str]) -> Vec<String> {
+/// A list given as an array (of strings, `{"name": …}` objects or arXiv's
+/// `[last, first, suffix]`) or as one string cut by `split`.
+fn list_of(value: &Value, split: impl Fn(&str) -> Vec<String>) -> Vec<String> {
     match value {
         Value::Array(items) => items
             .iter()
@@ -159,18 +192,8 @@ fn list_of(value: &Value, separators: &[&str]) -> Vec<String> {
                 other => text_of(other),
             })
             .collect(),
-        Value::String(s) => split_list(s, separators),
+        Value::String(s) => split(s),
         _ => Vec::new(),
-    }
-}
-
-/// Splits on the first separator that occurs.
-pub(crate) fn split_list(text: &str, separators: &[&str]) -> Vec<String> {
-    let separator = separators.iter().find(|s| text.contains(**s));
-    match separator {
-        Some(sep) => text.split(sep).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-        None if text.trim().is_empty() => Vec::new(),
-        None => vec![text.trim().to_owned()],
     }
 }
 
@@ -180,7 +203,7 @@ fn record_of(file: &str, line: usize, value: &Value, map: &FieldMap, diagnostics
     let authors = get(value, "authors", &["authors_parsed"], map)
         .filter(|v| v.as_array().is_some_and(|a| a.first().is_some_and(Value::is_array)))
         .or_else(|| get(value, "authors", &["authors", "author"], map))
-        .map(|v| list_of(v, &[";", " and ", ","]))
+        .map(|v| list_of(v, split_authors))
         .unwrap_or_default();
     let date = text("date", &["publishedAt", "published", "date", "update_date", "created"]).or_else(|| {
         // arXiv: the first version's creation date.
@@ -204,8 +227,8 @@ fn record_of(file: &str, line: usize, value: &Value, map: &FieldMap, diagnostics
         code_url: text("code", &["githubRepo", "github", "code"]),
         doi: text("doi", &["doi"]),
         arxiv,
-        categories: get(value, "categories", &["categories", "category"], map).map(|v| list_of(v, &[",", " "])).unwrap_or_default(),
-        keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map).map(|v| list_of(v, &[";", ","])).unwrap_or_default(),
+        categories: get(value, "categories", &["categories", "category"], map).map(|v| list_of(v, |s| split_list(s, &[",", " "]))).unwrap_or_default(),
+        keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map).map(|v| list_of(v, |s| split_list(s, &[";", ","]))).unwrap_or_default(),
     };
     finish(file, record, diagnostics)
 }

@@ -1,0 +1,168 @@
+//! `folio compile` and `folio stats` as a user runs them: several inputs
+//! and formats, `.gz`, `--format`, `--map`, `--entities`, `--strict`; exit
+//! codes, stderr messages, and no output file on error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use folio::engine::bundle::Bundle;
+
+fn formats_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
+}
+
+/// A fresh folder for one test's files.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("folio-compile-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn folio(args: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_folio")).args(args).output().expect("folio runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `folio compile ARGS --out DIR/bundle.json` and checks the exit code,
+/// the exact stderr lines, and that a bundle exists exactly on success.
+#[track_caller]
+fn check(dir: &Path, args: &[&Path], code: i32, expected_stderr: &[&str]) -> Option<Bundle> {
+    let out = dir.join("bundle.json");
+    let _ = std::fs::remove_file(&out);
+    let mut all: Vec<&Path> = vec![Path::new("compile")];
+    all.extend_from_slice(args);
+    all.extend([Path::new("--out"), &out]);
+    let output = folio(&all);
+    let text = stderr(&output);
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected_stderr, "stderr of folio {args:?}");
+    assert_eq!(output.status.code(), Some(code), "exit code of folio {args:?}");
+    assert_eq!(out.exists(), code == 0, "a bundle exactly on success");
+    let leftovers: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp")).collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+    (code == 0).then(|| Bundle::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap())
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn several_formats_compile_into_one_bundle() {
+    let dir = temp_dir("several");
+    let jsonl = write(&dir, "corpus.jsonl.gz", &gzip(&std::fs::read(formats_fixture("folio-corpus.jsonl")).unwrap()));
+    let tsv = formats_fixture("simple.tsv");
+    let hf = formats_fixture("hugging-face.json");
+    let summary = format!("folio: compiled 6 papers from 3 file(s) into {} (0 warning(s))", dir.join("bundle.json").display());
+    let bundle = check(&dir, &[&jsonl, &tsv, &hf], 0, &[&summary]).unwrap();
+    let formats: Vec<(&str, usize)> = bundle.sources.iter().map(|s| (s.format.as_str(), s.papers)).collect();
+    assert_eq!(formats, [("jsonl", 3), ("tsv", 1), ("json", 2)]);
+    assert_eq!(bundle.papers[0].title, "Scaling O(n) Attention");
+}
+
+#[test]
+fn every_error_of_every_input_is_reported_and_nothing_is_written() {
+    let dir = temp_dir("errors");
+    let listing = write(&dir, "seed.txt", b"Only A Title\n");
+    let jsonl = formats_fixture("arxiv.jsonl");
+    let bib = formats_fixture("refs.bib");
+    check(
+        &dir,
+        &[&listing, &jsonl, &bib],
+        1,
+        &[
+            &format!("{}:1: error: title \"Only A Title\" has no abstract: the file ends here (truncated last record?)", listing.display()),
+            &format!("{}:3: error: record has no abstract: a paper needs a title and an abstract", jsonl.display()),
+            &format!("{}:4:2: error: not valid JSON: expected ident", jsonl.display()),
+            &format!("{}:5: error: expected a JSON object (one paper per line)", jsonl.display()),
+            &format!("{}:21: error: record has no abstract: a paper needs a title and an abstract", bib.display()),
+            "folio: 5 error(s), 0 warning(s); no bundle written",
+        ],
+    );
+}
+
+#[test]
+fn format_and_map_options_apply_to_every_input() {
+    let dir = temp_dir("options");
+    let csv_as_txt = write(&dir, "papers.txt", b"Headline,Summary\nA Title,An abstract.\n");
+    let summary = format!("folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))", dir.join("bundle.json").display());
+    let bundle = check(&dir, &[&csv_as_txt, Path::new("--format"), Path::new("csv"), Path::new("--map"), Path::new("title=Headline")], 0, &[&summary]);
+    assert_eq!(bundle.unwrap().papers[0].abstract_text, "An abstract.");
+    check(&dir, &[&csv_as_txt, Path::new("--format"), Path::new("yaml")], 2, &[
+        "error: invalid value 'yaml' for '--format <FORMAT>': unknown format \"yaml\": use one of listing, jsonl, json, bibtex, csv, tsv",
+        "",
+        "For more information, try '--help'.",
+    ]);
+    check(&dir, &[&csv_as_txt, Path::new("--map"), Path::new("heading=Headline")], 2, &[
+        "error: invalid value 'heading=Headline' for '--map <FIELD=NAME>': unknown field \"heading\": use one of title, abstract, authors, year, date, venue, url, code, doi, arxiv, categories, keywords",
+        "",
+        "For more information, try '--help'.",
+    ]);
+}
+
+#[test]
+fn strict_turns_warnings_into_failure() {
+    let dir = temp_dir("strict");
+    let a = write(&dir, "a.jsonl", br#"{"title": "Same Paper", "abstract": "One."}"#);
+    let b = write(&dir, "b.jsonl", br#"{"title": "same paper!", "abstract": "Two."}"#);
+    let warning = format!("{}:1: warning: duplicate of the paper at {}:1 (same title): merged into it", b.display(), a.display());
+    let summary = format!("folio: compiled 1 papers from 2 file(s) into {} (1 warning(s))", dir.join("bundle.json").display());
+    check(&dir, &[&a, &b], 0, &[&warning, &summary]);
+    check(&dir, &[&a, &b, Path::new("--strict")], 1, &[&warning, "folio: 0 error(s), 1 warning(s) (--strict); no bundle written"]);
+}
+
+#[test]
+fn entities_files_extend_the_dictionaries_or_fail_with_their_line() {
+    let dir = temp_dir("entities");
+    let papers = write(&dir, "p.jsonl", br#"{"title": "FooBench for all", "abstract": "We evaluate on FooBench."}"#);
+    let good = write(&dir, "mine.json", br#"{"benchmarks": [{"name": "FooBench"}]}"#);
+    let summary = format!("folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))", dir.join("bundle.json").display());
+    let bundle = check(&dir, &[&papers, Path::new("--entities"), &good], 0, &[&summary]).unwrap();
+    assert!(bundle.papers[0].enrichment.entities.iter().any(|e| e.name == "FooBench"));
+    let broken = write(&dir, "broken.json", b"{\"benchmarks\": [\n  {\"name\": }\n]}");
+    let output = folio(&[Path::new("compile"), &papers, Path::new("--entities"), &broken, Path::new("--out"), &dir.join("bundle.json")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).starts_with(&format!("{}:2:", broken.display())), "{}", stderr(&output));
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    let dir = temp_dir("unreadable");
+    let missing = dir.join("missing.txt");
+    check(&dir, &[&missing], 2, &[&format!("folio: error: {}: cannot read: No such file or directory (os error 2)", missing.display())]);
+    let fake_gz = write(&dir, "fake.jsonl.gz", b"not gzip");
+    check(&dir, &[&fake_gz], 2, &[&format!("folio: error: {}: not a valid gzip file: unexpected end of file", fake_gz.display())]);
+}
+
+#[test]
+fn stats_counts_fields_and_facets() {
+    let dir = temp_dir("stats");
+    let jsonl = formats_fixture("folio-corpus.jsonl");
+    let hf = formats_fixture("hugging-face.json");
+    check(&dir, &[&jsonl, &hf], 0, &[&format!(
+        "folio: compiled 5 papers from 2 file(s) into {} (0 warning(s))",
+        dir.join("bundle.json").display()
+    )]);
+    let output = folio(&[Path::new("stats"), &dir.join("bundle.json")]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in ["  title              5", "  authors            4", "  year               5", "  venue              3", "  code_url           2", "  doi                1", "  arxiv              2", "facet venue: 3 values", "facet year: 3 values"] {
+        assert!(stdout.lines().any(|l| l == line), "stats lacks {line:?}:\n{stdout}");
+    }
+    let not_a_bundle = write(&dir, "x.json", b"[1]");
+    let output = folio(&[Path::new("stats"), &not_a_bundle]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("not a Folio bundle"), "{}", stderr(&output));
+}

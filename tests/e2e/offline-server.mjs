@@ -1,0 +1,68 @@
+// Helpers for the offline, single-file and hostile-corpus tests, which run
+// their own static servers (serve.mjs) so they can stop them or serve a
+// changed copy of the build, each on its own port.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '../..');
+
+/** The build under test (FOLIO_DIST, as in playwright.config.mjs). */
+export const dist = path.resolve(here, process.env.FOLIO_DIST ?? '../../dist');
+/** The build of the hostile corpus (scripts/test.sh makes it). */
+export const hostileDist = path.resolve(here, process.env.FOLIO_HOSTILE_DIST ?? '../../target/dist-hostile');
+
+/** A port of this test's own, clear of the shared server's (FOLIO_E2E_PORT). */
+export const port = (offset) => Number(process.env.FOLIO_E2E_PORT ?? 4173) + offset;
+
+/** Starts `node serve.mjs` on `dir`; resolves once it listens. */
+export async function startServer(dir, serverPort) {
+  const child = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--port', String(serverPort), '--dist', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+    child.stdout.on('data', (chunk) => { if (String(chunk).includes('serving')) resolve(); });
+  });
+  return {
+    origin: `http://127.0.0.1:${serverPort}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+/** A private copy of a build, to change as a new deploy would. */
+export function copyOf(dir) {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-deploy-'));
+  fs.cpSync(dir, copy, { recursive: true });
+  return copy;
+}
+
+/** Regenerates sw.js (and the rest of the post-build step) after changing files in `dir`. */
+export function postBuild(dir) {
+  execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'pipe' });
+}
+
+/** Writes the single-file build of `dir`; returns its path. */
+export function singleFile(dir) {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'folio-single-')), 'folio.html');
+  execFileSync(process.execPath, [path.join(root, 'scripts/single-file.mjs'), dir, out], { stdio: 'pipe' });
+  return out;
+}
+
+/** Waits until a service worker controls the page (the site is then cached). */
+export async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+}
