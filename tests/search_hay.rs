@@ -5,6 +5,9 @@
 #[path = "fixtures/search/shelf.rs"]
 mod hay;
 
+#[path = "fixtures/search/fake_resolver.rs"]
+mod fake_resolver;
+use fake_resolver::FakeResolver;
 use std::collections::BTreeSet;
 
 use expect_test::{expect, Expect};
@@ -12,7 +15,7 @@ use folio::engine::bundle::Paper;
 use folio::engine::index::{Extra, SearchIndex};
 use folio::engine::query::parse;
 use folio::engine::search::{
-    explain, highlight, matched_words, search, snippet, suggest, EntityResolver, SearchOptions,
+    explain, highlight, matched_words, search, snippet, suggest, SearchOptions,
 };
 
 fn index(papers: &[Paper]) -> SearchIndex {
@@ -144,22 +147,6 @@ fn bad_syntax_degrades_to_plain_words() {
     check("\"speculative decoding", &[1]);
     check(") ( : - ", &[]);
     check("year:soon ", &[]);
-}
-
-/// Stand-in for the shared entity normalizer: any spelling of Llama 2 70B
-/// chat (letters and digits, any order of "chat" and "70b") resolves.
-struct FakeResolver;
-
-impl EntityResolver for FakeResolver {
-    fn resolve(&self, kind: Option<&str>, text: &str) -> Vec<(String, String)> {
-        let key: String = text.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
-        let known = ["llama2chat70b", "llama270bchat"].contains(&key.as_str());
-        if known && kind.is_none_or(|k| k == "model") {
-            vec![("model".into(), "Llama-2-70B-Chat".into())]
-        } else {
-            Vec::new()
-        }
-    }
 }
 
 #[track_caller]

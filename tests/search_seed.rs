@@ -2,6 +2,9 @@
 //! typos, stems, phrases, negation, OR, qualifiers, entity aliases (with a
 //! stand-in resolver), highlights, snippets, suggestions and explanations.
 
+#[path = "fixtures/search/fake_resolver.rs"]
+mod fake_resolver;
+use fake_resolver::FakeResolver;
 use std::collections::HashSet;
 
 use folio::engine::bundle::{Bundle, Paper};
@@ -9,7 +12,7 @@ use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::index::{Extra, SearchIndex};
 use folio::engine::query::parse;
 use folio::engine::search::{
-    explain, highlight, matched_words, search, snippet, suggest, EntityResolver, MatchKind, SearchOptions,
+    explain, highlight, matched_words, search, snippet, suggest, MatchKind, SearchOptions,
 };
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
@@ -150,22 +153,6 @@ fn years_and_tags_filter() {
     let options = SearchOptions { tagged: &tagged, ..Default::default() };
     assert_eq!(hits("tag:cite", &options), [3, 5]);
     assert_eq!(hits("tag:other", &options), Vec::<u32>::new());
-}
-
-/// A stand-in for the compiler's entity normalizer: any spelling of
-/// Llama 2 Chat 70B (letters and digits only, lower-cased) resolves.
-struct FakeResolver;
-
-impl EntityResolver for FakeResolver {
-    fn resolve(&self, kind: Option<&str>, text: &str) -> Vec<(String, String)> {
-        let key: String = text.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
-        let known = ["llama2chat70b", "llama270bchat"].contains(&key.as_str());
-        if known && kind.is_none_or(|k| k == "model") {
-            vec![("model".into(), "Llama-2-70B-Chat".into())]
-        } else {
-            Vec::new()
-        }
-    }
 }
 
 #[test]
