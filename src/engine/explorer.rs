@@ -94,6 +94,11 @@ fn shared_values(pairs: Vec<(usize, &str)>, limit: usize) -> Vec<(usize, &str)> 
     pairs.into_iter().filter(|(_, v)| keep.contains(v)).collect()
 }
 
+/// Papers of the corpus whose user data satisfies `keep`.
+fn user_docs(explorer: &Explorer, store: &TagStore, keep: &dyn Fn(&super::tags::PaperData) -> bool) -> Vec<u32> {
+    store.data().papers.iter().filter(|(_, p)| keep(p)).filter_map(|(id, _)| explorer.doc(id)).collect()
+}
+
 /// Values of the reading-state group.
 pub mod state {
     pub const STARRED: &str = "starred";
@@ -172,9 +177,29 @@ impl Explorer {
     }
 
     /// The papers carrying `tag` (or a tag below it) in `user`.
+    /// `tag:starred`, `tag:read`, `tag:unread` and `tag:note` name the built-in
+    /// reading states (a user tag of the same name counts too).
     fn tagged(&self, user: &UserData) -> impl Fn(&str) -> Vec<u32> + '_ {
         let store = TagStore::new(user.clone());
-        move |tag: &str| store.papers_with(tag).into_iter().filter_map(|id| self.doc(id)).collect()
+        move |tag: &str| {
+            let state = |keep: &dyn Fn(&super::tags::PaperData) -> bool| -> Vec<u32> {
+                user_docs(self, &store, keep)
+            };
+            let mut docs: Vec<u32> = match tag.trim().to_lowercase().as_str() {
+                "starred" | "star" => state(&|p| p.starred),
+                "read" => state(&|p| p.read),
+                "note" | "notes" => state(&|p| !p.note.is_empty()),
+                "unread" => {
+                    let read: HashSet<u32> = state(&|p| p.read).into_iter().collect();
+                    (0..self.bundle.papers.len() as u32).filter(|d| !read.contains(d)).collect()
+                }
+                _ => Vec::new(),
+            };
+            docs.extend(store.papers_with(tag).into_iter().filter_map(|id| self.doc(id)));
+            docs.sort_unstable();
+            docs.dedup();
+            docs
+        }
     }
 
     pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {

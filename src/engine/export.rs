@@ -130,6 +130,8 @@ pub fn bibtex_escape(text: &str) -> String {
             }
             '~' => out.push_str("\\textasciitilde{}"),
             '^' => out.push_str("\\textasciicircum{}"),
+            // TeX reads "--" as a dash: keep two hyphens two hyphens.
+            '-' if out.ends_with('-') => out.push_str("{}-"),
             _ => out.push(c),
         }
     }
