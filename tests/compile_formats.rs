@@ -89,6 +89,14 @@ fn every_problem_is_reported_with_its_line() {
             "broken.bib:20:15: error: BibTeX syntax error: unknown abbreviation \"undefinedmacro\"",
         ],
     );
+    check("cycle.bib", "@string{a = b # \"x\"}\n@string{b = a}\n@misc{k, title = a, abstract = {y}}\n@misc{m, title = {M}, abstract = {z}}\n", plain, &[
+        "cycle.bib:1:9: error: BibTeX syntax error: @string macro \"a\" is defined through itself (or nests over 32 levels): left out",
+        "cycle.bib:2:9: error: BibTeX syntax error: @string macro \"b\" is defined through itself (or nests over 32 levels): left out",
+        "cycle.bib:3:18: error: BibTeX syntax error: unknown abbreviation \"a\"",
+    ]);
+    check("deep.bib", &format!("@misc{{k, title = {}x{}, abstract = {{y}}}}\n", "{".repeat(40), "}".repeat(40)), plain, &[
+        "deep.bib:1:49: error: BibTeX syntax error: braces nested over 32 levels deep",
+    ]);
     check("empty.bib", "% nothing here\n", plain, &["empty.bib:1: error: no BibTeX entries found"]);
     check("dup.bib", "@misc{k, title={A}, abstract={x}}\n@misc{k, title={B}, abstract={y}}\n", plain, &[
         "dup.bib:2: warning: citation key \"k\" is also used at line 1",
@@ -196,6 +204,17 @@ fn bibtex_reads_the_good_entries_of_a_broken_file() {
     assert_eq!(records[0].authors, ["Albert Q. Jiang", "Mistral AI"]);
     assert_eq!(records[0].venue.as_deref(), Some("Advances in NeurIPS"));
     assert_eq!(records[1].arxiv.as_deref(), Some("2312.00001"));
+}
+
+#[test]
+fn bibtex_entries_inherit_from_their_crossref_even_in_a_cycle() {
+    let text = "@proceedings{acl24, booktitle = {Proceedings of ACL}, year = 2024, crossref = {p1}}\n\
+                @inproceedings{p1, title = {A Paper}, abstract = {x}, crossref = {acl24}}\n";
+    let compiled = compile_texts(&[("x.bib", text.as_bytes())], &CompileOptions::default());
+    assert_eq!(messages(&compiled), ["x.bib:1: error: record has no title and no abstract: a paper needs a title and an abstract"]);
+    let records = read(Format::BibTex, "x.bib", text, &[]).0;
+    assert_eq!(records.len(), 1);
+    assert_eq!((records[0].venue.as_deref(), records[0].year), (Some("Proceedings of ACL"), Some(2024)));
 }
 
 #[test]

@@ -21,15 +21,16 @@ pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut records = Vec::new();
     let whole = match RawBibliography::parse(text) {
-        Ok(raw) if runaway_macros(&raw).is_empty() && deepest_braces(text).is_none() => Bibliography::from_raw(raw).ok(),
+        Ok(raw) if runaway_macros(&raw).is_empty() && deepest_braces(text).is_none() => resolve(raw).ok(),
         _ => None,
     };
     match whole {
-        Some(bibliography) => {
+        Some((bibliography, parents)) => {
             let starts: Vec<usize> = entry_chunks(text).into_iter().map(|(start, _)| start).collect();
             for entry in bibliography.iter() {
                 let line = line_at(text, entry_start(&starts, entry));
-                records.extend(record_of(file, line, entry, &mut diagnostics));
+                let parent = parents.get(&entry.key).and_then(|key| bibliography.get(key));
+                records.extend(record_of(file, line, entry, parent, &mut diagnostics));
             }
         }
         None => read_entry_by_entry(file, text, &mut records, &mut diagnostics),
@@ -108,8 +109,8 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
             continue;
         }
         let source = format!("{macros}{chunk}");
-        let bibliography = match Bibliography::parse(&source) {
-            Ok(bibliography) => bibliography,
+        let bibliography = match RawBibliography::parse(&source).and_then(resolve) {
+            Ok((bibliography, _)) => bibliography,
             Err(err) => {
                 let offset = start + err.span.start.saturating_sub(macros.len());
                 diagnostics.push(syntax_error(file, text, offset, &err.kind.to_string()));
@@ -125,13 +126,58 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
                     format!("citation key \"{}\" is also used at line {first}", entry.key),
                 ));
             }
-            records.extend(record_of(file, line, entry, diagnostics));
+            records.extend(record_of(file, line, entry, None, diagnostics));
         }
     }
 }
 
-fn record_of(file: &str, line: usize, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Record> {
-    let field = |name: &str| entry.get(name).map(|chunks| chunks.format_verbatim()).filter(|s| !s.trim().is_empty());
+/// Resolves macros and TeX, but not `crossref`/`xdata`: biblatex follows
+/// those by recursion, without end on a cycle. They are taken out and
+/// returned (entry key -> parent key) for one level of inheritance instead.
+fn resolve(mut raw: RawBibliography<'_>) -> Result<(Bibliography, HashMap<String, String>), biblatex::ParseError> {
+    let mut parents = HashMap::new();
+    for entry in &mut raw.entries {
+        let key = entry.v.key.v;
+        entry.v.fields.retain(|pair| {
+            let name = pair.key.v.to_ascii_lowercase();
+            if name == "crossref" {
+                let parent: String = pair
+                    .value
+                    .v
+                    .iter()
+                    .filter_map(|chunk| match chunk.v {
+                        RawChunk::Normal(text) => Some(text),
+                        RawChunk::Abbreviation(_) => None,
+                    })
+                    .collect();
+                parents.insert(key.to_owned(), parent.trim().to_owned());
+            }
+            name != "crossref" && name != "xdata"
+        });
+    }
+    Ok((Bibliography::from_raw(raw)?, parents))
+}
+
+/// The fields a `crossref` parent passes on: where and when, not what.
+const INHERITED: [&str; 5] = ["booktitle", "journal", "journaltitle", "year", "date"];
+
+/// The record of `entry`; fields it lacks come from its `crossref` parent
+/// (one level: a proceedings volume gives its papers venue and year).
+fn record_of(
+    file: &str,
+    line: usize,
+    entry: &Entry,
+    parent: Option<&Entry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Record> {
+    let field = |name: &str| {
+        let own = entry.get(name).map(|chunks| chunks.format_verbatim()).filter(|s| !s.trim().is_empty());
+        let inherited = || {
+            let parent = parent.filter(|_| INHERITED.contains(&name))?;
+            parent.get(name).map(|chunks| chunks.format_verbatim()).filter(|s| !s.trim().is_empty())
+        };
+        own.or_else(inherited)
+    };
     let authors = match entry.author() {
         Ok(persons) => persons
             .iter()
