@@ -44,7 +44,7 @@ fn main() {
             authors: Vec::new(),
             year: None,
             source: SourceRef { file: path.clone(), line: n + 1 },
-            enrichment: Default::default(),
+            ..Default::default()
         });
     }
     println!("read {} papers in {:.2?}", papers.len(), started.elapsed());

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::browser::{url_state, user_store};
 use crate::engine::explorer::{Exploration, Explorer};
 use crate::engine::facets::FacetIndex;
-use crate::engine::tags::{TagStore, UserData};
+use crate::engine::tags::{merge_three_way, TagStore, UserData};
 use crate::engine::view_state::ViewState;
 
 /// The loaded corpus and its indexes.
@@ -126,9 +126,16 @@ fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
             }
         });
     }
-    let listener = user_store::on_other_tab_change(key, move |data| {
-        saved.set_value(data.clone());
-        store.update(|s| s.replace(data));
+    // Another tab saved: merge three ways (what this tab last saved, what it
+    // holds now, what the other tab saved), so neither tab's change is lost;
+    // the save effect then writes the merge if it differs from theirs.
+    let listener = user_store::on_other_tab_change(key, move |theirs| {
+        let base = saved.get_value();
+        saved.set_value(theirs.clone());
+        store.update(|s| {
+            let merged = merge_three_way(&base, s.data(), &theirs);
+            s.replace(merged);
+        });
     });
     // The explorer lives as long as the page.
     listener.forget();

@@ -59,8 +59,9 @@ pub struct SourceFile {
     pub papers: usize,
 }
 
-/// One paper, cleaned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One paper, cleaned. (`Default` is for code that builds papers by hand:
+/// benches and tests.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Paper {
     /// Stable id: the same paper gets the same id on every build.
     pub id: String,
@@ -97,7 +98,7 @@ pub struct Paper {
 }
 
 /// A position in an input file (1-based line).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRef {
     pub file: String,
     pub line: usize,

@@ -1,26 +1,37 @@
 //! The user's own data: tags, colors, stars, read marks and notes, keyed by
 //! stable paper ids; with undo/redo, a tag tree for the facet panel, merging,
-//! and the versioned storage envelope (encode/decode only: no IO here).
+//! import preview and the versioned storage envelope (encode/decode only: no IO).
 //!
 //! Tag names are trimmed, inner whitespace collapsed, and compared without
-//! regard to case ("Reading/Now" and "reading/now" are one tag; the first
-//! spelling is kept). A `/` makes a hierarchy: `reading/now` is a child of
+//! regard to case ("Reading/Now" and "reading/now" are one tag; the spelling
+//! already in use wins). A `/` makes a hierarchy: `reading/now` is a child of
 //! `reading`. Data for papers that are not in the current corpus is kept and
-//! reported, never dropped (ids are stable across rebuilds).
+//! reported, never dropped (ids are stable across rebuilds). The format and
+//! the reasons behind it: `docs/user-data.md`.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+mod change;
+mod envelope;
+mod merge;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// The version of the envelope this build writes.
-pub const USER_DATA_VERSION: u32 = 2;
-/// Longest note kept per paper, in characters.
+use change::Change;
+pub use envelope::{decode, encode, storage_key, DecodeError, DecodeProblem, Decoded, USER_DATA_VERSION};
+pub use merge::{merge, merge_three_way, preview_import, ImportPreview, NOTE_SEPARATOR};
+
+/// Longest note a user can write per paper, in characters: a few paragraphs,
+/// which keeps a thousand annotated papers well inside a browser's 5 MB of
+/// local storage. Only typing is limited: a merge that joins two notes may
+/// exceed it, and such data still loads.
 pub const MAX_NOTE_CHARS: usize = 10_000;
-/// Longest tag name, in characters.
+/// Longest tag name a user can type, in characters.
 pub const MAX_TAG_CHARS: usize = 100;
-/// Undo steps kept.
-const UNDO_LIMIT: usize = 100;
+/// Undo steps kept; the oldest is forgotten first.
+pub const UNDO_LIMIT: usize = 100;
 
 /// What the user recorded about one paper.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +45,8 @@ pub struct PaperData {
     pub read: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
-    /// Milliseconds since the epoch of the last change (given by the caller).
+    /// Milliseconds since the epoch of the last change (given by the caller:
+    /// the engine has no clock).
     #[serde(skip_serializing_if = "is_zero")]
     pub updated: u64,
 }
@@ -44,8 +56,27 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl PaperData {
-    fn is_empty(&self) -> bool {
+    /// Nothing recorded (a paper in this state is dropped from the data).
+    pub fn is_empty(&self) -> bool {
         self.tags.is_empty() && !self.starred && !self.read && self.note.is_empty()
+    }
+
+    fn has_tag(&self, name: &str) -> bool {
+        let key = tag_key(name);
+        self.tags.iter().any(|t| tag_key(t) == key)
+    }
+
+    /// Adds `name` unless a tag with the same identity is there; true if added.
+    fn insert_tag(&mut self, name: &str) -> bool {
+        !self.has_tag(name) && self.tags.insert(name.to_owned())
+    }
+
+    /// Removes the tag with `name`'s identity; true if there was one.
+    fn remove_tag(&mut self, name: &str) -> bool {
+        let key = tag_key(name);
+        let before = self.tags.len();
+        self.tags.retain(|t| tag_key(t) != key);
+        self.tags.len() != before
     }
 }
 
@@ -53,20 +84,41 @@ impl PaperData {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TagInfo {
-    /// A CSS color (`#rrggbb`), any the user likes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
+    /// CSS colors (`#rrggbb`, lowercase), as many as the user likes, in the
+    /// order given; a single swatch shows the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub colors: Vec<String>,
+}
+
+impl TagInfo {
+    pub fn is_empty(&self) -> bool {
+        self.colors.is_empty()
+    }
 }
 
 /// All of the user's data for one corpus.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UserData {
-    /// Paper id -> what the user recorded.
+    /// Paper id -> what the user recorded (papers with nothing are left out).
     pub papers: BTreeMap<String, PaperData>,
     /// Tag name -> display settings (only tags with settings are listed).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, TagInfo>,
+}
+
+impl UserData {
+    /// Drops papers and tag settings that hold nothing.
+    fn prune(&mut self) {
+        self.papers.retain(|_, paper| !paper.is_empty());
+        self.tags.retain(|_, info| !info.is_empty());
+    }
+
+    /// The settings of the tag with `name`'s identity.
+    fn tag_info(&self, name: &str) -> Option<&TagInfo> {
+        let key = tag_key(name);
+        self.tags.iter().find(|(n, _)| tag_key(n) == key).map(|(_, info)| info)
+    }
 }
 
 /// Why an operation was refused.
@@ -78,6 +130,8 @@ pub enum TagError {
     NameTooLong,
     #[error("a tag name cannot have an empty level (`a//b`, a leading or trailing `/`)")]
     EmptyLevel,
+    #[error("a tag name cannot contain control characters")]
+    ControlCharacter,
     #[error("no tag is named \"{0}\"")]
     NoSuchTag(String),
     #[error("a note is at most {MAX_NOTE_CHARS} characters")]
@@ -86,8 +140,24 @@ pub enum TagError {
     BadColor(String),
 }
 
-/// Cleans a tag name: trims, collapses whitespace, trims around `/`.
+/// Cleans a tag name: trims, collapses whitespace, trims around `/`; refuses
+/// empty names, empty levels, control characters and names over
+/// [`MAX_TAG_CHARS`]. Case is kept.
 pub fn normalize_tag(name: &str) -> Result<String, TagError> {
+    let name = clean_levels(name)?;
+    if name.chars().any(char::is_control) {
+        return Err(TagError::ControlCharacter);
+    }
+    if name.chars().count() > MAX_TAG_CHARS {
+        return Err(TagError::NameTooLong);
+    }
+    Ok(name)
+}
+
+/// The structural part of [`normalize_tag`]: whitespace and levels. Stored
+/// data is checked against this alone, so that a limit tightened later never
+/// makes saved data unreadable.
+fn clean_levels(name: &str) -> Result<String, TagError> {
     let levels: Vec<String> =
         name.split('/').map(|level| level.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
     if levels.iter().all(String::is_empty) {
@@ -96,11 +166,7 @@ pub fn normalize_tag(name: &str) -> Result<String, TagError> {
     if levels.iter().any(String::is_empty) {
         return Err(TagError::EmptyLevel);
     }
-    let name = levels.join("/");
-    if name.chars().count() > MAX_TAG_CHARS {
-        return Err(TagError::NameTooLong);
-    }
-    Ok(name)
+    Ok(levels.join("/"))
 }
 
 /// The case-insensitive identity of a tag name.
@@ -108,10 +174,40 @@ fn tag_key(name: &str) -> String {
     name.to_lowercase()
 }
 
-/// True when `name` is `ancestor` or below it (`reading/now` is below `reading`).
+/// What follows `ancestor` in `name` ("" when they are the same tag,
+/// "/now" for `reading/now` below `reading`), or `None` when `name` is not
+/// `ancestor` or below it. Levels are compared by identity, so a change of
+/// byte length between cases cannot cut a name in the wrong place.
+fn below<'n>(name: &'n str, ancestor: &str) -> Option<&'n str> {
+    let mut rest = name;
+    for (i, level) in ancestor.split('/').enumerate() {
+        if i > 0 {
+            rest = rest.strip_prefix('/')?;
+        }
+        let end = rest.find('/').unwrap_or(rest.len());
+        if tag_key(&rest[..end]) != tag_key(level) {
+            return None;
+        }
+        rest = &rest[end..];
+    }
+    Some(rest)
+}
+
+/// True when `name` is `ancestor` or below it (`reading/now` is within `reading`).
 fn is_within(name: &str, ancestor: &str) -> bool {
-    let (name, ancestor) = (tag_key(name), tag_key(ancestor));
-    name == ancestor || name.strip_prefix(&ancestor).is_some_and(|rest| rest.starts_with('/'))
+    below(name, ancestor).is_some()
+}
+
+/// `#rrggbb`, lowercased; anything else is refused.
+fn parse_color(color: &str) -> Result<String, TagError> {
+    let color = color.trim();
+    let valid =
+        color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if valid {
+        Ok(color.to_ascii_lowercase())
+    } else {
+        Err(TagError::BadColor(color.to_owned()))
+    }
 }
 
 /// A node of the tag tree shown in the facet panel.
@@ -123,45 +219,75 @@ pub struct TagNode {
     pub name: String,
     /// Papers in the corpus carrying this tag or one below it.
     pub count: usize,
+    /// The first of `colors`, for a single swatch.
     pub color: Option<String>,
+    pub colors: Vec<String>,
+    /// Sorted by name, case-insensitively.
     pub children: Vec<TagNode>,
 }
 
-/// Data kept for papers the current corpus does not have.
+/// Data kept for papers the current corpus does not have. Displays as
+/// "12 tags on 5 papers not in this corpus".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Orphans {
+    /// Papers with any data (tags, star, read mark or note).
     pub papers: usize,
+    /// Tag assignments on those papers.
     pub tags: usize,
 }
 
+impl fmt::Display for Orphans {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        if self.tags == 0 {
+            write!(f, "data on {} not in this corpus", plural(self.papers, "paper"))
+        } else {
+            write!(f, "{} on {} not in this corpus", plural(self.tags, "tag"), plural(self.papers, "paper"))
+        }
+    }
+}
+
 /// The user data with its undo history.
+///
+/// Every change is one step, recorded as the before and after of the papers
+/// and tags it touched (not a snapshot of everything). Undo applies a step
+/// backwards as a three-way change, so undoing here never reverts what
+/// another tab did meanwhile (see [`TagStore::replace`]).
 #[derive(Debug, Clone, Default)]
 pub struct TagStore {
     data: UserData,
-    undo: Vec<UserData>,
-    redo: Vec<UserData>,
+    undo: VecDeque<Change>,
+    redo: Vec<Change>,
 }
 
 impl TagStore {
     pub fn new(data: UserData) -> Self {
-        Self { data, undo: Vec::new(), redo: Vec::new() }
+        Self { data, undo: VecDeque::new(), redo: Vec::new() }
     }
 
     pub fn data(&self) -> &UserData {
         &self.data
     }
 
-    /// Replaces the data (e.g. with another tab's newer copy); the history
-    /// is kept so that an undo can still restore this tab's earlier state.
+    /// Replaces the data (e.g. with [`merge_three_way`] of another tab's
+    /// copy); not an undo step. The history stays: undo then reverts only
+    /// this tab's own steps and leaves the other tab's changes in place.
     pub fn replace(&mut self, data: UserData) {
-        if data != self.data {
-            self.data = data;
-        }
+        self.data = data;
     }
 
-    /// Replaces the data as one undoable step (an import).
+    /// Replaces the data as one undoable step.
     pub fn replace_as_step(&mut self, data: UserData) {
         self.step(|current| *current = data);
+    }
+
+    /// Merges imported data in as one undoable step ([`merge`]: nothing is
+    /// removed); returns what changed, as [`preview_import`] predicted.
+    pub fn apply_import(&mut self, incoming: &UserData) -> ImportPreview {
+        let preview = preview_import(&self.data, incoming);
+        let merged = merge(&self.data, incoming);
+        self.replace_as_step(merged);
+        preview
     }
 
     pub fn can_undo(&self) -> bool {
@@ -172,57 +298,75 @@ impl TagStore {
         !self.redo.is_empty()
     }
 
+    /// Reverts the last step; false when there is none.
     pub fn undo(&mut self) -> bool {
-        match self.undo.pop() {
-            Some(previous) => {
-                self.redo.push(std::mem::replace(&mut self.data, previous));
-                true
-            }
-            None => false,
-        }
+        let Some(change) = self.undo.pop_back() else { return false };
+        change.inverse().apply(&mut self.data);
+        self.redo.push(change);
+        true
     }
 
+    /// Applies the last undone step again; false when there is none.
     pub fn redo(&mut self) -> bool {
-        match self.redo.pop() {
-            Some(next) => {
-                self.undo.push(std::mem::replace(&mut self.data, next));
-                true
-            }
-            None => false,
-        }
+        let Some(change) = self.redo.pop() else { return false };
+        change.apply(&mut self.data);
+        self.undo.push_back(change);
+        true
     }
 
-    /// Runs `change` as one undoable step; nothing is recorded if it changed nothing.
-    fn step<T>(&mut self, change: impl FnOnce(&mut UserData) -> T) -> T {
+    /// Runs `edit` as one undoable step; nothing is recorded if it changed nothing.
+    fn step<T>(&mut self, edit: impl FnOnce(&mut UserData) -> T) -> T {
         let before = self.data.clone();
-        let result = change(&mut self.data);
-        self.data.papers.retain(|_, paper| !paper.is_empty());
-        if self.data != before {
-            self.undo.push(before);
+        let result = edit(&mut self.data);
+        self.data.prune();
+        let change = Change::between(&before, &self.data);
+        if !change.is_empty() {
+            self.undo.push_back(change);
             if self.undo.len() > UNDO_LIMIT {
-                self.undo.remove(0);
+                self.undo.pop_front();
             }
             self.redo.clear();
         }
         result
     }
 
-    /// The spelling already in use for a tag with this name, if any.
-    fn existing_spelling(&self, name: &str) -> Option<String> {
-        let key = tag_key(name);
-        self.all_tags().into_iter().find(|t| tag_key(t) == key)
+    /// Tag identity -> the spelling in use, for tags and their levels
+    /// (`reading` of `reading/now`), leaving out tags within `except_within`.
+    fn spellings(&self, except_within: Option<&str>) -> HashMap<String, String> {
+        let mut spellings = HashMap::new();
+        let names = self.data.papers.values().flat_map(|p| &p.tags).chain(self.data.tags.keys());
+        for name in names {
+            if except_within.is_some_and(|from| is_within(name, from)) {
+                continue;
+            }
+            let ends = name.match_indices('/').map(|(i, _)| i).chain([name.len()]);
+            for end in ends {
+                spellings.entry(tag_key(&name[..end])).or_insert_with(|| name[..end].to_owned());
+            }
+        }
+        spellings
     }
 
-    /// Adds `tag` to each paper in `ids`; returns how many papers gained it.
+    /// `name` with each level spelled as already in use, so that `Reading/later`
+    /// joins `reading/now` under one `reading`.
+    fn respell(name: &str, spellings: &HashMap<String, String>) -> String {
+        let mut out = String::new();
+        for level in name.split('/') {
+            let prefix = if out.is_empty() { level.to_owned() } else { format!("{out}/{level}") };
+            out = spellings.get(&tag_key(&prefix)).cloned().unwrap_or(prefix);
+        }
+        out
+    }
+
+    /// Adds `tag` to each paper in `ids` (one paper, or all current results);
+    /// returns how many papers gained it.
     pub fn add_tag(&mut self, ids: &[&str], tag: &str, now: u64) -> Result<usize, TagError> {
-        let tag = normalize_tag(tag)?;
-        let tag = self.existing_spelling(&tag).unwrap_or(tag);
+        let tag = Self::respell(&normalize_tag(tag)?, &self.spellings(None));
         Ok(self.step(|data| {
             let mut added = 0;
             for id in ids {
                 let paper = data.papers.entry((*id).to_owned()).or_default();
-                if !paper.tags.iter().any(|t| tag_key(t) == tag_key(&tag)) {
-                    paper.tags.insert(tag.clone());
+                if paper.insert_tag(&tag) {
                     paper.updated = now;
                     added += 1;
                 }
@@ -231,16 +375,15 @@ impl TagStore {
         }))
     }
 
-    /// Removes `tag` (exactly that tag, not its children) from each paper in `ids`.
+    /// Removes `tag` (exactly that tag, not its children) from each paper in
+    /// `ids`; returns how many papers lost it.
     pub fn remove_tag(&mut self, ids: &[&str], tag: &str, now: u64) -> usize {
-        let key = tag_key(tag.trim());
+        let Ok(tag) = clean_levels(tag) else { return 0 };
         self.step(|data| {
             let mut removed = 0;
             for id in ids {
                 if let Some(paper) = data.papers.get_mut(*id) {
-                    let before = paper.tags.len();
-                    paper.tags.retain(|t| tag_key(t) != key);
-                    if paper.tags.len() != before {
+                    if paper.remove_tag(&tag) {
                         paper.updated = now;
                         removed += 1;
                     }
@@ -250,53 +393,67 @@ impl TagStore {
         })
     }
 
-    /// Renames `from` (and every tag below it) to `to` on every paper. If `to`
-    /// exists the two merge. Returns the number of papers changed.
+    /// Renames `from` and every tag below it (`reading` also renames
+    /// `reading/now`) on every paper, with its colors. A name that exists
+    /// already merges: its spelling is kept and papers carry the tag once.
+    /// A change of case alone is a rename too. Returns the papers changed.
     pub fn rename_tag(&mut self, from: &str, to: &str, now: u64) -> Result<usize, TagError> {
-        let from = normalize_tag(from)?;
-        // A parent level (`reading` of `reading/now`) may be renamed even if
-        // no paper carries it alone; its spelling is taken from a descendant.
-        let from = self
-            .all_tags()
-            .into_iter()
-            .find(|t| is_within(t, &from))
-            .map(|t| t.get(..from.len()).filter(|p| tag_key(p) == tag_key(&from)).unwrap_or(&from).to_owned())
-            .ok_or_else(|| TagError::NoSuchTag(from.clone()))?;
+        let from = clean_levels(from)?;
+        if !self.data.papers.values().flat_map(|p| &p.tags).any(|t| is_within(t, &from)) {
+            return Err(TagError::NoSuchTag(from));
+        }
         let to = normalize_tag(to)?;
-        let to = self.existing_spelling(&to).unwrap_or(to);
-        let prefix_len = from.len();
-        let renamed = |name: &str| -> Option<String> {
-            is_within(name, &from).then(|| format!("{to}{}", name.get(prefix_len..).unwrap_or_default()))
-        };
+        let spellings = self.spellings(Some(&from));
+        let to = Self::respell(&to, &spellings);
+        let renamed =
+            |name: &str| below(name, &from).map(|rest| Self::respell(&format!("{to}{rest}"), &spellings));
+        for tag in self.all_tags() {
+            if renamed(&tag).is_some_and(|new| new.chars().count() > MAX_TAG_CHARS) {
+                return Err(TagError::NameTooLong);
+            }
+        }
         Ok(self.step(|data| {
             let mut changed = 0;
             for paper in data.papers.values_mut() {
                 if !paper.tags.iter().any(|t| is_within(t, &from)) {
                     continue;
                 }
-                let tags = std::mem::take(&mut paper.tags);
-                let mut seen = HashSet::new();
-                for tag in tags {
-                    let tag = renamed(&tag).unwrap_or(tag);
-                    if seen.insert(tag_key(&tag)) {
-                        paper.tags.insert(tag);
-                    }
+                let before = std::mem::take(&mut paper.tags);
+                // Untouched tags first, so that a merge keeps the spelling in use.
+                let (moved, kept): (Vec<String>, Vec<String>) =
+                    before.iter().cloned().partition(|t| is_within(t, &from));
+                for tag in kept {
+                    paper.insert_tag(&tag);
                 }
-                paper.updated = now;
-                changed += 1;
+                for tag in moved {
+                    paper.insert_tag(&renamed(&tag).unwrap_or(tag));
+                }
+                if paper.tags != before {
+                    paper.updated = now;
+                    changed += 1;
+                }
             }
             let infos = std::mem::take(&mut data.tags);
-            for (name, info) in infos {
+            let (moved, kept): (Vec<_>, Vec<_>) =
+                infos.into_iter().partition(|(name, _)| is_within(name, &from));
+            data.tags.extend(kept);
+            for (name, info) in moved {
                 let name = renamed(&name).unwrap_or(name);
-                data.tags.entry(name).or_insert(info);
+                let colors = &mut data.tags.entry(name).or_default().colors;
+                for color in info.colors {
+                    if !colors.contains(&color) {
+                        colors.push(color);
+                    }
+                }
             }
             changed
         }))
     }
 
-    /// Deletes `tag` and every tag below it from all papers.
+    /// Deletes `tag` and every tag below it from all papers, with its
+    /// colors; returns the papers changed.
     pub fn delete_tag(&mut self, tag: &str, now: u64) -> usize {
-        let tag = tag.trim().to_owned();
+        let Ok(tag) = clean_levels(tag) else { return 0 };
         self.step(|data| {
             let mut changed = 0;
             for paper in data.papers.values_mut() {
@@ -312,26 +469,52 @@ impl TagStore {
         })
     }
 
+    /// Sets the tag's colors to just `color`, or clears them with `None`.
     pub fn set_color(&mut self, tag: &str, color: Option<&str>) -> Result<(), TagError> {
-        if let Some(color) = color {
-            let valid = color.len() == 7
-                && color.starts_with('#')
-                && color[1..].chars().all(|c| c.is_ascii_hexdigit());
-            if !valid {
-                return Err(TagError::BadColor(color.to_owned()));
+        match color {
+            Some(color) => self.set_colors(tag, &[color]),
+            None => self.set_colors(tag, &[]),
+        }
+    }
+
+    /// Sets the tag's colors (any number, duplicates dropped, order kept).
+    pub fn set_colors(&mut self, tag: &str, colors: &[&str]) -> Result<(), TagError> {
+        let mut parsed: Vec<String> = Vec::new();
+        for color in colors {
+            let color = parse_color(color)?;
+            if !parsed.contains(&color) {
+                parsed.push(color);
             }
         }
-        let tag = normalize_tag(tag)?;
-        let tag = self.existing_spelling(&tag).ok_or_else(|| TagError::NoSuchTag(tag.clone()))?;
-        self.step(|data| match color {
-            Some(color) => {
-                data.tags.entry(tag).or_default().color = Some(color.to_lowercase());
-            }
-            None => {
-                data.tags.remove(&tag);
-            }
+        let tag = self.tag_in_use(tag)?;
+        self.step(|data| {
+            data.tags.retain(|name, _| tag_key(name) != tag_key(&tag));
+            data.tags.insert(tag, TagInfo { colors: parsed });
         });
         Ok(())
+    }
+
+    /// Adds one color to the tag's colors.
+    pub fn add_color(&mut self, tag: &str, color: &str) -> Result<(), TagError> {
+        let mut colors = self.colors(tag);
+        colors.push(parse_color(color)?);
+        self.set_colors(tag, &colors.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// The tag's colors (none for an unknown tag).
+    pub fn colors(&self, tag: &str) -> Vec<String> {
+        self.data.tag_info(tag.trim()).map(|info| info.colors.clone()).unwrap_or_default()
+    }
+
+    /// The spelling of a tag carried by some paper, or of a level above one.
+    fn tag_in_use(&self, tag: &str) -> Result<String, TagError> {
+        let tag = clean_levels(tag)?;
+        self.data
+            .papers
+            .values()
+            .flat_map(|p| &p.tags)
+            .find_map(|t| below(t, &tag).map(|rest| t[..t.len() - rest.len()].to_owned()))
+            .ok_or(TagError::NoSuchTag(tag))
     }
 
     pub fn set_starred(&mut self, ids: &[&str], starred: bool, now: u64) -> usize {
@@ -356,6 +539,8 @@ impl TagStore {
         })
     }
 
+    /// Sets the paper's note (trimmed; empty removes it), at most
+    /// [`MAX_NOTE_CHARS`] characters.
     pub fn set_note(&mut self, id: &str, note: &str, now: u64) -> Result<(), TagError> {
         let note = note.trim();
         if note.chars().count() > MAX_NOTE_CHARS {
@@ -375,7 +560,15 @@ impl TagStore {
         self.data.papers.get(id)
     }
 
-    /// Every tag in use, sorted case-insensitively.
+    /// The paper's tags, sorted case-insensitively.
+    pub fn tags_of(&self, id: &str) -> Vec<&str> {
+        let mut tags: Vec<&str> =
+            self.paper(id).map(|p| p.tags.iter().map(String::as_str).collect()).unwrap_or_default();
+        tags.sort_by_cached_key(|t| tag_key(t));
+        tags
+    }
+
+    /// Every tag carried by some paper, sorted case-insensitively.
     pub fn all_tags(&self) -> Vec<String> {
         let mut seen = BTreeMap::new();
         for tag in self.data.papers.values().flat_map(|p| &p.tags) {
@@ -384,41 +577,77 @@ impl TagStore {
         seen.into_values().collect()
     }
 
-    /// Tags starting with `prefix` (case-insensitive), for autocomplete.
+    /// Tags for autocomplete: names starting with `prefix` first, then names
+    /// with a level starting with it (`now` finds `reading/now`).
     pub fn complete(&self, prefix: &str) -> Vec<String> {
         let prefix = tag_key(prefix.trim());
-        self.all_tags().into_iter().filter(|t| tag_key(t).starts_with(&prefix)).collect()
+        let (mut whole, mut level) = (Vec::new(), Vec::new());
+        for tag in self.all_tags() {
+            let key = tag_key(&tag);
+            if key.starts_with(&prefix) {
+                whole.push(tag);
+            } else if key.split('/').any(|l| l.starts_with(&prefix)) {
+                level.push(tag);
+            }
+        }
+        whole.extend(level);
+        whole
     }
 
-    /// Papers carrying `tag` or a tag below it.
+    /// Papers carrying `tag` or a tag below it, corpus or not, sorted by id.
     pub fn papers_with(&self, tag: &str) -> Vec<&str> {
+        let Ok(tag) = clean_levels(tag) else { return Vec::new() };
         self.data
             .papers
             .iter()
-            .filter(|(_, p)| p.tags.iter().any(|t| is_within(t, tag)))
+            .filter(|(_, p)| p.tags.iter().any(|t| is_within(t, &tag)))
             .map(|(id, _)| id.as_str())
             .collect()
     }
 
+    /// Papers accepted by `in_corpus` carrying `tag` or a tag below it.
+    pub fn count(&self, tag: &str, in_corpus: impl Fn(&str) -> bool) -> usize {
+        self.papers_with(tag).into_iter().filter(|id| in_corpus(id)).count()
+    }
+
     /// The tag hierarchy with paper counts over the ids `in_corpus` accepts.
+    /// Tags carried only by papers outside the corpus show with a count of 0
+    /// (they are kept, see [`TagStore::orphans`]).
     pub fn tree(&self, in_corpus: impl Fn(&str) -> bool) -> Vec<TagNode> {
+        // Identity of every level prefix -> papers in the corpus below it.
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for (id, paper) in &self.data.papers {
+            if !in_corpus(id) {
+                continue;
+            }
+            let mut prefixes = HashSet::new();
+            for tag in &paper.tags {
+                let key = tag_key(tag);
+                prefixes.extend(key.match_indices('/').map(|(i, _)| key[..i].to_owned()));
+                prefixes.insert(key);
+            }
+            for prefix in prefixes {
+                *counts.entry(prefix).or_default() += 1;
+            }
+        }
         let mut roots: Vec<TagNode> = Vec::new();
         for name in self.all_tags() {
             let mut level = &mut roots;
-            let mut full = String::new();
+            let mut end = 0;
             for part in name.split('/') {
-                if !full.is_empty() {
-                    full.push('/');
-                }
-                full.push_str(part);
-                let index = match level.iter().position(|n| tag_key(&n.name) == tag_key(&full)) {
+                end += part.len();
+                let full = &name[..end];
+                end += 1;
+                let index = match level.iter().position(|n| tag_key(&n.label) == tag_key(part)) {
                     Some(i) => i,
                     None => {
+                        let colors = self.colors(full);
                         level.push(TagNode {
                             label: part.to_owned(),
-                            name: full.clone(),
-                            count: 0,
-                            color: None,
+                            name: full.to_owned(),
+                            count: counts.get(&tag_key(full)).copied().unwrap_or(0),
+                            color: colors.first().cloned(),
+                            colors,
                             children: Vec::new(),
                         });
                         level.len() - 1
@@ -427,19 +656,6 @@ impl TagStore {
                 level = &mut level[index].children;
             }
         }
-        fn fill(nodes: &mut [TagNode], store: &TagStore, in_corpus: &dyn Fn(&str) -> bool) {
-            for node in nodes {
-                node.count = store.papers_with(&node.name).into_iter().filter(|id| in_corpus(id)).count();
-                node.color = store
-                    .data
-                    .tags
-                    .iter()
-                    .find(|(n, _)| tag_key(n) == tag_key(&node.name))
-                    .and_then(|(_, i)| i.color.clone());
-                fill(&mut node.children, store, in_corpus);
-            }
-        }
-        fill(&mut roots, self, &in_corpus);
         roots
     }
 
@@ -454,210 +670,4 @@ impl TagStore {
         }
         orphans
     }
-}
-
-/// Merges `incoming` into `base` without losing anything: tags, stars and
-/// read marks are unions; differing notes are both kept (the incoming one
-/// appended under a separator) unless one already contains the other.
-pub fn merge(base: &UserData, incoming: &UserData) -> UserData {
-    let mut merged = base.clone();
-    for (id, theirs) in &incoming.papers {
-        let ours = merged.papers.entry(id.clone()).or_default();
-        for tag in &theirs.tags {
-            if !ours.tags.iter().any(|t| tag_key(t) == tag_key(tag)) {
-                ours.tags.insert(tag.clone());
-            }
-        }
-        ours.starred |= theirs.starred;
-        ours.read |= theirs.read;
-        ours.note = merge_notes(&ours.note, &theirs.note);
-        ours.updated = ours.updated.max(theirs.updated);
-    }
-    for (name, info) in &incoming.tags {
-        merged.tags.entry(name.clone()).or_insert_with(|| info.clone());
-    }
-    merged.papers.retain(|_, p| !p.is_empty());
-    merged
-}
-
-/// The separator put between two notes that a merge keeps.
-pub const NOTE_SEPARATOR: &str = "\n\n— merged —\n\n";
-
-fn merge_notes(ours: &str, theirs: &str) -> String {
-    if theirs.is_empty() || ours.contains(theirs) {
-        ours.to_owned()
-    } else if ours.is_empty() || theirs.contains(ours) {
-        theirs.to_owned()
-    } else {
-        format!("{ours}{NOTE_SEPARATOR}{theirs}")
-    }
-}
-
-/// What importing would change, for the preview shown before applying.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportPreview {
-    /// Tags that do not exist yet.
-    pub new_tags: Vec<String>,
-    /// Papers whose data would change.
-    pub papers_changed: usize,
-    /// Tag assignments added.
-    pub tags_added: usize,
-    pub stars_added: usize,
-    pub reads_added: usize,
-    pub notes_changed: usize,
-}
-
-impl ImportPreview {
-    pub fn is_empty(&self) -> bool {
-        self.papers_changed == 0 && self.new_tags.is_empty()
-    }
-}
-
-pub fn preview_import(current: &UserData, incoming: &UserData) -> ImportPreview {
-    let merged = merge(current, incoming);
-    let mut preview = ImportPreview::default();
-    let existing: HashSet<String> =
-        current.papers.values().flat_map(|p| p.tags.iter().map(|t| tag_key(t))).collect();
-    let mut new_tags = BTreeMap::new();
-    let empty = PaperData::default();
-    for (id, after) in &merged.papers {
-        let before = current.papers.get(id).unwrap_or(&empty);
-        if before == after {
-            continue;
-        }
-        preview.papers_changed += 1;
-        preview.tags_added += after.tags.len() - before.tags.len();
-        preview.stars_added += usize::from(after.starred && !before.starred);
-        preview.reads_added += usize::from(after.read && !before.read);
-        preview.notes_changed += usize::from(after.note != before.note);
-        for tag in &after.tags {
-            if !existing.contains(&tag_key(tag)) {
-                new_tags.entry(tag_key(tag)).or_insert_with(|| tag.clone());
-            }
-        }
-    }
-    preview.new_tags = new_tags.into_values().collect();
-    preview
-}
-
-// ---------------------------------------------------------------------------
-// The storage envelope
-
-/// The stored form: `{"app":"folio","kind":"user-data","version":2,
-/// "corpus":"…","saved_at":…,"data":{"papers":{…},"tags":{…}}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Envelope {
-    pub app: String,
-    pub kind: String,
-    pub version: u32,
-    #[serde(default)]
-    pub corpus: String,
-    #[serde(default)]
-    pub saved_at: u64,
-    #[serde(default)]
-    pub data: UserData,
-}
-
-/// The storage key of a corpus's user data: namespaced by app, format
-/// generation and corpus, so corpora and other apps on the origin never clash.
-pub fn storage_key(corpus: &str) -> String {
-    format!("folio:v1:{corpus}:user-data")
-}
-
-/// Encodes user data for storage or export.
-pub fn encode(data: &UserData, corpus: &str, saved_at: u64) -> String {
-    let envelope = Envelope {
-        app: "folio".to_owned(),
-        kind: "user-data".to_owned(),
-        version: USER_DATA_VERSION,
-        corpus: corpus.to_owned(),
-        saved_at,
-        data: data.clone(),
-    };
-    serde_json::to_string_pretty(&envelope).expect("user data always serializes")
-}
-
-/// A decoded envelope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub data: UserData,
-    pub corpus: String,
-    /// Written by a newer Folio: show it, but do not write over it.
-    pub read_only: bool,
-    /// The version it was written with (before migration).
-    pub version: u32,
-}
-
-/// Why stored or imported text is not usable user data. The caller keeps the
-/// raw text aside; it is never overwritten.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum DecodeError {
-    #[error("not JSON: {0}")]
-    NotJson(String),
-    #[error("not Folio user data (no \"app\": \"folio\" envelope)")]
-    NotFolio,
-    #[error("written by a newer Folio (format {0}) in a shape this version cannot read")]
-    TooNew(u32),
-    #[error("damaged Folio user data (format {version}): {reason}")]
-    Damaged { version: u32, reason: String },
-}
-
-/// Version 1 stored only tags: `{"app":"folio","version":1,"tags":{"<paper id>":["tag", …]}}`.
-#[derive(Deserialize)]
-struct EnvelopeV1 {
-    #[serde(default)]
-    tags: BTreeMap<String, Vec<String>>,
-}
-
-/// Decodes stored or imported text, migrating older versions.
-pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|err| DecodeError::NotJson(err.to_string()))?;
-    if value.get("app").and_then(|a| a.as_str()) != Some("folio") {
-        return Err(DecodeError::NotFolio);
-    }
-    let version = value.get("version").and_then(serde_json::Value::as_u64).ok_or(DecodeError::NotFolio)?;
-    let version = u32::try_from(version).map_err(|_| DecodeError::NotFolio)?;
-    let corpus = value.get("corpus").and_then(|c| c.as_str()).unwrap_or_default().to_owned();
-    let damaged = |err: serde_json::Error| DecodeError::Damaged { version, reason: err.to_string() };
-    let data = match version {
-        1 => migrate_v1(serde_json::from_value(value).map_err(damaged)?),
-        USER_DATA_VERSION => serde_json::from_value::<Envelope>(value).map_err(damaged)?.data,
-        newer if newer > USER_DATA_VERSION => {
-            let envelope: Envelope = serde_json::from_value(value).map_err(|_| DecodeError::TooNew(newer))?;
-            return Ok(Decoded { data: envelope.data, corpus, read_only: true, version });
-        }
-        _ => return Err(DecodeError::NotFolio),
-    };
-    validate(&data).map_err(|reason| DecodeError::Damaged { version, reason })?;
-    Ok(Decoded { data, corpus, read_only: false, version })
-}
-
-fn migrate_v1(old: EnvelopeV1) -> UserData {
-    let mut data = UserData::default();
-    for (id, tags) in old.tags {
-        let tags: BTreeSet<String> = tags.iter().filter_map(|t| normalize_tag(t).ok()).collect();
-        if !tags.is_empty() {
-            data.papers.insert(id, PaperData { tags, ..Default::default() });
-        }
-    }
-    data
-}
-
-fn validate(data: &UserData) -> Result<(), String> {
-    for (id, paper) in &data.papers {
-        if id.is_empty() {
-            return Err("a paper has an empty id".to_owned());
-        }
-        for tag in &paper.tags {
-            match normalize_tag(tag) {
-                Ok(clean) if &clean == tag => {}
-                _ => return Err(format!("paper {id} has an invalid tag {tag:?}")),
-            }
-        }
-        if paper.note.chars().count() > MAX_NOTE_CHARS {
-            return Err(format!("paper {id} has a note over {MAX_NOTE_CHARS} characters"));
-        }
-    }
-    Ok(())
 }
