@@ -3,7 +3,7 @@
 //! duplicates, enrichment) and out as JSON; prints wall time per stage, peak
 //! memory and the bundle size raw and gzipped.
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-compiler cargo bench --bench compile_scale`
+//! Run: `cargo bench --bench compile_scale` (any `CARGO_TARGET_DIR`).
 //! `FOLIO_CORPUS_DIR` points at the corpora (default `../shared/corpus`);
 //! `FOLIO_BENCH_PAPERS` changes the paper count (at most the 152,079 of both).
 //! Skips with a message when the corpora are absent.
@@ -98,18 +98,28 @@ fn main() {
     let gzip_time = stage.elapsed();
     let peak = peak_mib();
 
-    println!("compile_scale: {} papers from {} records ({})", bundle.papers.len(), wanted - remaining, dir.display());
+    println!(
+        "compile_scale: {} papers from {} records ({})",
+        bundle.papers.len(),
+        wanted - remaining,
+        dir.display()
+    );
     for source in &bundle.sources {
         println!("  {}: {} papers", source.file, source.papers);
     }
-    println!("  diagnostics: {errors} error(s), {warnings} warning(s) (duplicates merged across the corpora)");
+    println!(
+        "  diagnostics: {errors} error(s), {warnings} warning(s) (duplicates merged across the corpora)"
+    );
     println!("  input       {:>8.1} MiB of JSON Lines", mib(input_bytes));
     println!("  gunzip      {:>8.2} s", secs(gunzip_time));
     println!(
         "  compile     {:>8.2} s, {compile_cpu:.2} s CPU (read, clean, ids, duplicates, enrichment)",
         secs(compile_time)
     );
-    println!("    of which read + clean {:.2} s, {read_cpu:.2} s CPU ({records} records; measured apart)", secs(read_time));
+    println!(
+        "    of which read + clean {:.2} s, {read_cpu:.2} s CPU ({records} records; measured apart)",
+        secs(read_time)
+    );
     println!("  to JSON     {:>8.2} s", secs(json_time));
     println!(
         "  wall time   {:>8.2} s, {total_cpu:.2} s CPU (target < {TARGET_SECONDS} s; {})",
@@ -117,7 +127,12 @@ fn main() {
         load_average()
     );
     println!("  peak memory {:>8.0} MiB VmHWM (target < {TARGET_PEAK_MIB} MiB)", peak);
-    println!("  bundle      {:>8.1} MiB raw, {:.1} MiB gzipped (gzip -6 in {:.2} s)", mib(json.len()), mib(gzipped), secs(gzip_time));
+    println!(
+        "  bundle      {:>8.1} MiB raw, {:.1} MiB gzipped (gzip -6 in {:.2} s)",
+        mib(json.len()),
+        mib(gzipped),
+        secs(gzip_time)
+    );
     let within = secs(total) < TARGET_SECONDS && peak < TARGET_PEAK_MIB;
     println!("  {}", if within { "within target" } else { "OVER TARGET" });
 }
@@ -168,7 +183,8 @@ fn cpu_seconds() -> f64 {
     // Fields after the command name (which is in parentheses): utime is the
     // 12th, stime the 13th, in clock ticks (100 per second on Linux).
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<f64> = after_name.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
+    let fields: Vec<f64> =
+        after_name.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
     fields.iter().sum::<f64>() / 100.0
 }
 

@@ -42,7 +42,11 @@ fn check(dir: &Path, args: &[&Path], code: i32, expected_stderr: &[&str]) -> Opt
     assert_eq!(text.lines().collect::<Vec<_>>(), expected_stderr, "stderr of folio {args:?}");
     assert_eq!(output.status.code(), Some(code), "exit code of folio {args:?}");
     assert_eq!(out.exists(), code == 0, "a bundle exactly on success");
-    let leftovers: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
     (code == 0).then(|| Bundle::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap())
 }
@@ -62,10 +66,14 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn several_formats_compile_into_one_bundle() {
     let dir = temp_dir("several");
-    let jsonl = write(&dir, "corpus.jsonl.gz", &gzip(&std::fs::read(formats_fixture("folio-corpus.jsonl")).unwrap()));
+    let jsonl =
+        write(&dir, "corpus.jsonl.gz", &gzip(&std::fs::read(formats_fixture("folio-corpus.jsonl")).unwrap()));
     let tsv = formats_fixture("simple.tsv");
     let hf = formats_fixture("hugging-face.json");
-    let summary = format!("folio: compiled 6 papers from 3 file(s) into {} (0 warning(s))", dir.join("bundle.json").display());
+    let summary = format!(
+        "folio: compiled 6 papers from 3 file(s) into {} (0 warning(s))",
+        dir.join("bundle.json").display()
+    );
     let bundle = check(&dir, &[&jsonl, &tsv, &hf], 0, &[&summary]).unwrap();
     let formats: Vec<(&str, usize)> = bundle.sources.iter().map(|s| (s.format.as_str(), s.papers)).collect();
     assert_eq!(formats, [("jsonl", 3), ("tsv", 1), ("json", 2)]);
@@ -97,8 +105,22 @@ fn every_error_of_every_input_is_reported_and_nothing_is_written() {
 fn format_and_map_options_apply_to_every_input() {
     let dir = temp_dir("options");
     let csv_as_txt = write(&dir, "papers.txt", b"Headline,Summary\nA Title,An abstract.\n");
-    let summary = format!("folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))", dir.join("bundle.json").display());
-    let bundle = check(&dir, &[&csv_as_txt, Path::new("--format"), Path::new("csv"), Path::new("--map"), Path::new("title=Headline")], 0, &[&summary]);
+    let summary = format!(
+        "folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))",
+        dir.join("bundle.json").display()
+    );
+    let bundle = check(
+        &dir,
+        &[
+            &csv_as_txt,
+            Path::new("--format"),
+            Path::new("csv"),
+            Path::new("--map"),
+            Path::new("title=Headline"),
+        ],
+        0,
+        &[&summary],
+    );
     assert_eq!(bundle.unwrap().papers[0].abstract_text, "An abstract.");
     check(&dir, &[&csv_as_txt, Path::new("--format"), Path::new("yaml")], 2, &[
         "error: invalid value 'yaml' for '--format <FORMAT>': unknown format \"yaml\": use one of listing, jsonl, json, bibtex, csv, tsv",
@@ -117,22 +139,45 @@ fn strict_turns_warnings_into_failure() {
     let dir = temp_dir("strict");
     let a = write(&dir, "a.jsonl", br#"{"title": "Same Paper", "abstract": "One."}"#);
     let b = write(&dir, "b.jsonl", br#"{"title": "same paper!", "abstract": "Two."}"#);
-    let warning = format!("{}:1: warning: duplicate of the paper at {}:1 (same title): merged into it", b.display(), a.display());
-    let summary = format!("folio: compiled 1 papers from 2 file(s) into {} (1 warning(s))", dir.join("bundle.json").display());
+    let warning = format!(
+        "{}:1: warning: duplicate of the paper at {}:1 (same title): merged into it",
+        b.display(),
+        a.display()
+    );
+    let summary = format!(
+        "folio: compiled 1 papers from 2 file(s) into {} (1 warning(s))",
+        dir.join("bundle.json").display()
+    );
     check(&dir, &[&a, &b], 0, &[&warning, &summary]);
-    check(&dir, &[&a, &b, Path::new("--strict")], 1, &[&warning, "folio: 0 error(s), 1 warning(s) (--strict); no bundle written"]);
+    check(
+        &dir,
+        &[&a, &b, Path::new("--strict")],
+        1,
+        &[&warning, "folio: 0 error(s), 1 warning(s) (--strict); no bundle written"],
+    );
 }
 
 #[test]
 fn entities_files_extend_the_dictionaries_or_fail_with_their_line() {
     let dir = temp_dir("entities");
-    let papers = write(&dir, "p.jsonl", br#"{"title": "FooBench for all", "abstract": "We evaluate on FooBench."}"#);
+    let papers =
+        write(&dir, "p.jsonl", br#"{"title": "FooBench for all", "abstract": "We evaluate on FooBench."}"#);
     let good = write(&dir, "mine.json", br#"{"benchmarks": [{"name": "FooBench"}]}"#);
-    let summary = format!("folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))", dir.join("bundle.json").display());
+    let summary = format!(
+        "folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))",
+        dir.join("bundle.json").display()
+    );
     let bundle = check(&dir, &[&papers, Path::new("--entities"), &good], 0, &[&summary]).unwrap();
     assert!(bundle.papers[0].enrichment.entities.iter().any(|e| e.name == "FooBench"));
     let broken = write(&dir, "broken.json", b"{\"benchmarks\": [\n  {\"name\": }\n]}");
-    let output = folio(&[Path::new("compile"), &papers, Path::new("--entities"), &broken, Path::new("--out"), &dir.join("bundle.json")]);
+    let output = folio(&[
+        Path::new("compile"),
+        &papers,
+        Path::new("--entities"),
+        &broken,
+        Path::new("--out"),
+        &dir.join("bundle.json"),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).starts_with(&format!("{}:2:", broken.display())), "{}", stderr(&output));
 }
@@ -141,9 +186,22 @@ fn entities_files_extend_the_dictionaries_or_fail_with_their_line() {
 fn unreadable_inputs_exit_2() {
     let dir = temp_dir("unreadable");
     let missing = dir.join("missing.txt");
-    check(&dir, &[&missing], 2, &[&format!("folio: error: {}: cannot read: No such file or directory (os error 2)", missing.display())]);
+    check(
+        &dir,
+        &[&missing],
+        2,
+        &[&format!(
+            "folio: error: {}: cannot read: No such file or directory (os error 2)",
+            missing.display()
+        )],
+    );
     let fake_gz = write(&dir, "fake.jsonl.gz", b"not gzip");
-    check(&dir, &[&fake_gz], 2, &[&format!("folio: error: {}: not a valid gzip file: unexpected end of file", fake_gz.display())]);
+    check(
+        &dir,
+        &[&fake_gz],
+        2,
+        &[&format!("folio: error: {}: not a valid gzip file: unexpected end of file", fake_gz.display())],
+    );
 }
 
 #[test]
@@ -151,14 +209,29 @@ fn stats_counts_fields_and_facets() {
     let dir = temp_dir("stats");
     let jsonl = formats_fixture("folio-corpus.jsonl");
     let hf = formats_fixture("hugging-face.json");
-    check(&dir, &[&jsonl, &hf], 0, &[&format!(
-        "folio: compiled 5 papers from 2 file(s) into {} (0 warning(s))",
-        dir.join("bundle.json").display()
-    )]);
+    check(
+        &dir,
+        &[&jsonl, &hf],
+        0,
+        &[&format!(
+            "folio: compiled 5 papers from 2 file(s) into {} (0 warning(s))",
+            dir.join("bundle.json").display()
+        )],
+    );
     let output = folio(&[Path::new("stats"), &dir.join("bundle.json")]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    for line in ["  title              5", "  authors            4", "  year               5", "  venue              3", "  code_url           2", "  doi                1", "  arxiv              2", "facet venue: 3 values", "facet year: 3 values"] {
+    for line in [
+        "  title              5",
+        "  authors            4",
+        "  year               5",
+        "  venue              3",
+        "  code_url           2",
+        "  doi                1",
+        "  arxiv              2",
+        "facet venue: 3 values",
+        "facet year: 3 values",
+    ] {
         assert!(stdout.lines().any(|l| l == line), "stats lacks {line:?}:\n{stdout}");
     }
     let not_a_bundle = write(&dir, "x.json", b"[1]");

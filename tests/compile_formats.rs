@@ -62,25 +62,48 @@ fn every_problem_is_reported_with_its_line() {
             "arxiv.jsonl:5: error: expected a JSON object (one paper per line)",
         ],
     );
-    check("cut.jsonl", "{\"title\": \"A\", \"abstract\": \"B\"}\n{\"title\": \"C\", \"abs", plain, &[
-        "cut.jsonl:2:19: error: not valid JSON: EOF while parsing a string",
-    ]);
-    check("empty.jsonl", "\n\n", plain, &["empty.jsonl:1: error: no papers found: expected one JSON object per line"]);
-    check("nul.jsonl", "{\"title\": \"A\"}\n\0\0", plain, &["nul.jsonl:2: error: binary data (NUL byte): not a text corpus"]);
+    check(
+        "cut.jsonl",
+        "{\"title\": \"A\", \"abstract\": \"B\"}\n{\"title\": \"C\", \"abs",
+        plain,
+        &["cut.jsonl:2:19: error: not valid JSON: EOF while parsing a string"],
+    );
+    check(
+        "empty.jsonl",
+        "\n\n",
+        plain,
+        &["empty.jsonl:1: error: no papers found: expected one JSON object per line"],
+    );
+    check(
+        "nul.jsonl",
+        "{\"title\": \"A\"}\n\0\0",
+        plain,
+        &["nul.jsonl:2: error: binary data (NUL byte): not a text corpus"],
+    );
     // JSON arrays: the line of the element, or of the syntax error.
     check_fixture("papers.json", plain, &["papers.json:13: error: element 3 is not a paper object"]);
-    check("syntax.json", "[\n  {\"title\": \"A\",\n   \"abstract\": }\n]", plain, &[
-        "syntax.json:3:16: error: not valid JSON: expected value",
-    ]);
+    check(
+        "syntax.json",
+        "[\n  {\"title\": \"A\",\n   \"abstract\": }\n]",
+        plain,
+        &["syntax.json:3:16: error: not valid JSON: expected value"],
+    );
     check("wrapped.json", "{\"meta\": {\"sizes\": [1,\n 2]},\n \"papers\": [\n  {\"title\": \"A\", \"abstract\": \"B\"},\n  {\"title\": \"C\"}\n]}", plain, &[
         "wrapped.json:5: error: record has no abstract: a paper needs a title and an abstract",
     ]);
     check("scalar.json", "42", plain, &["scalar.json:1: error: expected a JSON array of papers"]);
-    check("object.json", "{\"count\": 1}", plain, &[
-        "object.json:1: error: expected a JSON array of papers (or an object with a \"papers\" array)",
-    ]);
+    check(
+        "object.json",
+        "{\"count\": 1}",
+        plain,
+        &["object.json:1: error: expected a JSON array of papers (or an object with a \"papers\" array)"],
+    );
     // BibTeX: every broken entry, a reused key is only a warning.
-    check_fixture("refs.bib", plain, &["refs.bib:21: error: record has no abstract: a paper needs a title and an abstract"]);
+    check_fixture(
+        "refs.bib",
+        plain,
+        &["refs.bib:21: error: record has no abstract: a paper needs a title and an abstract"],
+    );
     check_fixture(
         "broken.bib",
         plain,
@@ -94,35 +117,56 @@ fn every_problem_is_reported_with_its_line() {
         "cycle.bib:2:9: error: BibTeX syntax error: @string macro \"b\" is defined through itself (or nests over 32 levels): left out",
         "cycle.bib:3:18: error: BibTeX syntax error: unknown abbreviation \"a\"",
     ]);
-    check("deep.bib", &format!("@misc{{k, title = {}x{}, abstract = {{y}}}}\n", "{".repeat(40), "}".repeat(40)), plain, &[
-        "deep.bib:1:49: error: BibTeX syntax error: braces nested over 32 levels deep",
-    ]);
+    check(
+        "deep.bib",
+        &format!("@misc{{k, title = {}x{}, abstract = {{y}}}}\n", "{".repeat(40), "}".repeat(40)),
+        plain,
+        &["deep.bib:1:49: error: BibTeX syntax error: braces nested over 32 levels deep"],
+    );
     check("empty.bib", "% nothing here\n", plain, &["empty.bib:1: error: no BibTeX entries found"]);
-    check("dup.bib", "@misc{k, title={A}, abstract={x}}\n@misc{k, title={B}, abstract={y}}\n", plain, &[
-        "dup.bib:2: warning: citation key \"k\" is also used at line 1",
-    ]);
+    check(
+        "dup.bib",
+        "@misc{k, title={A}, abstract={x}}\n@misc{k, title={B}, abstract={y}}\n",
+        plain,
+        &["dup.bib:2: warning: citation key \"k\" is also used at line 1"],
+    );
     // CSV and TSV: columns by name or by --map; rows by line.
     check_fixture("odd-headers.csv", plain, &[
         "odd-headers.csv:1: error: no title column among [Headline, Summary, Authors, Year, Code]: name it, or map it with --map title=\"Column Name\"",
     ]);
-    check_fixture("odd-headers.csv", &mapped("title", "Headline"), &[
-        "odd-headers.csv:3: error: record has no abstract: a paper needs a title and an abstract",
-    ]);
+    check_fixture(
+        "odd-headers.csv",
+        &mapped("title", "Headline"),
+        &["odd-headers.csv:3: error: record has no abstract: a paper needs a title and an abstract"],
+    );
     check_fixture("odd-headers.csv", &mapped("title", "Paper Title"), &[
         "odd-headers.csv:1: error: --map title=\"Paper Title\": no such column among [Headline, Summary, Authors, Year, Code]",
     ]);
-    check_fixture("broken.csv", plain, &["broken.csv:2: error: record has no abstract: a paper needs a title and an abstract"]);
-    check("header.csv", "title,abstract\n", plain, &["header.csv:2: error: no papers found: the file has a header row but no data rows"]);
-    check("ragged.tsv", "title\tabstract\nA\tB\nC\nD\tE\textra\n", plain, &[
-        "ragged.tsv:3: error: record has no abstract: a paper needs a title and an abstract",
-    ]);
+    check_fixture(
+        "broken.csv",
+        plain,
+        &["broken.csv:2: error: record has no abstract: a paper needs a title and an abstract"],
+    );
+    check(
+        "header.csv",
+        "title,abstract\n",
+        plain,
+        &["header.csv:2: error: no papers found: the file has a header row but no data rows"],
+    );
+    check(
+        "ragged.tsv",
+        "title\tabstract\nA\tB\nC\nD\tE\textra\n",
+        plain,
+        &["ragged.tsv:3: error: record has no abstract: a paper needs a title and an abstract"],
+    );
     check("latin1.csv", "title,abstract\ncaf\u{e9},x\n", plain, NONE);
     check_fixture("simple.tsv", plain, NONE);
 }
 
 #[test]
 fn invalid_utf8_is_reported_at_its_line_and_column() {
-    let compiled = compile_texts(&[("latin1.csv", b"title,abstract\ncaf\xe9,x\n")], &CompileOptions::default());
+    let compiled =
+        compile_texts(&[("latin1.csv", b"title,abstract\ncaf\xe9,x\n")], &CompileOptions::default());
     assert_eq!(messages(&compiled), ["latin1.csv:2:4: error: invalid UTF-8: save the file as UTF-8 text"]);
 }
 
@@ -134,10 +178,17 @@ fn json_lines_read_arxiv_and_hugging_face_fields() {
     assert_eq!(mistral.title, "Mistral 7B");
     assert_eq!(mistral.authors, ["Albert Q. Jiang", "Alexandre Sablayrolles"]);
     assert_eq!((mistral.year, mistral.arxiv.as_deref()), (Some(2023), Some("2310.06825")));
-    assert_eq!(mistral.date.as_deref(), Some("2023-10-11"));
+    assert_eq!(
+        mistral.date.as_deref(),
+        Some("Tue, 10 Oct 2023 17:54:58 GMT"),
+        "the first version, not the last update"
+    );
     assert_eq!(mistral.categories, ["cs.CL", "cs.AI"]);
     let mixtral = &records[1];
-    assert_eq!(mixtral.abstract_text, "We introduce Mixtral 8x7B, a Sparse Mixture of Experts (SMoE) language model.");
+    assert_eq!(
+        mixtral.abstract_text,
+        "We introduce Mixtral 8x7B, a Sparse Mixture of Experts (SMoE) language model."
+    );
     assert_eq!((mixtral.arxiv.as_deref(), mixtral.year), (Some("2401.04088"), Some(2024)));
     assert_eq!(mixtral.code_url.as_deref(), Some("https://github.com/mistralai/mistral-src"));
     assert_eq!(mixtral.keywords, ["Sparse Mixture of Experts", "routing"]);
@@ -167,14 +218,20 @@ fn json_lines_read_the_fields_of_the_real_corpora() {
     let records = records("folio-corpus.jsonl", &CompileOptions::default());
     let neurips = &records[0];
     assert_eq!(neurips.title, "Scaling O(n) Attention", "TeX in titles made readable");
-    assert_eq!(neurips.abstract_text, "We scale attention \u{201c}linearly\u{201d}.", "Windows-1252 quotes repaired");
+    assert_eq!(
+        neurips.abstract_text, "We scale attention \u{201c}linearly\u{201d}.",
+        "Windows-1252 quotes repaired"
+    );
     assert_eq!((neurips.year, neurips.venue.as_deref()), (Some(2023), Some("NeurIPS")));
     assert_eq!(neurips.arxiv, None, "a venue id is not an arXiv id");
     assert_eq!(neurips.keywords, ["attention", "scaling"]);
     assert_eq!(neurips.code_url.as_deref(), Some("https://github.com/example/abc"));
     let acl = &records[1];
     assert_eq!(acl.doi.as_deref(), Some("10.18653/v1/2024.acl-long.1"));
-    assert_eq!((acl.authors.len(), acl.url.as_deref()), (0, Some("https://aclanthology.org/2024.acl-long.1/")));
+    assert_eq!(
+        (acl.authors.len(), acl.url.as_deref()),
+        (0, Some("https://aclanthology.org/2024.acl-long.1/"))
+    );
     let snapshot = &records[2];
     assert_eq!(snapshot.authors, ["A. Einstein", "B. Podolsky", "N. Rosen"]);
     assert_eq!(snapshot.categories, ["quant-ph", "physics.hist-ph"]);
@@ -211,7 +268,10 @@ fn bibtex_entries_inherit_from_their_crossref_even_in_a_cycle() {
     let text = "@proceedings{acl24, booktitle = {Proceedings of ACL}, year = 2024, crossref = {p1}}\n\
                 @inproceedings{p1, title = {A Paper}, abstract = {x}, crossref = {acl24}}\n";
     let compiled = compile_texts(&[("x.bib", text.as_bytes())], &CompileOptions::default());
-    assert_eq!(messages(&compiled), ["x.bib:1: error: record has no title and no abstract: a paper needs a title and an abstract"]);
+    assert_eq!(
+        messages(&compiled),
+        ["x.bib:1: error: record has no title and no abstract: a paper needs a title and an abstract"]
+    );
     let records = read(Format::BibTex, "x.bib", text, &[]).0;
     assert_eq!(records.len(), 1);
     assert_eq!((records[0].venue.as_deref(), records[0].year), (Some("Proceedings of ACL"), Some(2024)));
@@ -224,12 +284,16 @@ fn csv_columns_map_by_name_or_by_option() {
     assert_eq!(records[0].title, "Tree-based decoding, revisited");
     assert_eq!(records[0].abstract_text, "An abstract, with a comma and \"quotes\".");
     assert_eq!(records[0].authors, ["Ada Lovelace", "Alan Turing"]);
-    assert_eq!((records[0].year, records[0].code_url.as_deref()), (Some(2022), Some("https://github.com/x/y")));
+    assert_eq!(
+        (records[0].year, records[0].code_url.as_deref()),
+        (Some(2022), Some("https://github.com/x/y"))
+    );
 }
 
 #[test]
 fn a_format_override_beats_detection() {
-    let bundle = compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
+    let bundle =
+        compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
     assert_eq!((bundle.papers[0].title.as_str(), bundle.papers[0].year), ("TSV paper", Some(2019)));
     assert_eq!(bundle.sources[0].format, "tsv");
     let as_listing = CompileOptions { format: Some(Format::Listing), ..Default::default() };
@@ -237,8 +301,35 @@ fn a_format_override_beats_detection() {
         "simple.tsv:1: error: title \"title abstract year\" has no abstract: line 2 looks like another title (abstracts are one line of at least 200 characters)",
         "simple.tsv:2: error: title \"TSV paper Tab separated abstract. 2019\" has no abstract: the file ends here (truncated last record?)",
     ]);
-    let csv_named_txt = compile_texts(&[("papers.txt", b"title,abstract\nA,B\n")], &CompileOptions { format: Some(Format::Csv), ..Default::default() });
+    let csv_named_txt = compile_texts(
+        &[("papers.txt", b"title,abstract\nA,B\n")],
+        &CompileOptions { format: Some(Format::Csv), ..Default::default() },
+    );
     assert_eq!(csv_named_txt.bundle.unwrap().papers[0].abstract_text, "B");
+}
+
+#[test]
+fn a_json_file_with_one_object_per_line_is_read_as_json_lines() {
+    // arXiv's metadata snapshot is JSON Lines named `.json`; its names carry TeX.
+    let text = concat!(
+        r#"{"id": "0704.0001", "title": "Calculation of prompt diphoton production", "abstract": "  A fully\n differential calculation.\n", "authors": "C. Bal\\'azs, E. L. Berger and P. M. Nadolsky", "update_date": "2008-11-13"}"#,
+        "\n",
+        r#"{"id": "0704.0002", "title": "Sparsity-certifying Graph Decompositions", "abstract": "We describe a new algorithm.", "authors_parsed": [["Streinu", "Ileana", ""], ["Theran", "Louis", ""]]}"#,
+        "\n",
+    );
+    let compiled =
+        compile_texts(&[("arxiv-metadata-oai-snapshot.json", text.as_bytes())], &CompileOptions::default());
+    assert_eq!(messages(&compiled), NONE);
+    let bundle = compiled.bundle.unwrap();
+    assert_eq!(bundle.sources[0].format, "jsonl");
+    let ids: Vec<&str> = bundle.papers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["arxiv:0704.0001", "arxiv:0704.0002"]);
+    assert_eq!(bundle.papers[0].authors, ["C. Balázs", "E. L. Berger", "P. M. Nadolsky"]);
+    assert_eq!(
+        (bundle.papers[0].abstract_text.as_str(), bundle.papers[0].year),
+        ("A fully differential calculation.", Some(2008))
+    );
+    assert_eq!(bundle.papers[1].authors, ["Ileana Streinu", "Louis Theran"]);
 }
 
 #[test]
@@ -246,29 +337,59 @@ fn duplicates_across_files_merge_with_a_warning_naming_both() {
     let jsonl = br#"{"id": "2401.04088v1", "title": "Mixtral of Experts", "summary": "Short."}"#;
     let array = br#"[{"id": "2401.04088", "title": "Mixtral of Experts", "abstract": "x", "venue": "arXiv", "year": 2024}]"#;
     let bib = b"@misc{m, title = {{Mixtral} of experts!}, abstract = {Another copy.}, doi = {10.1/m}}\n";
-    let compiled = compile_texts(&[("a.jsonl", jsonl), ("b.json", array), ("c.bib", bib)], &CompileOptions::default());
-    assert_eq!(messages(&compiled), [
-        "b.json:1: warning: duplicate of the paper at a.jsonl:1 (same id): merged into it",
-        "c.bib:1: warning: duplicate of the paper at a.jsonl:1 (same title): merged into it",
-    ]);
+    let compiled =
+        compile_texts(&[("a.jsonl", jsonl), ("b.json", array), ("c.bib", bib)], &CompileOptions::default());
+    assert_eq!(
+        messages(&compiled),
+        [
+            "b.json:1: warning: duplicate of the paper at a.jsonl:1 (same id): merged into it",
+            "c.bib:1: warning: duplicate of the paper at a.jsonl:1 (same title): merged into it",
+        ]
+    );
     let bundle = compiled.bundle.expect("warnings still give a bundle");
     assert_eq!(bundle.papers.len(), 1);
     let mixtral = &bundle.papers[0];
-    assert_eq!((mixtral.id.as_str(), mixtral.abstract_text.as_str()), ("arxiv:2401.04088", "Short."), "the first is kept");
-    assert_eq!((mixtral.venue.as_deref(), mixtral.year), (Some("arXiv"), Some(2024)), "filled from the second");
+    assert_eq!(
+        (mixtral.id.as_str(), mixtral.abstract_text.as_str()),
+        ("arxiv:2401.04088", "Short."),
+        "the first is kept"
+    );
+    assert_eq!(
+        (mixtral.venue.as_deref(), mixtral.year),
+        (Some("arXiv"), Some(2024)),
+        "filled from the second"
+    );
     assert_eq!(mixtral.doi.as_deref(), Some("10.1/m"), "filled from the third");
     let strict = CompileOptions { strict: true, ..Default::default() };
-    assert!(compile_texts(&[("a.jsonl", jsonl), ("b.json", array)], &strict).bundle.is_none(), "--strict: warnings withhold it");
+    assert!(
+        compile_texts(&[("a.jsonl", jsonl), ("b.json", array)], &strict).bundle.is_none(),
+        "--strict: warnings withhold it"
+    );
+}
+
+#[test]
+fn a_paper_known_by_arxiv_id_and_doi_merges_with_a_copy_known_by_the_doi() {
+    let jsonl = br#"{"id": "2401.04088", "title": "Mixtral of Experts", "abstract": "x", "doi": "10.1/M"}"#;
+    let bib = b"@article{m, title = {Mixtral: Experts, Sparsely Mixed}, abstract = {y}, doi = {10.1/m}, year = 2024}\n";
+    let compiled = compile_texts(&[("a.jsonl", jsonl), ("b.bib", bib)], &CompileOptions::default());
+    assert_eq!(messages(&compiled), ["b.bib:1: warning: duplicate of the paper at a.jsonl:1 (same id): merged into it"]);
+    let bundle = compiled.bundle.unwrap();
+    assert_eq!((bundle.papers.len(), bundle.papers[0].id.as_str(), bundle.papers[0].year), (1, "arxiv:2401.04088", Some(2024)));
 }
 
 #[test]
 fn ids_prefer_arxiv_then_doi_then_the_title() {
     let text = concat!(
-        r#"{"title": "A", "abstract": "x", "arxiv": "2401.00001v3", "doi": "10.1/a"}"#, "\n",
-        r#"{"title": "B", "abstract": "x", "doi": "https://doi.org/10.1/B"}"#, "\n",
-        r#"{"title": "The  C paper.", "abstract": "x"}"#, "\n",
-        r#"{"title": "?!", "abstract": "x"}"#, "\n",
-        r#"{"title": "...", "abstract": "y"}"#, "\n",
+        r#"{"title": "A", "abstract": "x", "arxiv": "2401.00001v3", "doi": "10.1/a"}"#,
+        "\n",
+        r#"{"title": "B", "abstract": "x", "doi": "https://doi.org/10.1/B"}"#,
+        "\n",
+        r#"{"title": "The  C paper.", "abstract": "x"}"#,
+        "\n",
+        r#"{"title": "?!", "abstract": "x"}"#,
+        "\n",
+        r#"{"title": "...", "abstract": "y"}"#,
+        "\n",
     );
     let bundle = compile_texts(&[("ids.jsonl", text.as_bytes())], &CompileOptions::default()).bundle.unwrap();
     let ids: Vec<&str> = bundle.papers.iter().map(|p| p.id.as_str()).collect();
@@ -280,7 +401,8 @@ fn ids_prefer_arxiv_then_doi_then_the_title() {
 
 #[test]
 fn optional_fields_stay_optional_and_the_bundle_round_trips() {
-    let bundle: Bundle = compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
+    let bundle: Bundle =
+        compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
     let json = bundle.to_json();
     for absent in ["\"authors\"", "\"doi\"", "\"venue\"", "\"keywords\"", "\"date\""] {
         assert!(!json.contains(absent), "{absent} in {json}");
@@ -290,11 +412,18 @@ fn optional_fields_stay_optional_and_the_bundle_round_trips() {
     let bib = fixture("refs.bib");
     let with_abstracts = &bib[..bib.windows(5).position(|w| w == b"@misc").unwrap()];
     let rich = compile_texts(
-        &[("c.jsonl", &fixture("folio-corpus.jsonl")), ("h.json", &fixture("hugging-face.json")), ("r.bib", with_abstracts)],
+        &[
+            ("c.jsonl", &fixture("folio-corpus.jsonl")),
+            ("h.json", &fixture("hugging-face.json")),
+            ("r.bib", with_abstracts),
+        ],
         &CompileOptions::default(),
     );
     let rich = rich.bundle.expect("compiles");
     let json = rich.to_json();
-    assert!(json.contains("\"schema_version\":2") && json.contains("\"authors\":[\"Ada Lovelace\",\"Alan Turing\"]"));
+    assert!(
+        json.contains("\"schema_version\":2")
+            && json.contains("\"authors\":[\"Ada Lovelace\",\"Alan Turing\"]")
+    );
     assert_eq!(Bundle::from_json(&json).unwrap(), rich);
 }

@@ -34,7 +34,7 @@ fn the_seed_has_24_papers_with_the_exact_text_of_the_file() {
 }
 
 #[test]
-fn ids_are_stable_across_builds_and_whitespace_changes() {
+fn ids_are_stable_across_builds_and_whitespace_and_case_changes() {
     let (first, _) = compile_text("seed.txt", SEED.as_bytes());
     let reformatted = SEED.replace(": ", ":  ").replace('\n', "\r\n");
     let (second, _) = compile_text("copy.txt", reformatted.as_bytes());
@@ -43,6 +43,21 @@ fn ids_are_stable_across_builds_and_whitespace_changes() {
     assert_eq!(a, b);
     let unique: std::collections::HashSet<&String> = a.iter().collect();
     assert_eq!(unique.len(), 24);
+    // Titles in upper case (the glued "Subscribe" label kept as scraped).
+    let shouted: String = SEED
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match line.strip_prefix("Subscribe") {
+            Some(rest) if i == 2 => format!("Subscribe{}\n", rest.to_uppercase()),
+            _ if i >= 2 && i % 2 == 0 => format!("{}\n", line.to_uppercase()),
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    let (third, diagnostics) = compile_text("shouted.txt", shouted.as_bytes());
+    assert_eq!(diagnostics, Vec::<String>::new());
+    let third = third.unwrap();
+    assert_eq!(third.papers[0].title, "BITA: BI-DIRECTIONAL TUNING FOR LOSSLESS ACCELERATION IN LARGE LANGUAGE MODELS");
+    assert_eq!(third.papers.into_iter().map(|p| p.id).collect::<Vec<_>>(), a);
 }
 
 #[track_caller]
@@ -105,7 +120,7 @@ fn the_cli_writes_a_readable_bundle_and_says_so() {
     }
     let stats = folio().arg("stats").arg(&out).output().unwrap();
     let stats = String::from_utf8_lossy(&stats.stdout);
-    for facet in ["facet model:", "facet benchmark:", "facet topic:", "facet code:", "Llama-2-70B-Chat"] {
+    for facet in ["facet model:", "facet benchmark:", "facet topic:", "facet code:", "facet link:", "  entities          24", "Llama-2-70B-Chat"] {
         assert!(stats.contains(facet), "stats lacks {facet:?}:\n{stats}");
     }
 }

@@ -23,7 +23,8 @@ fn every_regression_input_is_handled_without_panicking() {
     for entry in std::fs::read_dir(dir).expect("the regression corpus") {
         let path = entry.expect("entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 file name").to_owned();
-        let target = TARGETS.iter().find(|(prefix, _)| name.split_once('-').is_some_and(|(p, _)| p == *prefix));
+        let target =
+            TARGETS.iter().find(|(prefix, _)| name.split_once('-').is_some_and(|(p, _)| p == *prefix));
         let Some((_, format)) = target else {
             panic!("{name}: name it <target>-<what>, with a target of fuzz/Cargo.toml");
         };

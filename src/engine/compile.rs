@@ -89,7 +89,13 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
             let source = SourceRef { file: input.name.to_owned(), line: record.line };
             // A title-hash id is the title: say so.
             let id_kind = if record.arxiv.is_none() && record.doi.is_none() { "title" } else { "id" };
-            let duplicate = by_id.get(&id).map(|&i| (i, id_kind)).or_else(|| by_title.get(&key).map(|&i| (i, "title")));
+            // A paper known by its arXiv id is the same paper as one known
+            // only by its DOI when they share that DOI: look up every id.
+            let duplicate = std::iter::once(id.clone())
+                .chain(alternate_ids(&record))
+                .find_map(|id| by_id.get(&id).copied())
+                .map(|i| (i, id_kind))
+                .or_else(|| by_title.get(&key).map(|&i| (i, "title")));
             if let Some((index, why)) = duplicate {
                 let first = &mut papers[index];
                 diagnostics.push(Diagnostic::warning(
@@ -100,10 +106,17 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
                         first.source.file, first.source.line
                     ),
                 ));
+                let ids: Vec<String> = alternate_ids(&record).collect();
                 merge_into(first, record);
+                for id in ids {
+                    by_id.entry(id).or_insert(index);
+                }
                 continue;
             }
             by_id.insert(id.clone(), papers.len());
+            for alternate in alternate_ids(&record) {
+                by_id.entry(alternate).or_insert(papers.len());
+            }
             // A title of only punctuation has an empty key: no basis to merge.
             if !key.is_empty() {
                 by_title.insert(key, papers.len());
@@ -111,10 +124,21 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
             papers.push(paper_of(id, record, source));
             count += 1;
         }
-        sources.push(SourceFile { file: input.name.to_owned(), format: format.name().to_owned(), papers: count });
+        sources.push(SourceFile {
+            file: input.name.to_owned(),
+            format: format.name().to_owned(),
+            papers: count,
+        });
     }
 
-    let usable = |diagnostics: &[Diagnostic]| !has_errors(diagnostics) && !(options.strict && !diagnostics.is_empty());
+    // Errors always withhold the bundle; with --strict, so does any warning.
+    let usable = |diagnostics: &[Diagnostic]| {
+        if options.strict {
+            diagnostics.is_empty()
+        } else {
+            !has_errors(diagnostics)
+        }
+    };
     if !usable(&diagnostics) {
         return Compiled { bundle: None, diagnostics };
     }
@@ -128,6 +152,11 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         corpus,
     });
     Compiled { bundle, diagnostics }
+}
+
+/// The ids a record could also be known by: `doi:` when its id is `arxiv:`.
+fn alternate_ids(record: &Record) -> impl Iterator<Item = String> + '_ {
+    record.doi.iter().filter(|_| record.arxiv.is_some()).map(|doi| format!("doi:{doi}"))
 }
 
 fn paper_of(id: String, r: Record, source: SourceRef) -> Paper {

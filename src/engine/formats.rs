@@ -22,7 +22,8 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [Format::Listing, Format::JsonLines, Format::Json, Format::BibTex, Format::Csv, Format::Tsv];
+    pub const ALL: [Format; 6] =
+        [Format::Listing, Format::JsonLines, Format::Json, Format::BibTex, Format::Csv, Format::Tsv];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -47,10 +48,17 @@ impl Format {
 
     /// The format of `file` (its name without a `.gz`) from its extension,
     /// else from its first non-blank character.
+    ///
+    /// A `.json` file holding one object per line is JSON Lines: arXiv's
+    /// metadata snapshot (`arxiv-metadata-oai-snapshot.json`) is named so.
     pub fn detect(file: &str, text: &str) -> Format {
         let name = file.strip_suffix(".gz").unwrap_or(file);
         if let Some(format) = name.rsplit_once('.').and_then(|(_, ext)| Format::parse(ext)) {
-            return format;
+            return if format == Format::Json && looks_like_json_lines(text) {
+                Format::JsonLines
+            } else {
+                format
+            };
         }
         let start = text.trim_start();
         if start.starts_with('[') {
@@ -64,7 +72,9 @@ impl Format {
             let header = start.lines().next().unwrap_or_default();
             let has_title = |delimiter: char| {
                 header.contains(delimiter)
-                    && header.split(delimiter).any(|cell| cell.trim().trim_matches('"').eq_ignore_ascii_case("title"))
+                    && header
+                        .split(delimiter)
+                        .any(|cell| cell.trim().trim_matches('"').eq_ignore_ascii_case("title"))
             };
             if has_title('\t') {
                 Format::Tsv
@@ -75,6 +85,17 @@ impl Format {
             }
         }
     }
+}
+
+/// Whether `text` starts with a whole JSON object on its first line and
+/// another object on the next: JSON Lines, whatever the file's name says.
+fn looks_like_json_lines(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+    let (Some(first), Some(second)) = (lines.next(), lines.next()) else { return false };
+    first.starts_with('{')
+        && first.ends_with('}')
+        && second.starts_with('{')
+        && serde_json::from_str::<serde_json::Value>(first).is_ok_and(|v| v.is_object())
 }
 
 /// One paper as read from an input, before ids, duplicates and enrichment.
@@ -100,8 +121,20 @@ pub struct Record {
 pub type FieldMap = [(String, String)];
 
 /// The fields of a [`Record`] that a [`FieldMap`] can name.
-pub const FIELDS: [&str; 12] =
-    ["title", "abstract", "authors", "year", "date", "venue", "url", "code", "doi", "arxiv", "categories", "keywords"];
+pub const FIELDS: [&str; 12] = [
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "date",
+    "venue",
+    "url",
+    "code",
+    "doi",
+    "arxiv",
+    "categories",
+    "keywords",
+];
 
 /// Splits a list on the first of `separators` that occurs in it.
 pub(crate) fn split_list(text: &str, separators: &[&str]) -> Vec<String> {
@@ -139,7 +172,12 @@ pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Reco
             let (records, diagnostics) = parse_listing(file, text);
             let records = records
                 .into_iter()
-                .map(|r| Record { line: r.line, title: r.title, abstract_text: r.abstract_text, ..Default::default() })
+                .map(|r| Record {
+                    line: r.line,
+                    title: r.title,
+                    abstract_text: r.abstract_text,
+                    ..Default::default()
+                })
                 .collect();
             (records, diagnostics)
         }
@@ -157,17 +195,20 @@ pub(crate) fn finish(file: &str, mut record: Record, diagnostics: &mut Vec<Diagn
     use super::text::clean;
     record.title = readable_tex(&clean(&record.title));
     record.abstract_text = clean(&record.abstract_text);
-    record.authors = record.authors.iter().map(|a| clean(a)).filter(|a| !a.is_empty()).collect();
+    // Names carry TeX too in arXiv's metadata (`Bal\'azs`).
+    record.authors =
+        record.authors.iter().map(|a| readable_tex(&clean(a))).filter(|a| !a.is_empty()).collect();
     record.arxiv = record.arxiv.as_deref().and_then(normalize_arxiv);
     record.doi = record.doi.as_deref().and_then(normalize_doi);
     if record.year.is_none() {
         record.year = record.date.as_deref().and_then(year_in);
     }
-    let missing: Vec<&str> = [("title", record.title.is_empty()), ("abstract", record.abstract_text.is_empty())]
-        .into_iter()
-        .filter(|(_, empty)| *empty)
-        .map(|(name, _)| name)
-        .collect();
+    let missing: Vec<&str> =
+        [("title", record.title.is_empty()), ("abstract", record.abstract_text.is_empty())]
+            .into_iter()
+            .filter(|(_, empty)| *empty)
+            .map(|(name, _)| name)
+            .collect();
     if !missing.is_empty() {
         diagnostics.push(Diagnostic::error(
             file,
@@ -193,12 +234,26 @@ pub fn normalize_arxiv(text: &str) -> Option<String> {
     let text = text.strip_prefix("arXiv:").or_else(|| text.strip_prefix("arxiv:")).unwrap_or(text);
     let text = text.rsplit_once("arxiv.org/abs/").map_or(text, |(_, id)| id);
     let text = match text.rfind('v') {
-        Some(i) if i > 0 && text[i + 1..].chars().all(|c| c.is_ascii_digit()) && !text[i + 1..].is_empty() => &text[..i],
+        Some(i)
+            if i > 0 && text[i + 1..].chars().all(|c| c.is_ascii_digit()) && !text[i + 1..].is_empty() =>
+        {
+            &text[..i]
+        }
         _ => text,
     };
     let new_style = text.len() >= 9
-        && text.split_once('.').is_some_and(|(a, b)| a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) && (4..=5).contains(&b.len()) && b.chars().all(|c| c.is_ascii_digit()));
-    let old_style = text.split_once('/').is_some_and(|(a, b)| !a.is_empty() && a.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '.') && b.len() == 7 && b.chars().all(|c| c.is_ascii_digit()));
+        && text.split_once('.').is_some_and(|(a, b)| {
+            a.len() == 4
+                && a.chars().all(|c| c.is_ascii_digit())
+                && (4..=5).contains(&b.len())
+                && b.chars().all(|c| c.is_ascii_digit())
+        });
+    let old_style = text.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && a.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '.')
+            && b.len() == 7
+            && b.chars().all(|c| c.is_ascii_digit())
+    });
     (new_style || old_style).then(|| text.to_owned())
 }
 
@@ -338,8 +393,9 @@ fn tex_symbol(command: &str) -> Option<&'static str> {
         "infty" => "∞",
         "rightarrow" | "to" => "→",
         "ell" => "ℓ",
-        "emph" | "textbf" | "textit" | "texttt" | "textrm" | "textsf" | "mathbf" | "mathcal" | "mathrm" | "mathbb"
-        | "mathit" | "boldsymbol" | "text" | "textsc" | "operatorname" | "mbox" | "url" | "left" | "right" => "",
+        "emph" | "textbf" | "textit" | "texttt" | "textrm" | "textsf" | "mathbf" | "mathcal" | "mathrm"
+        | "mathbb" | "mathit" | "boldsymbol" | "text" | "textsc" | "operatorname" | "mbox" | "url"
+        | "left" | "right" => "",
         _ => return None,
     })
 }
@@ -370,7 +426,6 @@ fn accent(mark: char, letter: char) -> Option<char> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,7 +444,10 @@ mod tests {
         check_tex("$\\alpha$-divergence", "α-divergence");
         check_tex("Q\\&A in 2020--2024", "Q&A in 2020–2024");
         check_tex("plain title", "plain title");
-        check_tex("{\\\"u}ber Stra\\ss e, Fran\\c{c}ais, \\v{S}koda, Erd\\H{o}s", "über Straße, Français, Škoda, Erdős");
+        check_tex(
+            "{\\\"u}ber Stra\\ss e, Fran\\c{c}ais, \\v{S}koda, Erd\\H{o}s",
+            "über Straße, Français, Škoda, Erdős",
+        );
         check_tex("Na\\\"{\\i}ve \\textbf{bold} and \\'{e}t\\'e", "Naïve bold and été");
         check_tex("Costs $100 and \\$5", "Costs $100 and $5");
         check_tex("Trailing \\", "Trailing");
@@ -417,13 +475,21 @@ mod tests {
         assert_eq!(normalize_arxiv("arXiv:hep-th/9901001").as_deref(), Some("hep-th/9901001"));
         assert_eq!(normalize_arxiv("https://arxiv.org/abs/2312.00001v1").as_deref(), Some("2312.00001"));
         assert_eq!(normalize_arxiv("NeurIPS2023:abc"), None);
-        assert_eq!(normalize_doi("https://doi.org/10.18653/V1/2024.ACL-LONG.1").as_deref(), Some("10.18653/v1/2024.acl-long.1"));
+        assert_eq!(
+            normalize_doi("https://doi.org/10.18653/V1/2024.ACL-LONG.1").as_deref(),
+            Some("10.18653/v1/2024.acl-long.1")
+        );
         assert_eq!(normalize_doi("none"), None);
     }
 
     #[test]
     fn formats_are_detected_by_extension_then_content() {
         assert_eq!(Format::detect("a.jsonl.gz", ""), Format::JsonLines);
+        let lines = "{\"id\": \"0704.0001\"}\n{\"id\": \"0704.0002\"}\n";
+        assert_eq!(Format::detect("arxiv-metadata-oai-snapshot.json", lines), Format::JsonLines);
+        assert_eq!(Format::detect("one.json", "{\"papers\": []}\n"), Format::Json);
+        assert_eq!(Format::detect("pretty.json", "{\n  \"papers\": [\n{}]}"), Format::Json);
+        assert_eq!(Format::detect("list.json", "[{}]\n[{}]"), Format::Json);
         assert_eq!(Format::detect("refs.bib", ""), Format::BibTex);
         assert_eq!(Format::detect("x", "  [ {} ]"), Format::Json);
         assert_eq!(Format::detect("x", "{\"a\":1}\n"), Format::JsonLines);

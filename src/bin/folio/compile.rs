@@ -64,8 +64,12 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 }
 
 pub fn run(args: CompileArgs) -> Result<ExitCode> {
-    let mut options =
-        CompileOptions { format: args.format, field_map: args.map.clone(), strict: args.strict, ..Default::default() };
+    let mut options = CompileOptions {
+        format: args.format,
+        field_map: args.map.clone(),
+        strict: args.strict,
+        ..Default::default()
+    };
     for path in &args.entities {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;

@@ -66,10 +66,13 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
         }
         match RawBibliography::parse(chunk) {
             Ok(_) => macro_chunks.push((start, end)),
-            Err(err) => diagnostics.push(syntax_error(file, text, start + err.span.start, &err.kind.to_string())),
+            Err(err) => {
+                diagnostics.push(syntax_error(file, text, start + err.span.start, &err.kind.to_string()))
+            }
         }
     }
-    let mut macros: String = macro_chunks.iter().map(|&(start, end)| format!("{}\n", &text[start..end])).collect();
+    let mut macros: String =
+        macro_chunks.iter().map(|&(start, end)| format!("{}\n", &text[start..end])).collect();
     if let Ok(raw) = RawBibliography::parse(&macros) {
         let runaway = runaway_macros(&raw);
         if !runaway.is_empty() {
@@ -134,7 +137,9 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
 /// Resolves macros and TeX, but not `crossref`/`xdata`: biblatex follows
 /// those by recursion, without end on a cycle. They are taken out and
 /// returned (entry key -> parent key) for one level of inheritance instead.
-fn resolve(mut raw: RawBibliography<'_>) -> Result<(Bibliography, HashMap<String, String>), biblatex::ParseError> {
+fn resolve(
+    mut raw: RawBibliography<'_>,
+) -> Result<(Bibliography, HashMap<String, String>), biblatex::ParseError> {
     let mut parents = HashMap::new();
     for entry in &mut raw.entries {
         let key = entry.v.key.v;
@@ -190,13 +195,20 @@ fn record_of(
         title: field("title").unwrap_or_default(),
         abstract_text: field("abstract").unwrap_or_default(),
         authors,
-        year: field("year").as_deref().and_then(year_in).or_else(|| field("date").as_deref().and_then(year_in)),
+        year: field("year")
+            .as_deref()
+            .and_then(year_in)
+            .or_else(|| field("date").as_deref().and_then(year_in)),
         date: field("date"),
         venue: field("journal").or_else(|| field("journaltitle")).or_else(|| field("booktitle")),
         url: field("url"),
         code_url: None,
         doi: field("doi"),
-        arxiv: field("eprint").filter(|_| field("eprinttype").or_else(|| field("archiveprefix")).is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))),
+        arxiv: field("eprint").filter(|_| {
+            field("eprinttype")
+                .or_else(|| field("archiveprefix"))
+                .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
+        }),
         categories: field("primaryclass").into_iter().collect(),
         keywords: field("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
     };
@@ -251,7 +263,8 @@ fn runaway_macros<'s>(raw: &RawBibliography<'s>) -> Vec<&'s str> {
         deepest
     }
     let mut known = HashMap::new();
-    let mut runaway: Vec<&str> = uses.keys().copied().filter(|name| depth(name, 0, &uses, &mut known).is_none()).collect();
+    let mut runaway: Vec<&str> =
+        uses.keys().copied().filter(|name| depth(name, 0, &uses, &mut known).is_none()).collect();
     runaway.sort_unstable();
     runaway
 }
@@ -292,11 +305,20 @@ fn entry_chunks(text: &str) -> Vec<(usize, usize)> {
         }
         line_start += line.len();
     }
-    starts.iter().enumerate().map(|(i, &start)| (start, starts.get(i + 1).copied().unwrap_or(text.len()))).collect()
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| (start, starts.get(i + 1).copied().unwrap_or(text.len())))
+        .collect()
 }
 
 fn entry_kind(chunk: &str) -> String {
-    chunk[1..].trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_lowercase()
+    chunk[1..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 fn is_macro_definition(chunk: &str) -> bool {

@@ -23,7 +23,8 @@ const FIELDS: &[(&str, &[&str])] = &[
 
 pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim().to_owned()).collect(),
         Err(err) => {
@@ -34,7 +35,9 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
     let column = |field: &str| -> Option<usize> {
         let mapped = map.iter().filter(|(f, _)| f == field).map(|(_, name)| name.as_str());
         let names = FIELDS.iter().find(|(f, _)| *f == field).map_or(&[][..], |(_, names)| *names);
-        mapped.chain(names.iter().copied()).find_map(|name| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        mapped
+            .chain(names.iter().copied())
+            .find_map(|name| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
     };
     for (field, name) in map {
         if !headers.iter().any(|h| h.eq_ignore_ascii_case(name)) {
@@ -54,7 +57,10 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
         diagnostics.push(Diagnostic::error(
             file,
             1,
-            format!("no {missing} column among [{}]: name it, or map it with --map {missing}=\"Column Name\"", headers.join(", ")),
+            format!(
+                "no {missing} column among [{}]: name it, or map it with --map {missing}=\"Column Name\"",
+                headers.join(", ")
+            ),
         ));
         return (Vec::new(), diagnostics);
     }
@@ -94,7 +100,11 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
         }
     }
     if records.is_empty() && diagnostics.is_empty() {
-        diagnostics.push(Diagnostic::error(file, 2, "no papers found: the file has a header row but no data rows"));
+        diagnostics.push(Diagnostic::error(
+            file,
+            2,
+            "no papers found: the file has a header row but no data rows",
+        ));
     }
     (records, diagnostics)
 }

@@ -25,9 +25,14 @@ pub fn read_lines(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
                     records.push(record);
                 }
             }
-            Ok(_) => diagnostics.push(Diagnostic::error(file, line_number, "expected a JSON object (one paper per line)")),
+            Ok(_) => diagnostics.push(Diagnostic::error(
+                file,
+                line_number,
+                "expected a JSON object (one paper per line)",
+            )),
             Err(err) => diagnostics.push(
-                Diagnostic::error(file, line_number, format!("not valid JSON: {}", strip_position(&err))).at_col(err.column()),
+                Diagnostic::error(file, line_number, format!("not valid JSON: {}", strip_position(&err)))
+                    .at_col(err.column()),
             ),
         }
     }
@@ -42,7 +47,10 @@ pub fn read_array(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            diagnostics.push(Diagnostic::error(file, err.line(), format!("not valid JSON: {}", strip_position(&err))).at_col(err.column()));
+            diagnostics.push(
+                Diagnostic::error(file, err.line(), format!("not valid JSON: {}", strip_position(&err)))
+                    .at_col(err.column()),
+            );
             return (Vec::new(), diagnostics);
         }
     };
@@ -58,7 +66,11 @@ pub fn read_array(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
             match found {
                 Some((key, Value::Array(items))) => (items.as_slice(), Some(key.as_str())),
                 _ => {
-                    diagnostics.push(Diagnostic::error(file, 1, "expected a JSON array of papers (or an object with a \"papers\" array)"));
+                    diagnostics.push(Diagnostic::error(
+                        file,
+                        1,
+                        "expected a JSON array of papers (or an object with a \"papers\" array)",
+                    ));
                     return (Vec::new(), diagnostics);
                 }
             }
@@ -75,7 +87,11 @@ pub fn read_array(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
     for (index, item) in items.iter().enumerate() {
         let line = starts.get(index).copied().unwrap_or(1);
         if !item.is_object() {
-            diagnostics.push(Diagnostic::error(file, line, format!("element {} is not a paper object", index + 1)));
+            diagnostics.push(Diagnostic::error(
+                file,
+                line,
+                format!("element {} is not a paper object", index + 1),
+            ));
             continue;
         }
         if let Some(record) = record_of(file, line, item, map, &mut diagnostics) {
@@ -159,7 +175,9 @@ fn get<'v>(record: &'v Value, field: &str, names: &[&str], map: &FieldMap) -> Op
     let mapped = map.iter().filter(|(f, _)| f == field).map(|(_, key)| key.as_str());
     for name in mapped.chain(names.iter().copied()) {
         for object in inner.into_iter().chain([outer]) {
-            if let Some((_, value)) = object.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null()) {
+            if let Some((_, value)) =
+                object.iter().find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null())
+            {
                 return Some(value);
             }
         }
@@ -197,7 +215,13 @@ fn list_of(value: &Value, split: impl Fn(&str) -> Vec<String>) -> Vec<String> {
     }
 }
 
-fn record_of(file: &str, line: usize, value: &Value, map: &FieldMap, diagnostics: &mut Vec<Diagnostic>) -> Option<Record> {
+fn record_of(
+    file: &str,
+    line: usize,
+    value: &Value,
+    map: &FieldMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Record> {
     let text = |field: &str, names: &[&str]| get(value, field, names, map).and_then(text_of);
     let id = text("id", &["id", "paper_id"]);
     let authors = get(value, "authors", &["authors_parsed"], map)
@@ -205,16 +229,20 @@ fn record_of(file: &str, line: usize, value: &Value, map: &FieldMap, diagnostics
         .or_else(|| get(value, "authors", &["authors", "author"], map))
         .map(|v| list_of(v, split_authors))
         .unwrap_or_default();
-    let date = text("date", &["publishedAt", "published", "date", "update_date", "created"]).or_else(|| {
-        // arXiv: the first version's creation date.
-        get(value, "versions", &["versions"], map)?.as_array()?.first()?.get("created").and_then(text_of)
-    });
+    // arXiv: the first version's date is when the paper came out;
+    // `update_date` is its last revision, possibly years later.
+    let first_version =
+        || get(value, "versions", &["versions"], map)?.as_array()?.first()?.get("created").and_then(text_of);
+    let date = text("date", &["publishedAt", "published", "date"])
+        .or_else(first_version)
+        .or_else(|| text("date", &["update_date", "created"]));
     let year = get(value, "year", &["year"], map).and_then(|v| match v {
         Value::Number(n) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
         Value::String(s) => year_in(s),
         _ => None,
     });
-    let arxiv = text("arxiv", &["arxiv", "arxiv_id", "eprint"]).or_else(|| id.as_deref().and_then(normalize_arxiv));
+    let arxiv =
+        text("arxiv", &["arxiv", "arxiv_id", "eprint"]).or_else(|| id.as_deref().and_then(normalize_arxiv));
     let record = Record {
         line,
         title: text("title", &["title"]).unwrap_or_default(),
@@ -227,8 +255,12 @@ fn record_of(file: &str, line: usize, value: &Value, map: &FieldMap, diagnostics
         code_url: text("code", &["githubRepo", "github", "code"]),
         doi: text("doi", &["doi"]),
         arxiv,
-        categories: get(value, "categories", &["categories", "category"], map).map(|v| list_of(v, |s| split_list(s, &[",", " "]))).unwrap_or_default(),
-        keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map).map(|v| list_of(v, |s| split_list(s, &[";", ","]))).unwrap_or_default(),
+        categories: get(value, "categories", &["categories", "category"], map)
+            .map(|v| list_of(v, |s| split_list(s, &[",", " "])))
+            .unwrap_or_default(),
+        keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map)
+            .map(|v| list_of(v, |s| split_list(s, &[";", ","])))
+            .unwrap_or_default(),
     };
     finish(file, record, diagnostics)
 }
