@@ -79,4 +79,15 @@ fn main() {
         enrichment_json as f64 / 1e6,
         catalog_json as f64 / 1e3
     );
+    // Which keys the bytes go to (bundle size is the app's download).
+    let mut by_key: std::collections::BTreeMap<String, usize> = Default::default();
+    for paper in &papers {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&paper.enrichment) {
+            for (key, value) in map {
+                *by_key.entry(key).or_default() += value.to_string().len();
+            }
+        }
+    }
+    let sizes: Vec<String> = by_key.iter().map(|(k, n)| format!("{k} {:.1} MB", *n as f64 / 1e6)).collect();
+    println!("json by key: {}", sizes.join(" | "));
 }

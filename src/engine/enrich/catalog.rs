@@ -10,12 +10,13 @@
 //! "models of sizes 7B, 13B, and 70B", or a size list just before the name)
 //! and a variant suffix ("Chat", "Instruct", "base") in either order.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps are probed once or more per word of every text.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::dictionary::{DictionaryFile, EntityEntry, SeriesEntry};
-use crate::engine::analyze::{tokenize, TokenKind};
+use crate::engine::analyze::{fold, for_each_part, spaced_runs};
 
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -28,6 +29,10 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    pub const ALL: [EntityKind; 4] =
+        [EntityKind::Model, EntityKind::Family, EntityKind::Benchmark, EntityKind::Method];
+
+    /// The kind's name in JSON, facets and query qualifiers (`model:`).
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Model => "model",
@@ -38,16 +43,69 @@ impl EntityKind {
     }
 }
 
+/// The name given is not an entity kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an entity kind; use model, family, benchmark or method")]
+pub struct UnknownKind(pub String);
+
+impl std::str::FromStr for EntityKind {
+    type Err = UnknownKind;
+
+    /// Parses a qualifier name, any case: `model`, `family`, `benchmark`,
+    /// `method`.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        EntityKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| UnknownKind(name.to_owned()))
+    }
+}
+
+/// The stable id of a canonical name: folded, runs of anything but letters,
+/// digits, `+` and a decimal point as one `-` ("Llama-2-70B-Chat" ->
+/// `llama-2-70b-chat`, "GPT-3.5 Turbo" -> `gpt-3.5-turbo`). Fit for URLs and
+/// qualifiers, and [`Catalog::canonical`] reads it back.
+pub fn entity_id(name: &str) -> String {
+    let folded = fold(name);
+    let chars: Vec<char> = folded.chars().collect();
+    let mut id = String::with_capacity(name.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let decimal_point = c == '.'
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c.is_alphanumeric() || c == '+' || decimal_point {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let trimmed = id.trim_end_matches('-').len();
+    id.truncate(trimmed);
+    id
+}
+
 /// One mention of an entity in a text: canonical name and byte span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntityMatch {
     pub kind: EntityKind,
     /// Canonical name ("Llama-2-70B-Chat").
     pub name: String,
-    /// The model's family ("Llama 2"); `None` for benchmarks and methods.
+    /// The model's family ("Llama 2"); `None` for families, benchmarks and
+    /// methods.
     pub family: Option<String>,
+    /// Byte span of the mention in the text searched. A size range
+    /// ("Llama-2-Chat-7B/13B") yields one match per size, each spanning the
+    /// whole range.
     pub start: usize,
     pub end: usize,
+}
+
+impl EntityMatch {
+    /// The stable id of the canonical name (see [`entity_id`]).
+    pub fn id(&self) -> String {
+        entity_id(&self.name)
+    }
 }
 
 /// The entity dictionaries with their matcher. Serialized as the dictionary
@@ -123,13 +181,63 @@ impl Catalog {
     /// Like [`Catalog::find`], ignoring text inside the given byte ranges
     /// (URLs, whose paths often spell entity names).
     pub fn find_outside(&self, text: &str, skip: &[(usize, usize)]) -> Vec<EntityMatch> {
-        let parts = parts_of(text, skip);
+        let mut arena = String::new();
+        let parts = parts_of(text, &mut arena, skip);
         self.matcher.scan(&self.data, text, &parts, false)
     }
 
     /// Like [`Catalog::find`] over parts already split from `text`.
-    pub(crate) fn find_in_parts(&self, text: &str, parts: &[Part]) -> Vec<EntityMatch> {
+    pub(crate) fn find_in_parts(&self, text: &str, parts: &[Part<'_>]) -> Vec<EntityMatch> {
         self.matcher.scan(&self.data, text, parts, false)
+    }
+
+    /// The one entity of `kind` that all of `text` names: the normalizer for
+    /// a query qualifier such as `model:llama2-chat-70b` or `benchmark:math`.
+    ///
+    /// Any case matches (queries are typed casually), and so do ids
+    /// ([`entity_id`]) and run-together spellings ("llama2chat70b"). For
+    /// `Family`, a model names its family (`family:gpt-4` is GPT). For
+    /// `Model`, a family name is accepted and returned as a `Family` match
+    /// (a family is a set of models). `None` when the text names no such
+    /// entity, has words besides it, or names several (a size range).
+    pub fn canonical(&self, kind: EntityKind, text: &str) -> Option<EntityMatch> {
+        let whole = |text: &str| -> Option<EntityMatch> {
+            let mut arena = String::new();
+            let parts = parts_of(text, &mut arena, &[]);
+            let (first, last) = (parts.first()?, parts.last()?);
+            let covers = |m: &EntityMatch| m.start <= first.start && m.end >= last.end;
+            let exact = self.matcher.scan(&self.data, text, &parts, false);
+            let found = if exact.iter().any(covers) {
+                exact
+            } else {
+                self.matcher.scan(&self.data, text, &parts, true)
+            };
+            let mut wanted: Vec<EntityMatch> = found
+                .into_iter()
+                .filter(covers)
+                .filter_map(|m| match (kind, m.kind) {
+                    (want, got) if want == got => Some(m),
+                    (EntityKind::Model, EntityKind::Family) => Some(m),
+                    (EntityKind::Family, EntityKind::Model) => {
+                        let name = m.family?;
+                        Some(EntityMatch { kind: EntityKind::Family, name, family: None, ..m })
+                    }
+                    _ => None,
+                })
+                .collect();
+            wanted.dedup_by(|a, b| a.name == b.name);
+            (wanted.len() == 1).then(|| wanted.remove(0))
+        };
+        whole(text).or_else(|| {
+            let word = text.trim();
+            let spaced = spaced_runs(&fold(word));
+            let run_together = word.chars().all(char::is_alphanumeric) && spaced != fold(word);
+            run_together.then(|| whole(&spaced)).flatten().map(|m| EntityMatch {
+                start: 0,
+                end: text.len(),
+                ..m
+            })
+        })
     }
 
     /// The canonical names a query term or qualifier value names:
@@ -137,7 +245,8 @@ impl Catalog {
     /// Case-sensitive aliases match in any case here, since queries are
     /// typed casually.
     pub fn resolve(&self, text: &str) -> Vec<String> {
-        let parts = parts_of(text, &[]);
+        let mut arena = String::new();
+        let parts = parts_of(text, &mut arena, &[]);
         let mut found = self.matcher.scan(&self.data, text, &parts, false);
         if found.is_empty() {
             found = self.matcher.scan(&self.data, text, &parts, true);
@@ -153,20 +262,40 @@ impl Catalog {
 }
 
 /// One alphanumeric part of the text (folded) and its byte span.
-#[derive(Debug, Clone)]
-pub(crate) struct Part {
-    pub term: String,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Part<'a> {
+    pub term: &'a str,
     pub start: usize,
     pub end: usize,
 }
 
-pub(crate) fn parts_of(text: &str, skip: &[(usize, usize)]) -> Vec<Part> {
-    tokenize(text)
-        .into_iter()
-        .filter(|t| t.kind == TokenKind::Part)
-        .filter(|t| !skip.iter().any(|&(s, e)| t.start < e && t.end > s))
-        .map(|t| Part { term: t.term, start: t.start, end: t.end })
-        .collect()
+/// The part tokens of `text` (as [`crate::engine::analyze::tokenize`]
+/// yields them) outside the `skip` ranges. The folded terms live in
+/// `arena`: one allocation per text rather than one per word.
+pub(crate) fn parts_of<'a>(text: &str, arena: &'a mut String, skip: &[(usize, usize)]) -> Vec<Part<'a>> {
+    let outside = |start: usize, end: usize| !skip.iter().any(|&(s, e)| start < e && end > s);
+    arena.clear();
+    // (start, end, folded start, folded end)
+    let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
+    if text.is_ascii() {
+        // Folding ASCII is lowercasing, which keeps every byte offset.
+        arena.push_str(text);
+        arena.make_ascii_lowercase();
+        for_each_part(text, |_, start, end| {
+            if outside(start, end) {
+                spans.push((start, end, start, end));
+            }
+        });
+    } else {
+        for_each_part(text, |term, start, end| {
+            if outside(start, end) {
+                spans.push((start, end, arena.len(), arena.len() + term.len()));
+                arena.push_str(term);
+            }
+        });
+    }
+    let arena: &'a String = arena;
+    spans.into_iter().map(|(start, end, a, b)| Part { term: &arena[a..b], start, end }).collect()
 }
 
 /// The alias as written, minus everything but letters and digits: the key
@@ -195,14 +324,15 @@ struct PhraseMap {
 
 impl PhraseMap {
     fn insert(&mut self, alias: &str, target: Target, exact: bool) {
-        let parts = parts_of(alias, &[]);
+        let mut arena = String::new();
+        let parts = parts_of(alias, &mut arena, &[]);
         if parts.is_empty() {
             return;
         }
-        let key: String = parts.iter().map(|p| p.term.as_str()).collect();
+        let key: String = parts.iter().map(|p| p.term).collect();
         let mut prefix = String::new();
         for part in &parts {
-            prefix.push_str(&part.term);
+            prefix.push_str(part.term);
             self.prefixes.insert(prefix.clone());
         }
         // A single part of the text may hold several alias parts ("Llama2").
@@ -217,8 +347,8 @@ impl PhraseMap {
     }
 
     /// The longest alias starting at part `i`: its last part and target.
-    fn longest(&self, text: &str, parts: &[Part], i: usize, any_case: bool) -> Option<(usize, Target)> {
-        if !self.prefixes.contains(parts[i].term.as_str()) {
+    fn longest(&self, text: &str, parts: &[Part<'_>], i: usize, any_case: bool) -> Option<(usize, Target)> {
+        if !self.prefixes.contains(parts[i].term) {
             return None;
         }
         let mut key = String::new();
@@ -227,7 +357,7 @@ impl PhraseMap {
             if j > i && !phrase_gap(&text[parts[j - 1].end..parts[j].start]) {
                 break;
             }
-            key.push_str(&parts[j].term);
+            key.push_str(parts[j].term);
             if !self.prefixes.contains(&key) {
                 break;
             }
@@ -302,7 +432,7 @@ impl Matcher {
         Matcher { names, variants }
     }
 
-    fn scan(&self, data: &CatalogData, text: &str, parts: &[Part], any_case: bool) -> Vec<EntityMatch> {
+    fn scan(&self, data: &CatalogData, text: &str, parts: &[Part<'_>], any_case: bool) -> Vec<EntityMatch> {
         let mut out = Vec::new();
         let mut i = 0;
         // Parts before `floor` belong to an earlier match.
@@ -352,13 +482,13 @@ impl Matcher {
         &self,
         data: &CatalogData,
         text: &str,
-        parts: &[Part],
+        parts: &[Part<'_>],
         i: usize,
         j: usize,
         any_case: bool,
         out: &mut Vec<EntityMatch>,
     ) -> usize {
-        let starts_digit = |p: &Part| p.term.starts_with(|c: char| c.is_ascii_digit());
+        let starts_digit = |p: &Part<'_>| p.term.starts_with(|c: char| c.is_ascii_digit());
         let mut last = j;
         while last + 1 < parts.len()
             && j > i
@@ -366,8 +496,8 @@ impl Matcher {
             && starts_digit(&parts[last + 1])
             && text[parts[last].end..parts[last + 1].start] == *"/"
         {
-            let mut key: String = parts[i..j].iter().map(|p| p.term.as_str()).collect();
-            key.push_str(&parts[last + 1].term);
+            let mut key: String = parts[i..j].iter().map(|p| p.term).collect();
+            key.push_str(parts[last + 1].term);
             let hit =
                 self.names.keys.get(&key).and_then(|c| c.iter().rev().find(|(_, e)| any_case || e.is_none()));
             let Some((Target::Model(m), _)) = hit else { break };
@@ -392,7 +522,7 @@ impl Matcher {
         data: &CatalogData,
         s: usize,
         text: &str,
-        parts: &[Part],
+        parts: &[Part<'_>],
         i: usize,
         j: usize,
         floor: usize,
@@ -425,11 +555,7 @@ impl Matcher {
         }
         if sized && sizes.is_none() {
             let mut k = end + 1;
-            while k < n
-                && k <= end + 3
-                && FILLER.contains(&parts[k].term.as_str())
-                && spaced(text, parts, k - 1, k)
-            {
+            while k < n && k <= end + 3 && FILLER.contains(&parts[k].term) && spaced(text, parts, k - 1, k) {
                 k += 1;
             }
             if k > end + 1 && k < n && spaced(text, parts, k - 1, k) {
@@ -482,7 +608,7 @@ impl Matcher {
 }
 
 /// Parts `a` and `b` are separated by whitespace only.
-fn spaced(text: &str, parts: &[Part], a: usize, b: usize) -> bool {
+fn spaced(text: &str, parts: &[Part<'_>], a: usize, b: usize) -> bool {
     let gap = &text[parts[a].end..parts[b].start];
     !gap.is_empty() && gap.len() <= 3 && gap.chars().all(char::is_whitespace)
 }
@@ -528,27 +654,27 @@ fn finish(items: Vec<(&str, Option<char>, usize)>) -> Option<(Vec<String>, usize
 
 /// A list separator between parts `a` and `b`, and the part after it:
 /// ",", "/", "&", "and", "or", ", and".
-fn separator_forward(text: &str, parts: &[Part], a: usize) -> Option<usize> {
+fn separator_forward(text: &str, parts: &[Part<'_>], a: usize) -> Option<usize> {
     let b = a + 1;
     let gap = text.get(parts[a].end..parts.get(b)?.start)?;
     let mark = gap.trim();
     if gap.len() > 4 || !matches!(mark, "" | "," | "/" | "&") {
         return None;
     }
-    if matches!(parts[b].term.as_str(), "and" | "or") {
+    if matches!(parts[b].term, "and" | "or") {
         let after = text.get(parts[b].end..parts.get(b + 1)?.start)?;
         return (!after.is_empty() && after.len() <= 2 && after.trim().is_empty()).then_some(b + 1);
     }
     (!mark.is_empty()).then_some(b)
 }
 
-fn sizes_forward<'t>(text: &str, parts: &'t [Part], k: usize) -> Option<(Vec<String>, usize)> {
+fn sizes_forward<'t>(text: &str, parts: &'t [Part<'_>], k: usize) -> Option<(Vec<String>, usize)> {
     let mut items: Vec<(&'t str, Option<char>, usize)> = Vec::new();
     let mut at = k;
-    while let Some((number, unit)) = size_of(&parts[at].term) {
+    while let Some((number, unit)) = size_of(parts[at].term) {
         items.push((number, unit, at));
         match separator_forward(text, parts, at) {
-            Some(next) if size_of(&parts[next].term).is_some() => at = next,
+            Some(next) if size_of(parts[next].term).is_some() => at = next,
             _ => break,
         }
     }
@@ -557,10 +683,15 @@ fn sizes_forward<'t>(text: &str, parts: &'t [Part], k: usize) -> Option<(Vec<Str
 
 /// A size list ending at part `b` (just before a series name), not reaching
 /// below `floor`. Returns the sizes and the first part of the list.
-fn sizes_backward<'t>(text: &str, parts: &'t [Part], b: usize, floor: usize) -> Option<(Vec<String>, usize)> {
+fn sizes_backward<'t>(
+    text: &str,
+    parts: &'t [Part<'_>],
+    b: usize,
+    floor: usize,
+) -> Option<(Vec<String>, usize)> {
     let mut items: Vec<(&'t str, Option<char>, usize)> = Vec::new();
     let mut at = b;
-    while let Some((number, unit)) = size_of(&parts[at].term) {
+    while let Some((number, unit)) = size_of(parts[at].term) {
         if items.is_empty() && unit.is_none() {
             return None;
         }
@@ -569,7 +700,7 @@ fn sizes_backward<'t>(text: &str, parts: &'t [Part], b: usize, floor: usize) -> 
             .rev()
             .find(|&p| separator_forward(text, parts, p) == Some(at));
         match prev {
-            Some(p) if size_of(&parts[p].term).is_some() => at = p,
+            Some(p) if size_of(parts[p].term).is_some() => at = p,
             _ => break,
         }
     }

@@ -23,7 +23,11 @@ const TAIL: usize = 3;
 
 /// Numeric claims in `text`; `benchmarks` are benchmark mentions in the same
 /// text (byte span, canonical name), in order.
-pub fn find_figures(text: &str, parts: &[Part], benchmarks: &[(usize, usize, String)]) -> Vec<FoundFigure> {
+pub fn find_figures(
+    text: &str,
+    parts: &[Part<'_>],
+    benchmarks: &[(usize, usize, String)],
+) -> Vec<FoundFigure> {
     let mut out = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         let Some((value, unit, number_end, next)) = figure_at(text, parts, i) else { continue };
@@ -67,7 +71,7 @@ pub fn find_figures(text: &str, parts: &[Part], benchmarks: &[(usize, usize, Str
 }
 
 /// The end of up to `TAIL` words after the number, within its clause.
-fn tail_end(text: &str, parts: &[Part], next: usize, number_end: usize) -> usize {
+fn tail_end(text: &str, parts: &[Part<'_>], next: usize, number_end: usize) -> usize {
     let mut end = number_end;
     for part in parts.iter().skip(next).take(TAIL) {
         if text[end..part.start].contains(['.', ';', ':', '(', ')', ',', '\n']) {
@@ -80,8 +84,8 @@ fn tail_end(text: &str, parts: &[Part], next: usize, number_end: usize) -> usize
 
 /// A figure starting at part `i`: value, unit, the byte end of the number
 /// with its unit, and the index of the first part after it.
-fn figure_at(text: &str, parts: &[Part], i: usize) -> Option<(f64, &'static str, usize, usize)> {
-    let term = parts[i].term.as_str();
+fn figure_at(text: &str, parts: &[Part<'_>], i: usize) -> Option<(f64, &'static str, usize, usize)> {
+    let term = parts[i].term;
     let numeric = |s: &str| {
         !s.is_empty()
             && s.starts_with(|c: char| c.is_ascii_digit())
@@ -105,7 +109,7 @@ fn figure_at(text: &str, parts: &[Part], i: usize) -> Option<(f64, &'static str,
     let next = parts.get(i + 1)?;
     let gap = &text[parts[i].end..next.start];
     if gap.len() <= 2 && gap.chars().all(|c| c.is_whitespace() || c == '-') {
-        let unit = match next.term.as_str() {
+        let unit = match next.term {
             "times" | "fold" | "x" => "x",
             "points" | "pp" => "points",
             _ => return None,

@@ -25,53 +25,33 @@ pub struct FoundLink {
     pub end: usize,
 }
 
-/// Every `http(s)://` or `www.` URL in `text`, in order.
+/// Every `http(s)://` or `www.` URL in `text`, in order. Where a URL ends
+/// (trailing punctuation, a `)` closing a `(` inside the URL) is linkify's
+/// call; "…/nudging/ ." and "…/HSP." come out without the dot.
 pub fn find_links(text: &str) -> Vec<FoundLink> {
-    let lower = text.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(start) = next_start(&lower, from) {
-        let rest = &text[start..];
-        let len = rest.find(|c: char| c.is_whitespace() || "<>\"`{}|\\^".contains(c)).unwrap_or(rest.len());
-        let url = trim_url(&rest[..len]);
-        from = start + len.max(1);
-        if url.len() <= "https://".len() || !url.contains('.') {
-            continue;
-        }
-        out.push(FoundLink { url: url.to_owned(), kind: classify(url), start, end: start + url.len() });
+    // Most abstracts have no link: skip the scan for them.
+    let has_www = || text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"www."));
+    if !text.contains("://") && !has_www() {
+        return Vec::new();
     }
-    out
-}
-
-fn next_start(lower: &str, from: usize) -> Option<usize> {
-    let hay = &lower[from..];
-    let candidates = [hay.find("https://"), hay.find("http://"), hay.find("www.")];
-    let at = candidates.into_iter().flatten().min()? + from;
-    // "www." inside "https://www." was already taken by the scheme; elsewhere
-    // it must start a word.
-    if lower[at..].starts_with("www.") && lower[..at].ends_with(|c: char| c.is_alphanumeric() || c == '.') {
-        return next_start(lower, at + 4);
-    }
-    Some(at)
-}
-
-/// Strips sentence punctuation that follows a URL ("…/nudging/ ." leaves
-/// nothing to strip, "…/HSP." loses the dot); keeps a `)` that closes a `(`
-/// inside the URL.
-fn trim_url(url: &str) -> &str {
-    let mut url = url;
-    loop {
-        let Some(last) = url.chars().last() else { return url };
-        let strip = match last {
-            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | ']' | '}' | '*' => true,
-            ')' => url.matches('(').count() < url.matches(')').count(),
-            _ => false,
-        };
-        if !strip {
-            return url;
-        }
-        url = &url[..url.len() - last.len_utf8()];
-    }
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    // Bare domains ("Node.js", "arXiv.org") are words in prose; only a
+    // scheme or a leading "www." makes a link.
+    finder.url_must_have_scheme(false);
+    finder
+        .links(text)
+        .filter(|link| {
+            let url = link.as_str().to_ascii_lowercase();
+            url.starts_with("https://") || url.starts_with("http://") || url.starts_with("www.")
+        })
+        .map(|link| FoundLink {
+            url: link.as_str().to_owned(),
+            kind: classify(link.as_str()),
+            start: link.start(),
+            end: link.end(),
+        })
+        .collect()
 }
 
 /// Classifies a URL by host and path.
@@ -141,6 +121,18 @@ mod tests {
             &[("https://en.wikipedia.org/wiki/A_(b)", LinkKind::Other)],
         );
         check("www.example.org/x; and", &[("www.example.org/x", LinkKind::Page)]);
+    }
+
+    #[test]
+    fn only_a_scheme_or_www_makes_a_link() {
+        check("built on Node.js and arXiv.org data", &[]);
+        check(
+            "site: https://fywalter.github.io/nudging/ .",
+            &[("https://fywalter.github.io/nudging/", LinkKind::Page)],
+        );
+        check("at https://github.com/jinlanfu/HSP.", &[("https://github.com/jinlanfu/HSP", LinkKind::Code)]);
+        check("code:https://gitlab.com/a/b, data", &[("https://gitlab.com/a/b", LinkKind::Code)]);
+        check("no link in https:// alone", &[]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The corpus as stemmed term ids: one pass of the shared analyzer over every
 //! title and abstract, feeding topics, keyphrases and similar papers.
 
-use std::collections::HashMap;
+// Fx hashing: these maps are probed once or more per word of every text.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::catalog::Part;
 use crate::engine::analyze::stem;
@@ -18,6 +19,9 @@ pub struct Tok {
     /// Whether this word continues a phrase with the previous one (same
     /// field, separated by one space or hyphen).
     pub joined: bool,
+    /// Whether this word is part of a model name: such words are facets of
+    /// their own, not keyphrases.
+    pub named: bool,
     pub start: u32,
     pub end: u32,
 }
@@ -59,7 +63,7 @@ impl Vocabulary {
 }
 
 /// The words of one text (its parts), appended to `out`.
-pub fn words(vocabulary: &mut Vocabulary, text: &str, parts: &[Part], field: u8, out: &mut Vec<Tok>) {
+pub fn words(vocabulary: &mut Vocabulary, text: &str, parts: &[Part<'_>], field: u8, out: &mut Vec<Tok>) {
     let mut prev_end: Option<usize> = None;
     for token in parts {
         let joined = prev_end.is_some_and(|e| {
@@ -67,14 +71,31 @@ pub fn words(vocabulary: &mut Vocabulary, text: &str, parts: &[Part], field: u8,
             gap == " " || gap == "-"
         });
         out.push(Tok {
-            term: vocabulary.id(&token.term),
+            term: vocabulary.id(token.term),
             field,
             joined,
+            named: false,
             start: token.start as u32,
             end: token.end as u32,
         });
         prev_end = Some(token.end);
     }
+}
+
+/// Papers containing each term id.
+pub fn document_frequencies(docs: &[Vec<Tok>], terms: usize) -> Vec<u32> {
+    let mut df = vec![0u32; terms];
+    let mut seen: Vec<u32> = Vec::new();
+    for toks in docs {
+        seen.clear();
+        seen.extend(toks.iter().map(|t| t.term));
+        seen.sort_unstable();
+        seen.dedup();
+        for &t in &seen {
+            df[t as usize] += 1;
+        }
+    }
+    df
 }
 
 /// English function words and words every abstract uses; sorted for

@@ -1,7 +1,8 @@
 //! Topics from the taxonomy (trigger terms, stemmed) and keyphrases computed
 //! from the corpus itself (TF-IDF over words and two-word phrases).
 
-use std::collections::HashMap;
+// Fx hashing: these maps are probed once or more per word of every text.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::dictionary::TopicEntry;
 use super::terms::{Tok, Vocabulary, TITLE};
@@ -28,7 +29,7 @@ pub struct Triggers {
 
 impl Triggers {
     pub fn new(topics: &[TopicEntry], vocabulary: &Vocabulary) -> Triggers {
-        let mut by_first: HashMap<u32, Vec<(usize, Vec<u32>)>> = HashMap::new();
+        let mut by_first: HashMap<u32, Vec<(usize, Vec<u32>)>> = HashMap::default();
         for (t, topic) in topics.iter().enumerate() {
             for term in &topic.terms {
                 let ids: Option<Vec<u32>> = tokenize(term)
@@ -77,13 +78,13 @@ impl Triggers {
 /// A keyphrase key: one term, or two (`a << 32 | b` with the top bit set).
 fn key_of(toks: &[Tok], p: usize, weak: &[bool]) -> [Option<u64>; 2] {
     let t = toks[p];
-    if weak[t.term as usize] {
+    if weak[t.term as usize] || t.named {
         return [None, None];
     }
     let uni = Some(u64::from(t.term));
     let bi = toks
         .get(p + 1)
-        .filter(|n| n.joined && n.field == t.field && !weak[n.term as usize])
+        .filter(|n| n.joined && n.field == t.field && !weak[n.term as usize] && !n.named)
         .map(|n| (1 << 63) | (u64::from(t.term) << 32) | u64::from(n.term));
     [uni, bi]
 }
@@ -94,63 +95,65 @@ pub fn keyphrases(
     docs: &[Vec<Tok>],
     texts: &[(&str, &str)],
     vocabulary: &Vocabulary,
+    term_df: &[u32],
 ) -> Vec<Vec<Scored<String, f32>>> {
     let n = docs.len();
-    let mut df: HashMap<u64, u32> = HashMap::new();
-    let mut keys: Vec<u64> = Vec::new();
-    for toks in docs {
-        keys.clear();
-        for p in 0..toks.len() {
-            keys.extend(key_of(toks, p, &vocabulary.weak).into_iter().flatten());
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        for &k in &keys {
-            *df.entry(k).or_insert(0) += 1;
-        }
-    }
+    let weak = &vocabulary.weak;
+    let bigram_df = bigram_frequencies(docs, weak, term_df);
+    let df =
+        |k: u64| if k >> 63 == 1 { bigram_df.get(&k).copied().unwrap_or(1) } else { term_df[k as usize] };
     let max_df = (n / 2).max(2) as u32;
-    let mut display: HashMap<u64, String> = HashMap::new();
+    let mut display: HashMap<u64, String> = HashMap::default();
+    let mut weighted: Vec<(u64, f32)> = Vec::new();
     let mut out = Vec::with_capacity(n);
     for (d, toks) in docs.iter().enumerate() {
-        let mut tf: HashMap<u64, (f32, Vec<RawSpan>)> = HashMap::new();
-        for p in 0..toks.len() {
-            let weight = if toks[p].field == TITLE { 2.0 } else { 1.0 };
-            for (k, len) in key_of(toks, p, &vocabulary.weak).into_iter().zip([1, 2]) {
-                let Some(k) = k else { continue };
-                let entry = tf.entry(k).or_insert((0.0, Vec::new()));
-                entry.0 += weight;
-                if entry.1.len() < MAX_SPANS {
-                    entry.1.push((toks[p].field, toks[p].start, toks[p + len - 1].end));
-                }
-            }
+        // Term frequencies by sorting (key, weight) pairs: no map per paper.
+        weighted.clear();
+        for (p, tok) in toks.iter().enumerate() {
+            let weight = if tok.field == TITLE { 2.0 } else { 1.0 };
+            weighted.extend(key_of(toks, p, weak).into_iter().flatten().map(|k| (k, weight)));
         }
-        let mut scored: Vec<Scored<u64, f32>> = tf
-            .into_iter()
-            .filter_map(|(k, (tf, spans))| {
-                let df = df[&k];
-                if df < 2 || df > max_df {
-                    return None;
-                }
-                let phrase_boost = if k >> 63 == 1 { 1.5 } else { 1.0 };
-                let score = (1.0 + tf.ln()) * (n as f32 / df as f32).ln() * phrase_boost;
-                Some((k, score, spans))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut chosen: Vec<Scored<u64, f32>> = Vec::new();
-        for (k, score, spans) in scored {
+        weighted.sort_unstable_by_key(|&(k, _)| k);
+        let mut scored: Vec<(u64, f32)> = Vec::new();
+        for run in weighted.chunk_by(|a, b| a.0 == b.0) {
+            let k = run[0].0;
+            let df = df(k);
+            if df < 2 || df > max_df {
+                continue;
+            }
+            let tf: f32 = run.iter().map(|&(_, w)| w).sum();
+            let phrase_boost = if k >> 63 == 1 { 1.5 } else { 1.0 };
+            scored.push((k, (1.0 + tf.ln()) * (n as f32 / df as f32).ln() * phrase_boost));
+        }
+        // Overlapping keys are skipped, so look a few past the number kept;
+        // sorting only those matters at 100k papers.
+        let by_score = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let shortlist = 8 * KEYPHRASES_PER_PAPER;
+        if scored.len() > shortlist {
+            scored.select_nth_unstable_by(shortlist - 1, by_score);
+            scored.truncate(shortlist);
+        }
+        scored.sort_unstable_by(by_score);
+        let terms_of =
+            |k: u64| if k >> 63 == 1 { [(k >> 32) & 0x7fff_ffff, k & 0xffff_ffff] } else { [k, k] };
+        let mut chosen: Vec<(u64, f32, Vec<RawSpan>)> = Vec::new();
+        for (k, score) in scored {
             if chosen.len() == KEYPHRASES_PER_PAPER {
                 break;
             }
-            let parts =
-                |k: u64| if k >> 63 == 1 { vec![(k >> 32) & 0x7fff_ffff, k & 0xffff_ffff] } else { vec![k] };
-            let overlaps = chosen.iter().any(|(c, _, _)| {
-                let (a, b) = (parts(*c), parts(k));
-                a.iter().any(|x| b.contains(x))
-            });
+            let overlaps =
+                chosen.iter().any(|(c, _, _)| terms_of(*c).iter().any(|x| terms_of(k).contains(x)));
             if !overlaps {
-                chosen.push((k, score, spans));
+                chosen.push((k, score, Vec::new()));
+            }
+        }
+        // Spans of the chosen keys only.
+        for (p, tok) in toks.iter().enumerate() {
+            for (k, len) in key_of(toks, p, weak).into_iter().zip([1, 2]) {
+                let Some((_, _, spans)) = chosen.iter_mut().find(|(c, _, _)| Some(*c) == k) else { continue };
+                if spans.len() < MAX_SPANS {
+                    spans.push((tok.field, tok.start, toks[p + len - 1].end));
+                }
             }
         }
         let (title, abstract_text) = texts[d];
@@ -172,4 +175,55 @@ pub fn keyphrases(
         );
     }
     out
+}
+
+/// Papers containing each two-word key, for the keys in two papers or more
+/// (a key in one paper is no keyphrase; most two-word keys are such).
+///
+/// The exact count is kept in a map, which would hold millions of keys at
+/// 100k papers; two bitsets first sieve out keys seen once. They may let
+/// a key through that collides with another (then the map counts it
+/// exactly), never hold one back.
+fn bigram_frequencies(docs: &[Vec<Tok>], weak: &[bool], term_df: &[u32]) -> HashMap<u64, u32> {
+    let mut keys: Vec<u64> = Vec::new();
+    let doc_keys = |toks: &[Tok], keys: &mut Vec<u64>| {
+        keys.clear();
+        let bigrams = (0..toks.len()).filter_map(|p| key_of(toks, p, weak)[1]);
+        // A key's paper count is at most that of its words.
+        keys.extend(
+            bigrams
+                .filter(|&k| term_df[(k >> 32) as usize & 0x7fff_ffff] > 1 && term_df[k as u32 as usize] > 1),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+    };
+    let tokens: usize = docs.iter().map(Vec::len).sum();
+    // About 8 bits per key: under 10% of once-seen keys pass the sieve.
+    let bits = (tokens * 8).next_power_of_two().clamp(1 << 10, 1 << 28);
+    let bucket = |k: u64| (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits.trailing_zeros())) as usize;
+    let mut once = vec![0u64; bits / 64];
+    let mut twice = vec![0u64; bits / 64];
+    for toks in docs {
+        doc_keys(toks, &mut keys);
+        for &k in &keys {
+            let b = bucket(k);
+            let (word, bit) = (b / 64, 1u64 << (b % 64));
+            if once[word] & bit != 0 {
+                twice[word] |= bit;
+            }
+            once[word] |= bit;
+        }
+    }
+    drop(once);
+    let mut df: HashMap<u64, u32> = HashMap::default();
+    for toks in docs {
+        doc_keys(toks, &mut keys);
+        for &k in &keys {
+            let b = bucket(k);
+            if twice[b / 64] & (1u64 << (b % 64)) != 0 {
+                *df.entry(k).or_insert(0) += 1;
+            }
+        }
+    }
+    df
 }
