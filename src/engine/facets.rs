@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use fixedbitset::FixedBitSet;
+use serde::{Deserialize, Serialize};
 
 /// A set of papers, by index in the bundle.
 pub type DocSet = FixedBitSet;
@@ -55,7 +56,7 @@ fn remove(map: &mut BTreeMap<String, BTreeSet<String>>, group: &str, value: &str
 }
 
 /// One facet group's papers per value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Group {
     key: String,
     label: String,
@@ -67,7 +68,7 @@ struct Group {
 }
 
 /// Facet values of every paper, grouped, ready for filtering and counting.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FacetIndex {
     doc_count: usize,
     groups: Vec<Group>,

@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::Paper;
@@ -79,7 +80,9 @@ impl Extra {
     }
 }
 
-#[derive(Debug, Default)]
+/// Serializable (`serde`) so the compiler can ship it precomputed in the
+/// app pack; every field must stay serializable.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SearchIndex {
     /// Every term, concatenated in sorted order; a term id is its rank.
     term_text: String,
@@ -90,6 +93,7 @@ pub struct SearchIndex {
     /// Start of each term's postings in `postings` (len = terms + 1).
     offsets: Vec<u32>,
     /// Encoded postings, see the module docs.
+    #[serde(with = "serde_bytes")]
     postings: Vec<u8>,
     /// Per field, the length (in words) of each paper's field.
     lengths: [Vec<u16>; 4],
