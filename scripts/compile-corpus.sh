@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trunk pre_build hook: compiles corpus/ into $TRUNK_STAGING_DIR/bundle.json
-# with the native `folio` CLI. FOLIO_CORPUS overrides the inputs (a
+# and its app pack bundle.pack (what the app loads first) with the native
+# `folio` CLI. FOLIO_CORPUS overrides the inputs (a
 # space-separated list of files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,5 +14,6 @@ cargo_bin="${FOLIO_NATIVE_CARGO:-cargo}"
 
 # shellcheck disable=SC2206
 inputs=(${FOLIO_CORPUS:-corpus/*})
-"$cargo_bin" run --quiet --release --bin folio -- compile "${inputs[@]}" --out "$TRUNK_STAGING_DIR/bundle.json"
-chmod 644 "$TRUNK_STAGING_DIR/bundle.json"
+"$cargo_bin" run --quiet --release --bin folio -- compile "${inputs[@]}" --out "$TRUNK_STAGING_DIR/bundle.json" \
+  --pack "$TRUNK_STAGING_DIR/bundle.pack"
+chmod 644 "$TRUNK_STAGING_DIR/bundle.json" "$TRUNK_STAGING_DIR/bundle.pack"

@@ -1,14 +1,13 @@
-//! The root component: loads the bundle, builds the explorer, and shows it,
+//! The root component: loads the corpus into an explorer and shows it,
 //! or a loading or error state.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::browser::bundle_fetch::{fetch_bundle, BUNDLE_URL};
+use crate::browser::bundle_fetch::load_explorer;
 use crate::components::explorer_view::ExplorerView;
 use crate::components::load_status::{LoadFailed, Loading};
-use crate::engine::explorer::Explorer;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
@@ -19,12 +18,8 @@ pub fn start() {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let explorer = LocalResource::new(|| async {
-        fetch_bundle(BUNDLE_URL)
-            .await
-            .map(|bundle| Arc::new(Explorer::new(bundle)))
-            .map_err(|err| err.to_string())
-    });
+    let explorer =
+        LocalResource::new(|| async { load_explorer().await.map(Arc::new).map_err(|err| err.to_string()) });
     view! {
         {move || match explorer.get() {
             None => view! { <Loading /> }.into_any(),

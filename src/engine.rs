@@ -15,6 +15,7 @@ pub mod facets;
 pub mod formats;
 pub mod index;
 pub mod listing;
+pub mod pack;
 pub mod query;
 pub mod safe_url;
 pub mod search;

@@ -12,7 +12,9 @@ use folio::engine::view_state::{Sort, ViewState};
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 
 fn explorer() -> Explorer {
-    Explorer::new(compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle.unwrap())
+    Explorer::new(
+        compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle.unwrap(),
+    )
 }
 
 fn view(query: &str) -> ViewState {
@@ -22,7 +24,7 @@ fn view(query: &str) -> ViewState {
 #[test]
 fn starred_read_and_notes_are_searchable_with_tag() {
     let explorer = explorer();
-    let ids: Vec<String> = explorer.bundle().papers.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = (0..explorer.len() as u32).map(|d| explorer.id(d).to_owned()).collect();
     let mut store = TagStore::default();
     store.set_starred(&[&ids[3]], true, 1);
     store.set_read(&[&ids[5], &ids[6]], true, 1);
@@ -37,7 +39,10 @@ fn starred_read_and_notes_are_searchable_with_tag() {
     assert_eq!(docs("tag:reading"), [8], "a parent tag finds papers tagged below it");
     assert_eq!(docs("tag:unread").len(), 22);
     let unread_mixtral = docs("-tag:read mixtral");
-    assert!(!unread_mixtral.is_empty() && unread_mixtral.iter().all(|d| ![5, 6].contains(d) && docs("mixtral").contains(d)));
+    assert!(
+        !unread_mixtral.is_empty()
+            && unread_mixtral.iter().all(|d| ![5, 6].contains(d) && docs("mixtral").contains(d))
+    );
     let state = ViewState { sort: Sort::Corpus, ..view("") };
     let mut excluded = state.clone();
     excluded.selection.exclude("state", "read");
@@ -47,7 +52,8 @@ fn starred_read_and_notes_are_searchable_with_tag() {
 #[test]
 fn exported_bibtex_reads_back_through_the_compilers_reader() {
     let explorer = explorer();
-    let papers: Vec<_> = explorer.bundle().papers.iter().collect();
+    let papers: Vec<_> = (0..explorer.len() as u32).map(|d| explorer.paper(d)).collect();
+    let papers: Vec<_> = papers.iter().map(|p| &**p).collect();
     let mut store = TagStore::default();
     store.add_tag(&[&papers[0].id, &papers[1].id], "cite", 1).unwrap();
     let bibtex = export(&papers, store.data(), ExportFormat::BibTex);

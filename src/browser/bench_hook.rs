@@ -31,7 +31,7 @@ pub fn bench_explore(query: &str) -> u32 {
         let Some(explorer) = slot.borrow().clone() else { return 0 };
         let state = ViewState { query: query.to_owned(), ..Default::default() };
         let user = UserData::default();
-        let facets = FacetIndex::new(explorer.bundle().papers.len());
+        let facets = FacetIndex::new(explorer.len());
         explorer.explore(&state, &user, &facets).docs.len() as u32
     })
 }

@@ -1,14 +1,21 @@
-//! Loads the corpus bundle: from the `<script type="application/json"
+//! Loads the corpus: from the `<script type="application/json"
 //! id="folio-bundle">` element of the single-file build when the page has
-//! one (a page opened from `file://` cannot fetch), else by fetching it.
+//! one (a page opened from `file://` cannot fetch); else the app pack
+//! (`bundle.pack`: indexes precomputed by the compiler, ready in the time
+//! of a copy); else, on a host without a usable pack, `bundle.json`, indexed
+//! here.
 
 use gloo::net::http::Request;
 use thiserror::Error;
 
 use crate::engine::bundle::{Bundle, BundleError};
+use crate::engine::explorer::Explorer;
 
 /// The bundle's URL, relative to the page so the site works under any sub-path.
 pub const BUNDLE_URL: &str = "bundle.json";
+
+/// The app pack's URL (written beside the bundle by `folio compile --pack`).
+pub const PACK_URL: &str = "bundle.pack";
 
 /// The id of the element that carries the bundle in the single-file build
 /// (written by `scripts/single-file.mjs`).
@@ -33,17 +40,37 @@ pub fn inline_bundle() -> Option<String> {
     gloo::utils::document().get_element_by_id(INLINE_BUNDLE_ID)?.text_content()
 }
 
-/// The inlined bundle when the page has one, else the one at `url`.
-pub async fn fetch_bundle(url: &str) -> Result<Bundle, LoadError> {
+/// The explorer over the inlined bundle, the pack, or the bundle, in that
+/// order. A pack that is missing, damaged or of another version is skipped
+/// with a console warning: the bundle is always the reference.
+pub async fn load_explorer() -> Result<Explorer, LoadError> {
     if let Some(text) = inline_bundle() {
         return Bundle::from_json(&text)
+            .map(Explorer::new)
             .map_err(|source| LoadError::Corrupt { url: INLINE_BUNDLE_NAME.to_owned(), source });
     }
+    let pack = match fetch_bytes(PACK_URL).await {
+        Ok(bytes) => Explorer::from_pack(bytes).map_err(|err| err.to_string()),
+        Err(err) => Err(err.to_string()),
+    };
+    match pack {
+        Ok(explorer) => return Ok(explorer),
+        Err(reason) => {
+            web_sys::console::warn_1(&format!("{PACK_URL} not used ({reason}); reading {BUNDLE_URL}").into())
+        }
+    }
+    let bytes = fetch_bytes(BUNDLE_URL).await?;
+    let corrupt = |source| LoadError::Corrupt { url: BUNDLE_URL.to_owned(), source };
+    let text = std::str::from_utf8(&bytes).map_err(|_| corrupt(BundleError::NotUtf8))?;
+    Bundle::from_json(text).map(Explorer::new).map_err(corrupt)
+}
+
+/// The body of `url`, as bytes (no detour through a JavaScript string).
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
     let network = |err: gloo::net::Error| LoadError::Network { url: url.to_owned(), reason: err.to_string() };
     let response = Request::get(url).send().await.map_err(network)?;
     if !response.ok() {
         return Err(LoadError::Http { url: url.to_owned(), status: response.status() });
     }
-    let text = response.text().await.map_err(network)?;
-    Bundle::from_json(&text).map_err(|source| LoadError::Corrupt { url: url.to_owned(), source })
+    response.binary().await.map_err(network)
 }

@@ -16,11 +16,8 @@ pub fn BulkTag() -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let count = move || results.with(|r| r.docs.len());
     let apply = move |_| {
-        let ids: Vec<String> = explorer.with_value(|e| {
-            results.with_untracked(|r| {
-                r.docs.iter().map(|&d| e.bundle().papers[d as usize].id.clone()).collect()
-            })
-        });
+        let ids: Vec<String> = explorer
+            .with_value(|e| results.with_untracked(|r| r.docs.iter().map(|&d| e.id(d).to_owned()).collect()));
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let name = tag.get_untracked();
         let outcome = user.change(|s, now| {

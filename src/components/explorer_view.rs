@@ -79,7 +79,7 @@ pub fn ExplorerView(
                 if view.with_untracked(|v| v.paper.is_none()) {
                     let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
                     if let Some(doc) = doc {
-                        let id = papers.bundle().papers[doc as usize].id.clone();
+                        let id = papers.id(doc).to_owned();
                         view.update(|v| v.paper = Some(id));
                     }
                 }
@@ -89,7 +89,7 @@ pub fn ExplorerView(
             "Enter" if count > 0 => {
                 let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
                 if let Some(doc) = doc {
-                    let id = papers.bundle().papers[doc as usize].id.clone();
+                    let id = papers.id(doc).to_owned();
                     view.update(|v| v.paper = Some(id));
                 }
             }

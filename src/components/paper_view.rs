@@ -10,7 +10,6 @@ use crate::engine::safe_url::safe_href;
 use crate::engine::search::Span;
 use crate::state::{expect_explorer, expect_results, expect_user, expect_view};
 
-
 #[component]
 pub fn PaperView() -> impl IntoView {
     let explorer = StoredValue::new(expect_explorer());
@@ -23,7 +22,7 @@ pub fn PaperView() -> impl IntoView {
     let doc = move || view.with(|s| s.paper.clone()).and_then(|id| explorer.with_value(|e| e.doc(&id)));
     view! {
         {move || doc().map(|doc| explorer.with_value(|e| {
-            let paper = e.bundle().papers[doc as usize].clone();
+            let paper = (*e.paper(doc)).clone();
             let (title, query_spans, why) = results.with(|r| {
                 let h = e.highlights(r, doc);
                 let why = if !r.has_query() { Vec::new() } else { user.store.with(|s| e.explain(r, s.data(), doc)) };
@@ -81,7 +80,7 @@ pub fn PaperView() -> impl IntoView {
             let figures = enrichment.figures.iter().map(|f| view! { <li data-testid="key-figure">{f.text.clone()}</li> }).collect_view();
             let similar = enrichment.similar.iter().filter_map(|sim| {
                 let similar_doc = e.doc(&sim.id)?;
-                let title = e.bundle().papers[similar_doc as usize].title.clone();
+                let title = e.paper(similar_doc).title.clone();
                 let id = sim.id.clone();
                 Some(view! {
                     <li data-testid="similar-paper">

@@ -42,12 +42,12 @@ pub fn ResultList() -> impl IntoView {
                 .take(shown.get())
                 .enumerate()
                 .map(|(i, &doc)| {
-                    let paper = &explorer.bundle().papers[doc as usize];
+                    let paper = explorer.paper(doc);
                     let id = paper.id.clone();
                     let data_id = id.clone();
                 let data_id_for_tags = id.clone();
                     let href = format!("?paper={id}");
-                    let title = marked(explorer.bundle().papers[doc as usize].title.as_str(), &explorer.highlights(r, doc).title);
+                    let title = marked(paper.title.as_str(), &explorer.highlights(r, doc).title);
                 let snippet = explorer.snippet(r, doc).into_iter().map(segment_view).collect_view();
                     let meta = paper
                         .year

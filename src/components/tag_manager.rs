@@ -28,8 +28,8 @@ pub fn TagManager(
     };
     let export_results = move |format: ExportFormat| {
         let text = explorer.with_value(|e| {
-            let refs: Vec<_> =
-                results.with_untracked(|r| r.docs.iter().map(|&d| &e.bundle().papers[d as usize]).collect());
+            let papers: Vec<_> = results.with_untracked(|r| r.docs.iter().map(|&d| e.paper(d)).collect());
+            let refs: Vec<_> = papers.iter().map(|p| &**p).collect();
             user.store.with_untracked(|s| export(&refs, s.data(), format))
         });
         let _ = download(&format!("folio-papers.{}", format.extension()), format.mime(), &text);

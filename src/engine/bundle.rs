@@ -115,6 +115,8 @@ pub enum BundleError {
     MissingVersion,
     #[error("the bundle is not a JSON object: not a Folio bundle")]
     NotAnObject,
+    #[error("the bundle is not UTF-8 text: not a Folio bundle")]
+    NotUtf8,
 }
 
 impl Bundle {

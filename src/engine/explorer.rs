@@ -4,28 +4,36 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::bundle::Bundle;
+use std::sync::Arc;
+
+use super::bundle::{Bundle, Paper};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::index::SearchIndex;
+use super::pack::{Contents, PackError, Papers};
 use super::search::{self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment};
 use super::tags::{TagStore, UserData};
 use super::view_state::{Sort, ViewState};
 
-/// A loaded corpus, indexed for exploring.
+/// A loaded corpus, indexed for exploring: built from a bundle
+/// ([`Explorer::new`]) or read from the app pack the compiler made of it
+/// ([`Explorer::from_pack`]), with the same behaviour either way.
 pub struct Explorer {
-    bundle: Bundle,
+    /// The bundle's corpus-level parts (catalog, sources); its papers are in
+    /// `papers`.
+    meta: Bundle,
+    papers: Papers,
     facets: FacetIndex,
     /// Papers by title (folded), for the title sort.
     by_title: Vec<u32>,
     /// Paper id -> index.
-    doc_of: HashMap<String, u32>,
+    doc_of: rustc_hash::FxHashMap<String, u32>,
     search_index: SearchIndex,
 }
 
 /// The answer to one interaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exploration {
-    /// Matching papers (indices into `bundle.papers`), in display order.
+    /// Matching papers (paper numbers, as in the bundle), in display order.
     pub docs: Vec<u32>,
     /// Facet counts for the papers matching the query, per group.
     pub facets: Vec<GroupCounts>,
@@ -95,7 +103,11 @@ fn shared_values(pairs: Vec<(usize, &str)>, limit: usize) -> Vec<(usize, &str)> 
 }
 
 /// Papers of the corpus whose user data satisfies `keep`.
-fn user_docs(explorer: &Explorer, store: &TagStore, keep: &dyn Fn(&super::tags::PaperData) -> bool) -> Vec<u32> {
+fn user_docs(
+    explorer: &Explorer,
+    store: &TagStore,
+    keep: &dyn Fn(&super::tags::PaperData) -> bool,
+) -> Vec<u32> {
     store.data().papers.iter().filter(|(_, p)| keep(p)).filter_map(|(id, _)| explorer.doc(id)).collect()
 }
 
@@ -108,18 +120,69 @@ pub mod state {
 }
 
 impl Explorer {
-    pub fn new(bundle: Bundle) -> Self {
-        let facets = facet_index(&bundle);
-        let mut by_title: Vec<u32> = (0..bundle.papers.len() as u32).collect();
-        let keys: Vec<String> = bundle.papers.iter().map(|p| super::analyze::fold(&p.title)).collect();
+    pub fn new(mut bundle: Bundle) -> Self {
+        let papers = std::mem::take(&mut bundle.papers);
+        let facets = facet_index(&papers);
+        let mut by_title: Vec<u32> = (0..papers.len() as u32).collect();
+        let keys: Vec<String> = papers.iter().map(|p| super::analyze::fold(&p.title)).collect();
         by_title.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
-        let doc_of = bundle.papers.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
-        let search_index = SearchIndex::from_papers(&bundle.papers);
-        Self { bundle, facets, by_title, doc_of, search_index }
+        let search_index = SearchIndex::from_papers(&papers);
+        Self::assemble(bundle, Papers::from_vec(papers), facets, by_title, search_index)
     }
 
-    pub fn bundle(&self) -> &Bundle {
-        &self.bundle
+    fn assemble(
+        meta: Bundle,
+        papers: Papers,
+        facets: FacetIndex,
+        by_title: Vec<u32>,
+        search_index: SearchIndex,
+    ) -> Self {
+        let doc_of = (0..papers.len() as u32).map(|d| (papers.id(d).to_owned(), d)).collect();
+        Self { meta, papers, facets, by_title, doc_of, search_index }
+    }
+
+    /// Reads an app pack ([`super::pack`]): the indexes are copied, not
+    /// rebuilt, and papers are decoded when first shown. A damaged pack, or
+    /// one of another version, is refused whole.
+    pub fn from_pack(pack: Vec<u8>) -> Result<Self, PackError> {
+        let (contents, records_start) = Contents::decode(&pack)?;
+        let meta = Bundle::from_json(&contents.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let papers = Papers::packed(contents.ids, pack, records_start, contents.paper_ends);
+        Ok(Self::assemble(meta, papers, contents.facets, contents.by_title, contents.index))
+    }
+
+    /// The app pack of this corpus.
+    pub fn into_pack(self) -> Result<Vec<u8>, PackError> {
+        let (records, paper_ends) = self.papers.records()?;
+        let ids = (0..self.len() as u32).map(|d| self.papers.id(d).to_owned()).collect();
+        Ok(Contents {
+            meta_json: self.meta.to_json(),
+            ids,
+            paper_ends,
+            by_title: self.by_title,
+            facets: self.facets,
+            index: self.search_index,
+        }
+        .encode(&records))
+    }
+
+    /// The number of papers.
+    pub fn len(&self) -> usize {
+        self.papers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.papers.is_empty()
+    }
+
+    /// Paper `doc` (decoded on first use when read from a pack).
+    pub fn paper(&self, doc: u32) -> Arc<Paper> {
+        self.papers.get(doc)
+    }
+
+    /// The id of paper `doc`.
+    pub fn id(&self, doc: u32) -> &str {
+        self.papers.id(doc)
     }
 
     pub fn facets(&self) -> &FacetIndex {
@@ -134,7 +197,7 @@ impl Explorer {
     /// Facet groups of the user's data: tags (a paper tagged `reading/now`
     /// also counts under `reading`) and reading state.
     pub fn user_facets(&self, user: &UserData) -> FacetIndex {
-        let mut index = FacetIndex::new(self.bundle.papers.len());
+        let mut index = FacetIndex::new(self.len());
         let tagged = user.papers.iter().filter_map(|(id, data)| Some((self.doc(id)? as usize, data)));
         let mut tag_pairs = Vec::new();
         let mut state_pairs = Vec::new();
@@ -157,8 +220,7 @@ impl Explorer {
         tag_pairs.sort();
         tag_pairs.dedup();
         let read: DocSet = state_pairs.iter().filter(|(_, s)| *s == state::READ).map(|(d, _)| *d).collect();
-        state_pairs
-            .extend((0..self.bundle.papers.len()).filter(|d| !read.contains(*d)).map(|d| (d, state::UNREAD)));
+        state_pairs.extend((0..self.len()).filter(|d| !read.contains(*d)).map(|d| (d, state::UNREAD)));
         index.set_group(group::TAG, "Tags", tag_pairs);
         index.set_group(group::STATE, "Reading state", state_pairs);
         index
@@ -172,7 +234,7 @@ impl Explorer {
     /// `user`'s tags answer `tag:`.
     fn with_options<T>(&self, user: &UserData, f: impl FnOnce(&SearchOptions<'_>) -> T) -> T {
         let tagged = self.tagged(user);
-        let resolver = CatalogResolver(&self.bundle.corpus.catalog);
+        let resolver = CatalogResolver(&self.meta.corpus.catalog);
         f(&SearchOptions { entities: &resolver, tagged: &tagged, ..Default::default() })
     }
 
@@ -191,7 +253,7 @@ impl Explorer {
                 "note" | "notes" => state(&|p| !p.note.is_empty()),
                 "unread" => {
                     let read: HashSet<u32> = state(&|p| p.read).into_iter().collect();
-                    (0..self.bundle.papers.len() as u32).filter(|d| !read.contains(d)).collect()
+                    (0..self.len() as u32).filter(|d| !read.contains(d)).collect()
                 }
                 _ => Vec::new(),
             };
@@ -204,10 +266,11 @@ impl Explorer {
 
     pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {
         let indexes = [&self.facets, user_facets];
-        let search = (!state.query.trim().is_empty())
-            .then(|| self.with_options(user, |options| search::run(&self.search_index, &state.query, options)));
+        let search = (!state.query.trim().is_empty()).then(|| {
+            self.with_options(user, |options| search::run(&self.search_index, &state.query, options))
+        });
         let candidates = match &search {
-            Some(results) => results.doc_set(self.bundle.papers.len()),
+            Some(results) => results.doc_set(self.len()),
             None => self.facets.all(),
         };
         let matching = filter_all(&indexes, &candidates, &state.selection);
@@ -221,22 +284,21 @@ impl Explorer {
             }
             _ => self.order(&matching, state.sort),
         };
-        let query_matches = search.as_ref().map_or(self.bundle.papers.len(), |r| r.hits.len());
+        let query_matches = search.as_ref().map_or(self.len(), |r| r.hits.len());
         Exploration { docs, facets, search, query_matches }
     }
 
     /// Title and abstract match spans of `doc` for the query of `exploration`.
     pub fn highlights(&self, exploration: &Exploration, doc: u32) -> Highlights {
-        let paper = &self.bundle.papers[doc as usize];
         match &exploration.search {
-            Some(results) => results.highlights(paper),
+            Some(results) => results.highlights(&self.paper(doc)),
             None => Highlights::default(),
         }
     }
 
     /// The abstract's best window around the matches (its start without a query).
     pub fn snippet(&self, exploration: &Exploration, doc: u32) -> Vec<Segment> {
-        let paper = &self.bundle.papers[doc as usize];
+        let paper = self.paper(doc);
         let spans = self.highlights(exploration, doc).abstract_spans;
         search::snippet(&paper.abstract_text, &spans, SNIPPET_WORDS)
     }
@@ -254,18 +316,15 @@ impl Explorer {
             Sort::Year => {
                 let mut docs: Vec<u32> = matching.ones().map(|d| d as u32).collect();
                 // Stable: papers of the same year keep corpus order; no year goes last.
-                docs.sort_by_key(|&d| {
-                    std::cmp::Reverse(self.bundle.papers[d as usize].year.unwrap_or(i32::MIN))
-                });
+                docs.sort_by_key(|&d| std::cmp::Reverse(self.search_index.year(d).unwrap_or(i32::MIN)));
                 docs
             }
         }
     }
 }
 
-/// The facet groups a bundle supports: only those with values appear.
-fn facet_index(bundle: &Bundle) -> FacetIndex {
-    let papers = &bundle.papers;
+/// The facet groups the papers support: only those with values appear.
+fn facet_index(papers: &[Paper]) -> FacetIndex {
     let mut index = FacetIndex::new(papers.len());
     let values: Vec<Vec<(&'static str, String)>> = papers
         .iter()
@@ -283,7 +342,9 @@ fn facet_index(bundle: &Bundle) -> FacetIndex {
         let mut pairs: Vec<(usize, &str)> = values
             .iter()
             .enumerate()
-            .flat_map(|(doc, v)| v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str())))
+            .flat_map(|(doc, v)| {
+                v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str()))
+            })
             .collect();
         if key == group::KEYPHRASE {
             pairs = shared_values(pairs, MAX_KEYPHRASE_VALUES);

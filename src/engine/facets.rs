@@ -7,7 +7,7 @@
 //! that would match if that value were added to its group's selection, so it
 //! ignores its own group's selection but respects every other group.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use fixedbitset::FixedBitSet;
 use serde::{Deserialize, Serialize};
@@ -61,7 +61,8 @@ struct Group {
     key: String,
     label: String,
     values: Vec<String>,
-    by_value: HashMap<String, usize>,
+    #[serde(serialize_with = "super::pack::sorted")]
+    by_value: rustc_hash::FxHashMap<String, usize>,
     /// Papers per value, ascending (lists, not bitsets: a corpus of 100k
     /// papers has hundreds of thousands of values, most on few papers).
     docs: Vec<Vec<u32>>,
@@ -111,7 +112,7 @@ impl FacetIndex {
             key: key.to_owned(),
             label: label.to_owned(),
             values: Vec::new(),
-            by_value: HashMap::new(),
+            by_value: Default::default(),
             docs: Vec::new(),
         };
         for (doc, value) in pairs {
@@ -143,6 +144,21 @@ impl FacetIndex {
             None if group.values.is_empty() => {}
             None => self.groups.push(group),
         }
+    }
+
+    /// Whether the index is whole and about `doc_count` papers (for an index
+    /// read from a pack): every value has its doc list, ascending, in range.
+    pub fn is_consistent(&self, doc_count: usize) -> bool {
+        self.doc_count == doc_count
+            && self.groups.iter().all(|g| {
+                g.values.len() == g.docs.len()
+                    && g.by_value.len() == g.values.len()
+                    && g.values.iter().enumerate().all(|(i, v)| g.by_value.get(v) == Some(&i))
+                    && g.docs.iter().all(|list| {
+                        list.windows(2).all(|w| w[0] < w[1])
+                            && list.last().is_none_or(|&d| (d as usize) < doc_count)
+                    })
+            })
     }
 
     /// Keys and labels of the groups present, in display order.

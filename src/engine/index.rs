@@ -100,6 +100,7 @@ pub struct SearchIndex {
     average: [f32; 4],
     years: Vec<Option<i32>>,
     /// (kind, folded canonical name) -> papers, ascending.
+    #[serde(serialize_with = "super::pack::sorted")]
     entities: HashMap<(String, String), Vec<u32>>,
     doc_count: usize,
 }

@@ -15,6 +15,26 @@ test('shows all 24 seed papers under a sub-path with no console errors', async (
   expect(explorer.consoleErrors).toEqual([]);
 });
 
+test('the app loads the pack, not bundle.json, and a damaged pack falls back to bundle.json', async ({ page }) => {
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  const explorer = new Explorer(page);
+  await explorer.open('/some/sub/path/');
+  await explorer.expectLoaded(24);
+  expect(requested).toContain('/some/sub/path/bundle.pack');
+  expect(requested).not.toContain('/some/sub/path/bundle.json');
+
+  const warnings = [];
+  const damaged = await page.context().newPage();
+  damaged.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  const fallback = new Explorer(damaged);
+  await fallback.open('/damaged-pack/');
+  await fallback.expectLoaded(24);
+  await expect(fallback.resultTitles).toHaveText(seedPapers().map((p) => p.title));
+  expect(warnings.join('\n')).toContain('bundle.pack not used (the pack is damaged (checksum mismatch))');
+  expect(fallback.consoleErrors).toEqual([]);
+});
+
 test('a corrupt bundle shows a clear error, not a blank page', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open('/corrupt/');

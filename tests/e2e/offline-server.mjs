@@ -50,6 +50,12 @@ export function postBuild(dir) {
   execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'pipe' });
 }
 
+/** Rewrites `dir`/bundle.pack from `dir`/bundle.json with the native CLI, as the build does. */
+export function packBundle(dir) {
+  const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio');
+  execFileSync(folio, ['pack', path.join(dir, 'bundle.json'), '--out', path.join(dir, 'bundle.pack')], { stdio: 'pipe' });
+}
+
 /** Writes the single-file build of `dir`; returns its path. */
 export function singleFile(dir) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'folio-single-')), 'folio.html');

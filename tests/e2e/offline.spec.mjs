@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { Explorer } from './explorer.page.mjs';
 import { seedPapers } from './seed.mjs';
-import { copyOf, dist, port, postBuild, startServer, waitForServiceWorker } from './offline-server.mjs';
+import { copyOf, dist, packBundle, port, postBuild, startServer, waitForServiceWorker } from './offline-server.mjs';
 
 const BASE = '/some/sub/path/';
 const titles = seedPapers().map((p) => p.title);
@@ -77,6 +77,7 @@ test('a new deploy is offered and applied only when the user clicks Reload', asy
     const retitled = `Second deploy: ${titles[0]}`.slice(0, titles[0].length);
     bundle.papers[0].title = retitled;
     fs.writeFileSync(bundlePath, JSON.stringify(bundle));
+    packBundle(site);
     postBuild(site);
 
     // The reload finds the new worker; the page still runs the old build, whole.

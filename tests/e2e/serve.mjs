@@ -5,8 +5,10 @@
 //
 // Mounts:
 //   /some/sub/path/  dist/ as built
-//   /corrupt/        dist/ with bundle.json replaced by invalid JSON
-//   /missing/        dist/ without bundle.json (404)
+//   /corrupt/        dist/ with bundle.pack and bundle.json both damaged
+//   /missing/        dist/ without bundle.pack nor bundle.json (404)
+//   /damaged-pack/   dist/ with one byte of bundle.pack's index flipped
+//                    (the app must refuse it and read bundle.json)
 //   /                dist/ as built
 import http from 'node:http';
 import fs from 'node:fs';
@@ -27,11 +29,25 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
 };
 
+/** bundle.pack with one byte of its index section (after the 28-byte header) flipped. */
+function damagedPack() {
+  const bytes = fs.readFileSync(path.join(dist, 'bundle.pack'));
+  bytes[28 + 100] ^= 0x55;
+  return { status: 200, body: bytes };
+}
+
 const overrides = {
-  '/corrupt/': { 'bundle.json': () => ({ status: 200, body: '{"schema_version": 1, "papers": [{"id": "x", "title": ' }) },
-  '/missing/': { 'bundle.json': () => ({ status: 404, body: 'not found' }) },
+  '/corrupt/': {
+    'bundle.json': () => ({ status: 200, body: '{"schema_version": 1, "papers": [{"id": "x", "title": ' }),
+    'bundle.pack': () => ({ status: 200, body: 'FOLIOPAK but cut short' }),
+  },
+  '/missing/': {
+    'bundle.json': () => ({ status: 404, body: 'not found' }),
+    'bundle.pack': () => ({ status: 404, body: 'not found' }),
+  },
+  '/damaged-pack/': { 'bundle.pack': damagedPack },
 };
-const mounts = ['/some/sub/path/', '/corrupt/', '/missing/', '/'];
+const mounts = ['/some/sub/path/', '/corrupt/', '/missing/', '/damaged-pack/', '/'];
 
 function send(res, status, type, body) {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });

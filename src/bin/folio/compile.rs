@@ -32,6 +32,10 @@ pub struct CompileArgs {
     /// Extra entity/taxonomy dictionary (JSON, format in data/README.md); repeatable.
     #[arg(long = "entities", value_name = "FILE")]
     entities: Vec<PathBuf>,
+    /// Also write the app pack (the bundle with its indexes precomputed, what
+    /// the browser app loads first) to this file; see `folio pack`.
+    #[arg(long, value_name = "FILE")]
+    pack: Option<PathBuf>,
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
@@ -78,10 +82,15 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
         }
     }
-    run_compile(&args.inputs, &args.out, &options)
+    run_compile(&args.inputs, &args.out, args.pack.as_deref(), &options)
 }
 
-fn run_compile(paths: &[PathBuf], out: &Path, options: &CompileOptions) -> Result<ExitCode> {
+fn run_compile(
+    paths: &[PathBuf],
+    out: &Path,
+    pack: Option<&Path>,
+    options: &CompileOptions,
+) -> Result<ExitCode> {
     let mut contents = Vec::with_capacity(paths.len());
     for path in paths {
         contents.push((path.display().to_string(), read_input(path)?));
@@ -100,19 +109,28 @@ fn run_compile(paths: &[PathBuf], out: &Path, options: &CompileOptions) -> Resul
         );
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     };
-    write_atomically(out, bundle.to_json().as_bytes())?;
+    let (json, papers) = (bundle.to_json(), bundle.papers.len());
+    // Both files are made before either is written: all or nothing.
+    let pack = match pack {
+        Some(path) => Some((path, crate::pack::pack_of(bundle)?)),
+        None => None,
+    };
+    write_atomically(out, json.as_bytes())?;
     eprintln!(
-        "folio: compiled {} papers from {} file(s) into {} ({warnings} warning(s))",
-        bundle.papers.len(),
+        "folio: compiled {papers} papers from {} file(s) into {} ({warnings} warning(s))",
         paths.len(),
         out.display()
     );
+    if let Some((path, bytes)) = pack {
+        write_atomically(path, &bytes)?;
+        eprintln!("folio: wrote the app pack {} ({:.1} MB)", path.display(), bytes.len() as f64 / 1e6);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place, so a
 /// reader never sees a half-written bundle.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod compile;
+mod pack;
 mod search;
 mod stats;
 
@@ -28,6 +29,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Print counts per field and facet of a bundle.
     Stats(stats::StatsArgs),
+    /// Write the app pack of a bundle (indexes precomputed for the browser).
+    Pack(pack::PackArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => compile::run(args),
         Command::Search(args) => search::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Pack(args) => pack::run(args),
     };
     match result {
         Ok(code) => code,
