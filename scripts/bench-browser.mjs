@@ -35,7 +35,9 @@ const arg = (name, fallback) => {
 const sizes = arg('sizes', '24,10000,100000').split(',').map(Number);
 const runs = Number(arg('runs', '5'));
 const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
-const work = '/tmp/folio-bench';
+// Corpora, bundles and sites are written here (FOLIO_BENCH_DIR); the site is
+// served on FOLIO_BENCH_PORT, so that two runs can go side by side.
+const work = process.env.FOLIO_BENCH_DIR ?? '/tmp/folio-bench';
 fs.mkdirSync(work, { recursive: true });
 
 const QUERIES = {
@@ -96,7 +98,7 @@ function siteFor(size, corpus) {
 async function measure(browser, size) {
   const corpus = await corpusFile(size);
   const site = siteFor(size, corpus);
-  const port = 4190;
+  const port = Number(process.env.FOLIO_BENCH_PORT ?? 4190);
   const server = spawn('node', [path.join(root, 'tests/e2e/serve.mjs'), '--port', String(port), '--dist', site.dir], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   try {
