@@ -38,6 +38,7 @@ use super::text::title_key;
 pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "BundleRecord")]
 pub struct Bundle {
     pub schema_version: u32,
     /// Name and version of the program that wrote the bundle.
@@ -62,6 +63,7 @@ pub struct SourceFile {
 /// One paper, cleaned. (`Default` is for code that builds papers by hand:
 /// benches and tests.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "PaperRecord")]
 pub struct Paper {
     /// Stable id: the same paper gets the same id on every build.
     pub id: String,
@@ -95,6 +97,88 @@ pub struct Paper {
     /// What the compiler extracted from the text.
     #[serde(flatten)]
     pub enrichment: Enrichment,
+}
+
+/// A bundle as read from JSON. Written, `Bundle` and `Paper` flatten their
+/// enrichment into the object; read, the flat objects are decoded by these
+/// two records instead of `#[serde(flatten)]`, which would buffer every
+/// key of every paper before decoding it (slower, and a second decoder per
+/// type in the wasm). The JSON is the same either way (tests round-trip it).
+#[derive(Deserialize)]
+struct BundleRecord {
+    schema_version: u32,
+    generator: String,
+    sources: Vec<SourceFile>,
+    papers: Vec<Paper>,
+    #[serde(default)]
+    catalog: super::enrich::Catalog,
+    #[serde(default)]
+    taxonomy: Vec<super::enrich::TopicEntry>,
+}
+
+impl From<BundleRecord> for Bundle {
+    fn from(r: BundleRecord) -> Self {
+        let corpus = CorpusEnrichment { catalog: r.catalog, taxonomy: r.taxonomy };
+        Bundle { schema_version: r.schema_version, generator: r.generator, sources: r.sources, papers: r.papers, corpus }
+    }
+}
+
+/// A paper as read from JSON (see [`BundleRecord`]).
+#[derive(Deserialize)]
+struct PaperRecord {
+    id: String,
+    title: String,
+    #[serde(rename = "abstract")]
+    abstract_text: String,
+    #[serde(default)]
+    authors: Vec<String>,
+    year: Option<i32>,
+    date: Option<String>,
+    venue: Option<String>,
+    url: Option<String>,
+    code_url: Option<String>,
+    doi: Option<String>,
+    arxiv: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    source: SourceRef,
+    #[serde(default)]
+    entities: Vec<super::enrich::Entity>,
+    #[serde(default)]
+    topics: Vec<super::enrich::Topic>,
+    #[serde(default)]
+    keyphrases: Vec<super::enrich::Keyphrase>,
+    #[serde(default)]
+    links: Vec<super::enrich::Link>,
+    #[serde(default)]
+    figures: Vec<super::enrich::Figure>,
+    #[serde(default)]
+    similar: Vec<super::enrich::Similar>,
+}
+
+impl From<PaperRecord> for Paper {
+    fn from(r: PaperRecord) -> Self {
+        let PaperRecord { entities, topics, keyphrases, links, figures, similar, .. } = r;
+        Paper {
+            id: r.id,
+            title: r.title,
+            abstract_text: r.abstract_text,
+            authors: r.authors,
+            year: r.year,
+            date: r.date,
+            venue: r.venue,
+            url: r.url,
+            code_url: r.code_url,
+            doi: r.doi,
+            arxiv: r.arxiv,
+            categories: r.categories,
+            keywords: r.keywords,
+            source: r.source,
+            enrichment: Enrichment { entities, topics, keyphrases, links, figures, similar },
+        }
+    }
 }
 
 /// A position in an input file (1-based line).
