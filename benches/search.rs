@@ -190,9 +190,16 @@ fn main() {
     let acl_papers = read_jsonl_gz(&acl);
     if std::env::var_os("FOLIO_BENCH_PROBE").is_some() {
         probe(&acl_papers[..10_000]);
+        let first_10k = acl_papers[..10_000].to_vec();
         let mut all = read_jsonl_gz(&paperlists);
         all.extend(acl_papers);
-        probe_queries(&all[..100_000.min(all.len())], &options);
+        // One query or a dump: at 100k only.
+        let one = ["FOLIO_BENCH_QUERY", "FOLIO_BENCH_DUMP"].iter().any(|v| std::env::var_os(v).is_some());
+        let sizes: Vec<&[Paper]> =
+            if one { vec![&all[..100_000]] } else { vec![&first_10k, &all[..100_000], &all] };
+        for papers in sizes {
+            probe_queries(papers, &options);
+        }
         return;
     }
     measure("acl-anthology, first 10k", &acl_papers[..10_000.min(acl_papers.len())], &options);
@@ -292,7 +299,7 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
     // FOLIO_BENCH_QUERY: repeat one query (for a profiler) instead.
     if let Some(q) = std::env::var_os("FOLIO_BENCH_QUERY") {
         let q = q.to_string_lossy();
-        for _ in 0..300 {
+        for _ in 0..3000 {
             let results = run(&index, &q, options);
             for hit in results.top(20).iter().take(10) {
                 std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
@@ -301,8 +308,15 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
         return;
     }
     println!(
-        "\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "query", "matches", "words", "run", "top", "snippets", "hits"
+        "\n{} papers\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        papers.len(),
+        "query",
+        "matches",
+        "words",
+        "run",
+        "top",
+        "snippets",
+        "hits"
     );
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);

@@ -207,6 +207,10 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
     out.push(value as u8);
 }
 
+fn varint_length(value: u32) -> usize {
+    (32 - value.leading_zeros() as usize).max(1).div_ceil(7)
+}
+
 #[inline(always)]
 fn read_varint(bytes: &mut &[u8]) -> u32 {
     // Most doc deltas and headers take one byte.
@@ -379,7 +383,10 @@ impl SearchIndex {
             std::mem::take(&mut building.names).into_iter().zip(0..).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut builds = building.terms;
-        let total: usize = builds.iter().map(|t| t.bytes.len() + t.positions.len() + 5).sum();
+        let total: usize = builds
+            .iter()
+            .map(|t| varint_length(t.bytes.len() as u32) + t.bytes.len() + t.positions.len())
+            .sum();
         let mut term_text = String::with_capacity(terms.iter().map(|t| t.0.len()).sum());
         let mut term_starts = Vec::with_capacity(terms.len() + 1);
         let mut offsets = Vec::with_capacity(terms.len() + 1);
@@ -656,6 +663,11 @@ mod tests {
                 ends.push(bytes.len());
             }
             bytes.extend_from_slice(&[0x81, 0x82, 0x01, 7]);
+            for &v in *values {
+                let mut one = Vec::new();
+                write_varint(&mut one, v);
+                assert_eq!(varint_length(v), one.len(), "{v}");
+            }
             for (count, &end) in ends.iter().enumerate() {
                 assert_eq!(varints_length(&bytes, count as u32), end, "{values:?}, {count}");
             }

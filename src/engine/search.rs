@@ -17,7 +17,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::analyze::{spaced_runs, tokenize, TokenKind};
+use super::analyze::{for_each_part, spaced_runs, tokenize, TokenKind};
 use super::bundle::Paper;
 use super::enrich::{self, Catalog};
 use super::facets::DocSet;
@@ -233,14 +233,15 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
     };
     if max_distance > 0 {
         if let Some(first) = word.chars().next() {
+            let (chars, mut row): (Vec<char>, Vec<usize>) = (word.chars().collect(), Vec::new());
             for (id, term) in index.starting_with_char(first) {
                 let term_length = term.chars().count();
                 if term_length.abs_diff(length) > max_distance {
                     continue;
                 }
-                let distance = strsim::levenshtein(word, term);
-                if distance > 0 && distance <= max_distance {
-                    fuzzy.push((id, distance));
+                match distance_within(&chars, term, max_distance, &mut row) {
+                    Some(distance) if distance > 0 => fuzzy.push((id, distance)),
+                    _ => {}
                 }
             }
         }
@@ -255,6 +256,52 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
         }
     }
     out
+}
+
+/// The edit distance (Levenshtein, over characters) between `word` and
+/// `term` when it is at most `max`. Only the diagonal band of width
+/// `2 * max + 1` can stay within `max`, so only it is computed (values above
+/// `max` are kept as `max + 1`), and it gives up as soon as a whole row
+/// exceeds `max`: a few cells per character instead of the full table.
+/// `row`: scratch space.
+fn distance_within(word: &[char], term: &str, max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    let (n, over) = (word.len(), max + 1);
+    row.clear();
+    row.extend((0..=n).map(|j| j.min(over)));
+    for (i, c) in term.chars().enumerate() {
+        let i = i + 1;
+        if i > n + max {
+            return None;
+        }
+        let low = if i > max { i - max } else { 1 };
+        let high = (i + max).min(n);
+        let mut diagonal = row[low - 1];
+        let mut left = if low == 1 { i.min(over) } else { over };
+        row[low - 1] = left;
+        let mut best = left;
+        for (cell, &w) in row[low..=high].iter_mut().zip(&word[low - 1..high]) {
+            let above = *cell;
+            let mut value = if above < left { above + 1 } else { left + 1 };
+            let substitute = diagonal + usize::from(w != c);
+            if substitute < value {
+                value = substitute;
+            }
+            if value > over {
+                value = over;
+            }
+            diagonal = above;
+            *cell = value;
+            left = value;
+            if value < best {
+                best = value;
+            }
+        }
+        if best > max {
+            return None;
+        }
+    }
+    let distance = row[n];
+    (distance <= max).then_some(distance)
 }
 
 /// A matching paper and its score.
@@ -916,19 +963,17 @@ fn matched_words_with(index: &SearchIndex, query: &Query, expansions: &mut Expan
 /// The spans of `text` whose words are in `words`.
 pub fn spans(text: &str, words: &HashSet<String>) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
-    for token in tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part) {
-        if words.contains(&token.term) {
+    for_each_part(text, |term, start, end| {
+        if words.contains(term) {
             match spans.last_mut() {
                 // Join parts of one identifier ("Llama-2") into one mark.
-                Some(last)
-                    if text[last.end..token.start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) =>
-                {
-                    last.end = token.end
+                Some(last) if text[last.end..start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) => {
+                    last.end = end
                 }
-                _ => spans.push(Span { start: token.start, end: token.end }),
+                _ => spans.push(Span { start, end }),
             }
         }
-    }
+    });
     spans
 }
 
@@ -956,8 +1001,8 @@ pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
 /// The best window of about `words` words of `text` around the matches, as
 /// segments, with "…" where text was cut.
 pub fn snippet(text: &str, spans: &[Span], words: usize) -> Vec<Segment> {
-    let tokens: Vec<(usize, usize)> =
-        tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| (t.start, t.end)).collect();
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    for_each_part(text, |_, start, end| tokens.push((start, end)));
     if tokens.len() <= words {
         return segments(text, spans);
     }
@@ -1016,11 +1061,14 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
                 return word.to_owned();
             }
             let term = &terms[0];
+            let (chars, mut row): (Vec<char>, Vec<usize>) = (term.chars().collect(), Vec::new());
             let best = index
                 .words()
-                .filter(|(_, w)| w.chars().count().abs_diff(term.chars().count()) <= 2)
-                .map(|(id, w)| (strsim::levenshtein(term, w), std::cmp::Reverse(index.doc_frequency(id)), w))
-                .filter(|(d, _, _)| *d <= 2)
+                .filter(|(_, w)| w.chars().count().abs_diff(chars.len()) <= 2)
+                .filter_map(|(id, w)| {
+                    let distance = distance_within(&chars, w, 2, &mut row)?;
+                    Some((distance, std::cmp::Reverse(index.doc_frequency(id)), w))
+                })
                 .min();
             match best {
                 Some((_, _, w)) => {
@@ -1113,6 +1161,45 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_edit_distance_agrees_with_levenshtein_up_to_the_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "translation",
+            "trnaslation",
+            "tranlsation",
+            "translations",
+            "segmenta",
+            "segmentation",
+            "segment",
+            "café",
+            "cafe",
+            "naïve",
+            "attention",
+            "attenton",
+            "xyz",
+            "transformer",
+            "transformers",
+            "reinforcment",
+            "reinforcement",
+        ];
+        let mut row = Vec::new();
+        for a in words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in words {
+                for max in 0..4 {
+                    let exact = strsim::levenshtein(a, b);
+                    let expected = (exact <= max).then_some(exact);
+                    assert_eq!(distance_within(&chars, b, max, &mut row), expected, "{a:?} {b:?} {max}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn snippet_window_starts_at_the_densest_matches() {
