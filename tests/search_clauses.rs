@@ -76,3 +76,17 @@ fn run_returns_what_matches_and_matched_words_return_alone() {
         assert_eq!(results.words, matched_words(&index, &query), "{text:?}");
     }
 }
+
+#[test]
+fn the_best_rows_are_the_first_of_the_full_ranking() {
+    let (_, index) = seed();
+    for text in ["model ", "m", "language models ", "the ", "a"] {
+        let results = run(&index, text, &SearchOptions::default());
+        let ranked = folio::engine::search::rank(results.hits.clone());
+        for n in [0, 1, 3, 10, 20, ranked.len(), ranked.len() + 5] {
+            let expected = &ranked[..n.min(ranked.len())];
+            assert_eq!(results.top(n), expected, "top {n} of {text:?}");
+            assert_eq!(folio::engine::search::top(results.hits.clone(), n), expected, "top {n} of {text:?}");
+        }
+    }
+}

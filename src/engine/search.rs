@@ -535,6 +535,9 @@ fn score_phrase(
                             positions[k].extend(g.3);
                         }
                     }
+                    if positions[k].is_empty() {
+                        return false;
+                    }
                     if alternatives[k].len() > 1 {
                         positions[k].sort_unstable();
                     }
@@ -795,7 +798,7 @@ impl SearchResults {
     /// The best `n` hits, best first (ties in paper order), without sorting
     /// every match.
     pub fn top(&self, n: usize) -> Vec<Hit> {
-        top(self.hits.clone(), n)
+        best_of(&self.hits, n)
     }
 
     /// The matching papers as a set (for facet counting).
@@ -855,6 +858,25 @@ pub fn top(mut hits: Vec<Hit>, n: usize) -> Vec<Hit> {
     hits.truncate(n);
     hits.sort_unstable_by(best_first);
     hits
+}
+
+/// The best `n` of `hits`, best first, in one pass without copying them:
+/// for the few rows a page shows, most hits lose one comparison with the
+/// worst kept so far (the same hits as [`top`]: the order is total).
+fn best_of(hits: &[Hit], n: usize) -> Vec<Hit> {
+    if n == 0 || hits.len() <= n {
+        return top(hits.to_vec(), n);
+    }
+    let mut best: Vec<Hit> = Vec::with_capacity(n + 1);
+    for hit in hits {
+        if best.len() == n && best_first(hit, &best[n - 1]).is_ge() {
+            continue;
+        }
+        let at = best.partition_point(|kept| best_first(kept, hit).is_lt());
+        best.insert(at, *hit);
+        best.truncate(n);
+    }
+    best
 }
 
 /// Sorted, non-overlapping spans.
