@@ -54,14 +54,27 @@ pub const QUERIES: &[(&str, &[&str])] = &[
     (
         "keystrokes",
         &[
-            "m", "ma", "mac", "mach", "machi", "machin", "machine", "machine ", "machine t", "machine tr",
-            "machine tra", "machine tran", "machine trans",
+            "m",
+            "ma",
+            "mac",
+            "mach",
+            "machi",
+            "machin",
+            "machine",
+            "machine ",
+            "machine t",
+            "machine tr",
+            "machine tra",
+            "machine tran",
+            "machine trans",
         ],
     ),
 ];
 
 fn corpus_dir() -> PathBuf {
-    std::env::var_os("FOLIO_CORPUS_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared/corpus"))
+    std::env::var_os("FOLIO_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/corpus"))
 }
 
 /// Papers of a gzipped JSON-lines corpus (fields as in its README).
@@ -158,20 +171,39 @@ fn main() {
     let resolver = CatalogResolver(&catalog);
     let options = SearchOptions { entities: &resolver, ..Default::default() };
     let seed = std::fs::read("corpus/000_aec88eee982df8fa.txt").expect("the seed corpus");
-    let bundle =
-        compile(&[Input { name: "seed", bytes: &seed }], &CompileOptions::default()).bundle.expect("seed compiles");
-    let seed_options = SearchOptions { entities: &CatalogResolver(&bundle.corpus.catalog), ..Default::default() };
+    let bundle = compile(&[Input { name: "seed", bytes: &seed }], &CompileOptions::default())
+        .bundle
+        .expect("seed compiles");
+    let seed_options =
+        SearchOptions { entities: &CatalogResolver(&bundle.corpus.catalog), ..Default::default() };
     measure("seed (compiled, with entities)", &bundle.papers, &seed_options);
 
     let dir = corpus_dir();
     let (paperlists, acl) = (dir.join("paperlists-87k.jsonl.gz"), dir.join("acl-anthology-64k.jsonl.gz"));
     if !paperlists.exists() || !acl.exists() {
-        println!("\nlarge corpora not found in {} (set FOLIO_CORPUS_DIR): measured the seed only", dir.display());
+        println!(
+            "\nlarge corpora not found in {} (set FOLIO_CORPUS_DIR): measured the seed only",
+            dir.display()
+        );
         return;
     }
     let acl_papers = read_jsonl_gz(&acl);
     if std::env::var_os("FOLIO_BENCH_PROBE").is_some() {
         probe(&acl_papers[..10_000]);
+        let first_10k = acl_papers[..10_000].to_vec();
+        let mut all = read_jsonl_gz(&paperlists);
+        all.extend(acl_papers);
+        // A dump at 100k only, one query at 152k only.
+        let sizes: Vec<&[Paper]> = if std::env::var_os("FOLIO_BENCH_DUMP").is_some() {
+            vec![&all[..100_000]]
+        } else if std::env::var_os("FOLIO_BENCH_QUERY").is_some() {
+            vec![&all]
+        } else {
+            vec![&first_10k, &all[..100_000], &all]
+        };
+        for papers in sizes {
+            probe_queries(papers, &options);
+        }
         return;
     }
     measure("acl-anthology, first 10k", &acl_papers[..10_000.min(acl_papers.len())], &options);
@@ -201,9 +233,126 @@ fn probe(papers: &[Paper]) {
             });
         }
     }
-    println!("tokenize+hash: {} terms {:.0} ms ({:.0} CPU)", map.len(), t.elapsed().as_secs_f64() * 1e3, cpu_ms() - c);
+    println!(
+        "tokenize+hash: {} terms {:.0} ms ({:.0} CPU)",
+        map.len(),
+        t.elapsed().as_secs_f64() * 1e3,
+        cpu_ms() - c
+    );
     let (t, c) = (Instant::now(), cpu_ms());
     let index = SearchIndex::build(papers, |_| Vec::new());
     println!("build: {:.0} ms ({:.0} CPU)", t.elapsed().as_secs_f64() * 1e3, cpu_ms() - c);
     std::hint::black_box(index);
+}
+
+/// Per query at 100k, the median of 7 runs of each phase of a keystroke (ms):
+/// matching, the words to highlight, the rest of `run` (entities,
+/// suggestion, parse), top 20 and the snippets of the 10 shown rows.
+fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
+    use folio::engine::search::{matched_words, matches};
+    let index = SearchIndex::from_papers(papers);
+    // FOLIO_BENCH_DUMP=FILE: write every result of the query set and of
+    // some more queries, to compare two versions of the engine (`diff`).
+    if let Some(path) = std::env::var_os("FOLIO_BENCH_DUMP") {
+        use std::fmt::Write;
+        const MORE: &[&str] = &[
+            "\"language models",
+            "\"large language model",
+            "title:\"machine translation\"",
+            "abstract:\"neural network\" ",
+            "\"the the\"",
+            "\"of the\"",
+            "\"in the\" robot ",
+            "-\"language models\" translation ",
+            "\"state of the art\"",
+            "\"question answering\" OR summarization ",
+            "graph \"neural network\"",
+            "machine translation",
+            "\"reinforcement learning\" from human feedback ",
+            "GPT-3.5",
+            "llama-2-7b",
+            "\"a\"",
+            "speculative decoding ",
+            "neural machine trans",
+            "the",
+        ];
+        let mut out = String::new();
+        let all = QUERIES.iter().flat_map(|(_, queries)| queries.iter()).chain(MORE.iter());
+        for q in all {
+            let results = run(&index, q, options);
+            let mut words: Vec<&String> = results.words.iter().collect();
+            words.sort();
+            let _ = writeln!(
+                out,
+                "## {q:?}: {} hits, words {words:?}, suggestion {:?}",
+                results.hits.len(),
+                results.suggestion
+            );
+            for hit in &results.hits {
+                let _ = writeln!(out, "{} {:08x}", hit.doc, hit.score.to_bits());
+            }
+            for hit in results.top(20).iter().take(10) {
+                let paper = &papers[hit.doc as usize];
+                let _ = writeln!(out, "top {} {:?}", hit.doc, results.highlights(paper));
+                let _ = writeln!(out, "snippet {:?}", results.snippet(paper, 40));
+            }
+        }
+        std::fs::write(path, out).expect("writable dump");
+        return;
+    }
+    // FOLIO_BENCH_QUERY: repeat one query (for a profiler) instead.
+    if let Some(q) = std::env::var_os("FOLIO_BENCH_QUERY") {
+        let q = q.to_string_lossy();
+        for _ in 0..3000 {
+            let results = run(&index, &q, options);
+            for hit in results.top(20).iter().take(10) {
+                std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
+            }
+        }
+        return;
+    }
+    println!(
+        "\n{} papers\n{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        papers.len(),
+        "query",
+        "matches",
+        "words",
+        "run",
+        "top",
+        "snippets",
+        "hits"
+    );
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    for (_, queries) in QUERIES {
+        for q in *queries {
+            let mut phases: [Vec<f64>; 5] = Default::default();
+            let mut hits = 0;
+            for _ in 0..7 {
+                let query = folio::engine::query::parse(q);
+                let t = Instant::now();
+                std::hint::black_box(matches(&index, &query, options));
+                phases[0].push(t.elapsed().as_secs_f64() * 1e3);
+                let t = Instant::now();
+                std::hint::black_box(matched_words(&index, &query));
+                phases[1].push(t.elapsed().as_secs_f64() * 1e3);
+                let t = Instant::now();
+                let results = run(&index, q, options);
+                phases[2].push(t.elapsed().as_secs_f64() * 1e3);
+                let t = Instant::now();
+                let top = results.top(20);
+                phases[3].push(t.elapsed().as_secs_f64() * 1e3);
+                let t = Instant::now();
+                for hit in top.iter().take(10) {
+                    std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
+                }
+                phases[4].push(t.elapsed().as_secs_f64() * 1e3);
+                hits = results.hits.len();
+            }
+            let [a, b, c, d, e] = phases.map(median);
+            println!("{:<28} {a:>8.2} {b:>8.2} {c:>8.2} {d:>8.2} {e:>8.2} {hits:>8}", format!("{q:?}"));
+        }
+    }
 }

@@ -11,13 +11,17 @@
 //! # Postings layout
 //!
 //! All postings live in one byte vector, term after term in dictionary
-//! order. A term's list has one posting per (paper, field) in paper order,
-//! each a run of LEB128 varints:
+//! order. A term's list has one posting per (paper, field) in paper order;
+//! its word positions are kept apart, after the postings, so that scoring
+//! (which needs no positions) reads two bytes or so per posting and a phrase
+//! reads the positions of the papers it checks only. In LEB128 varints:
 //!
 //! ```text
-//! doc delta (from the previous posting of the term; the first is absolute)
-//! tf << 2 | field
-//! tf position deltas (title and abstract only; the first is absolute)
+//! length of the postings part, in bytes
+//! per posting: doc delta (from the previous posting; the first is absolute)
+//!              tf << 2 | field
+//! per posting of the title or abstract, in the same order:
+//!              tf position deltas (the first is absolute)
 //! ```
 //!
 //! About 1.3 bytes per word occurrence, a tenth of fixed-width tuples.
@@ -32,30 +36,111 @@ use super::bundle::Paper;
 use super::enrich::Enrichment;
 use super::query::Field;
 
-/// One posting: a paper, a field, how often the term occurs there and where.
+/// One posting: a paper, a field and how often the term occurs there
+/// (its positions: [`Postings::positions`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting<'a> {
+pub struct Posting {
     pub doc: u32,
     pub field: Field,
     pub tf: u32,
-    /// Encoded position deltas (empty for author and entity fields).
-    positions: &'a [u8],
 }
 
-impl<'a> Posting<'a> {
-    /// Word positions of the term in the field, ascending (title and
-    /// abstract only: empty for the other fields).
-    pub fn positions(&self) -> impl Iterator<Item = u32> + 'a {
-        let mut bytes = self.positions;
-        let mut at = 0u32;
-        std::iter::from_fn(move || {
-            if bytes.is_empty() {
-                return None;
-            }
-            at += read_varint(&mut bytes);
-            Some(at)
-        })
+/// Word positions of a term in a field, ascending.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Positions<'a> {
+    bytes: &'a [u8],
+    at: u32,
+}
+
+impl Iterator for Positions<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        self.at += read_varint(&mut self.bytes);
+        Some(self.at)
     }
+}
+
+/// A term's postings in paper order (see the module docs for the layout).
+#[derive(Debug, Clone)]
+pub struct Postings<'a> {
+    bytes: &'a [u8],
+    doc: u32,
+    /// The positions part from the first posting not read yet.
+    positions: &'a [u8],
+    /// Position varints of the postings passed over, not skipped yet.
+    pending: u32,
+    /// Position varints of the last posting returned.
+    last: u32,
+}
+
+impl<'a> Iterator for Postings<'a> {
+    type Item = Posting;
+
+    // Hot (once per posting): `opt-level = "z"` would not inline it.
+    #[inline(always)]
+    fn next(&mut self) -> Option<Posting> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        self.doc += read_varint(&mut self.bytes);
+        let header = read_varint(&mut self.bytes);
+        let (tf, field) = (header >> 2, field_from(header));
+        self.pending += self.last;
+        self.last = if has_positions(field) { tf } else { 0 };
+        Some(Posting { doc: self.doc, field, tf })
+    }
+}
+
+impl<'a> Postings<'a> {
+    /// The positions of the posting [`next`](Iterator::next) returned last
+    /// (empty for authors and entities, and when asked twice). Skipping the
+    /// positions of the postings passed over is one pass over their bytes.
+    pub fn positions(&mut self) -> Positions<'a> {
+        if self.pending > 0 {
+            let skip = varints_length(self.positions, self.pending);
+            self.positions = &self.positions[skip..];
+            self.pending = 0;
+        }
+        let length = varints_length(self.positions, self.last);
+        let (bytes, rest) = self.positions.split_at(length);
+        self.positions = rest;
+        self.last = 0;
+        Positions { bytes, at: 0 }
+    }
+}
+
+/// The number of bytes the first `count` varints of `bytes` take (all of
+/// `bytes` if it holds fewer). Counts the bytes that end a varint eight at a
+/// time: positions are most of the postings, and skipping them is most of
+/// reading the postings of a common word.
+fn varints_length(bytes: &[u8], count: u32) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut left = count;
+    let mut at = 0;
+    while left > 0 && at + 8 <= bytes.len() {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[at..at + 8]);
+        let mut ends = !u64::from_le_bytes(chunk) & HIGH;
+        let found = ends.count_ones();
+        if found < left {
+            left -= found;
+            at += 8;
+            continue;
+        }
+        for _ in 1..left {
+            ends &= ends - 1;
+        }
+        return at + ends.trailing_zeros() as usize / 8 + 1;
+    }
+    while left > 0 && at < bytes.len() {
+        left -= u32::from(bytes[at] < 0x80);
+        at += 1;
+    }
+    at
 }
 
 /// Searchable values of a paper beyond its text (extracted entities, topics).
@@ -105,10 +190,12 @@ pub struct SearchIndex {
     doc_count: usize,
 }
 
+#[inline(always)]
 fn field_from(bits: u32) -> Field {
     Field::ALL[(bits & 3) as usize]
 }
 
+#[inline(always)]
 fn has_positions(field: Field) -> bool {
     matches!(field, Field::Title | Field::Abstract)
 }
@@ -121,7 +208,19 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
     out.push(value as u8);
 }
 
+fn varint_length(value: u32) -> usize {
+    (32 - value.leading_zeros() as usize).max(1).div_ceil(7)
+}
+
+#[inline(always)]
 fn read_varint(bytes: &mut &[u8]) -> u32 {
+    // Most doc deltas and headers take one byte.
+    if let Some((&b, rest)) = bytes.split_first() {
+        if b < 0x80 {
+            *bytes = rest;
+            return u32::from(b);
+        }
+    }
     let mut value = 0u32;
     let mut shift = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -147,6 +246,7 @@ struct TermBuild {
     last_doc: u32,
     df: u32,
     bytes: Vec<u8>,
+    positions: Vec<u8>,
 }
 
 /// A term of up to 16 bytes as one integer: hashed and compared without
@@ -208,6 +308,7 @@ impl Building {
                         last_doc: u32::MAX,
                         df: 0,
                         bytes: Vec::new(),
+                        positions: Vec::new(),
                     });
                     id
                 }
@@ -239,7 +340,7 @@ impl Building {
             if has_positions(field) {
                 let (mut at, mut previous) = (entry.first, 0);
                 while at != u32::MAX {
-                    write_varint(&mut entry.bytes, at - previous);
+                    write_varint(&mut entry.positions, at - previous);
                     previous = at;
                     at = next[at as usize];
                 }
@@ -283,7 +384,10 @@ impl SearchIndex {
             std::mem::take(&mut building.names).into_iter().zip(0..).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut builds = building.terms;
-        let total: usize = builds.iter().map(|t| t.bytes.len()).sum();
+        let total: usize = builds
+            .iter()
+            .map(|t| varint_length(t.bytes.len() as u32) + t.bytes.len() + t.positions.len())
+            .sum();
         let mut term_text = String::with_capacity(terms.iter().map(|t| t.0.len()).sum());
         let mut term_starts = Vec::with_capacity(terms.len() + 1);
         let mut offsets = Vec::with_capacity(terms.len() + 1);
@@ -294,8 +398,11 @@ impl SearchIndex {
             term_text.push_str(term);
             offsets.push(postings.len() as u32);
             let build = &mut builds[*old as usize];
+            write_varint(&mut postings, build.bytes.len() as u32);
             postings.extend_from_slice(&build.bytes);
+            postings.extend_from_slice(&build.positions);
             build.bytes = Vec::new();
+            build.positions = Vec::new();
             df.push(build.df);
         }
         term_starts.push(term_text.len() as u32);
@@ -442,44 +549,26 @@ impl SearchIndex {
     }
 
     /// The postings of a term: one per (paper, field), in paper order.
-    pub fn postings(&self, id: u32) -> impl Iterator<Item = Posting<'_>> + '_ {
+    pub fn postings(&self, id: u32) -> Postings<'_> {
         let (start, end) = (self.offsets[id as usize] as usize, self.offsets[id as usize + 1] as usize);
         let mut bytes = &self.postings[start..end];
-        let mut doc = 0u32;
-        std::iter::from_fn(move || {
-            if bytes.is_empty() {
-                return None;
-            }
-            doc += read_varint(&mut bytes);
-            let header = read_varint(&mut bytes);
-            let (tf, field) = (header >> 2, field_from(header));
-            let mut positions: &[u8] = &[];
-            if has_positions(field) {
-                // Skip `tf` varints: count the bytes that end one.
-                let mut ended = 0;
-                let length = bytes
-                    .iter()
-                    .position(|&b| {
-                        ended += u32::from(b < 0x80);
-                        ended == tf
-                    })
-                    .map_or(bytes.len(), |p| p + 1);
-                positions = &bytes[..length];
-                bytes = &bytes[length..];
-            }
-            Some(Posting { doc, field, tf, positions })
-        })
+        let length = (read_varint(&mut bytes) as usize).min(bytes.len());
+        let (bytes, positions) = bytes.split_at(length);
+        Postings { bytes, doc: 0, positions, pending: 0, last: 0 }
     }
 
     /// Number of papers containing the term (in any field).
+    #[inline]
     pub fn doc_frequency(&self, id: u32) -> usize {
         self.df[id as usize] as usize
     }
 
+    #[inline(always)]
     pub fn field_length(&self, doc: u32, field: Field) -> u16 {
         self.lengths[field.index()].get(doc as usize).copied().unwrap_or(0)
     }
 
+    #[inline(always)]
     pub fn average_length(&self, field: Field) -> f32 {
         self.average[field.index()]
     }
@@ -503,9 +592,11 @@ impl SearchIndex {
         let mut names: Vec<String> = self
             .entities
             .keys()
-            .filter(|(k, name)| k == kind && {
-                let name_parts = parts(name);
-                words.iter().all(|w| name_parts.contains(w))
+            .filter(|(k, name)| {
+                k == kind && {
+                    let name_parts = parts(name);
+                    words.iter().all(|w| name_parts.contains(w))
+                }
             })
             .map(|(_, name)| name.clone())
             .collect();
@@ -534,8 +625,11 @@ mod tests {
         let papers = [paper("tail of a tail", "no"), paper("x", &long), paper("tail", "tail")];
         let index = SearchIndex::build(&papers, |_| Vec::new());
         let tail = index.find("tail").unwrap();
-        let got: Vec<(u32, Field, u32, Vec<u32>)> =
-            index.postings(tail).map(|p| (p.doc, p.field, p.tf, p.positions().collect())).collect();
+        let mut postings = index.postings(tail);
+        let mut got: Vec<(u32, Field, u32, Vec<u32>)> = Vec::new();
+        while let Some(p) = postings.next() {
+            got.push((p.doc, p.field, p.tf, postings.positions().collect()));
+        }
         assert_eq!(
             got,
             [
@@ -546,9 +640,46 @@ mod tests {
             ]
         );
         assert_eq!(index.doc_frequency(tail), 3);
+        // Positions of postings passed over are skipped when asked for later ones.
+        let mut postings = index.postings(tail);
+        postings.nth(2);
+        assert_eq!(postings.positions().collect::<Vec<_>>(), [0]);
+        assert_eq!(postings.positions().count(), 0, "asked twice");
+        postings.next();
+        assert_eq!(postings.positions().collect::<Vec<_>>(), [0]);
         let ada = index.find("ada").unwrap();
-        assert_eq!(index.postings(ada).map(|p| (p.doc, p.field)).count(), 3);
+        assert_eq!(
+            index.postings(ada).map(|p| (p.doc, p.field)).collect::<Vec<_>>(),
+            [0, 1, 2].map(|d| (d, Field::Author))
+        );
         assert_eq!(index.field_length(1, Field::Abstract), 301);
+    }
+
+    #[test]
+    fn varint_runs_are_measured_across_word_boundaries() {
+        let cases: &[&[u32]] =
+            &[&[], &[1], &[300, 1, 2], &[1; 9], &[200; 7], &[5, 70_000, 3, 1, 128, 2, 9, 1, 1, 4]];
+        for values in cases {
+            let mut bytes = Vec::new();
+            let mut ends = vec![0];
+            for &v in *values {
+                write_varint(&mut bytes, v);
+                ends.push(bytes.len());
+            }
+            bytes.extend_from_slice(&[0x81, 0x82, 0x01, 7]);
+            for &v in *values {
+                let mut one = Vec::new();
+                write_varint(&mut one, v);
+                assert_eq!(varint_length(v), one.len(), "{v}");
+            }
+            for (count, &end) in ends.iter().enumerate() {
+                assert_eq!(varints_length(&bytes, count as u32), end, "{values:?}, {count}");
+            }
+            assert_eq!(
+                varints_length(&bytes[..ends[ends.len() - 1]], values.len() as u32 + 3),
+                ends[ends.len() - 1]
+            );
+        }
     }
 
     #[test]

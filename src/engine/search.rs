@@ -17,11 +17,11 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::analyze::{spaced_runs, tokenize, TokenKind};
+use super::analyze::{for_each_part, spaced_runs, tokenize, TokenKind};
 use super::bundle::Paper;
 use super::enrich::{self, Catalog};
 use super::facets::DocSet;
-use super::index::SearchIndex;
+use super::index::{Positions, Posting, SearchIndex};
 use super::query::{parse, Atom, Field, Query};
 
 /// Ranking knobs, each clamped to its documented range.
@@ -233,14 +233,15 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
     };
     if max_distance > 0 {
         if let Some(first) = word.chars().next() {
+            let (chars, mut row): (Vec<char>, Vec<usize>) = (word.chars().collect(), Vec::new());
             for (id, term) in index.starting_with_char(first) {
                 let term_length = term.chars().count();
                 if term_length.abs_diff(length) > max_distance {
                     continue;
                 }
-                let distance = strsim::levenshtein(word, term);
-                if distance > 0 && distance <= max_distance {
-                    fuzzy.push((id, distance));
+                match distance_within(&chars, term, max_distance, &mut row) {
+                    Some(distance) if distance > 0 => fuzzy.push((id, distance)),
+                    _ => {}
                 }
             }
         }
@@ -255,6 +256,52 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
         }
     }
     out
+}
+
+/// The edit distance (Levenshtein, over characters) between `word` and
+/// `term` when it is at most `max`. Only the diagonal band of width
+/// `2 * max + 1` can stay within `max`, so only it is computed (values above
+/// `max` are kept as `max + 1`), and it gives up as soon as a whole row
+/// exceeds `max`: a few cells per character instead of the full table.
+/// `row`: scratch space.
+fn distance_within(word: &[char], term: &str, max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    let (n, over) = (word.len(), max + 1);
+    row.clear();
+    row.extend((0..=n).map(|j| j.min(over)));
+    for (i, c) in term.chars().enumerate() {
+        let i = i + 1;
+        if i > n + max {
+            return None;
+        }
+        let low = if i > max { i - max } else { 1 };
+        let high = (i + max).min(n);
+        let mut diagonal = row[low - 1];
+        let mut left = if low == 1 { i.min(over) } else { over };
+        row[low - 1] = left;
+        let mut best = left;
+        for (cell, &w) in row[low..=high].iter_mut().zip(&word[low - 1..high]) {
+            let above = *cell;
+            let mut value = if above < left { above + 1 } else { left + 1 };
+            let substitute = diagonal + usize::from(w != c);
+            if substitute < value {
+                value = substitute;
+            }
+            if value > over {
+                value = over;
+            }
+            diagonal = above;
+            *cell = value;
+            left = value;
+            if value < best {
+                best = value;
+            }
+        }
+        if best > max {
+            return None;
+        }
+    }
+    let distance = row[n];
+    (distance <= max).then_some(distance)
 }
 
 /// A matching paper and its score.
@@ -277,6 +324,7 @@ impl Scores {
         Self { docs: DocSet::with_capacity(n), score: vec![0.0; n], boosted: DocSet::default() }
     }
 
+    #[inline(always)]
     fn offer(&mut self, doc: u32, score: f32) {
         let d = doc as usize;
         self.docs.insert(d);
@@ -309,45 +357,75 @@ fn idf(n: usize, df: usize) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// Scores every paper containing `term` (restricted to `field` if given) by
-/// BM25F, scaled by `weight`, into `into`.
+/// A posting's weighted, length-normalized term frequency (BM25F).
+// Hot (once per posting): `opt-level = "z"` would not inline it.
+#[inline(always)]
+fn weighted_tf(index: &SearchIndex, w: &RankingWeights, p: &Posting) -> f32 {
+    let length = f32::from(index.field_length(p.doc, p.field));
+    let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
+    w.field(p.field) * p.tf as f32 / norm.max(0.01)
+}
+
+/// BM25F of a term in a paper from its summed [`weighted_tf`], scaled by `weight`.
+#[inline(always)]
+fn saturate(weight: f32, idf: f32, tfw: f32, w: &RankingWeights) -> f32 {
+    weight * idf * tfw / (w.k1 + tfw)
+}
+
+/// Scores every paper containing `term` (restricted to `field` if given,
+/// and to `candidates` if given) by BM25F, scaled by `weight`, into `into`.
 fn score_term(
     index: &SearchIndex,
     term: u32,
     field: Option<Field>,
     weight: f32,
     w: &RankingWeights,
+    candidates: Option<&DocSet>,
     into: &mut Scores,
 ) {
     let df = index.doc_frequency(term);
     let idf = idf(index.doc_count(), df);
     let mut current = u32::MAX;
     let mut tfw = 0.0f32;
-    let flush = |doc: u32, tfw: f32, into: &mut Scores| {
-        if doc != u32::MAX && tfw > 0.0 {
-            into.offer(doc, weight * idf * tfw / (w.k1 + tfw));
-        }
-    };
     for p in index.postings(term) {
-        if field.is_some_and(|f| f != p.field) {
+        if field.is_some_and(|f| f != p.field) || candidates.is_some_and(|c| !c.contains(p.doc as usize)) {
             continue;
         }
         if p.doc != current {
-            flush(current, tfw, into);
+            if current != u32::MAX && tfw > 0.0 {
+                into.offer(current, saturate(weight, idf, tfw, w));
+            }
             current = p.doc;
             tfw = 0.0;
         }
-        let length = f32::from(index.field_length(p.doc, p.field));
-        let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
-        tfw += w.field(p.field) * p.tf as f32 / norm.max(0.01);
+        tfw += weighted_tf(index, w, &p);
     }
-    flush(current, tfw, into);
+    if current != u32::MAX && tfw > 0.0 {
+        into.offer(current, saturate(weight, idf, tfw, w));
+    }
 }
+
+/// A posting of one of a phrase word's terms: paper, the term's rank among
+/// the word's terms, the posting and its positions (if in a phrase field).
+type Gathered<'a> = (u32, usize, Posting, Positions<'a>);
 
 /// Papers where `terms` occur as consecutive words of the title or abstract
 /// (the last term may be a prefix), scored as the sum of the words' BM25F.
-fn score_phrase(index: &SearchIndex, terms: &[String], field: Option<Field>, prefix: bool, w: &RankingWeights, into: &mut Scores) {
-    // Candidate term ids for each position of the phrase.
+///
+/// The papers having every word in the title or abstract come first, by
+/// walking the words' postings from the rarest word on and keeping only the
+/// postings of papers still in the running; positions are then read for
+/// those papers only, and only the papers holding the phrase are scored.
+fn score_phrase(
+    index: &SearchIndex,
+    terms: &[String],
+    field: Option<Field>,
+    prefix: bool,
+    w: &RankingWeights,
+    candidates: Option<&DocSet>,
+    into: &mut Scores,
+) {
+    // Candidate term ids for each word of the phrase.
     let alternatives: Vec<Vec<u32>> = terms
         .iter()
         .enumerate()
@@ -364,77 +442,178 @@ fn score_phrase(index: &SearchIndex, terms: &[String], field: Option<Field>, pre
     if alternatives.iter().any(Vec::is_empty) {
         return;
     }
-    // Per paper and field: positions of each phrase word, gathered from postings.
-    let n = index.doc_count();
-    let mut word_scores: Vec<Scores> = Vec::with_capacity(terms.len());
-    let mut present: Option<DocSet> = None;
-    for ids in &alternatives {
-        let mut scores = Scores::new(n);
-        for &id in ids {
-            score_term(index, id, field, 1.0, w, &mut scores);
-        }
-        present = Some(match present {
-            None => scores.docs.clone(),
-            Some(mut acc) => {
-                acc.intersect_with(&scores.docs);
-                acc
-            }
-        });
-        word_scores.push(scores);
-    }
-    let present = present.unwrap_or_default();
-    if present.count_ones(..) == 0 {
-        return;
-    }
-    // (paper, field, position) of each phrase word in the candidate papers,
-    // sorted; the phrase occurs where word k is at the first word's position + k.
-    let occurrences: Vec<Vec<(u32, u8, u32)>> = alternatives
-        .iter()
-        .map(|ids| {
-            let mut list = Vec::new();
-            for &id in ids {
-                for p in index.postings(id) {
-                    if present.contains(p.doc as usize) && field.is_none_or(|f| f == p.field) {
-                        list.extend(p.positions().map(|at| (p.doc, p.field.index() as u8, at)));
+    let in_field = |p: &Posting| field.is_none_or(|f| f == p.field);
+    let positional = |p: &Posting| matches!(p.field, Field::Title | Field::Abstract) && in_field(p);
+    let words = alternatives.len();
+    let mut order: Vec<usize> = (0..words).collect();
+    order.sort_by_key(|&k| alternatives[k].iter().map(|&id| index.doc_frequency(id)).sum::<usize>());
+    // Per word, its postings (every field) in the papers in the running, in
+    // paper order; `docs`: the papers in the running, ascending.
+    let mut gathered: Vec<Vec<Gathered<'_>>> = vec![Vec::new(); words];
+    let mut docs: Vec<u32> = Vec::new();
+    let mut found: Vec<bool> = Vec::new();
+    for (rank, &k) in order.iter().enumerate() {
+        let list = &mut gathered[k];
+        if rank == 0 {
+            for (a, &id) in alternatives[k].iter().enumerate() {
+                let mut postings = index.postings(id);
+                while let Some(p) = postings.next() {
+                    if candidates.is_none_or(|c| c.contains(p.doc as usize)) {
+                        let at = if positional(&p) { postings.positions() } else { Positions::default() };
+                        list.push((p.doc, a, p, at));
                     }
                 }
             }
-            if ids.len() > 1 {
-                list.sort_unstable();
+            docs.extend(list.iter().filter(|g| positional(&g.2)).map(|g| g.0));
+            if alternatives[k].len() > 1 {
+                docs.sort_unstable();
             }
-            list
-        })
+            docs.dedup();
+        } else {
+            found.clear();
+            found.resize(docs.len(), false);
+            for (a, &id) in alternatives[k].iter().enumerate() {
+                let (mut i, mut postings) = (0, index.postings(id));
+                while let Some(p) = postings.next() {
+                    while i < docs.len() && docs[i] < p.doc {
+                        i += 1;
+                    }
+                    if i == docs.len() {
+                        break;
+                    }
+                    if docs[i] == p.doc {
+                        let at = if positional(&p) { postings.positions() } else { Positions::default() };
+                        found[i] |= positional(&p);
+                        list.push((p.doc, a, p, at));
+                    }
+                }
+            }
+            let mut i = 0;
+            docs.retain(|_| {
+                i += 1;
+                found[i - 1]
+            });
+        }
+        // Stable: each term's postings of a paper stay in field order.
+        if alternatives[k].len() > 1 {
+            list.sort_by_key(|g| g.0);
+        }
+        if docs.is_empty() {
+            return;
+        }
+    }
+    let idfs: Vec<Vec<f32>> = alternatives
+        .iter()
+        .map(|ids| ids.iter().map(|&id| idf(index.doc_count(), index.doc_frequency(id))).collect())
         .collect();
-    let mut last = u32::MAX;
-    for &(doc, field, at) in &occurrences[0] {
-        if doc == last {
+    let mut next = vec![0usize; words];
+    let mut ranges = vec![0..0; words];
+    let mut positions: Vec<Vec<u32>> = vec![Vec::new(); words];
+    let mut word_scores = vec![0.0f32; words];
+    for &doc in &docs {
+        for k in 0..words {
+            let list = &gathered[k];
+            let mut at = next[k];
+            while list[at].0 < doc {
+                at += 1;
+            }
+            let start = at;
+            while at < list.len() && list[at].0 == doc {
+                at += 1;
+            }
+            ranges[k] = start..at;
+            next[k] = at;
+        }
+        // The phrase occurs where word k is at the first word's position + k,
+        // in one field.
+        let whole =
+            [Field::Title, Field::Abstract].into_iter().filter(|&f| field.is_none_or(|g| g == f)).any(|f| {
+                for k in 0..words {
+                    positions[k].clear();
+                    for g in &gathered[k][ranges[k].clone()] {
+                        if g.2.field == f {
+                            positions[k].extend(g.3);
+                        }
+                    }
+                    if positions[k].is_empty() {
+                        return false;
+                    }
+                    if alternatives[k].len() > 1 {
+                        positions[k].sort_unstable();
+                    }
+                }
+                positions[0]
+                    .iter()
+                    .any(|&at| (1..words).all(|k| positions[k].binary_search(&(at + k as u32)).is_ok()))
+            });
+        if !whole {
             continue;
         }
-        let whole =
-            (1..occurrences.len()).all(|k| occurrences[k].binary_search(&(doc, field, at + k as u32)).is_ok());
-        if whole {
-            last = doc;
-            let score: f32 = word_scores.iter().map(|s| s.score[doc as usize]).sum();
-            into.offer(doc, score);
+        // Each word's BM25F in the paper (its best term), as `score_term`.
+        let mut present = true;
+        for k in 0..words {
+            let (mut best, mut any) = (0.0f32, false);
+            for (a, &idf) in idfs[k].iter().enumerate() {
+                let mut tfw = 0.0f32;
+                for g in &gathered[k][ranges[k].clone()] {
+                    if g.1 == a && in_field(&g.2) {
+                        tfw += weighted_tf(index, w, &g.2);
+                    }
+                }
+                if tfw > 0.0 {
+                    any = true;
+                    best = best.max(saturate(1.0, idf, tfw, w));
+                }
+            }
+            present &= any;
+            word_scores[k] = best;
+        }
+        if present {
+            into.offer(doc, word_scores.iter().sum());
         }
     }
 }
 
-fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, into: &mut Scores) {
+/// Word expansions of one query, computed once for matching and highlighting.
+#[derive(Default)]
+struct Expansions {
+    cache: Vec<((String, bool), Vec<Expansion>)>,
+}
+
+impl Expansions {
+    fn of(&mut self, index: &SearchIndex, word: &str, prefix: bool) -> &[Expansion] {
+        let at = match self.cache.iter().position(|((w, p), _)| w == word && *p == prefix) {
+            Some(at) => at,
+            None => {
+                self.cache.push(((word.to_owned(), prefix), expand_word(index, word, prefix)));
+                self.cache.len() - 1
+            }
+        };
+        &self.cache[at].1
+    }
+}
+
+/// Scores the papers matching `atom` into `into`; only papers in
+/// `candidates` (when given) need to be scored.
+fn evaluate_atom(
+    index: &SearchIndex,
+    atom: &Atom,
+    options: &SearchOptions<'_>,
+    candidates: Option<&DocSet>,
+    expansions: &mut Expansions,
+    into: &mut Scores,
+) {
     let w = options.weights.clamped();
     match atom {
         Atom::Terms { terms, field, prefix, phrase } if terms.len() == 1 => {
-            let expansions = if *phrase {
-                index
-                    .find(&terms[0])
-                    .map(|term| Expansion { term, kind: MatchKind::Exact, weight: 1.0 })
-                    .into_iter()
-                    .collect()
+            if *phrase {
+                if let Some(term) = index.find(&terms[0]) {
+                    score_term(index, term, *field, 1.0, &w, candidates, into);
+                }
             } else {
-                expand_word(index, &terms[0], *prefix)
-            };
-            for e in expansions {
-                score_term(index, e.term, *field, e.weight, &w, into);
+                for e in expansions.of(index, &terms[0], *prefix) {
+                    score_term(index, e.term, *field, e.weight, &w, candidates, into);
+                }
             }
             if !phrase {
                 add_entities(index, None, &terms[0], options, into);
@@ -442,7 +621,7 @@ fn evaluate_atom(index: &SearchIndex, atom: &Atom, options: &SearchOptions<'_>, 
         }
         Atom::Terms { terms, field, prefix, .. } => {
             let field = field.filter(|f| matches!(f, Field::Title | Field::Abstract));
-            score_phrase(index, terms, field, *prefix, &w, into);
+            score_phrase(index, terms, field, *prefix, &w, candidates, into);
             // "llama-2-chat-70b" also finds every spelling of the model.
             add_entities(index, None, &terms.join("-"), options, into);
         }
@@ -498,10 +677,16 @@ fn add_entities(
     !resolved.is_empty()
 }
 
-fn evaluate_clause(index: &SearchIndex, alternatives: &[Atom], options: &SearchOptions<'_>) -> Scores {
+fn evaluate_clause(
+    index: &SearchIndex,
+    alternatives: &[Atom],
+    options: &SearchOptions<'_>,
+    candidates: Option<&DocSet>,
+    expansions: &mut Expansions,
+) -> Scores {
     let mut scores = Scores::new(index.doc_count());
     for atom in alternatives {
-        evaluate_atom(index, atom, options, &mut scores);
+        evaluate_atom(index, atom, options, candidates, expansions, &mut scores);
     }
     scores
 }
@@ -518,9 +703,7 @@ fn plain_words(query: &Query) -> Option<String> {
     let mut words = Vec::new();
     for clause in &query.clauses {
         match clause.alternatives.first() {
-            Some(Atom::Terms { terms, field: None, .. }) if !clause.negated => {
-                words.push(terms.join("-"))
-            }
+            Some(Atom::Terms { terms, field: None, .. }) if !clause.negated => words.push(terms.join("-")),
             _ => return None,
         }
     }
@@ -544,6 +727,15 @@ fn excluded_forms(alternatives: &[Atom]) -> Vec<Atom> {
 
 /// Every paper matching `query`, in paper order.
 pub fn matches(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) -> Vec<Hit> {
+    matches_with(index, query, options, &mut Expansions::default())
+}
+
+fn matches_with(
+    index: &SearchIndex,
+    query: &Query,
+    options: &SearchOptions<'_>,
+    expansions: &mut Expansions,
+) -> Vec<Hit> {
     if query.is_empty() {
         return Vec::new();
     }
@@ -552,11 +744,14 @@ pub fn matches(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) 
     let mut matching = DocSet::with_capacity(n);
     matching.insert_range(..);
     let mut total = vec![0.0f32; n];
-    for clause in &query.clauses {
+    for (i, clause) in query.clauses.iter().enumerate() {
+        // After the first clause only the papers still matching need scores
+        // ("machine t" scores "the" in the papers with "machine" only).
+        let candidates = (i > 0).then_some(&matching);
         let scores = if clause.negated {
-            evaluate_clause(index, &excluded_forms(&clause.alternatives), options)
+            evaluate_clause(index, &excluded_forms(&clause.alternatives), options, candidates, expansions)
         } else {
-            evaluate_clause(index, &clause.alternatives, options)
+            evaluate_clause(index, &clause.alternatives, options, candidates, expansions)
         };
         if clause.negated {
             matching.difference_with(&scores.docs);
@@ -603,7 +798,7 @@ impl SearchResults {
     /// The best `n` hits, best first (ties in paper order), without sorting
     /// every match.
     pub fn top(&self, n: usize) -> Vec<Hit> {
-        top(self.hits.clone(), n)
+        best_of(&self.hits, n)
     }
 
     /// The matching papers as a set (for facet counting).
@@ -665,6 +860,25 @@ pub fn top(mut hits: Vec<Hit>, n: usize) -> Vec<Hit> {
     hits
 }
 
+/// The best `n` of `hits`, best first, in one pass without copying them:
+/// for the few rows a page shows, most hits lose one comparison with the
+/// worst kept so far (the same hits as [`top`]: the order is total).
+fn best_of(hits: &[Hit], n: usize) -> Vec<Hit> {
+    if n == 0 || hits.len() <= n {
+        return top(hits.to_vec(), n);
+    }
+    let mut best: Vec<Hit> = Vec::with_capacity(n + 1);
+    for hit in hits {
+        if best.len() == n && best_first(hit, &best[n - 1]).is_ge() {
+            continue;
+        }
+        let at = best.partition_point(|kept| best_first(kept, hit).is_lt());
+        best.insert(at, *hit);
+        best.truncate(n);
+    }
+    best
+}
+
 /// Sorted, non-overlapping spans.
 fn merge(mut spans: Vec<Span>) -> Vec<Span> {
     spans.sort_by_key(|s| (s.start, s.end));
@@ -705,17 +919,17 @@ fn named_entities(query: &Query, options: &SearchOptions<'_>) -> Vec<(String, St
 /// never an error (see [`parse`]); an empty query matches nothing.
 pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -> SearchResults {
     let query = parse(query_text);
-    let hits = matches(index, &query, options);
+    let mut expansions = Expansions::default();
+    let hits = matches_with(index, &query, options, &mut expansions);
     let suggestion = if hits.is_empty() && !query.is_empty() { suggest(index, query_text) } else { None };
     SearchResults {
-        words: matched_words(index, &query),
+        words: matched_words_with(index, &query, &mut expansions),
         entities: named_entities(&query, options),
         hits,
         suggestion,
         query,
     }
 }
-
 
 // ---------------------------------------------------------------------------
 // Highlights and snippets
@@ -744,6 +958,10 @@ pub struct Highlights {
 
 /// The words (folded) a query matches in `index`, for highlighting.
 pub fn matched_words(index: &SearchIndex, query: &Query) -> HashSet<String> {
+    matched_words_with(index, query, &mut Expansions::default())
+}
+
+fn matched_words_with(index: &SearchIndex, query: &Query, expansions: &mut Expansions) -> HashSet<String> {
     let mut words = HashSet::new();
     for clause in query.clauses.iter().filter(|c| !c.negated) {
         for atom in &clause.alternatives {
@@ -753,7 +971,7 @@ pub fn matched_words(index: &SearchIndex, query: &Query) -> HashSet<String> {
                     if *phrase && terms.len() > 1 && !(last && *prefix) {
                         words.insert(term.clone());
                     } else {
-                        for e in expand_word(index, term, *prefix && last) {
+                        for e in expansions.of(index, term, *prefix && last) {
                             words.insert(index.term(e.term).to_owned());
                         }
                     }
@@ -767,19 +985,17 @@ pub fn matched_words(index: &SearchIndex, query: &Query) -> HashSet<String> {
 /// The spans of `text` whose words are in `words`.
 pub fn spans(text: &str, words: &HashSet<String>) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
-    for token in tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part) {
-        if words.contains(&token.term) {
+    for_each_part(text, |term, start, end| {
+        if words.contains(term) {
             match spans.last_mut() {
                 // Join parts of one identifier ("Llama-2") into one mark.
-                Some(last)
-                    if text[last.end..token.start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) =>
-                {
-                    last.end = token.end
+                Some(last) if text[last.end..start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) => {
+                    last.end = end
                 }
-                _ => spans.push(Span { start: token.start, end: token.end }),
+                _ => spans.push(Span { start, end }),
             }
         }
-    }
+    });
     spans
 }
 
@@ -807,8 +1023,8 @@ pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
 /// The best window of about `words` words of `text` around the matches, as
 /// segments, with "…" where text was cut.
 pub fn snippet(text: &str, spans: &[Span], words: usize) -> Vec<Segment> {
-    let tokens: Vec<(usize, usize)> =
-        tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| (t.start, t.end)).collect();
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    for_each_part(text, |_, start, end| tokens.push((start, end)));
     if tokens.len() <= words {
         return segments(text, spans);
     }
@@ -867,11 +1083,14 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
                 return word.to_owned();
             }
             let term = &terms[0];
+            let (chars, mut row): (Vec<char>, Vec<usize>) = (term.chars().collect(), Vec::new());
             let best = index
                 .words()
-                .filter(|(_, w)| w.chars().count().abs_diff(term.chars().count()) <= 2)
-                .map(|(id, w)| (strsim::levenshtein(term, w), std::cmp::Reverse(index.doc_frequency(id)), w))
-                .filter(|(d, _, _)| *d <= 2)
+                .filter(|(_, w)| w.chars().count().abs_diff(chars.len()) <= 2)
+                .filter_map(|(id, w)| {
+                    let distance = distance_within(&chars, w, 2, &mut row)?;
+                    Some((distance, std::cmp::Reverse(index.doc_frequency(id)), w))
+                })
                 .min();
             match best {
                 Some((_, _, w)) => {
@@ -964,6 +1183,45 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_edit_distance_agrees_with_levenshtein_up_to_the_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "translation",
+            "trnaslation",
+            "tranlsation",
+            "translations",
+            "segmenta",
+            "segmentation",
+            "segment",
+            "café",
+            "cafe",
+            "naïve",
+            "attention",
+            "attenton",
+            "xyz",
+            "transformer",
+            "transformers",
+            "reinforcment",
+            "reinforcement",
+        ];
+        let mut row = Vec::new();
+        for a in words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in words {
+                for max in 0..4 {
+                    let exact = strsim::levenshtein(a, b);
+                    let expected = (exact <= max).then_some(exact);
+                    assert_eq!(distance_within(&chars, b, max, &mut row), expected, "{a:?} {b:?} {max}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn snippet_window_starts_at_the_densest_matches() {
