@@ -30,6 +30,12 @@ pub struct ResultsContext(pub Memo<Arc<Exploration>>);
 #[derive(Clone, Copy)]
 pub struct CursorContext(pub RwSignal<usize>);
 
+/// The facet value (group key, value) whose mentions in the papers' text
+/// are highlighted: set while a facet value or an entity chip is hovered or
+/// focused.
+#[derive(Clone, Copy)]
+pub struct HoverContext(pub RwSignal<Option<(String, String)>>);
+
 /// The user's tags, notes and reading state, and how saving them goes.
 #[derive(Clone, Copy)]
 pub struct UserContext {
@@ -90,6 +96,7 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     provide_context(ViewContext(view));
     provide_context(ResultsContext(results));
     provide_context(CursorContext(RwSignal::new(0)));
+    provide_context(HoverContext(RwSignal::new(None)));
 }
 
 fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
@@ -157,6 +164,10 @@ pub fn expect_results() -> Memo<Arc<Exploration>> {
 
 pub fn expect_cursor() -> RwSignal<usize> {
     expect_context::<CursorContext>().0
+}
+
+pub fn expect_hover() -> RwSignal<Option<(String, String)>> {
+    expect_context::<HoverContext>().0
 }
 
 pub fn expect_user() -> UserContext {

@@ -66,3 +66,56 @@ fn exported_bibtex_reads_back_through_the_compilers_reader() {
     }
     assert!(records[0].keywords.contains(&"cite".to_owned()));
 }
+
+/// Pointing at a facet value named in the text (a facet chip or value)
+/// highlights where each paper names it.
+#[test]
+fn mentions_point_at_where_a_paper_names_a_facet_value() {
+    use folio::engine::explorer::is_text_group;
+    let explorer = explorer();
+    let doc =
+        (0..explorer.len() as u32).find(|&d| explorer.paper(d).abstract_text.contains("BiasMedQA")).unwrap();
+    let paper = explorer.paper(doc);
+    let gpt4 = explorer.mentions(doc, "model", "GPT-4");
+    let named: Vec<&str> = gpt4.abstract_spans.iter().map(|s| &paper.abstract_text[s.start..s.end]).collect();
+    assert_eq!(named, ["GPT-4", "GPT-4"]);
+    assert!(gpt4.title.is_empty());
+    assert!(explorer.mentions(doc, "model", "Claude").abstract_spans.is_empty(), "a model the paper lacks");
+    assert!(!is_text_group("code") && !is_text_group("author") && is_text_group("family"));
+    let mut families = 0;
+    for d in 0..explorer.len() as u32 {
+        let paper = explorer.paper(d);
+        for (group, value) in paper.enrichment.facet_values() {
+            let mentions = explorer.mentions(d, group, &value);
+            let spans: Vec<_> = mentions
+                .title
+                .iter()
+                .map(|s| (&paper.title, s))
+                .chain(mentions.abstract_spans.iter().map(|s| (&paper.abstract_text, s)))
+                .collect();
+            if !is_text_group(group) {
+                assert!(spans.is_empty(), "{group}={value}");
+                continue;
+            }
+            if ["model", "benchmark", "method", "family"].contains(&group) {
+                assert!(!spans.is_empty(), "{}: {group}={value} is named somewhere", paper.id);
+            }
+            for (text, span) in spans {
+                assert!(
+                    text.get(span.start..span.end).is_some_and(|t| !t.trim().is_empty()),
+                    "{group}={value}"
+                );
+            }
+        }
+        // A family is named wherever one of its models is.
+        for entity in &paper.enrichment.entities {
+            let Some(family) = &entity.family else { continue };
+            let of_family = explorer.mentions(d, "family", family);
+            for span in entity.spans.iter().filter(|s| s.field == folio::engine::enrich::Field::Abstract) {
+                assert!(of_family.abstract_spans.iter().any(|s| s.start == span.start && s.end == span.end));
+                families += 1;
+            }
+        }
+    }
+    assert!(families > 0);
+}

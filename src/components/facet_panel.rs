@@ -3,11 +3,16 @@
 
 use leptos::prelude::*;
 
+use crate::components::entity_chip::HoverTarget;
+use crate::engine::explorer::is_text_group;
 use crate::engine::facets::GroupCounts;
 use crate::state::{expect_cursor, expect_results, expect_view};
 
 /// Values shown per group before "show more".
 const COLLAPSED: usize = 8;
+/// Values "show more" (and a filter) adds at a time: a group can have
+/// hundreds of thousands of values (authors), never all rendered at once.
+const MORE: usize = 50;
 
 #[component]
 pub fn FacetPanel() -> impl IntoView {
@@ -33,37 +38,40 @@ fn FacetGroup(
     let results = expect_results();
     let view = expect_view();
     let cursor = expect_cursor();
-    let expanded = RwSignal::new(false);
+    // Values shown beyond the collapsed few ("show more" adds a page).
+    let limit = RwSignal::new(COLLAPSED);
     let filter = RwSignal::new(String::new());
-    let group_key = key.clone();
-    let counts = move || -> Option<GroupCounts> {
-        results.with(|r| r.facets.iter().find(|g| g.key == group_key).cloned())
+    let group_key = StoredValue::new(key.clone());
+    let with_counts = move |f: &dyn Fn(&GroupCounts) -> usize| -> usize {
+        group_key.with_value(|k| results.with(|r| r.facets.iter().find(|g| g.key == *k).map_or(0, f)))
     };
     let heading_id = format!("facet-{key}");
     let labelledby = heading_id.clone();
     let testid = format!("facet-{key}");
-    let total_values = {
-        let counts = counts.clone();
-        move || counts().map_or(0, |g| g.values.len())
-    };
+    let total_values = move || with_counts(&|g| g.len());
     let shown = {
-        let counts = counts.clone();
+        let group_key = key.clone();
         move || {
-            let needle = filter.with(|f| f.to_lowercase());
-            let values = counts().map(|g| g.values).unwrap_or_default();
-            let matching: Vec<_> = values
-                .into_iter()
-                .filter(|v| needle.is_empty() || v.value.to_lowercase().contains(&needle))
-                .collect();
-            let limit = if expanded.get() || !needle.is_empty() { matching.len() } else { COLLAPSED };
-            matching.into_iter().take(limit).collect::<Vec<_>>()
+            let limit = limit.get();
+            filter.with(|needle| {
+                results.with(|r| {
+                    r.facets.iter().find(|g| g.key == group_key).map_or_else(Vec::new, |g| {
+                        if needle.trim().is_empty() {
+                            g.top(limit)
+                        } else {
+                            g.matching(needle, limit.max(MORE))
+                        }
+                    })
+                })
+            })
         }
     };
     let key_for_rows = key.clone();
+    let text_group = is_text_group(&key);
     view! {
         <section class="facet-group" aria-labelledby=labelledby data-testid=testid>
             <h2 class="facet-heading" id=heading_id>{label.clone()}</h2>
-            <Show when={ let t = total_values.clone(); move || t() > COLLAPSED }>
+            <Show when=move || { total_values() > COLLAPSED }>
                 <input class="facet-filter" type="search" placeholder=format!("Filter {}", label.to_lowercase())
                     aria-label=format!("Filter {}", label.to_lowercase())
                     prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
@@ -76,8 +84,14 @@ fn FacetGroup(
                         let (k2, v2) = (key.clone(), value.value.clone());
                         let included = value.included;
                         let excluded = value.excluded;
+                        // Pointing at a value named in the text highlights where.
+                        let hovered = text_group.then(|| HoverTarget::new(&key, &value.value));
                         view! {
-                            <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=value.value.clone()>
+                            <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=value.value.clone()
+                                on:mouseenter=move |_| if let Some(h) = hovered { h.enter() }
+                                on:mouseleave=move |_| if let Some(h) = hovered { h.leave() }
+                                on:focusin=move |_| if let Some(h) = hovered { h.enter() }
+                                on:focusout=move |_| if let Some(h) = hovered { h.leave() }>
                                 <label>
                                     <input type="checkbox" prop:checked=included on:change=move |_| {
                                         cursor.set(0);
@@ -100,11 +114,21 @@ fn FacetGroup(
                     }).collect_view()
                 }}
             </ul>
-            <Show when={ let t = total_values.clone(); move || t() > COLLAPSED && filter.with(String::is_empty) }>
-                <button class="link-button" aria-expanded=move || expanded.get().to_string()
-                    on:click=move |_| expanded.update(|e| *e = !*e)>
-                    {let t = total_values.clone(); move || if expanded.get() { "Show fewer".to_owned() } else { format!("Show all {}", t()) }}
-                </button>
+            <Show when=move || { total_values() > COLLAPSED && filter.with(String::is_empty) }>
+                <div class="facet-more">
+                    <Show when=move || { limit.get() < total_values() }>
+                        <button class="link-button" data-testid="facet-show-more"
+                            on:click=move |_| limit.update(|n| *n = if *n == COLLAPSED { MORE } else { *n + MORE })>
+                            {move || {
+                                let rest = total_values().saturating_sub(limit.get());
+                                format!("Show {} more", rest.min(if limit.get() == COLLAPSED { MORE } else { MORE }))
+                            }}
+                        </button>
+                    </Show>
+                    <Show when=move || { limit.get() > COLLAPSED }>
+                        <button class="link-button" on:click=move |_| limit.set(COLLAPSED)>"Show fewer"</button>
+                    </Show>
+                </div>
             </Show>
         </section>
     }

@@ -21,7 +21,7 @@ pub fn Overview() -> impl IntoView {
             <Show when=move || open.get()>
                 <div class="charts">
                     {move || results.with(|r| r.facets.iter().map(|group| {
-                        let top: Vec<_> = group.values.iter().take(TOP).collect();
+                        let top = group.top(TOP);
                         let max = top.iter().map(|v| v.count).max().unwrap_or(1).max(1);
                         let height = top.len() * (BAR_HEIGHT + 4);
                         view! {

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
+use crate::components::entity_chip::EntityChip;
 use crate::components::result_list::marked;
 use crate::components::tag_editor::TagEditor;
-use crate::engine::enrich::{Field as SpanField, LinkKind};
+use crate::engine::enrich::LinkKind;
 use crate::engine::safe_url::safe_href;
-use crate::engine::search::Span;
-use crate::state::{expect_explorer, expect_results, expect_user, expect_view};
+use crate::state::{expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 #[component]
 pub fn PaperView() -> impl IntoView {
@@ -17,53 +17,37 @@ pub fn PaperView() -> impl IntoView {
     let results = expect_results();
     let user = expect_user();
     let close = move |_| view.update(|s| s.paper = None);
-    // The entity whose mentions are highlighted (hover or focus on its chip).
-    let hovered = RwSignal::new(None::<String>);
-    let doc = move || view.with(|s| s.paper.clone()).and_then(|id| explorer.with_value(|e| e.doc(&id)));
+    // The facet value whose mentions are highlighted (its chip or facet
+    // value is hovered or focused).
+    let hover = expect_hover();
+    // A memo: typing in the search box changes the view but not the paper.
+    let doc =
+        Memo::new(move |_| view.with(|s| s.paper.clone()).and_then(|id| explorer.with_value(|e| e.doc(&id))));
     view! {
-        {move || doc().map(|doc| explorer.with_value(|e| {
+        {move || doc.get().map(|doc| explorer.with_value(|e| {
             let paper = (*e.paper(doc)).clone();
-            let (title, query_spans, why) = results.with(|r| {
-                let h = e.highlights(r, doc);
-                let why = if !r.has_query() { Vec::new() } else { user.store.with(|s| e.explain(r, s.data(), doc)) };
-                (marked(&paper.title, &h.title).into_any(), h.abstract_spans, why)
-            });
-            let enrichment = paper.enrichment.clone();
-            let abstract_source = paper.abstract_text.clone();
-            let entity_spans = enrichment.entities.iter().map(|en| (en.name.clone(), en.spans.clone())).collect::<Vec<_>>();
-            let abstract_text = move || {
-                let spans: Vec<Span> = match hovered.get() {
-                    Some(name) => entity_spans
-                        .iter()
-                        .filter(|(n, _)| *n == name)
-                        .flat_map(|(_, spans)| spans.iter().filter(|s| s.field == SpanField::Abstract).map(|s| Span { start: s.start, end: s.end }))
-                        .collect(),
-                    None => query_spans.clone(),
-                };
-                let mut spans = spans;
-                spans.sort_by_key(|s| s.start);
-                marked(&abstract_source, &spans)
+            // Where the hovered value is named, else the query's matches.
+            let shown = move || {
+                let mentions = hover.with(|h| h.as_ref().map(|(g, v)| explorer.with_value(|e| e.mentions(doc, g, v))));
+                mentions
+                    .filter(|m| !m.title.is_empty() || !m.abstract_spans.is_empty())
+                    .unwrap_or_else(|| results.with(|r| explorer.with_value(|e| e.highlights(r, doc))))
             };
-            let chips = enrichment.entities.iter().map(|entity| {
-                let name = entity.name.clone();
-                let (enter, focus) = (name.clone(), name.clone());
-                let kind = entity.kind.as_str();
-                let group = kind.to_owned();
-                let value = name.clone();
-                view! {
-                    <li>
-                        <button class=format!("entity-chip entity-{kind}") data-testid="entity-chip"
-                            title=format!("{kind}: show where it is named; click to filter")
-                            on:mouseenter=move |_| hovered.set(Some(enter.clone()))
-                            on:focus=move |_| hovered.set(Some(focus.clone()))
-                            on:mouseleave=move |_| hovered.set(None)
-                            on:blur=move |_| hovered.set(None)
-                            on:click=move |_| view.update(|s| s.selection.include(&group, &value))>
-                            {name}
-                        </button>
-                    </li>
-                }
-            }).collect_view();
+            let shown = Memo::new(move |_| shown());
+            let title = {
+                let text = paper.title.clone();
+                move || marked(&text, &shown.with(|h| h.title.clone()))
+            };
+            let enrichment = paper.enrichment.clone();
+            let abstract_text = {
+                let text = paper.abstract_text.clone();
+                move || marked(&text, &shown.with(|h| h.abstract_spans.clone()))
+            };
+            let chips = enrichment
+                .entities
+                .iter()
+                .map(|entity| view! { <li><EntityChip group=entity.kind.as_str() name=entity.name.clone() /></li> })
+                .collect_view();
             let links = enrichment.links.iter().map(|link| {
                 let label = match link.kind { LinkKind::Code => "Code", LinkKind::Page => "Project page", LinkKind::Other => "Link" };
                 let url = link.url.clone();
@@ -124,20 +108,26 @@ pub fn PaperView() -> impl IntoView {
                         <h3>"Similar papers"</h3>
                     </Show>
                     <ul class="similar-papers">{similar}</ul>
-                    <Show when={ let has = !why.is_empty(); move || has }>
-                        <details class="why" data-testid="why">
-                            <summary>"Why this result"</summary>
-                            <table>
-                                <thead><tr><th scope="col">"Query"</th><th scope="col">"Matched"</th><th scope="col">"How"</th><th scope="col">"Field"</th><th scope="col">"Count"</th><th scope="col">"Score"</th></tr></thead>
-                                <tbody>
-                                    {why.iter().map(|c| view! {
-                                        <tr><td>{c.query.clone()}</td><td>{c.term.clone()}</td><td>{format!("{:?}", c.kind).to_lowercase()}</td>
-                                            <td>{c.field}</td><td>{c.tf}</td><td>{format!("{:.2}", c.score)}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </details>
-                    </Show>
+                    {move || {
+                        let why = results.with(|r| {
+                            if !r.has_query() { return Vec::new() }
+                            user.store.with(|s| explorer.with_value(|e| e.explain(r, s.data(), doc)))
+                        });
+                        (!why.is_empty()).then(|| view! {
+                            <details class="why" data-testid="why">
+                                <summary>"Why this result"</summary>
+                                <table>
+                                    <thead><tr><th scope="col">"Query"</th><th scope="col">"Matched"</th><th scope="col">"How"</th><th scope="col">"Field"</th><th scope="col">"Count"</th><th scope="col">"Score"</th></tr></thead>
+                                    <tbody>
+                                        {why.into_iter().map(|c| { let score = c.score_text(); view! {
+                                            <tr><td>{c.query}</td><td>{c.term}</td><td>{format!("{:?}", c.kind).to_lowercase()}</td>
+                                                <td>{c.field}</td><td>{c.tf}</td><td>{score}</td></tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            </details>
+                        })
+                    }}
                 </article>
             }
         }))}

@@ -3,11 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::engine::search::{segments, Segment, Span};
-use crate::state::{expect_cursor, expect_explorer, expect_results, expect_user, expect_view};
+use crate::components::entity_chip::EntityChip;
+use crate::engine::search::{segments, Highlights, Segment, Span};
+use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
-/// Results rendered per page ("Show more" adds a page).
-const PAGE: usize = 50;
+/// Results rendered per page: a screenful and some ("Show more" adds a page).
+const PAGE: usize = 20;
+/// Entity chips shown in a result row (the paper view shows them all).
+const ROW_CHIPS: usize = 6;
 
 #[component]
 pub fn ResultList() -> impl IntoView {
@@ -15,12 +18,14 @@ pub fn ResultList() -> impl IntoView {
     let results = expect_results();
     let view = expect_view();
     let cursor = expect_cursor();
-    let user = expect_user();
     let shown = RwSignal::new(PAGE);
-    // A new result set starts at the first page again.
+    // A new result set starts at the first page again (set only when it
+    // differs: setting re-renders the rows).
     Effect::new(move |_| {
         results.track();
-        shown.set(PAGE);
+        if shown.get_untracked() != PAGE {
+            shown.set(PAGE);
+        }
     });
     // Keep the keyboard cursor visible: reveal its page and scroll to it.
     Effect::new(move |_| {
@@ -42,56 +47,8 @@ pub fn ResultList() -> impl IntoView {
                 .take(shown.get())
                 .enumerate()
                 .map(|(i, &doc)| {
-                    let paper = explorer.paper(doc);
-                    let id = paper.id.clone();
-                    let data_id = id.clone();
-                let data_id_for_tags = id.clone();
-                    let href = format!("?paper={id}");
-                    let title = marked(paper.title.as_str(), &explorer.highlights(r, doc).title);
-                let snippet = explorer.snippet(r, doc).into_iter().map(segment_view).collect_view();
-                    let meta = paper
-                        .year
-                        .map(|y| y.to_string())
-                        .into_iter()
-                        .chain(paper.authors.first().map(|a| {
-                            if paper.authors.len() > 1 {
-                                format!("{a} et al.")
-                            } else {
-                                a.clone()
-                            }
-                        }))
-                        .collect::<Vec<_>>()
-                        .join(" · ");
-                    view! {
-                        <li class="result" data-testid="result" data-paper-id=data_id
-                            aria-current=move || (cursor.get() == i).to_string()>
-                            <h2 class="result-title">
-                                <a href=href data-testid="result-title"
-                                    on:click=move |ev| {
-                                        ev.prevent_default();
-                                        cursor.set(i);
-                                        let id = id.clone();
-                                        view.update(|s| s.paper = Some(id));
-                                    }>
-                                    {title}
-                                </a>
-                            </h2>
-                            <Show when={ let empty = meta.is_empty(); move || !empty }>
-                                <p class="result-meta">{meta.clone()}</p>
-                            </Show>
-                            <p class="result-snippet">{snippet}</p>
-                        {
-                            let id = data_id_for_tags.clone();
-                            move || user.store.with(|s| s.paper(&id).cloned()).map(|data| view! {
-                                <p class="result-user" data-testid="result-user">
-                                    {data.starred.then_some("★ ")}
-                                    {data.read.then_some("✓ read ")}
-                                    {data.tags.into_iter().map(|t| view! { <span class="tag-chip">{t}</span> }).collect_view()}
-                                </p>
-                            })
-                        }
-                        </li>
-                    }
+                    let query = explorer.highlights(r, doc);
+                    view! { <ResultRow doc index=i query /> }
                 })
                 .collect_view()
         })
@@ -132,6 +89,110 @@ pub fn ResultList() -> impl IntoView {
                 {move || format!("Show more ({} of {} shown)", shown.get().min(total()), total())}
             </button>
         </Show>
+    }
+}
+
+/// One result: title and snippet with the query's matches highlighted (or,
+/// while a facet value is hovered, where the paper names it), meta, entity
+/// chips and the user's tags.
+#[component]
+fn ResultRow(
+    /// The paper.
+    doc: u32,
+    /// Its position in the results.
+    index: usize,
+    /// Where the query matches it.
+    query: Highlights,
+) -> impl IntoView {
+    let explorer = expect_explorer();
+    let view = expect_view();
+    let cursor = expect_cursor();
+    let user = expect_user();
+    let hover = expect_hover();
+    let paper = explorer.paper(doc);
+    let id = paper.id.clone();
+    let shown = {
+        let explorer = explorer.clone();
+        Memo::new(move |_| {
+            let mentions = hover.with(|h| h.as_ref().map(|(g, v)| explorer.mentions(doc, g, v)));
+            match mentions {
+                Some(m) if !m.title.is_empty() || !m.abstract_spans.is_empty() => (m, true),
+                _ => (query.clone(), false),
+            }
+        })
+    };
+    let title = {
+        let text = paper.title.clone();
+        move || shown.with(|(h, _)| marked(&text, &h.title))
+    };
+    let snippet = move || {
+        shown.with(|(h, _)| {
+            explorer.snippet_around(doc, &h.abstract_spans).into_iter().map(segment_view).collect_view()
+        })
+    };
+    let naming = move || shown.with(|(_, mention)| *mention);
+    let meta = paper
+        .year
+        .map(|y| y.to_string())
+        .into_iter()
+        .chain(paper.authors.first().map(|a| {
+            if paper.authors.len() > 1 {
+                format!("{a} et al.")
+            } else {
+                a.clone()
+            }
+        }))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let entities = &paper.enrichment.entities;
+    let chips = entities
+        .iter()
+        .take(ROW_CHIPS)
+        .map(|e| view! { <li><EntityChip group=e.kind.as_str() name=e.name.clone() /></li> })
+        .collect_view();
+    let more_chips = entities.len().saturating_sub(ROW_CHIPS);
+    let has_chips = !entities.is_empty();
+    let open = {
+        let id = id.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            cursor.set(index);
+            let id = id.clone();
+            view.update(|s| s.paper = Some(id));
+        }
+    };
+    let user_data = {
+        let id = id.clone();
+        move || {
+            user.store.with(|s| s.paper(&id).cloned()).map(|data| {
+                view! {
+                    <p class="result-user" data-testid="result-user">
+                        {data.starred.then_some("★ ")}
+                        {data.read.then_some("✓ read ")}
+                        {data.tags.into_iter().map(|t| view! { <span class="tag-chip">{t}</span> }).collect_view()}
+                    </p>
+                }
+            })
+        }
+    };
+    view! {
+        <li class="result" data-testid="result" data-paper-id=id.clone() class:naming=naming
+            aria-current=move || (cursor.get() == index).to_string()>
+            <h2 class="result-title">
+                <a href=format!("?paper={id}") data-testid="result-title" on:click=open>{title}</a>
+            </h2>
+            <Show when={ let empty = meta.is_empty(); move || !empty }>
+                <p class="result-meta">{meta.clone()}</p>
+            </Show>
+            <p class="result-snippet" data-testid="result-snippet">{snippet}</p>
+            {has_chips.then(|| view! {
+                <ul class="entity-chips row-chips" aria-label="Named in this paper">
+                    {chips}
+                    {(more_chips > 0).then(|| view! { <li class="more-chips">{format!("+{more_chips} more")}</li> })}
+                </ul>
+            })}
+            {user_data}
+        </li>
     }
 }
 

@@ -233,6 +233,41 @@ impl Enrichment {
         self.links.iter().any(|l| l.kind == LinkKind::Code)
     }
 
+    /// Where the paper names facet value `value` of group `group` (a
+    /// group derived from the text: `model`, `benchmark`, `method`,
+    /// `family` (its models' mentions), `topic`, `keyphrase`), in text
+    /// order; empty for other groups and values the paper lacks.
+    pub fn mentions(&self, group: &str, value: &str) -> Vec<Span> {
+        let mut spans: Vec<Span> = match group {
+            "topic" => {
+                self.topics.iter().filter(|t| t.name == value).flat_map(|t| t.spans.iter().copied()).collect()
+            }
+            "keyphrase" => self
+                .keyphrases
+                .iter()
+                .filter(|k| k.phrase == value)
+                .flat_map(|k| k.spans.iter().copied())
+                .collect(),
+            "family" => self
+                .entities
+                .iter()
+                .filter(|e| {
+                    e.family.as_deref() == Some(value) || (e.kind == EntityKind::Family && e.name == value)
+                })
+                .flat_map(|e| e.spans.iter().copied())
+                .collect(),
+            kind => self
+                .entities
+                .iter()
+                .filter(|e| e.kind.as_str() == kind && e.name == value)
+                .flat_map(|e| e.spans.iter().copied())
+                .collect(),
+        };
+        spans.sort_by_key(|s| (s.field == Field::Abstract, s.start, s.end));
+        spans.dedup();
+        spans
+    }
+
     /// The entities of one kind.
     pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
         self.entities.iter().filter(move |e| e.kind == kind)

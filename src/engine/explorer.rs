@@ -7,10 +7,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::bundle::{Bundle, Paper};
+use super::enrich::Field;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::index::SearchIndex;
 use super::pack::{Contents, PackError, Papers};
-use super::search::{self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment};
+use super::search::{
+    self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment, Span,
+};
 use super::tags::{TagStore, UserData};
 use super::view_state::{Sort, ViewState};
 
@@ -84,6 +87,12 @@ const TEXT_GROUPS: [(&str, &str); 7] = [
     (group::CODE, "Code"),
     (group::KEYPHRASE, "Keyphrases"),
 ];
+
+/// Whether the values of facet group `key` are named in the papers' text,
+/// so that [`Explorer::mentions`] can show where.
+pub fn is_text_group(key: &str) -> bool {
+    key != group::CODE && TEXT_GROUPS.iter().any(|(k, _)| *k == key)
+}
 
 /// Keyphrases shown as facet values: the most frequent ones that more than
 /// one paper shares (a keyphrase of one paper filters nothing useful, and a
@@ -298,9 +307,26 @@ impl Explorer {
 
     /// The abstract's best window around the matches (its start without a query).
     pub fn snippet(&self, exploration: &Exploration, doc: u32) -> Vec<Segment> {
-        let paper = self.paper(doc);
-        let spans = self.highlights(exploration, doc).abstract_spans;
-        search::snippet(&paper.abstract_text, &spans, SNIPPET_WORDS)
+        self.snippet_around(doc, &self.highlights(exploration, doc).abstract_spans)
+    }
+
+    /// The abstract's best window around `spans` of it, which are highlighted.
+    pub fn snippet_around(&self, doc: u32, spans: &[Span]) -> Vec<Segment> {
+        search::snippet(&self.paper(doc).abstract_text, spans, SNIPPET_WORDS)
+    }
+
+    /// Where `doc` names facet value `value` of `group` (a group derived
+    /// from the text, see [`is_text_group`]), as title and abstract spans.
+    pub fn mentions(&self, doc: u32, group: &str, value: &str) -> Highlights {
+        let mut highlights = Highlights::default();
+        for span in self.paper(doc).enrichment.mentions(group, value) {
+            let target = match span.field {
+                Field::Title => &mut highlights.title,
+                Field::Abstract => &mut highlights.abstract_spans,
+            };
+            target.push(Span { start: span.start, end: span.end });
+        }
+        highlights
     }
 
     /// Why `doc` matches the query: the score breakdown.

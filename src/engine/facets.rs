@@ -8,6 +8,7 @@
 //! ignores its own group's selection but respects every other group.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
 
 use fixedbitset::FixedBitSet;
 use serde::{Deserialize, Serialize};
@@ -60,12 +61,75 @@ fn remove(map: &mut BTreeMap<String, BTreeSet<String>>, group: &str, value: &str
 struct Group {
     key: String,
     label: String,
-    values: Vec<String>,
+    /// Values by slot (shared with the counts made from this group).
+    values: Arc<[String]>,
     #[serde(serialize_with = "super::pack::sorted")]
     by_value: rustc_hash::FxHashMap<String, usize>,
     /// Papers per value, ascending (lists, not bitsets: a corpus of 100k
     /// papers has hundreds of thousands of values, most on few papers).
     docs: Vec<Vec<u32>>,
+    /// Derived from `docs` on first count (not stored in the pack).
+    #[serde(skip)]
+    derived: OnceLock<Derived>,
+}
+
+/// What counting needs besides the doc lists: each paper's values (so that
+/// counting costs the papers in scope, not the whole group) and the values'
+/// alphabetical rank (so that ordering ties compares numbers, not strings).
+#[derive(Debug, Clone)]
+struct Derived {
+    /// Paper `d`'s value slots are `slots[starts[d]..starts[d + 1]]`.
+    starts: Vec<u32>,
+    slots: Vec<u32>,
+    /// Slot -> position of its value in alphabetical order.
+    rank: Arc<[u32]>,
+    /// Position in alphabetical order -> slot.
+    alphabetical: Arc<[u32]>,
+}
+
+impl Group {
+    fn derived(&self, doc_count: usize) -> &Derived {
+        self.derived.get_or_init(|| {
+            let mut starts = vec![0u32; doc_count + 1];
+            for &d in self.docs.iter().flatten() {
+                starts[d as usize + 1] += 1;
+            }
+            for d in 0..doc_count {
+                starts[d + 1] += starts[d];
+            }
+            let mut next = starts.clone();
+            let mut slots = vec![0u32; starts[doc_count] as usize];
+            for (slot, docs) in self.docs.iter().enumerate() {
+                for &d in docs {
+                    slots[next[d as usize] as usize] = slot as u32;
+                    next[d as usize] += 1;
+                }
+            }
+            let mut alphabetical: Vec<u32> = (0..self.values.len() as u32).collect();
+            alphabetical.sort_unstable_by(|&a, &b| self.values[a as usize].cmp(&self.values[b as usize]));
+            let mut rank = vec![0u32; self.values.len()];
+            for (position, &slot) in alphabetical.iter().enumerate() {
+                rank[slot as usize] = position as u32;
+            }
+            Derived { starts, slots, rank: rank.into(), alphabetical: alphabetical.into() }
+        })
+    }
+
+    /// Papers of `scope` per value slot.
+    fn count(&self, scope: &DocSet, doc_count: usize) -> Vec<u32> {
+        if scope.count_ones(..) == doc_count {
+            return self.docs.iter().map(|d| d.len() as u32).collect();
+        }
+        let derived = self.derived(doc_count);
+        let mut counts = vec![0u32; self.values.len()];
+        for d in scope.ones().take_while(|&d| d < doc_count) {
+            let (from, to) = (derived.starts[d] as usize, derived.starts[d + 1] as usize);
+            for &slot in &derived.slots[from..to] {
+                counts[slot as usize] += 1;
+            }
+        }
+        counts
+    }
 }
 
 /// Facet values of every paper, grouped, ready for filtering and counting.
@@ -84,12 +148,102 @@ pub struct ValueCount {
     pub excluded: bool,
 }
 
-/// The counts of one group, most frequent first (selected values always listed).
+/// The counts of one group for the current results. Values are listed when
+/// some result has them or when they are selected; [`GroupCounts::top`]
+/// orders them most frequent first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupCounts {
     pub key: String,
     pub label: String,
-    pub values: Vec<ValueCount>,
+    values: Arc<[String]>,
+    rank: Arc<[u32]>,
+    alphabetical: Arc<[u32]>,
+    /// Count per value slot.
+    counts: Vec<u32>,
+    included: Vec<u32>,
+    excluded: Vec<u32>,
+    listed: usize,
+}
+
+impl GroupCounts {
+    /// How many values are listed (counted or selected).
+    pub fn len(&self) -> usize {
+        self.listed
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.listed == 0
+    }
+
+    /// The `limit` most frequent listed values (ties alphabetically), and
+    /// after them any selected value that did not make it.
+    pub fn top(&self, limit: usize) -> Vec<ValueCount> {
+        self.ordered(limit, |_| true)
+    }
+
+    /// Like [`GroupCounts::top`], among the values containing `needle`
+    /// (case-insensitive).
+    pub fn matching(&self, needle: &str, limit: usize) -> Vec<ValueCount> {
+        let needle = needle.trim().to_lowercase();
+        self.ordered(limit, |value| contains_folded(value, &needle))
+    }
+
+    /// The count of `value` (0 when no result has it or it is unknown).
+    pub fn count(&self, value: &str) -> usize {
+        self.values.iter().position(|v| v == value).map_or(0, |slot| self.counts[slot] as usize)
+    }
+
+    fn selected(&self, slot: u32) -> bool {
+        self.included.contains(&slot) || self.excluded.contains(&slot)
+    }
+
+    fn ordered(&self, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<ValueCount> {
+        // Ordering key: count descending, then alphabetical rank.
+        let key = |slot: u32| {
+            (u64::from(u32::MAX - self.counts[slot as usize]) << 32) | u64::from(self.rank[slot as usize])
+        };
+        let mut keys: Vec<u64> = (0..self.counts.len() as u32)
+            .filter(|&slot| {
+                (self.counts[slot as usize] > 0 || self.selected(slot)) && keep(&self.values[slot as usize])
+            })
+            .map(key)
+            .collect();
+        if keys.len() > limit {
+            keys.select_nth_unstable(limit);
+            keys.truncate(limit);
+        }
+        keys.sort_unstable();
+        let mut slots: Vec<u32> =
+            keys.into_iter().map(|k| self.alphabetical[(k & u64::from(u32::MAX)) as usize]).collect();
+        for &slot in self.included.iter().chain(&self.excluded) {
+            if !slots.contains(&slot) && keep(&self.values[slot as usize]) {
+                slots.push(slot);
+            }
+        }
+        slots
+            .into_iter()
+            .map(|slot| ValueCount {
+                value: self.values[slot as usize].clone(),
+                count: self.counts[slot as usize] as usize,
+                included: self.included.contains(&slot),
+                excluded: self.excluded.contains(&slot),
+            })
+            .collect()
+    }
+}
+
+/// Whether `text` contains `needle` (already lower case), ignoring case;
+/// without allocating for ASCII text.
+fn contains_folded(text: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if text.is_ascii() && needle.is_ascii() {
+        let (text, needle) = (text.as_bytes(), needle.as_bytes());
+        text.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    } else {
+        text.to_lowercase().contains(needle)
+    }
 }
 
 impl FacetIndex {
@@ -108,34 +262,38 @@ impl FacetIndex {
         I: IntoIterator<Item = (usize, S)>,
         S: AsRef<str>,
     {
-        let mut group = Group {
-            key: key.to_owned(),
-            label: label.to_owned(),
-            values: Vec::new(),
-            by_value: Default::default(),
-            docs: Vec::new(),
-        };
+        let mut values = Vec::new();
+        let mut by_value = rustc_hash::FxHashMap::default();
+        let mut docs: Vec<Vec<u32>> = Vec::new();
         for (doc, value) in pairs {
             if doc >= self.doc_count {
                 continue;
             }
             let value = value.as_ref();
-            let slot = match group.by_value.get(value) {
+            let slot = match by_value.get(value) {
                 Some(&slot) => slot,
                 None => {
-                    group.values.push(value.to_owned());
-                    group.docs.push(Vec::new());
-                    group.by_value.insert(value.to_owned(), group.values.len() - 1);
-                    group.values.len() - 1
+                    values.push(value.to_owned());
+                    docs.push(Vec::new());
+                    by_value.insert(value.to_owned(), values.len() - 1);
+                    values.len() - 1
                 }
             };
-            let list = &mut group.docs[slot];
+            let list = &mut docs[slot];
             if list.last().is_none_or(|&last| last < doc as u32) {
                 list.push(doc as u32);
             } else if let Err(at) = list.binary_search(&(doc as u32)) {
                 list.insert(at, doc as u32);
             }
         }
+        let group = Group {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            values: values.into(),
+            by_value,
+            docs,
+            derived: OnceLock::new(),
+        };
         match self.groups.iter().position(|g| g.key == key) {
             Some(i) if group.values.is_empty() => {
                 self.groups.remove(i);
@@ -201,37 +359,51 @@ pub fn filter_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
 
 /// [`FacetIndex::counts`] over the groups of several indexes of the same papers.
 pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Selection) -> Vec<GroupCounts> {
-    let groups: Vec<&Group> = indexes.iter().flat_map(|i| &i.groups).collect();
+    let groups: Vec<(&Group, usize)> =
+        indexes.iter().flat_map(|i| i.groups.iter().map(move |g| (g, i.doc_count))).collect();
+    let plain: Vec<&Group> = groups.iter().map(|(g, _)| *g).collect();
     let mut base = candidates.clone();
-    apply_exclusions(&groups, &mut base, selection);
+    apply_exclusions(&plain, &mut base, selection);
     let unions: Vec<Option<DocSet>> =
-        groups.iter().map(|g| included_union(g, selection, candidates.len())).collect();
+        plain.iter().map(|g| included_union(g, selection, candidates.len())).collect();
     groups
         .iter()
         .enumerate()
-        .map(|(index, group)| {
+        .map(|(index, &(group, doc_count))| {
             let mut scope = base.clone();
             for (other, union) in unions.iter().enumerate() {
                 if let (true, Some(union)) = (other != index, union) {
                     scope.intersect_with(union);
                 }
             }
-            let included = selection.include.get(&group.key);
-            let excluded = selection.exclude.get(&group.key);
-            let mut values: Vec<ValueCount> = group
-                .values
+            let slots_of = |map: &BTreeMap<String, BTreeSet<String>>| -> Vec<u32> {
+                map.get(&group.key)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| group.by_value.get(v).map(|&s| s as u32))
+                    .collect()
+            };
+            let (included, excluded) = (slots_of(&selection.include), slots_of(&selection.exclude));
+            let counts = group.count(&scope, doc_count);
+            let listed = counts
                 .iter()
-                .zip(&group.docs)
-                .map(|(value, docs)| ValueCount {
-                    value: value.clone(),
-                    count: docs.iter().filter(|&&d| scope.contains(d as usize)).count(),
-                    included: included.is_some_and(|s| s.contains(value)),
-                    excluded: excluded.is_some_and(|s| s.contains(value)),
+                .enumerate()
+                .filter(|&(slot, &n)| {
+                    n > 0 || included.contains(&(slot as u32)) || excluded.contains(&(slot as u32))
                 })
-                .filter(|v| v.count > 0 || v.included || v.excluded)
-                .collect();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            GroupCounts { key: group.key.clone(), label: group.label.clone(), values }
+                .count();
+            let derived = group.derived(doc_count);
+            GroupCounts {
+                key: group.key.clone(),
+                label: group.label.clone(),
+                values: Arc::clone(&group.values),
+                rank: Arc::clone(&derived.rank),
+                alphabetical: Arc::clone(&derived.alphabetical),
+                counts,
+                included,
+                excluded,
+                listed,
+            }
         })
         .collect()
 }
@@ -290,8 +462,10 @@ mod tests {
         let index = fixture();
         let counts = index.counts(&index.all(), selection);
         let group = counts.iter().find(|g| g.key == group).expect("group present");
-        let got: Vec<(&str, usize)> = group.values.iter().map(|v| (v.value.as_str(), v.count)).collect();
+        let top = group.top(usize::MAX);
+        let got: Vec<(&str, usize)> = top.iter().map(|v| (v.value.as_str(), v.count)).collect();
         assert_eq!(got, expected);
+        assert_eq!(group.len(), expected.len());
     }
 
     #[test]
@@ -327,7 +501,8 @@ mod tests {
         assert_eq!(docs(&index.filter(&index.all(), &selection)), [0, 3, 4]);
         check_counts(&selection, "year", &[("2022", 1), ("2023", 1), ("2024", 1)]);
         let counts = index.counts(&index.all(), &selection);
-        let gpt = counts[0].values.iter().find(|v| v.value == "gpt").expect("excluded value stays listed");
+        let models = counts[0].top(usize::MAX);
+        let gpt = models.iter().find(|v| v.value == "gpt").expect("excluded value stays listed");
         assert!(gpt.excluded);
     }
 
@@ -338,7 +513,8 @@ mod tests {
         candidates.insert(2);
         candidates.insert(3);
         let counts = index.counts(&candidates, &Selection::default());
-        let models: Vec<_> = counts[0].values.iter().map(|v| (v.value.as_str(), v.count)).collect();
+        let top = counts[0].top(usize::MAX);
+        let models: Vec<_> = top.iter().map(|v| (v.value.as_str(), v.count)).collect();
         assert_eq!(models, [("gpt", 1), ("mixtral", 1)]);
     }
 
@@ -367,5 +543,70 @@ mod tests {
         assert_eq!(index.groups().map(|(k, _)| k).collect::<Vec<_>>(), ["model", "year"]);
         index.set_group("model", "Models", Vec::<(usize, &str)>::new());
         assert_eq!(index.groups().map(|(k, _)| k).collect::<Vec<_>>(), ["year"]);
+    }
+
+    fn names(values: &[ValueCount]) -> Vec<(&str, usize)> {
+        values.iter().map(|v| (v.value.as_str(), v.count)).collect()
+    }
+
+    #[test]
+    fn top_keeps_the_most_frequent_then_alphabetical_and_always_the_selected() {
+        let index = fixture();
+        let all = index.counts(&index.all(), &Selection::default());
+        assert_eq!(names(&all[0].top(2)), [("gpt", 2), ("llama", 2)]);
+        assert_eq!(names(&all[1].top(1)), [("2023", 2)]);
+        let mut selection = Selection::default();
+        selection.include("year", "2022");
+        selection.exclude("model", "mixtral");
+        let counts = index.counts(&index.all(), &selection);
+        // 2022 is selected: listed after the top one although it is rarer.
+        assert_eq!(names(&counts[1].top(1)), [("2023", 2), ("2022", 1)]);
+        let years = counts[1].top(1);
+        assert!(years[1].included && !years[0].included);
+        let models = counts[0].top(0);
+        assert_eq!(names(&models), [("mixtral", 0)]);
+        assert!(models[0].excluded);
+    }
+
+    #[test]
+    fn matching_filters_values_ignoring_case() {
+        let mut index = FacetIndex::new(3);
+        index.set_group(
+            "author",
+            "Authors",
+            [(0, "Ada Lovelace"), (1, "Alan Turing"), (2, "Émile Borel"), (2, "Ada Lovelace")],
+        );
+        let counts = index.counts(&index.all(), &Selection::default());
+        assert_eq!(names(&counts[0].matching("LOVE", 10)), [("Ada Lovelace", 2)]);
+        assert_eq!(names(&counts[0].matching("émile", 10)), [("Émile Borel", 1)]);
+        assert_eq!(names(&counts[0].matching(" a", 1)), [("Ada Lovelace", 2)]);
+        assert!(counts[0].matching("zzz", 10).is_empty());
+        assert_eq!(counts[0].count("Alan Turing"), 1);
+        assert_eq!(counts[0].count("nobody"), 0);
+    }
+
+    /// Counting walks each paper's values when the scope is part of the
+    /// corpus and the value lists when it is all of it: the same answer.
+    #[test]
+    fn counts_over_part_of_the_corpus_match_a_direct_count() {
+        let index = fixture();
+        for mask in 0u32..32 {
+            let mut scope = DocSet::with_capacity(5);
+            scope.extend((0..5).filter(|d| mask & (1 << d) != 0));
+            let counts = index.counts(&scope, &Selection::default());
+            for (counted, group) in counts.iter().zip(&index.groups) {
+                let mut direct: Vec<(&str, usize)> = group
+                    .values
+                    .iter()
+                    .zip(&group.docs)
+                    .map(|(v, docs)| {
+                        (v.as_str(), docs.iter().filter(|&&d| scope.contains(d as usize)).count())
+                    })
+                    .filter(|&(_, n)| n > 0)
+                    .collect();
+                direct.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                assert_eq!(names(&counted.top(usize::MAX)), direct, "{} over {mask:05b}", group.key);
+            }
+        }
     }
 }

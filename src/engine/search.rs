@@ -1118,6 +1118,17 @@ pub struct Contribution {
     pub score: f32,
 }
 
+impl Contribution {
+    /// The score with two decimals ("1.25"), formatted as integers: the
+    /// float formatter is kilobytes of wasm for one table cell.
+    pub fn score_text(&self) -> String {
+        let hundredths = (f64::from(self.score) * 100.0).round() as i64;
+        let sign = if hundredths < 0 { "-" } else { "" };
+        let h = hundredths.unsigned_abs();
+        format!("{sign}{}.{:02}", h / 100, h % 100)
+    }
+}
+
 /// Why `doc` matched: the per-field, per-term score breakdown.
 pub fn explain(
     index: &SearchIndex,
@@ -1183,6 +1194,32 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_score_shows_with_two_decimals() {
+        let text = |score: f32| {
+            Contribution {
+                query: String::new(),
+                term: String::new(),
+                kind: MatchKind::Exact,
+                field: "title",
+                tf: 1,
+                score,
+            }
+            .score_text()
+        };
+        for (score, shown) in [
+            (1.25, "1.25"),
+            (0.0, "0.00"),
+            (12.345, "12.35"),
+            (0.004, "0.00"),
+            (-0.5, "-0.50"),
+            (3.0, "3.00"),
+        ] {
+            assert_eq!(text(score), shown, "{score}");
+            assert_eq!(text(score), format!("{score:.2}"), "as the float formatter says");
+        }
+    }
 
     #[test]
     fn bounded_edit_distance_agrees_with_levenshtein_up_to_the_bound() {

@@ -1,6 +1,9 @@
 // Page object for the explorer: what a person sees and does, by role and test id.
 import { expect } from '@playwright/test';
 
+/** Result rows rendered before "Show more" (PAGE in src/components/result_list.rs). */
+export const PAGE_ROWS = 20;
+
 export class Explorer {
   constructor(page) {
     this.page = page;
@@ -21,7 +24,17 @@ export class Explorer {
 
   async expectLoaded(n) {
     await expect(this.count).toHaveText(`${n} papers`);
-    await expect(this.results).toHaveCount(n);
+    await expect(this.results).toHaveCount(Math.min(n, PAGE_ROWS));
+  }
+
+  /** The results are these titles, in order: the first page, then all of them through "Show more". */
+  async expectTitles(titles) {
+    await expect(this.resultTitles).toHaveText(titles.slice(0, PAGE_ROWS));
+    for (let shown = PAGE_ROWS; shown < titles.length; shown += PAGE_ROWS) {
+      await this.page.getByTestId('show-more').click();
+      await expect(this.resultTitles).toHaveCount(Math.min(titles.length, shown + PAGE_ROWS));
+    }
+    await expect(this.resultTitles).toHaveText(titles);
   }
 
   facetGroup(key) {

@@ -35,7 +35,12 @@ test('sort by title is a URL parameter and orders titles alphabetically', async 
   await explorer.expectLoaded(24);
   const expected = seed.map((p) => p.title).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
   await expect(explorer.resultTitles.first()).toHaveText(expected[0]);
+  await expect(explorer.resultTitles.last()).toHaveText(expected[19]);
+  // The rest is a page away.
+  await page.getByTestId('show-more').click();
+  await expect(explorer.results).toHaveCount(24);
   await expect(explorer.resultTitles.last()).toHaveText(expected[23]);
+  await expect(page.getByTestId('show-more')).toHaveCount(0);
   await page.getByTestId('sort').selectOption('corpus');
   await expect(page).toHaveURL(/sort=corpus/);
   await expect(explorer.resultTitles.first()).toHaveText(seed[0].title);

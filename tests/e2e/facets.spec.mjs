@@ -32,8 +32,9 @@ test('model and benchmark counts equal the number of papers naming them in the b
     const expected = papersByEntity(kind);
     expect(expected.size).toBeGreaterThan(0);
     const group = explorer.facetGroup(kind);
-    const showAll = group.getByRole('button', { name: /Show all/ });
-    if (await showAll.count()) await showAll.click();
+    // "Show N more" pages through the long groups.
+    const more = group.getByTestId('facet-show-more');
+    while (await more.count()) await more.click();
     for (const [name, ids] of expected) {
       await expect(explorer.facetValue(kind, name).getByTestId('facet-count')).toHaveText(String(ids.size));
     }
@@ -63,7 +64,7 @@ test('values combine with OR within a group, AND across groups, and can be exclu
   await expect(page).toHaveURL(/f=model/);
 
   await page.getByTestId('clear-all').click();
-  await expect(explorer.results).toHaveCount(24);
+  await expect(explorer.count).toHaveText('24 papers');
   await explorer.facetValue('model', m1[0]).getByRole('button', { name: `Exclude ${m1[0]}` }).click();
   await expect(explorer.count).toHaveText(`${excluded.length} of 24 papers`);
   await expect(page.getByTestId('filter-chip')).toHaveText([`not model: ${m1[0]} ×`]);
@@ -83,4 +84,68 @@ test('the paper view shows entities, links and similar papers, and highlights an
   const marks = page.getByTestId('paper-abstract').locator('mark');
   const expected = entity.spans.filter(([f]) => f === 'a').map(([, s, e]) => Buffer.from(paper.abstract, 'utf8').subarray(s, e).toString('utf8'));
   await expect(marks).toHaveText(expected);
+});
+
+/** The text of a paper's spans of one field, from the bundle's byte offsets. */
+function spanTexts(paper, entity, field) {
+  const text = Buffer.from(field === 't' ? paper.title : paper.abstract, 'utf8');
+  return entity.spans.filter(([f]) => f === field).map(([, s, e]) => text.subarray(s, e).toString('utf8'));
+}
+
+/** A model named in the abstract of a paper among the first rows, with that paper. */
+function modelOnFirstPage() {
+  for (const paper of bundle.papers.slice(0, 20)) {
+    const entity = (paper.entities ?? []).find((e) => e.kind === 'model' && e.spans.some(([f]) => f === 'a'));
+    if (entity) return { paper, entity };
+  }
+  throw new Error('no model named on the first page of the seed');
+}
+
+test('result rows carry entity chips; pointing at one shows where each paper names it, clicking filters', async ({ page }) => {
+  const { paper, entity } = modelOnFirstPage();
+  const naming = papersByEntity('model').get(entity.name);
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  const row = page.locator(`[data-testid="result"][data-paper-id="${paper.id}"]`);
+  const chip = row.getByTestId('entity-chip').and(page.locator(`[data-group="model"]`)).filter({ hasText: entity.name }).first();
+  await expect(chip).toHaveText(entity.name);
+  await expect(row.locator('mark')).toHaveCount(0);
+
+  await chip.hover();
+  await expect(row).toHaveClass(/naming/);
+  const mentions = new Set(spanTexts(paper, entity, 'a'));
+  const marks = await row.getByTestId('result-snippet').locator('mark').allTextContents();
+  expect(marks.length).toBeGreaterThan(0);
+  for (const mark of marks) expect(mentions).toContain(mark);
+  // Rows of papers that do not name it stay as they were.
+  const others = page.locator('[data-testid="result"]:not(.naming)');
+  await expect(others).toHaveCount(Math.min(20, 24) - bundle.papers.slice(0, 20).filter((p) => naming.has(p.id)).length);
+  await expect(others.locator('mark')).toHaveCount(0);
+  await page.mouse.move(1, 1);
+  await expect(row).not.toHaveClass(/naming/);
+
+  await chip.click();
+  await expect(page.getByTestId('filter-chip')).toHaveText([`model: ${entity.name} ×`]);
+  await expect(explorer.count).toHaveText(`${naming.size} of 24 papers`);
+});
+
+test('pointing at a facet value highlights where the open paper and the results name it', async ({ page }) => {
+  const { paper, entity } = modelOnFirstPage();
+  const explorer = new Explorer(page);
+  await explorer.open(`${BASE}?paper=${paper.id}`);
+  await expect(explorer.paperView).toBeVisible();
+  const abstract = page.getByTestId('paper-abstract');
+  await expect(abstract.locator('mark')).toHaveCount(0);
+  // Long groups show their top values; the filter box finds the rest.
+  const filter = explorer.facetGroup('model').getByRole('searchbox');
+  if (await filter.count()) await filter.fill(entity.name);
+  await explorer.facetValue('model', entity.name).hover();
+  await expect(abstract.locator('mark')).toHaveText(spanTexts(paper, entity, 'a'));
+  await expect(page.locator(`[data-testid="result"][data-paper-id="${paper.id}"]`)).toHaveClass(/naming/);
+  // Keyboard users get the same by focusing the value's checkbox.
+  await page.mouse.move(1, 1);
+  await expect(abstract.locator('mark')).toHaveCount(0);
+  await explorer.facetValue('model', entity.name).getByRole('checkbox').focus();
+  await expect(abstract.locator('mark')).toHaveText(spanTexts(paper, entity, 'a'));
 });

@@ -10,7 +10,7 @@ test('shows all 24 seed papers under a sub-path with no console errors', async (
   await explorer.expectLoaded(24);
   const expected = seedPapers().map((p) => p.title);
   expect(expected).toHaveLength(24);
-  await expect(explorer.resultTitles).toHaveText(expected);
+  await explorer.expectTitles(expected);
   await expect(explorer.resultTitles.first()).toHaveText('BiTA: Bi-Directional Tuning for Lossless Acceleration in Large Language Models');
   expect(explorer.consoleErrors).toEqual([]);
 });
@@ -30,7 +30,7 @@ test('the app loads the pack, not bundle.json, and a damaged pack falls back to 
   const fallback = new Explorer(damaged);
   await fallback.open('/damaged-pack/');
   await fallback.expectLoaded(24);
-  await expect(fallback.resultTitles).toHaveText(seedPapers().map((p) => p.title));
+  await fallback.expectTitles(seedPapers().map((p) => p.title));
   expect(warnings.join('\n')).toContain('bundle.pack not used (the pack is damaged (checksum mismatch))');
   expect(fallback.consoleErrors).toEqual([]);
 });

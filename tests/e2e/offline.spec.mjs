@@ -25,7 +25,7 @@ test('after one visit the papers load with the server stopped, at any view URL',
 
   await page.reload();
   await explorer.expectLoaded(24);
-  await expect(explorer.resultTitles).toHaveText(titles);
+  await explorer.expectTitles(titles);
 
   // A shared link to a view (query string) opens offline too.
   await explorer.open(`${server.origin}${BASE}?q=mixtral`);

@@ -15,7 +15,7 @@ test('the single-file build opens from file:// and shows and searches the papers
   const explorer = new Explorer(page);
   await explorer.open(file);
   await explorer.expectLoaded(24);
-  await expect(explorer.resultTitles).toHaveText(seed.map((p) => p.title));
+  await explorer.expectTitles(seed.map((p) => p.title));
 
   await explorer.search.pressSequentially('mixtral');
   await expect(explorer.resultTitles.first()).toHaveText('Mixtral of Experts');

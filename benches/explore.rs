@@ -1,0 +1,133 @@
+//! Native benchmark of one interaction's engine work, as the app does it:
+//! `Explorer::explore` (search, facet filtering and counts, order), then
+//! what the first screen needs (the top values of every facet group, and
+//! title highlights and snippets of the first rows). The in-browser
+//! benchmark (`scripts/bench-browser.mjs`) measures the same in wasm with
+//! the rendering; this one says where the time goes.
+//!
+//!     cargo bench --bench explore [-- PACK]
+//!
+//! PACK is an app pack (`folio compile CORPUS --pack FILE`); the browser
+//! bench leaves its 100k one at /tmp/folio-bench/dist-100000/bundle.pack.
+//! Without it the seed is compiled and measured.
+
+use std::time::Instant;
+
+use folio::engine::compile::{compile, CompileOptions, Input};
+use folio::engine::explorer::{Exploration, Explorer};
+use folio::engine::facets::FacetIndex;
+use folio::engine::tags::UserData;
+use folio::engine::view_state::ViewState;
+
+/// The typing sequences of the browser bench (every prefix is a keystroke).
+const TYPING: [&str; 3] = ["machine translation", "speculative decoding", "graph neural"];
+/// Rows a screen shows at first (the result list's first page).
+const ROWS: usize = 20;
+/// Values a collapsed facet group shows.
+const COLLAPSED: usize = 8;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Times (ms) of the exploration and of the first screen's engine work.
+fn interaction(explorer: &Explorer, state: &ViewState, facets: &FacetIndex) -> (f64, f64, Exploration) {
+    let user = UserData::default();
+    let t = Instant::now();
+    let exploration = explorer.explore(state, &user, facets);
+    let explore = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    for group in &exploration.facets {
+        std::hint::black_box(group.top(COLLAPSED));
+    }
+    for &doc in exploration.docs.iter().take(ROWS) {
+        std::hint::black_box(explorer.highlights(&exploration, doc));
+        std::hint::black_box(explorer.snippet(&exploration, doc));
+    }
+    (explore, t.elapsed().as_secs_f64() * 1e3, exploration)
+}
+
+fn report(name: &str, explore: &mut [f64], screen: &mut [f64]) {
+    explore.sort_by(f64::total_cmp);
+    screen.sort_by(f64::total_cmp);
+    let total: Vec<f64> = {
+        let mut t: Vec<f64> = explore.iter().zip(screen.iter()).map(|(a, b)| a + b).collect();
+        t.sort_by(f64::total_cmp);
+        t
+    };
+    println!(
+        "{name:<12} n={:<3} explore p50 {:>7.2} p95 {:>7.2} | first screen p50 {:>6.2} p95 {:>6.2} | sum p95 {:>7.2} ms",
+        explore.len(),
+        percentile(explore, 0.5),
+        percentile(explore, 0.95),
+        percentile(screen, 0.5),
+        percentile(screen, 0.95),
+        percentile(&total, 0.95),
+    );
+}
+
+fn main() {
+    let pack_path = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let t = Instant::now();
+    let explorer = match &pack_path {
+        Some(path) => {
+            let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            Explorer::from_pack(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+        None => {
+            let seed = std::fs::read("corpus/000_aec88eee982df8fa.txt").expect("the seed corpus");
+            let bundle = compile(&[Input { name: "seed", bytes: &seed }], &CompileOptions::default())
+                .bundle
+                .expect("seed compiles");
+            Explorer::new(bundle)
+        }
+    };
+    let facets = explorer.user_facets(&UserData::default());
+    println!(
+        "## {} papers ({}), loaded in {:.0} ms",
+        explorer.len(),
+        pack_path.as_deref().unwrap_or("the seed, compiled"),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    // The first interaction also derives the facet side tables.
+    let t = Instant::now();
+    let first = interaction(&explorer, &ViewState::default(), &facets);
+    println!("first view (no query): {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+
+    let (mut explore, mut screen) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        for text in TYPING {
+            for end in text.char_indices().map(|(i, c)| i + c.len_utf8()) {
+                let state = ViewState { query: text[..end].to_owned(), ..Default::default() };
+                let (e, s, _) = interaction(&explorer, &state, &facets);
+                explore.push(e);
+                screen.push(s);
+            }
+        }
+    }
+    report("keystroke", &mut explore, &mut screen);
+
+    // Toggling the top value of each group on, then off, with no query.
+    let (mut explore, mut screen) = (Vec::new(), Vec::new());
+    let tops: Vec<(String, String)> = first
+        .2
+        .facets
+        .iter()
+        .filter_map(|g| g.top(1).into_iter().next().map(|v| (g.key.clone(), v.value)))
+        .collect();
+    for _ in 0..3 {
+        for (key, value) in &tops {
+            let mut state = ViewState::default();
+            state.selection.include(key, value);
+            for state in [state, ViewState::default()] {
+                let (e, s, _) = interaction(&explorer, &state, &facets);
+                explore.push(e);
+                screen.push(s);
+            }
+        }
+    }
+    report("facet toggle", &mut explore, &mut screen);
+}
