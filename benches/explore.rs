@@ -43,7 +43,7 @@ fn interaction(explorer: &Explorer, state: &ViewState, facets: &FacetIndex) -> (
     for group in &exploration.facets {
         std::hint::black_box(group.top(COLLAPSED));
     }
-    for &doc in exploration.docs.iter().take(ROWS) {
+    for &doc in exploration.first(ROWS) {
         std::hint::black_box(explorer.highlights(&exploration, doc));
         std::hint::black_box(explorer.snippet(&exploration, doc));
     }

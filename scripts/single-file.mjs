@@ -44,7 +44,7 @@ const loader = read(loaderFile).toString('utf8');
 const glueFile = attr(loader, /from '\.\/([^']+\.js)'/, 'wasm-bindgen glue import in the loader');
 const wasmFile = attr(loader, /module_or_path: '\.\/([^']+\.wasm)'/, 'wasm path in the loader');
 const cssFile = attr(index, /<link rel="stylesheet" href="\.\/([^"]+)"/, 'stylesheet');
-const iconFile = attr(index, /<link rel="icon" href="\.\/([^"]+)"/, 'icon');
+const iconFile = attr(index, /<link rel="icon"[^>]*? href="\.\/([^"]+)"/, 'icon');
 
 const glue = read(glueFile).toString('utf8');
 const init = attr(glue, /export \{[^}]*\b(\w+) as default\b[^}]*\};?/, 'default export in the wasm-bindgen glue');
@@ -53,7 +53,8 @@ const css = read(cssFile).toString('utf8');
 // so the data block can never be closed early by corpus text.
 const bundle = read('bundle.json').toString('utf8').replace(/</g, '\\u003c');
 const wasm = zlib.gzipSync(read(wasmFile), { level: 9 }).toString('base64');
-const icon = `data:image/svg+xml;base64,${read(iconFile).toString('base64')}`;
+const iconType = iconFile.endsWith('.svg') ? 'image/svg+xml' : 'image/png';
+const icon = `data:${iconType};base64,${read(iconFile).toString('base64')}`;
 
 for (const [name, text] of [[glueFile, glue], [cssFile, css]]) {
   if (/<\/(script|style)|<!--/i.test(text)) fail(`${name} contains a sequence that would end its inline element`);

@@ -63,6 +63,9 @@ impl UserContext {
     }
 }
 
+/// How long typing pauses before the query goes into the URL.
+const URL_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Provides every context for the explorer and keeps the URL and storage in sync.
 pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     let view = RwSignal::new(url_state::read());
@@ -79,12 +82,30 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
             |old, new| old != new,
         )
     };
-    // The one writer of the URL: typing replaces the entry, anything else pushes one.
+    // The one writer of the URL: typing replaces the entry once typing
+    // pauses (each History call costs Chromium a reload of the page icon,
+    // milliseconds a keystroke), anything else pushes one, after writing a
+    // pending query into the entry it leaves.
     let previous = StoredValue::new(view.get_untracked());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let state = view.get();
-        let push = previous.with_value(|old| old.query == state.query || old.paper != state.paper);
-        url_state::write(&state, push);
+        let typing = previous.with_value(|old| old.query != state.query && old.paper == state.paper);
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+            if !typing {
+                previous.with_value(|old| url_state::write(old, false));
+            }
+        }
+        if typing {
+            let write = move || {
+                pending.set_value(None);
+                view.with_untracked(|state| url_state::write(state, false));
+            };
+            pending.set_value(set_timeout_with_handle(write, URL_PAUSE).ok());
+        } else {
+            url_state::write(&state, true);
+        }
         previous.set_value(state);
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {

@@ -32,7 +32,7 @@ fn starred_read_and_notes_are_searchable_with_tag() {
     store.add_tag(&[&ids[8]], "reading/now", 1).unwrap();
     let user = store.data();
     let facets = explorer.user_facets(user);
-    let docs = |q: &str| explorer.explore(&view(q), user, &facets).docs;
+    let docs = |q: &str| explorer.explore(&view(q), user, &facets).docs().to_vec();
     assert_eq!(docs("tag:starred"), [3]);
     assert_eq!(docs("tag:read"), [5, 6]);
     assert_eq!(docs("tag:note"), [7]);
@@ -46,7 +46,7 @@ fn starred_read_and_notes_are_searchable_with_tag() {
     let state = ViewState { sort: Sort::Corpus, ..view("") };
     let mut excluded = state.clone();
     excluded.selection.exclude("state", "read");
-    assert_eq!(explorer.explore(&excluded, user, &facets).docs.len(), 22);
+    assert_eq!(explorer.explore(&excluded, user, &facets).len(), 22);
 }
 
 #[test]
@@ -118,4 +118,38 @@ fn mentions_point_at_where_a_paper_names_a_facet_value() {
         }
     }
     assert!(families > 0);
+}
+
+/// A query matching more papers than are ranked up front: the first ones
+/// come ranked at once, the whole order when asked for, and both agree with
+/// ranking every hit.
+#[test]
+fn a_large_result_set_is_ranked_in_full_when_asked() {
+    use folio::engine::explorer::ORDERED;
+    use folio::engine::search::best_first;
+    let mut listing = String::new();
+    for i in 0..(2 * ORDERED + 50) {
+        listing.push_str(&format!("Study number {i} of graph methods\n"));
+        listing.push_str(&format!(
+            "{}We look at networks of papers in study number {i}, with enough words in this abstract to read as one: the listing reader takes a line of two hundred characters or more as an abstract, so this one says a little more than it needs to.\n",
+            "graph ".repeat(i % 7 + 1)
+        ));
+    }
+    let compiled =
+        compile(&[Input { name: "many.txt", bytes: listing.as_bytes() }], &CompileOptions::default());
+    let bundle = compiled.bundle.unwrap_or_else(|| panic!("{:?}", compiled.diagnostics.first()));
+    let explorer = Explorer::new(bundle);
+    assert_eq!(explorer.len(), 2 * ORDERED + 50);
+    let user = Default::default();
+    let facets = explorer.user_facets(&user);
+    let results = explorer.explore(&view("graph"), &user, &facets);
+    let mut expected = results.search.as_ref().unwrap().hits.clone();
+    expected.sort_by(best_first);
+    let expected: Vec<u32> = expected.into_iter().map(|h| h.doc).collect();
+    assert_eq!(results.len(), expected.len());
+    assert_eq!(results.first(10), &expected[..10]);
+    assert_eq!(results.get(ORDERED + 7), Some(expected[ORDERED + 7]));
+    assert_eq!(results.docs(), expected.as_slice());
+    assert_eq!(results.first(usize::MAX).len(), expected.len());
+    assert_eq!(results.get(expected.len()), None);
 }

@@ -77,8 +77,8 @@ fn a_pack_explores_exactly_like_the_bundle_it_was_made_from() {
         let a = built.explore(&view, user, &built_facets);
         let b = packed.explore(&view, user, &packed_facets);
         assert_eq!(a, b, "{view:?}");
-        nonempty += usize::from(!a.docs.is_empty());
-        for &doc in a.docs.iter().take(3) {
+        nonempty += usize::from(!a.is_empty());
+        for &doc in a.first(3) {
             assert_eq!(built.highlights(&a, doc), packed.highlights(&b, doc));
             assert_eq!(built.snippet(&a, doc), packed.snippet(&b, doc));
             assert_eq!(built.explain(&a, user, doc), packed.explain(&b, user, doc));
@@ -151,7 +151,7 @@ fn a_damaged_record_damages_only_its_paper_and_says_so() {
         &Default::default(),
         &explorer.user_facets(&Default::default()),
     );
-    assert_eq!(results.docs.first(), Some(&0));
+    assert_eq!(results.docs().first(), Some(&0));
     let _ = explorer.snippet(&results, 0);
 }
 
@@ -174,7 +174,7 @@ proptest! {
             let facets = explorer.user_facets(&user);
             for query in ["language", "\"language models\"", ""] {
                 let results = explorer.explore(&ViewState { query: query.to_owned(), ..Default::default() }, &user, &facets);
-                for &doc in results.docs.iter().take(5) {
+                for &doc in results.first(5) {
                     let _ = explorer.snippet(&results, doc);
                     let _ = explorer.explain(&results, &user, doc);
                 }

@@ -32,7 +32,7 @@ pub fn bench_explore(query: &str) -> u32 {
         let state = ViewState { query: query.to_owned(), ..Default::default() };
         let user = UserData::default();
         let facets = FacetIndex::new(explorer.len());
-        explorer.explore(&state, &user, &facets).docs.len() as u32
+        explorer.explore(&state, &user, &facets).len() as u32
     })
 }
 

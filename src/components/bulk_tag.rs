@@ -14,10 +14,11 @@ pub fn BulkTag() -> impl IntoView {
     let tag = RwSignal::new(String::new());
     let remove = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
-    let count = move || results.with(|r| r.docs.len());
+    let count = move || results.with(|r| r.len());
     let apply = move |_| {
-        let ids: Vec<String> = explorer
-            .with_value(|e| results.with_untracked(|r| r.docs.iter().map(|&d| e.id(d).to_owned()).collect()));
+        let ids: Vec<String> = explorer.with_value(|e| {
+            results.with_untracked(|r| r.docs().iter().map(|&d| e.id(d).to_owned()).collect())
+        });
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let name = tag.get_untracked();
         let outcome = user.change(|s, now| {

@@ -1,10 +1,17 @@
-//! A facet value named in the text (a model, benchmark, method, ...) as a
-//! chip: hovering or focusing it highlights where it is named, in the
-//! results and the open paper; clicking it filters by it.
+//! Facet values named in the text (a model, benchmark, method, ...): as a
+//! chip that filters by the value when clicked, and, for chips and facet
+//! values alike, highlighting where papers name the value while it is
+//! pointed at or focused. The highlighting listens once, on the explorer
+//! (`track_mentions`), not on every chip: a keystroke re-renders hundreds.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::state::{expect_cursor, expect_hover, expect_view};
+use crate::state::{expect_cursor, expect_view};
+
+/// The attributes that make an element name a facet value.
+pub const GROUP_ATTR: &str = "data-mention-group";
+pub const VALUE_ATTR: &str = "data-mention-value";
 
 #[component]
 pub fn EntityChip(
@@ -15,13 +22,11 @@ pub fn EntityChip(
 ) -> impl IntoView {
     let view = expect_view();
     let cursor = expect_cursor();
-    let hovered = HoverTarget::new(group, &name);
     let title = format!("{group}: show where it is named; click to filter");
-    let filter = name.clone();
+    let (filter, value) = (name.clone(), name.clone());
     view! {
-        <button class=format!("entity-chip entity-{group}") data-testid="entity-chip" data-group=group title=title
-            on:mouseenter=move |_| hovered.enter() on:focus=move |_| hovered.enter()
-            on:mouseleave=move |_| hovered.leave() on:blur=move |_| hovered.leave()
+        <button class=format!("entity-chip entity-{group}") data-testid="entity-chip" title=title
+            data-mention-group=group data-mention-value=value
             on:click=move |_| {
                 cursor.set(0);
                 view.update(|s| s.selection.include(group, &filter));
@@ -31,26 +36,26 @@ pub fn EntityChip(
     }
 }
 
-/// A facet value that highlights its mentions while pointed at or focused.
-#[derive(Clone, Copy)]
-pub struct HoverTarget {
-    value: StoredValue<(String, String)>,
-    hover: RwSignal<Option<(String, String)>>,
+/// The facet value named by the event's target or its closest ancestor
+/// that names one.
+fn mention_of(event: &web_sys::Event) -> Option<(String, String)> {
+    let target: web_sys::Element = event.target()?.dyn_into().ok()?;
+    let named = target.closest(&format!("[{GROUP_ATTR}]")).ok()??;
+    Some((named.get_attribute(GROUP_ATTR)?, named.get_attribute(VALUE_ATTR)?))
 }
 
-impl HoverTarget {
-    pub fn new(group: &str, value: &str) -> Self {
-        Self { value: StoredValue::new((group.to_owned(), value.to_owned())), hover: expect_hover() }
+/// Points `hover` at what the event's target names (or at nothing): for
+/// `mouseover` and `focusin` on an ancestor of the chips and facet values.
+pub fn track_mentions(hover: RwSignal<Option<(String, String)>>, event: &web_sys::Event) {
+    let named = mention_of(event);
+    if hover.with_untracked(|h| *h != named) {
+        hover.set(named);
     }
+}
 
-    pub fn enter(self) {
-        self.hover.set(Some(self.value.get_value()));
-    }
-
-    /// Clears the highlight if it is still this value's.
-    pub fn leave(self) {
-        if self.value.with_value(|v| self.hover.with_untracked(|h| h.as_ref() == Some(v))) {
-            self.hover.set(None);
-        }
+/// Highlights nothing (the pointer or focus left the explorer).
+pub fn clear(hover: RwSignal<Option<(String, String)>>) {
+    if hover.with_untracked(Option::is_some) {
+        hover.set(None);
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use crate::components::entity_chip::{clear, track_mentions};
 use crate::components::facet_panel::FacetPanel;
 use crate::components::filter_bar::FilterBar;
 use crate::components::keyboard_help::KeyboardHelp;
@@ -16,7 +17,9 @@ use crate::components::tag_manager::TagManager;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::components::user_data_banner::UserDataBanner;
 use crate::engine::explorer::Explorer;
-use crate::state::{expect_cursor, expect_results, expect_user, expect_view, provide_explorer_state};
+use crate::state::{
+    expect_cursor, expect_hover, expect_results, expect_user, expect_view, provide_explorer_state,
+};
 
 #[component]
 pub fn ExplorerView(
@@ -30,6 +33,7 @@ pub fn ExplorerView(
     let results = expect_results();
     let cursor = expect_cursor();
     let user = expect_user();
+    let hover = expect_hover();
     let help_open = RwSignal::new(false);
     let tags_open = RwSignal::new(false);
     let facets_open = RwSignal::new(false);
@@ -59,7 +63,7 @@ pub fn ExplorerView(
         if typing {
             return;
         }
-        let count = results.with_untracked(|r| r.docs.len());
+        let count = results.with_untracked(|r| r.len());
         match key.as_str() {
             "/" => {
                 event.prevent_default();
@@ -77,7 +81,7 @@ pub fn ExplorerView(
             "t" => {
                 // Open the selected paper (if none is open) and focus its tag input.
                 if view.with_untracked(|v| v.paper.is_none()) {
-                    let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
+                    let doc = results.with_untracked(|r| r.get(cursor.get_untracked()));
                     if let Some(doc) = doc {
                         let id = papers.id(doc).to_owned();
                         view.update(|v| v.paper = Some(id));
@@ -87,7 +91,7 @@ pub fn ExplorerView(
                 user.focus_tag_input.set(true);
             }
             "Enter" if count > 0 => {
-                let doc = results.with_untracked(|r| r.docs.get(cursor.get_untracked()).copied());
+                let doc = results.with_untracked(|r| r.get(cursor.get_untracked()));
                 if let Some(doc) = doc {
                     let id = papers.id(doc).to_owned();
                     view.update(|v| v.paper = Some(id));
@@ -117,7 +121,9 @@ pub fn ExplorerView(
                 <ThemeToggle />
             </div>
         </header>
-        <div class="explorer" class:facets-open=move || facets_open.get()>
+        <div class="explorer" class:facets-open=move || facets_open.get()
+            on:mouseover=move |ev| track_mentions(hover, &ev) on:focusin=move |ev| track_mentions(hover, &ev)
+            on:mouseleave=move |_| clear(hover) on:focusout=move |_| clear(hover)>
             <FacetPanel />
             <main id="results" class="results-pane" tabindex="-1">
                 <UserDataBanner />

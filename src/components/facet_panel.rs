@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::components::entity_chip::HoverTarget;
 use crate::engine::explorer::is_text_group;
 use crate::engine::facets::GroupCounts;
 use crate::state::{expect_cursor, expect_results, expect_view};
@@ -84,14 +83,13 @@ fn FacetGroup(
                         let (k2, v2) = (key.clone(), value.value.clone());
                         let included = value.included;
                         let excluded = value.excluded;
-                        // Pointing at a value named in the text highlights where.
-                        let hovered = text_group.then(|| HoverTarget::new(&key, &value.value));
+                        // Pointing at a value named in the text highlights where
+                        // (see entity_chip::track_mentions).
+                        let (mention_group, mention_value) =
+                            if text_group { (Some(key.clone()), Some(value.value.clone())) } else { (None, None) };
                         view! {
                             <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=value.value.clone()
-                                on:mouseenter=move |_| if let Some(h) = hovered { h.enter() }
-                                on:mouseleave=move |_| if let Some(h) = hovered { h.leave() }
-                                on:focusin=move |_| if let Some(h) = hovered { h.enter() }
-                                on:focusout=move |_| if let Some(h) = hovered { h.leave() }>
+                                data-mention-group=mention_group data-mention-value=mention_value>
                                 <label>
                                     <input type="checkbox" prop:checked=included on:change=move |_| {
                                         cursor.set(0);

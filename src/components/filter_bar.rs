@@ -31,7 +31,7 @@ pub fn FilterBar() -> impl IntoView {
         <div class="filter-bar">
             <p class="result-count" data-testid="result-count" role="status" aria-live="polite">
                 {move || {
-                    let shown = results.with(|r| r.docs.len());
+                    let shown = results.with(|r| r.len());
                     if shown == total {
                         format!("{total} {}", if total == 1 { "paper" } else { "papers" })
                     } else {

@@ -7,8 +7,12 @@ use crate::components::entity_chip::EntityChip;
 use crate::engine::search::{segments, Highlights, Segment, Span};
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
-/// Results rendered per page: a screenful and some ("Show more" adds a page).
-const PAGE: usize = 20;
+/// Results rendered per page: about a screenful. The next page comes when
+/// the list is scrolled near its end, or with "Show more".
+const PAGE: usize = 12;
+/// How close (px) the end of the list comes to the bottom of the window
+/// before the next page is rendered.
+const AHEAD: f64 = 600.0;
 /// Entity chips shown in a result row (the paper view shows them all).
 const ROW_CHIPS: usize = 6;
 
@@ -27,24 +31,36 @@ pub fn ResultList() -> impl IntoView {
             shown.set(PAGE);
         }
     });
-    // Keep the keyboard cursor visible: reveal its page and scroll to it.
-    Effect::new(move |_| {
+    // Keep the keyboard cursor visible when it moves: reveal its page and
+    // scroll to it (not on every keystroke: scrolling forces a layout).
+    Effect::new(move |before: Option<usize>| {
         let c = cursor.get();
-        if c >= shown.get_untracked() {
-            shown.set((c / PAGE + 1) * PAGE);
+        if before.is_some_and(|b| b != c) {
+            if c >= shown.get_untracked() {
+                shown.set((c / PAGE + 1) * PAGE);
+            }
+            if let Some(el) =
+                gloo::utils::document().query_selector(".result[aria-current=\"true\"]").ok().flatten()
+            {
+                el.scroll_into_view_with_bool(false);
+            }
         }
-        if let Some(el) =
-            gloo::utils::document().query_selector(".result[aria-current=\"true\"]").ok().flatten()
-        {
-            el.scroll_into_view_with_bool(false);
+        c
+    });
+    // Scrolling near the end of the list renders the next page.
+    let more = NodeRef::<leptos::html::Button>::new();
+    let _ = window_event_listener(leptos::ev::scroll, move |_| {
+        let Some(button) = more.get_untracked() else { return };
+        let height = gloo::utils::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+        if button.get_bounding_client_rect().top() < height + AHEAD {
+            shown.update(|n| *n += PAGE);
         }
     });
     let rows = move || {
         let explorer = explorer.clone();
         results.with(|r| {
-            r.docs
+            r.first(shown.get())
                 .iter()
-                .take(shown.get())
                 .enumerate()
                 .map(|(i, &doc)| {
                     let query = explorer.highlights(r, doc);
@@ -53,7 +69,7 @@ pub fn ResultList() -> impl IntoView {
                 .collect_view()
         })
     };
-    let total = move || results.with(|r| r.docs.len());
+    let total = move || results.with(|r| r.len());
     view! {
         <ol class="result-list" aria-label="Results">{rows}</ol>
         <Show when=move || { total() == 0 }>
@@ -85,7 +101,7 @@ pub fn ResultList() -> impl IntoView {
             </section>
         </Show>
         <Show when=move || { shown.get() < total() }>
-            <button class="show-more button" data-testid="show-more" on:click=move |_| shown.update(|n| *n += PAGE)>
+            <button class="show-more button" data-testid="show-more" node_ref=more on:click=move |_| shown.update(|n| *n += PAGE)>
                 {move || format!("Show more ({} of {} shown)", shown.get().min(total()), total())}
             </button>
         </Show>

@@ -24,7 +24,9 @@ pub fn SearchBox() -> impl IntoView {
                 prop:value=move || view.with(|v| v.query.clone())
                 on:input=move |ev| {
                     let query = event_target_value(&ev);
-                    cursor.set(0);
+                    if cursor.get_untracked() != 0 {
+                        cursor.set(0);
+                    }
                     view.update(|v| v.query = query);
                 }
             />

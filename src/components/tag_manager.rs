@@ -28,7 +28,7 @@ pub fn TagManager(
     };
     let export_results = move |format: ExportFormat| {
         let text = explorer.with_value(|e| {
-            let papers: Vec<_> = results.with_untracked(|r| r.docs.iter().map(|&d| e.paper(d)).collect());
+            let papers: Vec<_> = results.with_untracked(|r| r.docs().iter().map(|&d| e.paper(d)).collect());
             let refs: Vec<_> = papers.iter().map(|p| &**p).collect();
             user.store.with_untracked(|s| export(&refs, s.data(), format))
         });

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::bundle::{Bundle, Paper};
 use super::enrich::Field;
@@ -34,16 +34,36 @@ pub struct Explorer {
 }
 
 /// The answer to one interaction.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Exploration {
-    /// Matching papers (paper numbers, as in the bundle), in display order.
-    pub docs: Vec<u32>,
+    /// The first matching papers (paper numbers), in display order: all of
+    /// them, or with a query ranked by relevance, the best [`ORDERED`].
+    ordered: Vec<u32>,
+    /// The other matching papers, scored but not yet ranked: a keystroke
+    /// matching 90k papers shows the first few, and ranking them all would
+    /// cost more than the search.
+    rest: Vec<search::Hit>,
+    /// Every matching paper in display order, made when first needed.
+    all: OnceLock<Vec<u32>>,
     /// Facet counts for the papers matching the query, per group.
     pub facets: Vec<GroupCounts>,
     /// The search for the query text (`None` without a query).
     pub search: Option<SearchResults>,
     /// Papers matching the query alone (before filters).
     pub query_matches: usize,
+}
+
+/// Matching papers ranked by relevance before any is asked for.
+pub const ORDERED: usize = 256;
+
+impl PartialEq for Exploration {
+    fn eq(&self, other: &Self) -> bool {
+        self.ordered == other.ordered
+            && self.rest == other.rest
+            && self.facets == other.facets
+            && self.search == other.search
+            && self.query_matches == other.query_matches
+    }
 }
 
 impl Exploration {
@@ -54,6 +74,42 @@ impl Exploration {
 
     pub fn has_query(&self) -> bool {
         self.search.as_ref().is_some_and(|s| !s.query.is_empty())
+    }
+
+    /// The number of matching papers.
+    pub fn len(&self) -> usize {
+        self.ordered.len() + self.rest.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first `n` matching papers in display order.
+    pub fn first(&self, n: usize) -> &[u32] {
+        if n <= self.ordered.len() {
+            &self.ordered[..n]
+        } else {
+            let all = self.docs();
+            &all[..n.min(all.len())]
+        }
+    }
+
+    /// The matching paper at position `i` of the display order.
+    pub fn get(&self, i: usize) -> Option<u32> {
+        self.first(i.saturating_add(1)).get(i).copied()
+    }
+
+    /// Every matching paper in display order.
+    pub fn docs(&self) -> &[u32] {
+        if self.rest.is_empty() {
+            return &self.ordered;
+        }
+        self.all.get_or_init(|| {
+            let mut rest = self.rest.clone();
+            rest.sort_unstable_by(search::best_first);
+            self.ordered.iter().copied().chain(rest.into_iter().map(|h| h.doc)).collect()
+        })
     }
 }
 
@@ -284,17 +340,23 @@ impl Explorer {
         };
         let matching = filter_all(&indexes, &candidates, &state.selection);
         let facets = counts_all(&indexes, &candidates, &state.selection);
-        let docs = match (&search, state.sort) {
+        let (ordered, rest) = match (&search, state.sort) {
             (Some(results), Sort::Relevance) => {
                 let mut hits: Vec<search::Hit> =
                     results.hits.iter().copied().filter(|h| matching.contains(h.doc as usize)).collect();
-                hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-                hits.into_iter().map(|h| h.doc).collect()
+                let rest = if hits.len() > ORDERED {
+                    hits.select_nth_unstable_by(ORDERED - 1, search::best_first);
+                    hits.split_off(ORDERED)
+                } else {
+                    Vec::new()
+                };
+                hits.sort_unstable_by(search::best_first);
+                (hits.into_iter().map(|h| h.doc).collect(), rest)
             }
-            _ => self.order(&matching, state.sort),
+            _ => (self.order(&matching, state.sort), Vec::new()),
         };
         let query_matches = search.as_ref().map_or(self.len(), |r| r.hits.len());
-        Exploration { docs, facets, search, query_matches }
+        Exploration { ordered, rest, all: OnceLock::new(), facets, search, query_matches }
     }
 
     /// Title and abstract match spans of `doc` for the query of `exploration`.

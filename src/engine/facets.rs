@@ -115,16 +115,30 @@ impl Group {
         })
     }
 
-    /// Papers of `scope` per value slot.
+    /// Papers of `scope` per value slot: walks the values of the papers in
+    /// scope, or when most papers are, of those out of it, taken from the
+    /// totals (a one-letter query matches most of a corpus).
     fn count(&self, scope: &DocSet, doc_count: usize) -> Vec<u32> {
-        if scope.count_ones(..) == doc_count {
-            return self.docs.iter().map(|d| d.len() as u32).collect();
+        let totals = || self.docs.iter().map(|d| d.len() as u32).collect::<Vec<u32>>();
+        let inside = scope.count_ones(..);
+        if inside >= doc_count {
+            return totals();
         }
         let derived = self.derived(doc_count);
+        let slots_of = |d: usize| &derived.slots[derived.starts[d] as usize..derived.starts[d + 1] as usize];
+        if inside * 2 > doc_count {
+            let mut counts = totals();
+            let outside = scope.zeroes().chain(scope.len()..doc_count).take_while(|&d| d < doc_count);
+            for d in outside {
+                for &slot in slots_of(d) {
+                    counts[slot as usize] -= 1;
+                }
+            }
+            return counts;
+        }
         let mut counts = vec![0u32; self.values.len()];
         for d in scope.ones().take_while(|&d| d < doc_count) {
-            let (from, to) = (derived.starts[d] as usize, derived.starts[d + 1] as usize);
-            for &slot in &derived.slots[from..to] {
+            for &slot in slots_of(d) {
                 counts[slot as usize] += 1;
             }
         }

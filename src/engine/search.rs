@@ -840,7 +840,8 @@ impl SearchResults {
     }
 }
 
-fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+/// The ranking order: higher score first, ties in paper order.
+pub fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
 }
 

@@ -5,7 +5,7 @@ import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Explorer } from './explorer.page.mjs';
+import { Explorer, PAGE_ROWS } from './explorer.page.mjs';
 
 const BASE = '/some/sub/path/';
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.env.FOLIO_DIST ?? '../../dist');
@@ -49,18 +49,19 @@ test('values combine with OR within a group, AND across groups, and can be exclu
   const union = new Set([...m1[1], ...m2[1]]);
   const both = [...union].filter((id) => b1[1].has(id));
   const excluded = bundle.papers.filter((p) => !m1[1].has(p.id));
+  const shows = (n) => (n === 24 ? '24 papers' : `${n} of 24 papers`);
 
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
   await explorer.facetValue('model', m1[0]).getByRole('checkbox').check();
-  await expect(explorer.results).toHaveCount(m1[1].size);
+  await expect(explorer.count).toHaveText(shows(m1[1].size));
   await explorer.facetValue('model', m2[0]).getByRole('checkbox').check();
-  await expect(explorer.results).toHaveCount(union.size);
+  await expect(explorer.count).toHaveText(shows(union.size));
   // The other model values still count as if their own group were unselected.
   await expect(explorer.facetValue('model', m1[0]).getByTestId('facet-count')).toHaveText(String(m1[1].size));
   await explorer.facetValue('benchmark', b1[0]).getByRole('checkbox').check();
-  await expect(explorer.results).toHaveCount(both.length);
+  await expect(explorer.count).toHaveText(shows(both.length));
   await expect(page).toHaveURL(/f=model/);
 
   await page.getByTestId('clear-all').click();
@@ -94,7 +95,7 @@ function spanTexts(paper, entity, field) {
 
 /** A model named in the abstract of a paper among the first rows, with that paper. */
 function modelOnFirstPage() {
-  for (const paper of bundle.papers.slice(0, 20)) {
+  for (const paper of bundle.papers.slice(0, PAGE_ROWS)) {
     const entity = (paper.entities ?? []).find((e) => e.kind === 'model' && e.spans.some(([f]) => f === 'a'));
     if (entity) return { paper, entity };
   }
@@ -108,7 +109,7 @@ test('result rows carry entity chips; pointing at one shows where each paper nam
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
   const row = page.locator(`[data-testid="result"][data-paper-id="${paper.id}"]`);
-  const chip = row.getByTestId('entity-chip').and(page.locator(`[data-group="model"]`)).filter({ hasText: entity.name }).first();
+  const chip = row.getByTestId('entity-chip').and(page.locator('[data-mention-group="model"]')).filter({ hasText: entity.name }).first();
   await expect(chip).toHaveText(entity.name);
   await expect(row.locator('mark')).toHaveCount(0);
 
@@ -120,7 +121,7 @@ test('result rows carry entity chips; pointing at one shows where each paper nam
   for (const mark of marks) expect(mentions).toContain(mark);
   // Rows of papers that do not name it stay as they were.
   const others = page.locator('[data-testid="result"]:not(.naming)');
-  await expect(others).toHaveCount(Math.min(20, 24) - bundle.papers.slice(0, 20).filter((p) => naming.has(p.id)).length);
+  await expect(others).toHaveCount(PAGE_ROWS - bundle.papers.slice(0, PAGE_ROWS).filter((p) => naming.has(p.id)).length);
   await expect(others.locator('mark')).toHaveCount(0);
   await page.mouse.move(1, 1);
   await expect(row).not.toHaveClass(/naming/);
