@@ -12,6 +12,7 @@ use crate::components::load_status::{LoadFailed, Loading};
 /// Mounts the app on `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
+    crate::browser::unicode::install();
     crate::browser::theme::apply(crate::browser::theme::current(), false);
     leptos::mount::mount_to_body(App);
 }

@@ -6,5 +6,6 @@ pub mod bundle_fetch;
 pub mod download;
 pub mod service_worker;
 pub mod theme;
+pub mod unicode;
 pub mod url_state;
 pub mod user_store;

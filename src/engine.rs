@@ -21,4 +21,5 @@ pub mod safe_url;
 pub mod search;
 pub mod tags;
 pub mod text;
+pub mod unicode;
 pub mod view_state;

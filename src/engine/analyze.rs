@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 /// What a token stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +42,7 @@ pub fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
     } else {
-        out.extend(text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase));
+        out.extend(super::unicode::strip_marks(text).chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -61,7 +60,11 @@ fn for_each_ascii_part(text: &str, buffer: &mut String, mut visit: impl FnMut(&s
             while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i - 1].is_ascii_digit() && bytes[i + 1].is_ascii_digit() {
+            if i + 1 < bytes.len()
+                && bytes[i] == b'.'
+                && bytes[i - 1].is_ascii_digit()
+                && bytes[i + 1].is_ascii_digit()
+            {
                 i += 1;
                 continue;
             }
@@ -254,7 +257,8 @@ mod tests {
 
     #[test]
     fn for_each_part_yields_the_part_tokens() {
-        for text in ["Llama-2-70B-Chat and GPT-3.5, Café 8x7B.", "SpecDec++ wins", "é LoRA-tuned", "v1.2.3 x"] {
+        for text in ["Llama-2-70B-Chat and GPT-3.5, Café 8x7B.", "SpecDec++ wins", "é LoRA-tuned", "v1.2.3 x"]
+        {
             let mut parts = Vec::new();
             for_each_part(text, |term, start, end| parts.push((term.to_owned(), start, end)));
             let expected: Vec<(String, usize, usize)> = tokenize(text)

@@ -418,8 +418,8 @@ fn accent(mark: char, letter: char) -> Option<char> {
         'k' => '\u{328}',
         _ => return None,
     };
-    use unicode_normalization::UnicodeNormalization;
-    let mut composed = [letter, combining].into_iter().nfc();
+    let composed = super::unicode::nfc(&String::from_iter([letter, combining]));
+    let mut composed = composed.chars();
     match (composed.next(), composed.next()) {
         (Some(c), None) => Some(c),
         _ => None,

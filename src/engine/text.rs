@@ -1,8 +1,6 @@
 //! Text normalization shared by every reader: decoding, Unicode NFC,
 //! whitespace, and the title key used for stable ids and duplicate detection.
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::diagnostic::Diagnostic;
 
 /// Decodes an input file as UTF-8 text (without copying it), rejecting
@@ -37,7 +35,7 @@ pub fn decode_text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnosti
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfc().map(windows_1252_punctuation) {
+    for c in super::unicode::nfc(text).chars().map(windows_1252_punctuation) {
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();
         } else {
@@ -71,7 +69,7 @@ fn windows_1252_punctuation(c: char) -> char {
 pub fn title_key(title: &str) -> String {
     let mut key = String::with_capacity(title.len());
     let mut pending_space = false;
-    for c in title.nfkc().flat_map(char::to_lowercase) {
+    for c in super::unicode::nfkc(title).chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             if pending_space && !key.is_empty() {
                 key.push(' ');

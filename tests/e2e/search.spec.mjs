@@ -41,3 +41,17 @@ test('zero results offer a spelling suggestion that runs on click', async ({ pag
   await expect(explorer.search).toHaveValue('jailbreaking alignment');
   await expect(explorer.resultTitles.first()).toHaveText(jailbreak);
 });
+
+// The app folds text with the browser's own Unicode normalization
+// (src/browser/unicode.rs), the compiler with the Rust crate: both fold
+// accents away, so a query with accents finds the plain spelling.
+test('accents and case fold away in the browser as in the compiler', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  for (const query of ['MÏXTRÂL', 'mixtra\u0301l', 'Mixtrål']) {
+    await explorer.search.fill(query);
+    await expect(explorer.resultTitles.first()).toHaveText('Mixtral of Experts');
+    await expect(explorer.resultTitles.first().locator('mark')).toHaveText(['Mixtral']);
+  }
+});

@@ -5,8 +5,6 @@
 
 use std::collections::HashSet;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::{name_parts, Item};
 
 pub(super) fn write(items: &[Item<'_>]) -> String {
@@ -129,7 +127,11 @@ fn citation_key(item: &Item<'_>) -> String {
 
 /// Letters and digits only, accents removed (`Müller` -> `muller`), lowercase.
 fn ascii_word(text: &str) -> String {
-    text.nfd().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+    crate::engine::unicode::strip_marks(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// `key`, else `key` with the first free suffix `a` ... `z`, `27`, `28`, ...
