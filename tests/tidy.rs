@@ -71,6 +71,21 @@ fn the_engine_does_no_io_and_names_no_browser_crate() {
     assert!(offences.is_empty(), "the engine must stay pure:\n{}", offences.join("\n"));
 }
 
+/// The compiler and the app fold text alike only if one module normalizes.
+#[test]
+fn unicode_normalization_comes_only_from_engine_unicode() {
+    let offences: Vec<String> = rust_files(&root().join("src"))
+        .into_iter()
+        .filter(|path| !path.ends_with("src/engine/unicode.rs"))
+        .filter(|path| {
+            let text = fs::read_to_string(path).expect("readable source file");
+            text.lines().any(|line| line.split("//").next().unwrap_or("").contains("unicode_normalization"))
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(offences.is_empty(), "normalize through engine::unicode, not the crate: {offences:#?}");
+}
+
 #[test]
 fn there_are_no_mod_rs_files() {
     let mod_rs: Vec<PathBuf> = rust_files(&root().join("src"))
