@@ -153,3 +153,10 @@ fn a_large_result_set_is_ranked_in_full_when_asked() {
     assert_eq!(results.first(usize::MAX).len(), expected.len());
     assert_eq!(results.get(expected.len()), None);
 }
+
+#[test]
+fn warming_up_runs_a_keystroke_that_finds_papers() {
+    // "learning mod" matches the seed (prefix "mod" of "models"): the warm-up
+    // exercised search, counts, highlights and a snippet.
+    assert!(explorer().warm_up() > 0);
+}

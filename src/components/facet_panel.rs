@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::engine::explorer::is_text_group;
-use crate::engine::facets::GroupCounts;
+use crate::engine::facets::{GroupCounts, ValueCount};
 use crate::state::{expect_cursor, expect_results, expect_view};
 
 /// Values shown per group before "show more".
@@ -35,8 +35,6 @@ fn FacetGroup(
     label: String,
 ) -> impl IntoView {
     let results = expect_results();
-    let view = expect_view();
-    let cursor = expect_cursor();
     // Values shown beyond the collapsed few ("show more" adds a page).
     let limit = RwSignal::new(COLLAPSED);
     let filter = RwSignal::new(String::new());
@@ -48,9 +46,11 @@ fn FacetGroup(
     let labelledby = heading_id.clone();
     let testid = format!("facet-{key}");
     let total_values = move || with_counts(&|g| g.len());
+    // The values shown, as a memo: rows are keyed by value and update their
+    // count and state in place (a keystroke changes counts, rarely the rows).
     let shown = {
         let group_key = key.clone();
-        move || {
+        Memo::new(move |_| {
             let limit = limit.get();
             filter.with(|needle| {
                 results.with(|r| {
@@ -63,9 +63,10 @@ fn FacetGroup(
                     })
                 })
             })
-        }
+        })
     };
-    let key_for_rows = key.clone();
+    let next_limit = move || if limit.get() == COLLAPSED { MORE } else { limit.get() + MORE };
+    let group = StoredValue::new(key.clone());
     let text_group = is_text_group(&key);
     view! {
         <section class="facet-group" aria-labelledby=labelledby data-testid=testid>
@@ -76,51 +77,17 @@ fn FacetGroup(
                     prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
             </Show>
             <ul class="facet-values">
-                {move || {
-                    let key = key_for_rows.clone();
-                    shown().into_iter().map(|value| {
-                        let (k1, v1) = (key.clone(), value.value.clone());
-                        let (k2, v2) = (key.clone(), value.value.clone());
-                        let included = value.included;
-                        let excluded = value.excluded;
-                        // Pointing at a value named in the text highlights where
-                        // (see entity_chip::track_mentions).
-                        let (mention_group, mention_value) =
-                            if text_group { (Some(key.clone()), Some(value.value.clone())) } else { (None, None) };
-                        view! {
-                            <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=value.value.clone()
-                                data-mention-group=mention_group data-mention-value=mention_value>
-                                <label>
-                                    <input type="checkbox" prop:checked=included on:change=move |_| {
-                                        cursor.set(0);
-                                        view.update(|s| if included { s.selection.clear_value(&k1, &v1) } else { s.selection.include(&k1, &v1) });
-                                    } />
-                                    <span class="facet-name">{value.value.clone()}</span>
-                                    <span class="facet-count" data-testid="facet-count">{value.count}</span>
-                                </label>
-                                <button class="exclude" aria-pressed=excluded.to_string()
-                                    aria-label=format!("{} {}", if excluded { "Stop excluding" } else { "Exclude" }, value.value)
-                                    title=if excluded { "Stop excluding" } else { "Exclude" }
-                                    on:click=move |_| {
-                                        cursor.set(0);
-                                        view.update(|s| if excluded { s.selection.clear_value(&k2, &v2) } else { s.selection.exclude(&k2, &v2) });
-                                    }>
-                                    "−"
-                                </button>
-                            </li>
-                        }
-                    }).collect_view()
-                }}
+                <For
+                    each=move || shown.with(|values| values.iter().map(|v| v.value.clone()).collect::<Vec<_>>())
+                    key=|value| value.clone()
+                    children=move |value| view! { <FacetValue group value shown text_group /> }
+                />
             </ul>
             <Show when=move || { total_values() > COLLAPSED && filter.with(String::is_empty) }>
                 <div class="facet-more">
                     <Show when=move || { limit.get() < total_values() }>
-                        <button class="link-button" data-testid="facet-show-more"
-                            on:click=move |_| limit.update(|n| *n = if *n == COLLAPSED { MORE } else { *n + MORE })>
-                            {move || {
-                                let rest = total_values().saturating_sub(limit.get());
-                                format!("Show {} more", rest.min(if limit.get() == COLLAPSED { MORE } else { MORE }))
-                            }}
+                        <button class="link-button" data-testid="facet-show-more" on:click=move |_| limit.set(next_limit())>
+                            {move || format!("Show {} more", total_values().min(next_limit()) - limit.get())}
                         </button>
                     </Show>
                     <Show when=move || { limit.get() > COLLAPSED }>
@@ -129,5 +96,63 @@ fn FacetGroup(
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// One value of a group: include it (checkbox) or exclude it (`−`), with its
+/// count for the current results.
+#[component]
+fn FacetValue(
+    /// The group's key.
+    group: StoredValue<String>,
+    /// The value.
+    value: String,
+    /// The group's values as shown (this one's count and state are read from it).
+    shown: Memo<Vec<ValueCount>>,
+    /// Whether the value is named in the text (pointing at it highlights where).
+    text_group: bool,
+) -> impl IntoView {
+    let view = expect_view();
+    let cursor = expect_cursor();
+    let name = StoredValue::new(value.clone());
+    let state = Memo::new(move |_| {
+        name.with_value(|name| {
+            shown.with(|values| {
+                values.iter().find(|v| v.value == *name).map(|v| (v.count, v.included, v.excluded))
+            })
+        })
+    });
+    let count = move || state.get().map_or(0, |(count, _, _)| count);
+    let included = move || state.get().is_some_and(|(_, included, _)| included);
+    let excluded = move || state.get().is_some_and(|(_, _, excluded)| excluded);
+    // Pointing at a value named in the text highlights where (see
+    // entity_chip::track_mentions).
+    let (mention_group, mention_value) =
+        if text_group { (Some(group.get_value()), Some(value.clone())) } else { (None, None) };
+    let toggle = move |exclude: bool| {
+        cursor.set(0);
+        let (on, g, v) = (if exclude { excluded() } else { included() }, group.get_value(), name.get_value());
+        view.update(|s| match (on, exclude) {
+            (true, _) => s.selection.clear_value(&g, &v),
+            (false, false) => s.selection.include(&g, &v),
+            (false, true) => s.selection.exclude(&g, &v),
+        });
+    };
+    let (label, data_value) = (value.clone(), value.clone());
+    view! {
+        <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=data_value
+            data-mention-group=mention_group data-mention-value=mention_value>
+            <label>
+                <input type="checkbox" prop:checked=included on:change=move |_| toggle(false) />
+                <span class="facet-name">{value}</span>
+                <span class="facet-count" data-testid="facet-count">{count}</span>
+            </label>
+            <button class="exclude" aria-pressed=move || excluded().to_string()
+                aria-label=move || format!("{} {label}", if excluded() { "Stop excluding" } else { "Exclude" })
+                title=move || if excluded() { "Stop excluding" } else { "Exclude" }
+                on:click=move |_| toggle(true)>
+                "−"
+            </button>
+        </li>
     }
 }

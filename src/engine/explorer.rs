@@ -359,6 +359,19 @@ impl Explorer {
         Exploration { ordered, rest, all: OnceLock::new(), facets, search, query_matches }
     }
 
+    /// Runs once what a keystroke runs (search with a prefix and a stem,
+    /// facet counts, highlights and a snippet) and drops the answer: the app
+    /// calls it when idle after loading, so that the wasm engine's code is
+    /// compiled before the first keystroke instead of during it.
+    pub fn warm_up(&self) -> usize {
+        let state = ViewState { query: "learning mod".to_owned(), ..Default::default() };
+        let user = UserData::default();
+        let exploration = self.explore(&state, &user, &FacetIndex::new(self.len()));
+        let shown =
+            exploration.first(1).iter().map(|&doc| self.snippet(&exploration, doc).len()).sum::<usize>();
+        exploration.facets.iter().map(|g| g.top(1).len()).sum::<usize>() + shown
+    }
+
     /// Title and abstract match spans of `doc` for the query of `exploration`.
     pub fn highlights(&self, exploration: &Exploration, doc: u32) -> Highlights {
         match &exploration.search {
