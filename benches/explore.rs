@@ -21,8 +21,8 @@ use folio::engine::view_state::ViewState;
 
 /// The typing sequences of the browser bench (every prefix is a keystroke).
 const TYPING: [&str; 3] = ["machine translation", "speculative decoding", "graph neural"];
-/// Rows a screen shows at first (the result list's first page).
-const ROWS: usize = 20;
+/// Rows a screen shows at first (PAGE in src/components/result_list.rs).
+const ROWS: usize = 12;
 /// Values a collapsed facet group shows.
 const COLLAPSED: usize = 8;
 

@@ -88,14 +88,13 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     // pending query into the entry it leaves.
     let previous = StoredValue::new(view.get_untracked());
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // Cancels the pending write; whether there was one.
+    let cancel = move || pending.try_update_value(Option::take).flatten().map(|h| h.clear()).is_some();
     Effect::new(move |_| {
         let state = view.get();
         let typing = previous.with_value(|old| old.query != state.query && old.paper == state.paper);
-        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
-            handle.clear();
-            if !typing {
-                previous.with_value(|old| url_state::write(old, false));
-            }
+        if cancel() && !typing {
+            previous.with_value(|old| url_state::write(old, false));
         }
         if typing {
             let write = move || {
@@ -107,6 +106,12 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
             url_state::write(&state, true);
         }
         previous.set_value(state);
+    });
+    // Leaving the page (reload, close, another site) writes a pending query.
+    let _ = window_event_listener_untyped("pagehide", move |_| {
+        if cancel() {
+            view.with_untracked(|state| url_state::write(state, false));
+        }
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         let state = url_state::read();

@@ -53,6 +53,17 @@ pub fn track_mentions(hover: RwSignal<Option<(String, String)>>, event: &web_sys
     }
 }
 
+/// Highlights nothing once focus leaves the explorer (within it, the
+/// `focusin` of the newly focused element decides).
+pub fn leave_focus(hover: RwSignal<Option<(String, String)>>, event: &web_sys::FocusEvent) {
+    let within = event.related_target().zip(event.current_target()).is_some_and(|(to, here)| {
+        here.unchecked_ref::<web_sys::Node>().contains(Some(to.unchecked_ref::<web_sys::Node>()))
+    });
+    if !within {
+        clear(hover);
+    }
+}
+
 /// Highlights nothing (the pointer or focus left the explorer).
 pub fn clear(hover: RwSignal<Option<(String, String)>>) {
     if hover.with_untracked(Option::is_some) {

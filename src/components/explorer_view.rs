@@ -5,7 +5,7 @@ use std::sync::Arc;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::components::entity_chip::{clear, track_mentions};
+use crate::components::entity_chip::{clear, leave_focus, track_mentions};
 use crate::components::facet_panel::FacetPanel;
 use crate::components::filter_bar::FilterBar;
 use crate::components::keyboard_help::KeyboardHelp;
@@ -134,7 +134,7 @@ pub fn ExplorerView(
         </header>
         <div class="explorer" class:facets-open=move || facets_open.get()
             on:mouseover=move |ev| track_mentions(hover, &ev) on:focusin=move |ev| track_mentions(hover, &ev)
-            on:mouseleave=move |_| clear(hover) on:focusout=move |_| clear(hover)>
+            on:mouseleave=move |_| clear(hover) on:focusout=move |ev| leave_focus(hover, &ev)>
             <FacetPanel />
             <main id="results" class="results-pane" tabindex="-1">
                 <UserDataBanner />

@@ -1,10 +1,11 @@
 //! The facet panel: one group per facet the corpus has, each value with its
 //! count for the current results; include (OR within a group) or exclude.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::engine::explorer::is_text_group;
-use crate::engine::facets::{GroupCounts, ValueCount};
 use crate::state::{expect_cursor, expect_results, expect_view};
 
 /// Values shown per group before "show more".
@@ -35,66 +36,71 @@ fn FacetGroup(
     label: String,
 ) -> impl IntoView {
     let results = expect_results();
-    // Values shown beyond the collapsed few ("show more" adds a page).
+    // Values shown beyond the collapsed few ("show more" adds a page; a
+    // filter starts at a page).
     let limit = RwSignal::new(COLLAPSED);
     let filter = RwSignal::new(String::new());
-    let group_key = StoredValue::new(key.clone());
-    let with_counts = move |f: &dyn Fn(&GroupCounts) -> usize| -> usize {
-        group_key.with_value(|k| results.with(|r| r.facets.iter().find(|g| g.key == *k).map_or(0, f)))
-    };
+    let filtering = move || filter.with(|f| !f.trim().is_empty());
+    let effective = move || if filtering() { limit.get().max(MORE) } else { limit.get() };
+    let next = move || if effective() == COLLAPSED { MORE } else { effective() + MORE };
+    let group = StoredValue::new(key.clone());
     let heading_id = format!("facet-{key}");
     let labelledby = heading_id.clone();
     let testid = format!("facet-{key}");
-    let total_values = move || with_counts(&|g| g.len());
-    // The values shown, as a memo: rows are keyed by value and update their
+    // The values shown and how many there are to show (with a filter, how
+    // many match), as a memo: rows are keyed by value and update their
     // count and state in place (a keystroke changes counts, rarely the rows).
-    let shown = {
-        let group_key = key.clone();
-        Memo::new(move |_| {
-            let limit = limit.get();
-            filter.with(|needle| {
+    let shown = Memo::new(move |_| {
+        let limit = effective();
+        filter.with(|needle| {
+            group.with_value(|key| {
                 results.with(|r| {
-                    r.facets.iter().find(|g| g.key == group_key).map_or_else(Vec::new, |g| {
-                        if needle.trim().is_empty() {
-                            g.top(limit)
-                        } else {
-                            g.matching(needle, limit.max(MORE))
-                        }
-                    })
+                    r.facets.iter().find(|g| g.key == *key).map_or_else(
+                        || (Vec::new(), 0),
+                        |g| {
+                            if needle.trim().is_empty() {
+                                (g.top(limit), g.len())
+                            } else {
+                                (g.matching(needle, limit), g.count_matching(needle))
+                            }
+                        },
+                    )
                 })
             })
         })
-    };
-    let next_limit = move || if limit.get() == COLLAPSED { MORE } else { limit.get() + MORE };
-    let group = StoredValue::new(key.clone());
+    });
+    let available = move || shown.with(|(_, n)| *n);
+    let states: Memo<HashMap<String, (usize, bool, bool)>> = Memo::new(move |_| {
+        shown.with(|(values, _)| {
+            values.iter().map(|v| (v.value.clone(), (v.count, v.included, v.excluded))).collect()
+        })
+    });
     let text_group = is_text_group(&key);
     view! {
         <section class="facet-group" aria-labelledby=labelledby data-testid=testid>
             <h2 class="facet-heading" id=heading_id>{label.clone()}</h2>
-            <Show when=move || { total_values() > COLLAPSED }>
+            <Show when=move || { filtering() || available() > COLLAPSED }>
                 <input class="facet-filter" type="search" placeholder=format!("Filter {}", label.to_lowercase())
                     aria-label=format!("Filter {}", label.to_lowercase())
                     prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
             </Show>
             <ul class="facet-values">
                 <For
-                    each=move || shown.with(|values| values.iter().map(|v| v.value.clone()).collect::<Vec<_>>())
+                    each=move || shown.with(|(values, _)| values.iter().map(|v| v.value.clone()).collect::<Vec<_>>())
                     key=|value| value.clone()
-                    children=move |value| view! { <FacetValue group value shown text_group /> }
+                    children=move |value| view! { <FacetValue group value states text_group /> }
                 />
             </ul>
-            <Show when=move || { total_values() > COLLAPSED && filter.with(String::is_empty) }>
-                <div class="facet-more">
-                    <Show when=move || { limit.get() < total_values() }>
-                        <button class="link-button" data-testid="facet-show-more" on:click=move |_| limit.set(next_limit())>
-                            {move || format!("Show {} more", total_values().min(next_limit()) - limit.get())}
-                        </button>
-                    </Show>
-                    <Show when=move || { limit.get() > COLLAPSED }>
-                        <button class="link-button" on:click=move |_| limit.set(COLLAPSED)>"Show fewer"</button>
-                    </Show>
-                </div>
-            </Show>
+            <div class="facet-more">
+                <Show when=move || { effective() < available() }>
+                    <button class="link-button" data-testid="facet-show-more" on:click=move |_| limit.set(next())>
+                        {move || format!("Show {} more", available().min(next()).saturating_sub(effective()))}
+                    </button>
+                </Show>
+                <Show when=move || { limit.get() > COLLAPSED }>
+                    <button class="link-button" on:click=move |_| limit.set(COLLAPSED)>"Show fewer"</button>
+                </Show>
+            </div>
         </section>
     }
 }
@@ -107,21 +113,15 @@ fn FacetValue(
     group: StoredValue<String>,
     /// The value.
     value: String,
-    /// The group's values as shown (this one's count and state are read from it).
-    shown: Memo<Vec<ValueCount>>,
+    /// Count, included and excluded of the values shown (this one's are read from it).
+    states: Memo<HashMap<String, (usize, bool, bool)>>,
     /// Whether the value is named in the text (pointing at it highlights where).
     text_group: bool,
 ) -> impl IntoView {
     let view = expect_view();
     let cursor = expect_cursor();
     let name = StoredValue::new(value.clone());
-    let state = Memo::new(move |_| {
-        name.with_value(|name| {
-            shown.with(|values| {
-                values.iter().find(|v| v.value == *name).map(|v| (v.count, v.included, v.excluded))
-            })
-        })
-    });
+    let state = Memo::new(move |_| name.with_value(|name| states.with(|s| s.get(name).copied())));
     let count = move || state.get().map_or(0, |(count, _, _)| count);
     let included = move || state.get().is_some_and(|(_, included, _)| included);
     let excluded = move || state.get().is_some_and(|(_, _, excluded)| excluded);

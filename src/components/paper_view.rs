@@ -28,10 +28,10 @@ pub fn PaperView() -> impl IntoView {
             let paper = (*e.paper(doc)).clone();
             // Where the hovered value is named, else the query's matches.
             let shown = move || {
-                let mentions = hover.with(|h| h.as_ref().map(|(g, v)| explorer.with_value(|e| e.mentions(doc, g, v))));
-                mentions
-                    .filter(|m| !m.title.is_empty() || !m.abstract_spans.is_empty())
-                    .unwrap_or_else(|| results.with(|r| explorer.with_value(|e| e.highlights(r, doc))))
+                hover.with(|h| {
+                    let hover = h.as_ref().map(|(g, v)| (g.as_str(), v.as_str()));
+                    results.with(|r| explorer.with_value(|e| e.shown_highlights(r, doc, hover).0))
+                })
             };
             let shown = Memo::new(move |_| shown());
             let title = {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
-use crate::engine::search::{segments, Highlights, Segment, Span};
+use crate::engine::search::{segments, Segment, Span};
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 /// Results rendered per page: about a screenful. The next page comes when
@@ -18,7 +18,6 @@ const ROW_CHIPS: usize = 6;
 
 #[component]
 pub fn ResultList() -> impl IntoView {
-    let explorer = expect_explorer();
     let results = expect_results();
     let view = expect_view();
     let cursor = expect_cursor();
@@ -47,31 +46,27 @@ pub fn ResultList() -> impl IntoView {
         }
         c
     });
-    // Scrolling near the end of the list renders the next page.
+    let total = move || results.with(|r| r.len());
+    // Scrolling near the end of the list renders the next page (once per
+    // page: the button is only there while a page is left).
     let more = NodeRef::<leptos::html::Button>::new();
     let _ = window_event_listener(leptos::ev::scroll, move |_| {
         let Some(button) = more.get_untracked() else { return };
+        if !button.is_connected() || shown.get_untracked() >= results.with_untracked(|r| r.len()) {
+            return;
+        }
         let height = gloo::utils::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
         if button.get_bounding_client_rect().top() < height + AHEAD {
             shown.update(|n| *n += PAGE);
         }
     });
-    let rows = move || {
-        let explorer = explorer.clone();
-        results.with(|r| {
-            r.first(shown.get())
-                .iter()
-                .enumerate()
-                .map(|(i, &doc)| {
-                    let query = explorer.highlights(r, doc);
-                    view! { <ResultRow doc index=i query /> }
-                })
-                .collect_view()
-        })
-    };
-    let total = move || results.with(|r| r.len());
+    // Rows keyed by position and paper: a new page appends, and a paper that
+    // keeps its place across a keystroke keeps its row.
+    let rows = move || results.with(|r| r.first(shown.get()).iter().copied().enumerate().collect::<Vec<_>>());
     view! {
-        <ol class="result-list" aria-label="Results">{rows}</ol>
+        <ol class="result-list" aria-label="Results">
+            <For each=rows key=|&row| row children=move |(index, doc)| view! { <ResultRow doc index /> } />
+        </ol>
         <Show when=move || { total() == 0 }>
             <section class="empty-state" data-testid="no-results">
                 <h2>"No papers match"</h2>
@@ -117,8 +112,6 @@ fn ResultRow(
     doc: u32,
     /// Its position in the results.
     index: usize,
-    /// Where the query matches it.
-    query: Highlights,
 ) -> impl IntoView {
     let explorer = expect_explorer();
     let view = expect_view();
@@ -127,14 +120,15 @@ fn ResultRow(
     let hover = expect_hover();
     let paper = explorer.paper(doc);
     let id = paper.id.clone();
+    let results = expect_results();
+    // Where the pointed facet value is named, else the query's matches.
     let shown = {
         let explorer = explorer.clone();
         Memo::new(move |_| {
-            let mentions = hover.with(|h| h.as_ref().map(|(g, v)| explorer.mentions(doc, g, v)));
-            match mentions {
-                Some(m) if !m.title.is_empty() || !m.abstract_spans.is_empty() => (m, true),
-                _ => (query.clone(), false),
-            }
+            hover.with(|h| {
+                let hover = h.as_ref().map(|(g, v)| (g.as_str(), v.as_str()));
+                results.with(|r| explorer.shown_highlights(r, doc, hover))
+            })
         })
     };
     let title = {

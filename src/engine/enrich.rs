@@ -264,8 +264,18 @@ impl Enrichment {
                 .collect(),
         };
         spans.sort_by_key(|s| (s.field == Field::Abstract, s.start, s.end));
-        spans.dedup();
-        spans
+        // Overlapping spans (a topic's terms "reasoning" and "logical
+        // reasoning") become one.
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if last.field == span.field && span.start <= last.end => {
+                    last.end = last.end.max(span.end)
+                }
+                _ => merged.push(span),
+            }
+        }
+        merged
     }
 
     /// The entities of one kind.

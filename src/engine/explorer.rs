@@ -390,6 +390,21 @@ impl Explorer {
         search::snippet(&self.paper(doc).abstract_text, spans, SNIPPET_WORDS)
     }
 
+    /// What to highlight in `doc`: where it names the pointed facet value
+    /// (`hover`, a group and value) if it does, else the query's matches;
+    /// and whether it is the facet value's mentions.
+    pub fn shown_highlights(
+        &self,
+        exploration: &Exploration,
+        doc: u32,
+        hover: Option<(&str, &str)>,
+    ) -> (Highlights, bool) {
+        match hover.map(|(group, value)| self.mentions(doc, group, value)) {
+            Some(m) if !m.title.is_empty() || !m.abstract_spans.is_empty() => (m, true),
+            _ => (self.highlights(exploration, doc), false),
+        }
+    }
+
     /// Where `doc` names facet value `value` of `group` (a group derived
     /// from the text, see [`is_text_group`]), as title and abstract spans.
     pub fn mentions(&self, doc: u32, group: &str, value: &str) -> Highlights {

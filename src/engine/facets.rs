@@ -202,6 +202,15 @@ impl GroupCounts {
         self.ordered(limit, |value| contains_folded(value, &needle))
     }
 
+    /// How many listed values contain `needle` (case-insensitive).
+    pub fn count_matching(&self, needle: &str) -> usize {
+        let needle = needle.trim().to_lowercase();
+        (0..self.counts.len() as u32)
+            .filter(|&slot| self.counts[slot as usize] > 0 || self.selected(slot))
+            .filter(|&slot| contains_folded(&self.values[slot as usize], &needle))
+            .count()
+    }
+
     /// The count of `value` (0 when no result has it or it is unknown).
     pub fn count(&self, value: &str) -> usize {
         self.values.iter().position(|v| v == value).map_or(0, |slot| self.counts[slot] as usize)
@@ -595,6 +604,9 @@ mod tests {
         assert_eq!(names(&counts[0].matching("émile", 10)), [("Émile Borel", 1)]);
         assert_eq!(names(&counts[0].matching(" a", 1)), [("Ada Lovelace", 2)]);
         assert!(counts[0].matching("zzz", 10).is_empty());
+        assert_eq!(counts[0].count_matching(" a"), 2, "Ada Lovelace, Alan Turing");
+        assert_eq!(counts[0].count_matching("É"), 1);
+        assert_eq!(counts[0].count_matching(""), 3);
         assert_eq!(counts[0].count("Alan Turing"), 1);
         assert_eq!(counts[0].count("nobody"), 0);
     }

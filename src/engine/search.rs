@@ -1004,15 +1004,23 @@ pub fn highlight(title: &str, abstract_text: &str, words: &HashSet<String>) -> H
     Highlights { title: spans(title, words), abstract_spans: spans(abstract_text, words) }
 }
 
-/// Splits `text` into segments at `spans`.
+/// Splits `text` into segments at `spans` (in text order). A span that
+/// overlaps the one before is cut to what is new; one outside the text or
+/// off a character boundary (a damaged bundle) is skipped: the text is shown
+/// whole and once, whatever the spans.
 pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut at = 0;
     for span in spans {
-        if span.start > at {
-            out.push(Segment { text: text[at..span.start].to_owned(), highlighted: false });
+        let start = span.start.max(at);
+        let (Some(before), Some(marked)) = (text.get(at..start), text.get(start..span.end)) else { continue };
+        if marked.is_empty() {
+            continue;
         }
-        out.push(Segment { text: text[span.start..span.end].to_owned(), highlighted: true });
+        if !before.is_empty() {
+            out.push(Segment { text: before.to_owned(), highlighted: false });
+        }
+        out.push(Segment { text: marked.to_owned(), highlighted: true });
         at = span.end;
     }
     if at < text.len() {
@@ -1195,6 +1203,30 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_show_the_text_once_whatever_the_spans() {
+        let text = "logical reasoning in café";
+        let span = |start, end| Span { start, end };
+        type Case<'a> = (&'a [Span], &'a [(&'a str, bool)]);
+        let cases: &[Case] = &[
+            (
+                &[span(0, 7), span(8, 17)],
+                &[("logical", true), (" ", false), ("reasoning", true), (" in café", false)],
+            ),
+            // Overlapping: the second is cut to what is new.
+            (&[span(0, 17), span(8, 17)], &[("logical reasoning", true), (" in café", false)]),
+            (&[span(0, 10), span(8, 17)], &[("logical re", true), ("asoning", true), (" in café", false)]),
+            // Outside the text, inside a character, reversed: skipped.
+            (&[span(21, 40), span(24, 25), span(5, 2)], &[("logical reasoning in café", false)]),
+        ];
+        for (spans, expected) in cases {
+            let got = segments(text, spans);
+            let got: Vec<(&str, bool)> = got.iter().map(|s| (s.text.as_str(), s.highlighted)).collect();
+            assert_eq!(got, *expected, "{spans:?}");
+            assert_eq!(got.iter().map(|s| s.0).collect::<String>(), text);
+        }
+    }
 
     #[test]
     fn a_score_shows_with_two_decimals() {

@@ -125,3 +125,40 @@ async function firstPaperId(page) {
   await expect(first).toBeVisible();
   return first.getAttribute('data-paper-id');
 }
+
+test('a typed query goes into the URL once typing pauses, or at once when a paper is opened', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  // Typing writes the URL once it pauses; opening a paper at once still
+  // leaves the query in the entry that back returns to.
+  await explorer.search.fill('mixtral');
+  await explorer.resultTitles.first().click();
+  await expect(explorer.paperView).toBeVisible();
+  await expect(page).toHaveURL(/q=mixtral.*paper=/);
+  await page.goBack();
+  await expect(explorer.paperView).toHaveCount(0);
+  await expect(page).toHaveURL(/\?q=mixtral$/);
+  await expect(explorer.search).toHaveValue('mixtral');
+  // Once typing pauses the URL has the query, and a reload keeps it.
+  await explorer.search.fill('jailbreaking');
+  await expect(page).toHaveURL(/\?q=jailbreaking$/);
+  await page.reload();
+  await expect(explorer.search).toHaveValue('jailbreaking');
+});
+
+test('scrolling to the end of the list renders the next page once and keeps the rows', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  const first = await explorer.results.first().elementHandle();
+  await page.mouse.move(600, 500);
+  await page.mouse.wheel(0, 4000);
+  await expect(explorer.results).toHaveCount(24);
+  await expect(page.getByTestId('show-more')).toHaveCount(0);
+  // More scrolling with everything shown re-renders nothing.
+  await page.mouse.wheel(0, -3000);
+  await page.mouse.wheel(0, 3000);
+  await expect(explorer.results).toHaveCount(24);
+  expect(await first.evaluate((row) => row.isConnected)).toBe(true);
+});
