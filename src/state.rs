@@ -66,6 +66,11 @@ impl UserContext {
 /// How long typing pauses before the query goes into the URL.
 const URL_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
+/// Runs `f` once the next frame is painted.
+fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
 /// Provides every context for the explorer and keeps the URL and storage in sync.
 pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     let view = RwSignal::new(url_state::read());
@@ -85,7 +90,9 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     // The one writer of the URL: typing replaces the entry once typing
     // pauses (each History call costs Chromium a reload of the page icon,
     // milliseconds a keystroke), anything else pushes one, after writing a
-    // pending query into the entry it leaves.
+    // pending query into the entry it leaves. Pushes wait until the frame
+    // is painted: a History call makes Chromium update styles at once, in
+    // the middle of the interaction's DOM changes.
     let previous = StoredValue::new(view.get_untracked());
     let pending = StoredValue::new(None::<TimeoutHandle>);
     // Cancels the pending write; whether there was one.
@@ -93,9 +100,7 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
     Effect::new(move |_| {
         let state = view.get();
         let typing = previous.with_value(|old| old.query != state.query && old.paper == state.paper);
-        if cancel() && !typing {
-            previous.with_value(|old| url_state::write(old, false));
-        }
+        let left = (cancel() && !typing).then(|| previous.get_value());
         if typing {
             let write = move || {
                 pending.set_value(None);
@@ -103,7 +108,16 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
             };
             pending.set_value(set_timeout_with_handle(write, URL_PAUSE).ok());
         } else {
-            url_state::write(&state, true);
+            let state = state.clone();
+            after_paint(move || {
+                if let Some(left) = &left {
+                    url_state::write(left, false);
+                }
+                // Unless the view moved on (another click, back/forward) meanwhile.
+                if view.with_untracked(|now| *now == state) {
+                    url_state::write(&state, true);
+                }
+            });
         }
         previous.set_value(state);
     });
