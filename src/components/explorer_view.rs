@@ -28,16 +28,18 @@ pub fn ExplorerView(
 ) -> impl IntoView {
     let papers = Arc::clone(&explorer);
     crate::browser::bench_hook::register(Arc::clone(&explorer));
-    // Once the first view is painted, run a keystroke's engine work so that
-    // the first real one does not wait for its code to compile.
+    // Right after the first view is painted, run keystrokes' engine work so
+    // that the first real ones do not wait for its code to compile.
     {
         let explorer = Arc::clone(&explorer);
-        set_timeout(
-            move || {
-                explorer.warm_up();
-            },
-            std::time::Duration::from_millis(50),
-        );
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    explorer.warm_up();
+                },
+                std::time::Duration::ZERO,
+            )
+        });
     }
     provide_explorer_state(explorer);
     let view = expect_view();

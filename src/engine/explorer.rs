@@ -113,6 +113,9 @@ impl Exploration {
     }
 }
 
+/// What [`Explorer::warm_up`] runs.
+const WARM_UP_QUERIES: [&str; 4] = ["learning mod", "lerning", "\"language models\"", "languag zzqx"];
+
 /// Snippet length in words.
 pub const SNIPPET_WORDS: usize = 40;
 
@@ -359,17 +362,26 @@ impl Explorer {
         Exploration { ordered, rest, all: OnceLock::new(), facets, search, query_matches }
     }
 
-    /// Runs once what a keystroke runs (search with a prefix and a stem,
-    /// facet counts, highlights and a snippet) and drops the answer: the app
-    /// calls it when idle after loading, so that the wasm engine's code is
-    /// compiled before the first keystroke instead of during it.
+    /// Runs once what keystrokes run (a prefix and a stem, a typo, a
+    /// phrase, a query with no match and its suggestion; facet counts,
+    /// highlights and a snippet) and drops the answers: the app calls it
+    /// when idle after loading, so that the wasm engine's code is compiled
+    /// before the first keystrokes instead of during them. Returns how much
+    /// it found (for tests).
     pub fn warm_up(&self) -> usize {
-        let state = ViewState { query: "learning mod".to_owned(), ..Default::default() };
         let user = UserData::default();
-        let exploration = self.explore(&state, &user, &FacetIndex::new(self.len()));
-        let shown =
-            exploration.first(1).iter().map(|&doc| self.snippet(&exploration, doc).len()).sum::<usize>();
-        exploration.facets.iter().map(|g| g.top(1).len()).sum::<usize>() + shown
+        let facets = FacetIndex::new(self.len());
+        WARM_UP_QUERIES
+            .iter()
+            .map(|query| {
+                let state = ViewState { query: (*query).to_owned(), ..Default::default() };
+                let exploration = self.explore(&state, &user, &facets);
+                let shown: usize =
+                    exploration.first(1).iter().map(|&doc| self.snippet(&exploration, doc).len()).sum();
+                let counted: usize = exploration.facets.iter().map(|g| g.top(1).len()).sum();
+                shown + counted + usize::from(exploration.suggestion().is_some())
+            })
+            .sum()
     }
 
     /// Title and abstract match spans of `doc` for the query of `exploration`.
