@@ -67,7 +67,7 @@ impl UserContext {
 const URL_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Runs `f` once the next frame is painted.
-fn after_paint(f: impl FnOnce() + 'static) {
+pub fn after_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 

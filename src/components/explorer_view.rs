@@ -18,7 +18,8 @@ use crate::components::theme_toggle::ThemeToggle;
 use crate::components::user_data_banner::UserDataBanner;
 use crate::engine::explorer::Explorer;
 use crate::state::{
-    expect_cursor, expect_hover, expect_results, expect_user, expect_view, provide_explorer_state,
+    after_paint, expect_cursor, expect_hover, expect_results, expect_user, expect_view,
+    provide_explorer_state,
 };
 
 #[component]
@@ -32,13 +33,8 @@ pub fn ExplorerView(
     // that the first real ones do not wait for its code to compile.
     {
         let explorer = Arc::clone(&explorer);
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    explorer.warm_up();
-                },
-                std::time::Duration::ZERO,
-            )
+        after_paint(move || {
+            explorer.warm_up();
         });
     }
     provide_explorer_state(explorer);

@@ -206,8 +206,7 @@ impl GroupCounts {
     pub fn count_matching(&self, needle: &str) -> usize {
         let needle = needle.trim().to_lowercase();
         (0..self.counts.len() as u32)
-            .filter(|&slot| self.counts[slot as usize] > 0 || self.selected(slot))
-            .filter(|&slot| contains_folded(&self.values[slot as usize], &needle))
+            .filter(|&slot| self.is_listed(slot) && contains_folded(&self.values[slot as usize], &needle))
             .count()
     }
 
@@ -216,8 +215,9 @@ impl GroupCounts {
         self.values.iter().position(|v| v == value).map_or(0, |slot| self.counts[slot] as usize)
     }
 
-    fn selected(&self, slot: u32) -> bool {
-        self.included.contains(&slot) || self.excluded.contains(&slot)
+    /// Whether value `slot` is listed: some result has it, or it is selected.
+    fn is_listed(&self, slot: u32) -> bool {
+        self.counts[slot as usize] > 0 || self.included.contains(&slot) || self.excluded.contains(&slot)
     }
 
     fn ordered(&self, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<ValueCount> {
@@ -226,9 +226,7 @@ impl GroupCounts {
             (u64::from(u32::MAX - self.counts[slot as usize]) << 32) | u64::from(self.rank[slot as usize])
         };
         let mut keys: Vec<u64> = (0..self.counts.len() as u32)
-            .filter(|&slot| {
-                (self.counts[slot as usize] > 0 || self.selected(slot)) && keep(&self.values[slot as usize])
-            })
+            .filter(|&slot| self.is_listed(slot) && keep(&self.values[slot as usize]))
             .map(key)
             .collect();
         if keys.len() > limit {
@@ -408,15 +406,8 @@ pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
             };
             let (included, excluded) = (slots_of(&selection.include), slots_of(&selection.exclude));
             let counts = group.count(&scope, doc_count);
-            let listed = counts
-                .iter()
-                .enumerate()
-                .filter(|&(slot, &n)| {
-                    n > 0 || included.contains(&(slot as u32)) || excluded.contains(&(slot as u32))
-                })
-                .count();
             let derived = group.derived(doc_count);
-            GroupCounts {
+            let mut counted = GroupCounts {
                 key: group.key.clone(),
                 label: group.label.clone(),
                 values: Arc::clone(&group.values),
@@ -425,8 +416,10 @@ pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
                 counts,
                 included,
                 excluded,
-                listed,
-            }
+                listed: 0,
+            };
+            counted.listed = (0..counted.counts.len() as u32).filter(|&slot| counted.is_listed(slot)).count();
+            counted
         })
         .collect()
 }

@@ -61,28 +61,28 @@ fn normalizer() -> Normalizer {
     INSTALLED.get().copied().unwrap_or(Normalizer { nfc: unchanged, nfkc: unchanged, strip_marks: unchanged })
 }
 
-/// `text` in NFC (ASCII is returned as it is, without a call).
+/// `text` through the operation `pick` chooses; ASCII, which every
+/// operation leaves as it is, without a call.
+fn normalize(text: &str, pick: fn(Normalizer) -> fn(&str) -> String) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    pick(normalizer())(text)
+}
+
+/// `text` in NFC.
 pub fn nfc(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_owned();
-    }
-    (normalizer().nfc)(text)
+    normalize(text, |n| n.nfc)
 }
 
-/// `text` in NFKC (ASCII as it is).
+/// `text` in NFKC.
 pub fn nfkc(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_owned();
-    }
-    (normalizer().nfkc)(text)
+    normalize(text, |n| n.nfkc)
 }
 
-/// `text` decomposed, without its combining marks (ASCII as it is).
+/// `text` decomposed, without its combining marks.
 pub fn strip_marks(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_owned();
-    }
-    (normalizer().strip_marks)(text)
+    normalize(text, |n| n.strip_marks)
 }
 
 #[cfg(test)]
