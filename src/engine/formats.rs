@@ -1,11 +1,12 @@
 //! Readers for corpus formats: the scraped listing text, JSON Lines and JSON
 //! arrays (arXiv metadata snapshot, Hugging Face papers API, and Folio's own
-//! corpus fields), BibTeX, and CSV/TSV. Each reader turns text into
+//! corpus fields), BibTeX, RIS, and CSV/TSV. Each reader turns text into
 //! [`Record`]s and diagnostics; none fails as a whole on a bad record.
 
 pub mod bibtex;
 pub mod delimited;
 pub mod json;
+pub mod ris;
 
 use super::diagnostic::Diagnostic;
 use super::listing::parse_listing;
@@ -17,13 +18,21 @@ pub enum Format {
     JsonLines,
     Json,
     BibTex,
+    Ris,
     Csv,
     Tsv,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] =
-        [Format::Listing, Format::JsonLines, Format::Json, Format::BibTex, Format::Csv, Format::Tsv];
+    pub const ALL: [Format; 7] = [
+        Format::Listing,
+        Format::JsonLines,
+        Format::Json,
+        Format::BibTex,
+        Format::Ris,
+        Format::Csv,
+        Format::Tsv,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -31,6 +40,7 @@ impl Format {
             Format::JsonLines => "jsonl",
             Format::Json => "json",
             Format::BibTex => "bibtex",
+            Format::Ris => "ris",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
         }
@@ -54,10 +64,11 @@ impl Format {
     pub fn detect(file: &str, text: &str) -> Format {
         let name = file.strip_suffix(".gz").unwrap_or(file);
         if let Some(format) = name.rsplit_once('.').and_then(|(_, ext)| Format::parse(ext)) {
-            return if format == Format::Json && looks_like_json_lines(text) {
-                Format::JsonLines
-            } else {
-                format
+            return match format {
+                Format::Json if looks_like_json_lines(text) => Format::JsonLines,
+                // EndNote and others save RIS as `.txt`.
+                Format::Listing if looks_like_ris(text) => Format::Ris,
+                format => format,
             };
         }
         let start = text.trim_start();
@@ -67,6 +78,8 @@ impl Format {
             Format::JsonLines
         } else if start.starts_with('@') {
             Format::BibTex
+        } else if looks_like_ris(text) {
+            Format::Ris
         } else {
             // A header row with a `title` column.
             let header = start.lines().next().unwrap_or_default();
@@ -85,6 +98,13 @@ impl Format {
             }
         }
     }
+}
+
+/// Whether the first line of `text` opens a RIS record (`TY  - JOUR`).
+fn looks_like_ris(text: &str) -> bool {
+    let first =
+        text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).lines().next().unwrap_or_default();
+    ris::tag_line(first).is_some_and(|(tag, _)| tag == "TY")
 }
 
 /// Whether `text` starts with a whole JSON object on its first line and
@@ -184,6 +204,7 @@ pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Reco
         Format::JsonLines => json::read_lines(file, text, map),
         Format::Json => json::read_array(file, text, map),
         Format::BibTex => bibtex::read(file, text),
+        Format::Ris => ris::read(file, text),
         Format::Csv => delimited::read(file, text, b',', map),
         Format::Tsv => delimited::read(file, text, b'\t', map),
     }

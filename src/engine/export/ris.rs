@@ -1,5 +1,5 @@
 //! RIS: `JOUR` when the venue is known (as `T2`), else `GEN`; one `AU` per
-//! author and one `KW` per tag; an ISO date as `DA  - 2024/01/08`; the
+//! author and one `KW` per tag; the arXiv id as `AN  - arXiv:…`; an ISO date as `DA  - 2024/01/08`; the
 //! note in `N1`, the Folio id in `ID`. Lines end in CRLF; line breaks inside a value become spaces, since a
 //! RIS value cannot span lines.
 
@@ -25,6 +25,7 @@ pub(super) fn write(items: &[Item<'_>]) -> String {
         line("T2", paper.venue.as_deref().unwrap_or_default());
         line("DO", paper.doi.as_deref().unwrap_or_default());
         line("UR", paper.url.as_deref().unwrap_or_default());
+        line("AN", &paper.arxiv.as_deref().map(|id| format!("arXiv:{id}")).unwrap_or_default());
         line("AB", &paper.abstract_text);
         for keyword in item.keywords() {
             line("KW", keyword);
