@@ -89,6 +89,7 @@ AU  - Alexandre Sablayrolles
 PY  - 2024
 DA  - 2024/01/08
 UR  - https://arxiv.org/abs/2401.04088
+AN  - arXiv:2401.04088
 AB  - A 50% {sparse} model, "fast" & cheap_ish.
 KW  - cite
 KW  - reading/now
