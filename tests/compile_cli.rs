@@ -77,28 +77,39 @@ fn several_formats_compile_into_one_bundle() {
     let bundle = check(&dir, &[&jsonl, &tsv, &hf], 0, &[&summary]).unwrap();
     let formats: Vec<(&str, usize)> = bundle.sources.iter().map(|s| (s.format.as_str(), s.papers)).collect();
     assert_eq!(formats, [("jsonl", 3), ("tsv", 1), ("json", 2)]);
-    assert_eq!(bundle.papers[0].title, "Scaling O(n) Attention");
+    assert_eq!(bundle.papers[0].title, "Scaling $\\mathcal{O}(n)$ Attention", "JSON text as written");
 }
 
 #[test]
-fn every_error_of_every_input_is_reported_and_nothing_is_written() {
+fn every_problem_of_every_input_is_reported_and_an_unreadable_input_writes_nothing() {
     let dir = temp_dir("errors");
     let listing = write(&dir, "seed.txt", b"Only A Title\n");
     let jsonl = formats_fixture("arxiv.jsonl");
     let bib = formats_fixture("refs.bib");
+    let skipped_json = [
+        format!("{}:4:2: warning: not valid JSON: expected ident (record skipped)", jsonl.display()),
+        format!("{}:5: warning: expected a JSON object (one paper per line) (record skipped)", jsonl.display()),
+    ];
     check(
         &dir,
         &[&listing, &jsonl, &bib],
         1,
         &[
-            &format!("{}:1: error: title \"Only A Title\" has no abstract: the file ends here (truncated last record?)", listing.display()),
-            &format!("{}:3: error: record has no abstract: a paper needs a title and an abstract", jsonl.display()),
-            &format!("{}:4:2: error: not valid JSON: expected ident", jsonl.display()),
-            &format!("{}:5: error: expected a JSON object (one paper per line)", jsonl.display()),
-            &format!("{}:21: error: record has no abstract: a paper needs a title and an abstract", bib.display()),
-            "folio: 5 error(s), 0 warning(s); no bundle written",
+            &format!("{}:1: warning: title \"Only A Title\" has no abstract: the file ends here (truncated last record?) (record skipped)", listing.display()),
+            &format!("{}: error: no paper could be read from this file as listing (1 record(s) skipped)", listing.display()),
+            &skipped_json[0],
+            &skipped_json[1],
+            "folio: 1 error(s), 3 warning(s); no bundle written",
         ],
     );
+    // Without the unreadable listing, the rest comes in; the summary says
+    // what was skipped and how many papers have no abstract.
+    let summary = format!(
+        "folio: compiled 7 papers (2 without an abstract) from 2 file(s) into {} (2 warning(s), 2 record(s) skipped)",
+        dir.join("bundle.json").display()
+    );
+    let bundle = check(&dir, &[&jsonl, &bib], 0, &[&skipped_json[0], &skipped_json[1], &summary]).unwrap();
+    assert!(bundle.papers.iter().any(|p| p.title == "A Title Without Abstract" && p.abstract_text.is_empty()));
 }
 
 #[test]

@@ -67,17 +67,36 @@ fn check_error(text: &[u8], expected: &[&str]) {
     assert_eq!(diagnostics, expected);
 }
 
+/// A listing whose broken records are skipped: the bundle has the titles
+/// of the rest, and the diagnostics say what was left out.
+#[track_caller]
+fn check_skipped(text: &[u8], titles: &[&str], expected: &[&str]) {
+    let (bundle, diagnostics) = compile_text("bad.txt", text);
+    let bundle = bundle.expect("the readable records come in");
+    assert_eq!(bundle.papers.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), titles);
+    assert_eq!(diagnostics, expected);
+}
+
 #[test]
-fn malformed_listings_give_file_line_errors() {
+fn malformed_listings_give_file_line_diagnostics() {
     check_error(b"", &["bad.txt:1: error: no papers found: a listing has a title line followed by an abstract line for each paper"]);
     let abstract_text = "a".repeat(250);
-    check_error(
+    check_skipped(
         format!("First Title\nSecond Title\n{abstract_text}\n").as_bytes(),
-        &["bad.txt:1: error: title \"First Title\" has no abstract: line 2 looks like another title (abstracts are one line of at least 200 characters)"],
+        &["Second Title"],
+        &["bad.txt:1: warning: title \"First Title\" has no abstract: line 2 looks like another title (abstracts are one line of at least 200 characters) (record skipped)"],
+    );
+    check_skipped(
+        format!("A Title\n{abstract_text}\nTruncated Last Title\n").as_bytes(),
+        &["A Title"],
+        &["bad.txt:3: warning: title \"Truncated Last Title\" has no abstract: the file ends here (truncated last record?) (record skipped)"],
     );
     check_error(
-        format!("A Title\n{abstract_text}\nTruncated Last Title\n").as_bytes(),
-        &["bad.txt:3: error: title \"Truncated Last Title\" has no abstract: the file ends here (truncated last record?)"],
+        b"Only A Title\n",
+        &[
+            "bad.txt:1: warning: title \"Only A Title\" has no abstract: the file ends here (truncated last record?) (record skipped)",
+            "bad.txt: error: no paper could be read from this file as listing (1 record(s) skipped)",
+        ],
     );
     check_error(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &["bad.txt:3: error: binary data (NUL byte): not a text corpus"]);
     check_error(b"caf\xe9 latin-1\n", &["bad.txt:1:4: error: invalid UTF-8: save the file as UTF-8 text"]);
@@ -134,8 +153,8 @@ fn the_cli_writes_nothing_on_bad_input_and_exits_1() {
     let output = folio().arg("compile").arg(&input).arg("--out").arg(&out).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("broken.txt:1: error: title \"Only A Title\" has no abstract"), "{stderr}");
-    assert!(stderr.contains("1 error(s), 0 warning(s); no bundle written"), "{stderr}");
+    assert!(stderr.contains("broken.txt: error: no paper could be read from this file as listing"), "{stderr}");
+    assert!(stderr.contains("1 error(s), 1 warning(s); no bundle written"), "{stderr}");
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left behind");
 }

@@ -38,6 +38,11 @@ impl Compiled {
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }
+
+    /// Records left out because they could not be read (each has a warning).
+    pub fn skipped(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.skipped).count()
+    }
 }
 
 /// How to compile.
@@ -81,7 +86,18 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         };
         let format = options.format.unwrap_or_else(|| Format::detect(input.name, text));
         let (records, found) = read(format, input.name, text, &options.field_map);
+        // Nothing read at all is the input's failure, not its records': a
+        // file that is not what its name says, or not a corpus.
+        let unreadable = records.is_empty() && !has_errors(&found);
+        let skipped = found.iter().filter(|d| d.skipped).count();
         diagnostics.extend(found);
+        if unreadable {
+            diagnostics.push(Diagnostic::error(
+                input.name,
+                0,
+                format!("no paper could be read from this file as {} ({skipped} record(s) skipped)", format.name()),
+            ));
+        }
         let mut count = 0;
         for record in records {
             let id = paper_id(&record);

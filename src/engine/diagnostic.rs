@@ -4,8 +4,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// How bad a problem is: an `Error` makes a record (or the input) unusable,
-/// a `Warning` is reported but the record is kept.
+/// How bad a problem is: an `Error` makes the input unusable (no bundle is
+/// written), a `Warning` is reported and the rest comes in: the record is
+/// kept, or (a [`Diagnostic::skipped`] one) left out while the rest of the
+/// file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -23,15 +25,39 @@ pub struct Diagnostic {
     pub col: Option<usize>,
     pub severity: Severity,
     pub message: String,
+    /// The record it is about was left out (a warning).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 impl Diagnostic {
     pub fn error(file: &str, line: usize, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), line, col: None, severity: Severity::Error, message: message.into() }
+        Self {
+            file: file.to_owned(),
+            line,
+            col: None,
+            severity: Severity::Error,
+            message: message.into(),
+            skipped: false,
+        }
     }
 
     pub fn warning(file: &str, line: usize, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), line, col: None, severity: Severity::Warning, message: message.into() }
+        Self {
+            file: file.to_owned(),
+            line,
+            col: None,
+            severity: Severity::Warning,
+            message: message.into(),
+            skipped: false,
+        }
+    }
+
+    /// A record that cannot be read: a warning saying it was left out; the
+    /// rest of the file still comes in.
+    pub fn skipped(file: &str, line: usize, message: impl Into<String>) -> Self {
+        let message = format!("{} (record skipped)", message.into());
+        Self { skipped: true, ..Self::warning(file, line, message) }
     }
 
     pub fn at_col(mut self, col: usize) -> Self {
@@ -50,9 +76,12 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}", self.file, self.line)?;
-        if let Some(col) = self.col {
-            write!(f, ":{col}")?;
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if let Some(col) = self.col {
+                write!(f, ":{col}")?;
+            }
         }
         write!(f, ": {severity}: {}", self.message)
     }

@@ -210,13 +210,18 @@ pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Reco
     }
 }
 
-/// Finishes a record: cleans its text and checks it has what a paper needs.
-/// Returns `None` (with an error) when it lacks a title or an abstract.
+/// Finishes a record: cleans its text and checks it has what a paper needs,
+/// a title (an abstract is welcome, not required: most entries of a
+/// reference manager's export have none). Returns `None`, with a warning
+/// that the record was skipped, when it has no title.
 pub(crate) fn finish(file: &str, mut record: Record, diagnostics: &mut Vec<Diagnostic>) -> Option<Record> {
     use super::text::clean;
-    record.title = readable_tex(&clean(&record.title));
+    // Titles and abstracts as the source has them: TeX is decoded by the
+    // readers of TeX formats (BibTeX), never here.
+    record.title = clean(&record.title);
     record.abstract_text = clean(&record.abstract_text);
-    // Names carry TeX too in arXiv's metadata (`Bal\'azs`).
+    // A name is never TeX on purpose, and arXiv's metadata writes accents
+    // in TeX even in JSON (`Bal\'azs`): decoded in every format.
     record.authors =
         record.authors.iter().map(|a| readable_tex(&clean(a))).filter(|a| !a.is_empty()).collect();
     record.arxiv = record.arxiv.as_deref().and_then(normalize_arxiv);
@@ -224,18 +229,8 @@ pub(crate) fn finish(file: &str, mut record: Record, diagnostics: &mut Vec<Diagn
     if record.year.is_none() {
         record.year = record.date.as_deref().and_then(year_in);
     }
-    let missing: Vec<&str> =
-        [("title", record.title.is_empty()), ("abstract", record.abstract_text.is_empty())]
-            .into_iter()
-            .filter(|(_, empty)| *empty)
-            .map(|(name, _)| name)
-            .collect();
-    if !missing.is_empty() {
-        diagnostics.push(Diagnostic::error(
-            file,
-            record.line,
-            format!("record has no {}: a paper needs a title and an abstract", missing.join(" and no ")),
-        ));
+    if record.title.is_empty() {
+        diagnostics.push(Diagnostic::skipped(file, record.line, "record has no title: a paper needs one"));
         return None;
     }
     Some(record)
@@ -286,6 +281,43 @@ pub fn normalize_doi(text: &str) -> Option<String> {
     (doi.contains('/') && !doi.contains(char::is_whitespace)).then(|| doi.to_owned())
 }
 
+/// Text from a TeX format made readable as [`readable_tex`] does, except
+/// for its math (`$...$`, `\(...\)`), which is kept as written for the app
+/// to render and the analyzer to fold.
+pub fn readable_tex_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((start, end)) = next_math(rest) {
+        out.push_str(&decode_tex(&rest[..start], false));
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(&decode_tex(rest, false));
+    super::text::clean(&out)
+}
+
+/// The byte range of the first math span of `text` with its delimiters:
+/// `$...$` (not `\$`, not `$$` empty) or `\(...\)`.
+pub fn next_math(text: &str) -> Option<(usize, usize)> {
+    let mut dollars = text.match_indices('$').map(|(i, _)| i).filter(|&i| !text[..i].ends_with('\\'));
+    let by_dollar = loop {
+        let Some(open) = dollars.next() else { break None };
+        match dollars.next() {
+            Some(close) if close > open + 1 => break Some((open, close + 1)),
+            Some(_) => continue,
+            None => break None,
+        }
+    };
+    let by_paren = text.find("\\(").and_then(|open| {
+        let close = text[open + 2..].find("\\)")?;
+        Some((open, open + 2 + close + 2))
+    });
+    match (by_dollar, by_paren) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Makes TeX in a title readable: `$O(n)$` -> `O(n)`, `\emph{x}` -> `x`,
 /// `{BERT}` -> `BERT`, `\&` -> `&`, `--` -> `–`, accents (`{\"u}`, `\'e`,
 /// `\c{c}`, `\v s`) and letters (`\ss`, `\o`) -> their Unicode character.
@@ -296,6 +328,12 @@ pub fn readable_tex(text: &str) -> String {
         return text.to_owned();
     }
     let math = text.match_indices('$').filter(|(i, _)| !text[..*i].ends_with('\\')).count() % 2 == 0;
+    super::text::clean(&decode_tex(text, math))
+}
+
+/// [`readable_tex`] before whitespace cleaning; `$` signs are dropped when
+/// `math` (they pair up as math delimiters), else kept.
+fn decode_tex(text: &str, math: bool) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -317,7 +355,7 @@ pub fn readable_tex(text: &str) -> String {
             }
         }
     }
-    super::text::clean(&out)
+    out
 }
 
 /// Writes what the command after a backslash (at `start`) stands for and

@@ -50,7 +50,7 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
         last_content_line = line;
         let looks_like_abstract = content.chars().count() >= MIN_ABSTRACT_CHARS;
         match pending_title.take() {
-            None if looks_like_abstract => diagnostics.push(Diagnostic::error(
+            None if looks_like_abstract => diagnostics.push(Diagnostic::skipped(
                 file,
                 line,
                 "abstract without a title: expected a title line before this abstract",
@@ -60,7 +60,7 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
                 records.push(ListingRecord { title, abstract_text: content, line: title_line });
             }
             Some((title_line, title)) => {
-                diagnostics.push(Diagnostic::error(
+                diagnostics.push(Diagnostic::skipped(
                     file,
                     title_line,
                     format!(
@@ -75,7 +75,7 @@ pub fn parse_listing(file: &str, text: &str) -> (Vec<ListingRecord>, Vec<Diagnos
     }
 
     if let Some((title_line, title)) = pending_title {
-        diagnostics.push(Diagnostic::error(
+        diagnostics.push(Diagnostic::skipped(
             file,
             title_line,
             format!(

@@ -98,7 +98,7 @@ fn run_compile(
     let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let compiled = compile(&inputs, options);
 
-    let (errors, warnings) = (compiled.errors(), compiled.warnings());
+    let (errors, warnings, skipped) = (compiled.errors(), compiled.warnings(), compiled.skipped());
     for diagnostic in &compiled.diagnostics {
         eprintln!("{diagnostic}");
     }
@@ -110,14 +110,18 @@ fn run_compile(
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     };
     let (json, papers) = (bundle.to_json(), bundle.papers.len());
+    let without_abstract = bundle.papers.iter().filter(|p| p.abstract_text.is_empty()).count();
     // Both files are made before either is written: all or nothing.
     let pack = match pack {
         Some(path) => Some((path, crate::pack::pack_of(bundle)?)),
         None => None,
     };
     write_atomically(out, json.as_bytes())?;
+    let without_abstract =
+        if without_abstract > 0 { format!(" ({without_abstract} without an abstract)") } else { String::new() };
+    let skipped = if skipped > 0 { format!(", {skipped} record(s) skipped") } else { String::new() };
     eprintln!(
-        "folio: compiled {papers} papers from {} file(s) into {} ({warnings} warning(s))",
+        "folio: compiled {papers} papers{without_abstract} from {} file(s) into {} ({warnings} warning(s){skipped})",
         paths.len(),
         out.display()
     );

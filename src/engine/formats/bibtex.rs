@@ -10,22 +10,29 @@
 //! through themselves, braces nested very deep) is reported and left out
 //! before it reaches the crate.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use biblatex::{Bibliography, ChunksExt, Entry, RawBibliography, RawChunk};
 
-use super::{finish, split_list, year_in, Record};
+use super::{finish, readable_tex_text, split_list, year_in, Record};
 use crate::engine::diagnostic::Diagnostic;
 
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut records = Vec::new();
+    let keyed = readable_keys(text);
+    let text = keyed.as_str();
+    let entries = entry_chunks(text).iter().filter(|&&(s, e)| is_entry(&text[s..e])).count();
     let whole = match RawBibliography::parse(text) {
-        Ok(raw) if runaway_macros(&raw).is_empty() && deepest_braces(text).is_none() => resolve(raw).ok(),
+        // Fewer entries than `@` lines: a stray brace swallowed some.
+        Ok(raw) if raw.entries.len() == entries && runaway_macros(&raw).is_empty() && deepest_braces(text).is_none() => {
+            resolve(raw).ok()
+        }
         _ => None,
     };
     match whole {
-        Some((bibliography, parents)) => {
+        Some(Resolved { bibliography, parents, undefined }) => {
+            report_undefined(file, text, &undefined, &|offset| offset, &mut diagnostics);
             let starts: Vec<usize> = entry_chunks(text).into_iter().map(|(start, _)| start).collect();
             for entry in bibliography.iter() {
                 let line = line_at(text, entry_start(&starts, entry));
@@ -41,12 +48,67 @@ pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     (records, diagnostics)
 }
 
+/// `text` with every citation key made one that `biblatex` reads. BibTeX
+/// reads a key up to its comma, braces and accents included
+/// (`m{\"u}ller2024`); `biblatex` stops at a `}` or a space. Those become
+/// `_` (same length, so every offset and line stays where it was). Keys
+/// only tell entries apart and name `crossref` parents, which
+/// [`readable_key`] changes the same way.
+fn readable_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        let chunk = &line[indent..];
+        // `@article{key,`: the key runs from after the brace to the comma.
+        let key = (chunk.starts_with('@') && is_entry(chunk))
+            .then(|| chunk.find(['{', '(']))
+            .flatten()
+            .and_then(|open| Some((indent + open + 1, indent + open + 1 + chunk[open + 1..].find(',')?)));
+        match key {
+            Some((start, end)) => {
+                out.push_str(&line[..start]);
+                out.push_str(&readable_key(&line[start..end]));
+                out.push_str(&line[end..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// A citation key as [`readable_keys`] writes it.
+fn readable_key(key: &str) -> String {
+    key.chars().map(|c| if c == '}' || c.is_whitespace() { '_' } else { c }).collect()
+}
+
+/// Warns once per macro that no `@string` defines: its uses were kept as its
+/// name. `file_offset` maps an offset of the parsed source to the file's.
+fn report_undefined(
+    file: &str,
+    text: &str,
+    undefined: &[(String, usize, usize)],
+    file_offset: &dyn Fn(usize) -> usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (name, first, uses) in undefined {
+        let times = if *uses > 1 { format!(" ({uses} uses)") } else { String::new() };
+        diagnostics.push(Diagnostic::warning(
+            file,
+            line_at(text, file_offset(*first)),
+            format!(
+                "@string macro \"{name}\" has no definition here{times}: kept as its name \
+                 (define it with @string{{{name} = \"...\"}}, or compile the file that does with this one)"
+            ),
+        ));
+    }
+}
+
 fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnostic>) {
     let chunks: Vec<(usize, usize)> = entry_chunks(text)
         .into_iter()
         .filter(|&(start, end)| match deepest_braces(&text[start..end]) {
             Some(offset) => {
-                diagnostics.push(syntax_error(
+                diagnostics.push(syntax_problem(
                     file,
                     text,
                     start + offset,
@@ -66,9 +128,7 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
         }
         match RawBibliography::parse(chunk) {
             Ok(_) => macro_chunks.push((start, end)),
-            Err(err) => {
-                diagnostics.push(syntax_error(file, text, start + err.span.start, &err.kind.to_string()))
-            }
+            Err(err) => diagnostics.push(macro_problem(file, text, start + err.span.start, &err.kind.to_string())),
         }
     }
     let mut macros: String =
@@ -90,11 +150,14 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
             let mut dropped = Vec::new();
             for pair in raw.abbreviations.iter().filter(|p| runaway.contains(&p.key.v)) {
                 let at = file_offset(pair.key.span.start);
-                diagnostics.push(syntax_error(
+                diagnostics.push(macro_problem(
                     file,
                     text,
                     at,
-                    &format!("@string macro \"{}\" is defined through itself (or nests over {MAX_DEPTH} levels): left out", pair.key.v),
+                    &format!(
+                        "@string macro \"{}\" is defined through itself (or nests over {MAX_DEPTH} levels)",
+                        pair.key.v
+                    ),
                 ));
                 dropped.push(at);
             }
@@ -112,11 +175,20 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
             continue;
         }
         let source = format!("{macros}{chunk}");
-        let bibliography = match RawBibliography::parse(&source).and_then(resolve) {
-            Ok((bibliography, _)) => bibliography,
+        let (bibliography, undefined) = match RawBibliography::parse(&source).and_then(resolve) {
+            // Only the entry's own uses of undefined macros: not those in
+            // the macro definitions, which every entry is parsed with.
+            Ok(Resolved { bibliography, undefined, .. }) => {
+                (bibliography, undefined.into_iter().filter(|u| u.1 >= macros.len()).collect::<Vec<_>>())
+            }
             Err(err) => {
-                let offset = start + err.span.start.saturating_sub(macros.len());
-                diagnostics.push(syntax_error(file, text, offset, &err.kind.to_string()));
+                let at = err.span.start.saturating_sub(macros.len());
+                // Still inside the entry at its end: a brace or quote never closed.
+                diagnostics.push(if at >= chunk.trim_end().len() {
+                    syntax_problem(file, text, start, "this entry is never closed (a brace or quote without its pair?)")
+                } else {
+                    syntax_problem(file, text, start + at, &err.kind.to_string())
+                });
                 continue;
             }
         };
@@ -131,16 +203,44 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
             }
             records.extend(record_of(file, line, entry, None, diagnostics));
         }
+        report_undefined(file, text, &undefined, &|at| start + at - macros.len(), diagnostics);
     }
+}
+
+/// A parsed bibliography: its entries, each entry's `crossref` parent (key
+/// -> parent key) and the macros used but not defined (name, offset of the
+/// first use, uses).
+struct Resolved {
+    bibliography: Bibliography,
+    parents: HashMap<String, String>,
+    undefined: Vec<(String, usize, usize)>,
 }
 
 /// Resolves macros and TeX, but not `crossref`/`xdata`: biblatex follows
 /// those by recursion, without end on a cycle. They are taken out and
-/// returned (entry key -> parent key) for one level of inheritance instead.
-fn resolve(
-    mut raw: RawBibliography<'_>,
-) -> Result<(Bibliography, HashMap<String, String>), biblatex::ParseError> {
+/// returned for one level of inheritance instead. A macro no `@string`
+/// defines (BibTeX warns and uses nothing; journal macros often live in
+/// another file) is kept as its name rather than failing the entry.
+fn resolve(mut raw: RawBibliography<'_>) -> Result<Resolved, biblatex::ParseError> {
     let mut parents = HashMap::new();
+    let defined: HashSet<&str> = raw.abbreviations.iter().map(|pair| pair.key.v).collect();
+    let mut undefined: Vec<(String, usize, usize)> = Vec::new();
+    let mut keep_undefined = |value: &mut biblatex::Field<'_>| {
+        for chunk in value.iter_mut() {
+            if let RawChunk::Abbreviation(name) = chunk.v {
+                if !defined.contains(name) && !is_month(name) {
+                    match undefined.iter_mut().find(|u| u.0 == name) {
+                        Some(known) => known.2 += 1,
+                        None => undefined.push((name.to_owned(), chunk.span.start, 1)),
+                    }
+                    chunk.v = RawChunk::Normal(name);
+                }
+            }
+        }
+    };
+    for pair in &mut raw.abbreviations {
+        keep_undefined(&mut pair.value.v);
+    }
     for entry in &mut raw.entries {
         let key = entry.v.key.v;
         entry.v.fields.retain(|pair| {
@@ -155,12 +255,21 @@ fn resolve(
                         RawChunk::Abbreviation(_) => None,
                     })
                     .collect();
-                parents.insert(key.to_owned(), parent.trim().to_owned());
+                parents.insert(key.to_owned(), readable_key(parent.trim()));
             }
             name != "crossref" && name != "xdata"
         });
+        for pair in &mut entry.v.fields {
+            keep_undefined(&mut pair.value.v);
+        }
     }
-    Ok((Bibliography::from_raw(raw)?, parents))
+    Ok(Resolved { bibliography: Bibliography::from_raw(raw)?, parents, undefined })
+}
+
+/// BibTeX's built-in month macros (`jan` ... `dec`), which biblatex knows.
+fn is_month(name: &str) -> bool {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    MONTHS.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// The fields a `crossref` parent passes on: where and when, not what.
@@ -192,7 +301,9 @@ fn record_of(
     };
     let record = Record {
         line,
-        title: field("title").unwrap_or_default(),
+        title: field("title").map(|t| readable_tex_text(&t)).unwrap_or_default(),
+        // biblatex has decoded its TeX; a title's leftover commands
+        // (`\emph{x}`) go too, math stays (see `readable_tex_text`).
         abstract_text: field("abstract").unwrap_or_default(),
         authors,
         year: field("year")
@@ -204,15 +315,34 @@ fn record_of(
         url: field("url"),
         code_url: None,
         doi: field("doi"),
-        arxiv: field("eprint").filter(|_| {
-            field("eprinttype")
-                .or_else(|| field("archiveprefix"))
-                .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
-        }),
+        arxiv: field("eprint")
+            .filter(|_| {
+                field("eprinttype")
+                    .or_else(|| field("archiveprefix"))
+                    .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
+            })
+            // Mendeley writes `arxivId`, some tools `arxiv`.
+            .or_else(|| field("arxivid"))
+            .or_else(|| field("arxiv")),
         categories: field("primaryclass").into_iter().collect(),
-        keywords: field("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+        keywords: keywords(&field),
     };
     finish(file, record, diagnostics)
+}
+
+/// The fields reference managers keep tags in: `keywords` (Zotero, Better
+/// BibTeX, JabRef, BibDesk), `mendeley-tags` (Mendeley), `tags`; a value
+/// appears once, in the order first seen.
+fn keywords(field: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in ["keywords", "mendeley-tags", "tags"] {
+        for keyword in field(name).map(|k| split_list(&k, &[";", ","])).unwrap_or_default() {
+            if !out.contains(&keyword) {
+                out.push(keyword);
+            }
+        }
+    }
+    out
 }
 
 /// How deep macros and braces may nest before `biblatex` could exhaust the
@@ -287,11 +417,25 @@ fn deepest_braces(text: &str) -> Option<usize> {
     None
 }
 
-fn syntax_error(file: &str, text: &str, offset: usize, message: &str) -> Diagnostic {
+/// An entry that cannot be read: skipped, with where and why.
+fn syntax_problem(file: &str, text: &str, offset: usize, message: &str) -> Diagnostic {
+    let (line, col) = position(text, offset);
+    Diagnostic::skipped(file, line, format!("BibTeX syntax error: {message}")).at_col(col)
+}
+
+/// An `@string` definition that cannot be used: left out (entries using it
+/// keep the macro's name).
+fn macro_problem(file: &str, text: &str, offset: usize, message: &str) -> Diagnostic {
+    let (line, col) = position(text, offset);
+    Diagnostic::warning(file, line, format!("BibTeX @string left out: {message}")).at_col(col)
+}
+
+/// The 1-based line and column of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let col = 1 + text.get(line_start..offset).map_or(0, |s| s.chars().count());
-    Diagnostic::error(file, line_at(text, offset), format!("BibTeX syntax error: {message}")).at_col(col)
+    (line_at(text, offset), col)
 }
 
 /// Byte ranges of the entries: each starts at an `@` that begins a line.
@@ -327,6 +471,12 @@ fn is_macro_definition(chunk: &str) -> bool {
 
 fn is_comment(chunk: &str) -> bool {
     entry_kind(chunk) == "comment"
+}
+
+/// Whether a chunk is a bibliography entry (not `@string`, `@preamble` or
+/// `@comment`).
+fn is_entry(chunk: &str) -> bool {
+    !is_macro_definition(chunk) && !is_comment(chunk)
 }
 
 /// Where an entry starts: the last entry start (of `starts`) before its last

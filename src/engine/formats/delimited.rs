@@ -51,14 +51,13 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
     if !diagnostics.is_empty() {
         return (Vec::new(), diagnostics);
     }
-    let (title, abstract_col) = (column("title"), column("abstract"));
-    if title.is_none() || abstract_col.is_none() {
-        let missing = if title.is_none() { "title" } else { "abstract" };
+    // A paper needs a title; an abstract column is welcome, not required.
+    if column("title").is_none() {
         diagnostics.push(Diagnostic::error(
             file,
             1,
             format!(
-                "no {missing} column among [{}]: name it, or map it with --map {missing}=\"Column Name\"",
+                "no title column among [{}]: name it, or map it with --map title=\"Column Name\"",
                 headers.join(", ")
             ),
         ));
@@ -71,7 +70,7 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
             Ok(row) => row,
             Err(err) => {
                 let line = err.position().map_or(0, |p| p.line() as usize);
-                diagnostics.push(Diagnostic::error(file, line, format!("cannot read this row: {err}")));
+                diagnostics.push(Diagnostic::skipped(file, line, format!("cannot read this row: {err}")));
                 continue;
             }
         };

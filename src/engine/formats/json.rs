@@ -25,13 +25,13 @@ pub fn read_lines(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
                     records.push(record);
                 }
             }
-            Ok(_) => diagnostics.push(Diagnostic::error(
+            Ok(_) => diagnostics.push(Diagnostic::skipped(
                 file,
                 line_number,
                 "expected a JSON object (one paper per line)",
             )),
             Err(err) => diagnostics.push(
-                Diagnostic::error(file, line_number, format!("not valid JSON: {}", strip_position(&err)))
+                Diagnostic::skipped(file, line_number, format!("not valid JSON: {}", strip_position(&err)))
                     .at_col(err.column()),
             ),
         }
@@ -87,7 +87,7 @@ pub fn read_array(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<D
     for (index, item) in items.iter().enumerate() {
         let line = starts.get(index).copied().unwrap_or(1);
         if !item.is_object() {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::skipped(
                 file,
                 line,
                 format!("element {} is not a paper object", index + 1),
