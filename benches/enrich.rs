@@ -51,7 +51,7 @@ fn main() {
 
     let dictionaries = Dictionaries::builtin();
     let started = Instant::now();
-    let (corpus, _) = enrich(&mut papers, &dictionaries);
+    let corpus = enrich(&mut papers, &dictionaries);
     let elapsed = started.elapsed();
     println!(
         "enrich: {} papers in {:.2?} ({:.1} µs/paper)",

@@ -26,7 +26,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let mut papers = hay::papers();
-        let (corpus, _) = enrich(&mut papers, &Dictionaries::builtin());
+        let corpus = enrich(&mut papers, &Dictionaries::builtin());
         let index = SearchIndex::from_papers(&papers);
         Fixture { papers, catalog: corpus.catalog, index }
     })

@@ -142,16 +142,15 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
     if !usable(&diagnostics) {
         return Compiled { bundle: None, diagnostics };
     }
-    let (corpus, found) = enrich(&mut papers, &options.dictionaries);
-    diagnostics.extend(found);
-    let bundle = usable(&diagnostics).then(|| Bundle {
+    let corpus = enrich(&mut papers, &options.dictionaries);
+    let bundle = Bundle {
         schema_version: SCHEMA_VERSION,
         generator: format!("folio {}", env!("CARGO_PKG_VERSION")),
         sources,
         papers,
         corpus,
-    });
-    Compiled { bundle, diagnostics }
+    };
+    Compiled { bundle: Some(bundle), diagnostics }
 }
 
 /// The ids a record could also be known by: `doi:` when its id is `arxiv:`.

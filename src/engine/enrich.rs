@@ -356,7 +356,8 @@ impl Dictionaries {
 }
 
 /// Fills in `paper.enrichment` for every paper; returns the bundle-level data.
-pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> (CorpusEnrichment, Vec<Diagnostic>) {
+/// Enrichment cannot fail: text it does not understand yields nothing.
+pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> CorpusEnrichment {
     let catalog = dictionaries.catalog();
     let mut vocabulary = terms::Vocabulary::default();
     let mut arena = String::new();
@@ -410,7 +411,7 @@ pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> (CorpusEnric
             .map(|(d, score)| Similar { id: ids[d].clone(), score: (score * 1000.0).round() / 1000.0 })
             .collect();
     }
-    (CorpusEnrichment { catalog, taxonomy }, Vec::new())
+    CorpusEnrichment { catalog, taxonomy }
 }
 
 /// The per-paper extraction that needs no corpus statistics: entities,

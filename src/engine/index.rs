@@ -3,10 +3,12 @@
 //! positions (for phrases), field lengths for BM25F, and side tables for
 //! years and extracted entities.
 //!
-//! Built in the browser when the bundle arrives rather than shipped in the
-//! bundle: building takes a fraction of the time downloading and parsing a
-//! prebuilt index of the same size would (figures in docs/search.md), and the
-//! bundle format stays free of index versions.
+//! Built from a bundle's papers by [`crate::engine::explorer::Explorer::new`]:
+//! by the compiler, which ships it serialized in the app pack
+//! ([`crate::engine::pack`], versioned by its `PACK_VERSION`) so that the
+//! browser copies it instead of rebuilding it, and by the browser itself
+//! only when it falls back to `bundle.json`. The bundle format stays free of
+//! index versions.
 //!
 //! # Postings layout
 //!
