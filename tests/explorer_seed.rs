@@ -120,7 +120,9 @@ fn mentions_point_at_where_a_paper_names_a_facet_value() {
         for entity in &paper.enrichment.entities {
             let Some(family) = &entity.family else { continue };
             let of_family = explorer.mentions(d, "family", family);
-            for span in entity.spans.iter().filter(|s| s.field == folio::engine::enrich::Field::Abstract) {
+            for span in
+                entity.spans.iter().filter(|s| s.field == folio::engine::bundle::enrichment::Field::Abstract)
+            {
                 assert!(of_family.abstract_spans.iter().any(|s| s.start <= span.start && span.end <= s.end));
                 families += 1;
             }

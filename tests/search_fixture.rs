@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use folio::engine::bundle::Paper;
-use folio::engine::enrich::{enrich, Catalog, Dictionaries};
+use folio::engine::catalog::Catalog;
+use folio::engine::enrich::{enrich, Dictionaries};
 use folio::engine::index::SearchIndex;
 use folio::engine::search::{run, CatalogResolver, MatchKind, SearchOptions, SearchResults};
 use hay::doc;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::entity_chip::EntityChip;
 use crate::components::result_list::marked;
 use crate::components::tag_editor::TagEditor;
-use crate::engine::enrich::LinkKind;
+use crate::engine::bundle::enrichment::LinkKind;
 use crate::engine::safe_url::safe_href;
 use crate::state::{expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 

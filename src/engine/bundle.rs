@@ -12,11 +12,11 @@
 //!     "year": 2024, "date": "2024-01-25", "venue": "ACL", "url": "…",
 //!     "code_url": "…", "doi": "10.…", "arxiv": "2401.12345",
 //!     "categories": ["cs.CL"], "keywords": ["…"],
-//!     // enrichment (see `enrich`): entities, topics, keyphrases, links,
+//!     // enrichment (see `enrichment`): entities, topics, keyphrases, links,
 //!     // figures, similar
 //!     "source": {"file": "corpus/seed.txt", "line": 3}
 //!   }],
-//!   "catalog": {…}, "taxonomy": […]    // the dictionaries used (see `enrich`)
+//!   "catalog": {…}, "taxonomy": […]    // the dictionaries used (see `enrichment`)
 //! }
 //! ```
 //!
@@ -27,12 +27,16 @@
 //! enrichment. Field by field, with the input formats and id rules:
 //! `docs/bundle-format.md`.
 
+pub mod enrichment;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::enrich::{CorpusEnrichment, Enrichment};
+use super::catalog::Catalog;
+use super::dictionary::TopicEntry;
 use super::text::title_key;
+use enrichment::{CorpusEnrichment, Enrichment, Entity, Figure, Keyphrase, Link, Similar, Topic};
 
 /// The version of the bundle format written by this build.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -111,15 +115,21 @@ struct BundleRecord {
     sources: Vec<SourceFile>,
     papers: Vec<Paper>,
     #[serde(default)]
-    catalog: super::enrich::Catalog,
+    catalog: Catalog,
     #[serde(default)]
-    taxonomy: Vec<super::enrich::TopicEntry>,
+    taxonomy: Vec<TopicEntry>,
 }
 
 impl From<BundleRecord> for Bundle {
     fn from(r: BundleRecord) -> Self {
         let corpus = CorpusEnrichment { catalog: r.catalog, taxonomy: r.taxonomy };
-        Bundle { schema_version: r.schema_version, generator: r.generator, sources: r.sources, papers: r.papers, corpus }
+        Bundle {
+            schema_version: r.schema_version,
+            generator: r.generator,
+            sources: r.sources,
+            papers: r.papers,
+            corpus,
+        }
     }
 }
 
@@ -145,17 +155,17 @@ struct PaperRecord {
     keywords: Vec<String>,
     source: SourceRef,
     #[serde(default)]
-    entities: Vec<super::enrich::Entity>,
+    entities: Vec<Entity>,
     #[serde(default)]
-    topics: Vec<super::enrich::Topic>,
+    topics: Vec<Topic>,
     #[serde(default)]
-    keyphrases: Vec<super::enrich::Keyphrase>,
+    keyphrases: Vec<Keyphrase>,
     #[serde(default)]
-    links: Vec<super::enrich::Link>,
+    links: Vec<Link>,
     #[serde(default)]
-    figures: Vec<super::enrich::Figure>,
+    figures: Vec<Figure>,
     #[serde(default)]
-    similar: Vec<super::enrich::Similar>,
+    similar: Vec<Similar>,
 }
 
 impl From<PaperRecord> for Paper {

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use std::sync::{Arc, OnceLock};
 
+use super::bundle::enrichment::Field;
 use super::bundle::{Bundle, Paper};
-use super::enrich::Field;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::index::SearchIndex;
 use super::pack::{Contents, PackError, Papers};

@@ -34,8 +34,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
+use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
-use super::enrich::Enrichment;
 use super::query::Field;
 
 /// One posting: a paper, a field and how often the term occurs there
