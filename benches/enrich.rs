@@ -41,8 +41,6 @@ fn main() {
             id: stable_id(&title),
             title,
             abstract_text,
-            authors: Vec::new(),
-            year: None,
             source: SourceRef { file: path.clone(), line: n + 1 },
             ..Default::default()
         });

@@ -64,7 +64,7 @@ fn exported_bibtex_reads_back_through_the_compilers_reader() {
         assert_eq!(record.title, paper.title);
         assert_eq!(record.abstract_text, paper.abstract_text);
     }
-    assert!(records[0].keywords.contains(&"cite".to_owned()));
+    assert!(records[0].metadata.keywords.contains(&"cite".to_owned()));
 }
 
 /// Pointing at a facet value named in the text (a facet chip or value)

@@ -165,7 +165,11 @@ fn the_bundle_format_stands_below_what_reads_and_writes_it() {
                 let code = line.split("//").next().unwrap_or("");
                 for module in STAGES.iter().chain(above.iter()) {
                     if names_module(code, module, depth) {
-                        offences.push(format!("{}:{}: `{room}` imports `{module}`", path.display(), index + 1));
+                        offences.push(format!(
+                            "{}:{}: `{room}` imports `{module}`",
+                            path.display(),
+                            index + 1
+                        ));
                     }
                 }
             }

@@ -365,7 +365,7 @@ impl SearchIndex {
             lengths[0].push(building.add(doc32, Field::Title, &paper.title));
             lengths[1].push(building.add(doc32, Field::Abstract, &paper.abstract_text));
             joined.clear();
-            for author in &paper.authors {
+            for author in &paper.metadata.authors {
                 joined.push_str(author);
                 joined.push_str(" ; ");
             }
@@ -422,7 +422,7 @@ impl SearchIndex {
             postings,
             lengths,
             average,
-            years: papers.iter().map(|p| p.year).collect(),
+            years: papers.iter().map(|p| p.metadata.year).collect(),
             entities,
             doc_count: papers.len(),
         }

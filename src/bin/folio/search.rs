@@ -84,7 +84,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode> {
                 rank: rank + 1,
                 id: &paper.id,
                 title: &paper.title,
-                year: paper.year,
+                year: paper.metadata.year,
                 score: hit.score,
                 title_spans: &spans.title,
                 abstract_spans: &spans.abstract_spans,

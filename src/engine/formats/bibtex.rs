@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use biblatex::{Bibliography, ChunksExt, Entry, RawBibliography, RawChunk};
 
 use super::{finish, split_list, year_in, Record};
+use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
@@ -194,23 +195,25 @@ fn record_of(
         line,
         title: field("title").unwrap_or_default(),
         abstract_text: field("abstract").unwrap_or_default(),
-        authors,
-        year: field("year")
-            .as_deref()
-            .and_then(year_in)
-            .or_else(|| field("date").as_deref().and_then(year_in)),
-        date: field("date"),
-        venue: field("journal").or_else(|| field("journaltitle")).or_else(|| field("booktitle")),
-        url: field("url"),
-        code_url: None,
-        doi: field("doi"),
-        arxiv: field("eprint").filter(|_| {
-            field("eprinttype")
-                .or_else(|| field("archiveprefix"))
-                .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
-        }),
-        categories: field("primaryclass").into_iter().collect(),
-        keywords: field("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+        metadata: Metadata {
+            authors,
+            year: field("year")
+                .as_deref()
+                .and_then(year_in)
+                .or_else(|| field("date").as_deref().and_then(year_in)),
+            date: field("date"),
+            venue: field("journal").or_else(|| field("journaltitle")).or_else(|| field("booktitle")),
+            url: field("url"),
+            code_url: None,
+            doi: field("doi"),
+            arxiv: field("eprint").filter(|_| {
+                field("eprinttype")
+                    .or_else(|| field("archiveprefix"))
+                    .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
+            }),
+            categories: field("primaryclass").into_iter().collect(),
+            keywords: field("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+        },
     };
     finish(file, record, diagnostics)
 }
