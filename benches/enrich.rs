@@ -41,8 +41,6 @@ fn main() {
             id: stable_id(&title),
             title,
             abstract_text,
-            authors: Vec::new(),
-            year: None,
             source: SourceRef { file: path.clone(), line: n + 1 },
             ..Default::default()
         });
@@ -51,7 +49,7 @@ fn main() {
 
     let dictionaries = Dictionaries::builtin();
     let started = Instant::now();
-    let (corpus, _) = enrich(&mut papers, &dictionaries);
+    let corpus = enrich(&mut papers, &dictionaries);
     let elapsed = started.elapsed();
     println!(
         "enrich: {} papers in {:.2?} ({:.1} µs/paper)",

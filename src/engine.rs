@@ -6,8 +6,10 @@
 
 pub mod analyze;
 pub mod bundle;
+pub mod catalog;
 pub mod compile;
 pub mod diagnostic;
+pub mod dictionary;
 pub mod enrich;
 pub mod explorer;
 pub mod export;

@@ -173,28 +173,28 @@ fn json_lines_read_arxiv_and_hugging_face_fields() {
     assert_eq!(records.len(), 4);
     let mistral = &records[0];
     assert_eq!(mistral.title, "Mistral 7B");
-    assert_eq!(mistral.authors, ["Albert Q. Jiang", "Alexandre Sablayrolles"]);
-    assert_eq!((mistral.year, mistral.arxiv.as_deref()), (Some(2023), Some("2310.06825")));
+    assert_eq!(mistral.metadata.authors, ["Albert Q. Jiang", "Alexandre Sablayrolles"]);
+    assert_eq!((mistral.metadata.year, mistral.metadata.arxiv.as_deref()), (Some(2023), Some("2310.06825")));
     assert_eq!(
-        mistral.date.as_deref(),
+        mistral.metadata.date.as_deref(),
         Some("Tue, 10 Oct 2023 17:54:58 GMT"),
         "the first version, not the last update"
     );
-    assert_eq!(mistral.categories, ["cs.CL", "cs.AI"]);
+    assert_eq!(mistral.metadata.categories, ["cs.CL", "cs.AI"]);
     let mixtral = &records[1];
     assert_eq!(
         mixtral.abstract_text,
         "We introduce Mixtral 8x7B, a Sparse Mixture of Experts (SMoE) language model."
     );
-    assert_eq!((mixtral.arxiv.as_deref(), mixtral.year), (Some("2401.04088"), Some(2024)));
-    assert_eq!(mixtral.code_url.as_deref(), Some("https://github.com/mistralai/mistral-src"));
-    assert_eq!(mixtral.keywords, ["Sparse Mixture of Experts", "routing"]);
+    assert_eq!((mixtral.metadata.arxiv.as_deref(), mixtral.metadata.year), (Some("2401.04088"), Some(2024)));
+    assert_eq!(mixtral.metadata.code_url.as_deref(), Some("https://github.com/mistralai/mistral-src"));
+    assert_eq!(mixtral.metadata.keywords, ["Sparse Mixture of Experts", "routing"]);
     let untold = &records[2];
     assert_eq!((untold.title.as_str(), untold.abstract_text.as_str()), ("No abstract here", ""));
-    assert_eq!(untold.authors, ["A. Person"], "a paper without an abstract keeps its other fields");
+    assert_eq!(untold.metadata.authors, ["A. Person"], "a paper without an abstract keeps its other fields");
     let attention = &records[3];
     assert_eq!(attention.title, "An $O(n \\log n)$ Attention", "JSON text as written: math is the app's to render");
-    assert_eq!(attention.doi.as_deref(), Some("10.5555/abc.123"));
+    assert_eq!(attention.metadata.doi.as_deref(), Some("10.5555/abc.123"));
 }
 
 #[test]
@@ -203,14 +203,14 @@ fn json_arrays_read_hugging_face_papers_nested_or_flat() {
     let daily = &records[0];
     assert_eq!((daily.line, daily.title.as_str()), (2, "A Daily Paper"));
     assert_eq!(daily.abstract_text, "Nested in a paper object, as the daily papers API returns it.");
-    assert_eq!(daily.authors, ["Ada Lovelace", "Alan Turing"]);
-    assert_eq!((daily.arxiv.as_deref(), daily.year), (Some("2401.12345"), Some(2024)));
-    assert_eq!(daily.date.as_deref(), Some("2024-01-22T10:00:00.000Z"));
-    assert_eq!(daily.keywords, ["daily", "papers"]);
+    assert_eq!(daily.metadata.authors, ["Ada Lovelace", "Alan Turing"]);
+    assert_eq!((daily.metadata.arxiv.as_deref(), daily.metadata.year), (Some("2401.12345"), Some(2024)));
+    assert_eq!(daily.metadata.date.as_deref(), Some("2024-01-22T10:00:00.000Z"));
+    assert_eq!(daily.metadata.keywords, ["daily", "papers"]);
     let flat = &records[1];
-    assert_eq!((flat.line, flat.arxiv.as_deref()), (14, Some("2402.00002")));
-    assert_eq!(flat.code_url.as_deref(), Some("https://github.com/example/flat"));
-    assert_eq!(flat.url.as_deref(), Some("https://example.org/flat"));
+    assert_eq!((flat.line, flat.metadata.arxiv.as_deref()), (14, Some("2402.00002")));
+    assert_eq!(flat.metadata.code_url.as_deref(), Some("https://github.com/example/flat"));
+    assert_eq!(flat.metadata.url.as_deref(), Some("https://example.org/flat"));
 }
 
 #[test]
@@ -222,20 +222,20 @@ fn json_lines_read_the_fields_of_the_real_corpora() {
         neurips.abstract_text, "We scale attention \u{201c}linearly\u{201d}.",
         "Windows-1252 quotes repaired"
     );
-    assert_eq!((neurips.year, neurips.venue.as_deref()), (Some(2023), Some("NeurIPS")));
-    assert_eq!(neurips.arxiv, None, "a venue id is not an arXiv id");
-    assert_eq!(neurips.keywords, ["attention", "scaling"]);
-    assert_eq!(neurips.code_url.as_deref(), Some("https://github.com/example/abc"));
+    assert_eq!((neurips.metadata.year, neurips.metadata.venue.as_deref()), (Some(2023), Some("NeurIPS")));
+    assert_eq!(neurips.metadata.arxiv, None, "a venue id is not an arXiv id");
+    assert_eq!(neurips.metadata.keywords, ["attention", "scaling"]);
+    assert_eq!(neurips.metadata.code_url.as_deref(), Some("https://github.com/example/abc"));
     let acl = &records[1];
-    assert_eq!(acl.doi.as_deref(), Some("10.18653/v1/2024.acl-long.1"));
+    assert_eq!(acl.metadata.doi.as_deref(), Some("10.18653/v1/2024.acl-long.1"));
     assert_eq!(
-        (acl.authors.len(), acl.url.as_deref()),
+        (acl.metadata.authors.len(), acl.metadata.url.as_deref()),
         (0, Some("https://aclanthology.org/2024.acl-long.1/"))
     );
     let snapshot = &records[2];
-    assert_eq!(snapshot.authors, ["A. Einstein", "B. Podolsky", "N. Rosen"]);
-    assert_eq!(snapshot.categories, ["quant-ph", "physics.hist-ph"]);
-    assert_eq!((snapshot.year, snapshot.venue.as_deref()), (Some(2008), Some("Phys. Rev. 47, 777 (1935)")));
+    assert_eq!(snapshot.metadata.authors, ["A. Einstein", "B. Podolsky", "N. Rosen"]);
+    assert_eq!(snapshot.metadata.categories, ["quant-ph", "physics.hist-ph"]);
+    assert_eq!((snapshot.metadata.year, snapshot.metadata.venue.as_deref()), (Some(2008), Some("Phys. Rev. 47, 777 (1935)")));
 }
 
 #[test]
@@ -244,15 +244,15 @@ fn bibtex_decodes_braces_accents_and_string_macros() {
     assert_eq!(records.len(), 3);
     let attention = &records[0];
     assert_eq!((attention.line, attention.title.as_str()), (3, "Attention Is All You Need"));
-    assert_eq!(attention.authors, ["Ashish Vaswani", "Noam Shazeer"]);
-    assert_eq!(attention.venue.as_deref(), Some("Proceedings of ACL"), "@string macro expanded");
-    assert_eq!((attention.year, attention.arxiv.as_deref()), (Some(2017), Some("1706.03762")));
-    assert_eq!(attention.keywords, ["transformers", "attention"]);
+    assert_eq!(attention.metadata.authors, ["Ashish Vaswani", "Noam Shazeer"]);
+    assert_eq!(attention.metadata.venue.as_deref(), Some("Proceedings of ACL"), "@string macro expanded");
+    assert_eq!((attention.metadata.year, attention.metadata.arxiv.as_deref()), (Some(2017), Some("1706.03762")));
+    assert_eq!(attention.metadata.keywords, ["transformers", "attention"]);
     let goedel = &records[1];
     assert_eq!(goedel.title, "Über formal unentscheidbare Sätze");
-    assert_eq!((goedel.authors.as_slice(), goedel.year), (&["Kurt Gödel".to_owned()][..], Some(1931)));
+    assert_eq!((goedel.metadata.authors.as_slice(), goedel.metadata.year), (&["Kurt Gödel".to_owned()][..], Some(1931)));
     let untold = &records[2];
-    assert_eq!((untold.title.as_str(), untold.abstract_text.as_str(), untold.year), ("A Title Without Abstract", "", Some(2020)));
+    assert_eq!((untold.title.as_str(), untold.abstract_text.as_str(), untold.metadata.year), ("A Title Without Abstract", "", Some(2020)));
 }
 
 #[test]
@@ -263,10 +263,10 @@ fn bibtex_reads_the_good_entries_of_a_broken_file() {
         titles,
         [(4, "Sparse Mixture of Experts"), (17, "Same key, other paper"), (23, "The Lévy Flight of Öptimizers")]
     );
-    assert_eq!(records[1].venue.as_deref(), Some("undefinedmacro"), "an undefined macro is kept as its name");
-    assert_eq!(records[0].authors, ["Albert Q. Jiang", "Mistral AI"]);
-    assert_eq!(records[0].venue.as_deref(), Some("Advances in NeurIPS"));
-    assert_eq!(records[2].arxiv.as_deref(), Some("2312.00001"));
+    assert_eq!(records[1].metadata.venue.as_deref(), Some("undefinedmacro"), "an undefined macro is kept as its name");
+    assert_eq!(records[0].metadata.authors, ["Albert Q. Jiang", "Mistral AI"]);
+    assert_eq!(records[0].metadata.venue.as_deref(), Some("Advances in NeurIPS"));
+    assert_eq!(records[2].metadata.arxiv.as_deref(), Some("2312.00001"));
 }
 
 #[test]
@@ -280,7 +280,7 @@ fn bibtex_entries_inherit_from_their_crossref_even_in_a_cycle() {
     );
     let records = read(Format::BibTex, "x.bib", text, &[]).0;
     assert_eq!(records.len(), 1);
-    assert_eq!((records[0].venue.as_deref(), records[0].year), (Some("Proceedings of ACL"), Some(2024)));
+    assert_eq!((records[0].metadata.venue.as_deref(), records[0].metadata.year), (Some("Proceedings of ACL"), Some(2024)));
 }
 
 #[test]
@@ -290,9 +290,9 @@ fn csv_columns_map_by_name_or_by_option() {
     assert_eq!((records[1].title.as_str(), records[1].abstract_text.as_str()), ("Only a title", ""));
     assert_eq!(records[0].title, "Tree-based decoding, revisited");
     assert_eq!(records[0].abstract_text, "An abstract, with a comma and \"quotes\".");
-    assert_eq!(records[0].authors, ["Ada Lovelace", "Alan Turing"]);
+    assert_eq!(records[0].metadata.authors, ["Ada Lovelace", "Alan Turing"]);
     assert_eq!(
-        (records[0].year, records[0].code_url.as_deref()),
+        (records[0].metadata.year, records[0].metadata.code_url.as_deref()),
         (Some(2022), Some("https://github.com/x/y"))
     );
 }
@@ -301,7 +301,7 @@ fn csv_columns_map_by_name_or_by_option() {
 fn a_format_override_beats_detection() {
     let bundle =
         compile_texts(&[("simple.tsv", &fixture("simple.tsv"))], &CompileOptions::default()).bundle.unwrap();
-    assert_eq!((bundle.papers[0].title.as_str(), bundle.papers[0].year), ("TSV paper", Some(2019)));
+    assert_eq!((bundle.papers[0].title.as_str(), bundle.papers[0].metadata.year), ("TSV paper", Some(2019)));
     assert_eq!(bundle.sources[0].format, "tsv");
     let as_listing = CompileOptions { format: Some(Format::Listing), ..Default::default() };
     check_fixture("simple.tsv", &as_listing, &[
@@ -332,12 +332,12 @@ fn a_json_file_with_one_object_per_line_is_read_as_json_lines() {
     assert_eq!(bundle.sources[0].format, "jsonl");
     let ids: Vec<&str> = bundle.papers.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["arxiv:0704.0001", "arxiv:0704.0002"]);
-    assert_eq!(bundle.papers[0].authors, ["C. Balázs", "E. L. Berger", "P. M. Nadolsky"]);
+    assert_eq!(bundle.papers[0].metadata.authors, ["C. Balázs", "E. L. Berger", "P. M. Nadolsky"]);
     assert_eq!(
-        (bundle.papers[0].abstract_text.as_str(), bundle.papers[0].year),
+        (bundle.papers[0].abstract_text.as_str(), bundle.papers[0].metadata.year),
         ("A fully differential calculation.", Some(2008))
     );
-    assert_eq!(bundle.papers[1].authors, ["Ileana Streinu", "Louis Theran"]);
+    assert_eq!(bundle.papers[1].metadata.authors, ["Ileana Streinu", "Louis Theran"]);
 }
 
 #[test]
@@ -363,11 +363,11 @@ fn duplicates_across_files_merge_with_a_warning_naming_both() {
         "the first is kept"
     );
     assert_eq!(
-        (mixtral.venue.as_deref(), mixtral.year),
+        (mixtral.metadata.venue.as_deref(), mixtral.metadata.year),
         (Some("arXiv"), Some(2024)),
         "filled from the second"
     );
-    assert_eq!(mixtral.doi.as_deref(), Some("10.1/m"), "filled from the third");
+    assert_eq!(mixtral.metadata.doi.as_deref(), Some("10.1/m"), "filled from the third");
     let strict = CompileOptions { strict: true, ..Default::default() };
     assert!(
         compile_texts(&[("a.jsonl", jsonl), ("b.json", array)], &strict).bundle.is_none(),
@@ -382,7 +382,7 @@ fn a_paper_known_by_arxiv_id_and_doi_merges_with_a_copy_known_by_the_doi() {
     let compiled = compile_texts(&[("a.jsonl", jsonl), ("b.bib", bib)], &CompileOptions::default());
     assert_eq!(messages(&compiled), ["b.bib:1: warning: duplicate of the paper at a.jsonl:1 (same id): merged into it"]);
     let bundle = compiled.bundle.unwrap();
-    assert_eq!((bundle.papers.len(), bundle.papers[0].id.as_str(), bundle.papers[0].year), (1, "arxiv:2401.04088", Some(2024)));
+    assert_eq!((bundle.papers.len(), bundle.papers[0].id.as_str(), bundle.papers[0].metadata.year), (1, "arxiv:2401.04088", Some(2024)));
 }
 
 #[test]

@@ -47,17 +47,17 @@ fn check_round_trip(format: ExportFormat, file: &str) {
         let what = format!("{format:?} {}", original.id);
         assert_eq!(read.title, original.title, "{what}");
         assert_eq!(read.abstract_text, original.abstract_text, "{what}");
-        assert_eq!(read.authors, original.authors, "{what}");
-        assert_eq!(read.year, original.year, "{what}");
+        assert_eq!(read.metadata.authors, original.metadata.authors, "{what}");
+        assert_eq!(read.metadata.year, original.metadata.year, "{what}");
         assert_eq!(
-            (&read.doi, &read.url, &read.arxiv),
-            (&original.doi, &original.url, &original.arxiv),
+            (&read.metadata.doi, &read.metadata.url, &read.metadata.arxiv),
+            (&original.metadata.doi, &original.metadata.url, &original.metadata.arxiv),
             "{what}"
         );
         let tags: Vec<String> =
             user.papers.get(&original.id).map(|p| p.tags.iter().cloned().collect()).unwrap_or_default();
         for tag in &tags {
-            assert!(read.keywords.contains(tag), "{what}: tag {tag:?} not in {:?}", read.keywords);
+            assert!(read.metadata.keywords.contains(tag), "{what}: tag {tag:?} not in {:?}", read.metadata.keywords);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The entity normalizer and dictionary files, on small fixtures.
 
+use folio::engine::catalog::{entity_id, Catalog, EntityKind};
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::enrich::{entity_id, Catalog, Dictionaries, EntityKind};
+use folio::engine::enrich::Dictionaries;
 
 fn catalog() -> Catalog {
     Dictionaries::builtin().catalog()

@@ -1,8 +1,9 @@
 //! Enrichment of the seed corpus, checked against what its abstracts say.
 
+use folio::engine::bundle::enrichment::LinkKind;
 use folio::engine::bundle::{Bundle, Paper};
+use folio::engine::catalog::EntityKind;
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::enrich::{EntityKind, LinkKind};
 
 fn seed() -> Bundle {
     let bytes = include_bytes!("../corpus/000_aec88eee982df8fa.txt");

@@ -64,7 +64,7 @@ fn exported_bibtex_reads_back_through_the_compilers_reader() {
         assert_eq!(record.title, paper.title);
         assert_eq!(record.abstract_text, paper.abstract_text);
     }
-    assert!(records[0].keywords.contains(&"cite".to_owned()));
+    assert!(records[0].metadata.keywords.contains(&"cite".to_owned()));
 }
 
 /// Pointing at a facet value named in the text (a facet chip or value)
@@ -120,7 +120,9 @@ fn mentions_point_at_where_a_paper_names_a_facet_value() {
         for entity in &paper.enrichment.entities {
             let Some(family) = &entity.family else { continue };
             let of_family = explorer.mentions(d, "family", family);
-            for span in entity.spans.iter().filter(|s| s.field == folio::engine::enrich::Field::Abstract) {
+            for span in
+                entity.spans.iter().filter(|s| s.field == folio::engine::bundle::enrichment::Field::Abstract)
+            {
                 assert!(of_family.abstract_spans.iter().any(|s| s.start <= span.start && span.end <= s.end));
                 families += 1;
             }

@@ -56,7 +56,7 @@ fn seed_bibtex_reads_back_with_the_compilers_reader() {
         if user.papers.get(&original.id).is_some_and(|p| p.starred) {
             keywords.push("starred".into());
         }
-        assert_eq!(read.keywords, keywords);
+        assert_eq!(read.metadata.keywords, keywords);
     }
 }
 
@@ -70,10 +70,28 @@ fn metadata_reads_back_with_the_compilers_reader() {
     let original = compiled("in.bib", bib);
     let back = compiled("export.bib", &exported(&original, &UserData::default(), ExportFormat::BibTex));
     let (a, b) = (&original.papers[0], &back.papers[0]);
-    assert_eq!(b.authors, ["Jörg Müller", "Johnson and Johnson", "Ludwig van Beethoven"]);
+    assert_eq!(b.metadata.authors, ["Jörg Müller", "Johnson and Johnson", "Ludwig van Beethoven"]);
     assert_eq!(
-        (&b.title, &b.abstract_text, &b.year, &b.venue, &b.doi, &b.arxiv, &b.url, &b.id),
-        (&a.title, &a.abstract_text, &a.year, &a.venue, &a.doi, &a.arxiv, &a.url, &a.id)
+        (
+            &b.title,
+            &b.abstract_text,
+            &b.metadata.year,
+            &b.metadata.venue,
+            &b.metadata.doi,
+            &b.metadata.arxiv,
+            &b.metadata.url,
+            &b.id
+        ),
+        (
+            &a.title,
+            &a.abstract_text,
+            &a.metadata.year,
+            &a.metadata.venue,
+            &a.metadata.doi,
+            &a.metadata.arxiv,
+            &a.metadata.url,
+            &a.id
+        )
     );
 }
 
@@ -136,6 +154,6 @@ proptest! {
         let (paper, user) = one_paper(&text, &tag);
         let back = compiled("export.bib", &export(&[&paper], &user, ExportFormat::BibTex));
         prop_assert_eq!(&back.papers[0].abstract_text, &text);
-        prop_assert_eq!(&back.papers[0].keywords, &vec![tag]);
+        prop_assert_eq!(&back.papers[0].metadata.keywords, &vec![tag]);
     }
 }

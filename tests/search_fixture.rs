@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use folio::engine::bundle::Paper;
-use folio::engine::enrich::{enrich, Catalog, Dictionaries};
+use folio::engine::catalog::Catalog;
+use folio::engine::enrich::{enrich, Dictionaries};
 use folio::engine::index::SearchIndex;
 use folio::engine::search::{run, CatalogResolver, MatchKind, SearchOptions, SearchResults};
 use hay::doc;
@@ -26,7 +27,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let mut papers = hay::papers();
-        let (corpus, _) = enrich(&mut papers, &Dictionaries::builtin());
+        let corpus = enrich(&mut papers, &Dictionaries::builtin());
         let index = SearchIndex::from_papers(&papers);
         Fixture { papers, catalog: corpus.catalog, index }
     })

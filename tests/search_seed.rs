@@ -141,8 +141,8 @@ fn negation_or_and_qualifiers() {
 #[test]
 fn years_and_tags_filter() {
     let mut bundle = seed();
-    bundle.papers[0].year = Some(2023);
-    bundle.papers[1].year = Some(2024);
+    bundle.papers[0].metadata.year = Some(2023);
+    bundle.papers[1].metadata.year = Some(2024);
     let index = SearchIndex::build(&bundle.papers, |_| Vec::new());
     let hits = |q: &str, options: &SearchOptions<'_>| {
         search(&index, &parse(q), options).iter().map(|h| h.doc).collect::<Vec<_>>()

@@ -126,3 +126,54 @@ fn the_trunk_config_pins_the_wasm_bindgen_version_of_the_lock_file() {
         "Trunk.toml [tools] must pin wasm-bindgen {version}"
     );
 }
+
+/// Whether `code` names engine module `module` by path (`engine::module`,
+/// or from `depth` levels below the engine, `super::module`): as a whole
+/// word, so that `enrichment` does not count as `enrich`.
+fn names_module(code: &str, module: &str, depth: usize) -> bool {
+    let supers = "super::".repeat(depth);
+    [format!("engine::{module}"), format!("{supers}{module}")].iter().any(|path| {
+        code.match_indices(path.as_str()).any(|(at, _)| {
+            let before = code[..at].chars().next_back();
+            let after = code[at + path.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    })
+}
+
+/// The bundle format is the floor that the compiler's stages write into and
+/// the app reads from: it and the entity catalog and dictionaries it stores
+/// import no stage above them (an import loop made the bundle's types come
+/// from the enrichment stage, which imported `Paper` back).
+#[test]
+fn the_bundle_format_stands_below_what_reads_and_writes_it() {
+    const STAGES: &[&str] =
+        &["compile", "enrich", "explorer", "facet_kind", "formats", "index", "pack", "query", "search"];
+    // Each room and what, besides the stages, stands above it.
+    const ROOMS: &[(&str, &[&str])] =
+        &[("bundle", &[]), ("catalog", &["bundle"]), ("dictionary", &["bundle", "catalog"])];
+    let mut offences = Vec::new();
+    for (room, above) in ROOMS {
+        let below = root().join(format!("src/engine/{room}"));
+        let nested = if below.is_dir() { rust_files(&below) } else { Vec::new() };
+        let files = std::iter::once((root().join(format!("src/engine/{room}.rs")), 1))
+            .chain(nested.into_iter().map(|path| (path, 2)));
+        for (path, depth) in files {
+            let text = fs::read_to_string(&path).expect("readable engine file");
+            for (index, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for module in STAGES.iter().chain(above.iter()) {
+                    if names_module(code, module, depth) {
+                        offences.push(format!(
+                            "{}:{}: `{room}` imports `{module}`",
+                            path.display(),
+                            index + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "a room imports what stands above it:\n{}", offences.join("\n"));
+}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::entity_chip::EntityChip;
 use crate::components::result_list::marked;
 use crate::components::tag_editor::TagEditor;
-use crate::engine::enrich::LinkKind;
+use crate::engine::bundle::enrichment::LinkKind;
 use crate::engine::safe_url::safe_href;
 use crate::state::{expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
@@ -82,11 +82,11 @@ pub fn PaperView() -> impl IntoView {
                 <article class="paper-view" data-testid="paper-view" aria-labelledby="paper-title">
                     <button class="icon-button paper-close" aria-label="Close paper (Esc)" on:click=close>"×"</button>
                     <h2 id="paper-title" class="paper-view-title">{title}</h2>
-                    <Show when={ let has = !paper.authors.is_empty(); move || has }>
-                        <p class="paper-authors">{paper.authors.join(", ")}</p>
+                    <Show when={ let has = !paper.metadata.authors.is_empty(); move || has }>
+                        <p class="paper-authors">{paper.metadata.authors.join(", ")}</p>
                     </Show>
                     <p class="paper-meta">
-                        {paper.year.map(|y| format!("{y} · "))}
+                        {paper.metadata.year.map(|y| format!("{y} · "))}
                         <span class="paper-id">{paper.id.clone()}</span>
                     </p>
                     <TagEditor id=paper.id.clone() />

@@ -142,11 +142,12 @@ fn ResultRow(
     };
     let naming = move || shown.with(|(_, mention)| *mention);
     let meta = paper
+        .metadata
         .year
         .map(|y| y.to_string())
         .into_iter()
-        .chain(paper.authors.first().map(|a| {
-            if paper.authors.len() > 1 {
+        .chain(paper.metadata.authors.first().map(|a| {
+            if paper.metadata.authors.len() > 1 {
                 format!("{a} et al.")
             } else {
                 a.clone()

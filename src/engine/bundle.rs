@@ -12,11 +12,11 @@
 //!     "year": 2024, "date": "2024-01-25", "venue": "ACL", "url": "…",
 //!     "code_url": "…", "doi": "10.…", "arxiv": "2401.12345",
 //!     "categories": ["cs.CL"], "keywords": ["…"],
-//!     // enrichment (see `enrich`): entities, topics, keyphrases, links,
+//!     // enrichment (see `enrichment`): entities, topics, keyphrases, links,
 //!     // figures, similar
 //!     "source": {"file": "corpus/seed.txt", "line": 3}
 //!   }],
-//!   "catalog": {…}, "taxonomy": […]    // the dictionaries used (see `enrich`)
+//!   "catalog": {…}, "taxonomy": […]    // the dictionaries used (see `enrichment`)
 //! }
 //! ```
 //!
@@ -27,12 +27,18 @@
 //! enrichment. Field by field, with the input formats and id rules:
 //! `docs/bundle-format.md`.
 
+pub mod enrichment;
+pub mod metadata;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::enrich::{CorpusEnrichment, Enrichment};
+use super::catalog::Catalog;
+use super::dictionary::TopicEntry;
 use super::text::title_key;
+use enrichment::{CorpusEnrichment, Enrichment, Entity, Figure, Keyphrase, Link, Similar, Topic};
+use metadata::Metadata;
 
 /// The version of the bundle format written by this build.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -70,28 +76,10 @@ pub struct Paper {
     pub title: String,
     #[serde(rename = "abstract")]
     pub abstract_text: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
-    /// Publication date as the source gives it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub venue: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// A code repository given by the source (besides links in the abstract).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doi: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arxiv: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub categories: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keywords: Vec<String>,
+    /// What the source says besides title and abstract (flat in the
+    /// object: `authors`, `year`, ...).
+    #[serde(flatten)]
+    pub metadata: Metadata,
     /// Where the paper came from, for messages that point back at the input.
     pub source: SourceRef,
     /// What the compiler extracted from the text.
@@ -100,7 +88,7 @@ pub struct Paper {
 }
 
 /// A bundle as read from JSON. Written, `Bundle` and `Paper` flatten their
-/// enrichment into the object; read, the flat objects are decoded by these
+/// metadata and enrichment into the object; read, the flat objects are decoded by these
 /// two records instead of `#[serde(flatten)]`, which would buffer every
 /// key of every paper before decoding it (slower, and a second decoder per
 /// type in the wasm). The JSON is the same either way (tests round-trip it).
@@ -111,75 +99,71 @@ struct BundleRecord {
     sources: Vec<SourceFile>,
     papers: Vec<Paper>,
     #[serde(default)]
-    catalog: super::enrich::Catalog,
+    catalog: Catalog,
     #[serde(default)]
-    taxonomy: Vec<super::enrich::TopicEntry>,
+    taxonomy: Vec<TopicEntry>,
 }
 
 impl From<BundleRecord> for Bundle {
     fn from(r: BundleRecord) -> Self {
         let corpus = CorpusEnrichment { catalog: r.catalog, taxonomy: r.taxonomy };
-        Bundle { schema_version: r.schema_version, generator: r.generator, sources: r.sources, papers: r.papers, corpus }
-    }
-}
-
-/// A paper as read from JSON (see [`BundleRecord`]).
-#[derive(Deserialize)]
-struct PaperRecord {
-    id: String,
-    title: String,
-    #[serde(rename = "abstract")]
-    abstract_text: String,
-    #[serde(default)]
-    authors: Vec<String>,
-    year: Option<i32>,
-    date: Option<String>,
-    venue: Option<String>,
-    url: Option<String>,
-    code_url: Option<String>,
-    doi: Option<String>,
-    arxiv: Option<String>,
-    #[serde(default)]
-    categories: Vec<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    source: SourceRef,
-    #[serde(default)]
-    entities: Vec<super::enrich::Entity>,
-    #[serde(default)]
-    topics: Vec<super::enrich::Topic>,
-    #[serde(default)]
-    keyphrases: Vec<super::enrich::Keyphrase>,
-    #[serde(default)]
-    links: Vec<super::enrich::Link>,
-    #[serde(default)]
-    figures: Vec<super::enrich::Figure>,
-    #[serde(default)]
-    similar: Vec<super::enrich::Similar>,
-}
-
-impl From<PaperRecord> for Paper {
-    fn from(r: PaperRecord) -> Self {
-        let PaperRecord { entities, topics, keyphrases, links, figures, similar, .. } = r;
-        Paper {
-            id: r.id,
-            title: r.title,
-            abstract_text: r.abstract_text,
-            authors: r.authors,
-            year: r.year,
-            date: r.date,
-            venue: r.venue,
-            url: r.url,
-            code_url: r.code_url,
-            doi: r.doi,
-            arxiv: r.arxiv,
-            categories: r.categories,
-            keywords: r.keywords,
-            source: r.source,
-            enrichment: Enrichment { entities, topics, keyphrases, links, figures, similar },
+        Bundle {
+            schema_version: r.schema_version,
+            generator: r.generator,
+            sources: r.sources,
+            papers: r.papers,
+            corpus,
         }
     }
 }
+
+/// Makes `PaperRecord`, a paper as read from JSON (see [`BundleRecord`]),
+/// from the metadata fields: they are decoded inline, as flat as they are
+/// written.
+macro_rules! paper_record {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, $variant:ident, $map:literal, $merge:ident; )*) => {
+        #[derive(Deserialize)]
+        struct PaperRecord {
+            id: String,
+            title: String,
+            #[serde(rename = "abstract")]
+            abstract_text: String,
+            $(
+                #[serde(default)]
+                $name: $ty,
+            )*
+            source: SourceRef,
+            #[serde(default)]
+            entities: Vec<Entity>,
+            #[serde(default)]
+            topics: Vec<Topic>,
+            #[serde(default)]
+            keyphrases: Vec<Keyphrase>,
+            #[serde(default)]
+            links: Vec<Link>,
+            #[serde(default)]
+            figures: Vec<Figure>,
+            #[serde(default)]
+            similar: Vec<Similar>,
+        }
+
+        impl From<PaperRecord> for Paper {
+            fn from(r: PaperRecord) -> Self {
+                let PaperRecord { entities, topics, keyphrases, links, figures, similar, .. } = r;
+                Paper {
+                    id: r.id,
+                    title: r.title,
+                    abstract_text: r.abstract_text,
+                    metadata: Metadata { $( $name: r.$name, )* },
+                    source: r.source,
+                    enrichment: Enrichment { entities, topics, keyphrases, links, figures, similar },
+                }
+            }
+        }
+    };
+}
+
+metadata::metadata_fields!(paper_record);
 
 /// A position in an input file (1-based line).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +233,34 @@ mod tests {
         assert_eq!(stable_id("Mixtral of Experts"), stable_id("mixtral  of experts."));
         assert_ne!(stable_id("Mixtral of Experts"), stable_id("Mixtral of Experts 2"));
         assert_eq!(stable_id("x").len(), 14);
+    }
+
+    #[test]
+    fn metadata_is_written_flat_in_field_order_and_read_back() {
+        let metadata = Metadata {
+            authors: vec!["A".into()],
+            year: Some(2024),
+            date: Some("2024-01-08".into()),
+            venue: Some("V".into()),
+            url: Some("u".into()),
+            code_url: Some("c".into()),
+            doi: Some("10.1/x".into()),
+            arxiv: Some("2401.04088".into()),
+            categories: vec!["cs.CL".into()],
+            keywords: vec!["k".into()],
+        };
+        let paper = Paper { id: "i".into(), title: "T".into(), metadata, ..Paper::default() };
+        let json = serde_json::to_string(&paper).unwrap();
+        let mut keys = vec!["id", "title", "abstract"];
+        keys.extend(metadata::MetadataField::ALL.iter().map(|f| f.key()));
+        keys.push("source");
+        let at: Vec<Option<usize>> = keys.iter().map(|k| json.find(&format!("\"{k}\":"))).collect();
+        assert!(at.iter().all(Option::is_some) && at.windows(2).all(|w| w[0] < w[1]), "{json}");
+        assert_eq!(serde_json::from_str::<Paper>(&json).unwrap(), paper);
+        let bare = Paper { id: "i".into(), ..Paper::default() };
+        let json = serde_json::to_string(&bare).unwrap();
+        assert_eq!(json, r#"{"id":"i","title":"","abstract":"","source":{"file":"","line":0}}"#);
+        assert_eq!(serde_json::from_str::<Paper>(&json).unwrap(), bare);
     }
 
     #[test]

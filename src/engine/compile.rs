@@ -61,7 +61,7 @@ pub struct CompileOptions {
 
 /// The stable id of a record.
 pub fn paper_id(record: &Record) -> String {
-    match (&record.arxiv, &record.doi) {
+    match (&record.metadata.arxiv, &record.metadata.doi) {
         (Some(arxiv), _) => format!("arxiv:{arxiv}"),
         (None, Some(doi)) => format!("doi:{doi}"),
         (None, None) => stable_id(&record.title),
@@ -104,7 +104,8 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
             let key = title_key(&record.title);
             let source = SourceRef { file: input.name.to_owned(), line: record.line };
             // A title-hash id is the title: say so.
-            let id_kind = if record.arxiv.is_none() && record.doi.is_none() { "title" } else { "id" };
+            let id_kind =
+                if record.metadata.arxiv.is_none() && record.metadata.doi.is_none() { "title" } else { "id" };
             // A paper known by its arXiv id is the same paper as one known
             // only by its DOI when they share that DOI: look up every id.
             let duplicate = std::iter::once(id.clone())
@@ -158,21 +159,20 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
     if !usable(&diagnostics) {
         return Compiled { bundle: None, diagnostics };
     }
-    let (corpus, found) = enrich(&mut papers, &options.dictionaries);
-    diagnostics.extend(found);
-    let bundle = usable(&diagnostics).then(|| Bundle {
+    let corpus = enrich(&mut papers, &options.dictionaries);
+    let bundle = Bundle {
         schema_version: SCHEMA_VERSION,
         generator: format!("folio {}", env!("CARGO_PKG_VERSION")),
         sources,
         papers,
         corpus,
-    });
-    Compiled { bundle, diagnostics }
+    };
+    Compiled { bundle: Some(bundle), diagnostics }
 }
 
 /// The ids a record could also be known by: `doi:` when its id is `arxiv:`.
 fn alternate_ids(record: &Record) -> impl Iterator<Item = String> + '_ {
-    record.doi.iter().filter(|_| record.arxiv.is_some()).map(|doi| format!("doi:{doi}"))
+    record.metadata.doi.iter().filter(|_| record.metadata.arxiv.is_some()).map(|doi| format!("doi:{doi}"))
 }
 
 fn paper_of(id: String, r: Record, source: SourceRef) -> Paper {
@@ -180,48 +180,18 @@ fn paper_of(id: String, r: Record, source: SourceRef) -> Paper {
         id,
         title: r.title,
         abstract_text: r.abstract_text,
-        authors: r.authors,
-        year: r.year,
-        date: r.date,
-        venue: r.venue,
-        url: r.url,
-        code_url: r.code_url,
-        doi: r.doi,
-        arxiv: r.arxiv,
-        categories: r.categories,
-        keywords: r.keywords,
+        metadata: r.metadata,
         source,
         enrichment: Default::default(),
     }
 }
 
-/// Fills the first record's missing optional fields from a duplicate (and
-/// takes its abstract when the first one's is under half as long: a
-/// placeholder or a cut-off).
+/// Fills the first record's missing metadata from a duplicate (see
+/// [`super::bundle::metadata::Metadata::merge`]), and takes its abstract
+/// when the first one's is under half as long: a placeholder or a cut-off.
 fn merge_into(paper: &mut Paper, r: Record) {
-    fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
-        if slot.is_none() {
-            *slot = value;
-        }
-    }
-    if paper.authors.is_empty() {
-        paper.authors = r.authors;
-    }
     if paper.abstract_text.len() < r.abstract_text.len() / 2 {
         paper.abstract_text = r.abstract_text;
     }
-    fill(&mut paper.year, r.year);
-    fill(&mut paper.date, r.date);
-    fill(&mut paper.venue, r.venue);
-    fill(&mut paper.url, r.url);
-    fill(&mut paper.code_url, r.code_url);
-    fill(&mut paper.doi, r.doi);
-    fill(&mut paper.arxiv, r.arxiv);
-    for (mine, theirs) in [(&mut paper.categories, r.categories), (&mut paper.keywords, r.keywords)] {
-        for value in theirs {
-            if !mine.contains(&value) {
-                mine.push(value);
-            }
-        }
-    }
+    paper.metadata.merge(r.metadata);
 }

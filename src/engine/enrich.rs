@@ -1,60 +1,11 @@
 //! Enrichment: entities, topics, keyphrases, links, key figures and similar
 //! papers extracted from titles and abstracts at compile time.
 //!
-//! All matching goes through the shared analyzer ([`crate::engine::analyze`]);
-//! the entity [`Catalog`] is the one normalizer for documents and queries and
-//! ships in the bundle, user extensions included.
-//!
-//! # Bundle JSON
-//!
-//! Per paper (flattened into the paper object; every key is omitted when
-//! empty). A span `[field, start, end]` is a byte range of the paper's title
-//! (`"t"`) or abstract (`"a"`).
-//!
-//! ```json
-//! {
-//!   "entities": [{"kind": "model", "name": "Llama-2-70B-Chat", "family": "Llama 2",
-//!                 "spans": [["a", 801, 817]]},
-//!                {"kind": "family", "name": "Llama 2", "spans": [...]},
-//!                {"kind": "benchmark", "name": "MT-Bench", "spans": [...]},
-//!                {"kind": "method", "name": "DPO", "spans": [...]}],
-//!   "topics": [{"name": "Efficient inference", "score": 5, "spans": [...]}],
-//!   "keyphrases": [{"phrase": "speculative decoding", "score": 4.1, "spans": [...]}],
-//!   "links": [{"url": "https://github.com/o/r", "kind": "code", "span": ["a", 1100, 1138]}],
-//!   "figures": [{"value": 2.7, "unit": "x", "text": "2.7times speedup on the MT-Bench",
-//!                "benchmark": "MT-Bench", "span": ["a", 1100, 1138]}],
-//!   "similar": [{"id": "t-5f0c1e2a9b3d", "score": 0.31}]
-//! }
-//! ```
-//!
-//! `kind` of an entity: `model` (canonical name, with `family`), `family`
-//! (a series named without size or variant), `benchmark`, `method`. `kind` of
-//! a link: `code` (a repository), `page` (project page), `other`. `unit` of
-//! a figure: `%`, `x` (a factor) or `points`. `similar` lists up to five
-//! papers by TF-IDF cosine (0..1), best first.
-//!
-//! Per bundle (flattened into the bundle object):
-//!
-//! ```json
-//! {
-//!   "catalog": {"series": [...], "models": [...], "benchmarks": [...], "methods": [...]},
-//!   "taxonomy": [{"name": "Reasoning", "terms": ["reasoning", "chain-of-thought"]}]
-//! }
-//! ```
-//!
-//! `catalog` is the entity dictionary in the format below, user extensions
-//! included; deserialized it is a [`Catalog`], the one entity normalizer for
-//! documents and queries:
-//!
-//! - [`Catalog::find`]`(text) -> Vec<EntityMatch>`: every mention (kind,
-//!   canonical name, family, byte span), as the compiler extracts them;
-//! - [`Catalog::canonical`]`(kind, value) -> Option<EntityMatch>`: the one
-//!   entity a qualifier value names (`model:llama2-chat-70b`), any case,
-//!   run together or as an id;
-//! - [`Catalog::resolve`]`(text) -> Vec<String>`: every canonical name a
-//!   term names, case-sensitive spellings in any case;
-//! - [`entity_id`]`(name)`: a URL-safe id (`llama-2-70b-chat`) that
-//!   `canonical` reads back.
+//! The stage that computes what [`crate::engine::bundle::enrichment`]
+//! stores. All matching goes through the shared analyzer
+//! ([`crate::engine::analyze`]); entities are found by the entity [`Catalog`],
+//! the one normalizer for documents and queries, made of the
+//! [`Dictionaries`] (format: [`crate::engine::dictionary`]).
 //!
 //! # Cost at scale
 //!
@@ -62,246 +13,22 @@
 //! on a loaded 2-core machine, linear in the corpus except similar papers,
 //! which are kept near-linear by pruning (see the `similar` knobs:
 //! `max_df`, `TERMS_PER_PAPER`, `QUERY_TERMS`, `MAX_POSTINGS`).
-//!
-//! # Dictionary files
-//!
-//! `data/entities.json` and `data/taxonomy.json` are built in; `folio compile
-//! --entities FILE` adds files of the same format (every key optional; an
-//! entry whose name exists already gains the new aliases):
-//!
-//! ```json
-//! {
-//!   "series": [{"name": "Llama 2", "family": "Llama 2", "aliases": ["Llama2"],
-//!               "exact": [], "sized": "Llama-2-{size}", "bare": true,
-//!               "variants": [{"suffix": "Chat", "sized": "Llama-2-{size}-Chat",
-//!                             "name": "Llama-2-Chat", "family": null}]}],
-//!   "models": [{"name": "GPT-4", "family": "GPT", "aliases": ["GPT4"], "exact": []}],
-//!   "benchmarks": [{"name": "MATH", "exact": ["MATH"]}],
-//!   "methods": [{"name": "DPO", "aliases": ["direct preference optimization"]}],
-//!   "topics": [{"name": "Reasoning", "terms": ["reasoning", "chain-of-thought"]}]
-//! }
-//! ```
-//!
-//! Names and aliases match whatever their case, spacing and joiners
-//! ("LLaMA-2" = "Llama 2" = "llama2"); `exact` spellings match only as
-//! written (for names that are also words: "MATH", "RAG"). A series is a
-//! name that sizes ("70B", "8x7B", ranges like "7B/13B/70B") and variant
-//! suffixes attach to; `sized` templates put the size at `{size}`. Topic
-//! terms match stemmed words ("jailbreaking" = "jailbreak").
 
-mod catalog;
-mod dictionary;
 mod figures;
 mod links;
 mod similar;
 mod terms;
 mod topics;
 
-use serde::{Deserialize, Serialize};
+use links::find_links;
 
-pub use catalog::{entity_id, Catalog, CatalogData, EntityKind, EntityMatch, UnknownKind};
-pub use dictionary::{DictionaryFile, EntityEntry, SeriesEntry, TopicEntry, VariantEntry};
-pub use links::{classify, find_links, FoundLink, LinkKind};
-
+use super::bundle::enrichment::{
+    CorpusEnrichment, Enrichment, Entity, Field, Figure, Keyphrase, Link, Similar, Span, Topic,
+};
 use super::bundle::Paper;
+use super::catalog::{self, Catalog, EntityKind};
 use super::diagnostic::Diagnostic;
-
-/// What the compiler extracted from one paper (flattened into `Paper`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Enrichment {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub entities: Vec<Entity>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub topics: Vec<Topic>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keyphrases: Vec<Keyphrase>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<Link>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub figures: Vec<Figure>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub similar: Vec<Similar>,
-}
-
-/// Corpus-level enrichment data (flattened into `Bundle`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CorpusEnrichment {
-    /// The entity dictionaries used, user extensions included.
-    #[serde(default)]
-    pub catalog: Catalog,
-    /// The topic taxonomy used.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub taxonomy: Vec<TopicEntry>,
-}
-
-/// Which text of a paper a span points into (`"t"` or `"a"` in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Field {
-    #[serde(rename = "t")]
-    Title,
-    #[serde(rename = "a")]
-    Abstract,
-}
-
-/// A byte range of a paper's title or abstract; `["a", 801, 817]` in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "(Field, usize, usize)", into = "(Field, usize, usize)")]
-pub struct Span {
-    pub field: Field,
-    pub start: usize,
-    pub end: usize,
-}
-
-impl From<(Field, usize, usize)> for Span {
-    fn from((field, start, end): (Field, usize, usize)) -> Self {
-        Span { field, start, end }
-    }
-}
-
-impl From<Span> for (Field, usize, usize) {
-    fn from(span: Span) -> Self {
-        (span.field, span.start, span.end)
-    }
-}
-
-impl Span {
-    /// The text this span covers in `paper`.
-    pub fn slice<'p>(&self, paper: &'p Paper) -> &'p str {
-        let text = match self.field {
-            Field::Title => &paper.title,
-            Field::Abstract => &paper.abstract_text,
-        };
-        text.get(self.start..self.end).unwrap_or("")
-    }
-}
-
-/// An entity a paper names, with every place it is named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entity {
-    pub kind: EntityKind,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family: Option<String>,
-    pub spans: Vec<Span>,
-}
-
-/// A taxonomy topic of a paper: its score and the trigger terms found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Topic {
-    pub name: String,
-    pub score: u32,
-    pub spans: Vec<Span>,
-}
-
-/// A word or two-word phrase distinctive of a paper within the corpus.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Keyphrase {
-    pub phrase: String,
-    pub score: f32,
-    pub spans: Vec<Span>,
-}
-
-/// A URL in the paper's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Link {
-    pub url: String,
-    pub kind: LinkKind,
-    pub span: Span,
-}
-
-/// A numeric claim ("81.6% on GSM8K").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Figure {
-    pub value: f64,
-    pub unit: String,
-    pub text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benchmark: Option<String>,
-    pub span: Span,
-}
-
-/// A paper similar to this one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Similar {
-    pub id: String,
-    pub score: f32,
-}
-
-impl Enrichment {
-    /// Whether the paper links to a code repository.
-    pub fn has_code(&self) -> bool {
-        self.links.iter().any(|l| l.kind == LinkKind::Code)
-    }
-
-    /// Where the paper names facet value `value` of group `group` (a
-    /// group derived from the text: `model`, `benchmark`, `method`,
-    /// `family` (its models' mentions), `topic`, `keyphrase`), in text
-    /// order; empty for other groups and values the paper lacks.
-    pub fn mentions(&self, group: &str, value: &str) -> Vec<Span> {
-        let mut spans: Vec<Span> = match group {
-            "topic" => {
-                self.topics.iter().filter(|t| t.name == value).flat_map(|t| t.spans.iter().copied()).collect()
-            }
-            "keyphrase" => self
-                .keyphrases
-                .iter()
-                .filter(|k| k.phrase == value)
-                .flat_map(|k| k.spans.iter().copied())
-                .collect(),
-            "family" => self
-                .entities
-                .iter()
-                .filter(|e| {
-                    e.family.as_deref() == Some(value) || (e.kind == EntityKind::Family && e.name == value)
-                })
-                .flat_map(|e| e.spans.iter().copied())
-                .collect(),
-            kind => self
-                .entities
-                .iter()
-                .filter(|e| e.kind.as_str() == kind && e.name == value)
-                .flat_map(|e| e.spans.iter().copied())
-                .collect(),
-        };
-        spans.sort_by_key(|s| (s.field == Field::Abstract, s.start, s.end));
-        // Overlapping spans (a topic's terms "reasoning" and "logical
-        // reasoning") become one.
-        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-        for span in spans {
-            match merged.last_mut() {
-                Some(last) if last.field == span.field && span.start <= last.end => {
-                    last.end = last.end.max(span.end)
-                }
-                _ => merged.push(span),
-            }
-        }
-        merged
-    }
-
-    /// The entities of one kind.
-    pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
-        self.entities.iter().filter(move |e| e.kind == kind)
-    }
-
-    /// Facet values of this paper as (group key, value): `model`, `family`
-    /// (of named models too), `benchmark`, `method`, `topic`, `keyphrase`
-    /// and `code` ("has code" / "no code").
-    pub fn facet_values(&self) -> Vec<(&'static str, String)> {
-        let mut out: Vec<(&'static str, String)> = Vec::new();
-        for entity in &self.entities {
-            out.push((entity.kind.as_str(), entity.name.clone()));
-            if let Some(family) = &entity.family {
-                out.push((EntityKind::Family.as_str(), family.clone()));
-            }
-        }
-        out.extend(self.topics.iter().map(|t| ("topic", t.name.clone())));
-        out.extend(self.keyphrases.iter().map(|k| ("keyphrase", k.phrase.clone())));
-        out.push(("code", if self.has_code() { "has code" } else { "no code" }.to_owned()));
-        out.sort();
-        out.dedup();
-        out
-    }
-}
+use super::dictionary::DictionaryFile;
 
 /// Entity aliases and the topic taxonomy used for extraction.
 #[derive(Debug, Clone)]
@@ -356,7 +83,8 @@ impl Dictionaries {
 }
 
 /// Fills in `paper.enrichment` for every paper; returns the bundle-level data.
-pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> (CorpusEnrichment, Vec<Diagnostic>) {
+/// Enrichment cannot fail: text it does not understand yields nothing.
+pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> CorpusEnrichment {
     let catalog = dictionaries.catalog();
     let mut vocabulary = terms::Vocabulary::default();
     let mut arena = String::new();
@@ -410,7 +138,7 @@ pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> (CorpusEnric
             .map(|(d, score)| Similar { id: ids[d].clone(), score: (score * 1000.0).round() / 1000.0 })
             .collect();
     }
-    (CorpusEnrichment { catalog, taxonomy }, Vec::new())
+    CorpusEnrichment { catalog, taxonomy }
 }
 
 /// The per-paper extraction that needs no corpus statistics: entities,

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use std::sync::{Arc, OnceLock};
 
+use super::bundle::enrichment::Field;
 use super::bundle::{Bundle, Paper};
-use super::enrich::Field;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::index::SearchIndex;
 use super::pack::{Contents, PackError, Papers};
@@ -459,7 +459,7 @@ fn facet_index(papers: &[Paper]) -> FacetIndex {
         .map(|p| {
             let mut values = p.enrichment.facet_values();
             // A repository named by the source counts as code too.
-            if p.code_url.is_some() {
+            if p.metadata.code_url.is_some() {
                 values.retain(|(k, _)| *k != group::CODE);
                 values.push((group::CODE, "has code".to_owned()));
             }
@@ -482,22 +482,28 @@ fn facet_index(papers: &[Paper]) -> FacetIndex {
     index.set_group(
         group::YEAR,
         "Year",
-        papers.iter().enumerate().filter_map(|(doc, p)| p.year.map(|y| (doc, y.to_string()))),
+        papers.iter().enumerate().filter_map(|(doc, p)| p.metadata.year.map(|y| (doc, y.to_string()))),
     );
     index.set_group(
         group::VENUE,
         "Venues",
-        papers.iter().enumerate().filter_map(|(doc, p)| p.venue.as_deref().map(|v| (doc, v))),
+        papers.iter().enumerate().filter_map(|(doc, p)| p.metadata.venue.as_deref().map(|v| (doc, v))),
     );
     index.set_group(
         group::CATEGORY,
         "Categories",
-        papers.iter().enumerate().flat_map(|(doc, p)| p.categories.iter().map(move |c| (doc, c.as_str()))),
+        papers
+            .iter()
+            .enumerate()
+            .flat_map(|(doc, p)| p.metadata.categories.iter().map(move |c| (doc, c.as_str()))),
     );
     index.set_group(
         group::AUTHOR,
         "Authors",
-        papers.iter().enumerate().flat_map(|(doc, p)| p.authors.iter().map(move |a| (doc, a.as_str()))),
+        papers
+            .iter()
+            .enumerate()
+            .flat_map(|(doc, p)| p.metadata.authors.iter().map(move |a| (doc, a.as_str()))),
     );
     index
 }

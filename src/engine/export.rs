@@ -92,7 +92,7 @@ impl Item<'_> {
     }
 
     fn year(&self) -> Option<String> {
-        self.paper.year.map(|year| year.to_string())
+        self.paper.metadata.year.map(|year| year.to_string())
     }
 }
 

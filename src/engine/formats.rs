@@ -8,6 +8,7 @@ pub mod delimited;
 pub mod json;
 pub mod ris;
 
+use super::bundle::metadata::{Metadata, MetadataField};
 use super::diagnostic::Diagnostic;
 use super::listing::parse_listing;
 
@@ -125,36 +126,24 @@ pub struct Record {
     pub line: usize,
     pub title: String,
     pub abstract_text: String,
-    pub authors: Vec<String>,
-    pub year: Option<i32>,
-    pub date: Option<String>,
-    pub venue: Option<String>,
-    pub url: Option<String>,
-    pub code_url: Option<String>,
-    pub doi: Option<String>,
-    pub arxiv: Option<String>,
-    pub categories: Vec<String>,
-    pub keywords: Vec<String>,
+    pub metadata: Metadata,
 }
 
 /// A user mapping of a field to a column or key name (`--map title=Paper Title`).
 pub type FieldMap = [(String, String)];
 
-/// The fields of a [`Record`] that a [`FieldMap`] can name.
-pub const FIELDS: [&str; 12] = [
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "date",
-    "venue",
-    "url",
-    "code",
-    "doi",
-    "arxiv",
-    "categories",
-    "keywords",
-];
+/// The fields of a [`Record`] that a [`FieldMap`] can name: the title, the
+/// abstract and every metadata field (by [`MetadataField::map_name`]).
+pub const FIELDS: [&str; 2 + MetadataField::ALL.len()] = {
+    let mut names = ["title"; 2 + MetadataField::ALL.len()];
+    names[1] = "abstract";
+    let mut i = 0;
+    while i < MetadataField::ALL.len() {
+        names[2 + i] = MetadataField::ALL[i].map_name();
+        i += 1;
+    }
+    names
+};
 
 /// Splits a list on the first of `separators` that occurs in it.
 pub(crate) fn split_list(text: &str, separators: &[&str]) -> Vec<String> {
@@ -222,12 +211,12 @@ pub(crate) fn finish(file: &str, mut record: Record, diagnostics: &mut Vec<Diagn
     record.abstract_text = clean(&record.abstract_text);
     // A name is never TeX on purpose, and arXiv's metadata writes accents
     // in TeX even in JSON (`Bal\'azs`): decoded in every format.
-    record.authors =
-        record.authors.iter().map(|a| readable_tex(&clean(a))).filter(|a| !a.is_empty()).collect();
-    record.arxiv = record.arxiv.as_deref().and_then(normalize_arxiv);
-    record.doi = record.doi.as_deref().and_then(normalize_doi);
-    if record.year.is_none() {
-        record.year = record.date.as_deref().and_then(year_in);
+    record.metadata.authors =
+        record.metadata.authors.iter().map(|a| readable_tex(&clean(a))).filter(|a| !a.is_empty()).collect();
+    record.metadata.arxiv = record.metadata.arxiv.as_deref().and_then(normalize_arxiv);
+    record.metadata.doi = record.metadata.doi.as_deref().and_then(normalize_doi);
+    if record.metadata.year.is_none() {
+        record.metadata.year = record.metadata.date.as_deref().and_then(year_in);
     }
     if record.title.is_empty() {
         diagnostics.push(Diagnostic::skipped(file, record.line, "record has no title: a paper needs one"));

@@ -3,10 +3,12 @@
 //! positions (for phrases), field lengths for BM25F, and side tables for
 //! years and extracted entities.
 //!
-//! Built in the browser when the bundle arrives rather than shipped in the
-//! bundle: building takes a fraction of the time downloading and parsing a
-//! prebuilt index of the same size would (figures in docs/search.md), and the
-//! bundle format stays free of index versions.
+//! Built from a bundle's papers by [`crate::engine::explorer::Explorer::new`]:
+//! by the compiler, which ships it serialized in the app pack
+//! ([`crate::engine::pack`], versioned by its `PACK_VERSION`) so that the
+//! browser copies it instead of rebuilding it, and by the browser itself
+//! only when it falls back to `bundle.json`. The bundle format stays free of
+//! index versions.
 //!
 //! # Postings layout
 //!
@@ -32,8 +34,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
+use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
-use super::enrich::Enrichment;
 use super::query::Field;
 
 /// One posting: a paper, a field and how often the term occurs there
@@ -363,7 +365,7 @@ impl SearchIndex {
             lengths[0].push(building.add(doc32, Field::Title, &paper.title));
             lengths[1].push(building.add(doc32, Field::Abstract, &paper.abstract_text));
             joined.clear();
-            for author in &paper.authors {
+            for author in &paper.metadata.authors {
                 joined.push_str(author);
                 joined.push_str(" ; ");
             }
@@ -420,7 +422,7 @@ impl SearchIndex {
             postings,
             lengths,
             average,
-            years: papers.iter().map(|p| p.year).collect(),
+            years: papers.iter().map(|p| p.metadata.year).collect(),
             entities,
             doc_count: papers.len(),
         }

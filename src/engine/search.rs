@@ -18,8 +18,9 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::analyze::{for_each_part, spaced_runs, tokenize, TokenKind};
+use super::bundle::enrichment as enrich;
 use super::bundle::Paper;
-use super::enrich::{self, Catalog};
+use super::catalog::Catalog;
 use super::facets::DocSet;
 use super::index::{Positions, Posting, SearchIndex};
 use super::query::{parse, Atom, Field, Query};

@@ -1,6 +1,6 @@
 //! `folio compile`: reads corpus files, writes a bundle atomically.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +9,8 @@ use clap::Args;
 
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::formats::{Format, FIELDS};
+
+use crate::atomic_write::write_atomically;
 
 /// `folio compile`: compile corpus files into one JSON bundle for the explorer.
 #[derive(Args)]
@@ -130,24 +132,4 @@ fn run_compile(
         eprintln!("folio: wrote the app pack {} ({:.1} MB)", path.display(), bytes.len() as f64 / 1e6);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes to a temporary file beside `path`, then renames it into place, so a
-/// reader never sees a half-written bundle.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot create a file in this folder", dir.display()))?;
-    file.write_all(bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-    // Readable by a static web server, like any file the user writes.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    file.persist(path).with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
 }

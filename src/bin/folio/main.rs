@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod atomic_write;
 mod compile;
 mod pack;
 mod search;

@@ -10,6 +10,8 @@ use clap::Args;
 use folio::engine::bundle::Bundle;
 use folio::engine::explorer::Explorer;
 
+use crate::atomic_write::write_atomically;
+
 /// `folio pack BUNDLE --out FILE`.
 #[derive(Args)]
 pub struct PackArgs {
@@ -26,7 +28,7 @@ pub fn run(args: PackArgs) -> Result<ExitCode> {
     let json = std::fs::read_to_string(&args.bundle).with_context(|| format!("{path}: cannot read"))?;
     let bundle = Bundle::from_json(&json).with_context(|| format!("{path}: not a readable bundle"))?;
     let bytes = pack_of(bundle)?;
-    crate::compile::write_atomically(&args.out, &bytes)?;
+    write_atomically(&args.out, &bytes)?;
     eprintln!("folio: wrote the app pack {} ({:.1} MB)", args.out.display(), bytes.len() as f64 / 1e6);
     Ok(ExitCode::SUCCESS)
 }

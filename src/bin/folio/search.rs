@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use folio::engine::bundle::Bundle;
-use folio::engine::enrich::Catalog;
+use folio::engine::catalog::Catalog;
 use folio::engine::index::SearchIndex;
 use folio::engine::search::{
     run as run_search, segments, snippet, CatalogResolver, Contribution, EntityResolver, NoEntities, SearchOptions,
@@ -84,7 +84,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode> {
                 rank: rank + 1,
                 id: &paper.id,
                 title: &paper.title,
-                year: paper.year,
+                year: paper.metadata.year,
                 score: hit.score,
                 title_spans: &spans.title,
                 abstract_spans: &spans.abstract_spans,

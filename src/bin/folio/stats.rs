@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use folio::engine::bundle::metadata::MetadataField;
 use folio::engine::bundle::{BundleError, SCHEMA_VERSION};
 use serde_json::{Map, Value};
 
@@ -24,10 +25,12 @@ pub struct StatsArgs {
     top: usize,
 }
 
-/// Paper fields in the order the bundle format lists them; other keys
-/// (enrichment, fields added later) follow in alphabetical order.
-const KNOWN_FIELDS: [&str; 12] =
-    ["title", "abstract", "authors", "year", "date", "venue", "url", "code_url", "doi", "arxiv", "categories", "keywords"];
+/// Paper fields in the order the bundle format lists them: title, abstract
+/// and the metadata fields; other keys (enrichment, fields added later)
+/// follow in alphabetical order.
+fn known_fields() -> Vec<&'static str> {
+    ["title", "abstract"].into_iter().chain(MetadataField::ALL.iter().map(|f| f.key())).collect()
+}
 
 /// Paper keys that are not content: not counted as fields.
 const NOT_FIELDS: [&str; 2] = ["id", "source"];
@@ -121,21 +124,22 @@ fn present(value: &Value) -> bool {
 /// Papers that have each field: the known fields first (even at 0), then
 /// every other key found, alphabetically.
 fn field_counts(papers: &[&Map<String, Value>]) -> Vec<(String, usize)> {
+    let known_fields = known_fields();
     let mut others: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut known = [0usize; KNOWN_FIELDS.len()];
+    let mut known = vec![0usize; known_fields.len()];
     for paper in papers {
         for key in paper.iter().filter(|(_, v)| present(v)).map(|(k, _)| k) {
-            match KNOWN_FIELDS.iter().position(|k| k == key) {
+            match known_fields.iter().position(|k| k == key) {
                 Some(i) => known[i] += 1,
                 None if NOT_FIELDS.contains(&key.as_str()) => {}
                 None => *others.entry(key).or_default() += 1,
             }
         }
     }
-    KNOWN_FIELDS
-        .iter()
+    known_fields
+        .into_iter()
         .zip(known)
-        .map(|(name, count)| ((*name).to_owned(), count))
+        .map(|(name, count)| (name.to_owned(), count))
         .chain(others.into_iter().map(|(name, count)| (name.to_owned(), count)))
         .collect()
 }
@@ -166,6 +170,7 @@ fn name_of(element: &Value) -> Option<String> {
 /// `kind`; any other list of the paper is a facet named after its key.
 fn facet_counts(papers: &[&Map<String, Value>]) -> BTreeMap<String, BTreeMap<String, usize>> {
     let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let known_fields = known_fields();
     for paper in papers {
         let mut values: Vec<(String, String)> = Vec::new();
         let mut has_code = paper.get("code_url").is_some_and(present);
@@ -179,7 +184,7 @@ fn facet_counts(papers: &[&Map<String, Value>]) -> BTreeMap<String, BTreeMap<Str
                 continue;
             }
             let Some(items) = value.as_array() else { continue };
-            if KNOWN_FIELDS.contains(&key.as_str()) || NOT_FACETS.contains(&key.as_str()) {
+            if known_fields.contains(&key.as_str()) || NOT_FACETS.contains(&key.as_str()) {
                 continue;
             }
             for item in items {

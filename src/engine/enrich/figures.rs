@@ -1,7 +1,7 @@
 //! Key figures: numeric claims ("2.7times speedup on the MT-Bench", "81.6% on
 //! GSM8K") with the benchmark they are about and their span.
 
-use super::catalog::Part;
+use crate::engine::catalog::Part;
 
 /// A numeric claim found in a text.
 #[derive(Debug, Clone, PartialEq)]

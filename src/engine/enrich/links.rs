@@ -1,20 +1,7 @@
 //! Links in abstracts: URLs with trailing punctuation stripped, classified as
 //! code repository, project page or other (for the "has code" facet).
 
-use serde::{Deserialize, Serialize};
-
-/// What a link points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LinkKind {
-    /// A repository on a code or model host (GitHub, GitLab, Bitbucket,
-    /// Codeberg, Hugging Face), e.g. `https://github.com/owner/repo`.
-    Code,
-    /// A project or demo site (`*.github.io`, a lab's page, a Space).
-    Page,
-    /// Papers, DOIs, videos, social media, a host's front page.
-    Other,
-}
+use crate::engine::bundle::enrichment::LinkKind;
 
 /// A URL found in a text: the URL and its byte span.
 #[derive(Debug, Clone, PartialEq, Eq)]

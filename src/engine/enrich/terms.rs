@@ -4,8 +4,8 @@
 // Fx hashing: these maps are probed once or more per word of every text.
 use rustc_hash::FxHashMap as HashMap;
 
-use super::catalog::Part;
 use crate::engine::analyze::stem;
+use crate::engine::catalog::Part;
 
 /// Which text of a paper a span is in.
 pub const TITLE: u8 = 0;

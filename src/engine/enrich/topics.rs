@@ -4,8 +4,8 @@
 // Fx hashing: these maps are probed once or more per word of every text.
 use rustc_hash::FxHashMap as HashMap;
 
-use super::dictionary::TopicEntry;
 use super::terms::{Tok, Vocabulary, TITLE};
+use crate::engine::dictionary::TopicEntry;
 
 /// (field, start, end) of a hit.
 type RawSpan = (u8, u32, u32);

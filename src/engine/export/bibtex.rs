@@ -13,7 +13,7 @@ pub(super) fn write(items: &[Item<'_>]) -> String {
     for item in items {
         let paper = item.paper;
         let key = unique(citation_key(item), &mut used);
-        let kind = if paper.venue.is_some() { "article" } else { "misc" };
+        let kind = if paper.metadata.venue.is_some() { "article" } else { "misc" };
         out.push_str(&format!("@{kind}{{{key},\n"));
         let mut field = |name: &str, value: Option<String>| {
             if let Some(value) = value.filter(|v| !v.is_empty()) {
@@ -21,14 +21,17 @@ pub(super) fn write(items: &[Item<'_>]) -> String {
             }
         };
         field("title", Some(protect_case(&bibtex_escape(&paper.title))));
-        field("author", Some(paper.authors.iter().map(|a| author(a)).collect::<Vec<_>>().join(" and ")));
+        field(
+            "author",
+            Some(paper.metadata.authors.iter().map(|a| author(a)).collect::<Vec<_>>().join(" and ")),
+        );
         field("year", item.year());
-        field("journal", paper.venue.as_deref().map(bibtex_escape));
+        field("journal", paper.metadata.venue.as_deref().map(bibtex_escape));
         // Verbatim fields: TeX escapes would show literally; only braces matter.
-        field("doi", paper.doi.as_deref().map(verbatim));
-        field("eprint", paper.arxiv.as_deref().map(verbatim));
-        field("archiveprefix", paper.arxiv.as_ref().map(|_| "arXiv".to_owned()));
-        field("url", paper.url.as_deref().map(verbatim));
+        field("doi", paper.metadata.doi.as_deref().map(verbatim));
+        field("eprint", paper.metadata.arxiv.as_deref().map(verbatim));
+        field("archiveprefix", paper.metadata.arxiv.as_ref().map(|_| "arXiv".to_owned()));
+        field("url", paper.metadata.url.as_deref().map(verbatim));
         field("abstract", Some(bibtex_escape(&paper.abstract_text)));
         field(
             "keywords",
@@ -115,7 +118,8 @@ const STOP_WORDS: &[&str] =
 /// there is no author.
 fn citation_key(item: &Item<'_>) -> String {
     let paper = item.paper;
-    let author = paper.authors.first().map(|a| ascii_word(name_parts(a).0)).filter(|a| !a.is_empty());
+    let author =
+        paper.metadata.authors.first().map(|a| ascii_word(name_parts(a).0)).filter(|a| !a.is_empty());
     let word = paper
         .title
         .split(|c: char| c.is_whitespace() || c == '-' || c == ':')

@@ -16,22 +16,22 @@ fn item(item: &Item<'_>) -> Value {
     let paper = item.paper;
     let mut value = json!({
         "id": paper.id,
-        "type": if paper.venue.is_some() { "article-journal" } else { "article" },
+        "type": if paper.metadata.venue.is_some() { "article-journal" } else { "article" },
         "title": paper.title,
     });
     let mut set = |name: &str, field: Value| {
         value[name] = field;
     };
-    if !paper.authors.is_empty() {
-        set("author", paper.authors.iter().map(|a| author(a)).collect());
+    if !paper.metadata.authors.is_empty() {
+        set("author", paper.metadata.authors.iter().map(|a| author(a)).collect());
     }
     if let Some(issued) = issued(item) {
         set("issued", issued);
     }
     let strings = [
-        ("container-title", paper.venue.as_deref()),
-        ("DOI", paper.doi.as_deref()),
-        ("URL", paper.url.as_deref()),
+        ("container-title", paper.metadata.venue.as_deref()),
+        ("DOI", paper.metadata.doi.as_deref()),
+        ("URL", paper.metadata.url.as_deref()),
         ("abstract", Some(paper.abstract_text.as_str())),
         ("annote", Some(item.user.note.as_str())),
     ];
@@ -40,7 +40,7 @@ fn item(item: &Item<'_>) -> Value {
             set(name, json!(text));
         }
     }
-    if let Some(arxiv) = &paper.arxiv {
+    if let Some(arxiv) = &paper.metadata.arxiv {
         set("number", json!(format!("arXiv:{arxiv}")));
     }
     let keywords = item.keywords();
@@ -60,9 +60,10 @@ fn author(name: &str) -> Value {
 
 /// `[[year, month, day]]` from an ISO date that agrees with the year, else `[[year]]`.
 fn issued(item: &Item<'_>) -> Option<Value> {
-    let year = item.paper.year?;
+    let year = item.paper.metadata.year?;
     let parts: Vec<i32> = item
         .paper
+        .metadata
         .date
         .as_deref()
         .and_then(|date| date.get(..10))

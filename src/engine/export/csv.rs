@@ -17,17 +17,17 @@ pub(super) fn write(items: &[Item<'_>]) -> String {
     for item in items {
         let paper = item.paper;
         let year = item.year().unwrap_or_default();
-        let authors = paper.authors.join("; ");
+        let authors = paper.metadata.authors.join("; ");
         let tags = item.user.tags.iter().map(String::as_str).collect::<Vec<_>>().join("; ");
         row(&[
             &paper.id,
             &paper.title,
             &authors,
             &year,
-            paper.venue.as_deref().unwrap_or_default(),
-            paper.doi.as_deref().unwrap_or_default(),
-            paper.arxiv.as_deref().unwrap_or_default(),
-            paper.url.as_deref().unwrap_or_default(),
+            paper.metadata.venue.as_deref().unwrap_or_default(),
+            paper.metadata.doi.as_deref().unwrap_or_default(),
+            paper.metadata.arxiv.as_deref().unwrap_or_default(),
+            paper.metadata.url.as_deref().unwrap_or_default(),
             &paper.abstract_text,
             &tags,
             if item.user.starred { "true" } else { "false" },

@@ -15,17 +15,17 @@ pub(super) fn write(items: &[Item<'_>]) -> String {
                 out.push_str(&format!("{tag}  - {value}\r\n"));
             }
         };
-        line("TY", if paper.venue.is_some() { "JOUR" } else { "GEN" });
+        line("TY", if paper.metadata.venue.is_some() { "JOUR" } else { "GEN" });
         line("TI", &paper.title);
-        for author in &paper.authors {
+        for author in &paper.metadata.authors {
             line("AU", author);
         }
         line("PY", &item.year().unwrap_or_default());
-        line("DA", &paper.date.as_deref().and_then(ris_date).unwrap_or_default());
-        line("T2", paper.venue.as_deref().unwrap_or_default());
-        line("DO", paper.doi.as_deref().unwrap_or_default());
-        line("UR", paper.url.as_deref().unwrap_or_default());
-        line("AN", &paper.arxiv.as_deref().map(|id| format!("arXiv:{id}")).unwrap_or_default());
+        line("DA", &paper.metadata.date.as_deref().and_then(ris_date).unwrap_or_default());
+        line("T2", paper.metadata.venue.as_deref().unwrap_or_default());
+        line("DO", paper.metadata.doi.as_deref().unwrap_or_default());
+        line("UR", paper.metadata.url.as_deref().unwrap_or_default());
+        line("AN", &paper.metadata.arxiv.as_deref().map(|id| format!("arXiv:{id}")).unwrap_or_default());
         line("AB", &paper.abstract_text);
         for keyword in item.keywords() {
             line("KW", keyword);

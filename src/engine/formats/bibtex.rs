@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use biblatex::{Bibliography, ChunksExt, Entry, RawBibliography, RawChunk};
 
 use super::{finish, readable_tex_text, split_list, year_in, Record};
+use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
@@ -305,27 +306,29 @@ fn record_of(
         // biblatex has decoded its TeX; a title's leftover commands
         // (`\emph{x}`) go too, math stays (see `readable_tex_text`).
         abstract_text: field("abstract").unwrap_or_default(),
-        authors,
-        year: field("year")
-            .as_deref()
-            .and_then(year_in)
-            .or_else(|| field("date").as_deref().and_then(year_in)),
-        date: field("date"),
-        venue: field("journal").or_else(|| field("journaltitle")).or_else(|| field("booktitle")),
-        url: field("url"),
-        code_url: None,
-        doi: field("doi"),
-        arxiv: field("eprint")
-            .filter(|_| {
-                field("eprinttype")
-                    .or_else(|| field("archiveprefix"))
-                    .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
-            })
-            // Mendeley writes `arxivId`, some tools `arxiv`.
-            .or_else(|| field("arxivid"))
-            .or_else(|| field("arxiv")),
-        categories: field("primaryclass").into_iter().collect(),
-        keywords: keywords(&field),
+        metadata: Metadata {
+            authors,
+            year: field("year")
+                .as_deref()
+                .and_then(year_in)
+                .or_else(|| field("date").as_deref().and_then(year_in)),
+            date: field("date"),
+            venue: field("journal").or_else(|| field("journaltitle")).or_else(|| field("booktitle")),
+            url: field("url"),
+            code_url: None,
+            doi: field("doi"),
+            arxiv: field("eprint")
+                .filter(|_| {
+                    field("eprinttype")
+                        .or_else(|| field("archiveprefix"))
+                        .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
+                })
+                // Mendeley writes `arxivId`, some tools `arxiv`.
+                .or_else(|| field("arxivid"))
+                .or_else(|| field("arxiv")),
+            categories: field("primaryclass").into_iter().collect(),
+            keywords: keywords(&field),
+        },
     };
     finish(file, record, diagnostics)
 }

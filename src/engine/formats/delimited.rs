@@ -4,6 +4,7 @@
 //! `Code`/`GitHub`), or as the user maps them (`--map title=Paper Title`).
 
 use super::{finish, split_authors, split_list, year_in, FieldMap, Record};
+use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
 const FIELDS: &[(&str, &[&str])] = &[
@@ -83,16 +84,18 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
             line,
             title: cell("title").unwrap_or_default(),
             abstract_text: cell("abstract").unwrap_or_default(),
-            authors: cell("authors").map(|a| split_authors(&a)).unwrap_or_default(),
-            year: cell("year").as_deref().and_then(year_in),
-            date: cell("date"),
-            venue: cell("venue"),
-            url: cell("url"),
-            code_url: cell("code"),
-            doi: cell("doi"),
-            arxiv: cell("arxiv"),
-            categories: cell("categories").map(|c| split_list(&c, &[";", ",", " "])).unwrap_or_default(),
-            keywords: cell("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+            metadata: Metadata {
+                authors: cell("authors").map(|a| split_authors(&a)).unwrap_or_default(),
+                year: cell("year").as_deref().and_then(year_in),
+                date: cell("date"),
+                venue: cell("venue"),
+                url: cell("url"),
+                code_url: cell("code"),
+                doi: cell("doi"),
+                arxiv: cell("arxiv"),
+                categories: cell("categories").map(|c| split_list(&c, &[";", ",", " "])).unwrap_or_default(),
+                keywords: cell("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+            },
         };
         if let Some(record) = finish(file, record, &mut diagnostics) {
             records.push(record);

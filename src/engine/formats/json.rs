@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::{finish, normalize_arxiv, split_authors, split_list, year_in, FieldMap, Record};
+use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
 pub fn read_lines(file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
@@ -247,20 +248,22 @@ fn record_of(
         line,
         title: text("title", &["title"]).unwrap_or_default(),
         abstract_text: text("abstract", &["abstract", "summary"]).unwrap_or_default(),
-        authors,
-        year,
-        date,
-        venue: text("venue", &["venue", "journal-ref", "journal", "booktitle"]),
-        url: text("url", &["url", "projectPage", "project", "html_url", "pdf_url"]),
-        code_url: text("code", &["githubRepo", "github", "code"]),
-        doi: text("doi", &["doi"]),
-        arxiv,
-        categories: get(value, "categories", &["categories", "category"], map)
-            .map(|v| list_of(v, |s| split_list(s, &[",", " "])))
-            .unwrap_or_default(),
-        keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map)
-            .map(|v| list_of(v, |s| split_list(s, &[";", ","])))
-            .unwrap_or_default(),
+        metadata: Metadata {
+            authors,
+            year,
+            date,
+            venue: text("venue", &["venue", "journal-ref", "journal", "booktitle"]),
+            url: text("url", &["url", "projectPage", "project", "html_url", "pdf_url"]),
+            code_url: text("code", &["githubRepo", "github", "code"]),
+            doi: text("doi", &["doi"]),
+            arxiv,
+            categories: get(value, "categories", &["categories", "category"], map)
+                .map(|v| list_of(v, |s| split_list(s, &[",", " "])))
+                .unwrap_or_default(),
+            keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map)
+                .map(|v| list_of(v, |s| split_list(s, &[";", ","])))
+                .unwrap_or_default(),
+        },
     };
     finish(file, record, diagnostics)
 }

@@ -13,6 +13,7 @@
 //! keep no line numbers.
 
 use super::{finish, normalize_arxiv, normalize_doi, split_authors, split_list, year_in, Record};
+use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
 /// Reads RIS text: every record that has a title comes in; a record with
@@ -191,16 +192,18 @@ impl Builder {
             line: self.line,
             title,
             abstract_text: self.abstract_text,
-            authors: self.authors,
-            year: self.year.as_deref().and_then(year_in),
-            date: self.date,
-            venue: self.venue.or(book_as_venue).or(self.venue_abbreviation),
-            url: self.urls.into_iter().find(|u| u.starts_with("http")),
-            code_url: None,
-            doi: self.doi,
-            arxiv,
-            categories: Vec::new(),
-            keywords: self.keywords,
+            metadata: Metadata {
+                authors: self.authors,
+                year: self.year.as_deref().and_then(year_in),
+                date: self.date,
+                venue: self.venue.or(book_as_venue).or(self.venue_abbreviation),
+                url: self.urls.into_iter().find(|u| u.starts_with("http")),
+                code_url: None,
+                doi: self.doi,
+                arxiv,
+                categories: Vec::new(),
+                keywords: self.keywords,
+            },
         };
         finish(file, record, diagnostics)
     }

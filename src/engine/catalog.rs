@@ -9,6 +9,20 @@
 //! the matcher reads sizes ("70B", "7B/13B/70B", "7B & 70B", "13/70B",
 //! "models of sizes 7B, 13B, and 70B", or a size list just before the name)
 //! and a variant suffix ("Chat", "Instruct", "base") in either order.
+//!
+//! Built from the entity dictionaries ([`crate::engine::dictionary`]) and
+//! shipped in the bundle (`catalog`, user extensions included), so that the
+//! browser normalizes queries exactly as the compiler did:
+//!
+//! - [`Catalog::find`]`(text) -> Vec<EntityMatch>`: every mention (kind,
+//!   canonical name, family, byte span), as the compiler extracts them;
+//! - [`Catalog::canonical`]`(kind, value) -> Option<EntityMatch>`: the one
+//!   entity a qualifier value names (`model:llama2-chat-70b`), any case,
+//!   run together or as an id;
+//! - [`Catalog::resolve`]`(text) -> Vec<String>`: every canonical name a
+//!   term names, case-sensitive spellings in any case;
+//! - [`entity_id`]`(name)`: a URL-safe id (`llama-2-70b-chat`) that
+//!   `canonical` reads back.
 
 // Fx hashing: these maps are probed once or more per word of every text.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

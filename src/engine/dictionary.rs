@@ -1,12 +1,36 @@
 //! Dictionary files: entity aliases and the topic taxonomy as JSON data that
 //! ships with Folio (`data/*.json`) and that users extend with `--entities`.
+//!
+//! `data/entities.json` and `data/taxonomy.json` are built in; `folio compile
+//! --entities FILE` adds files of the same format (every key optional; an
+//! entry whose name exists already gains the new aliases):
+//!
+//! ```json
+//! {
+//!   "series": [{"name": "Llama 2", "family": "Llama 2", "aliases": ["Llama2"],
+//!               "exact": [], "sized": "Llama-2-{size}", "bare": true,
+//!               "variants": [{"suffix": "Chat", "sized": "Llama-2-{size}-Chat",
+//!                             "name": "Llama-2-Chat", "family": null}]}],
+//!   "models": [{"name": "GPT-4", "family": "GPT", "aliases": ["GPT4"], "exact": []}],
+//!   "benchmarks": [{"name": "MATH", "exact": ["MATH"]}],
+//!   "methods": [{"name": "DPO", "aliases": ["direct preference optimization"]}],
+//!   "topics": [{"name": "Reasoning", "terms": ["reasoning", "chain-of-thought"]}]
+//! }
+//! ```
+//!
+//! Names and aliases match whatever their case, spacing and joiners
+//! ("LLaMA-2" = "Llama 2" = "llama2"); `exact` spellings match only as
+//! written (for names that are also words: "MATH", "RAG"). A series is a
+//! name that sizes ("70B", "8x7B", ranges like "7B/13B/70B") and variant
+//! suffixes attach to; `sized` templates put the size at `{size}`. Topic
+//! terms match stemmed words ("jailbreaking" = "jailbreak").
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::diagnostic::Diagnostic;
 
 /// One dictionary file. Every key is optional, so a user file may add just a
-/// few benchmarks or one topic. See the `enrich` module doc for the format.
+/// few benchmarks or one topic. The format is in the module doc.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DictionaryFile {
