@@ -66,3 +66,18 @@ fn check_round_trip(format: ExportFormat, file: &str) {
 fn ris_export_compiles_back_whole() {
     check_round_trip(ExportFormat::Ris, "export.ris");
 }
+
+#[test]
+fn csl_json_export_compiles_back_whole() {
+    check_round_trip(ExportFormat::CslJson, "export.json");
+}
+
+#[test]
+fn csv_export_compiles_back_whole() {
+    check_round_trip(ExportFormat::Csv, "export.csv");
+}
+
+#[test]
+fn bibtex_export_compiles_back_whole() {
+    check_round_trip(ExportFormat::BibTex, "export.bib");
+}

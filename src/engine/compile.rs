@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use super::bundle::{stable_id, Bundle, Paper, SourceFile, SourceRef, SCHEMA_VERSION};
 use super::diagnostic::{has_errors, Diagnostic};
 use super::enrich::{enrich, Dictionaries};
-use super::formats::{read, Format, Record};
+use super::formats::{bibtex, read_with, Format, Record};
 use super::text::{decode_text, title_key};
 
 /// One input file: its display name (used in diagnostics) and its bytes.
@@ -76,6 +76,14 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, usize> = HashMap::new();
 
+    // Every BibTeX input sees the `@string`s of the others: journal and
+    // author macros often live in files of their own (`abbrev.bib`).
+    let macros: String = inputs
+        .iter()
+        .filter_map(|input| decode_text(input.name, input.bytes).ok().map(|text| (input.name, text)))
+        .filter(|(name, text)| options.format.unwrap_or_else(|| Format::detect(name, text)) == Format::BibTex)
+        .map(|(_, text)| bibtex::macro_definitions(text))
+        .collect();
     for input in inputs {
         let text = match decode_text(input.name, input.bytes) {
             Ok(text) => text,
@@ -85,10 +93,12 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
             }
         };
         let format = options.format.unwrap_or_else(|| Format::detect(input.name, text));
-        let (records, found) = read(format, input.name, text, &options.field_map);
+        let (records, found) = read_with(format, input.name, text, &options.field_map, &macros);
         // Nothing read at all is the input's failure, not its records': a
-        // file that is not what its name says, or not a corpus.
-        let unreadable = records.is_empty() && !has_errors(&found);
+        // file that is not what its name says, or not a corpus. (A BibTeX
+        // file of `@string`s only is for the others.)
+        let macros_only = format == Format::BibTex && records.is_empty() && found.is_empty();
+        let unreadable = records.is_empty() && !has_errors(&found) && !macros_only;
         let skipped = found.iter().filter(|d| d.skipped).count();
         diagnostics.extend(found);
         if unreadable {

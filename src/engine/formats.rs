@@ -67,8 +67,9 @@ impl Format {
         if let Some(format) = name.rsplit_once('.').and_then(|(_, ext)| Format::parse(ext)) {
             return match format {
                 Format::Json if looks_like_json_lines(text) => Format::JsonLines,
-                // EndNote and others save RIS as `.txt`.
+                // EndNote and others save RIS and BibTeX as `.txt`.
                 Format::Listing if looks_like_ris(text) => Format::Ris,
+                Format::Listing if bibtex::looks_like_bibtex(text) => Format::BibTex,
                 format => format,
             };
         }
@@ -176,6 +177,19 @@ pub(crate) fn split_authors(text: &str) -> Vec<String> {
 
 /// Reads `text` as `format`.
 pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
+    read_with(format, file, text, map, "")
+}
+
+/// Reads `text` as `format`; a BibTeX input also sees `shared_macros`, the
+/// `@string` definitions of the other BibTeX inputs compiled with it
+/// (journal macros often live in a file of their own).
+pub fn read_with(
+    format: Format,
+    file: &str,
+    text: &str,
+    map: &FieldMap,
+    shared_macros: &str,
+) -> (Vec<Record>, Vec<Diagnostic>) {
     match format {
         Format::Listing => {
             let (records, diagnostics) = parse_listing(file, text);
@@ -192,7 +206,7 @@ pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Reco
         }
         Format::JsonLines => json::read_lines(file, text, map),
         Format::Json => json::read_array(file, text, map),
-        Format::BibTex => bibtex::read(file, text),
+        Format::BibTex => bibtex::read(file, text, shared_macros),
         Format::Ris => ris::read(file, text),
         Format::Csv => delimited::read(file, text, b',', map),
         Format::Tsv => delimited::read(file, text, b'\t', map),

@@ -18,13 +18,23 @@ use super::{finish, readable_tex_text, split_list, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
-pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
+/// Reads BibTeX text; `shared` holds `@string` definitions of other inputs
+/// (see [`macro_definitions`]), used where the file defines none itself.
+pub fn read(file: &str, text: &str, shared: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut records = Vec::new();
     let keyed = readable_keys(text);
     let text = keyed.as_str();
     let entries = entry_chunks(text).iter().filter(|&&(s, e)| is_entry(&text[s..e])).count();
-    let whole = match RawBibliography::parse(text) {
+    // A file of macros only (`@string`s for other files) is fine as it is.
+    if entries == 0 && entry_chunks(text).iter().any(|&(s, e)| is_macro_definition(&text[s..e])) {
+        return (records, diagnostics);
+    }
+    // The shared macros go after the text: biblatex resolves a macro from
+    // its first definition, wherever it is, and every offset in the text
+    // stays the file's own.
+    let source = if shared.is_empty() { text.to_owned() } else { format!("{text}\n{shared}") };
+    let whole = match RawBibliography::parse(&source) {
         // Fewer entries than `@` lines: a stray brace swallowed some.
         Ok(raw) if raw.entries.len() == entries && runaway_macros(&raw).is_empty() && deepest_braces(text).is_none() => {
             resolve(raw).ok()
@@ -32,16 +42,17 @@ pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
         _ => None,
     };
     match whole {
-        Some(Resolved { bibliography, parents, undefined }) => {
+        Some(Resolved { bibliography, parents, mut undefined }) => {
+            undefined.retain(|u| u.1 < text.len());
             report_undefined(file, text, &undefined, &|offset| offset, &mut diagnostics);
             let starts: Vec<usize> = entry_chunks(text).into_iter().map(|(start, _)| start).collect();
             for entry in bibliography.iter() {
-                let line = line_at(text, entry_start(&starts, entry));
+                let line = line_at(text, entry_start(&starts, entry, text.len()));
                 let parent = parents.get(&entry.key).and_then(|key| bibliography.get(key));
                 records.extend(record_of(file, line, entry, parent, &mut diagnostics));
             }
         }
-        None => read_entry_by_entry(file, text, &mut records, &mut diagnostics),
+        None => read_entry_by_entry(file, text, shared, &mut records, &mut diagnostics),
     }
     if records.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::error(file, 1, "no BibTeX entries found"));
@@ -104,7 +115,49 @@ fn report_undefined(
     }
 }
 
-fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnostic>) {
+/// The `@string` definitions of `text` that parse, for the other BibTeX
+/// inputs of a compile.
+/// Only definitions that parse and do not recurse without end (see
+/// [`runaway_macros`]) are given.
+pub fn macro_definitions(text: &str) -> String {
+    let chunks: Vec<&str> = entry_chunks(text)
+        .into_iter()
+        .map(|(start, end)| &text[start..end])
+        .filter(|chunk| entry_kind(chunk) == "string" && RawBibliography::parse(chunk).is_ok())
+        .collect();
+    let all: String = chunks.iter().flat_map(|chunk| [*chunk, "\n"]).collect();
+    let runaway = RawBibliography::parse(&all).map(|raw| runaway_macros(&raw).into_iter().map(str::to_owned).collect::<Vec<_>>());
+    match runaway {
+        Ok(runaway) if runaway.is_empty() => all,
+        Ok(runaway) => chunks
+            .into_iter()
+            .filter(|chunk| {
+                RawBibliography::parse(chunk)
+                    .is_ok_and(|raw| raw.abbreviations.iter().all(|p| !runaway.iter().any(|r| r == p.key.v)))
+            })
+            .flat_map(|chunk| [chunk, "\n"])
+            .collect(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether text given as another format (a `.txt` that EndNote wrote) is
+/// BibTeX: its first line that is not blank or a `%` comment opens an entry.
+pub fn looks_like_bibtex(text: &str) -> bool {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('%'));
+    first.is_some_and(|line| {
+        let kind = entry_kind(line);
+        line.starts_with('@') && !kind.is_empty() && line[1..].trim_start()[kind.len()..].trim_start().starts_with(['{', '('])
+    })
+}
+
+fn read_entry_by_entry(
+    file: &str,
+    text: &str,
+    shared: &str,
+    records: &mut Vec<Record>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let chunks: Vec<(usize, usize)> = entry_chunks(text)
         .into_iter()
         .filter(|&(start, end)| match deepest_braces(&text[start..end]) {
@@ -168,6 +221,12 @@ fn read_entry_by_entry(file: &str, text: &str, records: &mut Vec<Record>, diagno
                 .map(|&(start, end)| format!("{}\n", &text[start..end]))
                 .collect();
         }
+    }
+    // Shared macros only when they cannot make this file's recurse without
+    // end (a cycle through two files).
+    let with_shared = format!("{macros}{shared}");
+    if RawBibliography::parse(&with_shared).is_ok_and(|raw| runaway_macros(&raw).is_empty()) {
+        macros = with_shared;
     }
     let mut keys: HashMap<String, usize> = HashMap::new();
     for &(start, end) in &chunks {
@@ -323,14 +382,28 @@ fn record_of(
                         .or_else(|| field("archiveprefix"))
                         .is_none_or(|t| t.eq_ignore_ascii_case("arxiv"))
                 })
-                // Mendeley writes `arxivId`, some tools `arxiv`.
+                // Mendeley writes `arxivId`, some tools `arxiv`; Google Scholar
+                // names the preprint in the venue ("arXiv preprint arXiv:2111.00396").
                 .or_else(|| field("arxivid"))
-                .or_else(|| field("arxiv")),
+                .or_else(|| field("arxiv"))
+                .or_else(|| ["journal", "note", "howpublished"].iter().find_map(|name| arxiv_in(&field(name)?))),
             categories: field("primaryclass").into_iter().collect(),
             keywords: keywords(&field),
         },
     };
     finish(file, record, diagnostics)
+}
+
+/// The arXiv id that `text` names as `arXiv:2111.00396` (or a URL of it).
+fn arxiv_in(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower
+        .find("arxiv:")
+        .map(|i| i + "arxiv:".len())
+        .or_else(|| lower.find("arxiv.org/abs/").map(|i| i + "arxiv.org/abs/".len()))?;
+    let id: String =
+        text[at..].trim_start().chars().take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}')).collect();
+    super::normalize_arxiv(&id)
 }
 
 /// The fields reference managers keep tags in: `keywords` (Zotero, Better
@@ -484,9 +557,17 @@ fn is_entry(chunk: &str) -> bool {
 
 /// Where an entry starts: the last entry start (of `starts`) before its last
 /// field. (A field that uses a macro has the span of the macro's definition,
-/// which comes before the entry; the last field is in the entry itself.)
-fn entry_start(starts: &[usize], entry: &Entry) -> usize {
-    let last_field = entry.fields.values().map(|chunks| chunks.as_slice().span().start).max().unwrap_or(0);
+/// which comes before the entry, or after the file for a shared macro; the
+/// last field within the file is in the entry itself.)
+fn entry_start(starts: &[usize], entry: &Entry, text_len: usize) -> usize {
+    // A field spelled by a shared macro has a span past the file's text.
+    let last_field = entry
+        .fields
+        .values()
+        .map(|chunks| chunks.as_slice().span().start)
+        .filter(|&start| start < text_len)
+        .max()
+        .unwrap_or(0);
     let index = starts.partition_point(|&start| start <= last_field);
     index.checked_sub(1).map_or(last_field, |i| starts[i])
 }

@@ -1,19 +1,24 @@
 //! CSV and TSV with a header row. Columns map to fields by name,
 //! case-insensitively (`Title`, `Abstract`/`Summary`, `Authors`, `Year`,
 //! `Date`, `Venue`, `URL`, `DOI`, `arXiv`, `Categories`, `Keywords`,
-//! `Code`/`GitHub`), or as the user maps them (`--map title=Paper Title`).
+//! `Code`/`GitHub`, and the names of Zotero's and Scopus's exports, see
+//! [`FIELDS`]), or as the user maps them (`--map title=Paper Title`).
 
 use super::{finish, split_authors, split_list, year_in, FieldMap, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
+/// Column names per field, case-insensitive, the first present wins; the
+/// names reference managers export under come after the plain ones (Zotero:
+/// `Abstract Note`, `Publication Title`, `Manual Tags`; Scopus: `Source
+/// title`, `Author Keywords`; Mendeley and EndNote use the plain ones).
 const FIELDS: &[(&str, &[&str])] = &[
-    ("title", &["title", "paper title", "name"]),
-    ("abstract", &["abstract", "summary", "description"]),
-    ("authors", &["authors", "author", "author names"]),
+    ("title", &["title", "paper title", "name", "article title", "document title"]),
+    ("abstract", &["abstract", "summary", "description", "abstract note"]),
+    ("authors", &["authors", "author", "author names", "author full names"]),
     ("year", &["year", "publication year"]),
     ("date", &["date", "published", "publishedat", "publication date"]),
-    ("venue", &["venue", "journal", "conference", "booktitle"]),
+    ("venue", &["venue", "journal", "conference", "booktitle", "publication title", "source title", "conference name"]),
     ("url", &["url", "link", "pdf"]),
     ("code", &["code", "github", "githubrepo", "repository"]),
     ("doi", &["doi"]),
@@ -21,6 +26,11 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("categories", &["categories", "category"]),
     ("keywords", &["keywords", "tags"]),
 ];
+
+/// Columns whose values are all keywords, besides the first `keywords`
+/// column: reference managers keep tags in several.
+const MORE_KEYWORDS: &[&str] =
+    &["tags", "manual tags", "automatic tags", "author keywords", "index keywords", "mendeley tags"];
 
 pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -65,6 +75,23 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
         return (Vec::new(), diagnostics);
     }
     let columns: Vec<(&str, Option<usize>)> = FIELDS.iter().map(|(f, _)| (*f, column(f))).collect();
+    let keyword_columns: Vec<usize> = (0..headers.len())
+        .filter(|&i| {
+            Some(i) == column("keywords") || MORE_KEYWORDS.iter().any(|name| headers[i].eq_ignore_ascii_case(name))
+        })
+        .collect();
+    // Every keyword of every keyword column, once, in column order.
+    let keywords = |row: &csv::StringRecord| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for &i in &keyword_columns {
+            for keyword in split_list(row.get(i).unwrap_or_default(), &[";", ","]) {
+                if !out.contains(&keyword) {
+                    out.push(keyword);
+                }
+            }
+        }
+        out
+    };
     let mut records = Vec::new();
     for row in reader.records() {
         let row = match row {
@@ -94,7 +121,7 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
                 doi: cell("doi"),
                 arxiv: cell("arxiv"),
                 categories: cell("categories").map(|c| split_list(&c, &[";", ",", " "])).unwrap_or_default(),
-                keywords: cell("keywords").map(|k| split_list(&k, &[";", ","])).unwrap_or_default(),
+                keywords: keywords(&row),
             },
         };
         if let Some(record) = finish(file, record, &mut diagnostics) {

@@ -4,7 +4,11 @@
 //! Face papers API (`id`, `title`, `summary`, `authors[].name`,
 //! `publishedAt`, `githubRepo`, `projectPage`, `ai_keywords`) and Folio's
 //! corpora (`authors`, `year`, `venue`, `url`, `doi`, `arxiv`, `keywords`,
-//! `github`) are understood; keys match case-insensitively.
+//! `github`), CSL-JSON as Zotero and Folio export it (`author[]` with
+//! `family`/`given`, `issued.date-parts`, `container-title`, `keyword`,
+//! `DOI`, `URL`, `number: arXiv:…`) and Better BibTeX's JSON (`creators`,
+//! `abstractNote`, `publicationTitle`, `tags[].tag`) are understood; keys
+//! match case-insensitively.
 
 use serde_json::Value;
 
@@ -201,7 +205,7 @@ fn list_of(value: &Value, split: impl Fn(&str) -> Vec<String>) -> Vec<String> {
         Value::Array(items) => items
             .iter()
             .filter_map(|item| match item {
-                Value::Object(o) => o.get("name").and_then(text_of),
+                Value::Object(o) => name_of(o),
                 // authors_parsed: [last, first, suffix]
                 Value::Array(parts) => {
                     let parts: Vec<String> = parts.iter().filter_map(text_of).collect();
@@ -216,6 +220,41 @@ fn list_of(value: &Value, split: impl Fn(&str) -> Vec<String>) -> Vec<String> {
     }
 }
 
+/// A name or tag given as an object: `{"name"}` (Hugging Face), CSL's
+/// `{"family", "given"}` or `{"literal"}`, Zotero's `{"lastName",
+/// "firstName"}`, or a Zotero tag `{"tag"}`.
+fn name_of(object: &serde_json::Map<String, Value>) -> Option<String> {
+    let part = |key: &str| object.get(key).and_then(text_of).filter(|t| !t.trim().is_empty());
+    if let Some(name) = part("name").or_else(|| part("literal")).or_else(|| part("tag")) {
+        return Some(name);
+    }
+    let family = part("family").or_else(|| part("lastName"))?;
+    let given = part("given").or_else(|| part("firstName"));
+    // CSL's particles: "Ludwig van Beethoven" is given, particle, family.
+    let particle = part("non-dropping-particle").or_else(|| part("dropping-particle"));
+    let parts = [given, particle, Some(family)];
+    Some(parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+}
+
+/// CSL's date `{"date-parts": [[2024, 1, 8]]}` (or `{"raw"}`/`{"literal"}`)
+/// as `2024-01-08`, `2024-01`, `2024`.
+fn csl_date(value: &Value) -> Option<String> {
+    let object = value.as_object()?;
+    if let Some(parts) = object.get("date-parts").and_then(|p| p.get(0)).and_then(Value::as_array) {
+        let numbers: Vec<i64> = parts
+            .iter()
+            .map_while(|p| p.as_i64().or_else(|| p.as_str().and_then(|s| s.trim().parse().ok())))
+            .collect();
+        return match numbers.as_slice() {
+            [] => None,
+            [year] => Some(format!("{year:04}")),
+            [year, month] => Some(format!("{year:04}-{month:02}")),
+            [year, month, day, ..] => Some(format!("{year:04}-{month:02}-{day:02}")),
+        };
+    }
+    object.get("raw").or_else(|| object.get("literal")).and_then(text_of)
+}
+
 fn record_of(
     file: &str,
     line: usize,
@@ -227,7 +266,7 @@ fn record_of(
     let id = text("id", &["id", "paper_id"]);
     let authors = get(value, "authors", &["authors_parsed"], map)
         .filter(|v| v.as_array().is_some_and(|a| a.first().is_some_and(Value::is_array)))
-        .or_else(|| get(value, "authors", &["authors", "author"], map))
+        .or_else(|| get(value, "authors", &["authors", "author", "creators"], map))
         .map(|v| list_of(v, split_authors))
         .unwrap_or_default();
     // arXiv: the first version's date is when the paper came out;
@@ -235,6 +274,7 @@ fn record_of(
     let first_version =
         || get(value, "versions", &["versions"], map)?.as_array()?.first()?.get("created").and_then(text_of);
     let date = text("date", &["publishedAt", "published", "date"])
+        .or_else(|| get(value, "date", &["issued"], map).and_then(csl_date))
         .or_else(first_version)
         .or_else(|| text("date", &["update_date", "created"]));
     let year = get(value, "year", &["year"], map).and_then(|v| match v {
@@ -243,16 +283,21 @@ fn record_of(
         _ => None,
     });
     let arxiv =
-        text("arxiv", &["arxiv", "arxiv_id", "eprint"]).or_else(|| id.as_deref().and_then(normalize_arxiv));
+        text("arxiv", &["arxiv", "arxiv_id", "eprint", "arxivId"])
+        // CSL (Folio's export, Zotero) writes `"number": "arXiv:2401.04088"`.
+        .or_else(|| text("arxiv", &["number"]).filter(|n| n.to_ascii_lowercase().starts_with("arxiv:"))).or_else(|| id.as_deref().and_then(normalize_arxiv));
     let record = Record {
         line,
         title: text("title", &["title"]).unwrap_or_default(),
-        abstract_text: text("abstract", &["abstract", "summary"]).unwrap_or_default(),
+        abstract_text: text("abstract", &["abstract", "summary", "abstractNote"]).unwrap_or_default(),
         metadata: Metadata {
             authors,
             year,
             date,
-            venue: text("venue", &["venue", "journal-ref", "journal", "booktitle"]),
+            venue: text(
+                "venue",
+                &["venue", "journal-ref", "journal", "booktitle", "container-title", "publicationTitle", "proceedingsTitle", "event"],
+            ),
             url: text("url", &["url", "projectPage", "project", "html_url", "pdf_url"]),
             code_url: text("code", &["githubRepo", "github", "code"]),
             doi: text("doi", &["doi"]),
@@ -260,7 +305,7 @@ fn record_of(
             categories: get(value, "categories", &["categories", "category"], map)
                 .map(|v| list_of(v, |s| split_list(s, &[",", " "])))
                 .unwrap_or_default(),
-            keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags"], map)
+            keywords: get(value, "keywords", &["keywords", "ai_keywords", "tags", "keyword"], map)
                 .map(|v| list_of(v, |s| split_list(s, &[";", ","])))
                 .unwrap_or_default(),
         },
