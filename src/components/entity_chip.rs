@@ -16,7 +16,7 @@ pub const VALUE_ATTR: &str = "data-mention-value";
 
 #[component]
 pub fn EntityChip(
-    /// The facet group (`model`, `benchmark`, ...).
+    /// The entity's facet kind (`model`, `benchmark`, ...).
     kind: FacetKind,
     /// The value as the facet lists it.
     name: String,

@@ -1,5 +1,5 @@
 //! Facet kinds: every facet group the explorer counts, one row each in
-//! [`ROWS`]: its key (in the view state, the URL, the search index's entity
+//! `ROWS`: its key (in the view state, the URL, the search index's entity
 //! table and query qualifiers), its heading, where its values come from,
 //! whether a query qualifier names it, and how many of its values are
 //! shown; a kind's row order is its place in the facet panel. The explorer,
@@ -139,7 +139,8 @@ impl FacetKind {
         self.row().qualifier
     }
 
-    /// How many values are facet values at most (see [`Row::limit`]).
+    /// How many values are facet values at most: those most papers share
+    /// (at least two), for kinds with too many to list (keyphrases).
     pub const fn limit(self) -> Option<usize> {
         self.row().limit
     }
