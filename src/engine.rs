@@ -13,6 +13,7 @@ pub mod dictionary;
 pub mod enrich;
 pub mod explorer;
 pub mod export;
+pub mod facet_kind;
 pub mod facets;
 pub mod formats;
 pub mod index;

@@ -71,7 +71,8 @@ fn exported_bibtex_reads_back_through_the_compilers_reader() {
 /// highlights where each paper names it.
 #[test]
 fn mentions_point_at_where_a_paper_names_a_facet_value() {
-    use folio::engine::explorer::is_text_group;
+    use folio::engine::facet_kind::{values_of, FacetKind, Source};
+    let named_in_text = |key: &str| FacetKind::from_key(key).is_some_and(FacetKind::is_named_in_text);
     let explorer = explorer();
     let doc =
         (0..explorer.len() as u32).find(|&d| explorer.paper(d).abstract_text.contains("BiasMedQA")).unwrap();
@@ -81,11 +82,12 @@ fn mentions_point_at_where_a_paper_names_a_facet_value() {
     assert_eq!(named, ["GPT-4", "GPT-4"]);
     assert!(gpt4.title.is_empty());
     assert!(explorer.mentions(doc, "model", "Claude").abstract_spans.is_empty(), "a model the paper lacks");
-    assert!(!is_text_group("code") && !is_text_group("author") && is_text_group("family"));
+    assert!(!named_in_text("code") && !named_in_text("author") && named_in_text("family"));
     let mut families = 0;
     for d in 0..explorer.len() as u32 {
         let paper = explorer.paper(d);
-        for (group, value) in paper.enrichment.facet_values() {
+        for (kind, value) in values_of(&paper) {
+            let group = kind.key();
             let mentions = explorer.mentions(d, group, &value);
             let spans: Vec<_> = mentions
                 .title
@@ -93,11 +95,11 @@ fn mentions_point_at_where_a_paper_names_a_facet_value() {
                 .map(|s| (&paper.title, s))
                 .chain(mentions.abstract_spans.iter().map(|s| (&paper.abstract_text, s)))
                 .collect();
-            if !is_text_group(group) {
+            if !kind.is_named_in_text() {
                 assert!(spans.is_empty(), "{group}={value}");
                 continue;
             }
-            if ["model", "benchmark", "method", "family"].contains(&group) {
+            if matches!(kind.source(), Source::Entity(_)) {
                 assert!(!spans.is_empty(), "{}: {group}={value} is named somewhere", paper.id);
             }
             for (text, span) in spans {
@@ -170,4 +172,35 @@ fn warming_up_runs_a_keystroke_that_finds_papers() {
     // "learning mod" matches the seed (prefix "mod" of "models"): the warm-up
     // exercised search, counts, highlights and a snippet.
     assert!(explorer().warm_up() > 0);
+}
+
+/// Every facet group comes from the facet kind table, in its order, with
+/// its label: the metadata fields that are facets (author keywords
+/// included, as `folio stats` counts them), then the user's groups.
+#[test]
+fn facet_groups_follow_the_facet_kind_table_keywords_included() {
+    use folio::engine::facet_kind::FacetKind;
+    let jsonl = br#"{"title": "Sparse experts", "abstract": "We route tokens to experts.", "year": 2024, "venue": "ICML", "authors": ["A. Person"], "categories": ["cs.CL"], "keywords": ["routing", "experts"]}
+{"title": "Dense models", "abstract": "We do not route tokens.", "year": 2023, "keywords": ["routing"]}
+"#;
+    let compiled = compile(&[Input { name: "k.jsonl", bytes: jsonl }], &CompileOptions::default());
+    let explorer = Explorer::new(compiled.bundle.unwrap());
+    let mut store = TagStore::default();
+    store.add_tag(&[explorer.id(0)], "reading", 1).unwrap();
+    let user = store.data().clone();
+    let results = explorer.explore(&view(""), &user, &explorer.user_facets(&user));
+    let kinds: Vec<FacetKind> = results.facets.iter().map(|g| FacetKind::from_key(&g.key).unwrap()).collect();
+    assert!(kinds.windows(2).all(|w| w[0] < w[1]), "in table order: {kinds:?}");
+    for group in &results.facets {
+        assert_eq!(group.label, FacetKind::from_key(&group.key).unwrap().label());
+    }
+    let metadata =
+        [FacetKind::Year, FacetKind::Venue, FacetKind::Category, FacetKind::Keyword, FacetKind::Author];
+    assert!(metadata
+        .iter()
+        .chain(&[FacetKind::Code, FacetKind::Tag, FacetKind::State])
+        .all(|k| kinds.contains(k)));
+    let keywords = results.facets.iter().find(|g| g.key == FacetKind::Keyword.key()).unwrap();
+    let counts: Vec<(String, usize)> = keywords.top(10).into_iter().map(|v| (v.value, v.count)).collect();
+    assert_eq!(counts, [("routing".to_owned(), 2), ("experts".to_owned(), 1)]);
 }

@@ -177,3 +177,56 @@ fn the_bundle_format_stands_below_what_reads_and_writes_it() {
     }
     assert!(offences.is_empty(), "a room imports what stands above it:\n{}", offences.join("\n"));
 }
+
+/// A facet key is spelled in one place, the table of
+/// `engine::facet_kind`: a new facet kind is one row there, and no module
+/// can drift from it. Elsewhere the same words may name other things; each
+/// such use is listed with what it names instead. Unit tests (after
+/// `#[cfg(test)]`) use keys as data and are not checked.
+#[test]
+fn facet_keys_are_spelled_only_in_the_facet_kind_table() {
+    use folio::engine::facet_kind::FacetKind;
+    // (module: its file and its folder, key or "*", what the word names there)
+    const ELSEWHERE: &[(&str, &str, &str)] = &[
+        ("src/engine/facet_kind", "*", "the table itself"),
+        ("src/engine/catalog", "*", "entity kinds' JSON names (tested to equal their keys); a filler word"),
+        ("src/engine/bundle/metadata", "*", "`--map` field names"),
+        ("src/engine/formats", "*", "input formats' keys and column names"),
+        ("src/engine/export", "*", "export formats' field names"),
+        ("src/engine/enrich/terms", "method", "a stop word of keyphrases"),
+        ("src/engine/query", "author", "the `author:` qualifier of the author search field (not the facet)"),
+        ("src/engine/view_state", "year", "the year sort's name in the URL"),
+        ("src/engine/search", "model", "`model:` accepting families too, in the entity resolver"),
+        ("src/engine/search", "family", "`model:` accepting families too, in the entity resolver"),
+        ("src/engine/tags", "tag", "the word in a message"),
+        ("src/components/user_data_banner", "tag", "the word in a message"),
+        ("src/components/tag_editor", "tag", "a test id"),
+        ("src/bin/folio/stats", "family", "an entity's `family` key in the bundle JSON"),
+    ];
+    let within = |file: &str, module: &str| {
+        file.strip_prefix(module).is_some_and(|rest| rest == ".rs" || rest.starts_with('/'))
+    };
+    let keys: Vec<&str> = FacetKind::ALL.iter().map(|kind| kind.key()).collect();
+    let mut offences = Vec::new();
+    for path in rust_files(&root().join("src")) {
+        let relative =
+            path.strip_prefix(root()).expect("under the root").to_string_lossy().replace('\\', "/");
+        let text = fs::read_to_string(&path).expect("readable source file");
+        for (index, line) in text.lines().enumerate().take_while(|(_, line)| !line.contains("#[cfg(test)]")) {
+            let code = line.split("//").next().unwrap_or("");
+            for key in keys.iter().filter(|key| code.contains(&format!("\"{key}\""))) {
+                let allowed = ELSEWHERE
+                    .iter()
+                    .any(|(module, word, _)| within(&relative, module) && (*word == "*" || word == key));
+                if !allowed {
+                    offences.push(format!("{relative}:{}: \"{key}\"", index + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "spell facet keys through engine::facet_kind (or list the use here, saying what it names):\n{}",
+        offences.join("\n")
+    );
+}

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::engine::facet_kind::FacetKind;
 use crate::state::{expect_cursor, expect_view};
 
 /// The attributes that make an element name a facet value.
@@ -15,13 +16,14 @@ pub const VALUE_ATTR: &str = "data-mention-value";
 
 #[component]
 pub fn EntityChip(
-    /// The facet group (`model`, `benchmark`, ...).
-    group: &'static str,
+    /// The entity's facet kind (`model`, `benchmark`, ...).
+    kind: FacetKind,
     /// The value as the facet lists it.
     name: String,
 ) -> impl IntoView {
     let view = expect_view();
     let cursor = expect_cursor();
+    let group = kind.key();
     let title = format!("{group}: show where it is named; click to filter");
     let (filter, value) = (name.clone(), name.clone());
     view! {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::engine::explorer::is_text_group;
+use crate::engine::facet_kind::FacetKind;
 use crate::state::{expect_cursor, expect_results, expect_view};
 
 /// Values shown per group before "show more".
@@ -75,7 +75,7 @@ fn FacetGroup(
             values.iter().map(|v| (v.value.clone(), (v.count, v.included, v.excluded))).collect()
         })
     });
-    let text_group = is_text_group(&key);
+    let text_group = FacetKind::from_key(&key).is_some_and(FacetKind::is_named_in_text);
     view! {
         <section class="facet-group" aria-labelledby=labelledby data-testid=testid>
             <h2 class="facet-heading" id=heading_id>{label.clone()}</h2>

@@ -7,6 +7,7 @@ use crate::components::entity_chip::EntityChip;
 use crate::components::result_list::marked;
 use crate::components::tag_editor::TagEditor;
 use crate::engine::bundle::enrichment::LinkKind;
+use crate::engine::facet_kind::FacetKind;
 use crate::engine::safe_url::safe_href;
 use crate::state::{expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
@@ -46,7 +47,7 @@ pub fn PaperView() -> impl IntoView {
             let chips = enrichment
                 .entities
                 .iter()
-                .map(|entity| view! { <li><EntityChip group=entity.kind.as_str() name=entity.name.clone() /></li> })
+                .map(|entity| view! { <li><EntityChip kind=FacetKind::of_entity(entity.kind) name=entity.name.clone() /></li> })
                 .collect_view();
             let links = enrichment.links.iter().map(|link| {
                 let label = match link.kind { LinkKind::Code => "Code", LinkKind::Page => "Project page", LinkKind::Other => "Link" };

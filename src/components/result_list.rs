@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
+use crate::engine::facet_kind::FacetKind;
 use crate::engine::search::{segments, Segment, Span};
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
@@ -159,7 +160,7 @@ fn ResultRow(
     let chips = entities
         .iter()
         .take(ROW_CHIPS)
-        .map(|e| view! { <li><EntityChip group=e.kind.as_str() name=e.name.clone() /></li> })
+        .map(|e| view! { <li><EntityChip kind=FacetKind::of_entity(e.kind) name=e.name.clone() /></li> })
         .collect_view();
     let more_chips = entities.len().saturating_sub(ROW_CHIPS);
     let has_chips = !entities.is_empty();

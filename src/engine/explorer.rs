@@ -2,12 +2,14 @@
 //! facet selection, sort), returns the ordered matching papers and the facet
 //! counts for them. The UI renders what this returns and nothing else.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use std::sync::{Arc, OnceLock};
 
 use super::bundle::enrichment::Field;
 use super::bundle::{Bundle, Paper};
+use super::facet_kind::{values_of, FacetKind};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::index::SearchIndex;
 use super::pack::{Contents, PackError, Papers};
@@ -119,47 +121,8 @@ const WARM_UP_QUERIES: [&str; 4] = ["learning mod", "lerning", "\"language model
 /// Snippet length in words.
 pub const SNIPPET_WORDS: usize = 40;
 
-/// Facet group keys.
-pub mod group {
-    pub const MODEL: &str = "model";
-    pub const FAMILY: &str = "family";
-    pub const BENCHMARK: &str = "benchmark";
-    pub const METHOD: &str = "method";
-    pub const TOPIC: &str = "topic";
-    pub const CODE: &str = "code";
-    pub const KEYPHRASE: &str = "keyphrase";
-    pub const YEAR: &str = "year";
-    pub const VENUE: &str = "venue";
-    pub const CATEGORY: &str = "category";
-    pub const AUTHOR: &str = "author";
-    pub const TAG: &str = "tag";
-    pub const STATE: &str = "state";
-}
-
-/// The groups extracted from the text, in panel order, with their labels.
-const TEXT_GROUPS: [(&str, &str); 7] = [
-    (group::MODEL, "Models"),
-    (group::FAMILY, "Model families"),
-    (group::BENCHMARK, "Benchmarks"),
-    (group::METHOD, "Methods"),
-    (group::TOPIC, "Topics"),
-    (group::CODE, "Code"),
-    (group::KEYPHRASE, "Keyphrases"),
-];
-
-/// Whether the values of facet group `key` are named in the papers' text,
-/// so that [`Explorer::mentions`] can show where.
-pub fn is_text_group(key: &str) -> bool {
-    key != group::CODE && TEXT_GROUPS.iter().any(|(k, _)| *k == key)
-}
-
-/// Keyphrases shown as facet values: the most frequent ones that more than
-/// one paper shares (a keyphrase of one paper filters nothing useful, and a
-/// 100k corpus has hundreds of thousands of them).
-const MAX_KEYPHRASE_VALUES: usize = 300;
-
 /// The pairs of the `limit` values that most papers share (at least two).
-fn shared_values(pairs: Vec<(usize, &str)>, limit: usize) -> Vec<(usize, &str)> {
+fn shared_values(pairs: Vec<(usize, Cow<'_, str>)>, limit: usize) -> Vec<(usize, Cow<'_, str>)> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (_, value) in &pairs {
         *counts.entry(value).or_default() += 1;
@@ -167,7 +130,8 @@ fn shared_values(pairs: Vec<(usize, &str)>, limit: usize) -> Vec<(usize, &str)> 
     let mut frequent: Vec<(&str, usize)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
     frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let keep: HashSet<&str> = frequent.into_iter().take(limit).map(|(v, _)| v).collect();
-    pairs.into_iter().filter(|(_, v)| keep.contains(v)).collect()
+    let kept: Vec<bool> = pairs.iter().map(|(_, v)| keep.contains(v.as_ref())).collect();
+    pairs.into_iter().zip(kept).filter(|(_, kept)| *kept).map(|(pair, _)| pair).collect()
 }
 
 /// Papers of the corpus whose user data satisfies `keep`.
@@ -289,8 +253,8 @@ impl Explorer {
         tag_pairs.dedup();
         let read: DocSet = state_pairs.iter().filter(|(_, s)| *s == state::READ).map(|(d, _)| *d).collect();
         state_pairs.extend((0..self.len()).filter(|d| !read.contains(*d)).map(|d| (d, state::UNREAD)));
-        index.set_group(group::TAG, "Tags", tag_pairs);
-        index.set_group(group::STATE, "Reading state", state_pairs);
+        index.set_group(FacetKind::Tag.key(), FacetKind::Tag.label(), tag_pairs);
+        index.set_group(FacetKind::State.key(), FacetKind::State.label(), state_pairs);
         index
     }
 
@@ -417,11 +381,13 @@ impl Explorer {
         }
     }
 
-    /// Where `doc` names facet value `value` of `group` (a group derived
-    /// from the text, see [`is_text_group`]), as title and abstract spans.
+    /// Where `doc` names facet value `value` of `group` (a group named in
+    /// the text, see [`FacetKind::is_named_in_text`]), as title and
+    /// abstract spans.
     pub fn mentions(&self, doc: u32, group: &str, value: &str) -> Highlights {
         let mut highlights = Highlights::default();
-        for span in self.paper(doc).enrichment.mentions(group, value) {
+        let Some(kind) = FacetKind::from_key(group) else { return highlights };
+        for span in kind.mentions(&self.paper(doc).enrichment, value) {
             let target = match span.field {
                 Field::Title => &mut highlights.title,
                 Field::Abstract => &mut highlights.abstract_spans,
@@ -451,59 +417,21 @@ impl Explorer {
     }
 }
 
-/// The facet groups the papers support: only those with values appear.
+/// The facet groups the papers support, in the table's order: only those
+/// with values appear.
 fn facet_index(papers: &[Paper]) -> FacetIndex {
     let mut index = FacetIndex::new(papers.len());
-    let values: Vec<Vec<(&'static str, String)>> = papers
-        .iter()
-        .map(|p| {
-            let mut values = p.enrichment.facet_values();
-            // A repository named by the source counts as code too.
-            if p.metadata.code_url.is_some() {
-                values.retain(|(k, _)| *k != group::CODE);
-                values.push((group::CODE, "has code".to_owned()));
-            }
-            values
-        })
-        .collect();
-    for (key, label) in TEXT_GROUPS {
-        let mut pairs: Vec<(usize, &str)> = values
-            .iter()
-            .enumerate()
-            .flat_map(|(doc, v)| {
-                v.iter().filter(move |(k, _)| *k == key).map(move |(_, value)| (doc, value.as_str()))
-            })
-            .collect();
-        if key == group::KEYPHRASE {
-            pairs = shared_values(pairs, MAX_KEYPHRASE_VALUES);
+    let mut pairs: Vec<Vec<(usize, Cow<'_, str>)>> = vec![Vec::new(); FacetKind::ALL.len()];
+    for (doc, paper) in papers.iter().enumerate() {
+        for (kind, value) in values_of(paper) {
+            pairs[kind as usize].push((doc, value));
         }
-        index.set_group(key, label, pairs);
     }
-    index.set_group(
-        group::YEAR,
-        "Year",
-        papers.iter().enumerate().filter_map(|(doc, p)| p.metadata.year.map(|y| (doc, y.to_string()))),
-    );
-    index.set_group(
-        group::VENUE,
-        "Venues",
-        papers.iter().enumerate().filter_map(|(doc, p)| p.metadata.venue.as_deref().map(|v| (doc, v))),
-    );
-    index.set_group(
-        group::CATEGORY,
-        "Categories",
-        papers
-            .iter()
-            .enumerate()
-            .flat_map(|(doc, p)| p.metadata.categories.iter().map(move |c| (doc, c.as_str()))),
-    );
-    index.set_group(
-        group::AUTHOR,
-        "Authors",
-        papers
-            .iter()
-            .enumerate()
-            .flat_map(|(doc, p)| p.metadata.authors.iter().map(move |a| (doc, a.as_str()))),
-    );
+    for (kind, mut pairs) in FacetKind::ALL.into_iter().zip(pairs) {
+        if let Some(limit) = kind.limit() {
+            pairs = shared_values(pairs, limit);
+        }
+        index.set_group(kind.key(), kind.label(), pairs);
+    }
     index
 }

@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
+use super::facet_kind::text_values;
 use super::query::Field;
 
 /// One posting: a paper, a field and how often the term occurs there
@@ -148,7 +149,7 @@ fn varints_length(bytes: &[u8], count: u32) -> usize {
 /// Searchable values of a paper beyond its text (extracted entities, topics).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extra {
-    /// `model`, `family`, `benchmark`, `method`, `topic`, `keyphrase`.
+    /// The facet key of its kind ([`crate::engine::facet_kind::FacetKind::key`]).
     pub kind: String,
     /// The canonical name.
     pub value: String,
@@ -156,13 +157,12 @@ pub struct Extra {
 
 impl Extra {
     /// The searchable values the compiler extracted into `enrichment`
-    /// (entities with their families, topics and keyphrases).
+    /// (entities with their families, topics and keyphrases: the facet
+    /// values of [`text_values`], under their facet keys).
     pub fn of(enrichment: &Enrichment) -> Vec<Extra> {
-        enrichment
-            .facet_values()
+        text_values(enrichment)
             .into_iter()
-            .filter(|(kind, _)| *kind != "code")
-            .map(|(kind, value)| Extra { kind: kind.to_owned(), value })
+            .map(|(kind, value)| Extra { kind: kind.key().to_owned(), value })
             .collect()
     }
 }

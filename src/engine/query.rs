@@ -11,6 +11,7 @@
 //! - the last word is a prefix while typing (no trailing space).
 
 use super::analyze::{spaced_runs, tokenize, TokenKind};
+use super::facet_kind::FacetKind;
 
 /// A field a word can be restricted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -143,7 +144,10 @@ fn field_of(qualifier: &str) -> Option<Field> {
     }
 }
 
-const ENTITY_KINDS: [&str; 4] = ["model", "benchmark", "method", "topic"];
+/// The facet kind a qualifier names (`model:`, `topic:`, `year:`, `tag:`).
+fn facet_qualifier(qualifier: &str) -> Option<FacetKind> {
+    FacetKind::from_key(qualifier).filter(|kind| kind.is_qualifier())
+}
 
 fn parse_year(text: &str) -> Option<(Option<i32>, Option<i32>)> {
     let year = |s: &str| if s.is_empty() { Some(None) } else { s.parse::<i32>().ok().map(Some) };
@@ -189,24 +193,23 @@ fn identifier_spellings(text: &str, terms: &[String]) -> Vec<Vec<String>> {
 /// identifier (any of which matches).
 fn atoms_of(item: &Item) -> Vec<Atom> {
     let text = item.text.trim();
-    match item.qualifier.as_deref() {
-        Some("year") => {
+    let facet = item.qualifier.as_deref().and_then(facet_qualifier);
+    match facet {
+        Some(FacetKind::Year) => {
             if let Some((from, to)) = parse_year(text) {
                 return vec![Atom::Year { from, to }];
             }
         }
-        Some("tag") if !text.is_empty() => return vec![Atom::Tag(text.to_owned())],
-        Some(kind) if ENTITY_KINDS.contains(&kind) && !text.is_empty() => {
-            return vec![Atom::Entity { kind: kind.to_owned(), value: text.to_owned() }]
+        Some(FacetKind::Tag) if !text.is_empty() => return vec![Atom::Tag(text.to_owned())],
+        Some(kind) if !text.is_empty() && kind != FacetKind::Tag => {
+            return vec![Atom::Entity { kind: kind.key().to_owned(), value: text.to_owned() }]
         }
         _ => {}
     }
     let field = item.qualifier.as_deref().and_then(field_of);
     // An unknown qualifier is part of the text ("re:think" stays searchable).
     let text = match (&item.qualifier, field) {
-        (Some(q), None) if !ENTITY_KINDS.contains(&q.as_str()) && q != "year" && q != "tag" => {
-            format!("{q}:{text}")
-        }
+        (Some(q), None) if facet.is_none() => format!("{q}:{text}"),
         _ => text.to_owned(),
     };
     let terms = analyze_terms(&text);

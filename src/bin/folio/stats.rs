@@ -11,8 +11,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use folio::engine::bundle::enrichment::LinkKind;
 use folio::engine::bundle::metadata::MetadataField;
 use folio::engine::bundle::{BundleError, SCHEMA_VERSION};
+use folio::engine::catalog::EntityKind;
+use folio::engine::facet_kind::{FacetKind, Source, HAS_CODE, NO_CODE};
 use serde_json::{Map, Value};
 
 /// `folio stats BUNDLE`
@@ -35,9 +38,17 @@ fn known_fields() -> Vec<&'static str> {
 /// Paper keys that are not content: not counted as fields.
 const NOT_FIELDS: [&str; 2] = ["id", "source"];
 
-/// Metadata fields that are facets: (paper key, facet name).
-const METADATA_FACETS: [(&str, &str); 5] =
-    [("year", "year"), ("venue", "venue"), ("categories", "category"), ("keywords", "keyword"), ("authors", "author")];
+/// Metadata fields that are facets, as the app shows them: (paper key,
+/// facet key).
+fn metadata_facets() -> Vec<(&'static str, &'static str)> {
+    FacetKind::ALL
+        .into_iter()
+        .filter_map(|kind| match kind.source() {
+            Source::Metadata(field) => Some((field.key(), kind.key())),
+            _ => None,
+        })
+        .collect()
+}
 
 /// Enrichment keys that are measurements or neighbours, not facets.
 const NOT_FACETS: [&str; 2] = ["figures", "similar"];
@@ -170,12 +181,14 @@ fn name_of(element: &Value) -> Option<String> {
 /// `kind`; any other list of the paper is a facet named after its key.
 fn facet_counts(papers: &[&Map<String, Value>]) -> BTreeMap<String, BTreeMap<String, usize>> {
     let mut facets: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let known_fields = known_fields();
+    let (known_fields, metadata_facets) = (known_fields(), metadata_facets());
+    let (family, code) = (FacetKind::Family.key(), FacetKind::Code.key());
+    let code_link = serde_json::json!(LinkKind::Code);
     for paper in papers {
         let mut values: Vec<(String, String)> = Vec::new();
         let mut has_code = paper.get("code_url").is_some_and(present);
         for (key, value) in paper.iter() {
-            if let Some(&(_, facet)) = METADATA_FACETS.iter().find(|(k, _)| k == key) {
+            if let Some(&(_, facet)) = metadata_facets.iter().find(|(k, _)| k == key) {
                 match value {
                     Value::Array(items) => values.extend(items.iter().filter_map(name_of).map(|v| (facet.to_owned(), v))),
                     other if present(other) => values.push((facet.to_owned(), label(other))),
@@ -193,20 +206,20 @@ fn facet_counts(papers: &[&Map<String, Value>]) -> BTreeMap<String, BTreeMap<Str
                     "entities" => {
                         let kind = kind.unwrap_or_else(|| "entity".to_owned());
                         values.extend(name_of(item).map(|name| (kind.clone(), name)));
-                        if let Some(family) = item.get("family").filter(|v| present(v) && kind != "family") {
-                            values.push(("family".to_owned(), label(family)));
+                        if let Some(name) = item.get("family").filter(|v| present(v) && kind != EntityKind::Family.as_str()) {
+                            values.push((family.to_owned(), label(name)));
                         }
                     }
                     "links" => {
+                        has_code |= item.get("kind") == Some(&code_link);
                         let kind = kind.unwrap_or_else(|| "other".to_owned());
-                        has_code |= kind == "code";
                         values.push(("link".to_owned(), kind));
                     }
                     _ => values.extend(name_of(item).map(|name| (singular(key), name))),
                 }
             }
         }
-        values.push(("code".to_owned(), if has_code { "has code" } else { "no code" }.to_owned()));
+        values.push((code.to_owned(), if has_code { HAS_CODE } else { NO_CODE }.to_owned()));
         values.sort();
         values.dedup();
         for (group, value) in values {

@@ -191,72 +191,8 @@ impl Enrichment {
         self.links.iter().any(|l| l.kind == LinkKind::Code)
     }
 
-    /// Where the paper names facet value `value` of group `group` (a
-    /// group derived from the text: `model`, `benchmark`, `method`,
-    /// `family` (its models' mentions), `topic`, `keyphrase`), in text
-    /// order; empty for other groups and values the paper lacks.
-    pub fn mentions(&self, group: &str, value: &str) -> Vec<Span> {
-        let mut spans: Vec<Span> = match group {
-            "topic" => {
-                self.topics.iter().filter(|t| t.name == value).flat_map(|t| t.spans.iter().copied()).collect()
-            }
-            "keyphrase" => self
-                .keyphrases
-                .iter()
-                .filter(|k| k.phrase == value)
-                .flat_map(|k| k.spans.iter().copied())
-                .collect(),
-            "family" => self
-                .entities
-                .iter()
-                .filter(|e| {
-                    e.family.as_deref() == Some(value) || (e.kind == EntityKind::Family && e.name == value)
-                })
-                .flat_map(|e| e.spans.iter().copied())
-                .collect(),
-            kind => self
-                .entities
-                .iter()
-                .filter(|e| e.kind.as_str() == kind && e.name == value)
-                .flat_map(|e| e.spans.iter().copied())
-                .collect(),
-        };
-        spans.sort_by_key(|s| (s.field == Field::Abstract, s.start, s.end));
-        // Overlapping spans (a topic's terms "reasoning" and "logical
-        // reasoning") become one.
-        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-        for span in spans {
-            match merged.last_mut() {
-                Some(last) if last.field == span.field && span.start <= last.end => {
-                    last.end = last.end.max(span.end)
-                }
-                _ => merged.push(span),
-            }
-        }
-        merged
-    }
-
     /// The entities of one kind.
     pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
         self.entities.iter().filter(move |e| e.kind == kind)
-    }
-
-    /// Facet values of this paper as (group key, value): `model`, `family`
-    /// (of named models too), `benchmark`, `method`, `topic`, `keyphrase`
-    /// and `code` ("has code" / "no code").
-    pub fn facet_values(&self) -> Vec<(&'static str, String)> {
-        let mut out: Vec<(&'static str, String)> = Vec::new();
-        for entity in &self.entities {
-            out.push((entity.kind.as_str(), entity.name.clone()));
-            if let Some(family) = &entity.family {
-                out.push((EntityKind::Family.as_str(), family.clone()));
-            }
-        }
-        out.extend(self.topics.iter().map(|t| ("topic", t.name.clone())));
-        out.extend(self.keyphrases.iter().map(|k| ("keyphrase", k.phrase.clone())));
-        out.push(("code", if self.has_code() { "has code" } else { "no code" }.to_owned()));
-        out.sort();
-        out.dedup();
-        out
     }
 }

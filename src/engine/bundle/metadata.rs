@@ -1,7 +1,7 @@
 //! A paper's metadata: what its source says besides title and abstract
 //! (authors, year, date, venue, links, identifiers, categories, keywords).
 //!
-//! The fields are listed once, in [`metadata_fields`]; from that list come
+//! The fields are listed once, in `metadata_fields!`; from that list come
 //! [`Metadata`] (which both a reader's [`crate::engine::formats::Record`] and
 //! a bundle's [`super::Paper`] hold), the names `--map` accepts
 //! ([`MetadataField::map_name`]), the JSON keys ([`MetadataField::key`]), how
