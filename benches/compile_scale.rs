@@ -77,6 +77,7 @@ fn main() {
     let compile_cpu = cpu_seconds() - cpu_before;
     let errors = compiled.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = compiled.diagnostics.len() - errors;
+    let skipped = compiled.skipped();
     let Some(bundle) = compiled.bundle else {
         for diagnostic in compiled.diagnostics.iter().filter(|d| d.is_error()).take(10) {
             println!("{diagnostic}");
@@ -108,8 +109,10 @@ fn main() {
         println!("  {}: {} papers", source.file, source.papers);
     }
     println!(
-        "  diagnostics: {errors} error(s), {warnings} warning(s) (duplicates merged across the corpora)"
+        "  diagnostics: {errors} error(s), {warnings} warning(s) (duplicates merged across the corpora), {skipped} record(s) skipped"
     );
+    let without_abstract = bundle.papers.iter().filter(|p| p.abstract_text.is_empty()).count();
+    println!("  papers without an abstract: {without_abstract}");
     println!("  input       {:>8.1} MiB of JSON Lines", mib(input_bytes));
     println!("  gunzip      {:>8.2} s", secs(gunzip_time));
     println!(

@@ -19,6 +19,7 @@ pub mod formats;
 pub mod index;
 pub mod listing;
 pub mod pack;
+pub mod progress;
 pub mod query;
 pub mod safe_url;
 pub mod search;

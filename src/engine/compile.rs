@@ -13,8 +13,9 @@ use std::collections::HashMap;
 
 use super::bundle::{stable_id, Bundle, Paper, SourceFile, SourceRef, SCHEMA_VERSION};
 use super::diagnostic::{has_errors, Diagnostic};
-use super::enrich::{enrich, Dictionaries};
+use super::enrich::{enrich_reporting, Dictionaries};
 use super::formats::{bibtex, read_with, Format, Record};
+use super::progress::{Stage, Step};
 use super::text::{decode_text, title_key};
 
 /// One input file: its display name (used in diagnostics) and its bytes.
@@ -69,6 +70,13 @@ pub fn paper_id(record: &Record) -> String {
 }
 
 pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
+    compile_reporting(inputs, options, &mut |_| {})
+}
+
+/// [`compile`], reporting its progress to `report` (see [`super::progress`]).
+pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report: &mut dyn FnMut(Step)) -> Compiled {
+    let total_bytes: u64 = inputs.iter().map(|i| i.bytes.len() as u64).sum();
+    let mut bytes_read = 0u64;
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
     let mut papers: Vec<Paper> = Vec::new();
@@ -85,6 +93,8 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
         .map(|(_, text)| bibtex::macro_definitions(text))
         .collect();
     for input in inputs {
+        report(Step { stage: Stage::Read, done: bytes_read, total: total_bytes, papers: papers.len() });
+        bytes_read += input.bytes.len() as u64;
         let text = match decode_text(input.name, input.bytes) {
             Ok(text) => text,
             Err(diagnostic) => {
@@ -169,7 +179,8 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
     if !usable(&diagnostics) {
         return Compiled { bundle: None, diagnostics };
     }
-    let corpus = enrich(&mut papers, &options.dictionaries);
+    report(Step { stage: Stage::Read, done: total_bytes, total: total_bytes, papers: papers.len() });
+    let corpus = enrich_reporting(&mut papers, &options.dictionaries, report);
     let bundle = Bundle {
         schema_version: SCHEMA_VERSION,
         generator: format!("folio {}", env!("CARGO_PKG_VERSION")),

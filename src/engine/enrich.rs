@@ -20,6 +20,7 @@ mod similar;
 mod terms;
 mod topics;
 
+use super::progress::{Stage, Step, EVERY};
 use links::find_links;
 
 use super::bundle::enrichment::{
@@ -85,12 +86,27 @@ impl Dictionaries {
 /// Fills in `paper.enrichment` for every paper; returns the bundle-level data.
 /// Enrichment cannot fail: text it does not understand yields nothing.
 pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> CorpusEnrichment {
+    enrich_reporting(papers, dictionaries, &mut |_| {})
+}
+
+/// [`enrich`], reporting its progress to `report`.
+pub fn enrich_reporting(
+    papers: &mut [Paper],
+    dictionaries: &Dictionaries,
+    report: &mut dyn FnMut(Step),
+) -> CorpusEnrichment {
     let catalog = dictionaries.catalog();
     let mut vocabulary = terms::Vocabulary::default();
     let mut arena = String::new();
+    let total = papers.len();
+    let step = |stage, done: usize| Step { stage, done: done as u64, total: total as u64, papers: total };
     let docs: Vec<Vec<terms::Tok>> = papers
         .iter_mut()
-        .map(|paper| {
+        .enumerate()
+        .map(|(i, paper)| {
+            if i % EVERY == 0 {
+                report(step(Stage::Extract, i));
+            }
             let mut toks = Vec::new();
             paper.enrichment =
                 extract(&catalog, &paper.title, &paper.abstract_text, &mut vocabulary, &mut toks, &mut arena);
@@ -103,6 +119,7 @@ pub fn enrich(papers: &mut [Paper], dictionaries: &Dictionaries) -> CorpusEnrich
         end: end as usize,
     };
 
+    report(step(Stage::Corpus, 0));
     let taxonomy = dictionaries.file.topics.clone();
     let triggers = topics::Triggers::new(&taxonomy, &vocabulary);
     for (paper, toks) in papers.iter_mut().zip(&docs) {

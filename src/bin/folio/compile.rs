@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use folio::engine::compile::{compile, CompileOptions, Input};
+use folio::engine::compile::{compile_reporting, CompileOptions, Input};
 use folio::engine::formats::{Format, FIELDS};
 
 use crate::atomic_write::write_atomically;
+use crate::progress::{summarised, Bar};
 
 /// `folio compile`: compile corpus files into one JSON bundle for the explorer.
 #[derive(Args)]
@@ -38,6 +39,12 @@ pub struct CompileArgs {
     /// the browser app loads first) to this file; see `folio pack`.
     #[arg(long, value_name = "FILE")]
     pack: Option<PathBuf>,
+    /// No progress bar (it is drawn only on a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
+    /// Every warning, not the first few of each kind.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
@@ -84,25 +91,23 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
         }
     }
-    run_compile(&args.inputs, &args.out, args.pack.as_deref(), &options)
+    run_compile(&args, &options)
 }
 
-fn run_compile(
-    paths: &[PathBuf],
-    out: &Path,
-    pack: Option<&Path>,
-    options: &CompileOptions,
-) -> Result<ExitCode> {
+fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode> {
+    let (paths, out, pack) = (&args.inputs, args.out.as_path(), args.pack.as_deref());
     let mut contents = Vec::with_capacity(paths.len());
     for path in paths {
         contents.push((path.display().to_string(), read_input(path)?));
     }
     let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
-    let compiled = compile(&inputs, options);
+    let mut bar = Bar::new(args.quiet);
+    let compiled = compile_reporting(&inputs, options, &mut |step| bar.step(step));
+    bar.finish();
 
     let (errors, warnings, skipped) = (compiled.errors(), compiled.warnings(), compiled.skipped());
-    for diagnostic in &compiled.diagnostics {
-        eprintln!("{diagnostic}");
+    for line in summarised(&compiled.diagnostics, args.verbose) {
+        eprintln!("{line}");
     }
     let Some(bundle) = compiled.bundle else {
         eprintln!(
@@ -115,7 +120,12 @@ fn run_compile(
     let without_abstract = bundle.papers.iter().filter(|p| p.abstract_text.is_empty()).count();
     // Both files are made before either is written: all or nothing.
     let pack = match pack {
-        Some(path) => Some((path, crate::pack::pack_of(bundle)?)),
+        Some(path) => {
+            bar.message("building the app pack");
+            let bytes = crate::pack::pack_of(bundle);
+            bar.finish();
+            Some((path, bytes?))
+        }
         None => None,
     };
     write_atomically(out, json.as_bytes())?;

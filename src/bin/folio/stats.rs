@@ -71,6 +71,8 @@ pub fn run(args: StatsArgs) -> Result<ExitCode> {
         let text = |key: &str| source.get(key).map(label).unwrap_or_default();
         println!("  from {} ({}): {} papers", text("file"), text("format"), text("papers"));
     }
+    let without_abstract = papers.iter().filter(|p| !p.get("abstract").is_some_and(present)).count();
+    println!("  without an abstract: {without_abstract} papers");
 
     println!("\nfields (papers that have it):");
     for (name, count) in field_counts(&papers) {
