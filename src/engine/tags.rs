@@ -12,6 +12,7 @@
 mod change;
 mod envelope;
 mod merge;
+mod note;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -21,7 +22,8 @@ use thiserror::Error;
 
 use change::Change;
 pub use envelope::{decode, encode, storage_key, DecodeError, DecodeProblem, Decoded, USER_DATA_VERSION};
-pub use merge::{merge, merge_three_way, preview_import, ImportPreview, NOTE_SEPARATOR};
+pub use merge::{merge, merge_three_way, preview_import, ImportPreview};
+pub use note::NOTE_SEPARATOR;
 
 /// Longest note a user can write per paper, in characters: a few paragraphs,
 /// which keeps a thousand annotated papers well inside a browser's 5 MB of
