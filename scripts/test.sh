@@ -15,6 +15,9 @@ folio_log "release build of the site"
 # tests/e2e/hostile.spec.mjs; reuses the wasm just built, so it takes seconds.
 folio_log "release build of the hostile test corpus (target/dist-hostile/)"
 (folio_wasm_env && FOLIO_CORPUS=tests/fixtures/hostile/hostile.txt trunk build --release --dist target/dist-hostile)
+# Papers whose ids (DOIs) hold `#`, `%`, `&` and `=`, for tests/e2e/links.spec.mjs.
+folio_log "release build of the DOI-link test corpus (target/dist-doi/)"
+(folio_wasm_env && FOLIO_CORPUS=tests/fixtures/doi/doi.jsonl trunk build --release --dist target/dist-doi)
 
 folio_log "browser tests (Playwright, headless Chromium)"
 cd tests/e2e

@@ -49,6 +49,63 @@ fn starred_read_and_notes_are_searchable_with_tag() {
     assert_eq!(explorer.explore(&excluded, user, &facets).len(), 22);
 }
 
+/// `tag:` finds the reading states by each of their names, in any case.
+#[test]
+fn every_name_of_a_reading_state_finds_it() {
+    let explorer = explorer();
+    let ids: Vec<String> = (0..explorer.len() as u32).map(|d| explorer.id(d).to_owned()).collect();
+    let mut store = TagStore::default();
+    store.set_starred(&[&ids[3]], true, 1);
+    store.set_read(&[&ids[5]], true, 1);
+    store.set_note(&ids[7], "check", 1).unwrap();
+    store.add_tag(&[&ids[9]], "star", 1).unwrap();
+    store.add_tag(&[&ids[5], &ids[10]], "unread", 1).unwrap();
+    let user = store.data();
+    let facets = explorer.user_facets(user);
+    let unread: Vec<u32> = (0..explorer.len() as u32).collect();
+    for (query, expected) in [
+        ("tag:starred", vec![3]),
+        ("tag:STARRED", vec![3]),
+        ("tag:star", vec![3, 9]),
+        ("tag:read", vec![5]),
+        ("tag:Read", vec![5]),
+        ("tag:unread", unread),
+        ("tag:note", vec![7]),
+        ("tag:notes", vec![7]),
+        ("tag:NOTES", vec![7]),
+    ] {
+        let mut docs = explorer.explore(&view(query), user, &facets).docs().to_vec();
+        docs.sort_unstable();
+        assert_eq!(docs, expected, "{query}");
+    }
+}
+
+/// One facet value per tag, whatever case each paper spells it in (data
+/// from an import or another tab is not respelled).
+#[test]
+fn the_tag_facet_counts_a_tag_spelled_two_ways_as_one() {
+    use folio::engine::tags::{PaperData, UserData};
+    let explorer = explorer();
+    let tagged = |tag: &str| PaperData { tags: [tag.to_owned()].into(), ..Default::default() };
+    let user = UserData {
+        papers: [
+            (explorer.id(0).to_owned(), tagged("Reading/x")),
+            (explorer.id(1).to_owned(), tagged("reading/y")),
+            ("not-in-corpus".to_owned(), tagged("READING/z")),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    let facets = explorer.user_facets(&user);
+    let results = explorer.explore(&view(""), &user, &facets);
+    let tags = results.facets.iter().find(|g| g.key == "tag").unwrap();
+    let counts: Vec<(String, usize)> = tags.top(10).into_iter().map(|v| (v.value, v.count)).collect();
+    assert_eq!(counts, [("Reading".to_owned(), 2), ("Reading/x".to_owned(), 1), ("Reading/y".to_owned(), 1)]);
+    let mut selected = view("");
+    selected.selection.include("tag", "Reading");
+    assert_eq!(explorer.explore(&selected, &user, &facets).docs(), [0, 1]);
+}
+
 #[test]
 fn exported_bibtex_reads_back_through_the_compilers_reader() {
     let explorer = explorer();

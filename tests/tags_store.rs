@@ -1,7 +1,10 @@
 //! The tag store: names, operations as one-line scripts, undo/redo, rename
 //! and merge, hierarchy, colors, orphans.
 
-use folio::engine::tags::{normalize_tag, Orphans, TagError, TagStore, UserData, UNDO_LIMIT};
+use folio::engine::tags::{
+    normalize_tag, Orphans, PaperData, PaperSet, ReadingState, TagError, TagNode, TagStore, UserData,
+    UNDO_LIMIT,
+};
 
 const T: u64 = 1_700_000_000_000;
 
@@ -305,4 +308,122 @@ fn notes_have_a_limit() {
     assert!(store.set_note("p1", &"x".repeat(10_000), T).is_ok());
     assert!(store.set_note("p1", "  fine  ", T).is_ok());
     assert_eq!(store.paper("p1").unwrap().note, "fine");
+}
+
+/// User data written directly, as an import or an older Folio may leave it
+/// (the store's own operations respell new tags): `;`-separated papers,
+/// each `id [tag, tag] flags` with flags `*` starred, `r` read, `n` a note.
+fn user(papers: &str) -> UserData {
+    let mut data = UserData::default();
+    for paper in papers.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (id, rest) = paper.split_once(' ').unwrap_or((paper, ""));
+        let (tags, flags) =
+            rest.trim().strip_prefix('[').and_then(|r| r.split_once(']')).unwrap_or(("", rest));
+        let entry = PaperData {
+            tags: tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            starred: flags.contains('*'),
+            read: flags.contains('r'),
+            note: if flags.contains('n') { "a note".to_owned() } else { String::new() },
+            updated: T,
+        };
+        data.papers.insert(id.to_owned(), entry);
+    }
+    data
+}
+
+fn tree_names(nodes: &[TagNode], into: &mut Vec<String>) {
+    for node in nodes {
+        into.push(node.name.clone());
+        tree_names(&node.children, into);
+    }
+}
+
+/// The tag facet's values as `id name` pairs; they must be the tag tree's names.
+#[track_caller]
+fn check_tag_values(papers: &str, expected: &str) {
+    let data = user(papers);
+    let values = data.tag_values();
+    let shown: Vec<String> = values.iter().map(|(id, name)| format!("{id} {name}")).collect();
+    assert_eq!(shown.join(", "), expected, "tag values of {papers:?}");
+    let mut in_tree = Vec::new();
+    tree_names(&TagStore::new(data.clone()).tree(|_| true), &mut in_tree);
+    let mut names: Vec<String> = values.into_iter().map(|(_, name)| name).collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    names.dedup();
+    in_tree.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, in_tree, "the facet names the tags as the tree does ({papers:?})");
+}
+
+#[test]
+fn tag_facet_values_are_one_per_tag_whatever_its_case() {
+    check_tag_values("p1 [reading/now]; p2 [reading]", "p1 reading, p1 reading/now, p2 reading");
+    check_tag_values("p1 [Reading/x]; p2 [reading/y]", "p1 Reading, p1 Reading/x, p2 Reading, p2 Reading/y");
+    check_tag_values("p1 [a/B/c]; p2 [A/b]", "p1 A, p1 A/b, p1 A/b/c, p2 A, p2 A/b");
+    check_tag_values("p1 [x]; p2 [X/y]", "p1 x, p2 x, p2 x/y");
+    check_tag_values("p1 [Über]; p2 [üBER]", "p1 Über, p2 Über");
+    check_tag_values("p1 [a, a/b, A/c]", "p1 a, p1 a/b, p1 a/c");
+    check_tag_values("p1 [] *r", "");
+}
+
+#[test]
+fn the_tree_counts_a_tag_spelled_two_ways_once() {
+    let tree = TagStore::new(user("p1 [Reading/x]; p2 [reading/y]; p3 [READING]")).tree(|_| true);
+    let summary: Vec<(&str, &str, usize)> = std::iter::once(&tree[0])
+        .chain(&tree[0].children)
+        .map(|n| (n.label.as_str(), n.name.as_str(), n.count))
+        .collect();
+    assert_eq!(tree.len(), 1);
+    // `READING` itself comes first by identity, so its spelling names the level.
+    assert_eq!(summary, [("READING", "READING", 3), ("x", "READING/x", 1), ("y", "READING/y", 1)]);
+}
+
+#[track_caller]
+fn check_state_name(name: &str, expected: Option<ReadingState>) {
+    assert_eq!(ReadingState::named(name), expected, "ReadingState::named({name:?})");
+}
+
+#[test]
+fn reading_states_are_named_in_any_case() {
+    check_state_name("starred", Some(ReadingState::Starred));
+    check_state_name("star", Some(ReadingState::Starred));
+    check_state_name("Starred", Some(ReadingState::Starred));
+    check_state_name("read", Some(ReadingState::Read));
+    check_state_name(" READ ", Some(ReadingState::Read));
+    check_state_name("unread", Some(ReadingState::Unread));
+    check_state_name("note", Some(ReadingState::Note));
+    check_state_name("notes", Some(ReadingState::Note));
+    check_state_name("has note", None);
+    check_state_name("stars", None);
+    check_state_name("reading", None);
+    check_state_name("read/later", None);
+    let values: Vec<&str> = ReadingState::ALL.iter().map(|s| s.value()).collect();
+    assert_eq!(values, ["starred", "read", "unread", "has note"]);
+}
+
+/// What `tag:name` names: `only a b` or `all but a b`.
+#[track_caller]
+fn check_named(data: &UserData, name: &str, expected: &str) {
+    let shown = match data.papers_named(name) {
+        PaperSet::Only(ids) => format!("only {}", ids.join(" ")),
+        PaperSet::AllBut(ids) => format!("all but {}", ids.join(" ")),
+    };
+    assert_eq!(shown.trim_end(), expected, "tag:{name}");
+}
+
+#[test]
+fn a_tag_term_names_tagged_papers_and_reading_states() {
+    let data = user("p1 [] *; p2 [] r; p3 [] n; p4 [unread]; p5 [read/later] r; p6 [Star] ; p7 [todo] *rn");
+    check_named(&data, "starred", "only p1 p7");
+    check_named(&data, "STAR", "only p1 p6 p7");
+    check_named(&data, "read", "only p2 p5 p7");
+    check_named(&data, "unread", "all but p2 p5 p7");
+    check_named(&data, "note", "only p3 p7");
+    check_named(&data, "notes", "only p3 p7");
+    check_named(&data, "todo", "only p7");
+    check_named(&data, "read/later", "only p5");
+    check_named(&data, "nothing", "only");
+    check_named(&user("p1 [unread] r; p2 [] r"), "unread", "all but p2");
+    check_named(&UserData::default(), "unread", "all but");
+    assert_eq!(data.papers_in(ReadingState::Unread), PaperSet::AllBut(vec!["p2", "p5", "p7"]));
+    assert_eq!(data.papers_in(ReadingState::Starred), PaperSet::Only(vec!["p1", "p7"]));
 }

@@ -1,28 +1,15 @@
 //! The view state in the page URL's query string: read on load and on
 //! back/forward, written with the History API (no navigation, no deep paths).
+//! The query string itself is the engine's ([`ViewState::to_query`]), the
+//! same text the app's links carry.
 
 use wasm_bindgen::JsValue;
-use web_sys::UrlSearchParams;
 
 use crate::engine::view_state::ViewState;
 
-const KEYS: [&str; 5] = ["q", "f", "x", "sort", "paper"];
-
 /// The view state encoded in the current URL (defaults when absent or malformed).
 pub fn read() -> ViewState {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
-    let Ok(params) = UrlSearchParams::new_with_str(&search) else {
-        return ViewState::default();
-    };
-    let mut pairs = Vec::new();
-    for key in KEYS {
-        for value in params.get_all(key).iter() {
-            if let Some(value) = value.as_string() {
-                pairs.push((key, value));
-            }
-        }
-    }
-    ViewState::from_pairs(pairs)
+    ViewState::from_query(&gloo::utils::window().location().search().unwrap_or_default())
 }
 
 /// Writes `state` into the URL unless it is already there. `push` adds a
@@ -31,13 +18,7 @@ pub fn read() -> ViewState {
 pub fn write(state: &ViewState, push: bool) {
     let window = gloo::utils::window();
     let location = window.location();
-    let Ok(params) = UrlSearchParams::new() else {
-        return;
-    };
-    for (key, value) in state.to_pairs() {
-        params.append(&key, &value);
-    }
-    let query: String = params.to_string().into();
+    let query = state.to_query();
     let current = location.search().unwrap_or_default();
     if current.trim_start_matches('?') == query {
         return;

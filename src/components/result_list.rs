@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::entity_chip::EntityChip;
 use crate::engine::facet_kind::FacetKind;
 use crate::engine::search::{segments, Segment, Span};
+use crate::engine::view_state::ViewState;
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 /// Results rendered per page: about a screenful. The next page comes when
@@ -164,6 +165,8 @@ fn ResultRow(
         .collect_view();
     let more_chips = entities.len().saturating_sub(ROW_CHIPS);
     let has_chips = !entities.is_empty();
+    // A real link (open in a new tab, copy), encoded as the URL the app writes.
+    let href = ViewState { paper: Some(id.clone()), ..Default::default() }.href();
     let open = {
         let id = id.clone();
         move |ev: leptos::ev::MouseEvent| {
@@ -191,7 +194,7 @@ fn ResultRow(
         <li class="result" data-testid="result" data-paper-id=id.clone() class:naming=naming
             aria-current=move || (cursor.get() == index).to_string()>
             <h2 class="result-title">
-                <a href=format!("?paper={id}") data-testid="result-title" on:click=open>{title}</a>
+                <a href=href data-testid="result-title" on:click=open>{title}</a>
             </h2>
             <Show when={ let empty = meta.is_empty(); move || !empty }>
                 <p class="result-meta">{meta.clone()}</p>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::browser::{download::download, user_store};
 use crate::engine::export::{export, ExportFormat};
-use crate::engine::tags::{decode, encode, merge, preview_import, ImportPreview, TagNode, UserData};
+use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
 use crate::state::{expect_explorer, expect_results, expect_user};
 
 #[component]
@@ -58,10 +58,7 @@ pub fn TagManager(
     };
     let apply_import = move |_| {
         if let Some((incoming, _)) = pending.get_untracked() {
-            user.change(|s, _| {
-                let merged = merge(s.data(), &incoming);
-                s.replace_as_step(merged);
-            });
+            user.change(|s, _| s.apply_import(&incoming));
             pending.set(None);
         }
     };

@@ -16,7 +16,7 @@ use super::pack::{Contents, PackError, Papers};
 use super::search::{
     self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment, Span,
 };
-use super::tags::{TagStore, UserData};
+use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
 
 /// A loaded corpus, indexed for exploring: built from a bundle
@@ -134,23 +134,6 @@ fn shared_values(pairs: Vec<(usize, Cow<'_, str>)>, limit: usize) -> Vec<(usize,
     pairs.into_iter().zip(kept).filter(|(_, kept)| *kept).map(|(pair, _)| pair).collect()
 }
 
-/// Papers of the corpus whose user data satisfies `keep`.
-fn user_docs(
-    explorer: &Explorer,
-    store: &TagStore,
-    keep: &dyn Fn(&super::tags::PaperData) -> bool,
-) -> Vec<u32> {
-    store.data().papers.iter().filter(|(_, p)| keep(p)).filter_map(|(id, _)| explorer.doc(id)).collect()
-}
-
-/// Values of the reading-state group.
-pub mod state {
-    pub const STARRED: &str = "starred";
-    pub const READ: &str = "read";
-    pub const UNREAD: &str = "unread";
-    pub const NOTE: &str = "has note";
-}
-
 impl Explorer {
     pub fn new(mut bundle: Bundle) -> Self {
         let papers = std::mem::take(&mut bundle.papers);
@@ -226,33 +209,36 @@ impl Explorer {
         self.doc_of.get(id).copied()
     }
 
-    /// Facet groups of the user's data: tags (a paper tagged `reading/now`
-    /// also counts under `reading`) and reading state.
-    pub fn user_facets(&self, user: &UserData) -> FacetIndex {
-        let mut index = FacetIndex::new(self.len());
-        let tagged = user.papers.iter().filter_map(|(id, data)| Some((self.doc(id)? as usize, data)));
-        let mut tag_pairs = Vec::new();
-        let mut state_pairs = Vec::new();
-        for (doc, data) in tagged {
-            for tag in &data.tags {
-                let mut levels = tag.match_indices('/').map(|(i, _)| &tag[..i]).collect::<Vec<_>>();
-                levels.push(tag);
-                tag_pairs.extend(levels.into_iter().map(|t| (doc, t.to_owned())));
+    /// The papers of the corpus in `papers`, sorted (the user's data also
+    /// names papers the corpus does not have).
+    fn docs_in(&self, papers: PaperSet<'_>) -> Vec<u32> {
+        match papers {
+            PaperSet::Only(ids) => {
+                let mut docs: Vec<u32> = ids.into_iter().filter_map(|id| self.doc(id)).collect();
+                docs.sort_unstable();
+                docs
             }
-            if data.starred {
-                state_pairs.push((doc, state::STARRED));
-            }
-            if data.read {
-                state_pairs.push((doc, state::READ));
-            }
-            if !data.note.is_empty() {
-                state_pairs.push((doc, state::NOTE));
+            PaperSet::AllBut(ids) => {
+                let out: DocSet = ids.into_iter().filter_map(|id| self.doc(id)).map(|d| d as usize).collect();
+                (0..self.len() as u32).filter(|&d| !out.contains(d as usize)).collect()
             }
         }
-        tag_pairs.sort();
-        tag_pairs.dedup();
-        let read: DocSet = state_pairs.iter().filter(|(_, s)| *s == state::READ).map(|(d, _)| *d).collect();
-        state_pairs.extend((0..self.len()).filter(|d| !read.contains(*d)).map(|d| (d, state::UNREAD)));
+    }
+
+    /// Facet groups of the user's data: tags (a paper tagged `reading/now`
+    /// also counts under `reading`, one value per tag whatever its case)
+    /// and reading state.
+    pub fn user_facets(&self, user: &UserData) -> FacetIndex {
+        let mut index = FacetIndex::new(self.len());
+        let mut tag_pairs: Vec<(usize, String)> = user
+            .tag_values()
+            .into_iter()
+            .filter_map(|(id, tag)| Some((self.doc(id)? as usize, tag)))
+            .collect();
+        tag_pairs.sort_unstable();
+        let state_pairs = ReadingState::ALL.into_iter().flat_map(|state| {
+            self.docs_in(user.papers_in(state)).into_iter().map(move |doc| (doc as usize, state.value()))
+        });
         index.set_group(FacetKind::Tag.key(), FacetKind::Tag.label(), tag_pairs);
         index.set_group(FacetKind::State.key(), FacetKind::State.label(), state_pairs);
         index
@@ -270,30 +256,10 @@ impl Explorer {
         f(&SearchOptions { entities: &resolver, tagged: &tagged, ..Default::default() })
     }
 
-    /// The papers carrying `tag` (or a tag below it) in `user`.
-    /// `tag:starred`, `tag:read`, `tag:unread` and `tag:note` name the built-in
-    /// reading states (a user tag of the same name counts too).
-    fn tagged(&self, user: &UserData) -> impl Fn(&str) -> Vec<u32> + '_ {
-        let store = TagStore::new(user.clone());
-        move |tag: &str| {
-            let state = |keep: &dyn Fn(&super::tags::PaperData) -> bool| -> Vec<u32> {
-                user_docs(self, &store, keep)
-            };
-            let mut docs: Vec<u32> = match tag.trim().to_lowercase().as_str() {
-                "starred" | "star" => state(&|p| p.starred),
-                "read" => state(&|p| p.read),
-                "note" | "notes" => state(&|p| !p.note.is_empty()),
-                "unread" => {
-                    let read: HashSet<u32> = state(&|p| p.read).into_iter().collect();
-                    (0..self.len() as u32).filter(|d| !read.contains(d)).collect()
-                }
-                _ => Vec::new(),
-            };
-            docs.extend(store.papers_with(tag).into_iter().filter_map(|id| self.doc(id)));
-            docs.sort_unstable();
-            docs.dedup();
-            docs
-        }
+    /// The papers of the corpus `tag:` names in `user` (see
+    /// [`UserData::papers_named`]: tags and the reading states).
+    fn tagged<'a>(&'a self, user: &'a UserData) -> impl Fn(&str) -> Vec<u32> + 'a {
+        move |tag: &str| self.docs_in(user.papers_named(tag))
     }
 
     pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {

@@ -1,6 +1,7 @@
 //! The user's own data: tags, colors, stars, read marks and notes, keyed by
-//! stable paper ids; with undo/redo, a tag tree for the facet panel, merging,
-//! import preview and the versioned storage envelope (encode/decode only: no IO).
+//! stable paper ids; with undo/redo, a tag tree for the facet panel, the
+//! papers a tag or reading state names, merging, import preview and the
+//! versioned storage envelope (encode/decode only: no IO).
 //!
 //! Tag names are trimmed, inner whitespace collapsed, and compared without
 //! regard to case ("Reading/Now" and "reading/now" are one tag; the spelling
@@ -12,6 +13,8 @@
 mod change;
 mod envelope;
 mod merge;
+mod note;
+mod reading;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -21,7 +24,9 @@ use thiserror::Error;
 
 use change::Change;
 pub use envelope::{decode, encode, storage_key, DecodeError, DecodeProblem, Decoded, USER_DATA_VERSION};
-pub use merge::{merge, merge_three_way, preview_import, ImportPreview, NOTE_SEPARATOR};
+pub use merge::{merge, merge_three_way, preview_import, ImportPreview};
+pub use note::NOTE_SEPARATOR;
+pub use reading::ReadingState;
 
 /// Longest note a user can write per paper, in characters: a few paragraphs,
 /// which keeps a thousand annotated papers well inside a browser's 5 MB of
@@ -119,6 +124,111 @@ impl UserData {
         let key = tag_key(name);
         self.tags.iter().find(|(n, _)| tag_key(n) == key).map(|(_, info)| info)
     }
+
+    /// Every tag carried by some paper by identity, in the spelling of the
+    /// first paper (by id) that carries it.
+    fn spelled_tags(&self) -> BTreeMap<String, &str> {
+        let mut seen = BTreeMap::new();
+        for tag in self.papers.values().flat_map(|p| &p.tags) {
+            seen.entry(tag_key(tag)).or_insert(tag.as_str());
+        }
+        seen
+    }
+
+    /// Tag identity -> the one name the tag tree and the tag facet show for
+    /// it, for every tag and every level above one, spelled level by level
+    /// as the first tag (by identity) within each level is: `Reading/x` and
+    /// `reading/y` are `Reading/x` and `Reading/y`, under one `Reading`.
+    fn tag_names(&self) -> HashMap<String, String> {
+        let mut names: HashMap<String, String> = HashMap::new();
+        for tag in self.spelled_tags().into_values() {
+            let mut parent = String::new();
+            for level in ancestors(tag) {
+                let name = names.entry(tag_key(level)).or_insert_with(|| {
+                    if parent.is_empty() {
+                        level.to_owned()
+                    } else {
+                        format!("{parent}/{}", last_level(level))
+                    }
+                });
+                parent.clone_from(name);
+            }
+        }
+        names
+    }
+
+    /// Each paper's tags and every tag above them (a paper tagged
+    /// `reading/now` is also under `reading`), named as in the tag tree:
+    /// (paper id, tag name) pairs, sorted, each once. These are the values
+    /// of the tag facet.
+    pub fn tag_values(&self) -> Vec<(&str, String)> {
+        let names = self.tag_names();
+        let mut pairs = Vec::new();
+        for (id, paper) in &self.papers {
+            let start = pairs.len();
+            for level in paper.tags.iter().flat_map(|tag| ancestors(tag)) {
+                let name = names.get(&tag_key(level)).map_or(level, String::as_str);
+                pairs.push((id.as_str(), name.to_owned()));
+            }
+            pairs[start..].sort_unstable();
+        }
+        pairs.dedup();
+        pairs
+    }
+
+    /// Papers carrying `tag` or a tag below it, corpus or not, sorted by id.
+    pub fn papers_with(&self, tag: &str) -> Vec<&str> {
+        let Ok(tag) = clean_levels(tag) else { return Vec::new() };
+        self.papers
+            .iter()
+            .filter(|(_, p)| p.tags.iter().any(|t| is_within(t, &tag)))
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+
+    /// The papers in reading state `state`, corpus or not.
+    pub fn papers_in(&self, state: ReadingState) -> PaperSet<'_> {
+        let ids = |holds: bool| {
+            self.papers.iter().filter(|(_, p)| state.holds(p) == holds).map(|(id, _)| id.as_str()).collect()
+        };
+        if state.holds(&PaperData::default()) {
+            PaperSet::AllBut(ids(false))
+        } else {
+            PaperSet::Only(ids(true))
+        }
+    }
+
+    /// The papers `tag:name` names: those carrying the tag or one below it
+    /// and, when `name` is a reading state's (`starred`, `unread`, ... see
+    /// [`ReadingState::names`]), those in that state.
+    pub fn papers_named(&self, name: &str) -> PaperSet<'_> {
+        let tagged = self.papers_with(name);
+        match ReadingState::named(name).map(|state| self.papers_in(state)) {
+            None => PaperSet::Only(tagged),
+            Some(PaperSet::Only(mut ids)) => {
+                ids.extend(tagged);
+                ids.sort_unstable();
+                ids.dedup();
+                PaperSet::Only(ids)
+            }
+            Some(PaperSet::AllBut(mut ids)) => {
+                let tagged: HashSet<&str> = tagged.into_iter().collect();
+                ids.retain(|id| !tagged.contains(id));
+                PaperSet::AllBut(ids)
+            }
+        }
+    }
+}
+
+/// Papers named by their ids: those listed, or every paper but those
+/// listed (a state such as unread holds for papers without any data, so its
+/// papers are best told by the few it leaves out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaperSet<'a> {
+    /// These papers (sorted by id, each once).
+    Only(Vec<&'a str>),
+    /// Every paper except these (sorted by id, each once).
+    AllBut(Vec<&'a str>),
 }
 
 /// Why an operation was refused.
@@ -172,6 +282,17 @@ fn clean_levels(name: &str) -> Result<String, TagError> {
 /// The case-insensitive identity of a tag name.
 fn tag_key(name: &str) -> String {
     name.to_lowercase()
+}
+
+/// `name` and every tag above it, from the top: `reading`, `reading/now`
+/// for `reading/now`. The one walk up a tag's hierarchy.
+fn ancestors(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('/').map(|(i, _)| &name[..i]).chain([name])
+}
+
+/// The last level of a name (`now` of `reading/now`).
+fn last_level(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
 }
 
 /// What follows `ancestor` in `name` ("" when they are the same tag,
@@ -339,9 +460,8 @@ impl TagStore {
             if except_within.is_some_and(|from| is_within(name, from)) {
                 continue;
             }
-            let ends = name.match_indices('/').map(|(i, _)| i).chain([name.len()]);
-            for end in ends {
-                spellings.entry(tag_key(&name[..end])).or_insert_with(|| name[..end].to_owned());
+            for level in ancestors(name) {
+                spellings.entry(tag_key(level)).or_insert_with(|| level.to_owned());
             }
         }
         spellings
@@ -351,9 +471,12 @@ impl TagStore {
     /// joins `reading/now` under one `reading`.
     fn respell(name: &str, spellings: &HashMap<String, String>) -> String {
         let mut out = String::new();
-        for level in name.split('/') {
-            let prefix = if out.is_empty() { level.to_owned() } else { format!("{out}/{level}") };
-            out = spellings.get(&tag_key(&prefix)).cloned().unwrap_or(prefix);
+        for level in ancestors(name) {
+            out = match spellings.get(&tag_key(level)) {
+                Some(spelling) => spelling.clone(),
+                None if out.is_empty() => level.to_owned(),
+                None => format!("{out}/{}", last_level(level)),
+            };
         }
         out
     }
@@ -570,11 +693,7 @@ impl TagStore {
 
     /// Every tag carried by some paper, sorted case-insensitively.
     pub fn all_tags(&self) -> Vec<String> {
-        let mut seen = BTreeMap::new();
-        for tag in self.data.papers.values().flat_map(|p| &p.tags) {
-            seen.entry(tag_key(tag)).or_insert_with(|| tag.clone());
-        }
-        seen.into_values().collect()
+        self.data.spelled_tags().into_values().map(str::to_owned).collect()
     }
 
     /// Tags for autocomplete: names starting with `prefix` first, then names
@@ -596,13 +715,7 @@ impl TagStore {
 
     /// Papers carrying `tag` or a tag below it, corpus or not, sorted by id.
     pub fn papers_with(&self, tag: &str) -> Vec<&str> {
-        let Ok(tag) = clean_levels(tag) else { return Vec::new() };
-        self.data
-            .papers
-            .iter()
-            .filter(|(_, p)| p.tags.iter().any(|t| is_within(t, &tag)))
-            .map(|(id, _)| id.as_str())
-            .collect()
+        self.data.papers_with(tag)
     }
 
     /// Papers accepted by `in_corpus` carrying `tag` or a tag below it.
@@ -614,38 +727,28 @@ impl TagStore {
     /// Tags carried only by papers outside the corpus show with a count of 0
     /// (they are kept, see [`TagStore::orphans`]).
     pub fn tree(&self, in_corpus: impl Fn(&str) -> bool) -> Vec<TagNode> {
-        // Identity of every level prefix -> papers in the corpus below it.
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for (id, paper) in &self.data.papers {
-            if !in_corpus(id) {
-                continue;
-            }
-            let mut prefixes = HashSet::new();
-            for tag in &paper.tags {
-                let key = tag_key(tag);
-                prefixes.extend(key.match_indices('/').map(|(i, _)| key[..i].to_owned()));
-                prefixes.insert(key);
-            }
-            for prefix in prefixes {
-                *counts.entry(prefix).or_default() += 1;
+        // Tag name -> papers in the corpus under it.
+        let values = self.data.tag_values();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (id, name) in &values {
+            if in_corpus(id) {
+                *counts.entry(name).or_default() += 1;
             }
         }
+        let names = self.data.tag_names();
         let mut roots: Vec<TagNode> = Vec::new();
-        for name in self.all_tags() {
+        for tag in self.data.spelled_tags().into_values() {
             let mut level = &mut roots;
-            let mut end = 0;
-            for part in name.split('/') {
-                end += part.len();
-                let full = &name[..end];
-                end += 1;
-                let index = match level.iter().position(|n| tag_key(&n.label) == tag_key(part)) {
+            for ancestor in ancestors(tag) {
+                let name = names.get(&tag_key(ancestor)).map_or(ancestor, String::as_str);
+                let index = match level.iter().position(|n| n.name == name) {
                     Some(i) => i,
                     None => {
-                        let colors = self.colors(full);
+                        let colors = self.colors(name);
                         level.push(TagNode {
-                            label: part.to_owned(),
-                            name: full.to_owned(),
-                            count: counts.get(&tag_key(full)).copied().unwrap_or(0),
+                            label: last_level(name).to_owned(),
+                            name: name.to_owned(),
+                            count: counts.get(name).copied().unwrap_or(0),
                             color: colors.first().cloned(),
                             colors,
                             children: Vec::new(),

@@ -5,7 +5,9 @@
 //! Parameters: `q` query text; `f` an included facet value and `x` an
 //! excluded one, both `group:value` and repeatable; `sort`; `paper` the open
 //! paper's id. Unknown parameters and malformed values are ignored (a link
-//! never fails to open). The browser layer does the percent-encoding.
+//! never fails to open). The query string is encoded and parsed here, as the
+//! browser's `URLSearchParams` does (`application/x-www-form-urlencoded`), so
+//! the URL the app writes and every link it shows are the same text.
 
 use super::facets::Selection;
 
@@ -66,6 +68,26 @@ impl ViewState {
             pairs.push(("paper".to_owned(), paper.clone()));
         }
         pairs
+    }
+
+    /// The state as a URL query string (no leading `?`; empty for the
+    /// default view): every byte but ASCII letters, digits and `*-._`
+    /// percent-encoded, spaces as `+`.
+    pub fn to_query(&self) -> String {
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(self.to_pairs()).finish()
+    }
+
+    /// The same-page link that opens this view: `?` and [`ViewState::to_query`].
+    pub fn href(&self) -> String {
+        format!("?{}", self.to_query())
+    }
+
+    /// Reads the state from a URL query string (a leading `?` is skipped),
+    /// ignoring what it does not understand; bad percent-escapes are kept
+    /// as typed, bytes that are not UTF-8 become U+FFFD.
+    pub fn from_query(query: &str) -> ViewState {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        ViewState::from_pairs(form_urlencoded::parse(query.as_bytes()))
     }
 
     /// Reads the state from decoded query parameters, ignoring what it does
@@ -138,6 +160,62 @@ mod tests {
             ("zzz", "1"),
         ]);
         assert_eq!(state, ViewState::default());
+    }
+
+    /// The link opening `paper` and what reading it back opens.
+    #[track_caller]
+    fn check_paper_link(id: &str, href: &str) {
+        let state = ViewState { paper: Some(id.to_owned()), ..Default::default() };
+        assert_eq!(state.href(), href, "the link to {id:?}");
+        assert_eq!(ViewState::from_query(href).paper.as_deref(), Some(id), "{href} opens {id:?}");
+    }
+
+    #[test]
+    fn a_paper_link_encodes_every_character_its_id_may_have() {
+        check_paper_link("t-576499ffffc6", "?paper=t-576499ffffc6");
+        check_paper_link("arxiv:2401.04088", "?paper=arxiv%3A2401.04088");
+        check_paper_link("doi:10.1000/a#b%20c", "?paper=doi%3A10.1000%2Fa%23b%2520c");
+        check_paper_link("doi:10.1002/(sici)1097&x=1", "?paper=doi%3A10.1002%2F%28sici%291097%26x%3D1");
+        check_paper_link("a b+c", "?paper=a+b%2Bc");
+        check_paper_link("doi:10.1000/ünï", "?paper=doi%3A10.1000%2F%C3%BCn%C3%AF");
+        check_paper_link("100%", "?paper=100%25");
+    }
+
+    #[track_caller]
+    fn check_query(query: &str, expected: &ViewState) {
+        assert_eq!(&ViewState::from_query(query), expected, "{query:?}");
+    }
+
+    #[test]
+    fn a_query_string_is_read_as_the_browser_reads_it() {
+        let paper = |id: &str| ViewState { paper: Some(id.to_owned()), ..Default::default() };
+        let query = |q: &str| ViewState { query: q.to_owned(), ..Default::default() };
+        check_query("", &ViewState::default());
+        check_query("?", &ViewState::default());
+        check_query("paper=a%23b", &paper("a#b"));
+        check_query("?paper=a%23b", &paper("a#b"));
+        check_query("q=large+language%20models", &query("large language models"));
+        check_query("q=100%", &query("100%"));
+        check_query("q=%zz", &query("%zz"));
+        check_query("q=%FF", &query("\u{fffd}"));
+        check_query("&&q=x&&", &query("x"));
+        check_query("q=a=b", &query("a=b"));
+        check_query("zzz=1&q=x", &query("x"));
+    }
+
+    #[test]
+    fn every_part_of_the_view_survives_the_query_string() {
+        let mut state = ViewState {
+            query: "tag:reading/now \"a & b\" 100% #1".into(),
+            sort: Sort::Title,
+            paper: Some("doi:10.1000/a#b%20c".into()),
+            ..Default::default()
+        };
+        state.selection.include("tag", "Reading/x & y");
+        state.selection.exclude("venue", "A+B=C?");
+        assert_eq!(ViewState::from_query(&state.to_query()), state);
+        assert_eq!(ViewState::from_query(&state.href()), state);
+        assert_eq!(ViewState::default().to_query(), "");
     }
 
     #[test]

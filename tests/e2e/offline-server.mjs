@@ -1,4 +1,4 @@
-// Helpers for the offline, single-file and hostile-corpus tests, which run
+// Helpers for the offline, single-file, hostile-corpus and DOI-link tests, which run
 // their own static servers (serve.mjs) so they can stop them or serve a
 // changed copy of the build, each on its own port.
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,6 +14,8 @@ export const root = path.resolve(here, '../..');
 export const dist = path.resolve(here, process.env.FOLIO_DIST ?? '../../dist');
 /** The build of the hostile corpus (scripts/test.sh makes it). */
 export const hostileDist = path.resolve(here, process.env.FOLIO_HOSTILE_DIST ?? '../../target/dist-hostile');
+/** The build of the corpus whose DOIs need escaping in a link (scripts/test.sh makes it). */
+export const doiDist = path.resolve(here, process.env.FOLIO_DOI_DIST ?? '../../target/dist-doi');
 
 /** A port of this test's own, clear of the shared server's (FOLIO_E2E_PORT). */
 export const port = (offset) => Number(process.env.FOLIO_E2E_PORT ?? 4173) + offset;

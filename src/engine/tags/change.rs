@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::merge::merge_notes;
+use super::note::join_notes;
 use super::{PaperData, TagInfo, UserData};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,7 +107,7 @@ fn apply_paper(current: &mut PaperData, before: &PaperData, after: &PaperData) {
         current.note = if current.note == before.note {
             after.note.clone()
         } else {
-            merge_notes(&current.note, &after.note)
+            join_notes(&current.note, &after.note)
         };
     }
     current.updated = current.updated.max(after.updated);

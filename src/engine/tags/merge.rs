@@ -1,24 +1,19 @@
 //! Combining two copies of the user data without losing any of it: a union
 //! for imports, a three-way merge for another tab's edits, and the preview
-//! of what an import would change.
-//!
-//! Conflicting notes keep both texts, joined by [`NOTE_SEPARATOR`], rather
-//! than the newer one winning: a note is the user's own writing, the two
-//! timestamps may come from two machines' clocks, and a joined note costs
-//! one manual tidy-up while a dropped one is gone for good.
+//! of what an import would change. Conflicting notes keep both texts (see
+//! [`super::note`]).
 
 use std::collections::{BTreeMap, HashSet};
 
 use super::change::Change;
+use super::note::join_notes;
 use super::{tag_key, PaperData, UserData};
-
-/// Put between two notes that a merge keeps.
-pub const NOTE_SEPARATOR: &str = "\n\n— merged —\n\n";
 
 /// The union of `base` and `incoming`: every tag, star, read mark, note and
 /// color of either. A tag present on both sides in different case keeps
-/// `base`'s spelling; differing notes are joined (`base`'s first) unless one
-/// already contains the other. Merging the same data again changes nothing.
+/// `base`'s spelling; differing notes are joined (`base`'s first, with
+/// [`super::NOTE_SEPARATOR`] between) unless one already contains the
+/// other. Merging the same data again changes nothing.
 pub fn merge(base: &UserData, incoming: &UserData) -> UserData {
     let mut merged = base.clone();
     let spellings: BTreeMap<String, &String> =
@@ -30,7 +25,7 @@ pub fn merge(base: &UserData, incoming: &UserData) -> UserData {
         }
         ours.starred |= theirs.starred;
         ours.read |= theirs.read;
-        ours.note = merge_notes(&ours.note, &theirs.note);
+        ours.note = join_notes(&ours.note, &theirs.note);
         ours.updated = ours.updated.max(theirs.updated);
     }
     for (name, info) in &incoming.tags {
@@ -57,16 +52,6 @@ pub fn merge_three_way(base: &UserData, ours: &UserData, theirs: &UserData) -> U
     let mut merged = ours.clone();
     Change::between(base, theirs).apply(&mut merged);
     merged
-}
-
-pub(crate) fn merge_notes(ours: &str, theirs: &str) -> String {
-    if theirs.is_empty() || ours.contains(theirs) {
-        ours.to_owned()
-    } else if ours.is_empty() || theirs.contains(ours) {
-        theirs.to_owned()
-    } else {
-        format!("{ours}{NOTE_SEPARATOR}{theirs}")
-    }
 }
 
 /// What importing would change, for the preview shown before applying.
