@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::dialog::Dialog;
+
 /// The shortcuts, as shown in the overlay.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("/", "Search"),
@@ -24,15 +26,11 @@ pub fn KeyboardHelp(
         }
     });
     view! {
-        <div class="overlay" on:click=move |_| on_close.run(())>
-            <section class="dialog" role="dialog" aria-modal="true" aria-labelledby="keys-title"
-                data-testid="keyboard-help" on:click=|ev| ev.stop_propagation()>
-                <h2 id="keys-title">"Keyboard shortcuts"</h2>
-                <dl class="shortcuts">
-                    {SHORTCUTS.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
-                </dl>
-                <button node_ref=close class="button" on:click=move |_| on_close.run(())>"Close"</button>
-            </section>
-        </div>
+        <Dialog title="Keyboard shortcuts" testid="keyboard-help" on_close>
+            <dl class="shortcuts">
+                {SHORTCUTS.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
+            </dl>
+            <button node_ref=close class="button" on:click=move |_| on_close.run(())>"Close"</button>
+        </Dialog>
     }
 }
