@@ -19,6 +19,7 @@ pub mod pack;
 pub mod query;
 pub mod safe_url;
 pub mod search;
+pub mod shortcuts;
 pub mod tags;
 pub mod text;
 pub mod unicode;

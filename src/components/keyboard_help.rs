@@ -1,18 +1,10 @@
-//! The `?` overlay listing the keyboard shortcuts.
+//! The `?` overlay listing the keyboard shortcuts (the table the key
+//! handler dispatches from: [`crate::engine::shortcuts`]).
 
 use leptos::prelude::*;
 
 use crate::components::dialog::Dialog;
-
-/// The shortcuts, as shown in the overlay.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("/", "Search"),
-    ("j / k", "Next / previous result"),
-    ("Enter", "Open the selected paper"),
-    ("Esc", "Close the paper, or clear the search"),
-    ("t", "Tag the open or selected paper"),
-    ("?", "Show or hide this help"),
-];
+use crate::engine::shortcuts::SHORTCUTS;
 
 #[component]
 pub fn KeyboardHelp(
@@ -28,7 +20,7 @@ pub fn KeyboardHelp(
     view! {
         <Dialog title="Keyboard shortcuts" testid="keyboard-help" on_close>
             <dl class="shortcuts">
-                {SHORTCUTS.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
+                {SHORTCUTS.iter().map(|s| view! { <dt><kbd>{s.keys}</kbd></dt><dd>{s.description}</dd> }).collect_view()}
             </dl>
             <button node_ref=close class="button" on:click=move |_| on_close.run(())>"Close"</button>
         </Dialog>
