@@ -1,6 +1,7 @@
 //! UI components, one per file; they render state and call the engine.
 
 pub mod bulk_tag;
+pub mod dialog;
 pub mod entity_chip;
 pub mod explorer_view;
 pub mod facet_panel;

@@ -23,6 +23,7 @@ pub mod progress;
 pub mod query;
 pub mod safe_url;
 pub mod search;
+pub mod shortcuts;
 pub mod tags;
 pub mod text;
 pub mod unicode;

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::dialog::Dialog;
+
 use crate::state::{expect_explorer, expect_results, expect_user};
 
 #[component]
@@ -45,10 +47,8 @@ pub fn BulkTag() -> impl IntoView {
             <span class="bulk-message" role="status">{move || message.get()}</span>
         </Show>
         <Show when=move || open.get()>
-            <div class="overlay" on:click=move |_| open.set(false)>
-                <form class="dialog" role="dialog" aria-modal="true" aria-labelledby="bulk-title" data-testid="bulk-dialog"
-                    on:click=|ev| ev.stop_propagation() on:submit=move |ev| ev.prevent_default()>
-                    <h2 id="bulk-title">"Tag all results"</h2>
+            <Dialog title="Tag all results" testid="bulk-dialog" on_close=Callback::new(move |_| open.set(false))>
+                <form on:submit=move |ev| ev.prevent_default()>
                     <label>"Tag " <input type="text" data-testid="bulk-tag-input" list="tag-suggestions-bulk" autofocus=true
                         prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev)) /></label>
                     <datalist id="tag-suggestions-bulk">
@@ -71,7 +71,7 @@ pub fn BulkTag() -> impl IntoView {
                         </button>
                     </div>
                 </form>
-            </div>
+            </Dialog>
         </Show>
     }
 }

@@ -1,4 +1,5 @@
-//! The explorer's layout and its keyboard shortcuts.
+//! The explorer's layout and what its keyboard shortcuts do (which key is
+//! which: [`crate::engine::shortcuts`]).
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use crate::components::tag_manager::TagManager;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::components::user_data_banner::UserDataBanner;
 use crate::engine::explorer::Explorer;
+use crate::engine::shortcuts::{action_for, Action};
 use crate::state::{
     after_paint, expect_cursor, expect_hover, expect_results, expect_user, expect_view,
     provide_explorer_state,
@@ -57,56 +59,48 @@ pub fn ExplorerView(
             .is_some_and(|el| {
                 matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
             });
-        let key = event.key();
-        if key == "Escape" {
-            if help_open.get_untracked() || tags_open.get_untracked() {
-                help_open.set(false);
-                tags_open.set(false);
-            } else if view.with_untracked(|v| v.paper.is_some()) {
-                view.update(|v| v.paper = None);
-            } else if typing {
-                view.update(|v| v.query.clear());
-            }
-            return;
-        }
-        if typing {
-            return;
-        }
+        let Some(action) = action_for(&event.key(), typing) else { return };
         let count = results.with_untracked(|r| r.len());
-        match key.as_str() {
-            "/" => {
+        let open_selected = || {
+            if let Some(doc) = results.with_untracked(|r| r.get(cursor.get_untracked())) {
+                let id = papers.id(doc).to_owned();
+                view.update(|v| v.paper = Some(id));
+            }
+        };
+        match action {
+            Action::Close => {
+                if help_open.get_untracked() || tags_open.get_untracked() {
+                    help_open.set(false);
+                    tags_open.set(false);
+                } else if view.with_untracked(|v| v.paper.is_some()) {
+                    view.update(|v| v.paper = None);
+                } else if typing {
+                    view.update(|v| v.query.clear());
+                }
+            }
+            Action::Search => {
                 event.prevent_default();
                 focus_search();
             }
-            "?" => help_open.update(|open| *open = !*open),
-            "j" | "ArrowDown" if count > 0 => {
+            Action::Help => help_open.update(|open| *open = !*open),
+            Action::Next if count > 0 => {
                 event.prevent_default();
                 cursor.update(|c| *c = (*c + 1).min(count - 1));
             }
-            "k" | "ArrowUp" if count > 0 => {
+            Action::Previous if count > 0 => {
                 event.prevent_default();
                 cursor.update(|c| *c = c.saturating_sub(1));
             }
-            "t" => {
+            Action::Next | Action::Previous => {}
+            Action::Tag => {
                 // Open the selected paper (if none is open) and focus its tag input.
                 if view.with_untracked(|v| v.paper.is_none()) {
-                    let doc = results.with_untracked(|r| r.get(cursor.get_untracked()));
-                    if let Some(doc) = doc {
-                        let id = papers.id(doc).to_owned();
-                        view.update(|v| v.paper = Some(id));
-                    }
+                    open_selected();
                 }
                 event.prevent_default();
                 user.focus_tag_input.set(true);
             }
-            "Enter" if count > 0 => {
-                let doc = results.with_untracked(|r| r.get(cursor.get_untracked()));
-                if let Some(doc) = doc {
-                    let id = papers.id(doc).to_owned();
-                    view.update(|v| v.paper = Some(id));
-                }
-            }
-            _ => {}
+            Action::Open => open_selected(),
         }
     });
 

@@ -1,16 +1,10 @@
-//! The `?` overlay listing the keyboard shortcuts.
+//! The `?` overlay listing the keyboard shortcuts (the table the key
+//! handler dispatches from: [`crate::engine::shortcuts`]).
 
 use leptos::prelude::*;
 
-/// The shortcuts, as shown in the overlay.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("/", "Search"),
-    ("j / k", "Next / previous result"),
-    ("Enter", "Open the selected paper"),
-    ("Esc", "Close the paper, or clear the search"),
-    ("t", "Tag the open or selected paper"),
-    ("?", "Show or hide this help"),
-];
+use crate::components::dialog::Dialog;
+use crate::engine::shortcuts::SHORTCUTS;
 
 #[component]
 pub fn KeyboardHelp(
@@ -24,15 +18,11 @@ pub fn KeyboardHelp(
         }
     });
     view! {
-        <div class="overlay" on:click=move |_| on_close.run(())>
-            <section class="dialog" role="dialog" aria-modal="true" aria-labelledby="keys-title"
-                data-testid="keyboard-help" on:click=|ev| ev.stop_propagation()>
-                <h2 id="keys-title">"Keyboard shortcuts"</h2>
-                <dl class="shortcuts">
-                    {SHORTCUTS.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
-                </dl>
-                <button node_ref=close class="button" on:click=move |_| on_close.run(())>"Close"</button>
-            </section>
-        </div>
+        <Dialog title="Keyboard shortcuts" testid="keyboard-help" on_close>
+            <dl class="shortcuts">
+                {SHORTCUTS.iter().map(|s| view! { <dt><kbd>{s.keys}</kbd></dt><dd>{s.description}</dd> }).collect_view()}
+            </dl>
+            <button node_ref=close class="button" on:click=move |_| on_close.run(())>"Close"</button>
+        </Dialog>
     }
 }

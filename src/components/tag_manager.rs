@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::browser::{download::download, user_store};
+use crate::components::dialog::Dialog;
 use crate::engine::export::{export, ExportFormat};
 use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
 use crate::state::{expect_explorer, expect_results, expect_user};
@@ -64,51 +65,47 @@ pub fn TagManager(
     };
 
     view! {
-        <div class="overlay" on:click=move |_| on_close.run(())>
-            <section class="dialog tag-manager" role="dialog" aria-modal="true" aria-labelledby="tags-title"
-                data-testid="tag-manager" on:click=|ev| ev.stop_propagation()>
-                <h2 id="tags-title">"Tags"</h2>
-                <div class="dialog-actions">
-                    <button class="button" data-testid="undo" disabled=move || !user.store.with(|s| s.can_undo()) || user.read_only.get()
-                        on:click=move |_| { user.store.update(|s| { s.undo(); }); }>"Undo"</button>
-                    <button class="button" data-testid="redo" disabled=move || !user.store.with(|s| s.can_redo()) || user.read_only.get()
-                        on:click=move |_| { user.store.update(|s| { s.redo(); }); }>"Redo"</button>
-                </div>
-                <ul class="tag-list">
-                    {move || tree().into_iter().map(|(depth, node)| view! { <TagRow depth node error /> }).collect_view()}
-                </ul>
-                <Show when=move || tree().is_empty()>
-                    <p class="muted">"No tags yet: add some from a paper, or tag all results at once."</p>
-                </Show>
-                <Show when=move || error.get().is_some()>
-                    <p class="field-error" role="alert" data-testid="tags-error">{move || error.get()}</p>
-                </Show>
-                <h3>"Export"</h3>
-                <div class="dialog-actions">
-                    <button class="button" data-testid="export-json" on:click=export_all>"All your data (JSON)"</button>
-                    {ExportFormat::ALL.into_iter().map(|format| {
-                        view! { <button class="button" on:click=move |_| export_results(format)>{format!("Results as {}", format.label())}</button> }
-                    }).collect_view()}
-                </div>
-                <h3>"Import"</h3>
-                <label class="button file-button">"Choose a Folio JSON file…"
-                    <input type="file" accept="application/json,.json" class="visually-hidden" data-testid="import-file"
-                        disabled=move || user.read_only.get() on:change=import />
-                </label>
-                {move || pending.get().map(|(_, preview)| view! {
-                    <div class="import-preview" data-testid="import-preview">
-                        <p>{describe(&preview)}</p>
-                        <div class="dialog-actions">
-                            <button class="button" on:click=move |_| pending.set(None)>"Cancel"</button>
-                            <button class="button button-primary" data-testid="import-apply" on:click=apply_import>"Import"</button>
-                        </div>
+        <Dialog title="Tags" testid="tag-manager" class="tag-manager" on_close>
+            <div class="dialog-actions">
+                <button class="button" data-testid="undo" disabled=move || !user.store.with(|s| s.can_undo()) || user.read_only.get()
+                    on:click=move |_| { user.store.update(|s| { s.undo(); }); }>"Undo"</button>
+                <button class="button" data-testid="redo" disabled=move || !user.store.with(|s| s.can_redo()) || user.read_only.get()
+                    on:click=move |_| { user.store.update(|s| { s.redo(); }); }>"Redo"</button>
+            </div>
+            <ul class="tag-list">
+                {move || tree().into_iter().map(|(depth, node)| view! { <TagRow depth node error /> }).collect_view()}
+            </ul>
+            <Show when=move || tree().is_empty()>
+                <p class="muted">"No tags yet: add some from a paper, or tag all results at once."</p>
+            </Show>
+            <Show when=move || error.get().is_some()>
+                <p class="field-error" role="alert" data-testid="tags-error">{move || error.get()}</p>
+            </Show>
+            <h3>"Export"</h3>
+            <div class="dialog-actions">
+                <button class="button" data-testid="export-json" on:click=export_all>"All your data (JSON)"</button>
+                {ExportFormat::ALL.into_iter().map(|format| {
+                    view! { <button class="button" on:click=move |_| export_results(format)>{format!("Results as {}", format.label())}</button> }
+                }).collect_view()}
+            </div>
+            <h3>"Import"</h3>
+            <label class="button file-button">"Choose a Folio JSON file…"
+                <input type="file" accept="application/json,.json" class="visually-hidden" data-testid="import-file"
+                    disabled=move || user.read_only.get() on:change=import />
+            </label>
+            {move || pending.get().map(|(_, preview)| view! {
+                <div class="import-preview" data-testid="import-preview">
+                    <p>{describe(&preview)}</p>
+                    <div class="dialog-actions">
+                        <button class="button" on:click=move |_| pending.set(None)>"Cancel"</button>
+                        <button class="button button-primary" data-testid="import-apply" on:click=apply_import>"Import"</button>
                     </div>
-                })}
-                <div class="dialog-actions">
-                    <button class="button" on:click=move |_| on_close.run(())>"Close"</button>
                 </div>
-            </section>
-        </div>
+            })}
+            <div class="dialog-actions">
+                <button class="button" on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
+        </Dialog>
     }
 }
 
