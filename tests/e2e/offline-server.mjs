@@ -16,6 +16,8 @@ export const dist = path.resolve(here, process.env.FOLIO_DIST ?? '../../dist');
 export const hostileDist = path.resolve(here, process.env.FOLIO_HOSTILE_DIST ?? '../../target/dist-hostile');
 /** The build of the corpus whose DOIs need escaping in a link (scripts/test.sh makes it). */
 export const doiDist = path.resolve(here, process.env.FOLIO_DOI_DIST ?? '../../target/dist-doi');
+/** The build of a real Google Scholar BibTeX export without abstracts (scripts/test.sh makes it). */
+export const bibDist = path.resolve(here, process.env.FOLIO_BIB_DIST ?? '../../target/dist-bib');
 
 /** A port of this test's own, clear of the shared server's (FOLIO_E2E_PORT). */
 export const port = (offset) => Number(process.env.FOLIO_E2E_PORT ?? 4173) + offset;

@@ -1,0 +1,32 @@
+// A real reference-manager export in the explorer (tests/fixtures/exports/
+// scholar-srush.bib: Google Scholar BibTeX, 47 entries, not one abstract):
+// every entry is a paper, findable by its title and its authors, and shown
+// without an empty abstract block.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { Explorer } from './explorer.page.mjs';
+import { bibDist, port, startServer } from './offline-server.mjs';
+
+test('a BibTeX export without abstracts is explored by title and author', async ({ page }) => {
+  expect(fs.existsSync(path.join(bibDist, 'index.html')), `build the export into ${bibDist} (scripts/test.sh does)`).toBe(true);
+  const server = await startServer(bibDist, port(17));
+  try {
+    const explorer = new Explorer(page);
+    await explorer.open(`${server.origin}/some/sub/path/`);
+    await explorer.expectLoaded(47);
+
+    await explorer.search.fill('structured state spaces');
+    await expect(explorer.resultTitles.first()).toHaveText('Efficiently Modeling Long Sequences with Structured State Spaces');
+    await explorer.search.fill('author:Goel');
+    await expect(explorer.resultTitles.filter({ hasText: 'Structured State Spaces' })).toHaveCount(1);
+
+    await explorer.resultTitles.first().click();
+    await expect(explorer.paperView.getByRole('heading', { level: 2 })).toHaveText(/Structured State Spaces/);
+    await expect(explorer.paperView.getByTestId('paper-abstract')).toHaveCount(0);
+    await expect(explorer.paperView).toContainText('Albert Gu');
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
