@@ -13,6 +13,7 @@ pub mod explorer;
 pub mod export;
 pub mod facets;
 pub mod formats;
+pub mod highlight;
 pub mod index;
 pub mod listing;
 pub mod pack;

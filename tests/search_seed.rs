@@ -9,11 +9,10 @@ use std::collections::HashSet;
 
 use folio::engine::bundle::{Bundle, Paper};
 use folio::engine::compile::{compile, CompileOptions, Input};
+use folio::engine::highlight::{highlight, snippet};
 use folio::engine::index::{Extra, SearchIndex};
 use folio::engine::query::parse;
-use folio::engine::search::{
-    explain, highlight, matched_words, search, snippet, suggest, MatchKind, SearchOptions,
-};
+use folio::engine::search::{explain, matched_words, search, suggest, MatchKind, SearchOptions};
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
-use crate::engine::search::{segments, Segment, Span};
+use crate::engine::highlight::{segments, Segment, Span};
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 /// Results rendered per page: about a screenful. The next page comes when

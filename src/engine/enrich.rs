@@ -105,6 +105,7 @@ pub use links::{classify, find_links, FoundLink, LinkKind};
 
 use super::bundle::Paper;
 use super::diagnostic::Diagnostic;
+use super::highlight::Highlights;
 
 /// What the compiler extracted from one paper (flattened into `Paper`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -235,10 +236,12 @@ impl Enrichment {
 
     /// Where the paper names facet value `value` of group `group` (a
     /// group derived from the text: `model`, `benchmark`, `method`,
-    /// `family` (its models' mentions), `topic`, `keyphrase`), in text
-    /// order; empty for other groups and values the paper lacks.
-    pub fn mentions(&self, group: &str, value: &str) -> Vec<Span> {
-        let mut spans: Vec<Span> = match group {
+    /// `family` (its models' mentions), `topic`, `keyphrase`), as merged
+    /// title and abstract spans (a topic's terms "reasoning" and "logical
+    /// reasoning" become one); empty for other groups and values the paper
+    /// lacks.
+    pub fn mentions(&self, group: &str, value: &str) -> Highlights {
+        let spans: Vec<Span> = match group {
             "topic" => {
                 self.topics.iter().filter(|t| t.name == value).flat_map(|t| t.spans.iter().copied()).collect()
             }
@@ -263,19 +266,7 @@ impl Enrichment {
                 .flat_map(|e| e.spans.iter().copied())
                 .collect(),
         };
-        spans.sort_by_key(|s| (s.field == Field::Abstract, s.start, s.end));
-        // Overlapping spans (a topic's terms "reasoning" and "logical
-        // reasoning") become one.
-        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-        for span in spans {
-            match merged.last_mut() {
-                Some(last) if last.field == span.field && span.start <= last.end => {
-                    last.end = last.end.max(span.end)
-                }
-                _ => merged.push(span),
-            }
-        }
-        merged
+        Highlights::from_mentions(spans)
     }
 
     /// The entities of one kind.

@@ -7,13 +7,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use super::bundle::{Bundle, Paper};
-use super::enrich::Field;
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
+use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
 use super::pack::{Contents, PackError, Papers};
-use super::search::{
-    self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment, Span,
-};
+use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
 use super::tags::{TagStore, UserData};
 use super::view_state::{Sort, ViewState};
 
@@ -399,7 +397,7 @@ impl Explorer {
 
     /// The abstract's best window around `spans` of it, which are highlighted.
     pub fn snippet_around(&self, doc: u32, spans: &[Span]) -> Vec<Segment> {
-        search::snippet(&self.paper(doc).abstract_text, spans, SNIPPET_WORDS)
+        highlight::snippet(&self.paper(doc).abstract_text, spans, SNIPPET_WORDS)
     }
 
     /// What to highlight in `doc`: where it names the pointed facet value
@@ -412,7 +410,7 @@ impl Explorer {
         hover: Option<(&str, &str)>,
     ) -> (Highlights, bool) {
         match hover.map(|(group, value)| self.mentions(doc, group, value)) {
-            Some(m) if !m.title.is_empty() || !m.abstract_spans.is_empty() => (m, true),
+            Some(m) if !m.is_empty() => (m, true),
             _ => (self.highlights(exploration, doc), false),
         }
     }
@@ -420,18 +418,10 @@ impl Explorer {
     /// Where `doc` names facet value `value` of `group` (a group derived
     /// from the text, see [`is_text_group`]), as title and abstract spans.
     pub fn mentions(&self, doc: u32, group: &str, value: &str) -> Highlights {
-        let mut highlights = Highlights::default();
-        for span in self.paper(doc).enrichment.mentions(group, value) {
-            let target = match span.field {
-                Field::Title => &mut highlights.title,
-                Field::Abstract => &mut highlights.abstract_spans,
-            };
-            target.push(Span { start: span.start, end: span.end });
-        }
-        highlights
+        self.paper(doc).enrichment.mentions(group, value)
     }
 
-    /// Why `doc` matches the query: the score breakdown.
+    /// Why `doc` matches the query: what its score is the sum of.
     pub fn explain(&self, exploration: &Exploration, user: &UserData, doc: u32) -> Vec<Contribution> {
         let Some(results) = &exploration.search else { return Vec::new() };
         self.with_options(user, |options| results.explain(&self.search_index, doc, options))

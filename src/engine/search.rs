@@ -1,6 +1,7 @@
 //! Ranked search over a [`SearchIndex`]: BM25F over title, abstract, authors
 //! and entities; the last word as a prefix; typo tolerance; stems; phrases;
-//! exclusions; qualifiers; highlights, snippets, suggestions and explanations.
+//! exclusions; qualifiers; the words to highlight, suggestions and
+//! explanations.
 //!
 //! Matching a word: the exact term scores fully, another word with the same
 //! stem 0.85, a completion of a prefix 0.7, a word one edit away 0.6 (words of
@@ -11,16 +12,18 @@
 //!
 //! The UI calls [`run`] once per keystroke: it returns every matching paper
 //! with its score (in paper order, for facet filtering), [`SearchResults::top`]
-//! for the best N, and per displayed paper its highlights and snippet.
+//! for the best N, and per displayed paper its highlights and snippet
+//! ([`crate::engine::highlight`]).
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::analyze::{for_each_part, spaced_runs, tokenize, TokenKind};
+use super::analyze::{spaced_runs, tokenize, TokenKind};
 use super::bundle::Paper;
-use super::enrich::{self, Catalog};
+use super::enrich::Catalog;
 use super::facets::DocSet;
+use super::highlight::{self, Highlights, Segment};
 use super::index::{Positions, Posting, SearchIndex};
 use super::query::{parse, Atom, Field, Query};
 
@@ -811,27 +814,17 @@ impl SearchResults {
     /// Match spans in `paper`'s title and abstract: the matched words, and
     /// every mention of an entity the query names, in whatever spelling.
     pub fn highlights(&self, paper: &Paper) -> Highlights {
-        let mut highlights = highlight(&paper.title, &paper.abstract_text, &self.words);
-        for entity in &paper.enrichment.entities {
-            if !self.entities.iter().any(|(k, name)| k == entity.kind.as_str() && *name == entity.name) {
-                continue;
-            }
-            for span in &entity.spans {
-                let into = match span.field {
-                    enrich::Field::Title => &mut highlights.title,
-                    enrich::Field::Abstract => &mut highlights.abstract_spans,
-                };
-                into.push(Span { start: span.start, end: span.end });
-            }
-        }
-        highlights.title = merge(std::mem::take(&mut highlights.title));
-        highlights.abstract_spans = merge(std::mem::take(&mut highlights.abstract_spans));
+        let mut highlights = highlight::highlight(&paper.title, &paper.abstract_text, &self.words);
+        let named = paper.enrichment.entities.iter().filter(|entity| {
+            self.entities.iter().any(|(k, name)| k == entity.kind.as_str() && *name == entity.name)
+        });
+        highlights.add_mentions(named.flat_map(|entity| entity.spans.iter().copied()));
         highlights
     }
 
     /// The best window of about `words` words of `paper`'s abstract.
     pub fn snippet(&self, paper: &Paper, words: usize) -> Vec<Segment> {
-        snippet(&paper.abstract_text, &self.highlights(paper).abstract_spans, words)
+        highlight::snippet(&paper.abstract_text, &self.highlights(paper).abstract_spans, words)
     }
 
     /// Why `doc` matched: the per-field, per-term score breakdown.
@@ -880,19 +873,6 @@ fn best_of(hits: &[Hit], n: usize) -> Vec<Hit> {
     best
 }
 
-/// Sorted, non-overlapping spans.
-fn merge(mut spans: Vec<Span>) -> Vec<Span> {
-    spans.sort_by_key(|s| (s.start, s.end));
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for span in spans {
-        match out.last_mut() {
-            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
-            _ => out.push(span),
-        }
-    }
-    out
-}
-
 /// The entities a query names: its entity qualifiers, its words and
 /// identifiers, and its plain words taken together.
 fn named_entities(query: &Query, options: &SearchOptions<'_>) -> Vec<(String, String)> {
@@ -933,29 +913,7 @@ pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -
 }
 
 // ---------------------------------------------------------------------------
-// Highlights and snippets
-
-/// A byte range of a field's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-/// A piece of text, highlighted or not (rendered as text, never as HTML).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Segment {
-    pub text: String,
-    pub highlighted: bool,
-}
-
-/// Where the query matches a paper's title and abstract.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Highlights {
-    pub title: Vec<Span>,
-    #[serde(rename = "abstract")]
-    pub abstract_spans: Vec<Span>,
-}
+// Highlighting
 
 /// The words (folded) a query matches in `index`, for highlighting.
 pub fn matched_words(index: &SearchIndex, query: &Query) -> HashSet<String> {
@@ -981,99 +939,6 @@ fn matched_words_with(index: &SearchIndex, query: &Query, expansions: &mut Expan
         }
     }
     words
-}
-
-/// The spans of `text` whose words are in `words`.
-pub fn spans(text: &str, words: &HashSet<String>) -> Vec<Span> {
-    let mut spans: Vec<Span> = Vec::new();
-    for_each_part(text, |term, start, end| {
-        if words.contains(term) {
-            match spans.last_mut() {
-                // Join parts of one identifier ("Llama-2") into one mark.
-                Some(last) if text[last.end..start].chars().all(|c| matches!(c, '-' | '.' | '_' | '/')) => {
-                    last.end = end
-                }
-                _ => spans.push(Span { start, end }),
-            }
-        }
-    });
-    spans
-}
-
-pub fn highlight(title: &str, abstract_text: &str, words: &HashSet<String>) -> Highlights {
-    Highlights { title: spans(title, words), abstract_spans: spans(abstract_text, words) }
-}
-
-/// Splits `text` into segments at `spans` (in text order). A span that
-/// overlaps the one before is cut to what is new; one outside the text or
-/// off a character boundary (a damaged bundle) is skipped: the text is shown
-/// whole and once, whatever the spans.
-pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for span in spans {
-        let start = span.start.max(at);
-        let (Some(before), Some(marked)) = (text.get(at..start), text.get(start..span.end)) else { continue };
-        if marked.is_empty() {
-            continue;
-        }
-        if !before.is_empty() {
-            out.push(Segment { text: before.to_owned(), highlighted: false });
-        }
-        out.push(Segment { text: marked.to_owned(), highlighted: true });
-        at = span.end;
-    }
-    if at < text.len() {
-        out.push(Segment { text: text[at..].to_owned(), highlighted: false });
-    }
-    out
-}
-
-/// The best window of about `words` words of `text` around the matches, as
-/// segments, with "…" where text was cut.
-pub fn snippet(text: &str, spans: &[Span], words: usize) -> Vec<Segment> {
-    let mut tokens: Vec<(usize, usize)> = Vec::new();
-    for_each_part(text, |_, start, end| tokens.push((start, end)));
-    if tokens.len() <= words {
-        return segments(text, spans);
-    }
-    // The window start (in tokens) covering the most highlighted spans.
-    let is_hit = |&(s, _): &(usize, usize)| spans.iter().any(|sp| sp.start <= s && s < sp.end);
-    let hits: Vec<bool> = tokens.iter().map(is_hit).collect();
-    let mut best = (0usize, 0usize);
-    let mut count = hits[..words].iter().filter(|&&h| h).count();
-    best.1 = count;
-    for start in 1..=tokens.len() - words {
-        count += usize::from(hits[start + words - 1]);
-        count -= usize::from(hits[start - 1]);
-        if count > best.1 {
-            best = (start, count);
-        }
-    }
-    // Show a little context before the first hit, as far as the last hit of
-    // the window stays visible.
-    let window = best.0..best.0 + words;
-    let last_hit = window.clone().rev().find(|&i| hits[i]).unwrap_or(best.0);
-    let first_hit = window.clone().find(|&i| hits[i]).unwrap_or(best.0);
-    let room = (best.0 + words - 1 - last_hit).min(4).min(best.0);
-    let start_token = if first_hit - best.0 >= 4 { best.0 } else { best.0 - room };
-    let end_token = (start_token + words).min(tokens.len());
-    let from = if start_token == 0 { 0 } else { tokens[start_token].0 };
-    let to = if end_token == tokens.len() { text.len() } else { tokens[end_token - 1].1 };
-    let inner: Vec<Span> = spans
-        .iter()
-        .filter(|s| s.start >= from && s.end <= to)
-        .map(|s| Span { start: s.start - from, end: s.end - from })
-        .collect();
-    let mut out = Vec::new();
-    if from > 0 {
-        out.push(Segment { text: "…".to_owned(), highlighted: false });
-    }
-    out.extend(segments(&text[from..to], &inner));
-    if to < text.len() {
-        out.push(Segment { text: "…".to_owned(), highlighted: false });
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1205,30 +1070,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn segments_show_the_text_once_whatever_the_spans() {
-        let text = "logical reasoning in café";
-        let span = |start, end| Span { start, end };
-        type Case<'a> = (&'a [Span], &'a [(&'a str, bool)]);
-        let cases: &[Case] = &[
-            (
-                &[span(0, 7), span(8, 17)],
-                &[("logical", true), (" ", false), ("reasoning", true), (" in café", false)],
-            ),
-            // Overlapping: the second is cut to what is new.
-            (&[span(0, 17), span(8, 17)], &[("logical reasoning", true), (" in café", false)]),
-            (&[span(0, 10), span(8, 17)], &[("logical re", true), ("asoning", true), (" in café", false)]),
-            // Outside the text, inside a character, reversed: skipped.
-            (&[span(21, 40), span(24, 25), span(5, 2)], &[("logical reasoning in café", false)]),
-        ];
-        for (spans, expected) in cases {
-            let got = segments(text, spans);
-            let got: Vec<(&str, bool)> = got.iter().map(|s| (s.text.as_str(), s.highlighted)).collect();
-            assert_eq!(got, *expected, "{spans:?}");
-            assert_eq!(got.iter().map(|s| s.0).collect::<String>(), text);
-        }
-    }
-
-    #[test]
     fn a_score_shows_with_two_decimals() {
         let text = |score: f32| {
             Contribution {
@@ -1291,14 +1132,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn snippet_window_starts_at_the_densest_matches() {
-        let text = "alpha beta gamma one two three four five six seven eight nine ten eleven alpha";
-        let spans = vec![Span { start: 0, end: 5 }, Span { start: 6, end: 10 }, Span { start: 75, end: 80 }];
-        let snip = snippet(text, &spans, 5);
-        let joined: String = snip.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(joined, "alpha beta gamma one two…");
     }
 }
