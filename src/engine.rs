@@ -16,6 +16,7 @@ pub mod export;
 pub mod facet_kind;
 pub mod facets;
 pub mod formats;
+pub mod highlight;
 pub mod index;
 pub mod listing;
 pub mod pack;

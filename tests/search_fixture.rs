@@ -214,7 +214,7 @@ fn bad_syntax_degrades_to_plain_words() {
 }
 
 /// The texts of `spans` in `text`.
-fn marked<'t>(text: &'t str, spans: &[folio::engine::search::Span]) -> Vec<&'t str> {
+fn marked<'t>(text: &'t str, spans: &[folio::engine::highlight::Span]) -> Vec<&'t str> {
     spans.iter().map(|s| &text[s.start..s.end]).collect()
 }
 

@@ -12,11 +12,10 @@ use std::collections::BTreeSet;
 
 use expect_test::{expect, Expect};
 use folio::engine::bundle::Paper;
+use folio::engine::highlight::{highlight, snippet};
 use folio::engine::index::{Extra, SearchIndex};
 use folio::engine::query::parse;
-use folio::engine::search::{
-    explain, highlight, matched_words, search, snippet, suggest, SearchOptions,
-};
+use folio::engine::search::{explain, matched_words, search, suggest, SearchOptions};
 
 fn index(papers: &[Paper]) -> SearchIndex {
     SearchIndex::build(papers, |_| Vec::new())
@@ -191,7 +190,7 @@ fn check_marks(query: &str, doc: usize, title: &[&str], abstract_text: &[&str]) 
     let words = matched_words(&index(&papers), &parse(query));
     let paper = &papers[doc];
     let h = highlight(&paper.title, &paper.abstract_text, &words);
-    let marked = |text: &str, spans: &[folio::engine::search::Span]| -> Vec<String> {
+    let marked = |text: &str, spans: &[folio::engine::highlight::Span]| -> Vec<String> {
         spans.iter().map(|s| text[s.start..s.end].to_owned()).collect()
     };
     assert_eq!(marked(&paper.title, &h.title), title, "title marks of {query:?}");

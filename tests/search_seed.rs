@@ -9,11 +9,10 @@ use std::collections::HashSet;
 
 use folio::engine::bundle::{Bundle, Paper};
 use folio::engine::compile::{compile, CompileOptions, Input};
+use folio::engine::highlight::{highlight, snippet};
 use folio::engine::index::{Extra, SearchIndex};
 use folio::engine::query::parse;
-use folio::engine::search::{
-    explain, highlight, matched_words, search, snippet, suggest, MatchKind, SearchOptions,
-};
+use folio::engine::search::{explain, matched_words, search, suggest, MatchKind, SearchOptions};
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 
@@ -269,4 +268,112 @@ fn the_bundle_catalog_finds_a_model_named_in_any_spelling() {
         titles.sort();
         assert_eq!(titles, expected, "hits of {query:?}");
     }
+}
+
+/// Queries over the seed of every kind the language has: words, prefixes
+/// (one letter too), typos, stems, phrases (one word, an identifier with a
+/// prefix last part, in a field), OR, exclusions, qualifiers and entities in several
+/// spellings (one of them only as the query's words taken together).
+const SEED_QUERIES: &[&str] = &[
+    "language ",
+    "speculative decoding ",
+    "jailbr",
+    "speculative deco",
+    "l",
+    "jailbrek ",
+    "mixtrl ",
+    "jailbreaks ",
+    "\"mixture of experts\"",
+    "Llama-2-Ch",
+    "\"mixtral\"",
+    "abstract:\"language models\" ",
+    "title:experts ",
+    "mixtral OR zephyr ",
+    "title:mixtral OR title:zephyr ",
+    "speculative -specdec ",
+    "-\"language models\" alignment ",
+    "-mixtral",
+    "model:gpt-4 ",
+    "model:llama2chat70b",
+    "benchmark:mt-bench ",
+    "benchmark:math",
+    "method:dpo ",
+    "year:2022",
+    "year:2021..2023 language ",
+    "year:..2021 OR tag:cite ",
+    "tag:cite",
+    "tag:cite decoding ",
+    "llama2 chat 70b ",
+    "Llama 2-Chat 70B ",
+    "llama2chat70b ",
+    "LLaMA-2-70B-Chat ",
+    "GPT-4 ",
+    "MT-Bench ",
+    "8x7B ",
+    "SpecDec++",
+];
+
+#[test]
+fn every_explanation_adds_up_to_the_score_it_explains() {
+    let mut bundle = seed();
+    for (doc, paper) in bundle.papers.iter_mut().enumerate() {
+        paper.metadata.year = Some(2019 + (doc % 6) as i32);
+    }
+    let index = SearchIndex::from_papers(&bundle.papers);
+    let resolver = folio::engine::search::CatalogResolver(&bundle.corpus.catalog);
+    let tagged = |tag: &str| if tag == "cite" { vec![0, 4, 6, 11] } else { Vec::new() };
+    let options = SearchOptions { entities: &resolver, tagged: &tagged, ..Default::default() };
+    let mut kinds = HashSet::new();
+    for query in SEED_QUERIES {
+        let results = folio::engine::search::run(&index, query, &options);
+        assert!(!results.hits.is_empty(), "{query:?} matches nothing: a query the test cannot check");
+        for hit in &results.hits {
+            let lines = explain(&index, &results.query, hit.doc, &options);
+            let total: f64 = lines.iter().map(|l| f64::from(l.score)).sum();
+            let score = f64::from(hit.score);
+            assert!(
+                (total - score).abs() <= 1e-4 * score.abs().max(1e-6),
+                "{query:?}, paper {}: explained {total}, scored {score}: {lines:#?}",
+                hit.doc
+            );
+            kinds.extend(lines.iter().map(|l| format!("{:?}", l.kind)));
+        }
+    }
+    let mut kinds: Vec<String> = kinds.into_iter().collect();
+    kinds.sort();
+    assert_eq!(kinds, ["Entity", "Exact", "Fuzzy", "Phrase", "Prefix", "Stem", "Tag", "Year"]);
+}
+
+#[test]
+fn an_explanation_names_boosts_tags_years_and_entities_named_by_several_words() {
+    let mut bundle = seed();
+    bundle.papers[4].metadata.year = Some(2023);
+    let index = SearchIndex::from_papers(&bundle.papers);
+    let resolver = folio::engine::search::CatalogResolver(&bundle.corpus.catalog);
+    let tagged = |tag: &str| if tag == "cite" { vec![4] } else { Vec::new() };
+    let options = SearchOptions { entities: &resolver, tagged: &tagged, ..Default::default() };
+    let mixtral = 4;
+    assert_eq!(bundle.papers[mixtral as usize].title, "Mixtral of Experts");
+    #[track_caller]
+    fn check(lines: Vec<folio::engine::search::Contribution>, expected: &[&str]) {
+        let rendered: Vec<String> =
+            lines.iter().map(|c| format!("{} -> {} ({:?} {} {})", c.query, c.term, c.kind, c.field, c.score_text())).collect();
+        assert_eq!(rendered, expected);
+    }
+    let explain = |query: &str, doc: u32| explain(&index, &parse(query), doc, &options);
+    check(
+        explain("tag:cite year:2023 ", mixtral),
+        &["tag:cite -> cite (Tag tag 1.00)", "year:2023 -> 2023 (Year year 0.00)"],
+    );
+    assert!(explain("tag:cite year:2022 ", mixtral).is_empty(), "a paper the query does not match");
+    let boosted = explain("mixtral ", mixtral);
+    assert!(boosted.iter().any(|c| c.kind == MatchKind::Entity && c.term == "Mixtral"), "{boosted:#?}");
+    // Only the words together name the model: the boost counts once per clause.
+    let bita = bundle.papers.iter().position(|p| p.title == title_containing("BiTA")).unwrap() as u32;
+    let results = folio::engine::search::run(&index, "Llama 2-Chat 70B ", &options);
+    let hit = results.hits.iter().find(|h| h.doc == bita).expect("BiTA names LLaMA-2-70B-Chat");
+    check(
+        explain("Llama 2-Chat 70B ", bita),
+        &[&format!("llama 2-chat 70b -> Llama-2-70B-Chat (Entity entity {:.2})", hit.score)],
+    );
 }

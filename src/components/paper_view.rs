@@ -40,6 +40,9 @@ pub fn PaperView() -> impl IntoView {
                 move || marked(&text, &shown.with(|h| h.title.clone()))
             };
             let enrichment = paper.enrichment.clone();
+            // Most entries of a reference manager's export have no abstract:
+            // no heading over nothing then.
+            let has_abstract = !paper.abstract_text.is_empty();
             let abstract_text = {
                 let text = paper.abstract_text.clone();
                 move || marked(&text, &shown.with(|h| h.abstract_spans.clone()))
@@ -91,8 +94,10 @@ pub fn PaperView() -> impl IntoView {
                         <span class="paper-id">{paper.id.clone()}</span>
                     </p>
                     <TagEditor id=paper.id.clone() />
-                    <h3>"Abstract"</h3>
-                    <p class="paper-abstract" data-testid="paper-abstract">{abstract_text}</p>
+                    {has_abstract.then(move || view! {
+                        <h3>"Abstract"</h3>
+                        <p class="paper-abstract" data-testid="paper-abstract">{abstract_text}</p>
+                    })}
                     <Show when=move || has_entities>
                         <h3>"Named in this paper"</h3>
                     </Show>

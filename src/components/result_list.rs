@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
 use crate::engine::facet_kind::FacetKind;
-use crate::engine::search::{segments, Segment, Span};
+use crate::engine::highlight::{segments, Segment, Span};
 use crate::engine::view_state::ViewState;
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 

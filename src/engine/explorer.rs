@@ -7,15 +7,13 @@ use std::collections::{HashMap, HashSet};
 
 use std::sync::{Arc, OnceLock};
 
-use super::bundle::enrichment::Field;
 use super::bundle::{Bundle, Paper};
 use super::facet_kind::{values_of, FacetKind};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
+use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
 use super::pack::{Contents, PackError, Papers};
-use super::search::{
-    self, CatalogResolver, Contribution, Highlights, SearchOptions, SearchResults, Segment, Span,
-};
+use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
 
@@ -329,7 +327,7 @@ impl Explorer {
 
     /// The abstract's best window around `spans` of it, which are highlighted.
     pub fn snippet_around(&self, doc: u32, spans: &[Span]) -> Vec<Segment> {
-        search::snippet(&self.paper(doc).abstract_text, spans, SNIPPET_WORDS)
+        highlight::snippet(&self.paper(doc).abstract_text, spans, SNIPPET_WORDS)
     }
 
     /// What to highlight in `doc`: where it names the pointed facet value
@@ -342,7 +340,7 @@ impl Explorer {
         hover: Option<(&str, &str)>,
     ) -> (Highlights, bool) {
         match hover.map(|(group, value)| self.mentions(doc, group, value)) {
-            Some(m) if !m.title.is_empty() || !m.abstract_spans.is_empty() => (m, true),
+            Some(m) if !m.is_empty() => (m, true),
             _ => (self.highlights(exploration, doc), false),
         }
     }
@@ -351,19 +349,13 @@ impl Explorer {
     /// the text, see [`FacetKind::is_named_in_text`]), as title and
     /// abstract spans.
     pub fn mentions(&self, doc: u32, group: &str, value: &str) -> Highlights {
-        let mut highlights = Highlights::default();
-        let Some(kind) = FacetKind::from_key(group) else { return highlights };
-        for span in kind.mentions(&self.paper(doc).enrichment, value) {
-            let target = match span.field {
-                Field::Title => &mut highlights.title,
-                Field::Abstract => &mut highlights.abstract_spans,
-            };
-            target.push(Span { start: span.start, end: span.end });
+        match FacetKind::from_key(group) {
+            Some(kind) => kind.mentions(&self.paper(doc).enrichment, value),
+            None => Highlights::default(),
         }
-        highlights
     }
 
-    /// Why `doc` matches the query: the score breakdown.
+    /// Why `doc` matches the query: what its score is the sum of.
     pub fn explain(&self, exploration: &Exploration, user: &UserData, doc: u32) -> Vec<Contribution> {
         let Some(results) = &exploration.search else { return Vec::new() };
         self.with_options(user, |options| results.explain(&self.search_index, doc, options))

@@ -10,10 +10,11 @@
 
 use std::borrow::Cow;
 
-use super::bundle::enrichment::{Enrichment, Field, Span};
+use super::bundle::enrichment::{Enrichment, Span};
 use super::bundle::metadata::MetadataField;
 use super::bundle::Paper;
 use super::catalog::EntityKind;
+use super::highlight::Highlights;
 
 /// A facet group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,8 +169,8 @@ impl FacetKind {
     /// family where its models are named too), in text order, overlapping
     /// spans merged; empty for kinds not named in the text and values the
     /// paper lacks.
-    pub fn mentions(self, enrichment: &Enrichment, value: &str) -> Vec<Span> {
-        let mut spans: Vec<Span> = match (self, self.source()) {
+    pub fn mentions(self, enrichment: &Enrichment, value: &str) -> Highlights {
+        let spans: Vec<Span> = match (self, self.source()) {
             (FacetKind::Topic, _) => enrichment
                 .topics
                 .iter()
@@ -198,19 +199,9 @@ impl FacetKind {
                 .collect(),
             _ => Vec::new(),
         };
-        spans.sort_by_key(|s| (s.field == Field::Abstract, s.start, s.end));
         // Overlapping spans (a topic's terms "reasoning" and "logical
         // reasoning") become one.
-        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-        for span in spans {
-            match merged.last_mut() {
-                Some(last) if last.field == span.field && span.start <= last.end => {
-                    last.end = last.end.max(span.end)
-                }
-                _ => merged.push(span),
-            }
-        }
-        merged
+        Highlights::from_mentions(spans)
     }
 }
 

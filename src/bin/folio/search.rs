@@ -9,10 +9,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 use folio::engine::bundle::Bundle;
 use folio::engine::catalog::Catalog;
+use folio::engine::highlight::{segments, snippet, Segment, Span};
 use folio::engine::index::SearchIndex;
 use folio::engine::search::{
-    run as run_search, segments, snippet, CatalogResolver, Contribution, EntityResolver, NoEntities, SearchOptions,
-    Segment, Span,
+    run as run_search, CatalogResolver, Contribution, EntityResolver, NoEntities, SearchOptions,
 };
 use serde::Serialize;
 

@@ -1,0 +1,291 @@
+//! Word expansion: the indexed terms a query word matches and how well
+//! (exact, stem, completion of a prefix, a typo away), the banded edit
+//! distance behind typo tolerance, and "did you mean" suggestions.
+//!
+//! The exact term scores fully, another word with the same stem 0.85, a
+//! completion of a prefix 0.7, a word one edit away 0.6 (words of 4+
+//! characters), two edits away 0.45 (8+ characters). Fuzzy candidates share
+//! the first character (a typo there is rare and checking every word would
+//! cost a frame at 100k papers), and a word found in 3 or more papers is
+//! taken as spelled right.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::engine::analyze::{tokenize, TokenKind};
+use crate::engine::index::SearchIndex;
+
+/// How a paper matched a query item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    Exact,
+    Stem,
+    Prefix,
+    Fuzzy,
+    Phrase,
+    Entity,
+    Tag,
+    Year,
+}
+
+impl MatchKind {
+    /// How much a term matched this way counts (`distance`: of a fuzzy match).
+    fn weight(self, distance: usize) -> f32 {
+        match self {
+            MatchKind::Exact | MatchKind::Phrase => 1.0,
+            MatchKind::Stem => 0.85,
+            MatchKind::Prefix => 0.7,
+            MatchKind::Fuzzy if distance <= 1 => 0.6,
+            MatchKind::Fuzzy => 0.45,
+            MatchKind::Entity | MatchKind::Tag | MatchKind::Year => 1.0,
+        }
+    }
+}
+
+/// An indexed term a query word matches, how, and its weight.
+#[derive(Debug, Clone)]
+pub(super) struct Expansion {
+    pub term: u32,
+    pub kind: MatchKind,
+    pub weight: f32,
+}
+
+impl Expansion {
+    /// The term itself (a word in quotes, a word excluded).
+    pub fn exact(term: u32) -> Self {
+        Self { term, kind: MatchKind::Exact, weight: MatchKind::Exact.weight(0) }
+    }
+}
+
+/// Most completions of a prefix considered: the most frequent ones (short
+/// prefixes would otherwise touch every word of the corpus). One or two
+/// letters are the start of almost anything: fewer completions keep the
+/// first keystrokes within a frame.
+fn max_prefix_terms(prefix: &str) -> usize {
+    match prefix.chars().count() {
+        0 | 1 => 3,
+        2 => 8,
+        _ => 24,
+    }
+}
+
+/// A word found in this many papers or more is taken as spelled right.
+const FUZZY_MAX_DF: usize = 3;
+
+/// The most frequent terms starting with `prefix`.
+pub(super) fn top_completions(index: &SearchIndex, prefix: &str) -> Vec<u32> {
+    let mut ids: Vec<u32> = index.with_prefix(prefix).collect();
+    let most = max_prefix_terms(prefix);
+    if ids.len() > most {
+        ids.select_nth_unstable_by_key(most, |&id| std::cmp::Reverse(index.doc_frequency(id)));
+        ids.truncate(most);
+    }
+    ids
+}
+
+/// The terms `word` matches (`prefix`: also its completions), each once,
+/// best kind first.
+fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> {
+    let mut out: Vec<Expansion> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |term: u32, kind: MatchKind, distance: usize, out: &mut Vec<Expansion>| {
+        if seen.insert(term) {
+            out.push(Expansion { term, kind, weight: kind.weight(distance) });
+        }
+    };
+    if let Some(id) = index.find(word) {
+        push(id, MatchKind::Exact, 0, &mut out);
+    }
+    for id in index.same_stem(word) {
+        push(id, MatchKind::Stem, 0, &mut out);
+    }
+    if prefix {
+        for id in top_completions(index, word) {
+            push(id, MatchKind::Prefix, 0, &mut out);
+        }
+    }
+    let mut fuzzy = Vec::new();
+    let length = word.chars().count();
+    // A word the corpus uses often is not a typo: skip the fuzzy scan.
+    let common = index.find(word).is_some_and(|id| index.doc_frequency(id) >= FUZZY_MAX_DF);
+    let max_distance = if common {
+        0
+    } else if length >= 8 {
+        2
+    } else if length >= 4 {
+        1
+    } else {
+        0
+    };
+    if max_distance > 0 {
+        if let Some(first) = word.chars().next() {
+            let (chars, mut row): (Vec<char>, Vec<usize>) = (word.chars().collect(), Vec::new());
+            for (id, term) in index.starting_with_char(first) {
+                let term_length = term.chars().count();
+                if term_length.abs_diff(length) > max_distance {
+                    continue;
+                }
+                match distance_within(&chars, term, max_distance, &mut row) {
+                    Some(distance) if distance > 0 => fuzzy.push((id, distance)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    // A word one typo away also brings its inflections ("jailbrek" ->
+    // "jailbreak" -> "jailbreaking").
+    for (id, distance) in fuzzy {
+        let term = index.term(id).to_owned();
+        push(id, MatchKind::Fuzzy, distance, &mut out);
+        for related in index.same_stem(&term) {
+            push(related, MatchKind::Fuzzy, distance, &mut out);
+        }
+    }
+    out
+}
+
+/// Word expansions of one query, computed once for matching and highlighting.
+#[derive(Default)]
+pub(super) struct Expansions {
+    cache: Vec<((String, bool), Vec<Expansion>)>,
+}
+
+impl Expansions {
+    /// The expansions of `word` (`prefix`: with its completions).
+    pub fn of(&mut self, index: &SearchIndex, word: &str, prefix: bool) -> &[Expansion] {
+        let at = match self.cache.iter().position(|((w, p), _)| w == word && *p == prefix) {
+            Some(at) => at,
+            None => {
+                self.cache.push(((word.to_owned(), prefix), expand_word(index, word, prefix)));
+                self.cache.len() - 1
+            }
+        };
+        &self.cache[at].1
+    }
+}
+
+/// The edit distance (Levenshtein, over characters) between `word` and
+/// `term` when it is at most `max`. Only the diagonal band of width
+/// `2 * max + 1` can stay within `max`, so only it is computed (values above
+/// `max` are kept as `max + 1`), and it gives up as soon as a whole row
+/// exceeds `max`: a few cells per character instead of the full table.
+/// `row`: scratch space.
+fn distance_within(word: &[char], term: &str, max: usize, row: &mut Vec<usize>) -> Option<usize> {
+    let (n, over) = (word.len(), max + 1);
+    row.clear();
+    row.extend((0..=n).map(|j| j.min(over)));
+    for (i, c) in term.chars().enumerate() {
+        let i = i + 1;
+        if i > n + max {
+            return None;
+        }
+        let low = if i > max { i - max } else { 1 };
+        let high = (i + max).min(n);
+        let mut diagonal = row[low - 1];
+        let mut left = if low == 1 { i.min(over) } else { over };
+        row[low - 1] = left;
+        let mut best = left;
+        for (cell, &w) in row[low..=high].iter_mut().zip(&word[low - 1..high]) {
+            let above = *cell;
+            let mut value = if above < left { above + 1 } else { left + 1 };
+            let substitute = diagonal + usize::from(w != c);
+            if substitute < value {
+                value = substitute;
+            }
+            if value > over {
+                value = over;
+            }
+            diagonal = above;
+            *cell = value;
+            left = value;
+            if value < best {
+                best = value;
+            }
+        }
+        if best > max {
+            return None;
+        }
+    }
+    let distance = row[n];
+    (distance <= max).then_some(distance)
+}
+
+/// "Did you mean": the query with each word that matches nothing replaced by
+/// the most frequent word at the smallest edit distance (up to 2).
+pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<String> = query_text
+        .split_whitespace()
+        .map(|word| {
+            let terms: Vec<String> =
+                tokenize(word).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect();
+            if terms.len() != 1 || index.find(&terms[0]).is_some() || word.contains(':') {
+                return word.to_owned();
+            }
+            let term = &terms[0];
+            let (chars, mut row): (Vec<char>, Vec<usize>) = (term.chars().collect(), Vec::new());
+            let best = index
+                .words()
+                .filter(|(_, w)| w.chars().count().abs_diff(chars.len()) <= 2)
+                .filter_map(|(id, w)| {
+                    let distance = distance_within(&chars, w, 2, &mut row)?;
+                    Some((distance, std::cmp::Reverse(index.doc_frequency(id)), w))
+                })
+                .min();
+            match best {
+                Some((_, _, w)) => {
+                    changed = true;
+                    w.to_owned()
+                }
+                None => word.to_owned(),
+            }
+        })
+        .collect();
+    changed.then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_edit_distance_agrees_with_levenshtein_up_to_the_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "translation",
+            "trnaslation",
+            "tranlsation",
+            "translations",
+            "segmenta",
+            "segmentation",
+            "segment",
+            "café",
+            "cafe",
+            "naïve",
+            "attention",
+            "attenton",
+            "xyz",
+            "transformer",
+            "transformers",
+            "reinforcment",
+            "reinforcement",
+        ];
+        let mut row = Vec::new();
+        for a in words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in words {
+                for max in 0..4 {
+                    let exact = strsim::levenshtein(a, b);
+                    let expected = (exact <= max).then_some(exact);
+                    assert_eq!(distance_within(&chars, b, max, &mut row), expected, "{a:?} {b:?} {max}");
+                }
+            }
+        }
+    }
+}
