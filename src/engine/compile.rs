@@ -86,23 +86,32 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
 
     // Every BibTeX input sees the `@string`s of the others: journal and
     // author macros often live in files of their own (`abbrev.bib`).
-    let macros: String = inputs
+    // Each input decoded and its format known once, before reading any:
+    // every BibTeX input sees the `@string`s of the others (journal and
+    // author macros often live in files of their own, `abbrev.bib`).
+    let decoded: Vec<Result<(&str, Format), Diagnostic>> = inputs
         .iter()
-        .filter_map(|input| decode_text(input.name, input.bytes).ok().map(|text| (input.name, text)))
-        .filter(|(name, text)| options.format.unwrap_or_else(|| Format::detect(name, text)) == Format::BibTex)
-        .map(|(_, text)| bibtex::macro_definitions(text))
+        .map(|input| {
+            let text = decode_text(input.name, input.bytes)?;
+            Ok((text, options.format.unwrap_or_else(|| Format::detect(input.name, text))))
+        })
         .collect();
-    for input in inputs {
+    let macros: String = decoded
+        .iter()
+        .flatten()
+        .filter(|(_, format)| *format == Format::BibTex)
+        .map(|(text, _)| bibtex::macro_definitions(text))
+        .collect();
+    for (input, decoded) in inputs.iter().zip(decoded) {
         report(Step { stage: Stage::Read, done: bytes_read, total: total_bytes, papers: papers.len() });
         bytes_read += input.bytes.len() as u64;
-        let text = match decode_text(input.name, input.bytes) {
-            Ok(text) => text,
+        let (text, format) = match decoded {
+            Ok(decoded) => decoded,
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
                 continue;
             }
         };
-        let format = options.format.unwrap_or_else(|| Format::detect(input.name, text));
         let (records, found) = read_with(format, input.name, text, &options.field_map, &macros);
         // Nothing read at all is the input's failure, not its records': a
         // file that is not what its name says, or not a corpus. (A BibTeX
