@@ -156,6 +156,18 @@ pub(crate) fn split_list(text: &str, separators: &[&str]) -> Vec<String> {
     }
 }
 
+/// Every keyword of several keyword lists (`a; b`, `a, b`), once each, in
+/// the order first seen: reference managers keep tags in several fields.
+pub(crate) fn keywords_of<'t>(lists: impl IntoIterator<Item = &'t str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for keyword in lists.into_iter().flat_map(|list| split_list(list, &[";", ","])) {
+        if !out.contains(&keyword) {
+            out.push(keyword);
+        }
+    }
+    out
+}
+
 /// Splits an author list given as one string: `A; B`, arXiv's `A, B and C`,
 /// or BibTeX's `Last, First and Last, First` (names become `First Last`).
 pub(crate) fn split_authors(text: &str) -> Vec<String> {

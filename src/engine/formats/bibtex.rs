@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use biblatex::{Bibliography, ChunksExt, Entry, RawBibliography, RawChunk};
 
-use super::{finish, readable_tex_text, split_list, year_in, Record};
+use super::{finish, keywords_of, readable_tex_text, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -25,9 +25,10 @@ pub fn read(file: &str, text: &str, shared: &str) -> (Vec<Record>, Vec<Diagnosti
     let mut records = Vec::new();
     let keyed = readable_keys(text);
     let text = keyed.as_str();
-    let entries = entry_chunks(text).iter().filter(|&&(s, e)| is_entry(&text[s..e])).count();
+    let chunks = entry_chunks(text);
+    let entries = chunks.iter().filter(|&&(s, e)| is_entry(&text[s..e])).count();
     // A file of macros only (`@string`s for other files) is fine as it is.
-    if entries == 0 && entry_chunks(text).iter().any(|&(s, e)| is_macro_definition(&text[s..e])) {
+    if entries == 0 && chunks.iter().any(|&(s, e)| is_macro_definition(&text[s..e])) {
         return (records, diagnostics);
     }
     // The shared macros go after the text: biblatex resolves a macro from
@@ -45,7 +46,7 @@ pub fn read(file: &str, text: &str, shared: &str) -> (Vec<Record>, Vec<Diagnosti
         Some(Resolved { bibliography, parents, mut undefined }) => {
             undefined.retain(|u| u.1 < text.len());
             report_undefined(file, text, &undefined, &|offset| offset, &mut diagnostics);
-            let starts: Vec<usize> = entry_chunks(text).into_iter().map(|(start, _)| start).collect();
+            let starts: Vec<usize> = chunks.iter().map(|&(start, _)| start).collect();
             for entry in bibliography.iter() {
                 let line = line_at(text, entry_start(&starts, entry, text.len()));
                 let parent = parents.get(&entry.key).and_then(|key| bibliography.get(key));
@@ -410,15 +411,8 @@ fn arxiv_in(text: &str) -> Option<String> {
 /// BibTeX, JabRef, BibDesk), `mendeley-tags` (Mendeley), `tags`; a value
 /// appears once, in the order first seen.
 fn keywords(field: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for name in ["keywords", "mendeley-tags", "tags"] {
-        for keyword in field(name).map(|k| split_list(&k, &[";", ","])).unwrap_or_default() {
-            if !out.contains(&keyword) {
-                out.push(keyword);
-            }
-        }
-    }
-    out
+    let lists: Vec<String> = ["keywords", "mendeley-tags", "tags"].into_iter().filter_map(field).collect();
+    keywords_of(lists.iter().map(String::as_str))
 }
 
 /// How deep macros and braces may nest before `biblatex` could exhaust the

@@ -4,7 +4,7 @@
 //! `Code`/`GitHub`, and the names of Zotero's and Scopus's exports, see
 //! [`FIELDS`]), or as the user maps them (`--map title=Paper Title`).
 
-use super::{finish, split_authors, split_list, year_in, FieldMap, Record};
+use super::{finish, keywords_of, split_authors, split_list, year_in, FieldMap, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -82,15 +82,7 @@ pub fn read(file: &str, text: &str, delimiter: u8, map: &FieldMap) -> (Vec<Recor
         .collect();
     // Every keyword of every keyword column, once, in column order.
     let keywords = |row: &csv::StringRecord| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for &i in &keyword_columns {
-            for keyword in split_list(row.get(i).unwrap_or_default(), &[";", ","]) {
-                if !out.contains(&keyword) {
-                    out.push(keyword);
-                }
-            }
-        }
-        out
+        keywords_of(keyword_columns.iter().map(|&i| row.get(i).unwrap_or_default()))
     };
     let mut records = Vec::new();
     for row in reader.records() {
