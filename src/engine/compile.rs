@@ -84,11 +84,10 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, usize> = HashMap::new();
 
-    // Every BibTeX input sees the `@string`s of the others: journal and
-    // author macros often live in files of their own (`abbrev.bib`).
     // Each input decoded and its format known once, before reading any:
-    // every BibTeX input sees the `@string`s of the others (journal and
-    // author macros often live in files of their own, `abbrev.bib`).
+    // every BibTeX input sees what the others share, their `@string`s
+    // (journal and author macros often live in files of their own,
+    // `abbrev.bib`) and their `crossref` parents (`crossref.bib`).
     let decoded: Vec<Result<(&str, Format), Diagnostic>> = inputs
         .iter()
         .map(|input| {
@@ -96,12 +95,9 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
             Ok((text, options.format.unwrap_or_else(|| Format::detect(input.name, text))))
         })
         .collect();
-    let macros: String = decoded
-        .iter()
-        .flatten()
-        .filter(|(_, format)| *format == Format::BibTex)
-        .map(|(text, _)| bibtex::macro_definitions(text))
-        .collect();
+    let shared = bibtex::Shared::of(
+        decoded.iter().flatten().filter(|(_, format)| *format == Format::BibTex).map(|(text, _)| *text),
+    );
     for (input, decoded) in inputs.iter().zip(decoded) {
         report(Step { stage: Stage::Read, done: bytes_read, total: total_bytes, papers: papers.len() });
         bytes_read += input.bytes.len() as u64;
@@ -112,13 +108,14 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
                 continue;
             }
         };
-        let (records, found) = read_with(format, input.name, text, &options.field_map, &macros);
+        let (records, found) = read_with(format, input.name, text, &options.field_map, &shared);
+        let skipped = found.iter().filter(|d| d.skipped).count();
         // Nothing read at all is the input's failure, not its records': a
         // file that is not what its name says, or not a corpus. (A BibTeX
-        // file of `@string`s only is for the others.)
-        let macros_only = format == Format::BibTex && records.is_empty() && found.is_empty();
-        let unreadable = records.is_empty() && !has_errors(&found) && !macros_only;
-        let skipped = found.iter().filter(|d| d.skipped).count();
+        // file that yields no paper and skips no entry holds `@string`s or
+        // `crossref` volumes for the others.)
+        let for_others = format == Format::BibTex && records.is_empty() && skipped == 0;
+        let unreadable = records.is_empty() && !has_errors(&found) && !for_others;
         diagnostics.extend(found);
         if unreadable {
             diagnostics.push(Diagnostic::error(
