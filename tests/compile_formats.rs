@@ -656,3 +656,53 @@ fn bibtex_keywords_split_as_their_exporter_wrote_them() {
     check_keywords("{transformers, attention}", &["transformers", "attention"]);
     check_keywords("\"one\ntwo\"", &["one", "two"]);
 }
+
+/// Compiles `text` as `name` and checks each paper's (id, first author)
+/// and every diagnostic.
+#[track_caller]
+fn check_papers(name: &str, text: &str, papers: &[(&str, &str)], expected: &[&str]) {
+    let compiled = compile_texts(&[(name, text.as_bytes())], &CompileOptions::default());
+    assert_eq!(messages(&compiled), expected);
+    let bundle = compiled.bundle.expect("a bundle");
+    let found: Vec<(&str, &str)> = bundle
+        .papers
+        .iter()
+        .map(|p| (p.id.as_str(), p.metadata.authors.first().map_or("", String::as_str)))
+        .collect();
+    assert_eq!(found, papers);
+}
+
+#[test]
+fn a_shared_title_merges_only_papers_by_the_same_people() {
+    use folio::engine::bundle::stable_id;
+    let title_id = stable_id("Online reference");
+    let by = |author: &str| stable_id(&format!("Online reference {author}"));
+    // Mendeley's "Online reference" entries: one title, many sources.
+    let online = "@misc{g, title = {{Online reference}}, author = {Greenplum}, year = 2010}\n\
+                  @misc{o, title = {{Online reference}}, author = {Oracle}, year = 2012}\n\
+                  @misc{g2, title = {{Online reference}}, author = {Greenplum}, year = 2010}\n";
+    check_papers(
+        "online.bib",
+        online,
+        &[(&title_id, "Greenplum"), (&by("Oracle"), "Oracle")],
+        &["online.bib:3: warning: duplicate of the paper at online.bib:1 (same title): merged into it"],
+    );
+    // The same people written differently, or no authors on one side: one paper.
+    let written = "@article{a, title = {Moral Machines}, author = {Laskaris, Ricardo}}\n\
+                   @article{b, title = {Moral machines!}, author = {R. Lask{\\'a}ris}}\n\
+                   @article{c, title = {Moral Machines}}\n\
+                   @article{d, title = {Moral Machines}, author = {Zhang Wei}}\n\
+                   @article{e, title = {Moral Machines}, author = {Wei Zhang}}\n";
+    let moral = stable_id("Moral Machines");
+    let zhang = stable_id("Moral Machines Zhang Wei");
+    check_papers("reviews.bib", written, &[(&moral, "Ricardo Laskaris"), (&zhang, "Zhang Wei")], &[
+        "reviews.bib:2: warning: duplicate of the paper at reviews.bib:1 (same title): merged into it",
+        "reviews.bib:3: warning: duplicate of the paper at reviews.bib:1 (same title): merged into it",
+        "reviews.bib:5: warning: duplicate of the paper at reviews.bib:4 (same title): merged into it",
+    ]);
+    // A shared DOI is the same paper whoever the authors are said to be.
+    let doi = "@article{a, title = {X}, author = {Ann Lee}, doi = {10.1/x}}\n@article{b, title = {Y}, author = {Bo Li}, doi = {10.1/X}}\n";
+    check_papers("doi.bib", doi, &[("doi:10.1/x", "Ann Lee")], &[
+        "doi.bib:2: warning: duplicate of the paper at doi.bib:1 (same id): merged into it",
+    ]);
+}
