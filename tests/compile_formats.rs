@@ -172,6 +172,11 @@ fn every_problem_is_reported_with_its_line() {
         "untitled.enw:1: warning: record has no title: a paper needs one (record skipped)",
         "untitled.enw: error: no paper could be read from this file as endnote (1 record(s) skipped)",
     ]);
+    check_fixture("endnote.xml", plain, &["endnote.xml:31: warning: record has no title: a paper needs one (record skipped)"]);
+    check("cut.xml", "<xml><records>\n<record><titles><title>Kept</title></titles></record>\n<record><titles><title>Cut</title></titles", plain, &[
+        "cut.xml:3: warning: EndNote XML: a tag is never closed (a `<` without its `>`): the rest of the file is left out",
+        "cut.xml:3: warning: EndNote XML record has no </record>: read up to the end of the file",
+    ]);
     check("open.ciw", "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A title\n", plain, &[
         "open.ciw:3: warning: Web of Science record has no ER line: read up to the end of the file",
     ]);
@@ -535,6 +540,30 @@ fn medline_reads_full_names_the_doi_and_mesh_headings() {
 }
 
 #[test]
+fn endnote_xml_reads_styled_text_entities_and_paths() {
+    let records = records("endnote.xml", &CompileOptions::default());
+    assert_eq!(records.len(), 2);
+    let trends = &records[0];
+    assert_eq!(
+        (trends.line, trends.title.as_str()),
+        (4, "Trends in the lifetime risk of developing cancer in Great Britain: comparison of risk for those born from 1930 to 1960"),
+        "style runs joined, wrapped lines cleaned"
+    );
+    assert_eq!(trends.metadata.authors, ["AS Ahmad", "N Ormiston-Smith"]);
+    assert_eq!(trends.metadata.venue.as_deref(), Some("Br J Cancer"), "the secondary title first");
+    assert_eq!((trends.metadata.year, trends.metadata.date.as_deref()), (Some(2015), Some("Mar 3 2015")));
+    assert_eq!(trends.metadata.keywords, ["Aged, 80 and over", "Female", "Humans"]);
+    assert_eq!(trends.abstract_text, "BACKGROUND: Lifetime risk <10% & rising.");
+    assert_eq!(trends.metadata.doi.as_deref(), Some("10.1038/bjc.2014.606"));
+    assert_eq!(trends.metadata.url.as_deref(), Some("https://www.ncbi.nlm.nih.gov/pubmed/25647015"));
+    let one_line = &records[1];
+    assert_eq!(
+        (one_line.line, one_line.metadata.venue.as_deref()),
+        (32, Some("Abaqus Analysis User's Guide 6.13"))
+    );
+}
+
+#[test]
 fn tagged_exports_are_detected_by_extension_and_content() {
     let detected = |name: &str, text: &str| Format::detect(name, text);
     assert_eq!(detected("refs.enw", ""), Format::EndNote);
@@ -546,9 +575,11 @@ fn tagged_exports_are_detected_by_extension_and_content() {
     assert_eq!(detected("export", "PMID- 1\nTI  - x\n"), Format::Medline);
     assert_eq!(detected("export", "%0 Book\n%T x\n"), Format::EndNote);
     assert_eq!(detected("library.txt", "% JabRef comment\n@article{a, title={x}}\n"), Format::BibTex);
+    assert_eq!(detected("My EndNote Library.xml", ""), Format::EndNoteXml);
+    assert_eq!(detected("export", "<?xml version=\"1.0\"?>\n<xml><records><record>"), Format::EndNoteXml);
     assert_eq!(detected("seed.txt", "PT Barnum's Circus\nIts abstract\n"), Format::Listing);
     assert_eq!(detected("seed.txt", "Über formal unentscheidbare Sätze\nIts abstract\n"), Format::Listing);
-    for format in [Format::EndNote, Format::WebOfScience, Format::Medline] {
+    for format in [Format::EndNote, Format::EndNoteXml, Format::WebOfScience, Format::Medline] {
         assert_eq!(Format::parse(format.name()), Some(format), "--format {}", format.name());
     }
 }

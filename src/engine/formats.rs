@@ -1,12 +1,13 @@
 //! Readers for corpus formats: the scraped listing text, JSON Lines and JSON
 //! arrays (arXiv metadata snapshot, Hugging Face papers API, and Folio's own
-//! corpus fields), BibTeX, RIS, EndNote tagged, Web of Science, PubMed
-//! MEDLINE, and CSV/TSV. Each reader turns text into [`Record`]s and
+//! corpus fields), BibTeX, RIS, EndNote tagged and XML, Web of Science,
+//! PubMed MEDLINE, and CSV/TSV. Each reader turns text into [`Record`]s and
 //! diagnostics; none fails as a whole on a bad record.
 
 pub mod bibtex;
 pub mod delimited;
 pub mod endnote;
+pub mod endnote_xml;
 pub mod json;
 pub mod medline;
 pub mod ris;
@@ -28,6 +29,8 @@ pub enum Format {
     Ris,
     /// EndNote's tagged export (`.enw`, `%0 Journal Article`, `%T ...`).
     EndNote,
+    /// EndNote's XML export (`<xml><records><record>...`).
+    EndNoteXml,
     /// Web of Science's plain-text export (`savedrecs.txt`, `.ciw`).
     WebOfScience,
     /// PubMed's MEDLINE export (`.nbib`, `PMID- ...`).
@@ -37,13 +40,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Listing,
         Format::JsonLines,
         Format::Json,
         Format::BibTex,
         Format::Ris,
         Format::EndNote,
+        Format::EndNoteXml,
         Format::WebOfScience,
         Format::Medline,
         Format::Csv,
@@ -58,6 +62,7 @@ impl Format {
             Format::BibTex => "bibtex",
             Format::Ris => "ris",
             Format::EndNote => "endnote",
+            Format::EndNoteXml => "endnote-xml",
             Format::WebOfScience => "wos",
             Format::Medline => "medline",
             Format::Csv => "csv",
@@ -72,6 +77,7 @@ impl Format {
             "ndjson" => Some(Format::JsonLines),
             "txt" | "text" => Some(Format::Listing),
             "enw" => Some(Format::EndNote),
+            "xml" => Some(Format::EndNoteXml),
             "ciw" | "isi" => Some(Format::WebOfScience),
             "nbib" | "pubmed" => Some(Format::Medline),
             _ => Format::ALL.into_iter().find(|f| f.name() == name),
@@ -102,6 +108,8 @@ impl Format {
             Format::JsonLines
         } else if start.starts_with('@') {
             Format::BibTex
+        } else if endnote_xml::looks_like_endnote_xml(text) {
+            Format::EndNoteXml
         } else if let Some(format) = tagged_format(text) {
             format
         } else {
@@ -297,6 +305,7 @@ pub fn read_with(
         Format::BibTex => bibtex::read(file, text, shared),
         Format::Ris => ris::read(file, text),
         Format::EndNote => endnote::read(file, text),
+        Format::EndNoteXml => endnote_xml::read(file, text),
         Format::WebOfScience => wos::read(file, text),
         Format::Medline => medline::read(file, text),
         Format::Csv => delimited::read(file, text, b',', map),
