@@ -637,7 +637,7 @@ fn crossref_parents_give_their_venue_and_year_from_any_input_and_are_not_papers(
 }
 
 #[test]
-fn tex_in_bibtex_names_and_venues_becomes_readable() {
+fn tex_in_bibtex_names_venues_and_links_becomes_readable() {
     // As NASA ADS exports: AAS journal macros, `~` between initials.
     let ads = r#"@ARTICLE{2019MNRAS.490.5300D,
        author = {{D'Ammando}, F. and {Raiteri}, C.~M. and {Ben{\'\i}tez}, E.},
@@ -655,6 +655,11 @@ fn tex_in_bibtex_names_and_venues_becomes_readable() {
         title = {A title},
       journal = {\unknownjournal},
 }
+@inproceedings{DBLP:conf/fossacs/Clouston18,
+  title     = {Fitch-Style Modal Lambda Calculi},
+  doi       = {10.1007/978-3-319-89366-2\_14},
+  url       = {https://doi.org/10.1007/978-3-319-89366-2\_14},
+}
 "#;
     let records = read(Format::BibTex, "ads.bib", ads, &[]).0;
     let found: Vec<(&str, &[String], Option<&str>)> =
@@ -663,6 +668,9 @@ fn tex_in_bibtex_names_and_venues_becomes_readable() {
     assert_eq!(found[0], ("The most powerful flaring activity from the NLSy1 PMN J0948+0022", &names(&["F. D'Ammando", "C. M. Raiteri", "E. Benítez"])[..], Some("Monthly Notices of the Royal Astronomical Society")));
     assert_eq!(found[1], ("Literate Programming Revisited", &names(&["D. E. Knuth"])[..], Some("Journées ACM")));
     assert_eq!(found[2].2, Some("unknownjournal"), "a macro no table knows loses only its backslash");
+    let dblp = &records[3].metadata;
+    assert_eq!(dblp.doi.as_deref(), Some("10.1007/978-3-319-89366-2_14"), "DBLP's escaped _ in a DOI");
+    assert_eq!(dblp.url.as_deref(), Some("https://doi.org/10.1007/978-3-319-89366-2_14"));
 }
 
 #[track_caller]

@@ -596,9 +596,9 @@ fn record_of(
                     volume.get("title").map(|chunks| chunks.format_verbatim()).filter(|s| !s.trim().is_empty())
                 })
                 .map(|venue| readable_venue(&venue)),
-            url: field("url"),
+            url: field("url").map(|url| unescaped(&url)),
             code_url: None,
-            doi: field("doi"),
+            doi: field("doi").map(|doi| unescaped(&doi)),
             arxiv: field("eprint")
                 .filter(|_| {
                     field("eprinttype")
@@ -615,6 +615,24 @@ fn record_of(
         },
     };
     finish(file, record, diagnostics)
+}
+
+/// A verbatim field (`doi`, `url`) without the backslashes that escape
+/// TeX's special characters in it: DBLP and Mendeley write
+/// `10.1007/978-3-319-89366-2\_14`, which links nowhere as written.
+fn unescaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next @ ('_' | '%' | '#' | '&' | '$' | '~' | '{' | '}')) if c == '\\' => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A venue made readable: an AAS journal macro of a NASA ADS export
