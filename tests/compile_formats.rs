@@ -646,7 +646,7 @@ fn tex_in_bibtex_names_venues_and_links_becomes_readable() {
          year = 2019,
 }
 @INPROCEEDINGS{knuth,
-       author = {D.~E. Knuth},
+       author = {D.~E. Knuth and others},
         title = {Literate Programming~Revisited},
     booktitle = {Journ{\'e}es {ACM}},
          year = 1984,

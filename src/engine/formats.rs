@@ -241,23 +241,29 @@ pub(crate) fn split_authors(text: &str) -> Vec<String> {
 
 /// The names of one author field of a tagged export (RIS `AU`, EndNote
 /// `%A`, Web of Science `AF`, MEDLINE `FAU`): one name, `Last, First`
-/// (`Last, First, Jr.`) or as written, made `First Last`; a few exporters
-/// put several on one line, cut by `;`.
+/// (`Last, First, Jr.`, or MEDLINE's `Last, First 3rd`) or as written, made
+/// `First Last Jr.`; a few exporters put several on one line, cut by `;`.
 pub(crate) fn author_names(value: &str) -> Vec<String> {
     if value.contains(';') {
         return split_authors(value);
     }
     let mut parts = value.splitn(3, ',').map(str::trim);
     let name = match (parts.next(), parts.next(), parts.next()) {
-        (Some(last), Some(first), suffix) if !first.is_empty() => [first, last, suffix.unwrap_or_default()]
-            .iter()
-            .filter(|p| !p.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" "),
+        (Some(last), Some(first), suffix) if !first.is_empty() => {
+            let (first, generation) = match first.rsplit_once(' ') {
+                Some((given, word)) if suffix.is_none() && is_generation(word) => (given, word),
+                _ => (first, suffix.unwrap_or_default()),
+            };
+            [first, last, generation].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
+        }
         _ => value.trim().to_owned(),
     };
     vec![name]
+}
+
+/// A generational suffix of a name (`Jr.`, `III`, MEDLINE's `3rd`).
+fn is_generation(word: &str) -> bool {
+    matches!(word.trim_end_matches('.'), "Jr" | "Sr" | "II" | "III" | "IV" | "2nd" | "3rd" | "4th")
 }
 
 /// The arXiv id a tagged record names: its accession number
@@ -637,6 +643,20 @@ mod tests {
         check_authors("Vaswani, Ashish and Shazeer, Noam", &["Ashish Vaswani", "Noam Shazeer"]);
         check_authors("Ada Lovelace and Alan Turing", &["Ada Lovelace", "Alan Turing"]);
         check_authors(" , ;", &[]);
+    }
+
+    #[track_caller]
+    fn check_author_field(input: &str, expected: &[&str]) {
+        assert_eq!(author_names(input), expected, "author_names({input:?})");
+    }
+
+    #[test]
+    fn one_author_field_reads_last_first_and_generations() {
+        check_author_field("Vaswani, Ashish", &["Ashish Vaswani"]);
+        check_author_field("Carson, William E 3rd", &["William E Carson 3rd"]);
+        check_author_field("King, Martin Luther, Jr.", &["Martin Luther King Jr."]);
+        check_author_field("Selvamani", &["Selvamani"]);
+        check_author_field("Doe, J.; Roe, R.", &["J. Doe", "R. Roe"]);
     }
 
     #[test]

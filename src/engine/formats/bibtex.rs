@@ -569,6 +569,8 @@ fn record_of(
     let authors = match entry.author() {
         Ok(persons) => persons
             .iter()
+            // `and others` is BibTeX's "et al.", not a person.
+            .filter(|p| !(p.name == "others" && p.given_name.is_empty() && p.prefix.is_empty()))
             .map(|p| [p.given_name.as_str(), p.prefix.as_str(), p.name.as_str(), p.suffix.as_str()].join(" "))
             .collect(),
         Err(_) => field("author").map(|a| super::split_authors(&a)).unwrap_or_default(),
