@@ -177,6 +177,10 @@ fn every_problem_is_reported_with_its_line() {
         "cut.xml:3: warning: EndNote XML: a tag is never closed (a `<` without its `>`): the rest of the file is left out",
         "cut.xml:3: warning: EndNote XML record has no </record>: read up to the end of the file",
     ]);
+    // Old Scopus RIS starts records at TI, without TY: each reads up to its ER.
+    check("scopus.ris", "TI  - A\nAU  - Cleeman J.I.\nER  - \n\nN1  - Export Date: 3 January 2016\nER  - \n\nTI  - B\nER  - \n", plain, &[
+        "scopus.ris:5: warning: record has no title: a paper needs one (record skipped)",
+    ]);
     check("open.ciw", "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A title\n", plain, &[
         "open.ciw:3: warning: Web of Science record has no ER line: read up to the end of the file",
     ]);
