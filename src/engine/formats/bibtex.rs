@@ -121,6 +121,7 @@ struct Family<'s> {
     /// Keys this file's entries (not volumes) name in `crossref`.
     parents: HashSet<String>,
     borrowed: Vec<(&'s str, &'s String)>,
+    borrowed_keys: HashSet<&'s str>,
 }
 
 impl<'s> Family<'s> {
@@ -133,14 +134,15 @@ impl<'s> Family<'s> {
             .filter_map(|key| shared.volumes.get_key_value(key).map(|(k, v)| (k.as_str(), v)))
             .collect();
         borrowed.sort_unstable();
-        Family { shared, parents, borrowed }
+        let borrowed_keys = borrowed.iter().map(|(key, _)| *key).collect();
+        Family { shared, parents, borrowed, borrowed_keys }
     }
 
     /// Whether `entry` is a paper: not a parent borrowed from another
     /// input, nor a volume some entry names as its parent.
     fn is_paper(&self, entry: &Entry) -> bool {
         let key = entry.key.as_str();
-        let borrowed = self.borrowed.iter().any(|(borrowed, _)| *borrowed == key);
+        let borrowed = self.borrowed_keys.contains(key);
         let parent = self.parents.contains(key) || self.shared.parents.contains(key);
         let parent_volume = parent && is_volume(&entry.entry_type);
         !borrowed && !parent_volume
