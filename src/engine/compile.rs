@@ -81,7 +81,7 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
     let mut papers: Vec<Paper> = Vec::new();
-    // Id and title key -> index in `papers`.
+    // Id -> index in `papers`; title key -> the indexes of the papers with that title.
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
 

@@ -266,6 +266,16 @@ fn is_generation(word: &str) -> bool {
     matches!(word.trim_end_matches('.'), "Jr" | "Sr" | "II" | "III" | "IV" | "2nd" | "3rd" | "4th")
 }
 
+/// A publication date as a record gives it apart from its year (`Mar 3`,
+/// `November`, `2016-03-15`): with the year added when it has none
+/// (`Mar 3 2015`).
+pub(crate) fn date_with_year(date: Option<String>, year: Option<&str>) -> Option<String> {
+    date.map(|date| match year {
+        Some(year) if year_in(&date).is_none() => format!("{date} {year}"),
+        _ => date,
+    })
+}
+
 /// The arXiv id a tagged record names: its accession number
 /// (`arXiv:2401.12345`), an `arxiv.org/abs/` link, or an arXiv DOI
 /// (`10.48550/arXiv.2401.12345`).

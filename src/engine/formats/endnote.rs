@@ -12,7 +12,7 @@
 //! record with the rest of the file read (see `tagged.rs`).
 
 use super::tagged::{self, Syntax, Tagged};
-use super::{arxiv_of, author_names, finish, keywords_cut_by, year_in, Record};
+use super::{arxiv_of, author_names, date_with_year, keywords_cut_by, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -30,10 +30,7 @@ const SYNTAX: Syntax = Syntax {
 /// Reads EndNote tagged text: every record with a title comes in; one
 /// without is skipped with a warning, the rest of the file still read.
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
-    let (tagged, mut diagnostics) = tagged::records(file, text, &SYNTAX);
-    let records = tagged.iter().filter_map(|t| finish(file, record_of(t), &mut diagnostics)).collect();
-    diagnostics.sort_by_key(|d| d.line);
-    (records, diagnostics)
+    tagged::read(file, text, &SYNTAX, record_of)
 }
 
 /// Whether `line` opens an EndNote record: `%0 Type`.
@@ -60,10 +57,7 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
 fn record_of(t: &Tagged<'_>) -> Record {
     let year = t.first(&["%D"]);
     // `%8` is a date (`2016-03-15`) or, from the ACL Anthology, a month.
-    let date = t.first(&["%8"]).map(|date| match &year {
-        Some(year) if year_in(&date).is_none() => format!("{date} {year}"),
-        _ => date,
-    });
+    let date = date_with_year(t.first(&["%8"]), year.as_deref());
     let urls: Vec<String> = t.lines(&["%U"]).map(str::to_owned).collect();
     let doi = t.first(&["%R"]);
     Record {

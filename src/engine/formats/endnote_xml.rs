@@ -12,7 +12,7 @@
 //! elements, text and the five entities only, and the compiler wants each
 //! record's line and the records before a broken spot kept.
 
-use super::{arxiv_of, author_names, finish, keywords_cut_by, year_in, Record};
+use super::{arxiv_of, author_names, date_with_year, finish, keywords_cut_by, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -121,10 +121,7 @@ impl Fields {
 
     fn record(self) -> Record {
         let year = self.first(&["dates/year"]);
-        let date = self.first(&["dates/pub-dates/date"]).map(|date| match &year {
-            Some(year) if year_in(&date).is_none() => format!("{date} {year}"),
-            _ => date,
-        });
+        let date = date_with_year(self.first(&["dates/pub-dates/date"]), year.as_deref());
         let urls: Vec<String> = self
             .values
             .iter()

@@ -12,7 +12,7 @@
 //! record with the rest of the file read (see `tagged.rs`).
 
 use super::tagged::{self, Syntax, Tagged};
-use super::{author_names, finish, keywords_cut_by, year_in, Record};
+use super::{author_names, keywords_cut_by, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -30,10 +30,7 @@ const SYNTAX: Syntax = Syntax {
 /// Reads MEDLINE text: every record with a title comes in; one without is
 /// skipped with a warning, the rest of the file still read.
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
-    let (tagged, mut diagnostics) = tagged::records(file, text, &SYNTAX);
-    let records = tagged.iter().filter_map(|t| finish(file, record_of(t), &mut diagnostics)).collect();
-    diagnostics.sort_by_key(|d| d.line);
-    (records, diagnostics)
+    tagged::read(file, text, &SYNTAX, record_of)
 }
 
 /// Whether `line` opens a MEDLINE record: `PMID- 12345678`.

@@ -17,7 +17,7 @@
 //! for EndNote, Web of Science and MEDLINE.
 
 use super::tagged::{self, Syntax, Tagged};
-use super::{arxiv_of, author_names, finish, keywords_cut_by, year_in, Record};
+use super::{arxiv_of, author_names, keywords_cut_by, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -35,10 +35,7 @@ const SYNTAX: Syntax = Syntax {
 /// Reads RIS text: every record that has a title comes in; a record with
 /// none is skipped with a warning, the rest of the file still read.
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
-    let (tagged, mut diagnostics) = tagged::records(file, text, &SYNTAX);
-    let records = tagged.iter().filter_map(|t| finish(file, record_of(t), &mut diagnostics)).collect();
-    diagnostics.sort_by_key(|d| d.line);
-    (records, diagnostics)
+    tagged::read(file, text, &SYNTAX, record_of)
 }
 
 /// `("TI", "A title")` for a line `TI  - A title`: two letters or a letter

@@ -5,6 +5,7 @@
 //! the line of each record and a warning for what lies outside any record;
 //! each format's reader says which tag is which paper field.
 
+use super::{finish, Record};
 use crate::engine::diagnostic::Diagnostic;
 
 /// How one format writes its lines and records.
@@ -66,11 +67,27 @@ impl<'t> Tagged<'t> {
     }
 }
 
+/// Reads `text` as `syntax` writes it, each record's fields made a paper's
+/// by `record_of`: every record with a title comes in; one without is
+/// skipped with a warning, the rest of the file still read. Diagnostics in
+/// line order.
+pub(super) fn read(
+    file: &str,
+    text: &str,
+    syntax: &Syntax,
+    record_of: fn(&Tagged<'_>) -> Record,
+) -> (Vec<Record>, Vec<Diagnostic>) {
+    let (tagged, mut diagnostics) = records(file, text, syntax);
+    let records = tagged.iter().filter_map(|t| finish(file, record_of(t), &mut diagnostics)).collect();
+    diagnostics.sort_by_key(|d| d.line);
+    (records, diagnostics)
+}
+
 /// Cuts `text` into records as `syntax` writes them. A record left open by
 /// the next opening tag or the end of the file, when records have a closing
 /// tag, is read with a warning; lines outside any record are counted in one
 /// warning at the first of them.
-pub(super) fn records<'t>(file: &str, text: &'t str, syntax: &Syntax) -> (Vec<Tagged<'t>>, Vec<Diagnostic>) {
+fn records<'t>(file: &str, text: &'t str, syntax: &Syntax) -> (Vec<Tagged<'t>>, Vec<Diagnostic>) {
     let mut records = Vec::new();
     let mut diagnostics = Vec::new();
     let mut open: Option<Tagged<'t>> = None;

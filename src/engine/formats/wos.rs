@@ -12,7 +12,7 @@
 //! record with the rest of the file read (see `tagged.rs`).
 
 use super::tagged::{self, Syntax, Tagged};
-use super::{author_names, finish, keywords_cut_by, year_in, Record};
+use super::{author_names, date_with_year, keywords_cut_by, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
 
@@ -30,10 +30,7 @@ const SYNTAX: Syntax = Syntax {
 /// Reads Web of Science text: every record with a title comes in; one
 /// without is skipped with a warning, the rest of the file still read.
 pub fn read(file: &str, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
-    let (tagged, mut diagnostics) = tagged::records(file, text, &SYNTAX);
-    let records = tagged.iter().filter_map(|t| finish(file, record_of(t), &mut diagnostics)).collect();
-    diagnostics.sort_by_key(|d| d.line);
-    (records, diagnostics)
+    tagged::read(file, text, &SYNTAX, record_of)
 }
 
 /// Whether `line` begins a Web of Science export: its `FN` header naming
@@ -63,10 +60,7 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
 
 fn record_of(t: &Tagged<'_>) -> Record {
     let year = t.first(&["PY"]);
-    let date = t.first(&["PD"]).map(|date| match &year {
-        Some(year) if year_in(&date).is_none() => format!("{date} {year}"),
-        _ => date,
-    });
+    let date = date_with_year(t.first(&["PD"]), year.as_deref());
     let full_names: Vec<&str> = t.lines(&["AF"]).collect();
     let names = if full_names.is_empty() { t.lines(&["AU"]).collect() } else { full_names };
     // A keyword may wrap onto the next line: the lines are joined, then cut.
