@@ -134,7 +134,7 @@ fn format_and_map_options_apply_to_every_input() {
     );
     assert_eq!(bundle.unwrap().papers[0].abstract_text, "An abstract.");
     check(&dir, &[&csv_as_txt, Path::new("--format"), Path::new("yaml")], 2, &[
-        "error: invalid value 'yaml' for '--format <FORMAT>': unknown format \"yaml\": use one of listing, jsonl, json, bibtex, ris, csv, tsv",
+        "error: invalid value 'yaml' for '--format <FORMAT>': unknown format \"yaml\": use one of listing, jsonl, json, bibtex, ris, endnote, endnote-xml, wos, medline, csv, tsv",
         "",
         "For more information, try '--help'.",
     ]);

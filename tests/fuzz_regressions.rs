@@ -1,18 +1,23 @@
 //! Replays the fuzz regression corpus (`tests/fixtures/fuzz-regressions/`)
 //! through the same entry points as the fuzz targets in `fuzz/`: a file named
 //! `<target>-<what>` goes through that target (`listing`, `json_lines`,
-//! `json_array`, `bibtex`, `csv`, `compile`), and every file also through the
-//! whole compiler. Nothing may panic; errors are fine.
+//! `json_array`, `bibtex`, `csv`, `endnote`, `endnote_xml`, `wos`, `medline`,
+//! `compile`), and every file also through the whole compiler. Nothing may
+//! panic; errors are fine.
 
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::formats::{read, Format};
 
-const TARGETS: [(&str, Option<Format>); 6] = [
+const TARGETS: [(&str, Option<Format>); 10] = [
     ("listing", Some(Format::Listing)),
     ("json_lines", Some(Format::JsonLines)),
     ("json_array", Some(Format::Json)),
     ("bibtex", Some(Format::BibTex)),
     ("csv", Some(Format::Csv)),
+    ("endnote", Some(Format::EndNote)),
+    ("endnote_xml", Some(Format::EndNoteXml)),
+    ("wos", Some(Format::WebOfScience)),
+    ("medline", Some(Format::Medline)),
     ("compile", None),
 ];
 

@@ -17,6 +17,7 @@ use super::enrich::{enrich_reporting, Dictionaries};
 use super::formats::{bibtex, read_with, Format, Record};
 use super::progress::{Stage, Step};
 use super::text::{decode_text, title_key};
+use super::unicode::strip_marks;
 
 /// One input file: its display name (used in diagnostics) and its bytes.
 pub struct Input<'a> {
@@ -80,15 +81,14 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
     let mut papers: Vec<Paper> = Vec::new();
-    // Id and title key -> index in `papers`.
+    // Id -> index in `papers`; title key -> the indexes of the papers with that title.
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut by_title: HashMap<String, usize> = HashMap::new();
+    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
 
-    // Every BibTeX input sees the `@string`s of the others: journal and
-    // author macros often live in files of their own (`abbrev.bib`).
     // Each input decoded and its format known once, before reading any:
-    // every BibTeX input sees the `@string`s of the others (journal and
-    // author macros often live in files of their own, `abbrev.bib`).
+    // every BibTeX input sees what the others share, their `@string`s
+    // (journal and author macros often live in files of their own,
+    // `abbrev.bib`) and their `crossref` parents (`crossref.bib`).
     let decoded: Vec<Result<(&str, Format), Diagnostic>> = inputs
         .iter()
         .map(|input| {
@@ -96,12 +96,9 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
             Ok((text, options.format.unwrap_or_else(|| Format::detect(input.name, text))))
         })
         .collect();
-    let macros: String = decoded
-        .iter()
-        .flatten()
-        .filter(|(_, format)| *format == Format::BibTex)
-        .map(|(text, _)| bibtex::macro_definitions(text))
-        .collect();
+    let shared = bibtex::Shared::of(
+        decoded.iter().flatten().filter(|(_, format)| *format == Format::BibTex).map(|(text, _)| *text),
+    );
     for (input, decoded) in inputs.iter().zip(decoded) {
         report(Step { stage: Stage::Read, done: bytes_read, total: total_bytes, papers: papers.len() });
         bytes_read += input.bytes.len() as u64;
@@ -112,13 +109,14 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
                 continue;
             }
         };
-        let (records, found) = read_with(format, input.name, text, &options.field_map, &macros);
+        let (records, found) = read_with(format, input.name, text, &options.field_map, &shared);
+        let skipped = found.iter().filter(|d| d.skipped).count();
         // Nothing read at all is the input's failure, not its records': a
         // file that is not what its name says, or not a corpus. (A BibTeX
-        // file of `@string`s only is for the others.)
-        let macros_only = format == Format::BibTex && records.is_empty() && found.is_empty();
-        let unreadable = records.is_empty() && !has_errors(&found) && !macros_only;
-        let skipped = found.iter().filter(|d| d.skipped).count();
+        // file that yields no paper and skips no entry holds `@string`s or
+        // `crossref` volumes for the others.)
+        let for_others = format == Format::BibTex && records.is_empty() && skipped == 0;
+        let unreadable = records.is_empty() && !has_errors(&found) && !for_others;
         diagnostics.extend(found);
         if unreadable {
             diagnostics.push(Diagnostic::error(
@@ -129,19 +127,21 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
         }
         let mut count = 0;
         for record in records {
-            let id = paper_id(&record);
             let key = title_key(&record.title);
             let source = SourceRef { file: input.name.to_owned(), line: record.line };
             // A title-hash id is the title: say so.
             let id_kind =
                 if record.metadata.arxiv.is_none() && record.metadata.doi.is_none() { "title" } else { "id" };
             // A paper known by its arXiv id is the same paper as one known
-            // only by its DOI when they share that DOI: look up every id.
-            let duplicate = std::iter::once(id.clone())
+            // only by its DOI when they share that DOI: look up every id. A
+            // title alone makes the same paper only with the same people.
+            let same = |i: &usize| same_people(&papers[*i].metadata.authors, &record.metadata.authors);
+            let duplicate = std::iter::once(paper_id(&record))
                 .chain(alternate_ids(&record))
                 .find_map(|id| by_id.get(&id).copied())
+                .filter(|i| id_kind == "id" || same(i))
                 .map(|i| (i, id_kind))
-                .or_else(|| by_title.get(&key).map(|&i| (i, "title")));
+                .or_else(|| by_title.get(&key)?.iter().copied().find(same).map(|i| (i, "title")));
             if let Some((index, why)) = duplicate {
                 let first = &mut papers[index];
                 diagnostics.push(Diagnostic::warning(
@@ -159,13 +159,14 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
                 }
                 continue;
             }
+            let id = unused_id(&record, &source, &by_id);
             by_id.insert(id.clone(), papers.len());
             for alternate in alternate_ids(&record) {
                 by_id.entry(alternate).or_insert(papers.len());
             }
             // A title of only punctuation has an empty key: no basis to merge.
             if !key.is_empty() {
-                by_title.insert(key, papers.len());
+                by_title.entry(key).or_default().push(papers.len());
             }
             papers.push(paper_of(id, record, source));
             count += 1;
@@ -198,6 +199,39 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
         corpus,
     };
     Compiled { bundle: Some(bundle), diagnostics }
+}
+
+/// Whether two author lists may name the same people: one of them is
+/// empty, or their first authors share a name (`A. Vaswani` and `Vaswani,
+/// Ashish`; `Zhang Wei` and `Wei Zhang`). Records that share only a title
+/// are different papers: reviews of one book by several reviewers, a
+/// reference manager's "Online reference" entries.
+fn same_people(a: &[String], b: &[String]) -> bool {
+    let names = |authors: &[String]| -> Vec<String> {
+        let first = authors.first().map(|name| strip_marks(&title_key(name))).unwrap_or_default();
+        first.split(' ').filter(|word| word.chars().count() > 1).map(str::to_owned).collect()
+    };
+    let (a, b) = (names(a), names(b));
+    a.is_empty() || b.is_empty() || a.iter().any(|name| b.contains(name))
+}
+
+/// The record's id ([`paper_id`]) unless another paper has it (two papers
+/// with one title and neither arXiv id nor DOI): then the hash of its
+/// title and first author, else of its title, first author and year, else
+/// of its title and place in the input.
+fn unused_id(record: &Record, source: &SourceRef, by_id: &HashMap<String, usize>) -> String {
+    let id = paper_id(record);
+    if !by_id.contains_key(&id) {
+        return id;
+    }
+    let author = record.metadata.authors.first().map(String::as_str).unwrap_or_default();
+    let year = record.metadata.year.map(|y| y.to_string()).unwrap_or_default();
+    let candidates = [
+        format!("{} {author}", record.title),
+        format!("{} {author} {year}", record.title),
+        format!("{} {}:{}", record.title, source.file, source.line),
+    ];
+    candidates.iter().map(|text| stable_id(text)).find(|id| !by_id.contains_key(id)).unwrap_or(id)
 }
 
 /// The ids a record could also be known by: `doi:` when its id is `arxiv:`.

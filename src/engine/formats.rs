@@ -1,12 +1,19 @@
 //! Readers for corpus formats: the scraped listing text, JSON Lines and JSON
 //! arrays (arXiv metadata snapshot, Hugging Face papers API, and Folio's own
-//! corpus fields), BibTeX, RIS, and CSV/TSV. Each reader turns text into
-//! [`Record`]s and diagnostics; none fails as a whole on a bad record.
+//! corpus fields), BibTeX, RIS, EndNote tagged and XML, Web of Science,
+//! PubMed MEDLINE, and CSV/TSV. Each reader turns text into [`Record`]s and
+//! diagnostics; none fails as a whole on a bad record.
 
 pub mod bibtex;
 pub mod delimited;
+pub mod endnote;
+pub mod endnote_xml;
 pub mod json;
+pub mod medline;
 pub mod ris;
+mod tagged;
+mod tex_journals;
+pub mod wos;
 
 use super::bundle::metadata::{Metadata, MetadataField};
 use super::diagnostic::Diagnostic;
@@ -20,17 +27,29 @@ pub enum Format {
     Json,
     BibTex,
     Ris,
+    /// EndNote's tagged export (`.enw`, `%0 Journal Article`, `%T ...`).
+    EndNote,
+    /// EndNote's XML export (`<xml><records><record>...`).
+    EndNoteXml,
+    /// Web of Science's plain-text export (`savedrecs.txt`, `.ciw`).
+    WebOfScience,
+    /// PubMed's MEDLINE export (`.nbib`, `PMID- ...`).
+    Medline,
     Csv,
     Tsv,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 11] = [
         Format::Listing,
         Format::JsonLines,
         Format::Json,
         Format::BibTex,
         Format::Ris,
+        Format::EndNote,
+        Format::EndNoteXml,
+        Format::WebOfScience,
+        Format::Medline,
         Format::Csv,
         Format::Tsv,
     ];
@@ -42,6 +61,10 @@ impl Format {
             Format::Json => "json",
             Format::BibTex => "bibtex",
             Format::Ris => "ris",
+            Format::EndNote => "endnote",
+            Format::EndNoteXml => "endnote-xml",
+            Format::WebOfScience => "wos",
+            Format::Medline => "medline",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
         }
@@ -53,6 +76,10 @@ impl Format {
             "bib" => Some(Format::BibTex),
             "ndjson" => Some(Format::JsonLines),
             "txt" | "text" => Some(Format::Listing),
+            "enw" => Some(Format::EndNote),
+            "xml" => Some(Format::EndNoteXml),
+            "ciw" | "isi" => Some(Format::WebOfScience),
+            "nbib" | "pubmed" => Some(Format::Medline),
             _ => Format::ALL.into_iter().find(|f| f.name() == name),
         }
     }
@@ -67,9 +94,10 @@ impl Format {
         if let Some(format) = name.rsplit_once('.').and_then(|(_, ext)| Format::parse(ext)) {
             return match format {
                 Format::Json if looks_like_json_lines(text) => Format::JsonLines,
-                // EndNote and others save RIS and BibTeX as `.txt`.
-                Format::Listing if looks_like_ris(text) => Format::Ris,
-                Format::Listing if bibtex::looks_like_bibtex(text) => Format::BibTex,
+                // Reference managers and databases save their exports as
+                // `.txt` (EndNote's RIS and BibTeX, Web of Science's
+                // `savedrecs.txt`, PubMed's MEDLINE).
+                Format::Listing => tagged_format(text).unwrap_or(Format::Listing),
                 format => format,
             };
         }
@@ -80,8 +108,10 @@ impl Format {
             Format::JsonLines
         } else if start.starts_with('@') {
             Format::BibTex
-        } else if looks_like_ris(text) {
-            Format::Ris
+        } else if endnote_xml::looks_like_endnote_xml(text) {
+            Format::EndNoteXml
+        } else if let Some(format) = tagged_format(text) {
+            format
         } else {
             // A header row with a `title` column.
             let header = start.lines().next().unwrap_or_default();
@@ -102,11 +132,26 @@ impl Format {
     }
 }
 
-/// Whether the first line of `text` opens a RIS record (`TY  - JOUR`).
-fn looks_like_ris(text: &str) -> bool {
+/// The export format whose first line `text` starts with: a RIS record
+/// (`TY  - JOUR`), a BibTeX entry, an EndNote record (`%0 Journal
+/// Article`), Web of Science's header (`FN Clarivate Analytics Web of
+/// Science`) or a MEDLINE record (`PMID- 123`).
+fn tagged_format(text: &str) -> Option<Format> {
     let first =
         text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).lines().next().unwrap_or_default();
-    ris::tag_line(first).is_some_and(|(tag, _)| tag == "TY")
+    if ris::tag_line(first).is_some_and(|(tag, _)| tag == "TY") {
+        Some(Format::Ris)
+    } else if bibtex::looks_like_bibtex(text) {
+        Some(Format::BibTex)
+    } else if endnote::starts_a_record(first) {
+        Some(Format::EndNote)
+    } else if wos::starts_a_file(first) {
+        Some(Format::WebOfScience)
+    } else if medline::starts_a_record(first) {
+        Some(Format::Medline)
+    } else {
+        None
+    }
 }
 
 /// Whether `text` starts with a whole JSON object on its first line and
@@ -159,8 +204,15 @@ pub(crate) fn split_list(text: &str, separators: &[&str]) -> Vec<String> {
 /// Every keyword of several keyword lists (`a; b`, `a, b`), once each, in
 /// the order first seen: reference managers keep tags in several fields.
 pub(crate) fn keywords_of<'t>(lists: impl IntoIterator<Item = &'t str>) -> Vec<String> {
+    keywords_cut_by(lists, &[";", ","])
+}
+
+/// [`keywords_of`] for lists cut only by the first of `separators` that
+/// occurs in each (a MeSH heading or an EndNote keyword line may hold a
+/// comma: `Aged, 80 and over`).
+pub(crate) fn keywords_cut_by<'t>(lists: impl IntoIterator<Item = &'t str>, separators: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for keyword in lists.into_iter().flat_map(|list| split_list(list, &[";", ","])) {
+    for keyword in lists.into_iter().flat_map(|list| split_list(list, separators)) {
         if !out.contains(&keyword) {
             out.push(keyword);
         }
@@ -187,20 +239,68 @@ pub(crate) fn split_authors(text: &str) -> Vec<String> {
     names.into_iter().filter(|name| name.chars().any(char::is_alphanumeric)).collect()
 }
 
-/// Reads `text` as `format`.
-pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
-    read_with(format, file, text, map, "")
+/// The names of one author field of a tagged export (RIS `AU`, EndNote
+/// `%A`, Web of Science `AF`, MEDLINE `FAU`): one name, `Last, First`
+/// (`Last, First, Jr.`, or MEDLINE's `Last, First 3rd`) or as written, made
+/// `First Last Jr.`; a few exporters put several on one line, cut by `;`.
+pub(crate) fn author_names(value: &str) -> Vec<String> {
+    if value.contains(';') {
+        return split_authors(value);
+    }
+    let mut parts = value.splitn(3, ',').map(str::trim);
+    let name = match (parts.next(), parts.next(), parts.next()) {
+        (Some(last), Some(first), suffix) if !first.is_empty() => {
+            let (first, generation) = match first.rsplit_once(' ') {
+                Some((given, word)) if suffix.is_none() && is_generation(word) => (given, word),
+                _ => (first, suffix.unwrap_or_default()),
+            };
+            [first, last, generation].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
+        }
+        _ => value.trim().to_owned(),
+    };
+    vec![name]
 }
 
-/// Reads `text` as `format`; a BibTeX input also sees `shared_macros`, the
-/// `@string` definitions of the other BibTeX inputs compiled with it
-/// (journal macros often live in a file of their own).
+/// A generational suffix of a name (`Jr.`, `III`, MEDLINE's `3rd`).
+fn is_generation(word: &str) -> bool {
+    matches!(word.trim_end_matches('.'), "Jr" | "Sr" | "II" | "III" | "IV" | "2nd" | "3rd" | "4th")
+}
+
+/// A publication date as a record gives it apart from its year (`Mar 3`,
+/// `November`, `2016-03-15`): with the year added when it has none
+/// (`Mar 3 2015`).
+pub(crate) fn date_with_year(date: Option<String>, year: Option<&str>) -> Option<String> {
+    date.map(|date| match year {
+        Some(year) if year_in(&date).is_none() => format!("{date} {year}"),
+        _ => date,
+    })
+}
+
+/// The arXiv id a tagged record names: its accession number
+/// (`arXiv:2401.12345`), an `arxiv.org/abs/` link, or an arXiv DOI
+/// (`10.48550/arXiv.2401.12345`).
+pub(crate) fn arxiv_of(accession: Option<&str>, urls: &[String], doi: Option<&str>) -> Option<String> {
+    accession
+        .and_then(normalize_arxiv)
+        .or_else(|| urls.iter().find(|u| u.contains("arxiv.org/abs/")).and_then(|u| normalize_arxiv(u)))
+        .or_else(|| normalize_arxiv(normalize_doi(doi?)?.strip_prefix("10.48550/arxiv.")?))
+}
+
+/// Reads `text` as `format`.
+pub fn read(format: Format, file: &str, text: &str, map: &FieldMap) -> (Vec<Record>, Vec<Diagnostic>) {
+    read_with(format, file, text, map, &bibtex::Shared::default())
+}
+
+/// Reads `text` as `format`; a BibTeX input also sees what the other
+/// BibTeX inputs compiled with it share (`shared`): their `@string` macros
+/// (journal macros often live in a file of their own) and the volumes their
+/// entries name in `crossref` (proceedings often live in one too).
 pub fn read_with(
     format: Format,
     file: &str,
     text: &str,
     map: &FieldMap,
-    shared_macros: &str,
+    shared: &bibtex::Shared,
 ) -> (Vec<Record>, Vec<Diagnostic>) {
     match format {
         Format::Listing => {
@@ -218,8 +318,12 @@ pub fn read_with(
         }
         Format::JsonLines => json::read_lines(file, text, map),
         Format::Json => json::read_array(file, text, map),
-        Format::BibTex => bibtex::read(file, text, shared_macros),
+        Format::BibTex => bibtex::read(file, text, shared),
         Format::Ris => ris::read(file, text),
+        Format::EndNote => endnote::read(file, text),
+        Format::EndNoteXml => endnote_xml::read(file, text),
+        Format::WebOfScience => wos::read(file, text),
+        Format::Medline => medline::read(file, text),
         Format::Csv => delimited::read(file, text, b',', map),
         Format::Tsv => delimited::read(file, text, b'\t', map),
     }
@@ -334,12 +438,13 @@ pub fn next_math(text: &str) -> Option<(usize, usize)> {
 }
 
 /// Makes TeX in a title readable: `$O(n)$` -> `O(n)`, `\emph{x}` -> `x`,
-/// `{BERT}` -> `BERT`, `\&` -> `&`, `--` -> `–`, accents (`{\"u}`, `\'e`,
+/// `{BERT}` -> `BERT`, `\&` -> `&`, `--` -> `–`, `~` (a non-breaking
+/// space: `D.~E. Knuth`) -> a space, accents (`{\"u}`, `\'e`,
 /// `\c{c}`, `\v s`) and letters (`\ss`, `\o`) -> their Unicode character.
 /// Unknown commands keep their name (`\log` -> `log`). A title with an odd
 /// number of `$` is not math, and keeps them (`$100`).
 pub fn readable_tex(text: &str) -> String {
-    if !text.contains(['$', '\\', '{', '}']) && !text.contains("--") {
+    if !text.contains(['$', '\\', '{', '}', '~']) && !text.contains("--") {
         return text.to_owned();
     }
     let math = text.match_indices('$').filter(|(i, _)| !text[..*i].ends_with('\\')).count() % 2 == 0;
@@ -356,6 +461,10 @@ fn decode_tex(text: &str, math: bool) -> String {
         match chars[i] {
             '{' | '}' => i += 1,
             '$' if math => i += 1,
+            '~' => {
+                out.push(' ');
+                i += 1;
+            }
             '\\' => i = tex_command(&chars, i + 1, &mut out),
             '-' if chars.get(i + 1) == Some(&'-') => {
                 out.push('–');
@@ -526,6 +635,9 @@ mod tests {
         check_tex("Costs $100 and \\$5", "Costs $100 and $5");
         check_tex("Trailing \\", "Trailing");
         check_tex("\\\"", "\"");
+        check_tex("D.~E. Knuth", "D. E. Knuth");
+        check_tex("Section~3 of $a~b$", "Section 3 of a b");
+        check_tex("Espa\\~{n}a and Espa\\~na", "España and España");
     }
 
     #[track_caller]
@@ -541,6 +653,20 @@ mod tests {
         check_authors("Vaswani, Ashish and Shazeer, Noam", &["Ashish Vaswani", "Noam Shazeer"]);
         check_authors("Ada Lovelace and Alan Turing", &["Ada Lovelace", "Alan Turing"]);
         check_authors(" , ;", &[]);
+    }
+
+    #[track_caller]
+    fn check_author_field(input: &str, expected: &[&str]) {
+        assert_eq!(author_names(input), expected, "author_names({input:?})");
+    }
+
+    #[test]
+    fn one_author_field_reads_last_first_and_generations() {
+        check_author_field("Vaswani, Ashish", &["Ashish Vaswani"]);
+        check_author_field("Carson, William E 3rd", &["William E Carson 3rd"]);
+        check_author_field("King, Martin Luther, Jr.", &["Martin Luther King Jr."]);
+        check_author_field("Selvamani", &["Selvamani"]);
+        check_author_field("Doe, J.; Roe, R.", &["J. Doe", "R. Roe"]);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct CompileArgs {
     /// (detected from the extension, then the content; `.gz` is read too).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Read every input as this format: listing, jsonl, json, bibtex, ris, csv, tsv.
+    /// Read every input as this format: listing, jsonl, json, bibtex, ris, endnote, endnote-xml, wos, medline, csv, tsv.
     #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
     /// Map a field to a column or key name, e.g. `--map title="Paper Title"`; repeatable.
