@@ -459,6 +459,41 @@ impl SearchIndex {
             + entities
     }
 
+    /// Term `id`'s postings part and positions part, as stored (see the
+    /// module docs); for the breakdown and for cutting shards.
+    pub fn term_parts(&self, id: u32) -> (&[u8], &[u8]) {
+        let Some(&[start, end]) = self.offsets.get(id as usize..id as usize + 2) else { return (&[], &[]) };
+        let mut bytes = &self.postings[start as usize..end as usize];
+        let length = (read_varint(&mut bytes) as usize).min(bytes.len());
+        bytes.split_at(length)
+    }
+
+    /// The bytes each part of the index takes in a pack (postcard encoding),
+    /// the postings split into their doc/field part and their positions part
+    /// (for `pack::breakdown`: what a sharded pack can leave out of its head).
+    pub fn encoded_parts(&self) -> Vec<(&'static str, usize)> {
+        use super::pack::encoded_len as size;
+        let (mut postings, mut lengths) = (0, 0);
+        for id in 0..self.offsets.len().saturating_sub(1) as u32 {
+            let (part, _) = self.term_parts(id);
+            postings += part.len();
+            lengths += varint_length(part.len() as u32);
+        }
+        let positions = self.postings.len() - postings - lengths;
+        vec![
+            ("dictionary: term text", size(&self.term_text)),
+            ("dictionary: term starts", size(&self.term_starts)),
+            ("dictionary: doc frequencies", size(&self.df)),
+            ("postings offsets", size(&self.offsets)),
+            ("postings: each term's length of its postings part", lengths),
+            ("postings: docs, fields, tf", postings),
+            ("postings: positions", positions),
+            ("field lengths", size(&self.lengths)),
+            ("years", size(&self.years)),
+            ("entities: names and paper lists", size(&self.entities)),
+        ]
+    }
+
     pub fn term(&self, id: u32) -> &str {
         let id = id as usize;
         &self.term_text[self.term_starts[id] as usize..self.term_starts[id + 1] as usize]

@@ -17,6 +17,8 @@
 //! checksummed (hashing 200 MB would cost more than the rest of the load):
 //! each is checked by its JSON decoding when it is first shown.
 
+mod breakdown;
+
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,14 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 pub const PACK_VERSION: u32 = 2;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
+
+pub use breakdown::{breakdown, Part};
+
+/// The length of `value` encoded as in a pack (0 if it cannot be encoded,
+/// which no pack part can fail to be).
+pub(super) fn encoded_len<T: Serialize + ?Sized>(value: &T) -> usize {
+    postcard::experimental::serialized_size(value).unwrap_or(0)
+}
 
 /// Why a pack could not be used.
 #[derive(Debug, Error)]
