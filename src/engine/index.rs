@@ -37,6 +37,7 @@ use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
 use super::facet_kind::text_values;
+use super::pack::shards::{ShardEntry, ShardKind, ShardSet};
 use super::query::Field;
 
 /// One posting: a paper, a field and how often the term occurs there
@@ -78,6 +79,9 @@ pub struct Postings<'a> {
     pending: u32,
     /// Position varints of the last posting returned.
     last: u32,
+    /// In a sharded pack: the positions shards and this term, read when
+    /// positions are first asked for (only phrases ask).
+    lazy_positions: Option<(&'a ShardSet, u32)>,
 }
 
 impl<'a> Iterator for Postings<'a> {
@@ -103,6 +107,9 @@ impl<'a> Postings<'a> {
     /// (empty for authors and entities, and when asked twice). Skipping the
     /// positions of the postings passed over is one pass over their bytes.
     pub fn positions(&mut self) -> Positions<'a> {
+        if let Some((shards, term)) = self.lazy_positions.take() {
+            self.positions = shards.get(term).unwrap_or(&[]);
+        }
         if self.pending > 0 {
             let skip = varints_length(self.positions, self.pending);
             self.positions = &self.positions[skip..];
@@ -190,6 +197,17 @@ pub struct SearchIndex {
     #[serde(serialize_with = "super::pack::sorted")]
     entities: HashMap<(String, String), Vec<u32>>,
     doc_count: usize,
+    /// In a sharded pack's head, where `offsets` and `postings` are empty:
+    /// the postings and positions shards, and those loaded.
+    #[serde(skip)]
+    shards: Option<Box<IndexShards>>,
+}
+
+/// The postings and positions of a sharded index (docs/pack-format.md).
+#[derive(Debug)]
+pub struct IndexShards {
+    pub postings: ShardSet,
+    pub positions: ShardSet,
 }
 
 #[inline(always)]
@@ -425,6 +443,7 @@ impl SearchIndex {
             years: papers.iter().map(|p| p.metadata.year).collect(),
             entities,
             doc_count: papers.len(),
+            shards: None,
         }
     }
 
@@ -460,12 +479,59 @@ impl SearchIndex {
     }
 
     /// Term `id`'s postings part and positions part, as stored (see the
-    /// module docs); for the breakdown and for cutting shards.
+    /// module docs); empty in a sharded head. For writing shards.
     pub fn term_parts(&self, id: u32) -> (&[u8], &[u8]) {
         let Some(&[start, end]) = self.offsets.get(id as usize..id as usize + 2) else { return (&[], &[]) };
         let mut bytes = &self.postings[start as usize..end as usize];
         let length = (read_varint(&mut bytes) as usize).min(bytes.len());
         bytes.split_at(length)
+    }
+
+    /// This index without its postings, for a sharded pack's head.
+    pub fn without_postings(mut self) -> SearchIndex {
+        self.offsets = Vec::new();
+        self.postings = Vec::new();
+        self
+    }
+
+    /// Makes a head's index read its postings and positions from shards
+    /// listed in `postings` and `positions` (checked to cover every term);
+    /// false, leaving it unchanged, if the tables do not fit it.
+    pub fn use_shards(
+        &mut self,
+        postings: Vec<ShardEntry>,
+        positions: Vec<ShardEntry>,
+        reads: &std::sync::Arc<super::pack::shards::Reads>,
+    ) -> bool {
+        let terms = self.term_count() as u32;
+        let whole = self.term_starts.len() == self.df.len() + 1
+            && self.term_starts.last().is_some_and(|&end| end as usize == self.term_text.len())
+            && self.term_starts.windows(2).all(|w| w[0] <= w[1])
+            && self.term_starts.iter().all(|&at| self.term_text.is_char_boundary(at as usize))
+            && self.lengths.iter().all(|l| l.len() == self.doc_count)
+            && self.years.len() == self.doc_count
+            && self.postings.is_empty();
+        if !whole
+            || !ShardSet::is_consistent(&postings, terms)
+            || !ShardSet::is_consistent(&positions, terms)
+            || (terms > 0 && (postings.is_empty() || positions.is_empty()))
+        {
+            return false;
+        }
+        self.shards = Some(Box::new(IndexShards {
+            postings: ShardSet::new(ShardKind::Postings, postings, terms, std::sync::Arc::clone(reads)),
+            positions: ShardSet::new(ShardKind::Positions, positions, terms, std::sync::Arc::clone(reads)),
+        }));
+        true
+    }
+
+    /// The shards of a sharded index.
+    pub fn shards(&self) -> Option<&IndexShards> {
+        self.shards.as_deref()
+    }
+
+    pub fn shards_mut(&mut self) -> Option<&mut IndexShards> {
+        self.shards.as_deref_mut()
     }
 
     /// The bytes each part of the index takes in a pack (postcard encoding),
@@ -587,11 +653,16 @@ impl SearchIndex {
 
     /// The postings of a term: one per (paper, field), in paper order.
     pub fn postings(&self, id: u32) -> Postings<'_> {
+        if let Some(shards) = &self.shards {
+            let bytes = shards.postings.get(id).unwrap_or(&[]);
+            let lazy_positions = Some((&shards.positions, id));
+            return Postings { bytes, doc: 0, positions: &[], pending: 0, last: 0, lazy_positions };
+        }
         let (start, end) = (self.offsets[id as usize] as usize, self.offsets[id as usize + 1] as usize);
         let mut bytes = &self.postings[start..end];
         let length = (read_varint(&mut bytes) as usize).min(bytes.len());
         let (bytes, positions) = bytes.split_at(length);
-        Postings { bytes, doc: 0, positions, pending: 0, last: 0 }
+        Postings { bytes, doc: 0, positions, pending: 0, last: 0, lazy_positions: None }
     }
 
     /// Number of papers containing the term (in any field).
