@@ -1,6 +1,7 @@
-//! What an app pack is made of: prints the bytes of every part of the whole
-//! pack (index section and records, per JSON key), the figures the sharded
-//! layout (docs/pack-format.md) is decided from.
+//! What an app pack is made of, and (sharded) what a query makes the
+//! browser download: prints the bytes of every part of the whole pack (index
+//! section and records, per JSON key), then the sharded layout's head,
+//! shards, and per query of the benchmark set the shards it needs.
 //!
 //!     cargo bench --bench pack_bytes [-- PACK]
 //!
@@ -9,13 +10,49 @@
 //! and `FOLIO_BENCH_PAPERS` as for `compile_scale`) and skips with a
 //! message when the corpora are absent. Figures: docs/benchmarks.md.
 
-use std::io::Read;
+#[path = "common/queries.rs"]
+mod queries;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::HashMap;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
-use folio::engine::pack::breakdown;
+use folio::engine::pack::shards::{ShardId, ShardKind};
+use folio::engine::pack::{breakdown, ShardSizes};
+use folio::engine::tags::UserData;
+use folio::engine::view_state::ViewState;
+
+/// Counts the bytes allocated and not yet freed, for the head's resident size.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Rows of a first screen (PAGE in src/components/result_list.rs).
+const ROWS: usize = 12;
 
 const CORPORA: [&str; 2] = ["acl-anthology-64k.jsonl.gz", "paperlists-87k.jsonl.gz"];
 
@@ -29,6 +66,7 @@ fn main() {
         },
     };
     print_breakdown(&pack);
+    print_sharded(pack);
 }
 
 /// The whole pack of the corpora's first papers, or `None` (said) without them.
@@ -91,3 +129,113 @@ fn print_breakdown(pack: &[u8]) {
     }
 }
 
+fn kb(bytes: usize) -> f64 {
+    bytes as f64 / 1e3
+}
+
+fn gzipped(bytes: &[u8]) -> usize {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory").len()
+}
+
+fn print_sharded(pack: Vec<u8>) {
+    let t = Instant::now();
+    let sharded = Explorer::from_pack(pack).expect("a readable pack").into_sharded(ShardSizes::default());
+    let sharded = sharded.expect("a pack of a whole corpus");
+    println!(
+        "\n## sharded (default sizes {:?}), cut in {:.1} s",
+        ShardSizes::default(),
+        t.elapsed().as_secs_f64()
+    );
+    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(sharded.head.len()), mb(gzipped(&sharded.head)));
+    let files: HashMap<String, Vec<u8>> = sharded.shards.iter().cloned().collect();
+    let before = LIVE.load(Ordering::Relaxed);
+    let t = Instant::now();
+    let mut explorer = Explorer::from_head(&sharded.head).expect("its own head");
+    let decode = t.elapsed().as_secs_f64() * 1e3;
+    let resident = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    println!(
+        "head read in {decode:.0} ms; resident {:.1} MB (allocated and kept by the explorer)",
+        mb(resident)
+    );
+    println!("| kind | shards | MB | median kB | largest kB |");
+    println!("|---|---|---|---|---|");
+    for kind in ShardKind::ALL {
+        let mut sizes: Vec<usize> = explorer
+            .shard_ids(kind)
+            .filter_map(|id| explorer.shard_entry(id))
+            .map(|e| e.bytes as usize)
+            .collect();
+        sizes.sort_unstable();
+        let total: usize = sizes.iter().sum();
+        let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+        let largest = sizes.last().copied().unwrap_or(0);
+        println!(
+            "| {} | {} | {:.1} | {:.1} | {:.1} |",
+            kind.name(),
+            sizes.len(),
+            mb(total),
+            kb(median),
+            kb(largest)
+        );
+    }
+    println!("\nPer query, from an empty cache: rounds of fetching before it answers, then kB of the shards it needs");
+    println!(
+        "| query | rounds | postings kB | positions kB | first screen's records kB | total kB | results |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let user = UserData::default();
+    let facets = explorer.user_facets(&user);
+    let mut totals = Vec::new();
+    let texts = queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().copied());
+    for text in std::iter::once("").chain(texts) {
+        explorer = Explorer::from_head(&sharded.head).expect("its own head");
+        let state = ViewState { query: text.to_owned(), ..Default::default() };
+        let mut fetched: Vec<ShardId> = Vec::new();
+        let mut rounds = 0;
+        let exploration = loop {
+            match explorer.try_explore(&state, &user, &facets) {
+                Ok(exploration) => break exploration,
+                Err(needed) => {
+                    rounds += 1;
+                    for id in needed {
+                        let entry = explorer.shard_entry(id).expect("a shard of the head").clone();
+                        explorer.add_shard(id, &files[&entry.path()]).expect("its own shard");
+                        fetched.push(id);
+                    }
+                }
+            }
+        };
+        let rows = explorer.missing_records(exploration.first(ROWS));
+        fetched.extend(rows);
+        let bytes_of = |kind: ShardKind| -> usize {
+            fetched
+                .iter()
+                .filter(|id| id.kind == kind)
+                .filter_map(|&id| explorer.shard_entry(id))
+                .map(|e| e.bytes as usize)
+                .sum()
+        };
+        let [postings, positions, records] = ShardKind::ALL.map(bytes_of);
+        let total = postings + positions + records;
+        totals.push(total);
+        println!(
+            "| `{}` | {rounds} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
+            if text.is_empty() { "(none: first paint)" } else { text },
+            kb(postings),
+            kb(positions),
+            kb(records),
+            kb(total),
+            exploration.len()
+        );
+    }
+    totals.sort_unstable();
+    let p = |q: f64| totals[((totals.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "per query total: median {:.0} kB, p95 {:.0} kB, max {:.0} kB",
+        kb(p(0.5)),
+        kb(p(0.95)),
+        kb(p(1.0))
+    );
+}
