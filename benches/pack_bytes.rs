@@ -1,7 +1,8 @@
 //! What an app pack is made of, and (sharded) what a query makes the
 //! browser download: prints the bytes of every part of the whole pack (index
 //! section and records, per JSON key), then the sharded layout's head,
-//! shards, and per query of the benchmark set the shards it needs.
+//! shards, per query of the benchmark set the shards it needs from an
+//! empty cache, and the engine's time per query with its shards held.
 //!
 //!     cargo bench --bench pack_bytes [-- PACK]
 //!
@@ -21,9 +22,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::explorer::Explorer;
+use folio::engine::explorer::{Exploration, Explorer};
+use folio::engine::facets::FacetIndex;
 use folio::engine::pack::shards::{ShardId, ShardKind};
-use folio::engine::pack::{breakdown, ShardSizes};
+use folio::engine::pack::{breakdown, ShardSizes, ShardedPack};
 use folio::engine::tags::UserData;
 use folio::engine::view_state::ViewState;
 
@@ -57,8 +59,9 @@ const ROWS: usize = 12;
 const CORPORA: [&str; 2] = ["acl-anthology-64k.jsonl.gz", "paperlists-87k.jsonl.gz"];
 
 fn main() {
-    let pack_path = std::env::args().skip(1).find(|a| !a.starts_with("--"));
-    let pack = match &pack_path {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let pack_path = args.iter().find(|a| !a.starts_with("--"));
+    let pack = match pack_path {
         Some(path) => std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}")),
         None => match compiled_pack() {
             Some(pack) => pack,
@@ -66,28 +69,42 @@ fn main() {
         },
     };
     print_breakdown(&pack);
-    print_sharded(pack);
+    let t = Instant::now();
+    let sharded = Explorer::from_pack(pack).expect("a readable pack").into_sharded(ShardSizes::default());
+    let sharded = sharded.expect("a pack of a whole corpus");
+    println!("\n## sharded (default sizes {:?}), cut in {:.1} s", ShardSizes::default(), t.elapsed().as_secs_f64());
+    print_sharded(sharded);
 }
 
-/// The whole pack of the corpora's first papers, or `None` (said) without them.
-fn compiled_pack() -> Option<Vec<u8>> {
+fn corpus_paths() -> Option<Vec<PathBuf>> {
     let dir = std::env::var_os("FOLIO_CORPUS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    let wanted: usize =
-        std::env::var("FOLIO_BENCH_PAPERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let paths: Vec<PathBuf> = CORPORA.iter().map(|name| dir.join(name)).collect();
     if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
         println!("pack_bytes skipped: {} not found (set FOLIO_CORPUS_DIR)", missing.display());
         return None;
     }
+    Some(paths)
+}
+
+fn gunzip(path: &Path) -> String {
+    let mut text = String::new();
+    let file = std::fs::File::open(path).expect("readable corpus");
+    flate2::read::GzDecoder::new(file).read_to_string(&mut text).expect("gzip JSON Lines");
+    text
+}
+
+/// The whole pack of the corpora's first papers, or `None` (said) without them.
+fn compiled_pack() -> Option<Vec<u8>> {
+    let paths = corpus_paths()?;
+    let wanted: usize =
+        std::env::var("FOLIO_BENCH_PAPERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let t = Instant::now();
     let mut files = Vec::new();
     let mut remaining = wanted;
     for path in &paths {
-        let mut text = String::new();
-        let file = std::fs::File::open(path).expect("readable corpus");
-        flate2::read::GzDecoder::new(file).read_to_string(&mut text).expect("gzip JSON Lines");
+        let text = gunzip(path);
         let kept: String = text.lines().take(remaining).flat_map(|l| [l, "\n"]).collect();
         remaining -= kept.lines().count();
         files.push((path.display().to_string(), kept.into_bytes()));
@@ -139,20 +156,38 @@ fn gzipped(bytes: &[u8]) -> usize {
     encoder.finish().expect("writing to memory").len()
 }
 
-fn print_sharded(pack: Vec<u8>) {
-    let t = Instant::now();
-    let sharded = Explorer::from_pack(pack).expect("a readable pack").into_sharded(ShardSizes::default());
-    let sharded = sharded.expect("a pack of a whole corpus");
-    println!(
-        "\n## sharded (default sizes {:?}), cut in {:.1} s",
-        ShardSizes::default(),
-        t.elapsed().as_secs_f64()
-    );
-    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(sharded.head.len()), mb(gzipped(&sharded.head)));
-    let files: HashMap<String, Vec<u8>> = sharded.shards.iter().cloned().collect();
+/// Gives `explorer` what `state` needs until it answers; returns the
+/// answer, the rounds of fetching and the shards fetched.
+fn fetch_and_explore(
+    explorer: &mut Explorer,
+    files: &HashMap<String, Vec<u8>>,
+    state: &ViewState,
+    facets: &FacetIndex,
+) -> (Exploration, usize, Vec<ShardId>) {
+    let user = UserData::default();
+    let (mut rounds, mut fetched) = (0, Vec::new());
+    loop {
+        match explorer.try_explore(state, &user, facets) {
+            Ok(exploration) => return (exploration, rounds, fetched),
+            Err(needed) => {
+                rounds += 1;
+                for id in needed {
+                    let entry = explorer.shard_entry(id).expect("a shard of the head").clone();
+                    explorer.add_shard(id, &files[&entry.path()]).expect("its own shard");
+                    fetched.push(id);
+                }
+            }
+        }
+    }
+}
+
+fn print_sharded(sharded: ShardedPack) {
+    let ShardedPack { head, shards } = sharded;
+    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(head.len()), mb(gzipped(&head)));
+    let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
     let before = LIVE.load(Ordering::Relaxed);
     let t = Instant::now();
-    let mut explorer = Explorer::from_head(&sharded.head).expect("its own head");
+    let mut explorer = Explorer::from_head(&head).expect("its own head");
     let decode = t.elapsed().as_secs_f64() * 1e3;
     let resident = LIVE.load(Ordering::Relaxed).saturating_sub(before);
     println!(
@@ -182,31 +217,17 @@ fn print_sharded(pack: Vec<u8>) {
     }
     println!("\nPer query, from an empty cache: rounds of fetching before it answers, then kB of the shards it needs");
     println!(
-        "| query | rounds | postings kB | positions kB | first screen's records kB | total kB | results |"
+        "| query | rounds | postings kB | positions kB | entities kB | first screen's records kB | total kB | results |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let user = UserData::default();
     let facets = explorer.user_facets(&user);
     let mut totals = Vec::new();
     let texts = queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().copied());
-    for text in std::iter::once("").chain(texts) {
-        explorer = Explorer::from_head(&sharded.head).expect("its own head");
+    for text in std::iter::once("").chain(texts.clone()) {
+        explorer.clear_shards();
         let state = ViewState { query: text.to_owned(), ..Default::default() };
-        let mut fetched: Vec<ShardId> = Vec::new();
-        let mut rounds = 0;
-        let exploration = loop {
-            match explorer.try_explore(&state, &user, &facets) {
-                Ok(exploration) => break exploration,
-                Err(needed) => {
-                    rounds += 1;
-                    for id in needed {
-                        let entry = explorer.shard_entry(id).expect("a shard of the head").clone();
-                        explorer.add_shard(id, &files[&entry.path()]).expect("its own shard");
-                        fetched.push(id);
-                    }
-                }
-            }
-        };
+        let (exploration, rounds, mut fetched) = fetch_and_explore(&mut explorer, &files, &state, &facets);
         let rows = explorer.missing_records(exploration.first(ROWS));
         fetched.extend(rows);
         let bytes_of = |kind: ShardKind| -> usize {
@@ -217,14 +238,15 @@ fn print_sharded(pack: Vec<u8>) {
                 .map(|e| e.bytes as usize)
                 .sum()
         };
-        let [postings, positions, records] = ShardKind::ALL.map(bytes_of);
-        let total = postings + positions + records;
+        let [postings, positions, records, entities] = ShardKind::ALL.map(bytes_of);
+        let total = postings + positions + records + entities;
         totals.push(total);
         println!(
-            "| `{}` | {rounds} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
+            "| `{}` | {rounds} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
             if text.is_empty() { "(none: first paint)" } else { text },
             kb(postings),
             kb(positions),
+            kb(entities),
             kb(records),
             kb(total),
             exploration.len()
@@ -237,5 +259,55 @@ fn print_sharded(pack: Vec<u8>) {
         kb(p(0.5)),
         kb(p(0.95)),
         kb(p(1.0))
+    );
+    print_warm(&mut explorer, &files, &facets, texts);
+}
+
+/// Per query with its shards held: `try_explore` and the first screen's
+/// engine work (highlights and snippets of the first rows), 5 runs each
+/// after one untimed run.
+fn print_warm<'a>(
+    explorer: &mut Explorer,
+    files: &HashMap<String, Vec<u8>>,
+    facets: &FacetIndex,
+    texts: impl Iterator<Item = &'a str>,
+) {
+    let user = UserData::default();
+    let mut times = Vec::new();
+    let mut slowest = (0.0, "");
+    for text in texts {
+        let state = ViewState { query: text.to_owned(), ..Default::default() };
+        let (exploration, _, _) = fetch_and_explore(explorer, files, &state, facets);
+        let rows = exploration.first(ROWS).to_vec();
+        for id in explorer.missing_records(&rows) {
+            let entry = explorer.shard_entry(id).expect("a shard of the head").clone();
+            explorer.add_shard(id, &files[&entry.path()]).expect("its own shard");
+        }
+        // One untimed run first: records decode and facet tables derive on first use.
+        for run in 0..6 {
+            let t = Instant::now();
+            let exploration = explorer.try_explore(&state, &user, facets).expect("its shards are held");
+            for &doc in exploration.first(ROWS) {
+                std::hint::black_box(explorer.snippet(&exploration, doc));
+            }
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            if run == 0 {
+                continue;
+            }
+            times.push(ms);
+            if ms > slowest.0 {
+                slowest = (ms, text);
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "warm shards, explore + first screen: p50 {:.2} ms, p95 {:.2} ms, slowest {:.2} ms (`{}`); {:.1} MB of shards held",
+        p(0.5),
+        p(0.95),
+        slowest.0,
+        slowest.1,
+        mb(explorer.shard_bytes().0)
     );
 }

@@ -52,7 +52,7 @@ fn real_bundle() -> Option<Bundle> {
 }
 
 /// Shards this small cut every kind into many shards.
-const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000 };
+const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
 
 /// A whole-pack explorer, a sharded one (with a cache of `budget` bytes)
 /// and the sharded pack's files by path.
@@ -102,7 +102,10 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
     for text in queries::TYPING {
         texts.extend(text.char_indices().map(|(i, c)| text[..i + c.len_utf8()].to_owned()));
     }
-    texts.extend(["", "tag:to-read", "-language", "zzzqqq"].map(str::to_owned));
+    texts.extend(
+        ["", "tag:to-read", "-language", "zzzqqq", "model:chat", "benchmark:bench", "topic:safety", "method:tuning"]
+            .map(str::to_owned),
+    );
     let mut views: Vec<ViewState> =
         texts.into_iter().map(|query| ViewState { query, ..Default::default() }).collect();
     let first =
@@ -164,6 +167,10 @@ fn check_parity(bundle: Bundle, budget: usize) {
     let views = rounds.len();
     assert!(nonempty * 2 > views, "the views exercise real results ({nonempty} of {views} non-empty)");
     assert!(rounds.iter().any(|&r| r > 1), "some views needed shards");
+    sharded.clear_shards();
+    assert_eq!(sharded.shard_bytes().0, 0);
+    let language = ViewState { query: "language".to_owned(), ..Default::default() };
+    assert!(!sharded.shards_for(&language, user, &sharded_facets).is_empty(), "cleared shards are asked again");
 }
 
 #[test]

@@ -39,7 +39,8 @@ pub struct Explorer {
 
 /// What an explorer read from a sharded pack's head keeps besides the head.
 struct Sharded {
-    tables: [Vec<ShardEntry>; 3],
+    /// Each kind's shard table, in [`ShardKind`] order.
+    tables: [Vec<ShardEntry>; 4],
     cache: ShardCache,
     reads: Arc<Reads>,
 }
@@ -193,19 +194,13 @@ impl Explorer {
     /// The pack of this corpus cut into a head and shards
     /// (docs/pack-format.md); `sizes` says how big shards grow.
     pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
-        let (records, paper_ends) = self.papers.records()?;
-        let ids = (0..self.len() as u32).map(|d| self.papers.id(d).to_owned()).collect();
-        let meta_json = self.meta.to_json();
-        Ok(Head::write(
-            meta_json,
-            ids,
-            self.by_title,
-            self.facets,
-            self.search_index,
-            &records,
-            &paper_ends,
-            sizes,
-        ))
+        let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
+        let (records, paper_ends) = papers.records()?;
+        let ids = (0..papers.len() as u32).map(|d| papers.id(d).to_owned()).collect();
+        // The decoded papers are as large as their records: not both at once.
+        drop(papers);
+        let meta_json = meta.to_json();
+        Ok(Head::write(meta_json, ids, by_title, facets, search_index, &records, &paper_ends, sizes))
     }
 
     /// Reads a sharded pack's head: the explorer answers from it and the
@@ -216,10 +211,10 @@ impl Explorer {
         let head = Head::decode(head)?;
         let meta = Bundle::from_json(&head.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
         let reads = Arc::new(Reads::default());
-        let Head { ids, by_title, facets, mut index, postings, positions, records, .. } = head;
-        let tables = [postings.clone(), positions.clone(), records.clone()];
-        if !index.use_shards(postings, positions, &reads) {
-            return Err(PackError::Malformed("the postings' shard tables do not match the index".to_owned()));
+        let Head { ids, by_title, facets, mut index, postings, positions, records, entities, .. } = head;
+        let tables = [postings.clone(), positions.clone(), records.clone(), entities.entries.clone()];
+        if !index.use_shards(postings, positions, entities, &reads) {
+            return Err(PackError::Malformed("the shard tables do not match the index".to_owned()));
         }
         let record_set = ShardSet::new(ShardKind::Records, records, ids.len() as u32, Arc::clone(&reads));
         let papers = Papers::sharded(ids, record_set);
@@ -256,6 +251,14 @@ impl Explorer {
         }
     }
 
+    /// Drops every shard held (the head stays).
+    pub fn clear_shards(&mut self) {
+        let dropped = self.sharded.as_mut().map_or_else(Vec::new, |s| s.cache.clear());
+        for id in dropped {
+            self.drop_shard(id);
+        }
+    }
+
     /// Whether shard `id` is held.
     pub fn has_shard(&self, id: ShardId) -> bool {
         self.sharded.as_ref().is_some_and(|s| s.cache.contains(id))
@@ -267,39 +270,35 @@ impl Explorer {
     pub fn add_shard(&mut self, id: ShardId, bytes: &[u8]) -> Result<(), PackError> {
         let entry = self.shard_entry(id).ok_or(PackError::UnknownShard(id))?.clone();
         let count = match id.kind {
-            ShardKind::Records => self.papers.shards().map_or(0, |s| s.count(id.number)),
-            ShardKind::Postings | ShardKind::Positions => {
-                let shards = self.search_index.shards().ok_or(PackError::UnknownShard(id))?;
-                let set = if id.kind == ShardKind::Postings { &shards.postings } else { &shards.positions };
-                set.count(id.number)
-            }
+            ShardKind::Records => self.papers.shards().map(|s| s.count(id.number)),
+            kind => self.search_index.shards().and_then(|s| s.set(kind)).map(|s| s.count(id.number)),
         };
-        let shard = Arc::new(Shard::decode(bytes, &entry, count)?);
+        let shard = Arc::new(Shard::decode(bytes, &entry, count.ok_or(PackError::UnknownShard(id))?)?);
         let size = shard.heap_bytes();
-        self.put_shard(id, Some(shard));
+        match id.kind {
+            ShardKind::Records => self.papers.insert_shard(id.number, shard),
+            kind => {
+                let doc_count = self.len();
+                let shards = self.search_index.shards_mut().ok_or(PackError::UnknownShard(id))?;
+                shards.insert(kind, id.number, shard, doc_count)?;
+            }
+        }
         let dropped = self.sharded.as_mut().map_or_else(Vec::new, |s| {
             s.cache.pin_also(id);
             s.cache.add(id, size)
         });
         for id in dropped {
-            self.put_shard(id, None);
+            self.drop_shard(id);
         }
         Ok(())
     }
 
-    fn put_shard(&mut self, id: ShardId, shard: Option<Arc<Shard>>) {
+    fn drop_shard(&mut self, id: ShardId) {
         match id.kind {
-            ShardKind::Records => match shard {
-                Some(shard) => self.papers.insert_shard(id.number, shard),
-                None => self.papers.remove_shard(id.number),
-            },
-            ShardKind::Postings | ShardKind::Positions => {
-                let Some(shards) = self.search_index.shards_mut() else { return };
-                let set =
-                    if id.kind == ShardKind::Postings { &mut shards.postings } else { &mut shards.positions };
-                match shard {
-                    Some(shard) => set.insert(id.number, shard),
-                    None => set.remove(id.number),
+            ShardKind::Records => self.papers.remove_shard(id.number),
+            kind => {
+                if let Some(shards) = self.search_index.shards_mut() {
+                    shards.remove(kind, id.number);
                 }
             }
         }

@@ -52,6 +52,13 @@ impl ShardCache {
         }
     }
 
+    /// Forgets every shard; returns them (for the explorer to drop).
+    pub fn clear(&mut self) -> Vec<ShardId> {
+        self.held = 0;
+        self.pinned.clear();
+        std::mem::take(&mut self.loaded).into_keys().collect()
+    }
+
     /// Pins `id` too, until the next [`ShardCache::pin`].
     pub fn pin_also(&mut self, id: ShardId) {
         self.pinned.insert(id);

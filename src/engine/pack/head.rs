@@ -1,6 +1,6 @@
 //! The head of a sharded pack (docs/pack-format.md): everything but the
-//! postings, the positions and the papers' records, which are cut into
-//! shards the head lists by content hash. A head and the shards it names
+//! postings, the positions, the entity table and the papers' records,
+//! which are cut into shards the head lists by content hash. A head and the shards it names
 //! are one deployment: a head never names a shard of another build.
 
 use serde::{Deserialize, Serialize};
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::shards::{Shard, ShardEntry};
 use super::{check_tables, frame, mismatch, unframe, PackError};
 use crate::engine::facets::FacetIndex;
-use crate::engine::index::SearchIndex;
+use crate::engine::index::{EntityShards, SearchIndex};
 
 /// The first bytes of a sharded pack's head.
 pub const HEAD_MAGIC: &[u8; 8] = b"FOLIOHED";
@@ -25,14 +25,16 @@ pub struct ShardSizes {
     pub postings: usize,
     pub positions: usize,
     pub records: usize,
+    pub entities: usize,
 }
 
 impl Default for ShardSizes {
     /// Measured at 100k papers (docs/benchmarks.md): a common word's
     /// postings take about 100 kB, a paper's record about 2 kB; a first
-    /// screen of 12 rows reads up to 12 record shards.
+    /// screen of 12 rows reads up to 12 record shards; a query names a few
+    /// entities.
     fn default() -> Self {
-        ShardSizes { postings: 64 * 1024, positions: 128 * 1024, records: 16 * 1024 }
+        ShardSizes { postings: 64 * 1024, positions: 128 * 1024, records: 16 * 1024, entities: 32 * 1024 }
     }
 }
 
@@ -51,11 +53,13 @@ pub(crate) struct Head {
     pub ids: Vec<String>,
     pub by_title: Vec<u32>,
     pub facets: FacetIndex,
-    /// The search index without postings ([`SearchIndex::without_postings`]).
+    /// The search index without postings and entity table
+    /// ([`SearchIndex::without_postings`], [`SearchIndex::take_entities`]).
     pub index: SearchIndex,
     pub postings: Vec<ShardEntry>,
     pub positions: Vec<ShardEntry>,
     pub records: Vec<ShardEntry>,
+    pub entities: EntityShards,
 }
 
 impl Head {
@@ -68,12 +72,18 @@ impl Head {
         ids: Vec<String>,
         by_title: Vec<u32>,
         facets: FacetIndex,
-        index: SearchIndex,
+        mut index: SearchIndex,
         records: &[u8],
         ends: &[u32],
         sizes: ShardSizes,
     ) -> ShardedPack {
         let mut files = Vec::new();
+        let table = index.take_entities();
+        // Strings and integers always serialize.
+        let items: Vec<Vec<u8>> = table.iter().map(|item| postcard::to_allocvec(item).unwrap_or_default()).collect();
+        let entries = cut(items.iter().map(Vec::as_slice), sizes.entities, &mut files);
+        let firsts = entries.iter().map(|e| table[e.first as usize].0.clone()).collect();
+        let entities = EntityShards { entries, firsts, count: table.len() as u32 };
         let terms = index.term_count() as u32;
         let postings = cut((0..terms).map(|t| index.term_parts(t).0), sizes.postings, &mut files);
         let positions = cut((0..terms).map(|t| index.term_parts(t).1), sizes.positions, &mut files);
@@ -89,6 +99,7 @@ impl Head {
             postings,
             positions,
             records,
+            entities,
         };
         // Strings, vectors and maps always serialize.
         let body = postcard::to_allocvec(&head).unwrap_or_default();

@@ -3,7 +3,8 @@
 //! and the sets of them an explorer holds, which record what a call read.
 //!
 //! A shard holds consecutive items of one kind (a term's postings, a
-//! term's positions, a paper's record), keyed by term id or paper number:
+//! term's positions, a paper's record, an entity's papers), keyed by term
+//! id, paper number or entity rank:
 //! `first`, then the end of each item's bytes, then the bytes. The head
 //! lists every shard (its first key, length and hash); a shard whose bytes
 //! do not hash to what the head says is refused whole.
@@ -27,16 +28,21 @@ pub enum ShardKind {
     Positions,
     /// Papers' JSON records, by paper number.
     Records,
+    /// The entity table: each (kind, folded name) with its papers, by the
+    /// key's rank in sorted order.
+    Entities,
 }
 
 impl ShardKind {
-    pub const ALL: [ShardKind; 3] = [ShardKind::Postings, ShardKind::Positions, ShardKind::Records];
+    pub const ALL: [ShardKind; 4] =
+        [ShardKind::Postings, ShardKind::Positions, ShardKind::Records, ShardKind::Entities];
 
     pub fn name(self) -> &'static str {
         match self {
             ShardKind::Postings => "postings",
             ShardKind::Positions => "positions",
             ShardKind::Records => "records",
+            ShardKind::Entities => "entities",
         }
     }
 }
@@ -134,6 +140,12 @@ impl Shard {
         &self.bytes[start..self.ends[i] as usize]
     }
 
+    /// Every item's bytes, in key order.
+    pub fn items(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| &self.bytes[start as usize..end as usize])
+    }
+
     /// Bytes held (for the cache's budget).
     pub fn heap_bytes(&self) -> usize {
         self.bytes.capacity() + self.ends.capacity() * 4
@@ -217,9 +229,15 @@ impl ShardSet {
     /// when its shard is not loaded.
     pub fn get(&self, key: u32) -> Option<&[u8]> {
         let id = self.shard_of(key);
-        let shard = self.loaded.get(id.number as usize)?.as_deref();
-        self.reads.note(id, shard.is_some());
-        shard.map(|s| s.item(key))
+        self.read(id.number).map(|s| s.item(key))
+    }
+
+    /// Shard `number`, noting the read; `None` (noted as missing) when it
+    /// is not loaded or not listed.
+    pub fn read(&self, number: u32) -> Option<&Arc<Shard>> {
+        let shard = self.loaded.get(number as usize)?.as_ref();
+        self.reads.note(ShardId { kind: self.kind, number }, shard.is_some());
+        shard
     }
 
     /// The loaded shard `number`, without noting a read.
