@@ -5,14 +5,23 @@
 //! empty cache, and the engine's time per query with its shards held.
 //!
 //!     cargo bench --bench pack_bytes [-- PACK]
+//!     cargo bench --bench pack_bytes -- --synthetic 1000000
 //!
 //! Without PACK it compiles 100,000 real papers (acl-anthology-64k, then
 //! paperlists-87k, as JSON Lines with all their metadata; `FOLIO_CORPUS_DIR`
 //! and `FOLIO_BENCH_PAPERS` as for `compile_scale`) and skips with a
-//! message when the corpora are absent. Figures: docs/benchmarks.md.
+//! message when the corpora are absent. With `--synthetic N` it generates
+//! N papers from the real ones (benches/common/synthetic.rs), compiles,
+//! indexes and cuts them as `folio compile --pack-layout sharded` does,
+//! printing each stage's time and peak memory, then the sharded figures
+//! (no whole pack is made). Figures: docs/benchmarks.md.
 
 #[path = "common/queries.rs"]
 mod queries;
+#[path = "common/synthetic.rs"]
+mod synthetic;
+#[path = "common/process.rs"]
+mod process;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
@@ -28,6 +37,7 @@ use folio::engine::pack::shards::{ShardId, ShardKind};
 use folio::engine::pack::{breakdown, ShardSizes, ShardedPack};
 use folio::engine::tags::UserData;
 use folio::engine::view_state::ViewState;
+use process::{cpu_seconds, load_average, peak_mib};
 
 /// Counts the bytes allocated and not yet freed, for the head's resident size.
 struct Counting;
@@ -60,6 +70,13 @@ const CORPORA: [&str; 2] = ["acl-anthology-64k.jsonl.gz", "paperlists-87k.jsonl.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let synthetic = args.iter().position(|a| a == "--synthetic").and_then(|i| args.get(i + 1)?.parse().ok());
+    if let Some(n) = synthetic {
+        if let Some(sharded) = synthetic_sharded(n) {
+            print_sharded(sharded);
+        }
+        return;
+    }
     let pack_path = args.iter().find(|a| !a.starts_with("--"));
     let pack = match pack_path {
         Some(path) => std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}")),
@@ -113,6 +130,50 @@ fn compiled_pack() -> Option<Vec<u8>> {
     let bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("the corpora compile");
     println!("## {} papers compiled in {:.1} s", bundle.papers.len(), t.elapsed().as_secs_f64());
     Some(Explorer::new(bundle).into_pack().expect("a pack"))
+}
+
+/// `n` synthetic papers (benches/common/synthetic.rs) compiled, indexed and
+/// cut into shards as `folio compile --pack-layout sharded` does, with the
+/// time and peak memory of each stage.
+fn synthetic_sharded(n: usize) -> Option<ShardedPack> {
+    let paths = corpus_paths()?;
+    let (started, cpu_start) = (Instant::now(), cpu_seconds());
+    let stage = |name: &str, t: Instant, cpu: f64| {
+        println!(
+            "  {name:<28} {:>7.1} s, {:>7.1} s CPU, peak {:>6.0} MiB so far",
+            t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu,
+            peak_mib()
+        );
+    };
+    println!("## {n} synthetic papers (benches/common/synthetic.rs), {}", load_average());
+    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let mut sources = Vec::new();
+    for path in &paths {
+        sources.extend(synthetic::sources(&gunzip(path)));
+    }
+    let text = synthetic::corpus(&sources, n);
+    drop(sources);
+    stage(&format!("generate ({:.0} MB JSONL)", mb(text.len())), t, cpu);
+    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let input = Input { name: "synthetic.jsonl", bytes: text.as_bytes() };
+    let compiled = compile(&[input], &CompileOptions::default());
+    drop(text);
+    let bundle = compiled.bundle.expect("the synthetic corpus compiles");
+    stage(&format!("compile ({} papers)", bundle.papers.len()), t, cpu);
+    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let explorer = Explorer::new(bundle);
+    stage("index (Explorer::new)", t, cpu);
+    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let sharded = explorer.into_sharded(ShardSizes::default()).expect("a whole corpus");
+    stage("cut into head and shards", t, cpu);
+    println!(
+        "  total (without generating)   {:>7.1} s, {:.1} s CPU; peak {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu_start,
+        peak_mib()
+    );
+    Some(sharded)
 }
 
 fn mb(bytes: usize) -> f64 {

@@ -7,6 +7,8 @@
 
 #[path = "../benches/common/queries.rs"]
 mod queries;
+#[path = "../benches/common/synthetic.rs"]
+mod synthetic;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -311,4 +313,34 @@ fn the_breakdown_of_a_pack_adds_up_to_its_length() {
     assert_eq!(abstracts.items, Some(24));
     assert!(abstracts.bytes * 4 > records, "the seed's records are mostly abstracts and their enrichment");
     assert!(folio::engine::pack::breakdown(&pack[..pack.len() / 2]).is_err(), "a damaged pack is refused");
+}
+
+#[test]
+fn the_synthetic_corpus_is_made_of_real_sentences_and_is_the_same_every_time() {
+    let lines = [
+        r#"{"title": "Neural machine translation of rare words", "abstract": "We translate rare words. Subword units help. BLEU improves.", "authors": ["A. One"], "year": 2016, "venue": "ACL"}"#,
+        r#"{"title": "Attention is all you need", "abstract": "We propose the Transformer. It uses attention only.", "authors": ["B. Two"], "year": 2017, "venue": "NeurIPS"}"#,
+        r#"{"title": "Graph neural networks", "abstract": "Graphs are everywhere. We learn on them. Results are good. Code is released."}"#,
+        r#"{"title": "no abstract here"}"#,
+    ];
+    let sources = synthetic::sources(&lines.join("\n"));
+    assert_eq!(sources.len(), 3, "a record without an abstract is not a source");
+    let corpus = synthetic::corpus(&sources, 200);
+    assert_eq!(corpus, synthetic::corpus(&sources, 200), "deterministic");
+    assert_eq!(corpus.lines().count(), 200);
+    let real_sentences: Vec<&str> =
+        lines.iter().filter_map(|l| l.split("\"abstract\": \"").nth(1)?.split('"').next()).collect();
+    let real_sentences = real_sentences.join(" ");
+    let mut titles = std::collections::HashSet::new();
+    for line in corpus.lines() {
+        let paper: serde_json::Value = serde_json::from_str(line).unwrap();
+        titles.insert(paper["title"].as_str().unwrap().to_owned());
+        for sentence in paper["abstract"].as_str().unwrap().split_inclusive(". ") {
+            assert!(real_sentences.contains(sentence.trim()), "{sentence:?} is a real sentence");
+        }
+    }
+    assert!(titles.len() >= 6, "titles are recombined: {titles:?}");
+    let input = Input { name: "synthetic.jsonl", bytes: corpus.as_bytes() };
+    let bundle = compile(&[input], &CompileOptions::default()).bundle.expect("it compiles");
+    assert_eq!(bundle.papers.len(), titles.len(), "papers with the same title are merged, no other");
 }
