@@ -16,12 +16,12 @@
 //! printing each stage's time and peak memory, then the sharded figures
 //! (no whole pack is made). Figures: docs/benchmarks.md.
 
+#[path = "common/process.rs"]
+mod process;
 #[path = "common/queries.rs"]
 mod queries;
 #[path = "common/synthetic.rs"]
 mod synthetic;
-#[path = "common/process.rs"]
-mod process;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
@@ -89,7 +89,11 @@ fn main() {
     let t = Instant::now();
     let sharded = Explorer::from_pack(pack).expect("a readable pack").into_sharded(ShardSizes::default());
     let sharded = sharded.expect("a pack of a whole corpus");
-    println!("\n## sharded (default sizes {:?}), cut in {:.1} s", ShardSizes::default(), t.elapsed().as_secs_f64());
+    println!(
+        "\n## sharded (default sizes {:?}), cut in {:.1} s",
+        ShardSizes::default(),
+        t.elapsed().as_secs_f64()
+    );
     print_sharded(sharded);
 }
 

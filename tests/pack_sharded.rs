@@ -105,8 +105,17 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
         texts.extend(text.char_indices().map(|(i, c)| text[..i + c.len_utf8()].to_owned()));
     }
     texts.extend(
-        ["", "tag:to-read", "-language", "zzzqqq", "model:chat", "benchmark:bench", "topic:safety", "method:tuning"]
-            .map(str::to_owned),
+        [
+            "",
+            "tag:to-read",
+            "-language",
+            "zzzqqq",
+            "model:chat",
+            "benchmark:bench",
+            "topic:safety",
+            "method:tuning",
+        ]
+        .map(str::to_owned),
     );
     let mut views: Vec<ViewState> =
         texts.into_iter().map(|query| ViewState { query, ..Default::default() }).collect();
@@ -172,7 +181,10 @@ fn check_parity(bundle: Bundle, budget: usize) {
     sharded.clear_shards();
     assert_eq!(sharded.shard_bytes().0, 0);
     let language = ViewState { query: "language".to_owned(), ..Default::default() };
-    assert!(!sharded.shards_for(&language, user, &sharded_facets).is_empty(), "cleared shards are asked again");
+    assert!(
+        !sharded.shards_for(&language, user, &sharded_facets).is_empty(),
+        "cleared shards are asked again"
+    );
 }
 
 #[test]

@@ -68,7 +68,8 @@ pub fn corpus(sources: &[Source], n: usize) -> String {
         let mut rng = SplitMix(i as u64);
         let mut pick = || &sources[rng.below(sources.len())];
         let (first, second) = (pick(), pick());
-        let mut title: Vec<&str> = first.title[..first.title.len().div_ceil(2)].iter().map(String::as_str).collect();
+        let mut title: Vec<&str> =
+            first.title[..first.title.len().div_ceil(2)].iter().map(String::as_str).collect();
         title.extend(second.title[second.title.len() / 2..].iter().map(String::as_str));
         let parts = [pick(), pick(), pick()];
         let count = 2 + (i % 2);

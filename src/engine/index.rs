@@ -727,7 +727,8 @@ impl SearchIndex {
             return self.entities.get(&(kind.to_owned(), name)).map_or(&[], Vec::as_slice);
         };
         let key = (kind, name.as_str());
-        let Some(number) = shards.entity_firsts.partition_point(|(k, n)| (k.as_str(), n.as_str()) <= key).checked_sub(1)
+        let Some(number) =
+            shards.entity_firsts.partition_point(|(k, n)| (k.as_str(), n.as_str()) <= key).checked_sub(1)
         else {
             return &[];
         };
@@ -768,7 +769,8 @@ impl SearchIndex {
                         continue;
                     }
                     if let Some(Some(table)) = shards.entity_tables.get(number) {
-                        names.extend(table.keys.iter().filter(|(k, n)| matches(k, n)).map(|(_, n)| n.clone()));
+                        names
+                            .extend(table.keys.iter().filter(|(k, n)| matches(k, n)).map(|(_, n)| n.clone()));
                     }
                 }
                 names

@@ -80,7 +80,8 @@ impl Head {
         let mut files = Vec::new();
         let table = index.take_entities();
         // Strings and integers always serialize.
-        let items: Vec<Vec<u8>> = table.iter().map(|item| postcard::to_allocvec(item).unwrap_or_default()).collect();
+        let items: Vec<Vec<u8>> =
+            table.iter().map(|item| postcard::to_allocvec(item).unwrap_or_default()).collect();
         let entries = cut(items.iter().map(Vec::as_slice), sizes.entities, &mut files);
         let firsts = entries.iter().map(|e| table[e.first as usize].0.clone()).collect();
         let entities = EntityShards { entries, firsts, count: table.len() as u32 };
