@@ -2,7 +2,8 @@
 //! browser download: prints the bytes of every part of the whole pack (index
 //! section and records, per JSON key), then the sharded layout's head,
 //! shards, per query of the benchmark set the shards it needs from an
-//! empty cache, and the engine's time per query with its shards held.
+//! empty cache, and the engine's time per query with its shards held
+//! (and, for comparison, on the whole pack).
 //!
 //!     cargo bench --bench pack_bytes [-- PACK]
 //!     cargo bench --bench pack_bytes -- --synthetic 1000000
@@ -86,9 +87,13 @@ fn main() {
         },
     };
     print_breakdown(&pack);
+    let mut whole = Explorer::from_pack(pack).expect("a readable pack");
+    let facets = whole.user_facets(&UserData::default());
+    let texts = queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().copied());
+    print!("\nwhole pack, for comparison: ");
+    print_warm(&mut whole, &HashMap::new(), &facets, texts);
     let t = Instant::now();
-    let sharded = Explorer::from_pack(pack).expect("a readable pack").into_sharded(ShardSizes::default());
-    let sharded = sharded.expect("a pack of a whole corpus");
+    let sharded = whole.into_sharded(ShardSizes::default()).expect("a pack of a whole corpus");
     println!(
         "\n## sharded (default sizes {:?}), cut in {:.1} s",
         ShardSizes::default(),
@@ -325,12 +330,13 @@ fn print_sharded(sharded: ShardedPack) {
         kb(p(0.95)),
         kb(p(1.0))
     );
+    print!("sharded, its shards held: ");
     print_warm(&mut explorer, &files, &facets, texts);
 }
 
 /// Per query with its shards held: `try_explore` and the first screen's
 /// engine work (highlights and snippets of the first rows), 5 runs each
-/// after one untimed run.
+/// after one untimed run. On a whole pack, the same work (nothing to fetch).
 fn print_warm<'a>(
     explorer: &mut Explorer,
     files: &HashMap<String, Vec<u8>>,
@@ -368,7 +374,7 @@ fn print_warm<'a>(
     times.sort_by(f64::total_cmp);
     let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!(
-        "warm shards, explore + first screen: p50 {:.2} ms, p95 {:.2} ms, slowest {:.2} ms (`{}`); {:.1} MB of shards held",
+        "warm, explore + first screen: p50 {:.2} ms, p95 {:.2} ms, slowest {:.2} ms (`{}`); {:.1} MB of shards held",
         p(0.5),
         p(0.95),
         slowest.0,
