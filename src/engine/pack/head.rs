@@ -159,3 +159,47 @@ fn cut<'a>(
     }
     table
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::compile::{compile, CompileOptions, Input};
+    use crate::engine::explorer::Explorer;
+
+    const SEED: &[u8] = include_bytes!("../../../corpus/000_aec88eee982df8fa.txt");
+    const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
+
+    fn seed_head() -> Head {
+        let bundle = compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle;
+        let pack =
+            Explorer::new(bundle.expect("the seed compiles")).into_sharded(SMALL).expect("a whole corpus");
+        Head::decode(&pack.head).expect("its own head")
+    }
+
+    /// A head changed by `change`, framed with a valid checksum, is refused
+    /// with a message containing `message`.
+    #[track_caller]
+    fn check_refused(change: impl FnOnce(&mut Head), message: &str) {
+        let mut head = seed_head();
+        change(&mut head);
+        let bytes = frame(HEAD_MAGIC, &postcard::to_allocvec(&head).expect("encodes"), 0);
+        let err = Explorer::from_head(&bytes).err().expect("refused");
+        assert!(err.to_string().contains(message), "{err}");
+    }
+
+    #[test]
+    fn a_head_whose_tables_disagree_with_each_other_is_refused() {
+        let bytes = frame(HEAD_MAGIC, &postcard::to_allocvec(&seed_head()).expect("encodes"), 0);
+        assert!(Explorer::from_head(&bytes).is_ok(), "re-framed unchanged, it reads");
+        check_refused(|h| h.records[0].first = 1, "the records' shard table");
+        check_refused(|h| h.records.clear(), "the records' shard table");
+        check_refused(|h| h.records.push(h.records[0].clone()), "the records' shard table");
+        check_refused(|h| h.postings.reverse(), "the shard tables do not match the index");
+        check_refused(|h| h.positions.clear(), "the shard tables do not match the index");
+        check_refused(|h| drop(h.entities.firsts.pop()), "the shard tables do not match the index");
+        check_refused(|h| h.entities.firsts.swap(0, 1), "the shard tables do not match the index");
+        check_refused(|h| h.entities.count = 0, "the shard tables do not match the index");
+        check_refused(|h| h.by_title.truncate(3), "the title order");
+        check_refused(|h| drop(h.ids.pop()), "does not match its 23 papers");
+    }
+}

@@ -261,3 +261,63 @@ impl ShardSet {
         &self.reads
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry_of(bytes: &[u8], first: u32) -> ShardEntry {
+        ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_128(bytes) }
+    }
+
+    #[track_caller]
+    fn check(bytes: &[u8], entry: &ShardEntry, count: usize, expected: Result<Vec<&[u8]>, &str>) {
+        let got = Shard::decode(bytes, entry, count).map_err(|e| e.to_string());
+        match (got, expected) {
+            (Ok(shard), Ok(items)) => {
+                assert_eq!(shard.items().collect::<Vec<_>>(), items);
+                for (key, item) in (entry.first..).zip(&items) {
+                    assert_eq!(shard.item(key), *item);
+                }
+                assert_eq!(shard.item(entry.first + items.len() as u32), b"", "past its items");
+                assert_eq!(shard.item(entry.first.wrapping_sub(1)), b"", "before its items");
+            }
+            (Err(err), Err(message)) => assert!(err.contains(message), "{err}"),
+            (got, expected) => panic!("got {:?}, expected {expected:?}", got.map(|s| s.ends)),
+        }
+    }
+
+    #[test]
+    fn a_shard_reads_only_as_the_head_lists_it() {
+        let items: [&[u8]; 3] = [b"alpha", b"", b"gamma"];
+        let bytes = Shard::new(5, &items).encode();
+        let entry = entry_of(&bytes, 5);
+        check(&bytes, &entry, 3, Ok(items.to_vec()));
+        check(&bytes, &entry, 4, Err("does not match the head"));
+        check(&bytes, &entry_of(&bytes, 6), 3, Err("does not match the head"));
+        check(&bytes[..bytes.len() - 1], &entry, 3, Err("checksum mismatch"));
+        let mut newer = bytes.clone();
+        newer[SHARD_MAGIC.len()] ^= 1;
+        check(&newer, &entry_of(&newer, 5), 3, Err("the pack has version"));
+        let mut foreign = bytes.clone();
+        foreign[0] = b'X';
+        check(&foreign, &entry_of(&foreign, 5), 3, Err("not a Folio pack"));
+        let junk = [&SHARD_MAGIC[..], &super::super::PACK_VERSION.to_le_bytes(), &[0xff, 0xff]].concat();
+        check(&junk, &entry_of(&junk, 5), 3, Err("damaged"));
+    }
+
+    #[test]
+    fn a_key_finds_the_last_shard_starting_at_or_before_it() {
+        let entry = |first| ShardEntry { first, bytes: 0, hash: 0 };
+        let set = ShardSet::new(ShardKind::Postings, vec![entry(0), entry(4), entry(9)], 12, Arc::default());
+        let numbers: Vec<u32> = (0..12).map(|key| set.shard_of(key).number).collect();
+        assert_eq!(numbers, [0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2]);
+        assert_eq!([0, 1, 2].map(|n| set.count(n)), [4, 5, 3]);
+        assert!(ShardSet::is_consistent(&[entry(0), entry(4)], 5));
+        assert!(!ShardSet::is_consistent(&[entry(1), entry(4)], 5), "not from 0");
+        assert!(!ShardSet::is_consistent(&[entry(0), entry(4), entry(4)], 5), "not increasing");
+        assert!(!ShardSet::is_consistent(&[entry(0), entry(5)], 5), "past the end");
+        assert_eq!(set.get(3), None, "not loaded");
+        assert_eq!(set.reads().take().missing.into_iter().collect::<Vec<_>>(), [set.shard_of(3)]);
+    }
+}
