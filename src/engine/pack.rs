@@ -16,6 +16,13 @@
 //! checksum, the encoding or any length disagrees. Records are not
 //! checksummed (hashing 200 MB would cost more than the rest of the load):
 //! each is checked by its JSON decoding when it is first shown.
+//!
+//! A large corpus can instead be cut into a head and content-hashed shards
+//! fetched by query (`head`, `shards`, `cache`; docs/pack-format.md): the
+//! explorer reads the head ([`Explorer::from_head`]) and says which shards
+//! a call needs. Both layouts carry [`PACK_VERSION`].
+//!
+//! [`Explorer::from_head`]: super::explorer::Explorer::from_head
 
 mod breakdown;
 pub mod cache;
