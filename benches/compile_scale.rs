@@ -19,6 +19,10 @@ use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::diagnostic::Severity;
 use folio::engine::formats::{read, Format};
 
+#[path = "common/process.rs"]
+mod process;
+use process::{cpu_seconds, load_average, peak_mib};
+
 const CORPORA: [&str; 2] = ["paperlists-87k.jsonl.gz", "acl-anthology-64k.jsonl.gz"];
 const DEFAULT_PAPERS: usize = 100_000;
 /// The targets of issue 3 on a 2-core machine.
@@ -168,33 +172,6 @@ fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(bytes).expect("writing to memory");
     encoder.finish().expect("writing to memory").len()
-}
-
-/// Peak resident memory of this process (VmHWM), in MiB; 0 where unknown.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
-}
-
-/// User and system CPU time of this process so far, in seconds (Linux).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime is the
-    // 12th, stime the 13th, in clock ticks (100 per second on Linux).
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<f64> =
-        after_name.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
-    fields.iter().sum::<f64>() / 100.0
-}
-
-/// The 1-minute load average, so that figures from a busy machine read as such.
-fn load_average() -> String {
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    format!("load average {}", load.split_whitespace().next().unwrap_or("unknown"))
 }
 
 fn mib(bytes: usize) -> f64 {

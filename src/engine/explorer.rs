@@ -12,7 +12,9 @@ use super::facet_kind::{values_of, FacetKind};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
-use super::pack::{Contents, PackError, Papers};
+use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
+use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
+use super::pack::{Contents, Head, PackError, Papers, ShardSizes, ShardedPack};
 use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
@@ -31,6 +33,16 @@ pub struct Explorer {
     /// Paper id -> index.
     doc_of: rustc_hash::FxHashMap<String, u32>,
     search_index: SearchIndex,
+    /// Read from a sharded pack's head: the shard tables and cache.
+    sharded: Option<Sharded>,
+}
+
+/// What an explorer read from a sharded pack's head keeps besides the head.
+struct Sharded {
+    /// Each kind's shard table, in [`ShardKind`] order.
+    tables: [Vec<ShardEntry>; 4],
+    cache: ShardCache,
+    reads: Arc<Reads>,
 }
 
 /// The answer to one interaction.
@@ -151,7 +163,7 @@ impl Explorer {
         search_index: SearchIndex,
     ) -> Self {
         let doc_of = (0..papers.len() as u32).map(|d| (papers.id(d).to_owned(), d)).collect();
-        Self { meta, papers, facets, by_title, doc_of, search_index }
+        Self { meta, papers, facets, by_title, doc_of, search_index, sharded: None }
     }
 
     /// Reads an app pack ([`super::pack`]): the indexes are copied, not
@@ -177,6 +189,185 @@ impl Explorer {
             index: self.search_index,
         }
         .encode(&records))
+    }
+
+    /// The pack of this corpus cut into a head and shards
+    /// (docs/pack-format.md); `sizes` says how big shards grow.
+    pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
+        let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
+        let (records, paper_ends) = papers.records()?;
+        let ids = (0..papers.len() as u32).map(|d| papers.id(d).to_owned()).collect();
+        // The decoded papers are as large as their records: not both at once.
+        drop(papers);
+        let meta_json = meta.to_json();
+        Ok(Head::write(meta_json, ids, by_title, facets, search_index, &records, &paper_ends, sizes))
+    }
+
+    /// Reads a sharded pack's head: the explorer answers from it and the
+    /// shards given to it ([`Explorer::add_shard`]); a call that needs a
+    /// shard it does not hold says which ([`Explorer::try_explore`]). A
+    /// damaged head, or one of another version, is refused whole.
+    pub fn from_head(head: &[u8]) -> Result<Self, PackError> {
+        let head = Head::decode(head)?;
+        let meta = Bundle::from_json(&head.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let reads = Arc::new(Reads::default());
+        let Head { ids, by_title, facets, mut index, postings, positions, records, entities, .. } = head;
+        let tables = [postings.clone(), positions.clone(), records.clone(), entities.entries.clone()];
+        if !index.use_shards(postings, positions, entities, &reads) {
+            return Err(PackError::Malformed("the shard tables do not match the index".to_owned()));
+        }
+        let record_set = ShardSet::new(ShardKind::Records, records, ids.len() as u32, Arc::clone(&reads));
+        let papers = Papers::sharded(ids, record_set);
+        let mut explorer = Self::assemble(meta, papers, facets, by_title, index);
+        explorer.sharded = Some(Sharded { tables, cache: ShardCache::new(DEFAULT_BUDGET), reads });
+        Ok(explorer)
+    }
+
+    /// Whether this explorer reads a sharded pack.
+    pub fn is_sharded(&self) -> bool {
+        self.sharded.is_some()
+    }
+
+    /// The head's entry for shard `id` (its path, size and hash).
+    pub fn shard_entry(&self, id: ShardId) -> Option<&ShardEntry> {
+        self.sharded.as_ref()?.tables[id.kind as usize].get(id.number as usize)
+    }
+
+    /// Every shard of the head, by kind.
+    pub fn shard_ids(&self, kind: ShardKind) -> impl Iterator<Item = ShardId> {
+        let count = self.sharded.as_ref().map_or(0, |s| s.tables[kind as usize].len());
+        (0..count as u32).map(move |number| ShardId { kind, number })
+    }
+
+    /// Bytes of the shards held, and the most it keeps (least recently used
+    /// shards are dropped past it, never those of the last call).
+    pub fn shard_bytes(&self) -> (usize, usize) {
+        self.sharded.as_ref().map_or((0, 0), |s| (s.cache.held(), DEFAULT_BUDGET))
+    }
+
+    pub fn set_shard_budget(&mut self, bytes: usize) {
+        if let Some(sharded) = &mut self.sharded {
+            sharded.cache.set_budget(bytes);
+        }
+    }
+
+    /// Drops every shard held (the head stays).
+    pub fn clear_shards(&mut self) {
+        let dropped = self.sharded.as_mut().map_or_else(Vec::new, |s| s.cache.clear());
+        for id in dropped {
+            self.drop_shard(id);
+        }
+    }
+
+    /// Whether shard `id` is held.
+    pub fn has_shard(&self, id: ShardId) -> bool {
+        self.sharded.as_ref().is_some_and(|s| s.cache.contains(id))
+    }
+
+    /// Takes shard `id`'s file, fetched by the caller from its
+    /// [`ShardEntry::path`]: refused whole (and not kept) unless its bytes
+    /// are the ones the head names. May drop least recently used shards.
+    pub fn add_shard(&mut self, id: ShardId, bytes: &[u8]) -> Result<(), PackError> {
+        let entry = self.shard_entry(id).ok_or(PackError::UnknownShard(id))?.clone();
+        let count = match id.kind {
+            ShardKind::Records => self.papers.shards().map(|s| s.count(id.number)),
+            kind => self.search_index.shards().and_then(|s| s.set(kind)).map(|s| s.count(id.number)),
+        };
+        let shard = Arc::new(Shard::decode(bytes, &entry, count.ok_or(PackError::UnknownShard(id))?)?);
+        let size = shard.heap_bytes();
+        match id.kind {
+            ShardKind::Records => self.papers.insert_shard(id.number, shard),
+            kind => {
+                let doc_count = self.len();
+                let shards = self.search_index.shards_mut().ok_or(PackError::UnknownShard(id))?;
+                shards.insert(kind, id.number, shard, doc_count)?;
+            }
+        }
+        let dropped = self.sharded.as_mut().map_or_else(Vec::new, |s| {
+            s.cache.pin_also(id);
+            s.cache.add(id, size)
+        });
+        for id in dropped {
+            self.drop_shard(id);
+        }
+        Ok(())
+    }
+
+    fn drop_shard(&mut self, id: ShardId) {
+        match id.kind {
+            ShardKind::Records => self.papers.remove_shard(id.number),
+            kind => {
+                if let Some(shards) = self.search_index.shards_mut() {
+                    shards.remove(kind, id.number);
+                }
+            }
+        }
+    }
+
+    /// [`Explorer::explore`], or for a sharded pack the shards it needs and
+    /// does not hold: fetch them, [`add`](Explorer::add_shard) them, and
+    /// call again (a phrase may need another round, for the positions of
+    /// the papers holding its words). The answer is the whole pack's
+    /// answer: it is given only when every shard the call read was held.
+    pub fn try_explore(
+        &mut self,
+        state: &ViewState,
+        user: &UserData,
+        user_facets: &FacetIndex,
+    ) -> Result<Exploration, Vec<ShardId>> {
+        let Some(reads) = self.sharded.as_ref().map(|s| Arc::clone(&s.reads)) else {
+            return Ok(self.explore(state, user, user_facets));
+        };
+        // What was read since the last call (the rows' records) was used.
+        let shown = reads.take();
+        if let Some(sharded) = &mut self.sharded {
+            sharded.cache.touch(&shown.used);
+        }
+        let exploration = self.explore(state, user, user_facets);
+        let log = reads.take();
+        if let Some(sharded) = &mut self.sharded {
+            sharded.cache.touch(&log.used);
+            sharded.cache.pin(log.used.iter().chain(&log.missing).copied().collect());
+        }
+        if log.missing.is_empty() {
+            Ok(exploration)
+        } else {
+            Err(log.missing.into_iter().collect())
+        }
+    }
+
+    /// The shards [`Explorer::try_explore`] still needs for `state` (empty
+    /// when it can answer).
+    pub fn shards_for(
+        &mut self,
+        state: &ViewState,
+        user: &UserData,
+        user_facets: &FacetIndex,
+    ) -> Vec<ShardId> {
+        self.try_explore(state, user, user_facets).err().unwrap_or_default()
+    }
+
+    /// The record shards of `docs` not held (rows wait only for their
+    /// own). The shards of `docs` that are held are kept until the next
+    /// exploration: the rows about to be shown stay readable while the
+    /// missing ones are added.
+    pub fn missing_records(&mut self, docs: &[u32]) -> Vec<ShardId> {
+        let Some(set) = self.papers.shards() else { return Vec::new() };
+        let mut ids: Vec<ShardId> = docs.iter().map(|&doc| set.shard_of(doc)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let Some(sharded) = &mut self.sharded else { return Vec::new() };
+        sharded.cache.touch(&ids);
+        ids.retain(|&id| {
+            sharded.cache.pin_also(id);
+            !sharded.cache.contains(id)
+        });
+        ids
+    }
+
+    /// Paper `doc`, or `None` while its record shard is not held.
+    pub fn try_paper(&self, doc: u32) -> Option<Arc<Paper>> {
+        self.papers.try_get(doc)
     }
 
     /// The number of papers.

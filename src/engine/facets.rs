@@ -153,6 +153,16 @@ pub struct FacetIndex {
     groups: Vec<Group>,
 }
 
+/// What one facet group takes in a pack ([`FacetIndex::encoded_parts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupSize {
+    pub key: String,
+    pub values: usize,
+    pub pairs: usize,
+    pub value_bytes: usize,
+    pub doc_bytes: usize,
+}
+
 /// The count of one value for the current results.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueCount {
@@ -338,6 +348,24 @@ impl FacetIndex {
                             && list.last().is_none_or(|&d| (d as usize) < doc_count)
                     })
             })
+    }
+
+    /// The bytes each group takes in a pack (postcard encoding): its values
+    /// (twice: by slot and in the value -> slot map) and its paper lists,
+    /// with how many values and (paper, value) pairs it has. For
+    /// `pack::breakdown`.
+    pub fn encoded_parts(&self) -> Vec<GroupSize> {
+        use super::pack::encoded_len;
+        self.groups
+            .iter()
+            .map(|g| GroupSize {
+                key: g.key.clone(),
+                values: g.values.len(),
+                pairs: g.docs.iter().map(Vec::len).sum(),
+                value_bytes: encoded_len(&g.values) + encoded_len(&g.by_value),
+                doc_bytes: encoded_len(&g.docs),
+            })
+            .collect()
     }
 
     /// Keys and labels of the groups present, in display order.

@@ -37,6 +37,8 @@ use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
 use super::facet_kind::text_values;
+use super::pack::shards::{Shard, ShardEntry, ShardKind, ShardSet};
+use super::pack::PackError;
 use super::query::Field;
 
 /// One posting: a paper, a field and how often the term occurs there
@@ -78,6 +80,9 @@ pub struct Postings<'a> {
     pending: u32,
     /// Position varints of the last posting returned.
     last: u32,
+    /// In a sharded pack: the positions shards and this term, read when
+    /// positions are first asked for (only phrases ask).
+    lazy_positions: Option<(&'a ShardSet, u32)>,
 }
 
 impl<'a> Iterator for Postings<'a> {
@@ -103,6 +108,9 @@ impl<'a> Postings<'a> {
     /// (empty for authors and entities, and when asked twice). Skipping the
     /// positions of the postings passed over is one pass over their bytes.
     pub fn positions(&mut self) -> Positions<'a> {
+        if let Some((shards, term)) = self.lazy_positions.take() {
+            self.positions = shards.get(term).unwrap_or(&[]);
+        }
         if self.pending > 0 {
             let skip = varints_length(self.positions, self.pending);
             self.positions = &self.positions[skip..];
@@ -190,6 +198,31 @@ pub struct SearchIndex {
     #[serde(serialize_with = "super::pack::sorted")]
     entities: HashMap<(String, String), Vec<u32>>,
     doc_count: usize,
+    /// In a sharded pack's head, where `offsets` and `postings` are empty:
+    /// the postings and positions shards, and those loaded.
+    #[serde(skip)]
+    shards: Option<Box<IndexShards>>,
+}
+
+/// The postings, positions and entity table of a sharded index
+/// (docs/pack-format.md).
+#[derive(Debug)]
+pub struct IndexShards {
+    pub postings: ShardSet,
+    pub positions: ShardSet,
+    pub entities: ShardSet,
+    /// The first key of each entity shard (the head's top level of the table).
+    entity_firsts: Vec<(String, String)>,
+    entity_tables: Vec<Option<EntityTable>>,
+}
+
+/// Where a sharded index's entity table is: its shards, the first key of
+/// each, and how many keys it has.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct EntityShards {
+    pub entries: Vec<ShardEntry>,
+    pub firsts: Vec<(String, String)>,
+    pub count: u32,
 }
 
 #[inline(always)]
@@ -425,6 +458,7 @@ impl SearchIndex {
             years: papers.iter().map(|p| p.metadata.year).collect(),
             entities,
             doc_count: papers.len(),
+            shards: None,
         }
     }
 
@@ -457,6 +491,108 @@ impl SearchIndex {
             + self.lengths.iter().map(|l| l.capacity() * 2).sum::<usize>()
             + self.years.capacity() * 8
             + entities
+    }
+
+    /// Term `id`'s postings part and positions part, as stored (see the
+    /// module docs); empty in a sharded head. For writing shards.
+    pub fn term_parts(&self, id: u32) -> (&[u8], &[u8]) {
+        let Some(&[start, end]) = self.offsets.get(id as usize..id as usize + 2) else { return (&[], &[]) };
+        let mut bytes = &self.postings[start as usize..end as usize];
+        let length = (read_varint(&mut bytes) as usize).min(bytes.len());
+        bytes.split_at(length)
+    }
+
+    /// This index without its postings, for a sharded pack's head.
+    pub fn without_postings(mut self) -> SearchIndex {
+        self.offsets = Vec::new();
+        self.postings = Vec::new();
+        self
+    }
+
+    /// Makes a head's index read its postings, positions and entity table
+    /// from shards listed in `postings`, `positions` and `entities`
+    /// (checked to cover every term and every entity key); false, leaving
+    /// it unchanged, if the tables do not fit it.
+    pub fn use_shards(
+        &mut self,
+        postings: Vec<ShardEntry>,
+        positions: Vec<ShardEntry>,
+        entities: EntityShards,
+        reads: &std::sync::Arc<super::pack::shards::Reads>,
+    ) -> bool {
+        let terms = self.term_count() as u32;
+        let whole = self.term_starts.len() == self.df.len() + 1
+            && self.term_starts.last().is_some_and(|&end| end as usize == self.term_text.len())
+            && self.term_starts.windows(2).all(|w| w[0] <= w[1])
+            && self.term_starts.iter().all(|&at| self.term_text.is_char_boundary(at as usize))
+            && self.lengths.iter().all(|l| l.len() == self.doc_count)
+            && self.years.len() == self.doc_count
+            && self.postings.is_empty()
+            && self.entities.is_empty();
+        let EntityShards { entries, firsts, count } = entities;
+        if !whole
+            || !ShardSet::is_consistent(&postings, terms)
+            || !ShardSet::is_consistent(&positions, terms)
+            || (terms > 0 && (postings.is_empty() || positions.is_empty()))
+            || !ShardSet::is_consistent(&entries, count)
+            || (count > 0 && entries.is_empty())
+            || firsts.len() != entries.len()
+            || !firsts.windows(2).all(|w| w[0] < w[1])
+        {
+            return false;
+        }
+        let arc = std::sync::Arc::clone;
+        self.shards = Some(Box::new(IndexShards {
+            postings: ShardSet::new(ShardKind::Postings, postings, terms, arc(reads)),
+            positions: ShardSet::new(ShardKind::Positions, positions, terms, arc(reads)),
+            entity_tables: (0..entries.len()).map(|_| None).collect(),
+            entities: ShardSet::new(ShardKind::Entities, entries, count, arc(reads)),
+            entity_firsts: firsts,
+        }));
+        true
+    }
+
+    /// The entity table, sorted by key, taken out of the index (for a
+    /// sharded pack's head, which keeps it in shards).
+    pub fn take_entities(&mut self) -> Vec<EntityItem> {
+        let mut items: Vec<EntityItem> = std::mem::take(&mut self.entities).into_iter().collect();
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        items
+    }
+
+    /// The shards of a sharded index.
+    pub fn shards(&self) -> Option<&IndexShards> {
+        self.shards.as_deref()
+    }
+
+    pub fn shards_mut(&mut self) -> Option<&mut IndexShards> {
+        self.shards.as_deref_mut()
+    }
+
+    /// The bytes each part of the index takes in a pack (postcard encoding),
+    /// the postings split into their doc/field part and their positions part
+    /// (for `pack::breakdown`: what a sharded pack can leave out of its head).
+    pub fn encoded_parts(&self) -> Vec<(&'static str, usize)> {
+        use super::pack::encoded_len as size;
+        let (mut postings, mut lengths) = (0, 0);
+        for id in 0..self.offsets.len().saturating_sub(1) as u32 {
+            let (part, _) = self.term_parts(id);
+            postings += part.len();
+            lengths += varint_length(part.len() as u32);
+        }
+        let positions = self.postings.len() - postings - lengths;
+        vec![
+            ("dictionary: term text", size(&self.term_text)),
+            ("dictionary: term starts", size(&self.term_starts)),
+            ("dictionary: doc frequencies", size(&self.df)),
+            ("postings offsets", size(&self.offsets)),
+            ("postings: each term's length of its postings part", lengths),
+            ("postings: docs, fields, tf", postings),
+            ("postings: positions", positions),
+            ("field lengths", size(&self.lengths)),
+            ("years", size(&self.years)),
+            ("entities: names and paper lists", size(&self.entities)),
+        ]
     }
 
     pub fn term(&self, id: u32) -> &str {
@@ -552,11 +688,16 @@ impl SearchIndex {
 
     /// The postings of a term: one per (paper, field), in paper order.
     pub fn postings(&self, id: u32) -> Postings<'_> {
+        if let Some(shards) = &self.shards {
+            let bytes = shards.postings.get(id).unwrap_or(&[]);
+            let lazy_positions = Some((&shards.positions, id));
+            return Postings { bytes, doc: 0, positions: &[], pending: 0, last: 0, lazy_positions };
+        }
         let (start, end) = (self.offsets[id as usize] as usize, self.offsets[id as usize + 1] as usize);
         let mut bytes = &self.postings[start..end];
         let length = (read_varint(&mut bytes) as usize).min(bytes.len());
         let (bytes, positions) = bytes.split_at(length);
-        Postings { bytes, doc: 0, positions, pending: 0, last: 0 }
+        Postings { bytes, doc: 0, positions, pending: 0, last: 0, lazy_positions: None }
     }
 
     /// Number of papers containing the term (in any field).
@@ -581,7 +722,24 @@ impl SearchIndex {
 
     /// Papers with the entity of `kind` named `canonical` (any case).
     pub fn entity_docs(&self, kind: &str, canonical: &str) -> &[u32] {
-        self.entities.get(&(kind.to_owned(), fold(canonical))).map_or(&[], Vec::as_slice)
+        let name = fold(canonical);
+        let Some(shards) = &self.shards else {
+            return self.entities.get(&(kind.to_owned(), name)).map_or(&[], Vec::as_slice);
+        };
+        let key = (kind, name.as_str());
+        let Some(number) =
+            shards.entity_firsts.partition_point(|(k, n)| (k.as_str(), n.as_str()) <= key).checked_sub(1)
+        else {
+            return &[];
+        };
+        if shards.entities.read(number as u32).is_none() {
+            return &[];
+        }
+        let Some(Some(table)) = shards.entity_tables.get(number) else { return &[] };
+        match table.keys.binary_search_by(|(k, n)| (k.as_str(), n.as_str()).cmp(&key)) {
+            Ok(i) => &table.docs[i],
+            Err(_) => &[],
+        }
     }
 
     /// Entity names of `kind` known to the index whose folded form contains
@@ -591,19 +749,118 @@ impl SearchIndex {
             tokenize(s).into_iter().filter(|t| t.kind == TokenKind::Part).map(|t| t.term).collect()
         };
         let words = parts(text);
-        let mut names: Vec<String> = self
-            .entities
-            .keys()
-            .filter(|(k, name)| {
-                k == kind && {
-                    let name_parts = parts(name);
-                    words.iter().all(|w| name_parts.contains(w))
+        let matches = |k: &str, name: &str| {
+            k == kind && {
+                let name_parts = parts(name);
+                words.iter().all(|w| name_parts.contains(w))
+            }
+        };
+        let mut names: Vec<String> = match &self.shards {
+            None => self.entities.keys().filter(|(k, n)| matches(k, n)).map(|(_, n)| n.clone()).collect(),
+            Some(shards) => {
+                // The shards whose keys may be of `kind`: from the last one
+                // starting before it to the last one starting within it.
+                let firsts = &shards.entity_firsts;
+                let from = firsts.partition_point(|(k, _)| k.as_str() < kind).saturating_sub(1);
+                let to = firsts.partition_point(|(k, _)| k.as_str() <= kind);
+                let mut names = Vec::new();
+                for number in from..to {
+                    if shards.entities.read(number as u32).is_none() {
+                        continue;
+                    }
+                    if let Some(Some(table)) = shards.entity_tables.get(number) {
+                        names
+                            .extend(table.keys.iter().filter(|(k, n)| matches(k, n)).map(|(_, n)| n.clone()));
+                    }
                 }
-            })
-            .map(|(_, name)| name.clone())
-            .collect();
+                names
+            }
+        };
         names.sort();
         names
+    }
+}
+
+/// A loaded entity shard, decoded: keys ascending and each key's papers.
+#[derive(Debug)]
+struct EntityTable {
+    keys: Vec<(String, String)>,
+    docs: Vec<Vec<u32>>,
+}
+
+/// One entity shard item: (kind, folded name) and its papers, ascending.
+pub type EntityItem = ((String, String), Vec<u32>);
+
+impl IndexShards {
+    /// The shard set of `kind` (none for records).
+    pub fn set(&self, kind: ShardKind) -> Option<&ShardSet> {
+        match kind {
+            ShardKind::Postings => Some(&self.postings),
+            ShardKind::Positions => Some(&self.positions),
+            ShardKind::Entities => Some(&self.entities),
+            ShardKind::Records => None,
+        }
+    }
+
+    /// Takes shard `number` of `kind` (checked against the head already);
+    /// an entity shard is decoded, and refused if its items do not decode,
+    /// are out of order or name papers past `doc_count`.
+    pub fn insert(
+        &mut self,
+        kind: ShardKind,
+        number: u32,
+        shard: std::sync::Arc<Shard>,
+        doc_count: usize,
+    ) -> Result<(), PackError> {
+        let n = number as usize;
+        if kind == ShardKind::Entities {
+            let bad = || PackError::Malformed("an entity shard does not match the head".to_owned());
+            let mut keys = Vec::new();
+            let mut docs = Vec::new();
+            for item in shard.items() {
+                let (key, list): EntityItem = postcard::from_bytes(item).map_err(|_| bad())?;
+                let ordered = list.windows(2).all(|w| w[0] < w[1]);
+                if !ordered || list.last().is_some_and(|&d| d as usize >= doc_count) {
+                    return Err(bad());
+                }
+                keys.push(key);
+                docs.push(list);
+            }
+            let next = self.entity_firsts.get(n + 1);
+            let fits = keys.windows(2).all(|w| w[0] < w[1])
+                && keys.first() == self.entity_firsts.get(n)
+                && keys.last().zip(next).is_none_or(|(last, next)| last < next);
+            if !fits {
+                return Err(bad());
+            }
+            if let Some(slot) = self.entity_tables.get_mut(n) {
+                *slot = Some(EntityTable { keys, docs });
+            }
+        }
+        if let Some(set) = self.set_mut(kind) {
+            set.insert(number, shard);
+        }
+        Ok(())
+    }
+
+    pub fn remove(&mut self, kind: ShardKind, number: u32) {
+        if kind == ShardKind::Entities {
+            if let Some(slot) = self.entity_tables.get_mut(number as usize) {
+                *slot = None;
+            }
+        }
+        if let Some(set) = self.set_mut(kind) {
+            set.remove(number);
+        }
+    }
+
+    fn set_mut(&mut self, kind: ShardKind) -> Option<&mut ShardSet> {
+        match kind {
+            ShardKind::Postings => Some(&mut self.postings),
+            ShardKind::Positions => Some(&mut self.positions),
+            ShardKind::Entities => Some(&mut self.entities),
+            ShardKind::Records => None,
+        }
     }
 }
 

@@ -16,6 +16,18 @@
 //! checksum, the encoding or any length disagrees. Records are not
 //! checksummed (hashing 200 MB would cost more than the rest of the load):
 //! each is checked by its JSON decoding when it is first shown.
+//!
+//! A large corpus can instead be cut into a head and content-hashed shards
+//! fetched by query (`head`, `shards`, `cache`; docs/pack-format.md): the
+//! explorer reads the head ([`Explorer::from_head`]) and says which shards
+//! a call needs. Both layouts carry [`PACK_VERSION`].
+//!
+//! [`Explorer::from_head`]: super::explorer::Explorer::from_head
+
+mod breakdown;
+pub mod cache;
+mod head;
+pub mod shards;
 
 use std::sync::{Arc, OnceLock};
 
@@ -25,6 +37,7 @@ use thiserror::Error;
 use super::bundle::Paper;
 use super::facets::FacetIndex;
 use super::index::SearchIndex;
+use shards::{Shard, ShardId, ShardSet};
 
 /// The first bytes of every pack.
 pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
@@ -35,6 +48,16 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 pub const PACK_VERSION: u32 = 2;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
+
+pub use breakdown::{breakdown, Part};
+pub(super) use head::Head;
+pub use head::{ShardSizes, ShardedPack, HEAD_MAGIC, SHARD_THRESHOLD};
+
+/// The length of `value` encoded as in a pack (0 if it cannot be encoded,
+/// which no pack part can fail to be).
+pub(super) fn encoded_len<T: Serialize + ?Sized>(value: &T) -> usize {
+    postcard::experimental::serialized_size(value).unwrap_or(0)
+}
 
 /// Why a pack could not be used.
 #[derive(Debug, Error)]
@@ -49,6 +72,10 @@ pub enum PackError {
     Malformed(String),
     #[error("the papers' records take more than 4 GiB: too large for a pack")]
     TooLarge,
+    #[error("a sharded pack's explorer holds only the records it loaded: write packs from a bundle")]
+    Partial,
+    #[error("no shard {0:?} in this pack's head")]
+    UnknownShard(ShardId),
 }
 
 /// The index section of a pack. Papers are numbered as in the bundle.
@@ -70,12 +97,7 @@ impl Contents {
     pub fn encode(&self, records: &[u8]) -> Vec<u8> {
         // Serializing vectors, strings and maps cannot fail.
         let index = postcard::to_allocvec(self).unwrap_or_default();
-        let mut out = Vec::with_capacity(HEADER + index.len() + records.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&PACK_VERSION.to_le_bytes());
-        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&index).to_le_bytes());
-        out.extend_from_slice(&(index.len() as u64).to_le_bytes());
-        out.extend_from_slice(&index);
+        let mut out = frame(MAGIC, &index, records.len());
         out.extend_from_slice(records);
         out
     }
@@ -85,30 +107,7 @@ impl Contents {
     /// length and paper number agrees with the paper count. Returns it with
     /// where the records section starts.
     pub fn decode(bytes: &[u8]) -> Result<(Self, usize), PackError> {
-        let field = |at: usize| -> [u8; 8] {
-            let mut word = [0; 8];
-            word.copy_from_slice(&bytes[at..at + 8]);
-            word
-        };
-        if bytes.len() < HEADER || field(0) != *MAGIC {
-            return Err(PackError::NotAPack);
-        }
-        let [v0, v1, v2, v3, ..] = field(MAGIC.len());
-        let version = u32::from_le_bytes([v0, v1, v2, v3]);
-        if version != PACK_VERSION {
-            return Err(PackError::Version { found: version });
-        }
-        let sum = u64::from_le_bytes(field(MAGIC.len() + 4));
-        let index_len = u64::from_le_bytes(field(MAGIC.len() + 12));
-        let records_start = usize::try_from(index_len)
-            .ok()
-            .and_then(|len| HEADER.checked_add(len))
-            .filter(|&end| end <= bytes.len())
-            .ok_or_else(|| PackError::Malformed("the file is shorter than its index".to_owned()))?;
-        let index = &bytes[HEADER..records_start];
-        if xxhash_rust::xxh3::xxh3_64(index) != sum {
-            return Err(PackError::Checksum);
-        }
+        let (index, records_start) = unframe(MAGIC, bytes)?;
         let contents: Contents =
             postcard::from_bytes(index).map_err(|e| PackError::Malformed(e.to_string()))?;
         contents.check(bytes.len() - records_start)?;
@@ -117,35 +116,90 @@ impl Contents {
 
     fn check(&self, records_len: usize) -> Result<(), PackError> {
         let n = self.ids.len();
-        let bad = |what: &str| Err(PackError::Malformed(format!("{what} does not match its {n} papers")));
         if self.paper_ends.len() != n {
-            return bad("the paper table");
+            return Err(mismatch("the paper table", n));
         }
         let mut previous = 0;
         for &end in &self.paper_ends {
             if end < previous || end as usize > records_len {
-                return bad("the paper table (the file may be cut short)");
+                return Err(mismatch("the paper table (the file may be cut short)", n));
             }
             previous = end;
         }
-        let mut seen = vec![false; n];
-        for &doc in &self.by_title {
-            match seen.get_mut(doc as usize) {
-                Some(s) if !*s => *s = true,
-                _ => return bad("the title order"),
-            }
-        }
-        if self.by_title.len() != n {
-            return bad("the title order");
-        }
-        if !self.facets.is_consistent(n) {
-            return bad("the facet index");
-        }
-        if self.index.doc_count() != n {
-            return bad("the search index");
-        }
-        Ok(())
+        check_tables(n, &self.by_title, &self.facets, &self.index)
     }
+}
+
+/// `magic`, the pack version, the checksum and length of `body`, then
+/// `body` (room is reserved for `more` bytes after it).
+fn frame(magic: &[u8; 8], body: &[u8], more: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER + body.len() + more);
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&PACK_VERSION.to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(body).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// The body of a [`frame`] with `magic` at the start of `bytes`, checked,
+/// and where it ends.
+fn unframe<'a>(magic: &[u8; 8], bytes: &'a [u8]) -> Result<(&'a [u8], usize), PackError> {
+    let field = |at: usize| -> [u8; 8] {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        word
+    };
+    if bytes.len() < HEADER || field(0) != *magic {
+        return Err(PackError::NotAPack);
+    }
+    let [v0, v1, v2, v3, ..] = field(MAGIC.len());
+    let version = u32::from_le_bytes([v0, v1, v2, v3]);
+    if version != PACK_VERSION {
+        return Err(PackError::Version { found: version });
+    }
+    let sum = u64::from_le_bytes(field(MAGIC.len() + 4));
+    let body_len = u64::from_le_bytes(field(MAGIC.len() + 12));
+    let end = usize::try_from(body_len)
+        .ok()
+        .and_then(|len| HEADER.checked_add(len))
+        .filter(|&end| end <= bytes.len())
+        .ok_or_else(|| PackError::Malformed("the file is shorter than its index".to_owned()))?;
+    let body = &bytes[HEADER..end];
+    if xxhash_rust::xxh3::xxh3_64(body) != sum {
+        return Err(PackError::Checksum);
+    }
+    Ok((body, end))
+}
+
+fn mismatch(what: &str, n: usize) -> PackError {
+    PackError::Malformed(format!("{what} does not match its {n} papers"))
+}
+
+/// Checks what a pack and a head share against their paper count `n`.
+fn check_tables(
+    n: usize,
+    by_title: &[u32],
+    facets: &FacetIndex,
+    index: &SearchIndex,
+) -> Result<(), PackError> {
+    let mut seen = vec![false; n];
+    for &doc in by_title {
+        match seen.get_mut(doc as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return Err(mismatch("the title order", n)),
+        }
+    }
+    if by_title.len() != n {
+        return Err(mismatch("the title order", n));
+    }
+    if !facets.is_consistent(n) {
+        return Err(mismatch("the facet index", n));
+    }
+    if index.doc_count() != n {
+        return Err(mismatch("the search index", n));
+    }
+    Ok(())
 }
 
 /// Serializes a hash map in key order, so that the same index always
@@ -163,12 +217,15 @@ where
     serializer.collect_map(map.iter().collect::<std::collections::BTreeMap<_, _>>())
 }
 
-/// The papers of a loaded corpus: decoded up front (read from a bundle) or
-/// kept as JSON and decoded on first use (read from a pack).
+/// The papers of a loaded corpus: decoded up front (read from a bundle),
+/// kept as JSON and decoded on first use (read from a pack), or read from
+/// the record shards loaded so far (a sharded pack's head).
 pub struct Papers {
     ids: Vec<String>,
+    /// One per paper, except when sharded (then per loaded shard).
     decoded: Vec<OnceLock<Arc<Paper>>>,
     packed: Option<Records>,
+    sharded: Option<RecordShards>,
 }
 
 /// The records section of a pack, kept in the pack's own buffer.
@@ -185,18 +242,32 @@ impl Records {
     }
 }
 
+/// The record shards of a sharded pack and the papers decoded from the
+/// loaded ones (dropped with their shard).
+struct RecordShards {
+    set: ShardSet,
+    decoded: Vec<Option<Vec<OnceLock<Arc<Paper>>>>>,
+}
+
 impl Papers {
     pub fn from_vec(papers: Vec<Paper>) -> Self {
         let ids = papers.iter().map(|p| p.id.clone()).collect();
         let decoded = papers.into_iter().map(|p| OnceLock::from(Arc::new(p))).collect();
-        Self { ids, decoded, packed: None }
+        Self { ids, decoded, packed: None, sharded: None }
     }
 
     /// The papers of a pack whose records section starts at `start`
     /// (checked by [`Contents::decode`]).
     pub(super) fn packed(ids: Vec<String>, pack: Vec<u8>, start: usize, ends: Vec<u32>) -> Self {
         let decoded = (0..ids.len()).map(|_| OnceLock::new()).collect();
-        Self { ids, decoded, packed: Some(Records { pack, start, ends }) }
+        Self { ids, decoded, packed: Some(Records { pack, start, ends }), sharded: None }
+    }
+
+    /// The papers of a sharded pack, read from the record shards of `set`
+    /// as they are loaded ([`Papers::insert_shard`]).
+    pub(super) fn sharded(ids: Vec<String>, set: ShardSet) -> Self {
+        let decoded = (0..set.entries().len()).map(|_| None).collect();
+        Self { ids, decoded: Vec::new(), packed: None, sharded: Some(RecordShards { set, decoded }) }
     }
 
     pub fn len(&self) -> usize {
@@ -214,26 +285,77 @@ impl Papers {
 
     /// Paper `doc`, decoded on first use. A record that does not decode
     /// (impossible for a pack that passed its checksum, short of a compiler
-    /// bug) reads as a paper with its id and a title that says so.
+    /// bug) reads as a paper with its id and a title that says so; so does
+    /// a record whose shard is not loaded (see [`Papers::try_get`]).
     pub fn get(&self, doc: u32) -> Arc<Paper> {
-        let doc = doc as usize;
-        Arc::clone(self.decoded[doc].get_or_init(|| {
-            // Through `&str`, the reader the bundle's decoding uses: one copy
-            // of the Paper decoder in the wasm instead of two.
-            let decoded = self.packed.as_ref().and_then(|r| {
-                let text = std::str::from_utf8(r.get(doc)).ok()?;
-                serde_json::from_str::<Paper>(text).ok()
-            });
-            Arc::new(decoded.unwrap_or_else(|| Paper {
-                id: self.ids[doc].clone(),
-                title: "(this paper's record is damaged in the pack)".to_owned(),
+        self.try_get(doc).unwrap_or_else(|| {
+            Arc::new(Paper {
+                id: self.ids[doc as usize].clone(),
+                title: "(this paper's record is not loaded yet)".to_owned(),
                 ..Paper::default()
-            }))
+            })
+        })
+    }
+
+    /// Paper `doc`, or `None` when its record shard is not loaded (noted as
+    /// a missing read).
+    pub fn try_get(&self, doc: u32) -> Option<Arc<Paper>> {
+        let Some(sharded) = &self.sharded else {
+            let cell = &self.decoded[doc as usize];
+            let record = || self.packed.as_ref().map(|r| r.get(doc as usize));
+            return Some(Arc::clone(cell.get_or_init(|| self.decode(doc, record()))));
+        };
+        let bytes = sharded.set.get(doc)?;
+        let id = sharded.set.shard_of(doc);
+        let first = sharded.set.entries()[id.number as usize].first;
+        let cell = sharded.decoded.get(id.number as usize)?.as_ref()?.get((doc - first) as usize)?;
+        Some(Arc::clone(cell.get_or_init(|| self.decode(doc, Some(bytes)))))
+    }
+
+    fn decode(&self, doc: u32, record: Option<&[u8]>) -> Arc<Paper> {
+        // Through `&str`, the reader the bundle's decoding uses: one copy
+        // of the Paper decoder in the wasm instead of two.
+        let decoded = record.and_then(|bytes| {
+            let text = std::str::from_utf8(bytes).ok()?;
+            serde_json::from_str::<Paper>(text).ok()
+        });
+        Arc::new(decoded.unwrap_or_else(|| Paper {
+            id: self.ids[doc as usize].clone(),
+            title: "(this paper's record is damaged in the pack)".to_owned(),
+            ..Paper::default()
         }))
     }
 
-    /// Every paper's record as JSON, concatenated, and where each ends.
+    /// The record shards, when sharded.
+    pub(super) fn shards(&self) -> Option<&ShardSet> {
+        self.sharded.as_ref().map(|s| &s.set)
+    }
+
+    pub(super) fn insert_shard(&mut self, number: u32, shard: Arc<Shard>) {
+        if let Some(sharded) = &mut self.sharded {
+            let count = sharded.set.count(number);
+            sharded.set.insert(number, shard);
+            if let Some(slot) = sharded.decoded.get_mut(number as usize) {
+                *slot = Some((0..count).map(|_| OnceLock::new()).collect());
+            }
+        }
+    }
+
+    pub(super) fn remove_shard(&mut self, number: u32) {
+        if let Some(sharded) = &mut self.sharded {
+            sharded.set.remove(number);
+            if let Some(slot) = sharded.decoded.get_mut(number as usize) {
+                *slot = None;
+            }
+        }
+    }
+
+    /// Every paper's record as JSON, concatenated, and where each ends
+    /// (not for a sharded pack's papers: it holds only some).
     pub(super) fn records(&self) -> Result<(Vec<u8>, Vec<u32>), PackError> {
+        if self.sharded.is_some() {
+            return Err(PackError::Partial);
+        }
         if let Some(r) = &self.packed {
             let end = r.ends.last().map_or(0, |&e| e as usize);
             return Ok((r.pack[r.start..r.start + end].to_vec(), r.ends.clone()));

@@ -39,6 +39,11 @@ pub struct CompileArgs {
     /// the browser app loads first) to this file; see `folio pack`.
     #[arg(long, value_name = "FILE")]
     pack: Option<PathBuf>,
+    /// The pack in one file, or a head and shards (`auto`: sharded above
+    /// 8 MB; shards go to `shards/` beside the pack); see `folio pack`.
+    /// The default stays `single` until the app reads sharded packs.
+    #[arg(long, value_enum, default_value_t = crate::pack::Layout::Single)]
+    pack_layout: crate::pack::Layout,
     /// No progress bar (it is drawn only on a terminal anyway).
     #[arg(long, short)]
     quiet: bool,
@@ -122,9 +127,9 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     let pack = match pack {
         Some(path) => {
             bar.message("building the app pack");
-            let bytes = crate::pack::pack_of(bundle);
+            let files = crate::pack::pack_of(bundle, args.pack_layout);
             bar.finish();
-            Some((path, bytes?))
+            Some((path, files?))
         }
         None => None,
     };
@@ -137,9 +142,8 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
         paths.len(),
         out.display()
     );
-    if let Some((path, bytes)) = pack {
-        write_atomically(path, &bytes)?;
-        eprintln!("folio: wrote the app pack {} ({:.1} MB)", path.display(), bytes.len() as f64 / 1e6);
+    if let Some((path, files)) = pack {
+        crate::pack::write_pack(path, &files)?;
     }
     Ok(ExitCode::SUCCESS)
 }

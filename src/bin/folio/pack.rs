@@ -1,14 +1,18 @@
 //! `folio pack`: the app pack of a bundle (its indexes precomputed, what the
-//! browser app loads instead of indexing `bundle.json` itself).
+//! browser app loads instead of indexing `bundle.json` itself): one file, or
+//! above a size threshold a head and content-hashed shards
+//! (docs/pack-format.md).
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use folio::engine::bundle::Bundle;
 use folio::engine::explorer::Explorer;
+use folio::engine::pack::{ShardSizes, ShardedPack, SHARD_THRESHOLD};
 
 use crate::atomic_write::write_atomically;
 
@@ -18,22 +22,115 @@ pub struct PackArgs {
     /// A bundle written by `folio compile`.
     bundle: PathBuf,
     /// Where to write the pack (atomically); the app looks for `bundle.pack`
-    /// beside `bundle.json`.
+    /// beside `bundle.json`. A sharded pack's shards go to `shards/` beside it.
     #[arg(long, short)]
     out: PathBuf,
+    /// One file, or a head and shards (`auto`: sharded above 8 MB). The
+    /// default stays `single` until the app reads sharded packs.
+    #[arg(long, value_enum, default_value_t = Layout::Single)]
+    layout: Layout,
+}
+
+/// How a pack is laid out in files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Layout {
+    /// One file below the threshold, else sharded.
+    Auto,
+    /// One file, whatever its size.
+    Single,
+    /// A head and shards, whatever the size.
+    Sharded,
+}
+
+/// A pack ready to write.
+pub enum PackFiles {
+    Single(Vec<u8>),
+    Sharded(ShardedPack),
 }
 
 pub fn run(args: PackArgs) -> Result<ExitCode> {
     let path = args.bundle.display();
     let json = std::fs::read_to_string(&args.bundle).with_context(|| format!("{path}: cannot read"))?;
     let bundle = Bundle::from_json(&json).with_context(|| format!("{path}: not a readable bundle"))?;
-    let bytes = pack_of(bundle)?;
-    write_atomically(&args.out, &bytes)?;
-    eprintln!("folio: wrote the app pack {} ({:.1} MB)", args.out.display(), bytes.len() as f64 / 1e6);
+    let files = pack_of(bundle, args.layout)?;
+    write_pack(&args.out, &files)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The pack's bytes.
-pub fn pack_of(bundle: Bundle) -> Result<Vec<u8>> {
-    Ok(Explorer::new(bundle).into_pack()?)
+/// The pack's files.
+pub fn pack_of(bundle: Bundle, layout: Layout) -> Result<PackFiles> {
+    let explorer = Explorer::new(bundle);
+    if layout == Layout::Sharded {
+        return Ok(PackFiles::Sharded(explorer.into_sharded(ShardSizes::default())?));
+    }
+    let whole = explorer.into_pack()?;
+    if layout == Layout::Single || whole.len() <= SHARD_THRESHOLD {
+        return Ok(PackFiles::Single(whole));
+    }
+    Ok(PackFiles::Sharded(Explorer::from_pack(whole)?.into_sharded(ShardSizes::default())?))
+}
+
+/// Writes the pack at `out`: the shards first, then the head (atomically),
+/// so that a head never names a shard not written; then removes the shards
+/// of earlier builds that the new head does not name (a single-file pack
+/// names none).
+pub fn write_pack(out: &Path, files: &PackFiles) -> Result<()> {
+    let dir = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut kept = BTreeSet::new();
+    match files {
+        PackFiles::Single(bytes) => {
+            write_atomically(out, bytes)?;
+            eprintln!("folio: wrote the app pack {} ({:.1} MB)", out.display(), mb(bytes.len()));
+        }
+        PackFiles::Sharded(pack) => {
+            let shards_dir = dir.join("shards");
+            std::fs::create_dir_all(&shards_dir)
+                .with_context(|| format!("{}: cannot create", shards_dir.display()))?;
+            for (path, bytes) in &pack.shards {
+                let target = dir.join(path);
+                // Named by their content: one already there is this one.
+                let present = std::fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64);
+                if !present {
+                    write_atomically(&target, bytes)?;
+                }
+                kept.insert(target);
+            }
+            write_atomically(out, &pack.head)?;
+            let total: usize = pack.shards.iter().map(|(_, b)| b.len()).sum();
+            eprintln!(
+                "folio: wrote the app pack {} ({:.1} MB head) and {} shards ({:.1} MB) in {}",
+                out.display(),
+                mb(pack.head.len()),
+                pack.shards.len(),
+                mb(total),
+                shards_dir.display()
+            );
+        }
+    }
+    remove_stale_shards(&dir.join("shards"), &kept)
+}
+
+/// Removes the files of `shards_dir` named like shards (32 hex digits and
+/// `.bin`) that are not in `kept`; nothing else is touched.
+fn remove_stale_shards(shards_dir: &Path, kept: &BTreeSet<PathBuf>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(shards_dir) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_shard = name
+            .strip_suffix(".bin")
+            .is_some_and(|hash| hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        if is_shard && !kept.contains(&path) {
+            std::fs::remove_file(&path).with_context(|| format!("{}: cannot remove", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
 }

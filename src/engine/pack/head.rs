@@ -1,0 +1,205 @@
+//! The head of a sharded pack (docs/pack-format.md): everything but the
+//! postings, the positions, the entity table and the papers' records,
+//! which are cut into shards the head lists by content hash. A head and the shards it names
+//! are one deployment: a head never names a shard of another build.
+
+use serde::{Deserialize, Serialize};
+
+use super::shards::{Shard, ShardEntry};
+use super::{check_tables, frame, mismatch, unframe, PackError};
+use crate::engine::facets::FacetIndex;
+use crate::engine::index::{EntityShards, SearchIndex};
+
+/// The first bytes of a sharded pack's head.
+pub const HEAD_MAGIC: &[u8; 8] = b"FOLIOHED";
+
+/// Below this many bytes a whole pack is written as one file: loading it
+/// whole is about as quick as a head and a first query's shards.
+pub const SHARD_THRESHOLD: usize = 8_000_000;
+
+/// How many bytes of items a shard gathers before the next one starts (a
+/// single item larger than that is a shard of its own). Clamped to at
+/// least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardSizes {
+    pub postings: usize,
+    pub positions: usize,
+    pub records: usize,
+    pub entities: usize,
+}
+
+impl Default for ShardSizes {
+    /// Measured at 100k papers (docs/benchmarks.md): a common word's
+    /// postings take about 100 kB, a paper's record about 2 kB; a first
+    /// screen of 12 rows reads up to 12 record shards; a query names a few
+    /// entities.
+    fn default() -> Self {
+        ShardSizes { postings: 64 * 1024, positions: 128 * 1024, records: 16 * 1024, entities: 32 * 1024 }
+    }
+}
+
+/// A sharded pack as files: the head and each shard with its path
+/// relative to the head's folder (`shards/<hash>.bin`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardedPack {
+    pub head: Vec<u8>,
+    pub shards: Vec<(String, Vec<u8>)>,
+}
+
+/// The head's body (postcard), framed like a whole pack's index section.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Head {
+    pub meta_json: String,
+    pub ids: Vec<String>,
+    pub by_title: Vec<u32>,
+    pub facets: FacetIndex,
+    /// The search index without postings and entity table
+    /// ([`SearchIndex::without_postings`], [`SearchIndex::take_entities`]).
+    pub index: SearchIndex,
+    pub postings: Vec<ShardEntry>,
+    pub positions: Vec<ShardEntry>,
+    pub records: Vec<ShardEntry>,
+    pub entities: EntityShards,
+}
+
+impl Head {
+    /// Cuts a whole corpus into a head and shards: `index` still holds its
+    /// postings; `records` and `ends` are the records section and where
+    /// each record ends.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write(
+        meta_json: String,
+        ids: Vec<String>,
+        by_title: Vec<u32>,
+        facets: FacetIndex,
+        mut index: SearchIndex,
+        records: &[u8],
+        ends: &[u32],
+        sizes: ShardSizes,
+    ) -> ShardedPack {
+        let mut files = Vec::new();
+        let table = index.take_entities();
+        // Strings and integers always serialize.
+        let items: Vec<Vec<u8>> =
+            table.iter().map(|item| postcard::to_allocvec(item).unwrap_or_default()).collect();
+        let entries = cut(items.iter().map(Vec::as_slice), sizes.entities, &mut files);
+        let firsts = entries.iter().map(|e| table[e.first as usize].0.clone()).collect();
+        let entities = EntityShards { entries, firsts, count: table.len() as u32 };
+        let terms = index.term_count() as u32;
+        let postings = cut((0..terms).map(|t| index.term_parts(t).0), sizes.postings, &mut files);
+        let positions = cut((0..terms).map(|t| index.term_parts(t).1), sizes.positions, &mut files);
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        let record_items = starts.zip(ends).map(|(start, &end)| &records[start as usize..end as usize]);
+        let records = cut(record_items, sizes.records, &mut files);
+        let head = Head {
+            meta_json,
+            ids,
+            by_title,
+            facets,
+            index: index.without_postings(),
+            postings,
+            positions,
+            records,
+            entities,
+        };
+        // Strings, vectors and maps always serialize.
+        let body = postcard::to_allocvec(&head).unwrap_or_default();
+        ShardedPack { head: frame(HEAD_MAGIC, &body, 0), shards: files }
+    }
+
+    /// Reads a head, refused whole when its header, checksum, encoding or
+    /// any table disagrees (shard tables included).
+    pub fn decode(bytes: &[u8]) -> Result<Head, PackError> {
+        let (body, end) = unframe(HEAD_MAGIC, bytes)?;
+        if end != bytes.len() {
+            return Err(PackError::Malformed("bytes after the head".to_owned()));
+        }
+        let head: Head = postcard::from_bytes(body).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let n = head.ids.len();
+        check_tables(n, &head.by_title, &head.facets, &head.index)?;
+        if !super::shards::ShardSet::is_consistent(&head.records, n as u32)
+            || (n > 0 && head.records.is_empty())
+        {
+            return Err(mismatch("the records' shard table", n));
+        }
+        Ok(head)
+    }
+}
+
+/// Gathers consecutive items into shards of about `target` bytes, pushes
+/// their files onto `files`, and returns their table. Every key gets a
+/// shard, empty items included, so that any key finds its shard.
+fn cut<'a>(
+    items: impl Iterator<Item = &'a [u8]>,
+    target: usize,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<ShardEntry> {
+    let target = target.max(1);
+    let mut table = Vec::new();
+    let mut pending: Vec<&[u8]> = Vec::new();
+    let (mut first, mut size) = (0u32, 0usize);
+    let mut flush = |first: u32, pending: &mut Vec<&[u8]>, table: &mut Vec<ShardEntry>| {
+        let bytes = Shard::new(first, pending).encode();
+        let entry =
+            ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_128(&bytes) };
+        files.push((entry.path(), bytes));
+        table.push(entry);
+        pending.clear();
+    };
+    for (key, item) in (0u32..).zip(items) {
+        if size > 0 && size + item.len() > target {
+            flush(first, &mut pending, &mut table);
+            (first, size) = (key, 0);
+        }
+        pending.push(item);
+        size += item.len().max(1);
+    }
+    if !pending.is_empty() {
+        flush(first, &mut pending, &mut table);
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::compile::{compile, CompileOptions, Input};
+    use crate::engine::explorer::Explorer;
+
+    const SEED: &[u8] = include_bytes!("../../../corpus/000_aec88eee982df8fa.txt");
+    const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
+
+    fn seed_head() -> Head {
+        let bundle = compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle;
+        let pack =
+            Explorer::new(bundle.expect("the seed compiles")).into_sharded(SMALL).expect("a whole corpus");
+        Head::decode(&pack.head).expect("its own head")
+    }
+
+    /// A head changed by `change`, framed with a valid checksum, is refused
+    /// with a message containing `message`.
+    #[track_caller]
+    fn check_refused(change: impl FnOnce(&mut Head), message: &str) {
+        let mut head = seed_head();
+        change(&mut head);
+        let bytes = frame(HEAD_MAGIC, &postcard::to_allocvec(&head).expect("encodes"), 0);
+        let err = Explorer::from_head(&bytes).err().expect("refused");
+        assert!(err.to_string().contains(message), "{err}");
+    }
+
+    #[test]
+    fn a_head_whose_tables_disagree_with_each_other_is_refused() {
+        let bytes = frame(HEAD_MAGIC, &postcard::to_allocvec(&seed_head()).expect("encodes"), 0);
+        assert!(Explorer::from_head(&bytes).is_ok(), "re-framed unchanged, it reads");
+        check_refused(|h| h.records[0].first = 1, "the records' shard table");
+        check_refused(|h| h.records.clear(), "the records' shard table");
+        check_refused(|h| h.records.push(h.records[0].clone()), "the records' shard table");
+        check_refused(|h| h.postings.reverse(), "the shard tables do not match the index");
+        check_refused(|h| h.positions.clear(), "the shard tables do not match the index");
+        check_refused(|h| drop(h.entities.firsts.pop()), "the shard tables do not match the index");
+        check_refused(|h| h.entities.firsts.swap(0, 1), "the shard tables do not match the index");
+        check_refused(|h| h.entities.count = 0, "the shard tables do not match the index");
+        check_refused(|h| h.by_title.truncate(3), "the title order");
+        check_refused(|h| drop(h.ids.pop()), "does not match its 23 papers");
+    }
+}

@@ -1,0 +1,358 @@
+//! The sharded pack (docs/pack-format.md): an explorer reading a head and
+//! the shards it asks for answers exactly as the whole pack does, for every
+//! query of the benchmark set and facet selections, on the seed and on
+//! real papers, with shards cut small and a small cache so that many shards
+//! and evictions are exercised; damaged shards and heads are refused whole;
+//! the CLI writes a head and its shards and nothing else.
+
+#[path = "../benches/common/queries.rs"]
+mod queries;
+#[path = "../benches/common/synthetic.rs"]
+mod synthetic;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use folio::engine::bundle::Bundle;
+use folio::engine::compile::{compile, CompileOptions, Input};
+use folio::engine::explorer::{Exploration, Explorer};
+use folio::engine::facets::FacetIndex;
+use folio::engine::pack::shards::{ShardId, ShardKind};
+use folio::engine::pack::{ShardSizes, ShardedPack};
+use folio::engine::tags::{TagStore, UserData};
+use folio::engine::view_state::{Sort, ViewState};
+
+const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
+/// Real papers read from the shared corpus (when present).
+const REAL_PAPERS: usize = 2_000;
+/// Rows of a first screen.
+const ROWS: usize = 12;
+
+fn seed_bundle() -> Bundle {
+    compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle.unwrap()
+}
+
+/// The first `REAL_PAPERS` papers of acl-anthology-64k, or `None` (said) without it.
+fn real_bundle() -> Option<Bundle> {
+    let dir = std::env::var_os("FOLIO_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let path = dir.join("acl-anthology-64k.jsonl.gz");
+    let Ok(file) = std::fs::File::open(&path) else {
+        eprintln!(
+            "pack_sharded: {} not found: real-paper parity skipped (set FOLIO_CORPUS_DIR)",
+            path.display()
+        );
+        return None;
+    };
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file).read_to_string(&mut text).expect("a gzip JSON Lines corpus");
+    let lines: String = text.lines().take(REAL_PAPERS).flat_map(|l| [l, "\n"]).collect();
+    let input = Input { name: "acl.jsonl", bytes: lines.as_bytes() };
+    Some(compile(&[input], &CompileOptions::default()).bundle.expect("the corpus compiles"))
+}
+
+/// Shards this small cut every kind into many shards.
+const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
+
+/// A whole-pack explorer, a sharded one (with a cache of `budget` bytes)
+/// and the sharded pack's files by path.
+fn pair(bundle: Bundle, budget: usize) -> (Explorer, Explorer, HashMap<String, Vec<u8>>) {
+    let whole = Explorer::from_pack(Explorer::new(bundle.clone()).into_pack().unwrap()).unwrap();
+    let ShardedPack { head, shards } = Explorer::new(bundle).into_sharded(SMALL).unwrap();
+    let mut sharded = Explorer::from_head(&head).unwrap();
+    sharded.set_shard_budget(budget);
+    (whole, sharded, shards.into_iter().collect())
+}
+
+/// Gives `explorer` the files of `ids`.
+fn load(explorer: &mut Explorer, files: &HashMap<String, Vec<u8>>, ids: &[ShardId]) {
+    for &id in ids {
+        let path = explorer.shard_entry(id).expect("a shard of the head").path();
+        explorer.add_shard(id, &files[&path]).expect("the head's own shard");
+    }
+}
+
+/// Explores `state` on a sharded explorer as the app will: fetch what it
+/// asks for until it answers; returns the answer and the rounds it took.
+fn explore_sharded(
+    explorer: &mut Explorer,
+    files: &HashMap<String, Vec<u8>>,
+    state: &ViewState,
+    user: &UserData,
+    facets: &FacetIndex,
+) -> (Exploration, usize) {
+    for round in 1..=10 {
+        match explorer.try_explore(state, user, facets) {
+            Ok(exploration) => return (exploration, round),
+            Err(needed) => {
+                assert!(!needed.is_empty(), "{state:?}: an error names the shards");
+                load(explorer, files, &needed);
+            }
+        }
+    }
+    panic!("{state:?}: no answer after 10 rounds of fetching");
+}
+
+/// Every query of the set (and every keystroke of the typing sequences),
+/// each alone, then a few with facet selections and sorts taken from the
+/// corpus' own top values.
+fn views(whole: &Explorer) -> Vec<ViewState> {
+    let mut texts: Vec<String> =
+        queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().map(|q| (*q).to_owned())).collect();
+    for text in queries::TYPING {
+        texts.extend(text.char_indices().map(|(i, c)| text[..i + c.len_utf8()].to_owned()));
+    }
+    texts.extend(
+        [
+            "",
+            "tag:to-read",
+            "-language",
+            "zzzqqq",
+            "model:chat",
+            "benchmark:bench",
+            "topic:safety",
+            "method:tuning",
+        ]
+        .map(str::to_owned),
+    );
+    let mut views: Vec<ViewState> =
+        texts.into_iter().map(|query| ViewState { query, ..Default::default() }).collect();
+    let first =
+        whole.explore(&ViewState::default(), &UserData::default(), &whole.user_facets(&UserData::default()));
+    let tops: Vec<(String, String)> = first
+        .facets
+        .iter()
+        .filter_map(|g| g.top(1).into_iter().next().map(|v| (g.key.clone(), v.value)))
+        .collect();
+    for (i, (key, value)) in tops.iter().enumerate() {
+        for query in ["", "language", "\"language models\"", "trnaslation"] {
+            let mut view = ViewState { query: query.to_owned(), ..Default::default() };
+            if i % 2 == 0 {
+                view.selection.include(key, value);
+            } else {
+                view.selection.exclude(key, value);
+            }
+            view.sort = [Sort::Relevance, Sort::Title, Sort::Year, Sort::Corpus][i % 4];
+            views.push(view);
+        }
+    }
+    views
+}
+
+/// The whole pack and the sharded one answer every view alike: results,
+/// facet counts, suggestions, and the first screen (records, highlights,
+/// snippets, explanations) once its rows' shards are in.
+#[track_caller]
+fn check_parity(bundle: Bundle, budget: usize) {
+    let (whole, mut sharded, files) = pair(bundle, budget);
+    assert!(sharded.is_sharded() && !whole.is_sharded());
+    let kinds = ShardKind::ALL.map(|kind| sharded.shard_ids(kind).count());
+    assert!(kinds.iter().all(|&n| n > 1), "every kind is cut into several shards: {kinds:?}");
+    let mut store = TagStore::default();
+    store.add_tag(&[whole.id(1), whole.id(3)], "to-read", 1).unwrap();
+    let user = store.data();
+    let (whole_facets, sharded_facets) = (whole.user_facets(user), sharded.user_facets(user));
+    let (mut rounds, mut nonempty) = (Vec::new(), 0);
+    for view in views(&whole) {
+        let expected = whole.explore(&view, user, &whole_facets);
+        let (got, took) = explore_sharded(&mut sharded, &files, &view, user, &sharded_facets);
+        assert_eq!(got, expected, "{view:?}");
+        rounds.push(took);
+        nonempty += usize::from(!expected.is_empty());
+        let rows = expected.first(ROWS).to_vec();
+        for &doc in &rows {
+            let held = sharded.missing_records(&[doc]).is_empty();
+            assert_eq!(sharded.try_paper(doc).is_some(), held, "a row waits only for its own shard");
+        }
+        let missing = sharded.missing_records(&rows);
+        load(&mut sharded, &files, &missing);
+        for &doc in &rows {
+            assert_eq!(sharded.try_paper(doc), Some(whole.paper(doc)), "{view:?}: paper {doc}");
+            assert_eq!(sharded.highlights(&got, doc), whole.highlights(&expected, doc));
+            assert_eq!(sharded.snippet(&got, doc), whole.snippet(&expected, doc));
+            assert_eq!(sharded.explain(&got, user, doc), whole.explain(&expected, user, doc), "{view:?}");
+        }
+    }
+    let views = rounds.len();
+    assert!(nonempty * 2 > views, "the views exercise real results ({nonempty} of {views} non-empty)");
+    assert!(rounds.iter().any(|&r| r > 1), "some views needed shards");
+    sharded.clear_shards();
+    assert_eq!(sharded.shard_bytes().0, 0);
+    let language = ViewState { query: "language".to_owned(), ..Default::default() };
+    assert!(
+        !sharded.shards_for(&language, user, &sharded_facets).is_empty(),
+        "cleared shards are asked again"
+    );
+}
+
+#[test]
+fn a_sharded_pack_answers_like_the_whole_pack_on_the_seed() {
+    check_parity(seed_bundle(), usize::MAX);
+    // A cache too small for one query: shards come and go, answers stay.
+    check_parity(seed_bundle(), 4_000);
+}
+
+#[test]
+fn a_sharded_pack_answers_like_the_whole_pack_on_real_papers() {
+    let Some(bundle) = real_bundle() else { return };
+    check_parity(bundle, 200_000);
+}
+
+/// The seed's sharded pack, cut small.
+fn seed_sharded() -> ShardedPack {
+    Explorer::new(seed_bundle()).into_sharded(SMALL).unwrap()
+}
+
+#[test]
+fn a_damaged_or_misplaced_shard_is_refused_whole_and_still_asked_for() {
+    let ShardedPack { head, shards } = seed_sharded();
+    let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+    let mut explorer = Explorer::from_head(&head).unwrap();
+    let (user, facets) = (UserData::default(), FacetIndex::new(explorer.len()));
+    let state = ViewState { query: "language".to_owned(), ..Default::default() };
+    let needed = explorer.try_explore(&state, &user, &facets).unwrap_err();
+    let (first, other) = (needed[0], ShardId { kind: ShardKind::Records, number: 1 });
+    let bytes = files[&explorer.shard_entry(first).unwrap().path()].clone();
+    let flipped = |at: usize| {
+        let mut b = bytes.clone();
+        b[at] ^= 0x20;
+        b
+    };
+    let unknown = ShardId { kind: ShardKind::Postings, number: 1_000_000 };
+    let cases: Vec<(&str, ShardId, Vec<u8>, &str)> = vec![
+        ("a flipped byte", first, flipped(bytes.len() / 2), "checksum mismatch"),
+        ("a flipped magic byte", first, flipped(0), "checksum mismatch"),
+        ("cut short", first, bytes[..bytes.len() - 1].to_vec(), "checksum mismatch"),
+        ("another shard's file", other, bytes.clone(), "checksum mismatch"),
+        ("an HTML error page", first, b"<!doctype html><title>404</title>".to_vec(), "checksum mismatch"),
+        ("a shard the head does not list", unknown, bytes.clone(), "no shard"),
+    ];
+    for (name, id, bytes, message) in cases {
+        let err = explorer.add_shard(id, &bytes).err().unwrap_or_else(|| panic!("{name}: accepted"));
+        assert!(err.to_string().contains(message), "{name}: {err}");
+        assert!(!explorer.has_shard(id), "{name}: not kept");
+    }
+    assert_eq!(explorer.try_explore(&state, &user, &facets).unwrap_err(), needed, "still asked for");
+    explorer.add_shard(first, &bytes).unwrap();
+    assert!(explorer.has_shard(first));
+}
+
+#[test]
+fn a_damaged_head_is_refused_whole_with_the_reason() {
+    let head = seed_sharded().head;
+    let whole = Explorer::new(seed_bundle()).into_pack().unwrap();
+    let with = |at: usize| {
+        let mut h = head.clone();
+        h[at] ^= 0x55;
+        h
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "not a Folio pack"),
+        ("a whole pack", whole.clone(), "not a Folio pack"),
+        ("a flipped body byte", with(head.len() / 2), "checksum mismatch"),
+        ("a flipped version byte", with(8), "the pack has version"),
+        ("cut short", head[..head.len() - 3].to_vec(), "shorter than its index"),
+        ("with bytes after it", [head.clone(), vec![0]].concat(), "bytes after the head"),
+    ];
+    for (name, bytes, message) in cases {
+        let err = Explorer::from_head(&bytes).err().unwrap_or_else(|| panic!("{name}: accepted"));
+        assert!(err.to_string().contains(message), "{name}: {err}");
+    }
+    let err = Explorer::from_pack(head).err().expect("a head is not a whole pack");
+    assert!(err.to_string().contains("not a Folio pack"), "{err}");
+}
+
+fn folio(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_folio")).args(args).output().expect("folio runs")
+}
+
+/// The `.bin` files of `dir/shards`, sorted.
+fn shard_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("shards"))
+        .map(|entries| entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_cli_writes_a_head_and_exactly_its_shards_and_removes_stale_ones() {
+    let dir = std::env::temp_dir().join(format!("folio-pack-sharded-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("shards")).unwrap();
+    let stale = format!("{:032x}.bin", 7);
+    std::fs::write(dir.join("shards").join(&stale), b"an earlier build's shard").unwrap();
+    std::fs::write(dir.join("shards/notes.txt"), b"not a shard").unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/000_aec88eee982df8fa.txt");
+    let (json, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
+    let (seed, json_s, pack_s) = (seed.to_str().unwrap(), json.to_str().unwrap(), pack.to_str().unwrap());
+    let out = folio(&["compile", seed, "--out", json_s, "--pack", pack_s, "--pack-layout", "sharded"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shards"));
+
+    let head = std::fs::read(&pack).unwrap();
+    let explorer = Explorer::from_head(&head).unwrap();
+    let bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let expected = Explorer::new(bundle).into_sharded(ShardSizes::default()).unwrap();
+    assert!(head == expected.head, "the compiler's head is the engine's head of the bundle it wrote");
+    let mut named: Vec<String> = ShardKind::ALL
+        .iter()
+        .flat_map(|&kind| explorer.shard_ids(kind).collect::<Vec<_>>())
+        .map(|id| explorer.shard_entry(id).unwrap().path().trim_start_matches("shards/").to_owned())
+        .collect();
+    named.push("notes.txt".to_owned());
+    named.sort();
+    named.dedup();
+    assert_eq!(shard_files(&dir), named, "the head's shards, the stale one removed, other files kept");
+
+    // Back to one file: the shards go, the pack is the whole pack.
+    let out = folio(&["pack", json_s, "--out", pack_s, "--layout", "auto"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(Explorer::from_pack(std::fs::read(&pack).unwrap()).is_ok(), "the seed is below the threshold");
+    assert_eq!(shard_files(&dir), ["notes.txt"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_breakdown_of_a_pack_adds_up_to_its_length() {
+    let pack = Explorer::new(seed_bundle()).into_pack().unwrap();
+    let parts = folio::engine::pack::breakdown(&pack).unwrap();
+    assert_eq!(parts.iter().map(|p| p.bytes).sum::<usize>(), pack.len());
+    let records: usize = parts.iter().filter(|p| p.section == "records").map(|p| p.bytes).sum();
+    let abstracts = parts.iter().find(|p| p.name == "abstract").expect("abstracts are a part");
+    assert_eq!(abstracts.items, Some(24));
+    assert!(abstracts.bytes * 4 > records, "the seed's records are mostly abstracts and their enrichment");
+    assert!(folio::engine::pack::breakdown(&pack[..pack.len() / 2]).is_err(), "a damaged pack is refused");
+}
+
+#[test]
+fn the_synthetic_corpus_is_made_of_real_sentences_and_is_the_same_every_time() {
+    let lines = [
+        r#"{"title": "Neural machine translation of rare words", "abstract": "We translate rare words. Subword units help. BLEU improves.", "authors": ["A. One"], "year": 2016, "venue": "ACL"}"#,
+        r#"{"title": "Attention is all you need", "abstract": "We propose the Transformer. It uses attention only.", "authors": ["B. Two"], "year": 2017, "venue": "NeurIPS"}"#,
+        r#"{"title": "Graph neural networks", "abstract": "Graphs are everywhere. We learn on them. Results are good. Code is released."}"#,
+        r#"{"title": "no abstract here"}"#,
+    ];
+    let sources = synthetic::sources(&lines.join("\n"));
+    assert_eq!(sources.len(), 3, "a record without an abstract is not a source");
+    let corpus = synthetic::corpus(&sources, 200);
+    assert_eq!(corpus, synthetic::corpus(&sources, 200), "deterministic");
+    assert_eq!(corpus.lines().count(), 200);
+    let real_sentences: Vec<&str> =
+        lines.iter().filter_map(|l| l.split("\"abstract\": \"").nth(1)?.split('"').next()).collect();
+    let real_sentences = real_sentences.join(" ");
+    let mut titles = std::collections::HashSet::new();
+    for line in corpus.lines() {
+        let paper: serde_json::Value = serde_json::from_str(line).unwrap();
+        titles.insert(paper["title"].as_str().unwrap().to_owned());
+        for sentence in paper["abstract"].as_str().unwrap().split_inclusive(". ") {
+            assert!(real_sentences.contains(sentence.trim()), "{sentence:?} is a real sentence");
+        }
+    }
+    assert!(titles.len() >= 6, "titles are recombined: {titles:?}");
+    let input = Input { name: "synthetic.jsonl", bytes: corpus.as_bytes() };
+    let bundle = compile(&[input], &CompileOptions::default()).bundle.expect("it compiles");
+    assert_eq!(bundle.papers.len(), titles.len(), "papers with the same title are merged, no other");
+}
