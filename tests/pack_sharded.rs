@@ -354,5 +354,18 @@ fn the_synthetic_corpus_is_made_of_real_sentences_and_is_the_same_every_time() {
     assert!(titles.len() >= 6, "titles are recombined: {titles:?}");
     let input = Input { name: "synthetic.jsonl", bytes: corpus.as_bytes() };
     let bundle = compile(&[input], &CompileOptions::default()).bundle.expect("it compiles");
-    assert_eq!(bundle.papers.len(), titles.len(), "papers with the same title are merged, no other");
+    // Records sharing a title merge when they name the same first author
+    // (or one names none); the generator gives titles other papers' authors.
+    let mut first_authors: HashMap<&str, Vec<Option<&str>>> = HashMap::new();
+    for paper in &bundle.papers {
+        first_authors.entry(&paper.title).or_default().push(paper.metadata.authors.first().map(String::as_str));
+    }
+    assert_eq!(first_authors.len(), titles.len(), "every title comes in");
+    for (title, authors) in &first_authors {
+        let named: std::collections::HashSet<_> = authors.iter().flatten().collect();
+        assert!(
+            authors.len() == 1 || (named.len() == authors.len()),
+            "papers titled {title:?} that share a first author (or lack one) are merged: {authors:?}"
+        );
+    }
 }
