@@ -11,7 +11,8 @@
 //    script and its Content-Security-Policy (a meta tag in index.html) needs no
 //    hashes; fixes the SRI hashes of what changed.
 // 3. Writes sw.js (template: scripts/post-build-sw.js) with the list of the
-//    site's files and one cache version: a hash of their names and contents.
+//    site's files and one cache version: a hash of their names and contents
+//    (the compile worker's files among them, so files open offline too).
 // 4. Prints the size report (scripts/size-report.mjs).
 //
 // Run it again on a built dist/ after changing files there (the browser tests
@@ -20,7 +21,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sizeReport, stripNameSection, wasmCodeByCrate } from './size-report.mjs';
+import { isWorkerFile, sizeReport, stripNameSection, wasmCodeByCrate } from './size-report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SW_FILE = 'sw.js';
@@ -51,7 +52,7 @@ function stripWasmNames(dir, files, html) {
   let codeByCrate = null;
   for (const file of files.filter((f) => f.endsWith('.wasm'))) {
     const bytes = fs.readFileSync(path.join(dir, file));
-    codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
+    if (!isWorkerFile(file)) codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
     const stripped = stripNameSection(bytes);
     if (stripped.length !== bytes.length) {
       fs.writeFileSync(path.join(dir, file), stripped);

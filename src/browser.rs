@@ -3,6 +3,7 @@
 
 pub mod bench_hook;
 pub mod bundle_fetch;
+pub mod compile_worker;
 pub mod download;
 pub mod service_worker;
 pub mod theme;
