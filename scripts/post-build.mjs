@@ -13,7 +13,11 @@
 // 3. Writes sw.js (template: scripts/post-build-sw.js) with the list of the
 //    site's files and one cache version: a hash of their names and contents
 //    (the compile worker's files among them, so files open offline too).
-// 4. Prints the size report (scripts/size-report.mjs).
+// 4. Marks index.html of a site built with no corpus (no bundle.pack nor
+//    bundle.json): `<meta name="folio-corpus" content="none">`.
+//    With FOLIO_OPEN_ORIGINS, lets `?open=URL` fetch from those origins
+//    (meta tag and the CSP's connect-src; see allowOpenOrigins).
+// 5. Prints the size report (scripts/size-report.mjs).
 //
 // Run it again on a built dist/ after changing files there (the browser tests
 // do, to fake a new deploy): each step is idempotent.
@@ -77,6 +81,30 @@ function externalizeLoader(dir, html) {
   return html;
 }
 
+/** A site built with no corpus (scripts/compile-corpus.sh) says so in its
+ * index.html: the app then asks for files instead of reporting a missing bundle. */
+function markCorpus(dir, html) {
+  const none = !fs.existsSync(path.join(dir, 'bundle.pack')) && !fs.existsSync(path.join(dir, 'bundle.json'));
+  const meta = '<meta name="folio-corpus" content="none">';
+  html = html.replace(meta, '');
+  return none ? html.replace('</head>', `  ${meta}\n  </head>`) : html;
+}
+
+/** FOLIO_OPEN_ORIGINS (space-separated origins, e.g. "https://papers.example.org")
+ * lets `?open=URL` fetch from those origins too: each is added to the page's
+ * Content-Security-Policy `connect-src` and listed in a meta tag the app reads.
+ * Unset (the default): the page connects to its own origin only. */
+function allowOpenOrigins(html) {
+  const origins = (process.env.FOLIO_OPEN_ORIGINS ?? '').split(/\s+/).filter(Boolean);
+  html = html.replace(/\s*<meta name="folio-open-origins"[^>]*>/, '');
+  if (!origins.length) return html;
+  for (const origin of origins) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) fail(`FOLIO_OPEN_ORIGINS: ${origin} is not an origin (scheme://host[:port])`);
+  }
+  html = html.replace(/connect-src 'self'[^;"]*/, `connect-src 'self' ${origins.join(' ')}`);
+  return html.replace('</head>', `  <meta name="folio-open-origins" content="${origins.join(' ')}">\n  </head>`);
+}
+
 function writeServiceWorker(dir) {
   const all = listFiles(dir).filter((f) => f !== SW_FILE);
   const hash = crypto.createHash('sha256');
@@ -103,6 +131,8 @@ if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') {
   ({ html, codeByCrate } = stripWasmNames(dir, listFiles(dir), html));
 }
 html = externalizeLoader(dir, html);
+html = markCorpus(dir, html);
+html = allowOpenOrigins(html);
 fs.writeFileSync(indexPath, html);
 const sw = writeServiceWorker(dir);
 console.log(`post-build: sw.js precaches ${sw.count} files, cache version ${sw.version}`);

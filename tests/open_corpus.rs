@@ -7,7 +7,9 @@ use std::io::Write;
 
 use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
-use folio::engine::open::{bundle_of, export_bundle, open, Message, OpenFile, Opened, Outcome, Progress, INDEXING};
+use folio::engine::open::{
+    bundle_of, export_bundle, open, Message, OpenFile, Opened, Outcome, Progress, INDEXING,
+};
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 const SEED_NAME: &str = "000_aec88eee982df8fa.txt";
@@ -102,13 +104,15 @@ fn adding_a_corpus_to_itself_merges_every_paper_as_a_duplicate() {
     let base = cli_pack(&[(SEED_NAME, SEED)]);
     let (added, _) = opened(vec![file("again.txt", SEED)], Some(&base));
     assert_eq!((added.outcome.before, added.outcome.papers), (24, 24));
-    let duplicates = added.outcome.diagnostics.iter().filter(|d| d.message.starts_with("duplicate of the paper at"));
+    let duplicates =
+        added.outcome.diagnostics.iter().filter(|d| d.message.starts_with("duplicate of the paper at"));
     assert_eq!(duplicates.count(), 24);
 }
 
 #[test]
 fn adding_onto_a_bundle_json_gives_what_adding_onto_its_pack_gives() {
-    let bundle = compile(&[Input { name: SEED_NAME, bytes: SEED }], &CompileOptions::default()).bundle.unwrap();
+    let bundle =
+        compile(&[Input { name: SEED_NAME, bytes: SEED }], &CompileOptions::default()).bundle.unwrap();
     let json = bundle.to_json();
     let pack = Explorer::new(bundle).into_pack().unwrap();
     let (onto_json, _) = opened(vec![file("papers.csv", CSV)], Some(json.as_bytes()));
@@ -137,7 +141,13 @@ fn an_unreadable_corpus_in_view_adds_nothing() {
 fn compiling_onto_a_bundle_equals_compiling_all_inputs_at_once() {
     let options = CompileOptions::default();
     let first = compile(&[Input { name: "a.bib", bytes: BIB }], &options).bundle.unwrap();
-    let onto = compile_onto(first.papers, first.sources, &[Input { name: "b.csv", bytes: CSV }], &options, &mut |_| {});
+    let onto = compile_onto(
+        first.papers,
+        first.sources,
+        &[Input { name: "b.csv", bytes: CSV }],
+        &options,
+        &mut |_| {},
+    );
     let at_once =
         compile(&[Input { name: "a.bib", bytes: BIB }, Input { name: "b.csv", bytes: CSV }], &options);
     assert_eq!(onto.diagnostics.len(), at_once.diagnostics.len());
@@ -163,8 +173,18 @@ fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
     assert_eq!(refused, &["x.bib: no BibTeX entries found".to_owned()]);
     assert_eq!(diagnostics[0], "x.bib:1: error: no BibTeX entries found");
     let first = Message::from(&steps[0]);
-    assert_eq!(first, Message::Progress { stage: "reading".into(), papers: 0, done: 0, total: (7 + SEED.len()) as u64, amount: "0.0 MB of 0.0 MB".into() });
-    let messages = steps.iter().map(Message::from).chain([done, Message::Ready, Message::Exported { failure: None }]);
+    assert_eq!(
+        first,
+        Message::Progress {
+            stage: "reading".into(),
+            papers: 0,
+            done: 0,
+            total: (7 + SEED.len()) as u64,
+            amount: "0.0 MB of 0.0 MB".into()
+        }
+    );
+    let messages =
+        steps.iter().map(Message::from).chain([done, Message::Ready, Message::Exported { failure: None }]);
     for message in messages {
         assert_eq!(Message::from_json(&message.to_json()), Some(message));
     }
@@ -175,7 +195,8 @@ fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
 fn amounts_read_in_megabytes_while_reading_and_in_papers_after() {
     let reading = Progress { stage: "reading".into(), done: 1_250_000, total: 34_049_999, papers: 3 };
     assert_eq!(reading.amount(), "1.3 MB of 34.0 MB");
-    let extracting = Progress { stage: "extracting entities".into(), done: 1024, total: 24000, papers: 24000 };
+    let extracting =
+        Progress { stage: "extracting entities".into(), done: 1024, total: 24000, papers: 24000 };
     assert_eq!(extracting.amount(), "1024 of 24000 papers");
 }
 

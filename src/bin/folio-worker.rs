@@ -20,7 +20,9 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("folio-worker is the browser app's compile worker: build it with `trunk build` (see README.md).");
+    eprintln!(
+        "folio-worker is the browser app's compile worker: build it with `trunk build` (see README.md)."
+    );
     std::process::exit(2);
 }
 
@@ -63,9 +65,13 @@ mod worker {
     }
 
     fn run(job: &JsValue) {
-        if let Some(pack) = Reflect::get(job, &"export".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok()) {
+        if let Some(pack) =
+            Reflect::get(job, &"export".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        {
             return match export_bundle(&pack.to_vec()) {
-                Ok(json) => post(&Message::Exported { failure: None }, Some(Uint8Array::from(json.as_bytes()))),
+                Ok(json) => {
+                    post(&Message::Exported { failure: None }, Some(Uint8Array::from(json.as_bytes())))
+                }
                 Err(reason) => post(&Message::Exported { failure: Some(reason) }, None),
             };
         }

@@ -85,21 +85,23 @@ fn number(object: &JsValue, key: &str) -> f64 {
 }
 
 fn texts(object: &JsValue, key: &str) -> Vec<String> {
-    let list: Array = Reflect::get(object, &key.into()).ok().and_then(|v| v.dyn_into().ok()).unwrap_or_default();
+    let list: Array =
+        Reflect::get(object, &key.into()).ok().and_then(|v| v.dyn_into().ok()).unwrap_or_default();
     list.iter().filter_map(|v| v.as_string()).collect()
 }
 
 /// Starts a worker on `task`; `on_event` hears its progress and its end.
-pub fn start(task: Task, on_event: impl Fn(Event) + 'static) -> Result<Job, String> {
+pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
     let url = inline_worker_url().unwrap_or_else(|| WORKER_URL.to_owned());
     let worker = Worker::new(&url).map_err(|err| format!("the compile worker could not start ({err:?})"))?;
-    let on_event = std::rc::Rc::new(on_event);
+    let on_event: std::rc::Rc<dyn Fn(Event)> = on_event.into();
     let task = std::cell::RefCell::new(Some(task));
     let on_message = {
         let (worker, on_event) = (worker.clone(), on_event.clone());
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data: Array = event.data().unchecked_into();
-            let message = data.get(0).as_string().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or_default();
+            let message =
+                data.get(0).as_string().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or_default();
             let bytes = data.get(1).dyn_into::<Uint8Array>().ok();
             match text(&message, "kind").as_deref() {
                 Some("ready") => {
@@ -127,9 +129,13 @@ pub fn start(task: Task, on_event: impl Fn(Event) + 'static) -> Result<Job, Stri
                 }
                 Some("exported") => {
                     worker.terminate();
-                    on_event(Event::Exported(bytes.ok_or_else(|| text(&message, "failure").unwrap_or_default())));
+                    on_event(Event::Exported(
+                        bytes.ok_or_else(|| text(&message, "failure").unwrap_or_default()),
+                    ));
                 }
-                _ => on_event(Event::Failed("the compile worker sent a message this page does not read".into())),
+                _ => on_event(Event::Failed(
+                    "the compile worker sent a message this page does not read".into(),
+                )),
             }
         })
     };
@@ -150,7 +156,8 @@ fn inline_worker_url() -> Option<String> {
     let source = gloo::utils::document().get_element_by_id(INLINE_WORKER_ID)?.text_content()?;
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&Array::of1(&source.into()), &options).ok()?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&Array::of1(&source.into()), &options).ok()?;
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 

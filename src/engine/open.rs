@@ -74,7 +74,12 @@ pub fn megabytes(bytes: u64) -> String {
 
 impl From<Step> for Progress {
     fn from(step: Step) -> Self {
-        Progress { stage: step.stage.name().to_owned(), done: step.done, total: step.total, papers: step.papers }
+        Progress {
+            stage: step.stage.name().to_owned(),
+            done: step.done,
+            total: step.total,
+            papers: step.papers,
+        }
     }
 }
 
@@ -115,7 +120,13 @@ pub enum Message {
     /// The job's end: papers in the new corpus and before it, why nothing
     /// was opened (if nothing was), each refused file as `file: reason`,
     /// and every diagnostic as `file:line: severity: message`.
-    Done { papers: usize, before: usize, failure: Option<String>, refused: Vec<String>, diagnostics: Vec<String> },
+    Done {
+        papers: usize,
+        before: usize,
+        failure: Option<String>,
+        refused: Vec<String>,
+        diagnostics: Vec<String>,
+    },
     /// A corpus exported as `bundle.json` (its bytes beside), or why not.
     Exported { failure: Option<String> },
 }
@@ -132,7 +143,13 @@ impl Message {
 
 impl From<&Progress> for Message {
     fn from(p: &Progress) -> Self {
-        Message::Progress { stage: p.stage.clone(), papers: p.papers, done: p.done, total: p.total, amount: p.amount() }
+        Message::Progress {
+            stage: p.stage.clone(),
+            papers: p.papers,
+            done: p.done,
+            total: p.total,
+            amount: p.amount(),
+        }
     }
 }
 
@@ -173,7 +190,8 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
     let base_bundle = match base.map(bundle_of).transpose() {
         Ok(bundle) => bundle,
         Err(reason) => {
-            outcome.failure = Some(format!("the corpus in view could not be read ({reason}): nothing was added"));
+            outcome.failure =
+                Some(format!("the corpus in view could not be read ({reason}): nothing was added"));
             return Opened { pack: None, outcome };
         }
     };
@@ -181,7 +199,8 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
     let options = CompileOptions::default();
     let compile = |inputs: &[(String, Vec<u8>)], base: Option<Bundle>, report: &mut dyn FnMut(Progress)| {
         let inputs: Vec<Input<'_>> = inputs.iter().map(|(name, bytes)| Input { name, bytes }).collect();
-        let (papers, sources): (Vec<Paper>, Vec<SourceFile>) = base.map(|b| (b.papers, b.sources)).unwrap_or_default();
+        let (papers, sources): (Vec<Paper>, Vec<SourceFile>) =
+            base.map(|b| (b.papers, b.sources)).unwrap_or_default();
         compile::compile_onto(papers, sources, &inputs, &options, &mut |step| report(step.into()))
     };
     // Errors are found while reading, before the costly enrichment: a
@@ -189,7 +208,8 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
     // decoding the base again, rather than holding it twice).
     let mut compiled = compile(&inputs, base_bundle, report);
     if compiled.bundle.is_none() {
-        let refused: Vec<String> = compiled.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.file.clone()).collect();
+        let refused: Vec<String> =
+            compiled.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.file.clone()).collect();
         for diagnostic in std::mem::take(&mut compiled.diagnostics) {
             if refused.contains(&diagnostic.file) {
                 refuse(&mut outcome, diagnostic);
@@ -209,7 +229,12 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
         return Opened { pack: None, outcome };
     };
     outcome.papers = bundle.papers.len();
-    report(Progress { stage: INDEXING.to_owned(), done: 0, total: outcome.papers as u64, papers: outcome.papers });
+    report(Progress {
+        stage: INDEXING.to_owned(),
+        done: 0,
+        total: outcome.papers as u64,
+        papers: outcome.papers,
+    });
     match Explorer::new(bundle).into_pack() {
         Ok(pack) => Opened { pack: Some(pack), outcome },
         Err(err) => {
