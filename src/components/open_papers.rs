@@ -276,7 +276,8 @@ pub fn OpenPapers() -> impl IntoView {
         {move || progress.get().map(|step| view! {
             <Dialog title="Opening papers" testid="open-progress" on_close=Callback::new(|_| ())>
                 <p data-testid="open-stage">{step.stage}</p>
-                <progress max=step.total.max(1.0) value=step.done></progress>
+                // Whole numbers as text: a float attribute would bring float formatting into the wasm.
+                <progress max=(step.total.max(1.0) as u64).to_string() value=(step.done as u64).to_string()></progress>
                 <p class="open-counts" data-testid="open-counts">{format!("{} papers read · {}", step.papers as u64, step.amount)}</p>
                 <p class="muted">"Your files stay on this computer: nothing is uploaded."</p>
                 <div class="dialog-actions">
@@ -364,7 +365,7 @@ fn OpenReport(
             {move || kept.get().map(|result| view! {
                 <p data-testid="open-kept">{match result {
                     Ok(()) => "Kept in this browser: it opens again offline, from the corpus menu.".to_owned(),
-                    Err(reason) => format!("Not kept: {reason}. The papers stay open until you leave the page; nothing was half-saved. Delete a kept corpus from the corpus menu, or export this one."),
+                    Err(reason) => format!("Not kept: {reason}. The papers stay open until you leave the page; nothing was half-saved. To keep them, free space (delete a kept corpus from the corpus menu) and open the files again."),
                 }}</p>
             })}
             {(!done.refused.is_empty()).then(|| view! {

@@ -9,13 +9,19 @@ import { dist, singleFile } from './offline-server.mjs';
 
 const seed = seedPapers();
 
-test('the single-file build opens from file:// and shows and searches the papers', async ({ page }) => {
+/** Opens the single-file build of dist/ from file://, recording every request. */
+async function openSingleFile(page) {
   const file = pathToFileURL(singleFile(dist)).href;
   const requests = [];
   page.on('request', (request) => requests.push(request.url()));
   const explorer = new Explorer(page);
   await explorer.open(file);
   await explorer.expectLoaded(24);
+  return { file, requests, explorer };
+}
+
+test('the single-file build opens from file:// and shows and searches the papers', async ({ page }) => {
+  const { file, requests, explorer } = await openSingleFile(page);
   await explorer.expectTitles(seed.map((p) => p.title));
 
   await explorer.search.pressSequentially('mixtral');
@@ -29,12 +35,7 @@ test('the single-file build opens from file:// and shows and searches the papers
 });
 
 test('the single-file build opens a person\'s file from file://: the compile worker is inlined', async ({ page }) => {
-  const file = pathToFileURL(singleFile(dist)).href;
-  const requests = [];
-  page.on('request', (request) => requests.push(request.url()));
-  const explorer = new Explorer(page);
-  await explorer.open(file);
-  await explorer.expectLoaded(24);
+  const { file, requests, explorer } = await openSingleFile(page);
   const csv = repoFile('tests/fixtures/exports/zotero-mambo.csv');
   await explorer.chooseFiles([csv]);
   await page.getByTestId('open-add').click();
