@@ -1,5 +1,6 @@
 // Opened corpora are kept in the browser (IndexedDB): a reload with the
-// server gone opens the same corpus with its tags; the corpus menu lists,
+// server gone opens the same corpus with its tags, and files added to it
+// (offline: the worker is precached) replace it; the corpus menu lists,
 // switches, renames, exports and deletes (freeing the storage); a full
 // store says so and keeps nothing half-saved. A site built with no corpus
 // is an empty explorer that asks for files.
@@ -23,7 +24,7 @@ async function openAsNew(explorer, files) {
 
 const usage = (page) => page.evaluate(async () => (await navigator.storage.estimate()).usage);
 
-test('an opened corpus is kept: offline reload, tags, switch, rename, export and delete', async ({ page }) => {
+test('an opened corpus is kept: offline reload, tags, adding to it offline, switch, rename, export and delete', async ({ page }) => {
   const server = await startServer(dist, port(31));
   const explorer = new Explorer(page);
   const bib = repoFile(BIB);
@@ -47,11 +48,20 @@ test('an opened corpus is kept: offline reload, tags, switch, rename, export and
   await expect(page.getByTestId('corpus-menu')).toHaveText('scholar-srush.bib');
   await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
 
+  // Adding to the kept corpus in view replaces it: still one kept corpus.
+  const csv = repoFile(CSV);
+  const all = entries + zoteroRows(csv);
+  await explorer.chooseFiles([csv]);
+  await page.getByTestId('open-add').click();
+  await expect(explorer.openReport.summary).toHaveText(`Added ${zoteroRows(csv)} papers: ${all} in all.`);
+  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(/^Kept in this browser/);
+  await explorer.openReport.close.click();
+
   await page.getByTestId('corpus-menu').click();
   const menu = page.getByTestId('corpus-dialog');
   const kept = menu.getByTestId('kept-corpus');
   await expect(kept).toHaveCount(1);
-  await expect(kept).toContainText(`${entries} papers`);
+  await expect(kept).toContainText(`${all} papers`);
   await expect(menu.getByTestId('storage-estimate')).toHaveText(/^This site uses [\d.]+ [MG]B of the [\d.]+ [MG]B this browser allows it\.$/);
 
   page.once('dialog', (dialog) => dialog.accept('Attention reading list'));
@@ -63,7 +73,7 @@ test('an opened corpus is kept: offline reload, tags, switch, rename, export and
   await kept.getByRole('button', { name: 'bundle.json' }).click();
   const bundle = JSON.parse(fs.readFileSync(await (await json).path(), 'utf8'));
   expect((await json).suggestedFilename()).toBe('Attention-reading-list.bundle.json');
-  expect(bundle.papers).toHaveLength(entries);
+  expect(bundle.papers).toHaveLength(all);
   const packed = page.waitForEvent('download');
   await kept.getByRole('button', { name: 'App pack' }).click();
   expect(fs.readFileSync(await (await packed).path()).subarray(0, 8).toString()).toBe('FOLIOPAK');
@@ -73,7 +83,7 @@ test('an opened corpus is kept: offline reload, tags, switch, rename, export and
   await explorer.expectLoaded(24);
   await page.getByTestId('corpus-menu').click();
   await kept.getByRole('button', { name: 'Open' }).click();
-  await explorer.expectLoaded(entries);
+  await explorer.expectLoaded(all);
 
   // Deleting frees its storage and shows the site's papers.
   const before = await usage(page);
