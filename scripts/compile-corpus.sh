@@ -2,7 +2,7 @@
 # Trunk pre_build hook: compiles corpus/ into $TRUNK_STAGING_DIR/bundle.json
 # and its app pack bundle.pack (what the app loads first) with the native
 # `folio` CLI. FOLIO_CORPUS overrides the inputs (a
-# space-separated list of files).
+# space-separated list of files; set and empty: no corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${TRUNK_STAGING_DIR:?run by trunk as a pre_build hook}"
@@ -12,8 +12,16 @@ unset RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD CARGO_BUILD_TARGET CARGO_UNSTABLE
       CARGO_PROFILE_RELEASE_PANIC RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
 cargo_bin="${FOLIO_NATIVE_CARGO:-cargo}"
 
+# FOLIO_CORPUS set but empty, or no corpus/ files: a site with no corpus of
+# its own (an empty explorer that asks for a file); scripts/post-build.mjs
+# marks its index.html so the app does not take it for a broken deploy.
+shopt -s nullglob
 # shellcheck disable=SC2206
-inputs=(${FOLIO_CORPUS:-corpus/*})
+inputs=(${FOLIO_CORPUS-corpus/*})
+if [ ${#inputs[@]} -eq 0 ]; then
+  echo "compile-corpus: no corpus files: building a site with no corpus of its own" >&2
+  exit 0
+fi
 "$cargo_bin" run --quiet --release --bin folio -- compile "${inputs[@]}" --out "$TRUNK_STAGING_DIR/bundle.json" \
   --pack "$TRUNK_STAGING_DIR/bundle.pack"
 chmod 644 "$TRUNK_STAGING_DIR/bundle.json" "$TRUNK_STAGING_DIR/bundle.pack"

@@ -11,8 +11,13 @@
 //    script and its Content-Security-Policy (a meta tag in index.html) needs no
 //    hashes; fixes the SRI hashes of what changed.
 // 3. Writes sw.js (template: scripts/post-build-sw.js) with the list of the
-//    site's files and one cache version: a hash of their names and contents.
-// 4. Prints the size report (scripts/size-report.mjs).
+//    site's files and one cache version: a hash of their names and contents
+//    (the compile worker's files among them, so files open offline too).
+// 4. Marks index.html of a site built with no corpus (no bundle.pack nor
+//    bundle.json): `<meta name="folio-corpus" content="none">`.
+//    With FOLIO_OPEN_ORIGINS, lets `?open=URL` fetch from those origins
+//    (meta tag and the CSP's connect-src; see allowOpenOrigins).
+// 5. Prints the size report (scripts/size-report.mjs).
 //
 // Run it again on a built dist/ after changing files there (the browser tests
 // do, to fake a new deploy): each step is idempotent.
@@ -20,7 +25,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sizeReport, stripNameSection, wasmCodeByCrate } from './size-report.mjs';
+import { isWorkerFile, sizeReport, stripNameSection, wasmCodeByCrate } from './size-report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SW_FILE = 'sw.js';
@@ -51,7 +56,7 @@ function stripWasmNames(dir, files, html) {
   let codeByCrate = null;
   for (const file of files.filter((f) => f.endsWith('.wasm'))) {
     const bytes = fs.readFileSync(path.join(dir, file));
-    codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
+    if (!isWorkerFile(file)) codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
     const stripped = stripNameSection(bytes);
     if (stripped.length !== bytes.length) {
       fs.writeFileSync(path.join(dir, file), stripped);
@@ -74,6 +79,30 @@ function externalizeLoader(dir, html) {
   if (leftover) fail(`index.html still has an inline script (${leftover[0]}): the Content-Security-Policy would block it`);
   if (!/<meta http-equiv="Content-Security-Policy"/.test(html)) fail('index.html has no Content-Security-Policy meta tag');
   return html;
+}
+
+/** A site built with no corpus (scripts/compile-corpus.sh) says so in its
+ * index.html: the app then asks for files instead of reporting a missing bundle. */
+function markCorpus(dir, html) {
+  const none = !fs.existsSync(path.join(dir, 'bundle.pack')) && !fs.existsSync(path.join(dir, 'bundle.json'));
+  const meta = '<meta name="folio-corpus" content="none">';
+  html = html.replace(meta, '');
+  return none ? html.replace('</head>', `  ${meta}\n  </head>`) : html;
+}
+
+/** FOLIO_OPEN_ORIGINS (space-separated origins, e.g. "https://papers.example.org")
+ * lets `?open=URL` fetch from those origins too: each is added to the page's
+ * Content-Security-Policy `connect-src` and listed in a meta tag the app reads.
+ * Unset (the default): the page connects to its own origin only. */
+function allowOpenOrigins(html) {
+  const origins = (process.env.FOLIO_OPEN_ORIGINS ?? '').split(/\s+/).filter(Boolean);
+  html = html.replace(/\s*<meta name="folio-open-origins"[^>]*>/, '');
+  if (!origins.length) return html;
+  for (const origin of origins) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) fail(`FOLIO_OPEN_ORIGINS: ${origin} is not an origin (scheme://host[:port])`);
+  }
+  html = html.replace(/connect-src 'self'[^;"]*/, `connect-src 'self' ${origins.join(' ')}`);
+  return html.replace('</head>', `  <meta name="folio-open-origins" content="${origins.join(' ')}">\n  </head>`);
 }
 
 function writeServiceWorker(dir) {
@@ -102,6 +131,8 @@ if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') {
   ({ html, codeByCrate } = stripWasmNames(dir, listFiles(dir), html));
 }
 html = externalizeLoader(dir, html);
+html = markCorpus(dir, html);
+html = allowOpenOrigins(html);
 fs.writeFileSync(indexPath, html);
 const sw = writeServiceWorker(dir);
 console.log(`post-build: sw.js precaches ${sw.count} files, cache version ${sw.version}`);

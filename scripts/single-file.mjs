@@ -13,8 +13,13 @@
 //   DecompressionStream and instantiates it from bytes, replacing Trunk's
 //   loader, which would fetch the .wasm file;
 // - the CSS is an inline <style>, the icon a data: URL.
+// - the compile worker (what "Open papers…" runs) is a text data block: its
+//   wasm-bindgen glue plus its gzipped wasm, which the app starts from a
+//   blob: URL (a page on file:// cannot start a worker from a file).
 // Its own Content-Security-Policy allows exactly that script and that style
-// by hash, wasm compilation, data: images, and nothing else (no connections).
+// by hash, wasm compilation, data: images, a blob: worker, and nothing else
+// (no connections). A build with no corpus (`FOLIO_CORPUS=`) has no bundle
+// block and says so, as the served site does.
 // There is no service worker and no manifest: a file needs neither.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -51,12 +56,26 @@ const init = attr(glue, /export \{[^}]*\b(\w+) as default\b[^}]*\};?/, 'default 
 const css = read(cssFile).toString('utf8');
 // JSON never needs a raw '<' (only inside strings, where \u003c means the same),
 // so the data block can never be closed early by corpus text.
-const bundle = read('bundle.json').toString('utf8').replace(/</g, '\\u003c');
+const hasCorpus = fs.existsSync(path.join(dist, 'bundle.json'));
+const bundle = hasCorpus ? read('bundle.json').toString('utf8').replace(/</g, '\\u003c') : null;
 const wasm = zlib.gzipSync(read(wasmFile), { level: 9 }).toString('base64');
 const iconType = iconFile.endsWith('.svg') ? 'image/svg+xml' : 'image/png';
 const icon = `data:${iconType};base64,${read(iconFile).toString('base64')}`;
 
-for (const [name, text] of [[glueFile, glue], [cssFile, css]]) {
+// The compile worker: Trunk's no-modules glue defines `wasm_bindgen`, which
+// takes the module's bytes.
+const workerGlue = read('folio-worker.js').toString('utf8');
+const workerWasm = zlib.gzipSync(read('folio-worker_bg.wasm'), { level: 9 }).toString('base64');
+const worker = `${workerGlue}
+// Single-file build: the compile worker's wasm, inlined and gzipped.
+(async () => {
+  const gzipped = Uint8Array.from(atob('${workerWasm}'), (c) => c.charCodeAt(0));
+  const unzipped = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip'));
+  await wasm_bindgen({ module_or_path: await new Response(unzipped).arrayBuffer() });
+})();
+`;
+
+for (const [name, text] of [[glueFile, glue], [cssFile, css], ['folio-worker.js', worker]]) {
   if (/<\/(script|style)|<!--/i.test(text)) fail(`${name} contains a sequence that would end its inline element`);
 }
 
@@ -75,6 +94,7 @@ const csp = [
   `script-src ${hash(script)} 'wasm-unsafe-eval'`,
   `style-src ${hash(css)}`,
   'img-src data:',
+  'worker-src blob:',
   "connect-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -94,7 +114,8 @@ ${meta.join('\n')}
 ${title}
 <link rel="icon" href="${icon}">
 <style>${css}</style>
-<script type="application/json" id="folio-bundle">${bundle}</script>
+${bundle === null ? '<meta name="folio-corpus" content="none">' : `<script type="application/json" id="folio-bundle">${bundle}</script>`}
+<script type="text/plain" id="folio-worker">${worker}</script>
 <script type="application/octet-stream" id="folio-wasm">${wasm}</script>
 <script type="module">${script}</script>
 </head>

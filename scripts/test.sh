@@ -20,6 +20,8 @@ folio_log "release build of the DOI-link test corpus (target/dist-doi/)"
 (folio_wasm_env && FOLIO_CORPUS=tests/fixtures/doi/doi.jsonl trunk build --release --dist target/dist-doi)
 folio_log "release build of a real BibTeX export without abstracts (target/dist-bib/)"
 (folio_wasm_env && FOLIO_CORPUS=tests/fixtures/exports/scholar-srush.bib trunk build --release --dist target/dist-bib)
+folio_log "release build with no corpus of its own (target/dist-empty/)"
+(folio_wasm_env && FOLIO_CORPUS= trunk build --release --dist target/dist-empty)
 
 folio_log "browser tests (Playwright, headless Chromium)"
 cd tests/e2e

@@ -1,13 +1,12 @@
-//! The root component: loads the corpus into an explorer and shows it,
-//! or a loading or error state.
-
-use std::sync::Arc;
+//! The root component: the corpus in view (loading, loaded or failed) and
+//! the opener that replaces it or adds to it with the person's own files.
 
 use leptos::prelude::*;
 
-use crate::browser::bundle_fetch::load_explorer;
 use crate::components::explorer_view::ExplorerView;
-use crate::components::load_status::{LoadFailed, Loading};
+use crate::components::load_status::{EmptySite, LoadFailed, Loading};
+use crate::components::open_papers::OpenPapers;
+use crate::state::{provide_corpus_state, CorpusState};
 
 /// Mounts the app on `<body>`.
 pub fn start() {
@@ -19,14 +18,15 @@ pub fn start() {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let explorer =
-        LocalResource::new(|| async { load_explorer().await.map(Arc::new).map_err(|err| err.to_string()) });
+    let corpus = provide_corpus_state();
     view! {
-        {move || match explorer.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Ok(explorer)) => view! { <ExplorerView explorer /> }.into_any(),
-            Some(Err(message)) => view! { <LoadFailed message /> }.into_any(),
+        {move || match corpus.state.get() {
+            CorpusState::Loading => view! { <Loading /> }.into_any(),
+            CorpusState::Loaded(explorer) => view! { <ExplorerView explorer /> }.into_any(),
+            CorpusState::Failed(message) => view! { <LoadFailed message /> }.into_any(),
+            CorpusState::Empty => view! { <EmptySite /> }.into_any(),
         }}
+        <OpenPapers />
         <crate::components::update_banner::UpdateBanner />
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod bench_hook;
 pub mod bundle_fetch;
+pub mod compile_worker;
+pub mod corpus_store;
 pub mod download;
 pub mod service_worker;
 pub mod theme;

@@ -1,6 +1,7 @@
 //! UI components, one per file; they render state and call the engine.
 
 pub mod bulk_tag;
+pub mod corpus_menu;
 pub mod dialog;
 pub mod entity_chip;
 pub mod explorer_view;
@@ -8,6 +9,7 @@ pub mod facet_panel;
 pub mod filter_bar;
 pub mod keyboard_help;
 pub mod load_status;
+pub mod open_papers;
 pub mod overview;
 pub mod paper_view;
 pub mod result_list;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::browser::{url_state, user_store};
+use crate::browser::{bundle_fetch, corpus_store, url_state, user_store};
 use crate::engine::explorer::{Exploration, Explorer};
 use crate::engine::facets::FacetIndex;
 use crate::engine::tags::{merge_three_way, TagStore, UserData};
@@ -17,6 +17,174 @@ use crate::engine::view_state::ViewState;
 /// The loaded corpus and its indexes.
 #[derive(Clone)]
 pub struct ExplorerContext(pub Arc<Explorer>);
+
+/// What the page shows: the corpus being loaded, the corpus in view, or why
+/// none could be loaded.
+#[derive(Clone)]
+pub enum CorpusState {
+    Loading,
+    Loaded(Arc<Explorer>),
+    Failed(String),
+    /// The site has no corpus of its own and none is kept: ask for files.
+    Empty,
+}
+
+/// Where the corpus in view came from: how to read its bytes again, to add
+/// files to it or export it.
+#[derive(Clone)]
+pub enum CorpusOrigin {
+    /// The site's own corpus (`bundle.pack`, `bundle.json` or the inlined bundle).
+    Site,
+    /// A corpus kept in this browser (`browser::corpus_store`), by id.
+    Kept(String),
+    /// Files opened but not kept (the store was full or refused): the app
+    /// pack the compile worker made, until the page is left.
+    Unsaved(js_sys::Uint8Array),
+}
+
+/// The corpus in view, app-wide (the root component, the header's
+/// "Open papers…" and corpus menu, and the opener share it). Replacing it
+/// remounts the explorer with a fresh view.
+#[derive(Clone, Copy)]
+pub struct CorpusContext {
+    pub state: RwSignal<CorpusState>,
+    /// The corpus's name, for people: the site's, or the files opened.
+    pub name: RwSignal<String>,
+    /// Bumped when the kept corpora change (the menu lists them again).
+    pub kept_changed: RwSignal<u32>,
+    origin: StoredValue<CorpusOrigin, LocalStorage>,
+}
+
+/// The name of the corpus a site is built with.
+pub const SITE_CORPUS: &str = "This site's papers";
+
+impl CorpusContext {
+    /// Shows `explorer` in place of whatever was in view, on a fresh view
+    /// (the old query, filters and paper named another corpus).
+    pub fn show(&self, explorer: Explorer, name: String, origin: CorpusOrigin) {
+        url_state::write(&ViewState::default(), true);
+        self.show_in_view(explorer, name, origin);
+    }
+
+    /// Shows `explorer` on the view the URL holds (a reload).
+    fn show_in_view(&self, explorer: Explorer, name: String, origin: CorpusOrigin) {
+        self.origin.set_value(origin);
+        self.name.set(name);
+        self.state.set(CorpusState::Loaded(Arc::new(explorer)));
+    }
+
+    /// The papers in view, if any (0 while loading or after a failure).
+    pub fn papers(&self) -> usize {
+        self.state.with(|s| match s {
+            CorpusState::Loaded(explorer) => explorer.len(),
+            _ => 0,
+        })
+    }
+
+    /// The id of the kept corpus in view, if it is one.
+    pub fn kept_id(&self) -> Option<String> {
+        self.origin.with_value(|o| match o {
+            CorpusOrigin::Kept(id) => Some(id.clone()),
+            _ => None,
+        })
+    }
+
+    /// Records where the corpus in view now lives (it was kept, or could not be).
+    pub fn set_origin(&self, origin: CorpusOrigin) {
+        self.origin.set_value(origin);
+        self.kept_changed.update(|n| *n += 1);
+    }
+
+    /// The bytes of the corpus in view (a pack or a bundle), to add files
+    /// to it or export it.
+    pub async fn bytes(&self) -> Result<js_sys::Uint8Array, String> {
+        match self.origin.get_value() {
+            CorpusOrigin::Site => bundle_fetch::site_corpus_bytes().await.map_err(|e| e.to_string()),
+            CorpusOrigin::Kept(id) => match corpus_store::pack(&id).await {
+                Ok(Some(pack)) => Ok(pack),
+                Ok(None) => Err("it is no longer kept in this browser".to_owned()),
+                Err(err) => Err(corpus_store::describe(&err)),
+            },
+            // A copy: the worker takes the bytes it is given.
+            CorpusOrigin::Unsaved(pack) => Ok(pack.slice(0, pack.length())),
+        }
+    }
+
+    /// Shows the kept corpus `id` (remembered as the one in view), on a
+    /// fresh view or (`fresh` false: a reload) the URL's.
+    pub async fn open_kept(&self, id: &str, name: String, fresh: bool) -> Result<(), String> {
+        let pack = match corpus_store::pack(id).await {
+            Ok(Some(pack)) => pack,
+            Ok(None) => return Err("it is no longer kept in this browser".to_owned()),
+            Err(err) => return Err(corpus_store::describe(&err)),
+        };
+        let explorer = bundle_fetch::explorer_of_pack(pack.to_vec())?;
+        let _ = corpus_store::set_current(Some(id)).await;
+        let origin = CorpusOrigin::Kept(id.to_owned());
+        match fresh {
+            true => self.show(explorer, name, origin),
+            false => self.show_in_view(explorer, name, origin),
+        }
+        Ok(())
+    }
+
+    /// Shows the site's own corpus (remembered as the one in view), or
+    /// the empty explorer of a site without one.
+    pub async fn open_site(&self) -> Result<(), String> {
+        if !bundle_fetch::site_has_corpus() {
+            let _ = corpus_store::set_current(None).await;
+            url_state::write(&ViewState::default(), true);
+            self.origin.set_value(CorpusOrigin::Site);
+            self.name.set(SITE_CORPUS.to_owned());
+            self.state.set(CorpusState::Empty);
+            return Ok(());
+        }
+        let explorer = bundle_fetch::load_explorer().await.map_err(|e| e.to_string())?;
+        let _ = corpus_store::set_current(None).await;
+        self.show(explorer, SITE_CORPUS.to_owned(), CorpusOrigin::Site);
+        Ok(())
+    }
+}
+
+/// Provides the corpus context and loads the corpus in view when the page
+/// was left: a kept one, else the site's own.
+pub fn provide_corpus_state() -> CorpusContext {
+    let corpus = CorpusContext {
+        state: RwSignal::new(CorpusState::Loading),
+        name: RwSignal::new(SITE_CORPUS.to_owned()),
+        kept_changed: RwSignal::new(0),
+        origin: StoredValue::new_local(CorpusOrigin::Site),
+    };
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(id)) = corpus_store::current().await {
+            let name = corpus_store::list().await.ok().and_then(|all| all.into_iter().find(|c| c.id == id));
+            match name {
+                Some(kept) => match corpus.open_kept(&id, kept.name, false).await {
+                    Ok(()) => return,
+                    Err(reason) => web_sys::console::warn_1(
+                        &format!("the kept corpus was not opened ({reason}); opening the site's").into(),
+                    ),
+                },
+                None => {
+                    web_sys::console::warn_1(&"the kept corpus in view is gone; opening the site's".into())
+                }
+            }
+        }
+        if !bundle_fetch::site_has_corpus() {
+            return corpus.state.set(CorpusState::Empty);
+        }
+        match bundle_fetch::load_explorer().await {
+            Ok(explorer) => corpus.state.set(CorpusState::Loaded(Arc::new(explorer))),
+            Err(err) => corpus.state.set(CorpusState::Failed(err.to_string())),
+        }
+    });
+    provide_context(corpus);
+    corpus
+}
+
+pub fn expect_corpus() -> CorpusContext {
+    expect_context::<CorpusContext>()
+}
 
 /// The shareable view state (query, filters, sort, open paper).
 #[derive(Clone, Copy)]
@@ -122,15 +290,20 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
         previous.set_value(state);
     });
     // Leaving the page (reload, close, another site) writes a pending query.
-    let _ = window_event_listener_untyped("pagehide", move |_| {
+    let pagehide = window_event_listener_untyped("pagehide", move |_| {
         if cancel() {
             view.with_untracked(|state| url_state::write(state, false));
         }
     });
-    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         let state = url_state::read();
         previous.set_value(state.clone());
         view.set(state);
+    });
+    // Another corpus opened: this explorer's signals are disposed with it.
+    on_cleanup(move || {
+        pagehide.remove();
+        popstate.remove();
     });
     provide_context(ExplorerContext(explorer));
     provide_context(ViewContext(view));
@@ -184,8 +357,8 @@ fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
             s.replace(merged);
         });
     });
-    // The explorer lives as long as the page.
-    listener.forget();
+    // Removed (dropped) with the explorer, when another corpus is opened.
+    StoredValue::new_local(listener);
     provide_context(user);
     user
 }

@@ -6,7 +6,10 @@
 //! here.
 
 use gloo::net::http::Request;
+use js_sys::Uint8Array;
 use thiserror::Error;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::bundle::{Bundle, BundleError};
 use crate::engine::explorer::Explorer;
@@ -35,6 +38,14 @@ pub enum LoadError {
     Corrupt { url: String, source: BundleError },
 }
 
+/// Whether the site was built with a corpus of its own (a build with none
+/// says so in its page: `<meta name="folio-corpus" content="none">`,
+/// written by `scripts/post-build.mjs`).
+pub fn site_has_corpus() -> bool {
+    let meta = gloo::utils::document().query_selector("meta[name=\"folio-corpus\"]").ok().flatten();
+    meta.and_then(|m| m.get_attribute("content")).as_deref() != Some("none")
+}
+
 /// The bundle inlined in the page (single-file build), if there is one.
 pub fn inline_bundle() -> Option<String> {
     gloo::utils::document().get_element_by_id(INLINE_BUNDLE_ID)?.text_content()
@@ -50,7 +61,7 @@ pub async fn load_explorer() -> Result<Explorer, LoadError> {
             .map_err(|source| LoadError::Corrupt { url: INLINE_BUNDLE_NAME.to_owned(), source });
     }
     let pack = match fetch_bytes(PACK_URL).await {
-        Ok(bytes) => Explorer::from_pack(bytes).map_err(|err| err.to_string()),
+        Ok(bytes) => explorer_of_pack(bytes),
         Err(err) => Err(err.to_string()),
     };
     match pack {
@@ -65,6 +76,14 @@ pub async fn load_explorer() -> Result<Explorer, LoadError> {
     Bundle::from_json(text).map(Explorer::new).map_err(corrupt)
 }
 
+/// The explorer over an app pack, or why not: the one call site of
+/// `Explorer::from_pack` in the app (the site's pack, an opened or a kept
+/// corpus), so that its code is in the wasm once.
+#[inline(never)]
+pub fn explorer_of_pack(pack: Vec<u8>) -> Result<Explorer, String> {
+    Explorer::from_pack(pack).map_err(|err| err.to_string())
+}
+
 /// The body of `url`, as bytes (no detour through a JavaScript string).
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
     let network = |err: gloo::net::Error| LoadError::Network { url: url.to_owned(), reason: err.to_string() };
@@ -73,4 +92,30 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
         return Err(LoadError::Http { url: url.to_owned(), status: response.status() });
     }
     response.binary().await.map_err(network)
+}
+
+/// The site's corpus as bytes the compile worker reads (the pack, else the
+/// bundle; in the single-file build, the inlined bundle), kept on the
+/// JavaScript side: a corpus is added to without a copy in the app's memory.
+pub async fn site_corpus_bytes() -> Result<Uint8Array, LoadError> {
+    if let Some(text) = inline_bundle() {
+        return Ok(Uint8Array::from(text.as_bytes()));
+    }
+    match fetch_js_bytes(PACK_URL).await {
+        Ok(bytes) => Ok(bytes),
+        Err(_) => fetch_js_bytes(BUNDLE_URL).await,
+    }
+}
+
+/// The body of `url` as bytes kept on the JavaScript side.
+pub async fn fetch_js_bytes(url: &str) -> Result<Uint8Array, LoadError> {
+    let network =
+        |err: wasm_bindgen::JsValue| LoadError::Network { url: url.to_owned(), reason: format!("{err:?}") };
+    let response: web_sys::Response =
+        JsFuture::from(gloo::utils::window().fetch_with_str(url)).await.map_err(network)?.unchecked_into();
+    if !response.ok() {
+        return Err(LoadError::Http { url: url.to_owned(), status: response.status() });
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(network)?).await.map_err(network)?;
+    Ok(Uint8Array::new(&buffer))
 }

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use crate::components::corpus_menu::CorpusMenu;
 use crate::components::entity_chip::{clear, leave_focus, track_mentions};
 use crate::components::facet_panel::FacetPanel;
 use crate::components::filter_bar::FilterBar;
 use crate::components::keyboard_help::KeyboardHelp;
+use crate::components::open_papers::OpenButton;
 use crate::components::overview::Overview;
 use crate::components::paper_view::PaperView;
 use crate::components::result_list::ResultList;
@@ -49,7 +51,7 @@ pub fn ExplorerView(
     let tags_open = RwSignal::new(false);
     let facets_open = RwSignal::new(false);
 
-    let _ = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
+    let keys = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
         if event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
@@ -103,6 +105,8 @@ pub fn ExplorerView(
             Action::Open => open_selected(),
         }
     });
+    // Another corpus opened: this explorer goes, and its keys with it.
+    on_cleanup(move || keys.remove());
 
     view! {
         <a class="skip-link" href="#results">"Skip to results"</a>
@@ -118,6 +122,8 @@ pub fn ExplorerView(
                 >
                     "Filters"
                 </button>
+                <CorpusMenu />
+                <OpenButton />
                 <button class="icon-button" data-testid="open-tags" on:click=move |_| tags_open.set(true)>"Tags"</button>
                 <button class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
                     on:click=move |_| help_open.set(true)>"?"</button>

@@ -52,7 +52,7 @@ pub fn ResultList() -> impl IntoView {
     // Scrolling near the end of the list renders the next page (once per
     // page: the button is only there while a page is left).
     let more = NodeRef::<leptos::html::Button>::new();
-    let _ = window_event_listener(leptos::ev::scroll, move |_| {
+    let scroll = window_event_listener(leptos::ev::scroll, move |_| {
         let Some(button) = more.get_untracked() else { return };
         if !button.is_connected() || shown.get_untracked() >= results.with_untracked(|r| r.len()) {
             return;
@@ -62,6 +62,7 @@ pub fn ResultList() -> impl IntoView {
             shown.update(|n| *n += PAGE);
         }
     });
+    on_cleanup(move || scroll.remove());
     // Rows keyed by position and paper: a new page appends, and a paper that
     // keeps its place across a keystroke keeps its row.
     let rows = move || results.with(|r| r.first(shown.get()).iter().copied().enumerate().collect::<Vec<_>>());

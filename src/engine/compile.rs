@@ -76,14 +76,36 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
 
 /// [`compile`], reporting its progress to `report` (see [`super::progress`]).
 pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report: &mut dyn FnMut(Step)) -> Compiled {
+    compile_onto(Vec::new(), Vec::new(), inputs, options, report)
+}
+
+/// [`compile_reporting`] of `inputs` added to an already compiled corpus
+/// (the `papers` and `sources` of a bundle): its papers come first, and a
+/// new record that is one of them merges into it exactly as a duplicate
+/// between two inputs does. The whole corpus is enriched again.
+pub fn compile_onto(
+    mut papers: Vec<Paper>,
+    mut sources: Vec<SourceFile>,
+    inputs: &[Input<'_>],
+    options: &CompileOptions,
+    report: &mut dyn FnMut(Step),
+) -> Compiled {
     let total_bytes: u64 = inputs.iter().map(|i| i.bytes.len() as u64).sum();
     let mut bytes_read = 0u64;
     let mut diagnostics = Vec::new();
-    let mut sources = Vec::new();
-    let mut papers: Vec<Paper> = Vec::new();
     // Id -> index in `papers`; title key -> the indexes of the papers with that title.
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, paper) in papers.iter().enumerate() {
+        let alternate = paper.metadata.doi.iter().filter(|_| paper.metadata.arxiv.is_some());
+        for id in std::iter::once(paper.id.clone()).chain(alternate.map(|doi| format!("doi:{doi}"))) {
+            by_id.entry(id).or_insert(index);
+        }
+        let key = title_key(&paper.title);
+        if !key.is_empty() {
+            by_title.entry(key).or_default().push(index);
+        }
+    }
 
     // Each input decoded and its format known once, before reading any:
     // every BibTeX input sees what the others share, their `@string`s

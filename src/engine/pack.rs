@@ -34,7 +34,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::bundle::Paper;
+use super::bundle::{Bundle, Paper};
 use super::facets::FacetIndex;
 use super::index::SearchIndex;
 use shards::{Shard, ShardId, ShardSet};
@@ -202,6 +202,41 @@ fn check_tables(
     Ok(())
 }
 
+/// The bundle a pack was made from: its corpus-level parts and every
+/// paper, decoded (a record that does not decode reads as in
+/// [`Papers::get`]). A pack that does not decode is refused whole.
+pub fn bundle_of_pack(pack: &[u8]) -> Result<Bundle, PackError> {
+    let (contents, records_start) = Contents::decode(pack)?;
+    let mut bundle =
+        Bundle::from_json(&contents.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
+    // `decode` checked that the ends rise and stay inside the pack.
+    let mut begin = records_start;
+    bundle.papers = contents
+        .ids
+        .into_iter()
+        .zip(contents.paper_ends)
+        .map(|(id, end)| {
+            let end = records_start + end as usize;
+            let paper = decode_record(&pack[begin..end]).unwrap_or_else(|| damaged(id));
+            begin = end;
+            paper
+        })
+        .collect();
+    Ok(bundle)
+}
+
+/// A paper's JSON record, through `&str`: the reader the bundle's decoding
+/// uses (one copy of the Paper decoder in the wasm instead of two).
+fn decode_record(record: &[u8]) -> Option<Paper> {
+    serde_json::from_str::<Paper>(std::str::from_utf8(record).ok()?).ok()
+}
+
+/// What a record that does not decode reads as (impossible for a pack that
+/// passed its checksum, short of a compiler bug).
+fn damaged(id: String) -> Paper {
+    Paper { id, title: "(this paper's record is damaged in the pack)".to_owned(), ..Paper::default() }
+}
+
 /// Serializes a hash map in key order, so that the same index always
 /// encodes to the same bytes (packs are reproducible; the service worker's
 /// cache version is a hash of the files).
@@ -313,17 +348,8 @@ impl Papers {
     }
 
     fn decode(&self, doc: u32, record: Option<&[u8]>) -> Arc<Paper> {
-        // Through `&str`, the reader the bundle's decoding uses: one copy
-        // of the Paper decoder in the wasm instead of two.
-        let decoded = record.and_then(|bytes| {
-            let text = std::str::from_utf8(bytes).ok()?;
-            serde_json::from_str::<Paper>(text).ok()
-        });
-        Arc::new(decoded.unwrap_or_else(|| Paper {
-            id: self.ids[doc as usize].clone(),
-            title: "(this paper's record is damaged in the pack)".to_owned(),
-            ..Paper::default()
-        }))
+        let decoded = record.and_then(decode_record);
+        Arc::new(decoded.unwrap_or_else(|| damaged(self.ids[doc as usize].clone())))
     }
 
     /// The record shards, when sharded.

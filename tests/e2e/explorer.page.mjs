@@ -1,5 +1,15 @@
 // Page object for the explorer: what a person sees and does, by role and test id.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A file of the repository, as Playwright's file payload ({name, mimeType, buffer}). */
+export function repoFile(rel, name = path.basename(rel)) {
+  return { name, mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(root, rel)) };
+}
 
 /** Result rows rendered before "Show more" (PAGE in src/components/result_list.rs). */
 export const PAGE_ROWS = 12;
@@ -36,6 +46,59 @@ export class Explorer {
       await expect(this.resultTitles).toHaveCount(Math.min(titles.length, shown + PAGE_ROWS));
     }
     await expect(this.resultTitles).toHaveText(titles);
+  }
+
+  /** Picks `files` ({name, mimeType, buffer}) with the "Open papers…" button's file chooser. */
+  async chooseFiles(files) {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByTestId('open-papers').first().click();
+    await (await chooser).setFiles(files);
+  }
+
+  /** Drags `files` over the page and drops them, as from a file manager. */
+  async dropFiles(files, target = 'body') {
+    const payload = files.map((f) => ({ name: f.name, bytes: f.buffer.toString('base64') }));
+    const dataTransfer = await this.page.evaluateHandle((files) => {
+      const transfer = new DataTransfer();
+      for (const f of files) {
+        const bytes = Uint8Array.from(atob(f.bytes), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], f.name));
+      }
+      return transfer;
+    }, payload);
+    await this.page.dispatchEvent(target, 'dragover', { dataTransfer });
+    await expect(this.page.getByTestId('drop-zone')).toBeVisible();
+    await this.page.dispatchEvent(target, 'drop', { dataTransfer });
+    await expect(this.page.getByTestId('drop-zone')).toBeHidden();
+  }
+
+  /** Records every stage the progress dialog shows from now on (read with `progressSeen`). */
+  async watchProgress() {
+    await this.page.evaluate(() => {
+      window.__folioProgress = [];
+      const seen = () => {
+        const stage = document.querySelector('[data-testid="open-stage"]')?.textContent;
+        const counts = document.querySelector('[data-testid="open-counts"]')?.textContent;
+        if (stage) window.__folioProgress.push({ stage, counts });
+      };
+      new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+  }
+
+  async progressSeen() {
+    return this.page.evaluate(() => window.__folioProgress);
+  }
+
+  /** The report of the last open: its summary, refused files and diagnostics. */
+  get openReport() {
+    const report = this.page.getByTestId('open-report');
+    return {
+      dialog: report,
+      summary: report.getByTestId('open-summary'),
+      refused: report.getByTestId('open-refused').locator('li'),
+      diagnostics: report.getByTestId('diagnostics').locator('li'),
+      close: report.getByTestId('open-report-close'),
+    };
   }
 
   facetGroup(key) {

@@ -19,6 +19,9 @@ export const doiDist = path.resolve(here, process.env.FOLIO_DOI_DIST ?? '../../t
 /** The build of a real Google Scholar BibTeX export without abstracts (scripts/test.sh makes it). */
 export const bibDist = path.resolve(here, process.env.FOLIO_BIB_DIST ?? '../../target/dist-bib');
 
+/** A build with no corpus of its own (`FOLIO_CORPUS=`; scripts/test.sh makes it). */
+export const emptyDist = path.resolve(here, process.env.FOLIO_EMPTY_DIST ?? '../../target/dist-empty');
+
 /** A port of this test's own, clear of the shared server's (FOLIO_E2E_PORT). */
 export const port = (offset) => Number(process.env.FOLIO_E2E_PORT ?? 4173) + offset;
 

@@ -1,20 +1,27 @@
 // The single-file build (scripts/single-file.mjs): one HTML file that opens
-// from file:// with no server and no fetch, papers and search included.
+// from file:// with no server and no fetch, papers and search included, and
+// opens a person's own files (the compile worker is inlined too).
 import { pathToFileURL } from 'node:url';
 import { test, expect } from '@playwright/test';
-import { Explorer } from './explorer.page.mjs';
+import { Explorer, repoFile } from './explorer.page.mjs';
 import { seedPapers } from './seed.mjs';
 import { dist, singleFile } from './offline-server.mjs';
 
 const seed = seedPapers();
 
-test('the single-file build opens from file:// and shows and searches the papers', async ({ page }) => {
+/** Opens the single-file build of dist/ from file://, recording every request. */
+async function openSingleFile(page) {
   const file = pathToFileURL(singleFile(dist)).href;
   const requests = [];
   page.on('request', (request) => requests.push(request.url()));
   const explorer = new Explorer(page);
   await explorer.open(file);
   await explorer.expectLoaded(24);
+  return { file, requests, explorer };
+}
+
+test('the single-file build opens from file:// and shows and searches the papers', async ({ page }) => {
+  const { file, requests, explorer } = await openSingleFile(page);
   await explorer.expectTitles(seed.map((p) => p.title));
 
   await explorer.search.pressSequentially('mixtral');
@@ -24,5 +31,19 @@ test('the single-file build opens from file:// and shows and searches the papers
 
   // Nothing but the file itself (and data: URLs) was ever requested.
   expect(requests.filter((url) => url !== file && !url.startsWith('data:') && !url.startsWith(`${file}?`))).toEqual([]);
+  expect(explorer.consoleErrors).toEqual([]);
+});
+
+test('the single-file build opens a person\'s file from file://: the compile worker is inlined', async ({ page }) => {
+  const { file, requests, explorer } = await openSingleFile(page);
+  const csv = repoFile('tests/fixtures/exports/zotero-mambo.csv');
+  await explorer.chooseFiles([csv]);
+  await page.getByTestId('open-add').click();
+  const rows = (csv.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0-9]{8}",/gm) ?? []).length;
+  await expect(explorer.openReport.summary).toHaveText(`Added ${rows} papers: ${24 + rows} in all.`);
+  await explorer.openReport.close.click();
+  await explorer.expectLoaded(24 + rows);
+  // The worker came from the page itself (a blob: URL), nothing from the network.
+  expect(requests.filter((url) => url !== file && !/^(data|blob):/.test(url) && !url.startsWith(`${file}?`))).toEqual([]);
   expect(explorer.consoleErrors).toEqual([]);
 });

@@ -1,0 +1,129 @@
+// Benchmark of opening a person's own files in the browser (issue 15): the
+// compile worker of the release build in Debian's headless Chromium, beside
+// the native CLI on the same input. Prints figures; asserts nothing.
+//
+//   node scripts/bench-open.mjs [--sizes 10000,100000]
+//
+// For each size it writes the first N real papers of ../shared/corpus
+// (FOLIO_CORPUS_DIR; acl-anthology-64k then paperlists-87k, as JSON Lines,
+// as a person's export would be) and measures:
+//   - native: `folio compile FILE --out --pack` wall time and peak RSS
+//     (/usr/bin/time), the release CLI in target/release;
+//   - browser: "Open papers…" with that file as a new corpus, from the click
+//     to the report on screen (worker start, file read, compile, pack, the
+//     app opening the pack); the worker's peak wasm memory (it reports its
+//     memory with every message); the page's main-thread long tasks
+//     (PerformanceObserver "longtask": count over 50 ms and the longest).
+// Targets (issue 15) at 100k: under 3x the native time, under 1 GiB, no
+// main-thread task over 50 ms.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import readline from 'node:readline';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'tests/e2e/package.json'));
+const { chromium } = require('@playwright/test');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const sizes = arg('sizes', '10000,100000').split(',').map(Number);
+const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
+const work = process.env.FOLIO_BENCH_DIR ?? '/tmp/folio-bench';
+const port = Number(process.env.FOLIO_BENCH_PORT ?? 4290);
+const dist = path.resolve(process.env.FOLIO_DIST ?? path.join(root, 'dist'));
+const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio');
+fs.mkdirSync(work, { recursive: true });
+
+for (const need of [path.join(corpusDir, 'acl-anthology-64k.jsonl.gz'), path.join(dist, 'index.html'), folio]) {
+  if (!fs.existsSync(need)) {
+    console.log(`bench-open: ${need} is missing (real corpora in FOLIO_CORPUS_DIR, a release build in dist/, the release CLI); skipped`);
+    process.exit(0);
+  }
+}
+
+async function corpusFile(size) {
+  const out = path.join(work, `open-${size}.jsonl`);
+  if (fs.existsSync(out)) return out;
+  const lines = [];
+  for (const file of ['acl-anthology-64k.jsonl.gz', 'paperlists-87k.jsonl.gz']) {
+    const input = readline.createInterface({ input: fs.createReadStream(path.join(corpusDir, file)).pipe(zlib.createGunzip()) });
+    for await (const line of input) {
+      if (line.trim()) lines.push(line);
+      if (lines.length >= size) break;
+    }
+    if (lines.length >= size) break;
+  }
+  fs.writeFileSync(out, `${lines.join('\n')}\n`);
+  return out;
+}
+
+function native(file) {
+  const started = process.hrtime.bigint();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', folio, 'compile', file, '--out', path.join(work, 'open.json'),
+    '--pack', path.join(work, 'open.pack'), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const report = String(run.stderr);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const kb = Number(report.trim().split('\n').pop());
+  return { seconds, peakMiB: kb / 1024 };
+}
+
+async function browser(file) {
+  const server = spawn(process.execPath, [path.join(root, 'tests/e2e/serve.mjs'), '--port', String(port), '--dist', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => server.stdout.on('data', (c) => { if (String(c).includes('serving')) resolve(); }));
+  const browser = await chromium.launch({
+    executablePath: process.env.FOLIO_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      window.__bench = { longTasks: [], workerPeak: 0 };
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }); })
+        .observe({ type: 'longtask', buffered: true });
+      const Native = window.Worker;
+      window.Worker = class extends Native {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('message', (e) => { window.__bench.workerPeak = Math.max(window.__bench.workerPeak, Number(e.data?.[2] ?? 0)); });
+        }
+      };
+    });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByTestId('result-count').waitFor();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('open-papers').first().click();
+    await (await chooser).setFiles(file);
+    const start = await page.evaluate(() => performance.now());
+    await page.getByTestId('open-new').click();
+    await page.getByTestId('open-summary').waitFor({ timeout: 30 * 60_000 });
+    const end = await page.evaluate(() => performance.now());
+    const summary = await page.getByTestId('open-summary').textContent();
+    const bench = await page.evaluate(() => window.__bench);
+    const during = bench.longTasks.filter((t) => t.start >= start && t.start <= end);
+    return {
+      seconds: (end - start) / 1000,
+      summary,
+      peakMiB: bench.workerPeak / 2 ** 20,
+      longTasks: during.length,
+      longest: during.reduce((m, t) => Math.max(m, t.duration), 0),
+    };
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+console.log('open in the browser (compile worker) vs native `folio compile --pack`, same JSON Lines input');
+console.log('papers    native s  native MiB   browser s  ratio  worker MiB  long tasks (>50 ms, longest)  report');
+for (const size of sizes) {
+  const file = await corpusFile(size);
+  const n = native(file);
+  const b = await browser(file);
+  console.log(`${String(size).padStart(6)}  ${n.seconds.toFixed(1).padStart(9)}  ${n.peakMiB.toFixed(0).padStart(10)}  ${b.seconds.toFixed(1).padStart(10)}  ` +
+    `${(b.seconds / n.seconds).toFixed(2).padStart(5)}  ${b.peakMiB.toFixed(0).padStart(10)}  ${String(b.longTasks).padStart(5)}, ${b.longest.toFixed(0)} ms  ${b.summary}`);
+}

@@ -1,0 +1,112 @@
+//! The compile worker: a Web Worker (built for wasm32 by Trunk, loaded by
+//! the app only when a person opens files) that runs `engine::open`, the
+//! compiler `folio compile` runs, off the page's thread.
+//!
+//! Protocol (see `src/browser/compile_worker.rs` for the app's side): the
+//! worker posts `[json, null, memory]` with `{"kind":"ready"}`; the app posts one
+//! job, `{files: File[], base: Uint8Array | null}` (or `{export: pack}`,
+//! answered by `Exported` with the `bundle.json` bytes); the worker posts
+//! `[json, null, memory]` progress messages, then `[json, pack, memory]` with the
+//! `Done` outcome and the new corpus's app pack (a transferred
+//! `Uint8Array`, or null when nothing was opened); every message carries
+//! the worker's wasm memory size in bytes third (its peak so far, read by
+//! `scripts/bench-open.mjs`). One job per worker: the
+//! app terminates it after `Done`, or to cancel.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    worker::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "folio-worker is the browser app's compile worker: build it with `trunk build` (see README.md)."
+    );
+    std::process::exit(2);
+}
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use folio::engine::open::{export_bundle, open, Message, OpenFile, Outcome, Progress};
+    use js_sys::{Array, Reflect, Uint8Array};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+    fn scope() -> DedicatedWorkerGlobalScope {
+        js_sys::global().unchecked_into()
+    }
+
+    /// Posts `message`, with `pack`'s buffer transferred (not copied).
+    fn post(message: &Message, pack: Option<Uint8Array>) {
+        let transfer = Array::new();
+        let bytes = match pack {
+            Some(pack) => {
+                transfer.push(&pack.buffer());
+                JsValue::from(pack)
+            }
+            None => JsValue::NULL,
+        };
+        // The worker's wasm memory, which only grows: its peak (for the benchmark).
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let peak = JsValue::from(js_sys::ArrayBuffer::from(memory.buffer()).byte_length());
+        let data = Array::of3(&JsValue::from_str(&message.to_json()), &bytes, &peak);
+        let _ = scope().post_message_with_transfer(&data, &transfer);
+    }
+
+    pub fn start() {
+        folio::browser::unicode::install();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| run(&event.data()));
+        scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The worker lives for one job.
+        on_message.forget();
+        post(&Message::Ready, None);
+    }
+
+    fn run(job: &JsValue) {
+        if let Some(pack) =
+            Reflect::get(job, &"export".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        {
+            return match export_bundle(&pack.to_vec()) {
+                Ok(json) => {
+                    post(&Message::Exported { failure: None }, Some(Uint8Array::from(json.as_bytes())))
+                }
+                Err(reason) => post(&Message::Exported { failure: Some(reason) }, None),
+            };
+        }
+        let files: Array = Reflect::get(job, &"files".into()).map(JsCast::unchecked_into).unwrap_or_default();
+        let base = Reflect::get(job, &"base".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok());
+        let total: f64 = files.iter().map(|f| f.unchecked_into::<File>().size()).sum();
+        let mut read = Vec::new();
+        let mut done = 0.0;
+        for file in files.iter() {
+            let file: File = file.unchecked_into();
+            post(&Message::from(&Progress::reading_files(done as u64, total as u64)), None);
+            match read_file(&file) {
+                Ok(bytes) => read.push(OpenFile { name: file.name(), bytes }),
+                Err(reason) => {
+                    let failure = format!("{} could not be read ({reason}): nothing was opened", file.name());
+                    post(&Message::from(&Outcome { failure: Some(failure), ..Outcome::default() }), None);
+                    return;
+                }
+            }
+            done += file.size();
+        }
+        let base = base.map(|b| b.to_vec());
+        let opened = open(read, base.as_deref(), &mut |progress| post(&Message::from(&progress), None));
+        drop(base);
+        let pack = opened.pack.map(|pack| Uint8Array::from(pack.as_slice()));
+        post(&Message::from(&opened.outcome), pack);
+    }
+
+    fn read_file(file: &File) -> Result<Vec<u8>, String> {
+        let reason = |err: JsValue| match err.dyn_into::<js_sys::Error>() {
+            Ok(err) => String::from(err.message()),
+            Err(err) => format!("{err:?}"),
+        };
+        let reader = FileReaderSync::new().map_err(reason)?;
+        let buffer = reader.read_as_array_buffer(file).map_err(reason)?;
+        Ok(Uint8Array::new(&buffer).to_vec())
+    }
+}

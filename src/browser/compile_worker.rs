@@ -1,0 +1,186 @@
+//! The app's side of the compile worker (`src/bin/folio-worker.rs`): starts
+//! it when a person opens files, hands it the files (and the corpus to add
+//! them to), relays its progress, and takes back the new corpus's app pack;
+//! it also turns a kept corpus into `bundle.json` for export. Cancelling
+//! terminates the worker: nothing it did reaches the page.
+//!
+//! The worker's messages (`engine::open::Message`, JSON) are read with the
+//! browser's `JSON.parse`: the app's wasm carries no decoder for them.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+
+/// The worker's script, written by Trunk beside the app (`data-loader-shim`
+/// in index.html); relative, so the site works under any sub-path.
+pub const WORKER_URL: &str = "folio-worker_loader.js";
+
+/// The id of the element holding the worker's whole script in the
+/// single-file build (written by `scripts/single-file.mjs`).
+pub const INLINE_WORKER_ID: &str = "folio-worker";
+
+/// What to ask of the worker.
+pub enum Task {
+    /// Compile `files`, onto `base` (the corpus in view, a pack or a bundle) if given.
+    Open { files: Vec<File>, base: Option<Uint8Array> },
+    /// The `bundle.json` of a pack.
+    Export(Uint8Array),
+}
+
+/// Where a job is, in the worker's words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub stage: String,
+    pub papers: f64,
+    pub done: f64,
+    pub total: f64,
+    /// `done` of `total`, in words ("1.2 MB of 3.4 MB").
+    pub amount: String,
+}
+
+/// What an open did (`engine::open::Message::Done`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Done {
+    pub papers: f64,
+    pub before: f64,
+    pub failure: Option<String>,
+    /// `file: reason`, one per refused file.
+    pub refused: Vec<String>,
+    /// `file:line: severity: message`.
+    pub diagnostics: Vec<String>,
+}
+
+/// What the worker tells the app.
+pub enum Event {
+    Progress(Step),
+    /// An open's end and, when something was opened, its app pack.
+    Done(Done, Option<Uint8Array>),
+    /// An export's `bundle.json` bytes, or why there are none.
+    Exported(Result<Uint8Array, String>),
+    /// The worker could not start or stopped (its script missing, a crash).
+    Failed(String),
+}
+
+/// A running job; dropping it terminates the worker. Not to be dropped
+/// from inside its own `on_event` (the callback runs in the job).
+pub struct Job {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(object, &key.into()).ok()?.as_string()
+}
+
+fn number(object: &JsValue, key: &str) -> f64 {
+    Reflect::get(object, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+}
+
+fn texts(object: &JsValue, key: &str) -> Vec<String> {
+    let list: Array =
+        Reflect::get(object, &key.into()).ok().and_then(|v| v.dyn_into().ok()).unwrap_or_default();
+    list.iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// Starts a worker on `task`; `on_event` hears its progress and its end.
+pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
+    let url = inline_worker_url().unwrap_or_else(|| WORKER_URL.to_owned());
+    let worker = Worker::new(&url).map_err(|err| format!("the compile worker could not start ({err:?})"))?;
+    let on_event: std::rc::Rc<dyn Fn(Event)> = on_event.into();
+    let task = std::cell::RefCell::new(Some(task));
+    let on_message = {
+        let (worker, on_event) = (worker.clone(), on_event.clone());
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data: Array = event.data().unchecked_into();
+            let message =
+                data.get(0).as_string().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or_default();
+            let bytes = data.get(1).dyn_into::<Uint8Array>().ok();
+            match text(&message, "kind").as_deref() {
+                Some("ready") => {
+                    if let Some(task) = task.borrow_mut().take() {
+                        post(&worker, task);
+                    }
+                }
+                Some("progress") => on_event(Event::Progress(Step {
+                    stage: text(&message, "stage").unwrap_or_default(),
+                    papers: number(&message, "papers"),
+                    done: number(&message, "done"),
+                    total: number(&message, "total"),
+                    amount: text(&message, "amount").unwrap_or_default(),
+                })),
+                Some("done") => {
+                    worker.terminate();
+                    let done = Done {
+                        papers: number(&message, "papers"),
+                        before: number(&message, "before"),
+                        failure: text(&message, "failure"),
+                        refused: texts(&message, "refused"),
+                        diagnostics: texts(&message, "diagnostics"),
+                    };
+                    on_event(Event::Done(done, bytes));
+                }
+                Some("exported") => {
+                    worker.terminate();
+                    on_event(Event::Exported(
+                        bytes.ok_or_else(|| text(&message, "failure").unwrap_or_default()),
+                    ));
+                }
+                _ => on_event(Event::Failed(
+                    "the compile worker sent a message this page does not read".into(),
+                )),
+            }
+        })
+    };
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        let message = event.message();
+        let message = if message.is_empty() { "its script could not be loaded".to_owned() } else { message };
+        on_event(Event::Failed(format!("the compile worker stopped ({message})")));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Job { worker, _on_message: on_message, _on_error: on_error })
+}
+
+/// In the single-file build, a `blob:` URL of the inlined worker script (a
+/// page on `file://` cannot start a worker from a file). Kept for the page's life.
+fn inline_worker_url() -> Option<String> {
+    let source = gloo::utils::document().get_element_by_id(INLINE_WORKER_ID)?.text_content()?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&Array::of1(&source.into()), &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Posts the one task: files as they are (the worker reads them, off this
+/// thread), bytes transferred (not copied).
+fn post(worker: &Worker, task: Task) {
+    let job = Object::new();
+    let transfer = Array::new();
+    let set = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&job, &key.into(), value);
+    };
+    match task {
+        Task::Open { files, base } => {
+            set("files", &files.into_iter().collect::<Array>());
+            if let Some(base) = base {
+                transfer.push(&base.buffer());
+                set("base", &base);
+            }
+        }
+        Task::Export(pack) => {
+            transfer.push(&pack.buffer());
+            set("export", &pack);
+        }
+    }
+    let _ = worker.post_message_with_transfer(&job, &transfer);
+}

@@ -1,0 +1,276 @@
+//! Opening corpus files where there is no file system: what the browser's
+//! compile worker runs. Files (name and bytes, `.gz` or not) in; the app
+//! pack of the new corpus, every diagnostic and the files refused out.
+//!
+//! The same compiler as `folio compile`, with one difference for a person
+//! dropping several files at once: a file from which nothing can be read is
+//! refused (it says why, and nothing of it comes in) and the others are
+//! still opened, where the CLI would write nothing at all. Papers added to a
+//! corpus already open merge with its papers as duplicates between inputs
+//! do ([`compile::compile_onto`]).
+
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+use super::bundle::{Bundle, Paper, SourceFile};
+use super::compile::{self, CompileOptions, Compiled, Input};
+use super::diagnostic::Diagnostic;
+use super::explorer::Explorer;
+use super::pack::{bundle_of_pack, MAGIC};
+use super::progress::{Stage, Step};
+
+/// One file to open: its name (shown in diagnostics, and how its format
+/// is detected) and its bytes as read from disk.
+pub struct OpenFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The name of the first stage, before the compiler's own
+/// ([`super::progress::Stage`]): the browser reading the files from disk.
+pub const LOADING: &str = "loading the files";
+
+/// The name of the last stage, after the compiler's own.
+pub const INDEXING: &str = "building the search index";
+
+/// Where an open is, for a progress bar: the stage's name, `done` of
+/// `total` units (bytes while reading, papers after), papers read so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
+    pub papers: usize,
+}
+
+impl Progress {
+    /// Loading the files: `done` of `total` bytes.
+    pub fn reading_files(done: u64, total: u64) -> Self {
+        Progress { stage: LOADING.to_owned(), done, total, papers: 0 }
+    }
+
+    /// Whether `done` and `total` count bytes (else papers).
+    pub fn in_bytes(&self) -> bool {
+        self.stage == LOADING || self.stage == Stage::Read.name()
+    }
+
+    /// `done` of `total` for people: "1.2 MB of 3.4 MB", "1,024 of 24,000 papers".
+    pub fn amount(&self) -> String {
+        if self.in_bytes() {
+            format!("{} of {}", megabytes(self.done), megabytes(self.total))
+        } else {
+            format!("{} of {} papers", self.done, self.total)
+        }
+    }
+}
+
+/// `bytes` in megabytes with one decimal, in integers (float formatting
+/// would cost the app's wasm a few kilobytes).
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
+impl From<Step> for Progress {
+    fn from(step: Step) -> Self {
+        Progress {
+            stage: step.stage.name().to_owned(),
+            done: step.done,
+            total: step.total,
+            papers: step.papers,
+        }
+    }
+}
+
+/// A file that was refused as a whole, and why (its diagnostics say where).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub file: String,
+    pub reason: String,
+}
+
+/// What an open did, in words and counts for the person who asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Papers in the new corpus (0 when nothing was opened).
+    pub papers: usize,
+    /// Papers of the corpus added to, before (0 when opened as new).
+    pub before: usize,
+    /// Every warning and error, refused files' first.
+    pub diagnostics: Vec<Diagnostic>,
+    pub refused: Vec<Refusal>,
+    /// Why nothing was opened, when nothing was (every file refused, or the
+    /// corpus to add to unreadable).
+    pub failure: Option<String>,
+}
+
+/// What the compile worker posts to the app, as JSON, in the words the
+/// app shows: the app reads it with the browser's `JSON.parse`, so its
+/// wasm carries no decoder for it. The pack's (or an export's) bytes travel
+/// beside a message, not inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// The worker is ready for its one job.
+    Ready,
+    /// Where the job is: the stage, papers read, and `done` of `total`
+    /// also said in words (`amount`).
+    Progress { stage: String, papers: usize, done: u64, total: u64, amount: String },
+    /// The job's end: papers in the new corpus and before it, why nothing
+    /// was opened (if nothing was), each refused file as `file: reason`,
+    /// and every diagnostic as `file:line: severity: message`.
+    Done {
+        papers: usize,
+        before: usize,
+        failure: Option<String>,
+        refused: Vec<String>,
+        diagnostics: Vec<String>,
+    },
+    /// A corpus exported as `bundle.json` (its bytes beside), or why not.
+    Exported { failure: Option<String> },
+}
+
+impl Message {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(json: &str) -> Option<Message> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+impl From<&Progress> for Message {
+    fn from(p: &Progress) -> Self {
+        Message::Progress {
+            stage: p.stage.clone(),
+            papers: p.papers,
+            done: p.done,
+            total: p.total,
+            amount: p.amount(),
+        }
+    }
+}
+
+impl From<&Outcome> for Message {
+    fn from(o: &Outcome) -> Self {
+        Message::Done {
+            papers: o.papers,
+            before: o.before,
+            failure: o.failure.clone(),
+            refused: o.refused.iter().map(|r| format!("{}: {}", r.file, r.reason)).collect(),
+            diagnostics: o.diagnostics.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// A kept corpus (an app pack or a bundle) as `bundle.json`, for export.
+pub fn export_bundle(bytes: &[u8]) -> Result<String, String> {
+    bundle_of(bytes).map(|bundle| bundle.to_json())
+}
+
+/// The new corpus as an app pack (`None` when nothing was opened), and what happened.
+pub struct Opened {
+    pub pack: Option<Vec<u8>>,
+    pub outcome: Outcome,
+}
+
+/// Compiles `files` into a new corpus, or onto `base` (the corpus in view,
+/// as an app pack or a `bundle.json`), and packs it.
+pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Progress)) -> Opened {
+    let mut outcome = Outcome::default();
+    let mut inputs: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
+    for file in files {
+        match gunzip(&file.name, file.bytes) {
+            Ok(bytes) => inputs.push((file.name, bytes)),
+            Err(diagnostic) => refuse(&mut outcome, diagnostic),
+        }
+    }
+    let base_bundle = match base.map(bundle_of).transpose() {
+        Ok(bundle) => bundle,
+        Err(reason) => {
+            outcome.failure =
+                Some(format!("the corpus in view could not be read ({reason}): nothing was added"));
+            return Opened { pack: None, outcome };
+        }
+    };
+    outcome.before = base_bundle.as_ref().map_or(0, |b| b.papers.len());
+    let options = CompileOptions::default();
+    let compile = |inputs: &[(String, Vec<u8>)], base: Option<Bundle>, report: &mut dyn FnMut(Progress)| {
+        let inputs: Vec<Input<'_>> = inputs.iter().map(|(name, bytes)| Input { name, bytes }).collect();
+        let (papers, sources): (Vec<Paper>, Vec<SourceFile>) =
+            base.map(|b| (b.papers, b.sources)).unwrap_or_default();
+        compile::compile_onto(papers, sources, &inputs, &options, &mut |step| report(step.into()))
+    };
+    // Errors are found while reading, before the costly enrichment: a
+    // second pass without the refused files costs one more read (and
+    // decoding the base again, rather than holding it twice).
+    let mut compiled = compile(&inputs, base_bundle, report);
+    if compiled.bundle.is_none() {
+        let refused: Vec<String> =
+            compiled.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.file.clone()).collect();
+        for diagnostic in std::mem::take(&mut compiled.diagnostics) {
+            if refused.contains(&diagnostic.file) {
+                refuse(&mut outcome, diagnostic);
+            }
+        }
+        inputs.retain(|(name, _)| !refused.contains(name));
+        compiled = match inputs.is_empty() {
+            true => Compiled { bundle: None, diagnostics: Vec::new() },
+            // It decoded a moment ago.
+            false => compile(&inputs, base.and_then(|bytes| bundle_of(bytes).ok()), report),
+        };
+    }
+    outcome.diagnostics.extend(compiled.diagnostics);
+    let Some(bundle) = compiled.bundle else {
+        let what = if outcome.refused.len() == 1 { "the file was refused" } else { "every file was refused" };
+        outcome.failure = Some(format!("nothing was opened: {what}"));
+        return Opened { pack: None, outcome };
+    };
+    outcome.papers = bundle.papers.len();
+    report(Progress {
+        stage: INDEXING.to_owned(),
+        done: 0,
+        total: outcome.papers as u64,
+        papers: outcome.papers,
+    });
+    match Explorer::new(bundle).into_pack() {
+        Ok(pack) => Opened { pack: Some(pack), outcome },
+        Err(err) => {
+            outcome.failure = Some(format!("nothing was opened: {err}"));
+            outcome.papers = 0;
+            Opened { pack: None, outcome }
+        }
+    }
+}
+
+/// Records a refused file (once, with its first error as the reason) and its diagnostic.
+fn refuse(outcome: &mut Outcome, diagnostic: Diagnostic) {
+    if diagnostic.is_error() && !outcome.refused.iter().any(|r| r.file == diagnostic.file) {
+        outcome.refused.push(Refusal { file: diagnostic.file.clone(), reason: diagnostic.message.clone() });
+    }
+    outcome.diagnostics.push(diagnostic);
+}
+
+/// The bundle of a corpus given as an app pack or as `bundle.json`.
+pub fn bundle_of(bytes: &[u8]) -> Result<Bundle, String> {
+    if bytes.starts_with(MAGIC) {
+        return bundle_of_pack(bytes).map_err(|e| e.to_string());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+    Bundle::from_json(text).map_err(|e| e.to_string())
+}
+
+/// The bytes of `name`, decompressed when they are gzip (by their first
+/// bytes: a download named `.gz` may have been decompressed already).
+fn gunzip(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4));
+    flate2::read::MultiGzDecoder::new(bytes.as_slice())
+        .read_to_end(&mut out)
+        .map_err(|err| Diagnostic::error(name, 0, format!("not a valid gzip file: {err}")))?;
+    Ok(out)
+}

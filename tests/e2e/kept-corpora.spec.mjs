@@ -1,0 +1,145 @@
+// Opened corpora are kept in the browser (IndexedDB): a reload with the
+// server gone opens the same corpus with its tags, and files added to it
+// (offline: the worker is precached) replace it; the corpus menu lists,
+// switches, renames, exports and deletes (freeing the storage); a full
+// store says so and keeps nothing half-saved. A site built with no corpus
+// is an empty explorer that asks for files.
+import fs from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { Explorer, repoFile } from './explorer.page.mjs';
+import { dist, emptyDist, port, startServer, waitForServiceWorker } from './offline-server.mjs';
+
+const BASE = '/some/sub/path/';
+const BIB = 'tests/fixtures/exports/scholar-srush.bib';
+const CSV = 'tests/fixtures/exports/zotero-mambo.csv';
+const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
+const zoteroRows = (file) => (file.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0-9]{8}",/gm) ?? []).length;
+
+async function openAsNew(explorer, files) {
+  await explorer.chooseFiles(files);
+  if (await explorer.page.getByTestId('open-choice').isVisible()) await explorer.page.getByTestId('open-new').click();
+  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(/^Kept in this browser/);
+  await explorer.openReport.close.click();
+}
+
+const usage = (page) => page.evaluate(async () => (await navigator.storage.estimate()).usage);
+
+test('an opened corpus is kept: offline reload, tags, adding to it offline, switch, rename, export and delete', async ({ page }) => {
+  const server = await startServer(dist, port(31));
+  const explorer = new Explorer(page);
+  const bib = repoFile(BIB);
+  const entries = bibEntries(bib);
+  try {
+    await explorer.open(`${server.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await waitForServiceWorker(page);
+    await openAsNew(explorer, [bib]);
+    await explorer.expectLoaded(entries);
+    await explorer.resultTitles.first().click();
+    await page.getByTestId('tag-input').fill('kept');
+    await page.getByTestId('tag-input').press('Enter');
+  } finally {
+    await server.stop();
+  }
+
+  // No server: the app, the kept corpus and the tag all come from the browser.
+  await page.reload();
+  await explorer.expectLoaded(entries);
+  await expect(page.getByTestId('corpus-menu')).toHaveText('scholar-srush.bib');
+  await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
+
+  // Adding to the kept corpus in view replaces it: still one kept corpus.
+  const csv = repoFile(CSV);
+  const all = entries + zoteroRows(csv);
+  await explorer.chooseFiles([csv]);
+  await page.getByTestId('open-add').click();
+  await expect(explorer.openReport.summary).toHaveText(`Added ${zoteroRows(csv)} papers: ${all} in all.`);
+  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(/^Kept in this browser/);
+  await explorer.openReport.close.click();
+
+  await page.getByTestId('corpus-menu').click();
+  const menu = page.getByTestId('corpus-dialog');
+  const kept = menu.getByTestId('kept-corpus');
+  await expect(kept).toHaveCount(1);
+  await expect(kept).toContainText(`${all} papers`);
+  await expect(menu.getByTestId('storage-estimate')).toHaveText(/^This site uses [\d.]+ [MG]B of the [\d.]+ [MG]B this browser allows it\.$/);
+
+  page.once('dialog', (dialog) => dialog.accept('Attention reading list'));
+  await kept.getByRole('button', { name: 'Rename…' }).click();
+  await expect(kept.getByTestId('kept-name')).toHaveText('Attention reading list');
+  await expect(page.getByTestId('corpus-menu')).toHaveText('Attention reading list');
+
+  const json = page.waitForEvent('download');
+  await kept.getByRole('button', { name: 'bundle.json' }).click();
+  const bundle = JSON.parse(fs.readFileSync(await (await json).path(), 'utf8'));
+  expect((await json).suggestedFilename()).toBe('Attention-reading-list.bundle.json');
+  expect(bundle.papers).toHaveLength(all);
+  const packed = page.waitForEvent('download');
+  await kept.getByRole('button', { name: 'App pack' }).click();
+  expect(fs.readFileSync(await (await packed).path()).subarray(0, 8).toString()).toBe('FOLIOPAK');
+
+  // Switch to the site's papers and back.
+  await menu.getByTestId('site-corpus').getByRole('button', { name: 'Open' }).click();
+  await explorer.expectLoaded(24);
+  await page.getByTestId('corpus-menu').click();
+  await kept.getByRole('button', { name: 'Open' }).click();
+  await explorer.expectLoaded(all);
+
+  // Deleting frees its storage and shows the site's papers.
+  const before = await usage(page);
+  await page.getByTestId('corpus-menu').click();
+  await kept.getByRole('button', { name: 'Delete' }).click();
+  await expect(kept).toHaveCount(0);
+  await explorer.expectLoaded(24);
+  await expect.poll(() => usage(page)).toBeLessThan(before);
+  await page.reload();
+  await explorer.expectLoaded(24);
+  expect(explorer.consoleErrors).toEqual([]);
+});
+
+test('a full store keeps nothing and says so; the papers stay open in the page', async ({ page }) => {
+  // The browser's quota, reached: writing a pack fails as a full disk does.
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (value, key) {
+      if (value instanceof Uint8Array) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    };
+  });
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  const csv = repoFile(CSV);
+  await explorer.chooseFiles([csv]);
+  await page.getByTestId('open-new').click();
+  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(
+    /^Not kept: this browser's storage for the site is full\. .*nothing was half-saved/);
+  await explorer.openReport.close.click();
+  await explorer.expectLoaded(zoteroRows(csv));
+
+  await page.getByTestId('corpus-menu').click();
+  await expect(page.getByTestId('corpus-dialog').getByTestId('kept-corpus')).toHaveCount(0);
+  await page.reload();
+  await explorer.expectLoaded(24);
+});
+
+test('a site built with no corpus asks for files, opens them and keeps them', async ({ page }) => {
+  const server = await startServer(emptyDist, port(32));
+  const explorer = new Explorer(page);
+  try {
+    await explorer.open(`${server.origin}/`);
+    await expect(page.getByTestId('empty-site')).toContainText('Explore your own papers');
+    const csv = repoFile(CSV);
+    // No corpus in view: nothing to add to, so no question.
+    await explorer.chooseFiles([csv]);
+    await expect(explorer.openReport.summary).toHaveText(`Opened ${zoteroRows(csv)} papers.`);
+    await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(/^Kept in this browser/);
+    await explorer.openReport.close.click();
+    await explorer.expectLoaded(zoteroRows(csv));
+    await page.reload();
+    await explorer.expectLoaded(zoteroRows(csv));
+  } finally {
+    await server.stop();
+  }
+  expect(explorer.consoleErrors).toEqual([]);
+});

@@ -1,0 +1,210 @@
+//! Opening files the way the browser's compile worker does (`engine::open`):
+//! the pack it makes is the one the CLI would make, `.gz` reads like the
+//! plain file, a broken file is refused alone and says why, and papers
+//! added to a corpus merge with it exactly as `folio compile` merges inputs.
+
+use std::io::Write;
+
+use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
+use folio::engine::explorer::Explorer;
+use folio::engine::open::{
+    bundle_of, export_bundle, open, Message, OpenFile, Opened, Outcome, Progress, INDEXING,
+};
+
+const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
+const SEED_NAME: &str = "000_aec88eee982df8fa.txt";
+const BIB: &[u8] = include_bytes!("fixtures/exports/scholar-srush.bib");
+const CSV: &[u8] = include_bytes!("fixtures/exports/zotero-mambo.csv");
+
+fn file(name: &str, bytes: &[u8]) -> OpenFile {
+    OpenFile { name: name.to_owned(), bytes: bytes.to_vec() }
+}
+
+#[track_caller]
+fn opened(files: Vec<OpenFile>, base: Option<&[u8]>) -> (Opened, Vec<Progress>) {
+    let mut steps = Vec::new();
+    let opened = open(files, base, &mut |step| steps.push(step));
+    (opened, steps)
+}
+
+/// The pack `folio compile --pack` writes for these inputs.
+fn cli_pack(inputs: &[(&str, &[u8])]) -> Vec<u8> {
+    let inputs: Vec<Input<'_>> = inputs.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
+    let bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("inputs compile");
+    Explorer::new(bundle).into_pack().expect("packs")
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn opening_the_seed_makes_the_pack_the_cli_makes_and_reports_each_stage() {
+    let (opened, steps) = opened(vec![file(SEED_NAME, SEED)], None);
+    assert_eq!(opened.outcome.failure, None);
+    assert_eq!((opened.outcome.papers, opened.outcome.before), (24, 0));
+    assert_eq!(opened.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED)]).as_slice()));
+    let stages: Vec<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
+    for stage in ["reading", "extracting entities", INDEXING] {
+        assert!(stages.contains(&stage), "no {stage:?} step in {stages:?}");
+    }
+    assert_eq!(steps.last().map(|s| s.papers), Some(24));
+    assert_eq!(Explorer::from_pack(opened.pack.unwrap()).unwrap().len(), 24);
+}
+
+#[test]
+fn a_gzipped_file_opens_like_the_plain_one() {
+    let (plain, _) = opened(vec![file("refs.bib", BIB)], None);
+    let (gzipped, _) = opened(vec![file("refs.bib.gz", &gzip(BIB))], None);
+    assert_eq!(gzipped.outcome.failure, None);
+    assert!(plain.outcome.papers > 40, "{}", plain.outcome.papers);
+    assert_eq!(gzipped.outcome.papers, plain.outcome.papers);
+}
+
+#[test]
+fn a_broken_file_is_refused_alone_and_says_why() {
+    let broken = b"\x1f\x8b\x08\x00 this is no gzip stream";
+    let binary = b"PK\x03\x04\x00\x00 a zip file";
+    let (opened, _) =
+        opened(vec![file("papers.csv", CSV), file("old.bib.gz", broken), file("notes.docx", binary)], None);
+    let Outcome { papers, refused, diagnostics, failure, .. } = &opened.outcome;
+    assert_eq!(*failure, None);
+    let refused: Vec<(&str, &str)> = refused.iter().map(|r| (r.file.as_str(), r.reason.as_str())).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(refused[0].0, "old.bib.gz");
+    assert!(refused[0].1.starts_with("not a valid gzip file"), "{}", refused[0].1);
+    assert_eq!(refused[1], ("notes.docx", "binary data (NUL byte): not a text corpus"));
+    assert!(diagnostics.iter().any(|d| d.file == "notes.docx" && d.is_error()));
+    assert_eq!(opened.pack.as_deref(), Some(cli_pack(&[("papers.csv", CSV)]).as_slice()));
+    assert!(*papers > 0);
+}
+
+#[test]
+fn when_every_file_is_refused_nothing_is_opened() {
+    let (opened, _) = opened(vec![file("empty.json", b"[]"), file("x.bib", b"no entries here")], None);
+    assert!(opened.pack.is_none());
+    assert_eq!(opened.outcome.papers, 0);
+    assert_eq!(opened.outcome.refused.len(), 2, "{:?}", opened.outcome.refused);
+    assert_eq!(opened.outcome.failure.as_deref(), Some("nothing was opened: every file was refused"));
+}
+
+#[test]
+fn adding_files_to_a_corpus_gives_the_corpus_the_cli_compiles_from_all_of_them() {
+    let base = cli_pack(&[(SEED_NAME, SEED)]);
+    let (added, _) = opened(vec![file("refs.bib", BIB)], Some(&base));
+    assert_eq!(added.outcome.failure, None);
+    assert_eq!(added.outcome.before, 24);
+    assert_eq!(added.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED), ("refs.bib", BIB)]).as_slice()));
+}
+
+#[test]
+fn adding_a_corpus_to_itself_merges_every_paper_as_a_duplicate() {
+    let base = cli_pack(&[(SEED_NAME, SEED)]);
+    let (added, _) = opened(vec![file("again.txt", SEED)], Some(&base));
+    assert_eq!((added.outcome.before, added.outcome.papers), (24, 24));
+    let duplicates =
+        added.outcome.diagnostics.iter().filter(|d| d.message.starts_with("duplicate of the paper at"));
+    assert_eq!(duplicates.count(), 24);
+}
+
+#[test]
+fn adding_onto_a_bundle_json_gives_what_adding_onto_its_pack_gives() {
+    let bundle =
+        compile(&[Input { name: SEED_NAME, bytes: SEED }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    let (onto_json, _) = opened(vec![file("papers.csv", CSV)], Some(json.as_bytes()));
+    let (onto_pack, _) = opened(vec![file("papers.csv", CSV)], Some(&pack));
+    assert!(onto_json.pack.is_some());
+    assert_eq!(onto_json.pack, onto_pack.pack);
+}
+
+#[test]
+fn a_refused_file_added_to_a_corpus_leaves_the_others_to_merge() {
+    let base = cli_pack(&[(SEED_NAME, SEED)]);
+    let (added, _) = opened(vec![file("bad.json", b"{not json"), file("papers.csv", CSV)], Some(&base));
+    assert_eq!(added.outcome.refused.len(), 1);
+    assert_eq!(added.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED), ("papers.csv", CSV)]).as_slice()));
+}
+
+#[test]
+fn an_unreadable_corpus_in_view_adds_nothing() {
+    let (added, _) = opened(vec![file("papers.csv", CSV)], Some(b"FOLIOPAK cut short"));
+    assert!(added.pack.is_none());
+    let failure = added.outcome.failure.unwrap();
+    assert!(failure.starts_with("the corpus in view could not be read (not a Folio pack)"), "{failure}");
+}
+
+#[test]
+fn compiling_onto_a_bundle_equals_compiling_all_inputs_at_once() {
+    let options = CompileOptions::default();
+    let first = compile(&[Input { name: "a.bib", bytes: BIB }], &options).bundle.unwrap();
+    let onto = compile_onto(
+        first.papers,
+        first.sources,
+        &[Input { name: "b.csv", bytes: CSV }],
+        &options,
+        &mut |_| {},
+    );
+    let at_once =
+        compile(&[Input { name: "a.bib", bytes: BIB }, Input { name: "b.csv", bytes: CSV }], &options);
+    assert_eq!(onto.diagnostics.len(), at_once.diagnostics.len());
+    assert_eq!(onto.bundle.unwrap().to_json(), at_once.bundle.unwrap().to_json());
+}
+
+#[test]
+fn a_pack_reads_back_as_the_bundle_it_was_made_from() {
+    let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    assert_eq!(bundle_of(&pack).unwrap().to_json(), json);
+    assert_eq!(bundle_of(json.as_bytes()).unwrap().to_json(), json);
+    assert!(bundle_of(b"\x00\x01").is_err());
+}
+
+#[test]
+fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
+    let (opened, steps) = opened(vec![file("x.bib", b"nothing"), file(SEED_NAME, SEED)], None);
+    let done = Message::from(&opened.outcome);
+    let Message::Done { papers, refused, diagnostics, .. } = &done else { panic!("{done:?}") };
+    assert_eq!(*papers, 24);
+    assert_eq!(refused, &["x.bib: no BibTeX entries found".to_owned()]);
+    assert_eq!(diagnostics[0], "x.bib:1: error: no BibTeX entries found");
+    let first = Message::from(&steps[0]);
+    assert_eq!(
+        first,
+        Message::Progress {
+            stage: "reading".into(),
+            papers: 0,
+            done: 0,
+            total: (7 + SEED.len()) as u64,
+            amount: "0.0 MB of 0.0 MB".into()
+        }
+    );
+    let messages =
+        steps.iter().map(Message::from).chain([done, Message::Ready, Message::Exported { failure: None }]);
+    for message in messages {
+        assert_eq!(Message::from_json(&message.to_json()), Some(message));
+    }
+    assert_eq!(Message::from_json("{\"kind\":\"launch\"}"), None);
+}
+
+#[test]
+fn amounts_read_in_megabytes_while_reading_and_in_papers_after() {
+    let reading = Progress { stage: "reading".into(), done: 1_250_000, total: 34_049_999, papers: 3 };
+    assert_eq!(reading.amount(), "1.3 MB of 34.0 MB");
+    let extracting =
+        Progress { stage: "extracting entities".into(), done: 1024, total: 24000, papers: 24000 };
+    assert_eq!(extracting.amount(), "1024 of 24000 papers");
+}
+
+#[test]
+fn an_export_of_a_pack_is_its_bundle_json() {
+    let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    assert_eq!(export_bundle(&pack), Ok(json));
+    assert!(export_bundle(b"FOLIOPAK?").is_err());
+}
