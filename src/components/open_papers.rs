@@ -19,7 +19,7 @@ pub const INPUT_ID: &str = "open-papers-input";
 
 /// What the file picker offers (any file can still be dropped: one that
 /// cannot be read is refused and says why).
-pub const ACCEPT: &str = ".bib,.jsonl,.json,.csv,.tsv,.txt,.gz,.ris";
+pub const ACCEPT: &str = ".bib,.ris,.enw,.ciw,.isi,.nbib,.xml,.jsonl,.ndjson,.json,.csv,.tsv,.txt,.gz";
 
 /// The query parameter naming a corpus to open: `?open=papers/refs.bib`.
 pub const OPEN_PARAM: &str = "open";
