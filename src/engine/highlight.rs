@@ -31,7 +31,7 @@ pub struct Segment {
     pub text: String,
     pub highlighted: bool,
     /// One whole formula with its delimiters (`$\ell_1$`), which the app
-    /// renders as MathML.
+    /// renders as MathML ([`crate::engine::math::render`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub math: bool,
 }

@@ -1,7 +1,8 @@
 //! Math in titles and abstracts: where the TeX formulas are (`$...$`,
-//! `$$...$$`, `\(...\)`, `\[...\]`) and what a TeX command means to search.
-//! The bundle keeps every formula as written; the analyzer folds it
-//! ([`crate::engine::analyze`]).
+//! `$$...$$`, `\(...\)`, `\[...\]`), what a TeX command means to search, and
+//! a formula as a tree of MathML Core elements the app can build as DOM
+//! nodes. The bundle keeps every formula as written; the analyzer folds it
+//! ([`crate::engine::analyze`]) and the app renders it.
 
 /// How a formula is delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,6 +222,240 @@ pub fn command_fold(name: &str) -> CommandFold {
     CommandFold::Name
 }
 
+/// Commands papers define for themselves that the renderer does not know,
+/// the most frequent in the real corpora, defined as their papers do (the
+/// renderer's `\newcommand` wants its `[0]`).
+const PREAMBLE: &str = concat!(
+    r"\newcommand{\R}[0]{\mathbb{R}}\newcommand{\E}[0]{\mathbb{E}}\newcommand{\N}[0]{\mathbb{N}}",
+    r"\newcommand{\eps}[0]{\epsilon}\newcommand{\bm}[1]{\boldsymbol{#1}}\newcommand{\Tilde}[1]{\tilde{#1}}",
+    r"\newcommand{\wt}[1]{\widetilde{#1}}\newcommand{\cO}[0]{\mathcal{O}}\newcommand{\mbox}[1]{\text{#1}}",
+    r"\newcommand{\textsc}[1]{\text{#1}}\newcommand{\nicefrac}[2]{#1/#2}\newcommand{\smash}[1]{#1}",
+    r"\newcommand{\poly}[0]{\operatorname{poly}}\newcommand{\polylog}[0]{\operatorname{polylog}}",
+    r"\newcommand{\tr}[0]{\operatorname{tr}}\newcommand{\rank}[0]{\operatorname{rank}}",
+);
+
+/// A formula's TeX (between its delimiters) as MathML, or `None` when it
+/// does not parse (the app then shows its source).
+pub fn mathml(tex: &str, display: bool) -> Option<MathNode> {
+    use pulldown_latex::{config::DisplayMode, Parser, RenderConfig, Storage};
+    let source = format!("{PREAMBLE}{tex}");
+    let storage = Storage::new();
+    let events = Parser::new(&source, &storage).collect::<Result<Vec<_>, _>>().ok()?;
+    let config = RenderConfig {
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
+        ..RenderConfig::default()
+    };
+    let mut markup = String::new();
+    pulldown_latex::push_mathml(&mut markup, events.into_iter().map(Ok::<_, std::convert::Infallible>), config)
+        .ok()?;
+    read_mathml(&markup)
+}
+
+/// A formula segment's source (delimiters included, `$\ell_1$`) as
+/// MathML, or `None` when it is not one formula or does not parse.
+pub fn render(source: &str) -> Option<MathNode> {
+    match formulas(source).as_slice() {
+        [formula] if formula.start == 0 && formula.end == source.len() => {
+            mathml(formula.tex(source), formula.display())
+        }
+        _ => None,
+    }
+}
+
+/// A formula as MathML Core: elements and text that the app builds as DOM
+/// nodes, one by one (never as markup). Only the elements and attributes of
+/// [`ELEMENTS`] and [`ATTRIBUTES`] are ever here: no script, no link, no
+/// event handler, no style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MathNode {
+    Element { name: &'static str, attributes: Vec<(&'static str, String)>, children: Vec<MathNode> },
+    Text(String),
+}
+
+impl MathNode {
+    /// The text a reader sees, in order (what a page search finds).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.push_text(&mut out);
+        out
+    }
+
+    fn push_text(&self, out: &mut String) {
+        match self {
+            MathNode::Text(text) => out.push_str(text),
+            // The TeX source annotated beside the rendering is not shown.
+            MathNode::Element { name: "annotation", .. } => {}
+            MathNode::Element { children, .. } => children.iter().for_each(|c| c.push_text(out)),
+        }
+    }
+}
+
+/// The MathML Core elements a formula may hold. Not `annotation-xml`
+/// (which may hold HTML), `maction`, or anything that links.
+pub const ELEMENTS: &[&str] = &[
+    "annotation", "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover",
+    "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle", "msub",
+    "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics",
+];
+
+/// The attributes kept (any other is dropped): layout only. Not `href`,
+/// `style` (the page's Content-Security-Policy refuses inline style), event
+/// handlers, `class` or colors (the page's own styles and dark mode rule).
+pub const ATTRIBUTES: &[&str] = &[
+    "accent", "accentunder", "columnalign", "columnlines", "columnspacing", "columnspan", "depth", "dir",
+    "display", "displaystyle", "encoding", "fence", "form", "framespacing", "height", "largeop",
+    "linethickness", "lspace", "mathvariant", "maxsize", "minsize", "movablelimits", "notation",
+    "rowalign", "rowlines", "rowspacing", "rowspan", "rspace", "scriptlevel", "separator", "stretchy",
+    "symmetric", "voffset", "width",
+];
+
+/// The token elements, which hold text only.
+const TOKENS: &[&str] = &["annotation", "mi", "mn", "mo", "ms", "mtext"];
+
+/// Deeper markup is refused (hostile TeX nests braces by the thousand).
+const MAX_DEPTH: usize = 64;
+
+/// Reads MathML markup (a renderer's output) into a [`MathNode`] tree: a
+/// `<math>` root, [`ELEMENTS`] only, [`ATTRIBUTES`] only, text with its
+/// character references decoded. Anything else (another element, a comment,
+/// markup that is not well formed) is `None`: the formula is then shown as
+/// its source text.
+pub fn read_mathml(markup: &str) -> Option<MathNode> {
+    let mut reader = MarkupReader { rest: markup.trim() };
+    let root = reader.element(0)?;
+    match (&root, reader.rest.trim().is_empty()) {
+        (MathNode::Element { name: "math", .. }, true) => Some(root),
+        _ => None,
+    }
+}
+
+struct MarkupReader<'m> {
+    rest: &'m str,
+}
+
+impl<'m> MarkupReader<'m> {
+    fn element(&mut self, depth: usize) -> Option<MathNode> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.rest = self.rest.strip_prefix('<')?;
+        let name = self.name()?;
+        let name = *ELEMENTS.iter().find(|e| **e == name)?;
+        let mut attributes = Vec::new();
+        loop {
+            self.rest = self.rest.trim_start();
+            if let Some(rest) = self.rest.strip_prefix("/>") {
+                self.rest = rest;
+                return Some(MathNode::Element { name, attributes, children: Vec::new() });
+            }
+            if let Some(rest) = self.rest.strip_prefix('>') {
+                self.rest = rest;
+                break;
+            }
+            let attribute = self.name()?;
+            self.rest = self.rest.trim_start().strip_prefix('=')?.trim_start();
+            let quote = self.rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            let (value, rest) = self.rest[1..].split_once(quote)?;
+            self.rest = rest;
+            let value = decode(value)?;
+            if let Some(attribute) = ATTRIBUTES.iter().find(|a| **a == attribute) {
+                attributes.push((*attribute, value));
+            }
+        }
+        let mut children = Vec::new();
+        if TOKENS.contains(&name) {
+            // A token's content is text up to its end tag, as written: the
+            // renderer does not escape `<` or `&` there (`<mo><</mo>`), and
+            // whatever it holds becomes a text node, never markup.
+            let end = self.rest.find(&format!("</{name}>"))?;
+            let text = decode_lenient(&self.rest[..end]);
+            self.rest = &self.rest[end + name.len() + 3..];
+            if !text.is_empty() {
+                children.push(MathNode::Text(text));
+            }
+            return Some(MathNode::Element { name, attributes, children });
+        }
+        loop {
+            if let Some(rest) = self.rest.strip_prefix("</") {
+                let (closing, rest) = rest.split_once('>')?;
+                self.rest = rest;
+                return (closing.trim_end() == name).then_some(MathNode::Element { name, attributes, children });
+            }
+            // Between the elements of a layout element only spaces.
+            self.rest = self.rest.trim_start();
+            children.push(self.element(depth + 1)?);
+        }
+    }
+
+    fn name(&mut self) -> Option<&'m str> {
+        let end = self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(self.rest.len());
+        let (name, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+/// An attribute value with its character references decoded; a stray `<`
+/// or `&` is `None`.
+fn decode(text: &str) -> Option<String> {
+    if text.contains('<') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let (c, after) = reference(&rest[at + 1..])?;
+        out.push(c);
+        rest = after;
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A token's text with its character references decoded; an `&` that
+/// starts none is itself.
+fn decode_lenient(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        match reference(&rest[at + 1..]) {
+            Some((c, after)) => {
+                out.push(c);
+                rest = after;
+            }
+            None => {
+                out.push('&');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The character reference at the start of `text` (after its `&`) and the
+/// text after its `;`.
+fn reference(text: &str) -> Option<(char, &str)> {
+    let (name, after) = text.split_once(';')?;
+    let c = match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((c, after))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +526,80 @@ mod tests {
             ("myMacro", CommandFold::Name),
         ] {
             assert_eq!(command_fold(name), fold, "{name}");
+        }
+    }
+
+    /// Every element and attribute of `node` is allowlisted and no value
+    /// names a script.
+    #[track_caller]
+    fn assert_inert(node: &MathNode) {
+        if let MathNode::Element { name, attributes, children } = node {
+            assert!(ELEMENTS.contains(name), "element {name}");
+            for (attribute, value) in attributes {
+                assert!(ATTRIBUTES.contains(attribute), "attribute {attribute}");
+                assert!(!value.to_lowercase().contains("script"), "{attribute}={value:?}");
+            }
+            children.iter().for_each(assert_inert);
+        }
+    }
+
+    #[test]
+    fn markup_is_read_into_allowlisted_elements_and_text_only() {
+        #[track_caller]
+        fn check(markup: &str, expected: Option<&str>) {
+            let read = read_mathml(markup);
+            if let Some(tree) = &read {
+                assert_inert(tree);
+            }
+            assert_eq!(read.map(|t| t.text()).as_deref(), expected, "{markup}");
+        }
+        check("<math display=\"inline\"><msub><mi>ℓ</mi><mn>1</mn></msub></math>", Some("ℓ1"));
+        // The renderer leaves `<` and `&` in tokens unescaped.
+        check("<math><mn>0</mn><mo><</mo><mi>&</mi><mtext>&lt;b&gt; &amp;&#x3B1;</mtext></math>", Some("0<&<b> &α"));
+        check("<math><mspace width=\"1em\" /><mi onclick=\"alert(1)\" style=\"x\">a</mi></math>", Some("a"));
+        check("<math><mrow href=\"javascript:alert(1)\"><mi>a</mi></mrow></math>", Some("a"));
+        check("<math><semantics><mi>a</mi><annotation encoding=\"application/x-tex\">a</annotation></semantics></math>", Some("a"));
+        // Anything else, or markup that is not well formed: not read.
+        check("<math><script>alert(1)</script></math>", None);
+        check("<math><mrow><img src=x onerror=alert(1)></mrow></math>", None);
+        check("<math><annotation-xml><svg/></annotation-xml></math>", None);
+        check("<math><!-- x --><mi>a</mi></math>", None);
+        check("<math><mi>a</mi>", None);
+        check("<math><mi>a</mi></math><script>", None);
+        check("<mrow><mi>a</mi></mrow>", None);
+        check("<math><mrow>a</mrow></math>", None);
+        check("<math><mi title=\"a&bogus;\">a</mi></math>", None);
+        let deep = format!("<math>{}<mi>a</mi>{}</math>", "<mrow>".repeat(100), "</mrow>".repeat(100));
+        check(&deep, None);
+    }
+
+    #[test]
+    fn formulas_render_as_mathml_or_not_at_all() {
+        #[track_caller]
+        fn check(source: &str, expected: Option<&str>) {
+            let rendered = render(source);
+            if let Some(tree) = &rendered {
+                assert_inert(tree);
+            }
+            assert_eq!(rendered.map(|t| t.text()).as_deref(), expected, "{source}");
+        }
+        check("$\\ell_1$", Some("ℓ1"));
+        check("$$\\alpha + \\beta$$", Some("α+β"));
+        check("\\(0 < \\epsilon \\leq 1\\)", Some("0<ϵ≤1"));
+        check("$\\mathbb{R}^d$", Some("ℝd"));
+        // A command papers define for themselves, defined as they do.
+        check("$\\eps$", Some("ϵ"));
+        check("$\\undefinedmacro{x}$", None);
+        check("$\\frac{1}{$", None);
+        // Not one whole formula.
+        check("$x$ and $y$", None);
+        check("x", None);
+        // Hostile TeX: no link, no markup, text at most.
+        check("$\\href{javascript:alert(1)}{x}$", None);
+        check("$\\text{</math><script>}$", Some("</math><script>"));
+        let img = render("$<img src=x onerror=alert(1)>$");
+        if let Some(tree) = &img {
+            assert_inert(tree);
         }
     }
 
