@@ -75,8 +75,8 @@ const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// What a letterlike character folds to, as TeX writes it: Greek letters
 /// their names (`\alpha`), styled letters and digits (`ℓ`, `ℝ`, `𝐱`, `²`) the
-/// plain ones. Those Unicode decomposes only by compatibility, which the
-/// analyzer does not apply to everything (it would fold `½` and `™` too).
+/// plain ones. Unicode decomposes those only by compatibility, which the
+/// analyzer does not apply to all text (it would fold `½` and `™` too).
 fn letterlike(c: char) -> Option<&'static str> {
     let code = c as u32;
     if code < 0xB2 {
@@ -334,9 +334,10 @@ impl TexScanner<'_, '_> {
                     continue;
                 }
                 match math::command_fold(&text[i + 1..name_end]) {
+                    // Spanning the name, as a command read as its name does.
                     CommandFold::Word(word) => {
                         self.flush(base.take(), collect.as_deref_mut());
-                        self.emit(word, i, name_end, math, collect.as_deref_mut());
+                        self.emit(word, i + 1, name_end, math, collect.as_deref_mut());
                         base = math.then(|| Base { joined: word.to_owned(), scripts: 0, end: name_end });
                         i = name_end;
                     }
@@ -566,7 +567,7 @@ mod tests {
             tokenize(text).into_iter().map(|t| (t.term, &text[t.start..t.end])).collect();
         let expected = [
             ("sparse", "Sparse"),
-            ("l", "\\ell"),
+            ("l", "ell"),
             ("1", "1"),
             ("l1", ""),
             ("and", "and"),

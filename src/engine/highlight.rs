@@ -313,8 +313,8 @@ mod tests {
         }
         let formula = "$\\ell_1$";
         check(&[], &[("Sparse ", false, false), (formula, false, true), (" recovery", false, false)]);
-        // `\ell`, the empty span of `l1` where its scripts end, a span across its edge.
-        for inside in [(8, 12), (14, 14), (13, 20)] {
+        // `ell`, the empty span of `l1` where its scripts end, a span across its edge.
+        for inside in [(9, 12), (14, 14), (13, 20)] {
             let expected: &[(&str, bool, bool)] = if inside == (13, 20) {
                 &[("Sparse ", false, false), (formula, true, true), (" reco", true, false), ("very", false, false)]
             } else {

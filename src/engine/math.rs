@@ -225,20 +225,42 @@ pub fn command_fold(name: &str) -> CommandFold {
 /// Commands papers define for themselves that the renderer does not know,
 /// the most frequent in the real corpora, defined as their papers do (the
 /// renderer's `\newcommand` wants its `[0]`).
-const PREAMBLE: &str = concat!(
-    r"\newcommand{\R}[0]{\mathbb{R}}\newcommand{\E}[0]{\mathbb{E}}\newcommand{\N}[0]{\mathbb{N}}",
-    r"\newcommand{\eps}[0]{\epsilon}\newcommand{\bm}[1]{\boldsymbol{#1}}\newcommand{\Tilde}[1]{\tilde{#1}}",
-    r"\newcommand{\wt}[1]{\widetilde{#1}}\newcommand{\cO}[0]{\mathcal{O}}\newcommand{\mbox}[1]{\text{#1}}",
-    r"\newcommand{\textsc}[1]{\text{#1}}\newcommand{\nicefrac}[2]{#1/#2}\newcommand{\smash}[1]{#1}",
-    r"\newcommand{\poly}[0]{\operatorname{poly}}\newcommand{\polylog}[0]{\operatorname{polylog}}",
-    r"\newcommand{\tr}[0]{\operatorname{tr}}\newcommand{\rank}[0]{\operatorname{rank}}",
-);
+const MACROS: &[(&str, &str)] = &[
+    ("R", r"\newcommand{\R}[0]{\mathbb{R}}"),
+    ("E", r"\newcommand{\E}[0]{\mathbb{E}}"),
+    ("N", r"\newcommand{\N}[0]{\mathbb{N}}"),
+    ("eps", r"\newcommand{\eps}[0]{\epsilon}"),
+    ("bm", r"\newcommand{\bm}[1]{\boldsymbol{#1}}"),
+    ("Tilde", r"\newcommand{\Tilde}[1]{\tilde{#1}}"),
+    ("wt", r"\newcommand{\wt}[1]{\widetilde{#1}}"),
+    ("cO", r"\newcommand{\cO}[0]{\mathcal{O}}"),
+    ("mbox", r"\newcommand{\mbox}[1]{\text{#1}}"),
+    ("textsc", r"\newcommand{\textsc}[1]{\text{#1}}"),
+    ("nicefrac", r"\newcommand{\nicefrac}[2]{#1/#2}"),
+    ("smash", r"\newcommand{\smash}[1]{#1}"),
+    ("poly", r"\newcommand{\poly}[0]{\operatorname{poly}}"),
+    ("polylog", r"\newcommand{\polylog}[0]{\operatorname{polylog}}"),
+    ("tr", r"\newcommand{\tr}[0]{\operatorname{tr}}"),
+    ("rank", r"\newcommand{\rank}[0]{\operatorname{rank}}"),
+];
 
 /// A formula's TeX (between its delimiters) as MathML, or `None` when it
 /// does not parse (the app then shows its source).
 pub fn mathml(tex: &str, display: bool) -> Option<MathNode> {
     use pulldown_latex::{config::DisplayMode, Parser, RenderConfig, Storage};
-    let source = format!("{PREAMBLE}{tex}");
+    // The definitions of the commands it uses (parsing all costs 20 times
+    // the formula).
+    let mut source = String::with_capacity(tex.len());
+    for (name, definition) in MACROS {
+        let used = tex.match_indices('\\').any(|(at, _)| {
+            let rest = &tex[at + 1..];
+            rest.starts_with(name) && !rest[name.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+        });
+        if used {
+            source.push_str(definition);
+        }
+    }
+    source.push_str(tex);
     let storage = Storage::new();
     let events = Parser::new(&source, &storage).collect::<Result<Vec<_>, _>>().ok()?;
     let config = RenderConfig {
