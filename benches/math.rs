@@ -21,14 +21,20 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
     let paths: Vec<PathBuf> = CORPORA.iter().map(|name| dir.join(name)).collect();
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
-        println!("math bench skipped: {} not found (set FOLIO_CORPUS_DIR to the folder holding {CORPORA:?})", missing.display());
+        println!(
+            "math bench skipped: {} not found (set FOLIO_CORPUS_DIR to the folder holding {CORPORA:?})",
+            missing.display()
+        );
         return;
     }
     for path in &paths {
         let (mut papers, mut with_math, mut sources) = (0usize, 0usize, Vec::new());
-        let reader = BufReader::new(flate2::read::GzDecoder::new(std::fs::File::open(path).expect("readable corpus")));
+        let reader =
+            BufReader::new(flate2::read::GzDecoder::new(std::fs::File::open(path).expect("readable corpus")));
         for line in reader.lines() {
-            let Ok(record) = serde_json::from_str::<serde_json::Value>(&line.expect("a line")) else { continue };
+            let Ok(record) = serde_json::from_str::<serde_json::Value>(&line.expect("a line")) else {
+                continue;
+            };
             papers += 1;
             let before = sources.len();
             for field in ["title", "abstract"] {

@@ -30,11 +30,7 @@ const PAPERS: &[(&str, &str, &str)] = &[
         "Cheap Fine-Tuning",
         "With a budget of less than $200 per model and one GPU, we fine-tune a chat model.",
     ),
-    (
-        "plain",
-        "Dropout as Regularization",
-        "Dropout regularizes deep networks better than weight decay.",
-    ),
+    ("plain", "Dropout as Regularization", "Dropout regularizes deep networks better than weight decay."),
 ];
 
 fn papers() -> Vec<Paper> {
@@ -110,6 +106,9 @@ fn a_match_inside_a_formula_highlights_the_whole_formula() {
             title.iter().filter(|s| s.highlighted).map(|s| (s.text.as_str(), s.math)).collect();
         assert_eq!(marked, [("$\\ell_1$", true)], "{query:?}: {title:?}");
         let snippet = results.snippet(paper, 8);
-        assert!(snippet.iter().any(|s| s.highlighted && s.math && s.text == "$\\ell_1$"), "{query:?}: {snippet:?}");
+        assert!(
+            snippet.iter().any(|s| s.highlighted && s.math && s.text == "$\\ell_1$"),
+            "{query:?}: {snippet:?}"
+        );
     }
 }

@@ -216,8 +216,11 @@ fn ResultRow(
 /// One piece of text, inside `<mark>` when highlighted: text, or a formula
 /// as MathML (never markup).
 pub fn segment_view(segment: Segment) -> AnyView {
-    let content =
-        if segment.math { view! { <MathFormula source=segment.text /> }.into_any() } else { segment.text.into_any() };
+    let content = if segment.math {
+        view! { <MathFormula source=segment.text /> }.into_any()
+    } else {
+        segment.text.into_any()
+    };
     if segment.highlighted {
         view! { <mark>{content}</mark> }.into_any()
     } else {

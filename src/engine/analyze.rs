@@ -272,7 +272,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     while i < parts.len() {
         let math = parts[i].1;
         let mut j = i + 1;
-        while !math && j < parts.len() && !parts[j].1 && single_joiner(&text[parts[j - 1].0.end..parts[j].0.start]) {
+        while !math
+            && j < parts.len()
+            && !parts[j].1
+            && single_joiner(&text[parts[j - 1].0.end..parts[j].0.start])
+        {
             j += 1;
         }
         let (start, end) = (parts[i].0.start, parts[j - 1].0.end);
@@ -327,7 +331,8 @@ impl TexScanner<'_, '_> {
         while i < to {
             let c = text[i..].chars().next().unwrap_or(' ');
             if c == '\\' {
-                let name_end = i + 1 + bytes[i + 1..to].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                let name_end =
+                    i + 1 + bytes[i + 1..to].iter().take_while(|b| b.is_ascii_alphabetic()).count();
                 if name_end == i + 1 {
                     // `\{`, `\,`, `\$`: an escaped character is no word.
                     i += 1 + text[i + 1..to].chars().next().map_or(0, char::len_utf8);

@@ -132,10 +132,10 @@ fn widen(spans: &[Span], formulas: &[Formula]) -> Vec<Span> {
     spans
         .iter()
         .map(|&span| {
-            formulas.iter().filter(|f| span.start < f.end && f.start < span.end.max(span.start + 1)).fold(
-                span,
-                |span, f| Span { start: span.start.min(f.start), end: span.end.max(f.end) },
-            )
+            formulas
+                .iter()
+                .filter(|f| span.start < f.end && f.start < span.end.max(span.start + 1))
+                .fold(span, |span, f| Span { start: span.start.min(f.start), end: span.end.max(f.end) })
         })
         .collect()
 }
@@ -308,23 +308,28 @@ mod tests {
             let text = "Sparse $\\ell_1$ recovery";
             let spans: Vec<Span> = spans.iter().map(|&(s, e)| span(s, e)).collect();
             let got = segments(text, &spans);
-            let got: Vec<(&str, bool, bool)> = got.iter().map(|s| (s.text.as_str(), s.highlighted, s.math)).collect();
+            let got: Vec<(&str, bool, bool)> =
+                got.iter().map(|s| (s.text.as_str(), s.highlighted, s.math)).collect();
             assert_eq!(got, expected, "{spans:?}");
         }
-        let formula = "$\\ell_1$";
-        check(&[], &[("Sparse ", false, false), (formula, false, true), (" recovery", false, false)]);
-        // `ell`, the empty span of `l1` where its scripts end, a span across its edge.
-        for inside in [(9, 12), (14, 14), (13, 20)] {
-            let expected: &[(&str, bool, bool)] = if inside == (13, 20) {
-                &[("Sparse ", false, false), (formula, true, true), (" reco", true, false), ("very", false, false)]
-            } else {
-                &[("Sparse ", false, false), (formula, true, true), (" recovery", false, false)]
-            };
-            check(&[inside], expected);
-        }
-        check(&[(0, 12)], &[("Sparse ", true, false), (formula, true, true), (" recovery", false, false)]);
+        let (before, formula, after) = (("Sparse ", false, false), "$\\ell_1$", (" recovery", false, false));
+        check(&[], &[before, (formula, false, true), after]);
+        // `ell`, and the empty span of `l1` where its scripts end.
+        check(&[(9, 12)], &[before, (formula, true, true), after]);
+        check(&[(14, 14)], &[before, (formula, true, true), after]);
+        // Across either edge.
+        check(&[(13, 20)], &[before, (formula, true, true), (" reco", true, false), ("very", false, false)]);
+        check(&[(0, 12)], &[("Sparse ", true, false), (formula, true, true), after]);
         // Next to it is not touching it.
-        check(&[(0, 7), (16, 24)], &[("Sparse ", true, false), (formula, false, true), (" ", false, false), ("recovery", true, false)]);
+        check(
+            &[(0, 7), (16, 24)],
+            &[
+                ("Sparse ", true, false),
+                (formula, false, true),
+                (" ", false, false),
+                ("recovery", true, false),
+            ],
+        );
     }
 
     #[test]
@@ -338,7 +343,10 @@ mod tests {
                 let snip = snippet(text, &[hit], words);
                 for segment in &snip {
                     if segment.math {
-                        assert!(whole.contains(&segment.text.as_str()), "{words} words around {hit:?}: {snip:?}");
+                        assert!(
+                            whole.contains(&segment.text.as_str()),
+                            "{words} words around {hit:?}: {snip:?}"
+                        );
                     } else {
                         assert!(!segment.text.contains('$'), "{words} words around {hit:?}: {snip:?}");
                     }

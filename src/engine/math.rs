@@ -98,7 +98,9 @@ pub fn formulas(text: &str) -> Vec<Formula> {
                 }
             }
             b'$' if bytes.get(i + 1) == Some(&b'$') => match next_dollar(bytes, i + 2) {
-                Some(close) if bytes.get(close + 1) == Some(&b'$') && !text[i + 2..close].trim().is_empty() => {
+                Some(close)
+                    if bytes.get(close + 1) == Some(&b'$') && !text[i + 2..close].trim().is_empty() =>
+                {
                     out.push(Formula { start: i, end: close + 2, delimiter: Delimiter::DoubleDollar });
                     i = close + 2;
                 }
@@ -189,6 +191,7 @@ const WORDS: &[(&str, &str)] = &[
 ];
 
 /// Commands that are nothing to search for (sorted, for binary search).
+#[rustfmt::skip]
 const SILENT: &[&str] = &[
     "Big", "Bigg", "Biggl", "Biggr", "Bigl", "Bigr", "Leftarrow", "Leftrightarrow", "Longleftarrow",
     "Longrightarrow", "Rightarrow", "Tilde", "Vert", "acute", "approx", "ast", "bar", "big", "bigcap",
@@ -268,8 +271,12 @@ pub fn mathml(tex: &str, display: bool) -> Option<MathNode> {
         ..RenderConfig::default()
     };
     let mut markup = String::new();
-    pulldown_latex::push_mathml(&mut markup, events.into_iter().map(Ok::<_, std::convert::Infallible>), config)
-        .ok()?;
+    pulldown_latex::push_mathml(
+        &mut markup,
+        events.into_iter().map(Ok::<_, std::convert::Infallible>),
+        config,
+    )
+    .ok()?;
     read_mathml(&markup)
 }
 
@@ -314,6 +321,7 @@ impl MathNode {
 
 /// The MathML Core elements a formula may hold. Not `annotation-xml`
 /// (which may hold HTML), `maction`, or anything that links.
+#[rustfmt::skip]
 pub const ELEMENTS: &[&str] = &[
     "annotation", "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover",
     "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle", "msub",
@@ -323,6 +331,7 @@ pub const ELEMENTS: &[&str] = &[
 /// The attributes kept (any other is dropped): layout only. Not `href`,
 /// `style` (the page's Content-Security-Policy refuses inline style), event
 /// handlers, `class` or colors (the page's own styles and dark mode rule).
+#[rustfmt::skip]
 pub const ATTRIBUTES: &[&str] = &[
     "accent", "accentunder", "columnalign", "columnlines", "columnspacing", "columnspan", "depth", "dir",
     "display", "displaystyle", "encoding", "fence", "form", "framespacing", "height", "largeop",
@@ -401,7 +410,11 @@ impl<'m> MarkupReader<'m> {
             if let Some(rest) = self.rest.strip_prefix("</") {
                 let (closing, rest) = rest.split_once('>')?;
                 self.rest = rest;
-                return (closing.trim_end() == name).then_some(MathNode::Element { name, attributes, children });
+                return (closing.trim_end() == name).then_some(MathNode::Element {
+                    name,
+                    attributes,
+                    children,
+                });
             }
             // Between the elements of a layout element only spaces.
             self.rest = self.rest.trim_start();
@@ -410,7 +423,8 @@ impl<'m> MarkupReader<'m> {
     }
 
     fn name(&mut self) -> Option<&'m str> {
-        let end = self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(self.rest.len());
+        let end =
+            self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(self.rest.len());
         let (name, rest) = self.rest.split_at(end);
         self.rest = rest;
         (!name.is_empty()).then_some(name)
@@ -577,7 +591,10 @@ mod tests {
         }
         check("<math display=\"inline\"><msub><mi>ℓ</mi><mn>1</mn></msub></math>", Some("ℓ1"));
         // The renderer leaves `<` and `&` in tokens unescaped.
-        check("<math><mn>0</mn><mo><</mo><mi>&</mi><mtext>&lt;b&gt; &amp;&#x3B1;</mtext></math>", Some("0<&<b> &α"));
+        check(
+            "<math><mn>0</mn><mo><</mo><mi>&</mi><mtext>&lt;b&gt; &amp;&#x3B1;</mtext></math>",
+            Some("0<&<b> &α"),
+        );
         check("<math><mspace width=\"1em\" /><mi onclick=\"alert(1)\" style=\"x\">a</mi></math>", Some("a"));
         check("<math><mrow href=\"javascript:alert(1)\"><mi>a</mi></mrow></math>", Some("a"));
         check("<math><semantics><mi>a</mi><annotation encoding=\"application/x-tex\">a</annotation></semantics></math>", Some("a"));
