@@ -23,6 +23,10 @@ folio_log "release build of a real BibTeX export without abstracts (target/dist-
 folio_log "release build with no corpus of its own (target/dist-empty/)"
 (folio_wasm_env && FOLIO_CORPUS= trunk build --release --dist target/dist-empty)
 
+# Math in titles and abstracts, hostile TeX included, for tests/e2e/math.spec.mjs.
+folio_log "release build of the math test corpus (target/dist-math/)"
+(folio_wasm_env && FOLIO_CORPUS=tests/fixtures/math/math.jsonl trunk build --release --dist target/dist-math)
+
 folio_log "browser tests (Playwright, headless Chromium)"
 cd tests/e2e
 npx playwright test

@@ -9,6 +9,7 @@ pub mod facet_panel;
 pub mod filter_bar;
 pub mod keyboard_help;
 pub mod load_status;
+pub mod math_formula;
 pub mod open_papers;
 pub mod overview;
 pub mod paper_view;

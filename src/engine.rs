@@ -19,6 +19,7 @@ pub mod formats;
 pub mod highlight;
 pub mod index;
 pub mod listing;
+pub mod math;
 pub mod open;
 pub mod pack;
 pub mod progress;

@@ -72,7 +72,7 @@ pub fn PaperView() -> impl IntoView {
                 let id = sim.id.clone();
                 Some(view! {
                     <li data-testid="similar-paper">
-                        <button class="link-button" on:click=move |_| { let id = id.clone(); view.update(|s| s.paper = Some(id)); }>{title}</button>
+                        <button class="link-button" on:click=move |_| { let id = id.clone(); view.update(|s| s.paper = Some(id)); }>{marked(&title, &[])}</button>
                     </li>
                 })
             }).collect_view();

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
+use crate::components::math_formula::MathFormula;
 use crate::engine::facet_kind::FacetKind;
 use crate::engine::highlight::{segments, Segment, Span};
 use crate::engine::view_state::ViewState;
@@ -212,12 +213,18 @@ fn ResultRow(
     }
 }
 
-/// One piece of text, inside `<mark>` when highlighted (always as text).
+/// One piece of text, inside `<mark>` when highlighted: text, or a formula
+/// as MathML (never markup).
 pub fn segment_view(segment: Segment) -> AnyView {
-    if segment.highlighted {
-        view! { <mark>{segment.text}</mark> }.into_any()
+    let content = if segment.math {
+        view! { <MathFormula source=segment.text /> }.into_any()
     } else {
         segment.text.into_any()
+    };
+    if segment.highlighted {
+        view! { <mark>{content}</mark> }.into_any()
+    } else {
+        content
     }
 }
 

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dictionary::{DictionaryFile, EntityEntry, SeriesEntry};
 use crate::engine::analyze::{fold, for_each_part, spaced_runs};
+use crate::engine::math::may_hold_tex;
 
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -291,8 +292,9 @@ pub(crate) fn parts_of<'a>(text: &str, arena: &'a mut String, skip: &[(usize, us
     arena.clear();
     // (start, end, folded start, folded end)
     let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
-    if text.is_ascii() {
-        // Folding ASCII is lowercasing, which keeps every byte offset.
+    if text.is_ascii() && !may_hold_tex(text) {
+        // Folding ASCII is lowercasing, which keeps every byte offset (TeX
+        // folds to other letters: `\ell` is `l`).
         arena.push_str(text);
         arena.make_ascii_lowercase();
         for_each_part(text, |_, start, end| {

@@ -1,6 +1,9 @@
 //! Highlighting: byte spans of a paper's title and abstract, merged, and the
 //! text cut into highlighted and plain segments (whole, or as a snippet
-//! around the matches) that the UI and the CLI render as text.
+//! around the matches) that the UI and the CLI render as text, and a TeX
+//! formula as a segment of its own, which the app renders as MathML. A
+//! formula is never cut: a highlight that touches it covers all of it, and
+//! a snippet shows it whole or not at all.
 //!
 //! Spans come from two places: the words a query matches
 //! ([`highlight`]) and the mentions the compiler stored in the bundle
@@ -13,6 +16,7 @@ use serde::Serialize;
 
 use super::analyze::for_each_part;
 use super::bundle::enrichment;
+use super::math::{formulas, Formula};
 
 /// A byte range of one field's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,6 +30,16 @@ pub struct Span {
 pub struct Segment {
     pub text: String,
     pub highlighted: bool,
+    /// One whole formula with its delimiters (`$\ell_1$`), which the app
+    /// renders as MathML ([`crate::engine::math::render`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub math: bool,
+}
+
+impl Segment {
+    fn new(text: &str, highlighted: bool) -> Segment {
+        Segment { text: text.to_owned(), highlighted, math: false }
+    }
 }
 
 /// What to highlight in a paper's title and abstract: sorted,
@@ -105,9 +119,45 @@ pub fn highlight(title: &str, abstract_text: &str, words: &HashSet<String>) -> H
 /// Splits `text` into segments at `spans` (in text order). A span that
 /// overlaps the one before is cut to what is new; one outside the text or
 /// off a character boundary (a damaged bundle) is skipped: the text is shown
-/// whole and once, whatever the spans.
+/// whole and once, whatever the spans. Each formula is a segment of its own,
+/// highlighted whole when a span touches it.
 pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
+    let formulas = formulas(text);
+    cut(text, &widen(spans, &formulas), &formulas)
+}
+
+/// `spans` grown to cover the formulas they touch (an empty span inside a
+/// formula, a part's term with scripts, touches it).
+fn widen(spans: &[Span], formulas: &[Formula]) -> Vec<Span> {
+    spans
+        .iter()
+        .map(|&span| {
+            formulas
+                .iter()
+                .filter(|f| span.start < f.end && f.start < span.end.max(span.start + 1))
+                .fold(span, |span, f| Span { start: span.start.min(f.start), end: span.end.max(f.end) })
+        })
+        .collect()
+}
+
+/// [`segments`] of `text` whose formulas are `formulas` and whose spans
+/// never cut one.
+fn cut(text: &str, spans: &[Span], formulas: &[Formula]) -> Vec<Segment> {
     let mut out = Vec::new();
+    let mut push = |from: usize, to: usize, highlighted: bool| {
+        // The formulas inside [from, to) become segments of their own.
+        let mut at = from;
+        for f in formulas.iter().filter(|f| from <= f.start && f.end <= to) {
+            if at < f.start {
+                out.push(Segment::new(&text[at..f.start], highlighted));
+            }
+            out.push(Segment { math: true, ..Segment::new(&text[f.start..f.end], highlighted) });
+            at = f.end;
+        }
+        if at < to {
+            out.push(Segment::new(&text[at..to], highlighted));
+        }
+    };
     let mut at = 0;
     for span in spans {
         let start = span.start.max(at);
@@ -116,25 +166,28 @@ pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
             continue;
         }
         if !before.is_empty() {
-            out.push(Segment { text: before.to_owned(), highlighted: false });
+            push(at, start, false);
         }
-        out.push(Segment { text: marked.to_owned(), highlighted: true });
+        push(start, span.end, true);
         at = span.end;
     }
     if at < text.len() {
-        out.push(Segment { text: text[at..].to_owned(), highlighted: false });
+        push(at, text.len(), false);
     }
     out
 }
 
 /// The best window of about `words` words of `text` around the matches, as
-/// segments, with "…" where text was cut.
+/// segments, with "…" where text was cut. A formula is in the window whole
+/// or not at all.
 pub fn snippet(text: &str, spans: &[Span], words: usize) -> Vec<Segment> {
     let mut tokens: Vec<(usize, usize)> = Vec::new();
     for_each_part(text, |_, start, end| tokens.push((start, end)));
     if tokens.len() <= words {
         return segments(text, spans);
     }
+    let formulas = formulas(text);
+    let spans = widen(spans, &formulas);
     // The window start (in tokens) covering the most highlighted spans.
     let is_hit = |&(s, _): &(usize, usize)| spans.iter().any(|sp| sp.start <= s && s < sp.end);
     let hits: Vec<bool> = tokens.iter().map(is_hit).collect();
@@ -156,8 +209,21 @@ pub fn snippet(text: &str, spans: &[Span], words: usize) -> Vec<Segment> {
     let room = (best.0 + words - 1 - last_hit).min(4).min(best.0);
     let start_token = if first_hit - best.0 >= 4 { best.0 } else { best.0 - room };
     let end_token = (start_token + words).min(tokens.len());
-    let from = if start_token == 0 { 0 } else { tokens[start_token].0 };
-    let to = if end_token == tokens.len() { text.len() } else { tokens[end_token - 1].1 };
+    let mut from = if start_token == 0 { 0 } else { tokens[start_token].0 };
+    let mut to = if end_token == tokens.len() { text.len() } else { tokens[end_token - 1].1 };
+    for f in &formulas {
+        if f.start < from && from < f.end {
+            from = f.start;
+        }
+        if f.start < to && to < f.end {
+            to = f.end;
+        }
+    }
+    let inner_formulas: Vec<Formula> = formulas
+        .iter()
+        .filter(|f| from <= f.start && f.end <= to)
+        .map(|f| Formula { start: f.start - from, end: f.end - from, ..*f })
+        .collect();
     let inner: Vec<Span> = spans
         .iter()
         .filter(|s| s.start >= from && s.end <= to)
@@ -165,11 +231,11 @@ pub fn snippet(text: &str, spans: &[Span], words: usize) -> Vec<Segment> {
         .collect();
     let mut out = Vec::new();
     if from > 0 {
-        out.push(Segment { text: "…".to_owned(), highlighted: false });
+        out.push(Segment::new("…", false));
     }
-    out.extend(segments(&text[from..to], &inner));
+    out.extend(cut(&text[from..to], &inner, &inner_formulas));
     if to < text.len() {
-        out.push(Segment { text: "…".to_owned(), highlighted: false });
+        out.push(Segment::new("…", false));
     }
     out
 }
@@ -233,6 +299,61 @@ mod tests {
         assert_eq!(highlights.title, [span(0, 5)]);
         assert_eq!(highlights.abstract_spans, [span(0, 17), span(20, 22)]);
         assert!(Highlights::from_mentions([]).is_empty());
+    }
+
+    #[test]
+    fn a_formula_is_a_segment_highlighted_whole_when_a_span_touches_it() {
+        #[track_caller]
+        fn check(spans: &[(usize, usize)], expected: &[(&str, bool, bool)]) {
+            let text = "Sparse $\\ell_1$ recovery";
+            let spans: Vec<Span> = spans.iter().map(|&(s, e)| span(s, e)).collect();
+            let got = segments(text, &spans);
+            let got: Vec<(&str, bool, bool)> =
+                got.iter().map(|s| (s.text.as_str(), s.highlighted, s.math)).collect();
+            assert_eq!(got, expected, "{spans:?}");
+        }
+        let (before, formula, after) = (("Sparse ", false, false), "$\\ell_1$", (" recovery", false, false));
+        check(&[], &[before, (formula, false, true), after]);
+        // `ell`, and the empty span of `l1` where its scripts end.
+        check(&[(9, 12)], &[before, (formula, true, true), after]);
+        check(&[(14, 14)], &[before, (formula, true, true), after]);
+        // Across either edge.
+        check(&[(13, 20)], &[before, (formula, true, true), (" reco", true, false), ("very", false, false)]);
+        check(&[(0, 12)], &[("Sparse ", true, false), (formula, true, true), after]);
+        // Next to it is not touching it.
+        check(
+            &[(0, 7), (16, 24)],
+            &[
+                ("Sparse ", true, false),
+                (formula, false, true),
+                (" ", false, false),
+                ("recovery", true, false),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_snippet_never_cuts_a_formula() {
+        let text = "one two three $a + b_i + c^{d e f} + g$ four five $\\ell_1$ six seven eight nine";
+        let whole: Vec<&str> = formulas(text).iter().map(|f| &text[f.start..f.end]).collect();
+        let mut tokens = Vec::new();
+        for_each_part(text, |_, start, end| tokens.push(span(start, end)));
+        for words in 1..tokens.len() {
+            for &hit in &tokens {
+                let snip = snippet(text, &[hit], words);
+                for segment in &snip {
+                    if segment.math {
+                        assert!(
+                            whole.contains(&segment.text.as_str()),
+                            "{words} words around {hit:?}: {snip:?}"
+                        );
+                    } else {
+                        assert!(!segment.text.contains('$'), "{words} words around {hit:?}: {snip:?}");
+                    }
+                }
+                assert!(snip.iter().any(|s| s.highlighted), "{words} words around {hit:?}: {snip:?}");
+            }
+        }
     }
 
     #[test]

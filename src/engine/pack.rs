@@ -45,7 +45,7 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 /// The version of the pack layout and of everything in it (index encoding,
 /// tokenizer): a pack of another version is refused and the app falls back
 /// to `bundle.json`. Bump it with any change to the index or the analyzer.
-pub const PACK_VERSION: u32 = 2;
+pub const PACK_VERSION: u32 = 3;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 

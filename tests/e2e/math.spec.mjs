@@ -1,0 +1,96 @@
+// Math in titles and abstracts (tests/fixtures/math/math.jsonl, built by
+// scripts/test.sh into target/dist-math): a formula shows as a <math>
+// element, is found by its letters however the query writes them and is
+// highlighted whole; one that does not parse shows its source; hostile TeX
+// renders inert, with no console error and no CSP violation.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { Explorer } from './explorer.page.mjs';
+import { port, root, startServer } from './offline-server.mjs';
+
+const mathDist = path.resolve(root, process.env.FOLIO_MATH_DIST ?? 'target/dist-math');
+/** The fixture's papers, straight from the file. */
+const papers = fs.readFileSync(path.join(root, 'tests/fixtures/math/math.jsonl'), 'utf8')
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+/** Records dialogs and CSP violations. */
+function watch(page) {
+  const seen = { dialogs: [], csp: [] };
+  page.on('dialog', async (dialog) => { seen.dialogs.push(dialog.message()); await dialog.dismiss(); });
+  page.on('console', (msg) => { if (/Content Security Policy|Refused to/i.test(msg.text())) seen.csp.push(msg.text()); });
+  return seen;
+}
+
+async function openMath(page) {
+  expect(fs.existsSync(path.join(mathDist, 'index.html')), `build the math corpus into ${mathDist} (scripts/test.sh does)`).toBe(true);
+  const server = await startServer(mathDist, port(18));
+  const seen = watch(page);
+  const explorer = new Explorer(page);
+  await explorer.open(`${server.origin}/some/sub/path/`);
+  await explorer.expectLoaded(papers.length);
+  return { server, seen, explorer };
+}
+
+test('a title with inline math shows a <math> element whose letters are searchable', async ({ page }) => {
+  const { server, seen, explorer } = await openMath(page);
+  try {
+    const row = explorer.results.filter({ hasText: 'Sparse Recovery with' });
+    const title = row.getByTestId('result-title');
+    await expect(title.locator('math')).toHaveCount(1);
+    await expect(title.locator('math msub')).toHaveText('ℓ1');
+    await expect(title).not.toContainText('$');
+
+    for (const query of ['l1 regularization ', 'ℓ1 ', '\\ell_1 ']) {
+      await explorer.search.fill(query);
+      await expect(explorer.results).toHaveCount(1);
+      await expect(title.locator('mark math')).toHaveText('ℓ1');
+    }
+    await explorer.search.fill('alpha divergence ');
+    await expect(explorer.results).toHaveCount(1);
+    await expect(explorer.resultTitles.first().locator('mark math')).toHaveText('α');
+
+    // The open paper renders its title and abstract the same way.
+    await explorer.search.fill('');
+    await title.click();
+    await expect(explorer.paperView.getByRole('heading', { level: 2 }).locator('math')).toHaveCount(1);
+    const abstract = page.getByTestId('paper-abstract');
+    await expect(abstract.locator('math')).toHaveCount(3);
+    await expect(abstract.locator('math msqrt')).toHaveCount(1);
+    await page.keyboard.press('Escape');
+
+    // A formula that does not parse shows its source; a price is text.
+    await explorer.resultTitles.filter({ hasText: 'Attention in' }).click();
+    await expect(page.getByTestId('paper-abstract')).toContainText('$\\undefinedmacro{x}$');
+    await expect(page.getByTestId('paper-abstract')).toContainText('less than $200 per model');
+    await expect(page.getByTestId('paper-abstract').locator('math')).toHaveCount(1);
+
+    expect(seen.dialogs).toEqual([]);
+    expect(seen.csp).toEqual([]);
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('hostile TeX in formulas renders inert, with no CSP violation', async ({ page }) => {
+  const { server, seen, explorer } = await openMath(page);
+  try {
+    const row = explorer.results.filter({ hasText: 'Hostile Formulas' });
+    await expect(row).toHaveCount(1);
+    await row.getByTestId('result-title').click();
+    await expect(page.getByTestId('paper-abstract')).toContainText('Markup in TeX stays text');
+    await expect(page.getByTestId('paper-abstract')).toContainText('</math><script>window.__folioXss=1</script>');
+
+    await expect(page.locator('img, iframe, object, embed, script:not([src]), [onerror], [onload], [style]')).toHaveCount(0);
+    await expect(page.locator('math [href], math a, math script')).toHaveCount(0);
+    const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    for (const href of hrefs) expect(href, 'every link is http(s) or a same-page view').toMatch(/^(https?:\/\/|\?|#)/);
+    expect(await page.evaluate(() => window.__folioXss)).toBeUndefined();
+    expect(seen.dialogs).toEqual([]);
+    expect(seen.csp).toEqual([]);
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
