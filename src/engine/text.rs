@@ -83,6 +83,26 @@ pub fn title_key(title: &str) -> String {
     key
 }
 
+/// The character an XML character or entity reference names, given what
+/// stands between its `&` and `;` (`amp`, `#233`, `#xE9`); `None` for any
+/// other name or a code point that is no character.
+pub fn xml_character(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => name.strip_prefix('#')?.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

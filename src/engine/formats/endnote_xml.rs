@@ -15,6 +15,7 @@
 use super::{arxiv_of, author_names, date_with_year, finish, keywords_cut_by, year_in, Record};
 use crate::engine::bundle::metadata::Metadata;
 use crate::engine::diagnostic::Diagnostic;
+use crate::engine::text::xml_character;
 
 /// Reads EndNote XML text: every record with a title comes in; one without
 /// is skipped with a warning. Where the XML breaks (a tag never closed),
@@ -243,21 +244,7 @@ fn decode_entities(text: &str) -> String {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
         let decoded = rest.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
-            let name = &rest[1..semi];
-            let c = match name {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                _ => {
-                    let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => name.strip_prefix('#')?.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
+            let c = xml_character(&rest[1..semi])?;
             Some((c, semi + 1))
         });
         match decoded {
