@@ -467,3 +467,29 @@ fn models_carry_their_family() {
         assert_eq!(family_of(model), family, "family of {model}");
     }
 }
+
+/// Words inside a formula are notation, not what a paper is about: they
+/// never become keyphrases, while the same words in prose still do.
+#[test]
+fn keyphrases_leave_out_the_words_of_formulas() {
+    let corpus = [
+        r#"{"title": "Divergence bounds for sampling", "abstract": "We bound the $\\alpha$-divergence by $\\alpha \\log \\alpha$ and show $\\alpha \\le \\log n$ for every $\\alpha$ and $\\log \\log n$ rounds of sampling."}"#,
+        r#"{"title": "Greek letters in prose", "abstract": "The alpha release and the alpha testers of the alpha build found alpha bugs."}"#,
+        r#"{"title": "Release notes", "abstract": "Notes on the alpha release: the alpha channel gets fixes first."}"#,
+        r#"{"title": "Speculative decoding at scale", "abstract": "Speculative decoding drafts tokens and verifies them with a large model."}"#,
+        r#"{"title": "Retrieval for question answering", "abstract": "Dense retrieval finds passages that answer open questions."}"#,
+        r#"{"title": "Machine translation of rare words", "abstract": "Subword units translate rare words and names."}"#,
+    ]
+    .join("\n");
+    let compiled = compile(&[Input { name: "math.jsonl", bytes: corpus.as_bytes() }], &CompileOptions::default());
+    let bundle = compiled.bundle.expect("it compiles");
+    let phrases = |title: &str| -> Vec<String> {
+        paper(&bundle, title).enrichment.keyphrases.iter().map(|k| k.phrase.clone()).collect()
+    };
+    let notation = phrases("Divergence");
+    assert!(
+        !notation.iter().any(|p| p.split(' ').any(|w| w == "alpha" || w == "log")),
+        "formula words as keyphrases: {notation:?}"
+    );
+    assert!(phrases("Greek").iter().any(|p| p.contains("alpha")), "prose keeps its words: {:?}", phrases("Greek"));
+}

@@ -29,6 +29,7 @@ use super::bundle::enrichment::{
 use super::bundle::Paper;
 use super::catalog::{self, Catalog, EntityKind};
 use super::diagnostic::Diagnostic;
+use super::math;
 use super::dictionary::DictionaryFile;
 
 /// Entity aliases and the topic taxonomy used for extraction.
@@ -173,10 +174,18 @@ fn extract(
     for (field, text) in [(Field::Title, title), (Field::Abstract, abstract_text)] {
         let all_parts = catalog::parts_of(text, arena, &[]);
         let first_tok = toks.len();
+        // A formula's words are notation (`$\alpha \log n$`), not what the
+        // paper is about: keyphrases are made of the prose only.
+        let formulas = math::formulas(text);
+        let prose: Vec<catalog::Part<'_>> = all_parts
+            .iter()
+            .filter(|p| !formulas.iter().any(|f| p.start < f.end && p.end > f.start))
+            .copied()
+            .collect();
         terms::words(
             vocabulary,
             text,
-            &all_parts,
+            &prose,
             if field == Field::Title { terms::TITLE } else { terms::ABSTRACT },
             toks,
         );
