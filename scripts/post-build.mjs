@@ -12,7 +12,8 @@
 //    hashes; fixes the SRI hashes of what changed.
 // 3. Writes sw.js (template: scripts/post-build-sw.js) with the list of the
 //    site's files and one cache version: a hash of their names and contents
-//    (the compile worker's files among them, so files open offline too).
+//    (every worker's files among them, so files open and formulas render
+//    offline too).
 // 4. Marks index.html of a site built with no corpus (no bundle.pack nor
 //    bundle.json): `<meta name="folio-corpus" content="none">`.
 //    With FOLIO_OPEN_ORIGINS, lets `?open=URL` fetch from those origins
@@ -25,7 +26,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isWorkerFile, sizeReport, stripNameSection, wasmCodeByCrate } from './size-report.mjs';
+import { sizeReport, stripNameSection, wasmCodeByCrate, workerOf } from './size-report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SW_FILE = 'sw.js';
@@ -56,7 +57,7 @@ function stripWasmNames(dir, files, html) {
   let codeByCrate = null;
   for (const file of files.filter((f) => f.endsWith('.wasm'))) {
     const bytes = fs.readFileSync(path.join(dir, file));
-    if (!isWorkerFile(file)) codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
+    if (!workerOf(file, files)) codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
     const stripped = stripNameSection(bytes);
     if (stripped.length !== bytes.length) {
       fs.writeFileSync(path.join(dir, file), stripped);

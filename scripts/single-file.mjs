@@ -13,9 +13,10 @@
 //   DecompressionStream and instantiates it from bytes, replacing Trunk's
 //   loader, which would fetch the .wasm file;
 // - the CSS is an inline <style>, the icon a data: URL.
-// - the compile worker (what "Open papers…" runs) is a text data block: its
-//   wasm-bindgen glue plus its gzipped wasm, which the app starts from a
-//   blob: URL (a page on file:// cannot start a worker from a file).
+// - each worker (the compile worker "Open papers…" runs, the math worker) is
+//   a text data block named after it: its wasm-bindgen glue plus its gzipped
+//   wasm, which the app starts from a blob: URL (a page on file:// cannot
+//   start a worker from a file).
 // Its own Content-Security-Policy allows exactly that script and that style
 // by hash, wasm compilation, data: images, a blob: worker, and nothing else
 // (no connections). A build with no corpus (`FOLIO_CORPUS=`) has no bundle
@@ -26,6 +27,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { workerNames } from './size-report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -62,20 +64,23 @@ const wasm = zlib.gzipSync(read(wasmFile), { level: 9 }).toString('base64');
 const iconType = iconFile.endsWith('.svg') ? 'image/svg+xml' : 'image/png';
 const icon = `data:${iconType};base64,${read(iconFile).toString('base64')}`;
 
-// The compile worker: Trunk's no-modules glue defines `wasm_bindgen`, which
-// takes the module's bytes.
-const workerGlue = read('folio-worker.js').toString('utf8');
-const workerWasm = zlib.gzipSync(read('folio-worker_bg.wasm'), { level: 9 }).toString('base64');
-const worker = `${workerGlue}
-// Single-file build: the compile worker's wasm, inlined and gzipped.
+// Each worker (the compile worker, the math worker): Trunk's no-modules glue
+// defines `wasm_bindgen`, which takes the module's bytes.
+const workers = workerNames(fs.readdirSync(dist)).map((name) => {
+  const workerGlue = read(`${name}.js`).toString('utf8');
+  const workerWasm = zlib.gzipSync(read(`${name}_bg.wasm`), { level: 9 }).toString('base64');
+  const text = `${workerGlue}
+// Single-file build: the worker's wasm, inlined and gzipped.
 (async () => {
   const gzipped = Uint8Array.from(atob('${workerWasm}'), (c) => c.charCodeAt(0));
   const unzipped = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip'));
   await wasm_bindgen({ module_or_path: await new Response(unzipped).arrayBuffer() });
 })();
 `;
+  return { name, text };
+});
 
-for (const [name, text] of [[glueFile, glue], [cssFile, css], ['folio-worker.js', worker]]) {
+for (const [name, text] of [[glueFile, glue], [cssFile, css], ...workers.map((w) => [`${w.name}.js`, w.text])]) {
   if (/<\/(script|style)|<!--/i.test(text)) fail(`${name} contains a sequence that would end its inline element`);
 }
 
@@ -115,8 +120,7 @@ ${title}
 <link rel="icon" href="${icon}">
 <style>${css}</style>
 ${bundle === null ? '<meta name="folio-corpus" content="none">' : `<script type="application/json" id="folio-bundle">${bundle}</script>`}
-<script type="text/plain" id="folio-worker">${worker}</script>
-<script type="application/octet-stream" id="folio-wasm">${wasm}</script>
+${workers.map((w) => `<script type="text/plain" id="${w.name}">${w.text}</script>\n`).join('')}<script type="application/octet-stream" id="folio-wasm">${wasm}</script>
 <script type="module">${script}</script>
 </head>
 <body>

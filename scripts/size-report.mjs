@@ -114,11 +114,20 @@ export function wasmCodeByCrate(bytes) {
   return [...perCrate].map(([crate, size]) => ({ crate, bytes: size })).sort((a, b) => b.bytes - a.bytes);
 }
 
-/** The compile worker's files (loaded only when a person opens files: not in the app's budget). */
-export const isWorkerFile = (file) => file.startsWith('folio-worker');
+/**
+ * The site's Web Workers, by name: each `data-type="worker"` link of
+ * index.html, for which Trunk writes NAME_loader.js, NAME.js and
+ * NAME_bg.wasm (the compile worker folio-worker, the math worker
+ * folio-math). Loaded only when needed: not in the app's budget.
+ */
+export const workerNames = (files) => files.map((f) => /^(.+)_loader\.js$/.exec(f)?.[1]).filter(Boolean).sort();
 
-function kindOf(file) {
-  if (isWorkerFile(file)) return 'worker';
+/** The worker (of `workerNames(files)`) whose file `file` is, or undefined. */
+export const workerOf = (file, files) =>
+  workerNames(files).find((name) => [`${name}_loader.js`, `${name}.js`, `${name}_bg.wasm`].includes(file));
+
+function kindOf(file, files) {
+  if (workerOf(file, files)) return 'worker';
   if (file.endsWith('.wasm')) return 'wasm';
   if (file.endsWith('.js') && file !== 'sw.js') return 'js';
   if (file.endsWith('.css')) return 'css';
@@ -128,9 +137,10 @@ function kindOf(file) {
 
 /** The report's lines for the built site in `dir`; `codeByCrate` from before stripping, if known. */
 export function sizeReport(dir, codeByCrate = null) {
-  const rows = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort().map((file) => {
+  const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  const rows = files.map((file) => {
     const bytes = fs.readFileSync(path.join(dir, file));
-    return { file, kind: kindOf(file), raw: bytes.length, gzip: gzipSize(bytes), bytes };
+    return { file, kind: kindOf(file, files), raw: bytes.length, gzip: gzipSize(bytes), bytes };
   });
   const lines = ['size report (raw, gzip -9):'];
   for (const r of rows) lines.push(`  ${r.kind.padEnd(6)} ${kb(r.raw)} ${kb(r.gzip)}  ${r.file}`);
@@ -138,8 +148,11 @@ export function sizeReport(dir, codeByCrate = null) {
   const app = sum(['wasm', 'js'], 'gzip');
   const verdict = app <= BUDGET_GZIP_BYTES ? 'within' : 'OVER';
   lines.push(`  app (wasm+JS) ${kb(sum(['wasm', 'js'], 'raw'))} raw, ${kb(app).trim()} gzipped: ${verdict} the ${BUDGET_GZIP_BYTES / 1024} KB budget`);
-  const worker = sum(['worker'], 'gzip');
-  if (worker) lines.push(`  compile worker ${kb(sum(['worker'], 'raw'))} raw, ${kb(worker).trim()} gzipped (loaded only when files are opened)`);
+  for (const name of workerNames(files)) {
+    const own = rows.filter((r) => workerOf(r.file, files) === name);
+    const total = (key) => own.reduce((n, r) => n + r[key], 0);
+    lines.push(`  worker ${name.padEnd(14)} ${kb(total('raw'))} raw, ${kb(total('gzip')).trim()} gzipped (loaded only when needed)`);
+  }
   lines.push(`  everything    ${kb(sum(['wasm', 'js', 'css', 'bundle', 'other', 'worker'], 'raw'))} raw, ${kb(sum(['wasm', 'js', 'css', 'bundle', 'other', 'worker'], 'gzip')).trim()} gzipped`);
   const wasm = rows.find((r) => r.kind === 'wasm');
   const byCrate = codeByCrate ?? (wasm ? wasmCodeByCrate(wasm.bytes) : null);

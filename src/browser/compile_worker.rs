@@ -12,13 +12,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
-/// The worker's script, written by Trunk beside the app (`data-loader-shim`
-/// in index.html); relative, so the site works under any sub-path.
-pub const WORKER_URL: &str = "folio-worker_loader.js";
-
-/// The id of the element holding the worker's whole script in the
-/// single-file build (written by `scripts/single-file.mjs`).
-pub const INLINE_WORKER_ID: &str = "folio-worker";
+/// The worker's binary: Trunk writes its script beside the app as
+/// `folio-worker_loader.js` (see [`new_worker`]).
+pub const WORKER: &str = "folio-worker";
 
 /// What to ask of the worker.
 pub enum Task {
@@ -92,8 +88,7 @@ fn texts(object: &JsValue, key: &str) -> Vec<String> {
 
 /// Starts a worker on `task`; `on_event` hears its progress and its end.
 pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
-    let url = inline_worker_url().unwrap_or_else(|| WORKER_URL.to_owned());
-    let worker = Worker::new(&url).map_err(|err| format!("the compile worker could not start ({err:?})"))?;
+    let worker = new_worker(WORKER).map_err(|err| format!("the compile worker could not start ({err:?})"))?;
     let on_event: std::rc::Rc<dyn Fn(Event)> = on_event.into();
     let task = std::cell::RefCell::new(Some(task));
     let on_message = {
@@ -150,10 +145,19 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
     Ok(Job { worker, _on_message: on_message, _on_error: on_error })
 }
 
-/// In the single-file build, a `blob:` URL of the inlined worker script (a
-/// page on `file://` cannot start a worker from a file). Kept for the page's life.
-fn inline_worker_url() -> Option<String> {
-    let source = gloo::utils::document().get_element_by_id(INLINE_WORKER_ID)?.text_content()?;
+/// Starts the worker binary `name` (a `data-type="worker"` link of
+/// index.html): its script `{name}_loader.js`, written by Trunk beside the
+/// app (relative, so the site works under any sub-path), or in the
+/// single-file build the whole script inlined in the element `id={name}`
+/// (written by `scripts/single-file.mjs`) from a `blob:` URL (a page on
+/// `file://` cannot start a worker from a file; kept for the page's life).
+pub fn new_worker(name: &str) -> Result<Worker, JsValue> {
+    let url = inline_worker_url(name).unwrap_or_else(|| format!("{name}_loader.js"));
+    Worker::new(&url)
+}
+
+fn inline_worker_url(name: &str) -> Option<String> {
+    let source = gloo::utils::document().get_element_by_id(name)?.text_content()?;
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob =

@@ -2,12 +2,15 @@
 // scripts/test.sh into target/dist-math): a formula shows as a <math>
 // element, is found by its letters however the query writes them and is
 // highlighted whole; one that does not parse shows its source; hostile TeX
-// renders inert, with no console error and no CSP violation.
+// renders inert, with no console error and no CSP violation. Formulas are
+// rendered by the math worker: offline too, and in the single-file build;
+// without it they stay as their source, with one console warning.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { Explorer } from './explorer.page.mjs';
-import { port, root, startServer } from './offline-server.mjs';
+import { copyOf, port, postBuild, root, singleFile, startServer, waitForServiceWorker } from './offline-server.mjs';
 
 const mathDist = path.resolve(root, process.env.FOLIO_MATH_DIST ?? 'target/dist-math');
 /** The fixture's papers, straight from the file. */
@@ -22,9 +25,9 @@ function watch(page) {
   return seen;
 }
 
-async function openMath(page) {
+async function openMath(page, site = mathDist) {
   expect(fs.existsSync(path.join(mathDist, 'index.html')), `build the math corpus into ${mathDist} (scripts/test.sh does)`).toBe(true);
-  const server = await startServer(mathDist, port(18));
+  const server = await startServer(site, port(18));
   const seen = watch(page);
   const explorer = new Explorer(page);
   await explorer.open(`${server.origin}/some/sub/path/`);
@@ -92,5 +95,58 @@ test('hostile TeX in formulas renders inert, with no CSP violation', async ({ pa
     expect(explorer.consoleErrors).toEqual([]);
   } finally {
     await server.stop();
+  }
+});
+
+// Formulas are rendered by the math worker (src/bin/folio-math.rs), not the app.
+
+test('formulas render offline after one visit, and in the single-file build', async ({ page }) => {
+  const { server, explorer } = await openMath(page);
+  const title = explorer.results.filter({ hasText: 'Sparse Recovery with' }).getByTestId('result-title');
+  try {
+    await expect(title.locator('math msub')).toHaveText('ℓ1');
+    await waitForServiceWorker(page);
+  } finally {
+    await server.stop();
+  }
+  // The math worker's files were precached with the rest of the site.
+  await page.reload();
+  await explorer.expectLoaded(papers.length);
+  await expect(title.locator('math msub')).toHaveText('ℓ1');
+
+  // The single-file build inlines the math worker and starts it from a blob: URL.
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  const file = pathToFileURL(singleFile(mathDist)).href;
+  await explorer.open(file);
+  await explorer.expectLoaded(papers.length);
+  await expect(title.locator('math msub')).toHaveText('ℓ1');
+  expect(requests.filter((url) => url !== file && !/^(data|blob):/.test(url) && !url.startsWith(`${file}?`))).toEqual([]);
+  expect(explorer.consoleErrors).toEqual([]);
+});
+
+test('without the math worker, formulas stay as their TeX source with one console warning', async ({ page }) => {
+  const site = copyOf(mathDist);
+  fs.rmSync(path.join(site, 'folio-math_loader.js'));
+  postBuild(site);
+  const warnings = [];
+  page.on('console', (msg) => { if (msg.type() === 'warning') warnings.push(msg.text()); });
+  const { server, seen, explorer } = await openMath(page, site);
+  try {
+    const title = explorer.results.filter({ hasText: 'Sparse Recovery with' }).getByTestId('result-title');
+    await expect.poll(() => warnings.filter((w) => /math worker/.test(w))).toHaveLength(1);
+    await expect(title).toContainText('$\\ell_1$');
+    await explorer.search.fill('l1 regularization ');
+    await expect(explorer.results).toHaveCount(1);
+    await expect(title.locator('mark', { hasText: '$\\ell_1$' })).toHaveCount(1);
+    await title.click();
+    await expect(page.getByTestId('paper-abstract')).toContainText('$O(\\sqrt{s \\log p / n})$');
+    await expect(page.locator('math')).toHaveCount(0);
+    expect(warnings.filter((w) => /math worker/.test(w))).toHaveLength(1);
+    expect(seen.dialogs).toEqual([]);
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await server.stop();
+    fs.rmSync(site, { recursive: true, force: true });
   }
 });
