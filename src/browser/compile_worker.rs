@@ -10,7 +10,7 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use web_sys::{File, MessageEvent, Worker};
 
 /// The worker's binary: Trunk writes its script beside the app as
 /// `folio-worker_loader.js` (see [`new_worker`]).
@@ -63,7 +63,7 @@ pub enum Event {
 pub struct Job {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for Job {
@@ -134,15 +134,24 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
             }
         })
     };
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
-        let message = event.message();
-        let message = if message.is_empty() { "its script could not be loaded".to_owned() } else { message };
-        on_event(Event::Failed(format!("the compile worker stopped ({message})")));
+        on_event(Event::Failed(format!("the compile worker stopped ({})", stop_reason(&event))));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(Job { worker, _on_message: on_message, _on_error: on_error })
+}
+
+/// Why a worker stopped, from its `error` event: an exception in the worker
+/// is an `ErrorEvent` with a message; a script that cannot be fetched fires
+/// a plain `Event`, which has none.
+pub fn stop_reason(event: &web_sys::Event) -> String {
+    js_sys::Reflect::get(event, &"message".into())
+        .ok()
+        .and_then(|message| message.as_string())
+        .filter(|message| !message.is_empty())
+        .unwrap_or_else(|| "its script could not be loaded".to_owned())
 }
 
 /// Starts the worker binary `name` (a `data-type="worker"` link of

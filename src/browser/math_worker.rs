@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, MessageEvent, Worker};
 
-use super::compile_worker::new_worker;
+use super::compile_worker::{new_worker, stop_reason};
 
 /// The worker's binary (its script: `folio-math_loader.js`).
 pub const WORKER: &str = "folio-math";
@@ -97,14 +97,9 @@ fn fail(math: &mut Math, reason: &str) {
 fn start() -> Result<Worker, String> {
     let worker = new_worker(WORKER).map_err(|err| format!("could not start ({err:?})"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| answered(event.data()));
-    // A script that cannot be fetched fires a plain `Event`, an exception in
-    // the worker an `ErrorEvent` (with a message).
     let on_error = Closure::<dyn FnMut(Event)>::new(|event: Event| {
         event.prevent_default();
-        let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());
-        let message =
-            message.filter(|m| !m.is_empty()).unwrap_or_else(|| "its script could not be loaded".to_owned());
-        MATH.with(|math| fail(&mut math.borrow_mut(), &format!("stopped ({message})")));
+        MATH.with(|math| fail(&mut math.borrow_mut(), &format!("stopped ({})", stop_reason(&event))));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
