@@ -4,6 +4,8 @@
 //! nodes. The bundle keeps every formula as written; the analyzer folds it
 //! ([`crate::engine::analyze`]) and the app renders it.
 
+use super::text::xml_character;
+
 /// How a formula is delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delimiter {
@@ -484,21 +486,7 @@ fn decode_lenient(text: &str) -> String {
 /// text after its `;`.
 fn reference(text: &str) -> Option<(char, &str)> {
     let (name, after) = text.split_once(';')?;
-    let c = match name {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => {
-            let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => name.strip_prefix('#')?.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    };
-    Some((c, after))
+    Some((xml_character(name)?, after))
 }
 
 #[cfg(test)]
