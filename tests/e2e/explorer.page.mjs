@@ -14,6 +14,24 @@ export function repoFile(rel, name = path.basename(rel)) {
 /** Result rows rendered before "Show more" (PAGE in src/components/result_list.rs). */
 export const PAGE_ROWS = 12;
 
+/** Records what would show an attack (a dialog) or a CSP violation on `page`. */
+export function watchAttacks(page) {
+  const seen = { dialogs: [], csp: [] };
+  page.on('dialog', async (dialog) => { seen.dialogs.push(dialog.message()); await dialog.dismiss(); });
+  page.on('console', (msg) => { if (/Content Security Policy|Refused to/i.test(msg.text())) seen.csp.push(msg.text()); });
+  return seen;
+}
+
+/** Nothing ran: every link is http(s) or a same-page view, no injected script set its flag, no dialog, no CSP violation, no console error. */
+export async function expectNothingRan(page, explorer, seen) {
+  const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  for (const href of hrefs) expect(href, 'every link is http(s) or a same-page view').toMatch(/^(https?:\/\/|\?|#)/);
+  expect(await page.evaluate(() => window.__folioXss)).toBeUndefined();
+  expect(seen.dialogs).toEqual([]);
+  expect(seen.csp).toEqual([]);
+  expect(explorer.consoleErrors).toEqual([]);
+}
+
 export class Explorer {
   constructor(page) {
     this.page = page;
