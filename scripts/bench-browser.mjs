@@ -8,6 +8,8 @@
 // papers of acl-anthology-64k then paperlists-87k whose title and abstract
 // fit the listing format), serves a copy of dist/ with that bundle, and
 // measures in the page:
+// The pack is one file (`--pack-layout single`): this measures the engine on
+// the whole corpus; scripts/bench-shards.mjs measures the sharded pack.
 //   - load: app pack (bundle.pack) downloaded -> explorer ready and painted
 //     (indexes copied from the pack, first page of results rendered);
 //   - Folio engine per query (search + facets + order, no rendering), p50/p95
@@ -88,7 +90,7 @@ function siteFor(size, corpus) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
   const t = Date.now();
-  execFileSync(path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio'), ['compile', corpus, '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio'), ['compile', corpus, '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack'), '--pack-layout', 'single'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const bytes = fs.statSync(path.join(dir, 'bundle.json')).size;
   const packBytes = fs.statSync(path.join(dir, 'bundle.pack')).size;
   // Served from the site itself: the app's CSP allows no inline script.

@@ -65,7 +65,7 @@ async function corpusFile(size) {
 function native(file) {
   const started = process.hrtime.bigint();
   const run = spawnSync('/usr/bin/time', ['-f', '%M', folio, 'compile', file, '--out', path.join(work, 'open.json'),
-    '--pack', path.join(work, 'open.pack'), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--pack', path.join(work, 'open.pack'), '--pack-layout', 'single', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const report = String(run.stderr);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const kb = Number(report.trim().split('\n').pop());

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Trunk pre_build hook: compiles corpus/ into $TRUNK_STAGING_DIR/bundle.json
-# and its app pack bundle.pack (what the app loads first) with the native
-# `folio` CLI. FOLIO_CORPUS overrides the inputs (a
-# space-separated list of files; set and empty: no corpus).
+# and its app pack bundle.pack (what the app loads first; above 8 MB a head,
+# with its shards in shards/) with the native `folio` CLI. FOLIO_CORPUS
+# overrides the inputs (a space-separated list of files; set and empty: no
+# corpus); FOLIO_PACK_LAYOUT (auto, single, sharded; default auto) and
+# FOLIO_SHARD_SIZE (bytes, see `folio compile --help`) how the pack is cut.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${TRUNK_STAGING_DIR:?run by trunk as a pre_build hook}"
@@ -23,5 +25,7 @@ if [ ${#inputs[@]} -eq 0 ]; then
   exit 0
 fi
 "$cargo_bin" run --quiet --release --bin folio -- compile "${inputs[@]}" --out "$TRUNK_STAGING_DIR/bundle.json" \
-  --pack "$TRUNK_STAGING_DIR/bundle.pack"
+  --pack "$TRUNK_STAGING_DIR/bundle.pack" --pack-layout "${FOLIO_PACK_LAYOUT:-auto}" \
+  ${FOLIO_SHARD_SIZE:+--shard-size "$FOLIO_SHARD_SIZE"}
 chmod 644 "$TRUNK_STAGING_DIR/bundle.json" "$TRUNK_STAGING_DIR/bundle.pack"
+if [ -d "$TRUNK_STAGING_DIR/shards" ]; then chmod -R a+rX "$TRUNK_STAGING_DIR/shards"; fi

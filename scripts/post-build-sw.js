@@ -10,7 +10,12 @@
 // - activate: deletes the caches of older versions of this deployment only
 //   (other apps, or other Folio sites, may share the origin);
 // - fetch: precached files come from the cache (navigations to the site's
-//   page, whatever their query string, get index.html); anything else goes to
+//   page, whatever their query string, get index.html); a sharded pack's
+//   shards (shards/<hash>.bin, not precached: a large corpus is fetched by
+//   query) come from the shard cache when there, else from the network: the
+//   page puts there the shards it uses and, on "Make available offline",
+//   all of them (src/browser/shards.rs); its entries are named by the hash
+//   of their bytes, so every deployment shares it; anything else goes to
 //   the network untouched.
 /* global VERSION, FILES */
 'use strict';
@@ -20,6 +25,8 @@ const PREFIX = `folio:${SCOPE}:`;
 const CACHE = PREFIX + VERSION;
 const INDEX = new URL('index.html', SCOPE).href;
 const PRECACHED = new Set(FILES.map((file) => new URL(file, SCOPE).href));
+const SHARDS = PREFIX + 'shards';
+const SHARD_PREFIX = new URL('shards/', SCOPE).href;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -36,7 +43,7 @@ self.addEventListener('message', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      if (name.startsWith(PREFIX) && name !== CACHE && name !== SHARDS) await caches.delete(name);
     }
     await self.clients.claim();
   })());
@@ -50,6 +57,10 @@ self.addEventListener('fetch', (event) => {
   url.hash = '';
   let key = url.href;
   if (request.mode === 'navigate' && key === SCOPE) key = INDEX;
+  if (key.startsWith(SHARD_PREFIX)) {
+    event.respondWith((async () => (await caches.match(key, { cacheName: SHARDS })) ?? fetch(request))());
+    return;
+  }
   if (!PRECACHED.has(key)) return;
   event.respondWith((async () => {
     const cached = await caches.match(key, { cacheName: CACHE });

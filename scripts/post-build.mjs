@@ -107,7 +107,10 @@ function allowOpenOrigins(html) {
 }
 
 function writeServiceWorker(dir) {
-  const all = listFiles(dir).filter((f) => f !== SW_FILE);
+  // A sharded pack's shards are fetched by query and cached as used (or all
+  // on "Make available offline"), never precached; the head names them by
+  // the hash of their bytes, so they need no place in the version either.
+  const all = listFiles(dir).filter((f) => f !== SW_FILE && !f.startsWith('shards/'));
   const hash = crypto.createHash('sha256');
   for (const file of all) hash.update(`${file}\0${digest('sha256', fs.readFileSync(path.join(dir, file)), 'hex')}\n`);
   const version = hash.digest('hex').slice(0, 16);

@@ -23,6 +23,11 @@ folio_log "release build of a real BibTeX export without abstracts (target/dist-
 folio_log "release build with no corpus of its own (target/dist-empty/)"
 (folio_wasm_env && FOLIO_CORPUS= trunk build --release --dist target/dist-empty)
 
+# The seed cut into a head and small shards (27 files), for
+# tests/e2e/sharded.spec.mjs: what a 100k-paper site does, on 24 papers.
+folio_log "release build of the seed as a sharded pack (target/dist-sharded/)"
+(folio_wasm_env && FOLIO_PACK_LAYOUT=sharded FOLIO_SHARD_SIZE=3000 trunk build --release --dist target/dist-sharded)
+
 # Math in titles and abstracts, hostile TeX included, for tests/e2e/math.spec.mjs.
 folio_log "release build of the math test corpus (target/dist-math/)"
 (folio_wasm_env && FOLIO_CORPUS=tests/fixtures/math/math.jsonl trunk build --release --dist target/dist-math)

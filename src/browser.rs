@@ -8,6 +8,7 @@ pub mod corpus_store;
 pub mod download;
 pub mod math_worker;
 pub mod service_worker;
+pub mod shards;
 pub mod theme;
 pub mod unicode;
 pub mod url_state;

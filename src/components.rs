@@ -10,6 +10,7 @@ pub mod filter_bar;
 pub mod keyboard_help;
 pub mod load_status;
 pub mod math_formula;
+pub mod offline;
 pub mod open_papers;
 pub mod overview;
 pub mod paper_view;

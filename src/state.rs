@@ -4,26 +4,50 @@
 //! on load and on back/forward, and written back by one effect. The user's
 //! data lives in `UserContext` and is written to storage by one effect.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use leptos::prelude::*;
 
-use crate::browser::{bundle_fetch, corpus_store, url_state, user_store};
+use crate::browser::{bundle_fetch, corpus_store, shards, url_state, user_store};
 use crate::engine::explorer::{Exploration, Explorer};
 use crate::engine::facets::FacetIndex;
 use crate::engine::tags::{merge_three_way, TagStore, UserData};
 use crate::engine::view_state::ViewState;
 
-/// The loaded corpus and its indexes.
-#[derive(Clone)]
-pub struct ExplorerContext(pub Arc<Explorer>);
+/// An explorer the page shares: the components read it, the shard fetcher
+/// adds the shards of a sharded pack to it (`browser::shards`).
+pub type SharedExplorer = Arc<RwLock<Explorer>>;
+
+/// The loaded corpus and its indexes, for the components under the
+/// explorer view (a handle, `Copy`; gone with the view).
+#[derive(Clone, Copy)]
+pub struct ExplorerHandle(StoredValue<SharedExplorer>);
+
+impl ExplorerHandle {
+    /// Runs `f` on the explorer. Never call [`ExplorerHandle::with_mut`]
+    /// inside: one reader or one writer at a time.
+    pub fn with<T>(&self, f: impl FnOnce(&Explorer) -> T) -> T {
+        self.0.with_value(|e| f(&e.read().unwrap_or_else(PoisonError::into_inner)))
+    }
+
+    /// Runs `f` on the explorer to change it (shards added, the cache's
+    /// bookkeeping), unless the view it belonged to is gone.
+    pub fn try_with_mut<T>(&self, f: impl FnOnce(&mut Explorer) -> T) -> Option<T> {
+        self.0.try_with_value(|e| f(&mut e.write().unwrap_or_else(PoisonError::into_inner)))
+    }
+
+    /// The shared explorer itself (for the benchmark hooks).
+    pub fn shared(&self) -> SharedExplorer {
+        self.0.get_value()
+    }
+}
 
 /// What the page shows: the corpus being loaded, the corpus in view, or why
 /// none could be loaded.
 #[derive(Clone)]
 pub enum CorpusState {
     Loading,
-    Loaded(Arc<Explorer>),
+    Loaded(SharedExplorer),
     Failed(String),
     /// The site has no corpus of its own and none is kept: ask for files.
     Empty,
@@ -70,13 +94,13 @@ impl CorpusContext {
     fn show_in_view(&self, explorer: Explorer, name: String, origin: CorpusOrigin) {
         self.origin.set_value(origin);
         self.name.set(name);
-        self.state.set(CorpusState::Loaded(Arc::new(explorer)));
+        self.state.set(CorpusState::Loaded(Arc::new(RwLock::new(explorer))));
     }
 
     /// The papers in view, if any (0 while loading or after a failure).
     pub fn papers(&self) -> usize {
         self.state.with(|s| match s {
-            CorpusState::Loaded(explorer) => explorer.len(),
+            CorpusState::Loaded(explorer) => explorer.read().map_or(0, |e| e.len()),
             _ => 0,
         })
     }
@@ -174,7 +198,7 @@ pub fn provide_corpus_state() -> CorpusContext {
             return corpus.state.set(CorpusState::Empty);
         }
         match bundle_fetch::load_explorer().await {
-            Ok(explorer) => corpus.state.set(CorpusState::Loaded(Arc::new(explorer))),
+            Ok(explorer) => corpus.state.set(CorpusState::Loaded(Arc::new(RwLock::new(explorer)))),
             Err(err) => corpus.state.set(CorpusState::Failed(err.to_string())),
         }
     });
@@ -192,7 +216,7 @@ pub struct ViewContext(pub RwSignal<ViewState>);
 
 /// What the explorer answered for the current view.
 #[derive(Clone, Copy)]
-pub struct ResultsContext(pub Memo<Arc<Exploration>>);
+pub struct ResultsContext(pub ReadSignal<Arc<Exploration>>);
 
 /// The keyboard cursor in the result list (index into the results).
 #[derive(Clone, Copy)]
@@ -240,21 +264,43 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
 }
 
 /// Provides every context for the explorer and keeps the URL and storage in sync.
-pub fn provide_explorer_state(explorer: Arc<Explorer>) {
+pub fn provide_explorer_state(explorer: SharedExplorer) {
+    let explorer = ExplorerHandle(StoredValue::new(explorer));
     let view = RwSignal::new(url_state::read());
-    let user = provide_user_state(Arc::clone(&explorer));
-    let results = {
-        let explorer = Arc::clone(&explorer);
-        Memo::new_with_compare(
-            move |_| {
-                let user_facets = user.facets.get();
-                user.store.with(|store| {
-                    Arc::new(view.with(|state| explorer.explore(state, store.data(), &user_facets)))
-                })
-            },
-            |old, new| old != new,
-        )
-    };
+    let user = provide_user_state(explorer);
+    let fetcher = shards::provide(explorer);
+    // The answer for the view in effect: computed when the view, the user's
+    // data or the shards held change; a sharded pack's explorer may first
+    // need shards, fetched meanwhile (the previous answer stays, the page
+    // says it is searching), and answers once they are in.
+    let first = user.store.with_untracked(|store| {
+        let facets = user.facets.get_untracked();
+        view.with_untracked(|state| {
+            explorer.try_with_mut(|e| match e.try_explore(state, store.data(), &facets) {
+                Ok(exploration) => exploration,
+                // Until its shards are in: the corpus as a whole (from the head).
+                Err(_) => e.explore(&ViewState::default(), store.data(), &facets),
+            })
+        })
+    });
+    let results = RwSignal::new(Arc::new(first.expect("the explorer is provided just above")));
+    Effect::new(move |_| {
+        fetcher.index.track();
+        let user_facets = user.facets.get();
+        let answer = user.store.with(|store| {
+            view.with(|state| explorer.try_with_mut(|e| e.try_explore(state, store.data(), &user_facets)))
+        });
+        match answer {
+            Some(Ok(exploration)) => {
+                fetcher.answered();
+                if results.with_untracked(|old| **old != exploration) {
+                    results.set(Arc::new(exploration));
+                }
+            }
+            Some(Err(missing)) => fetcher.fetch(missing),
+            None => {}
+        }
+    });
     // The one writer of the URL: typing replaces the entry once typing
     // pauses (each History call costs Chromium a reload of the page icon,
     // milliseconds a keystroke), anything else pushes one, after writing a
@@ -305,19 +351,19 @@ pub fn provide_explorer_state(explorer: Arc<Explorer>) {
         pagehide.remove();
         popstate.remove();
     });
-    provide_context(ExplorerContext(explorer));
+    provide_context(explorer);
     provide_context(ViewContext(view));
-    provide_context(ResultsContext(results));
+    provide_context(ResultsContext(results.read_only()));
     provide_context(CursorContext(RwSignal::new(0)));
     provide_context(HoverContext(RwSignal::new(None)));
 }
 
-fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
+fn provide_user_state(explorer: ExplorerHandle) -> UserContext {
     let key = user_store::key();
     let loaded = user_store::load(&key);
     let store = RwSignal::new(TagStore::new(loaded.data));
     let facets = Memo::new_with_compare(
-        move |_| Arc::new(store.with(|s| explorer.user_facets(s.data()))),
+        move |_| Arc::new(store.with(|s| explorer.with(|e| e.user_facets(s.data())))),
         |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
     );
     let user = UserContext {
@@ -363,15 +409,15 @@ fn provide_user_state(explorer: Arc<Explorer>) -> UserContext {
     user
 }
 
-pub fn expect_explorer() -> Arc<Explorer> {
-    expect_context::<ExplorerContext>().0
+pub fn expect_explorer() -> ExplorerHandle {
+    expect_context::<ExplorerHandle>()
 }
 
 pub fn expect_view() -> RwSignal<ViewState> {
     expect_context::<ViewContext>().0
 }
 
-pub fn expect_results() -> Memo<Arc<Exploration>> {
+pub fn expect_results() -> ReadSignal<Arc<Exploration>> {
     expect_context::<ResultsContext>().0
 }
 

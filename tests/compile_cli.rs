@@ -88,7 +88,10 @@ fn every_problem_of_every_input_is_reported_and_an_unreadable_input_writes_nothi
     let bib = formats_fixture("refs.bib");
     let skipped_json = [
         format!("{}:4:2: warning: not valid JSON: expected ident (record skipped)", jsonl.display()),
-        format!("{}:5: warning: expected a JSON object (one paper per line) (record skipped)", jsonl.display()),
+        format!(
+            "{}:5: warning: expected a JSON object (one paper per line) (record skipped)",
+            jsonl.display()
+        ),
     ];
     check(
         &dir,
@@ -109,7 +112,10 @@ fn every_problem_of_every_input_is_reported_and_an_unreadable_input_writes_nothi
         dir.join("bundle.json").display()
     );
     let bundle = check(&dir, &[&jsonl, &bib], 0, &[&skipped_json[0], &skipped_json[1], &summary]).unwrap();
-    assert!(bundle.papers.iter().any(|p| p.title == "A Title Without Abstract" && p.abstract_text.is_empty()));
+    assert!(bundle
+        .papers
+        .iter()
+        .any(|p| p.title == "A Title Without Abstract" && p.abstract_text.is_empty()));
 }
 
 #[test]
@@ -249,4 +255,48 @@ fn stats_counts_fields_and_facets() {
     let output = folio(&[Path::new("stats"), &not_a_bundle]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("not a Folio bundle"), "{}", stderr(&output));
+}
+
+#[test]
+fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
+    use folio::engine::explorer::Explorer;
+    use folio::engine::pack::shards::ShardKind;
+    use folio::engine::pack::ShardSizes;
+    let dir = temp_dir("shard-size");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/000_aec88eee982df8fa.txt");
+    let (json, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
+    let compile = |extra: &[&str]| {
+        let mut args: Vec<&Path> =
+            vec![Path::new("compile"), &seed, Path::new("--out"), &json, Path::new("--pack"), &pack];
+        args.extend(extra.iter().map(Path::new));
+        let output = folio(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    compile(&[]);
+    assert!(
+        Explorer::from_pack(std::fs::read(&pack).unwrap()).is_ok(),
+        "the seed is under the threshold: one file"
+    );
+    assert!(!dir.join("shards").exists());
+
+    compile(&["--pack-layout", "sharded", "--shard-size", "3000"]);
+    let bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let sizes = ShardSizes { postings: 12_000, positions: 24_000, records: 3000, entities: 6000 };
+    let expected = Explorer::new(bundle).into_sharded(sizes).unwrap();
+    let head = std::fs::read(&pack).unwrap();
+    assert!(head == expected.head, "the head of the bundle cut at 3,000-byte record shards");
+    let explorer = Explorer::from_head(&head).unwrap();
+    assert!(explorer.shard_ids(ShardKind::Records).count() > 4, "small shards: several record shards");
+    assert_eq!(std::fs::read_dir(dir.join("shards")).unwrap().count(), expected.shards.len());
+
+    let output = folio(&[
+        Path::new("compile"),
+        &seed,
+        Path::new("--out"),
+        &json,
+        Path::new("--shard-size"),
+        Path::new("12"),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "a shard size below 256 bytes is refused");
+    let _ = std::fs::remove_dir_all(&dir);
 }

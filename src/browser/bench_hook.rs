@@ -3,23 +3,23 @@
 //! wasm memory size. Exported through wasm-bindgen (`window.wasmBindings`).
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::PoisonError;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::engine::explorer::Explorer;
 use crate::engine::facets::FacetIndex;
 use crate::engine::query::parse;
 use crate::engine::search::{search, SearchOptions};
 use crate::engine::tags::UserData;
 use crate::engine::view_state::ViewState;
+use crate::state::SharedExplorer;
 
 thread_local! {
-    static EXPLORER: RefCell<Option<Arc<Explorer>>> = const { RefCell::new(None) };
+    static EXPLORER: RefCell<Option<SharedExplorer>> = const { RefCell::new(None) };
 }
 
 /// Makes the loaded corpus available to the benchmark hooks.
-pub fn register(explorer: Arc<Explorer>) {
+pub fn register(explorer: SharedExplorer) {
     EXPLORER.with(|slot| *slot.borrow_mut() = Some(explorer));
 }
 
@@ -29,6 +29,7 @@ pub fn register(explorer: Arc<Explorer>) {
 pub fn bench_explore(query: &str) -> u32 {
     EXPLORER.with(|slot| {
         let Some(explorer) = slot.borrow().clone() else { return 0 };
+        let explorer = explorer.read().unwrap_or_else(PoisonError::into_inner);
         let state = ViewState { query: query.to_owned(), ..Default::default() };
         let user = UserData::default();
         let facets = FacetIndex::new(explorer.len());
@@ -41,6 +42,7 @@ pub fn bench_explore(query: &str) -> u32 {
 pub fn bench_search(query: &str) -> u32 {
     EXPLORER.with(|slot| {
         let Some(explorer) = slot.borrow().clone() else { return 0 };
+        let explorer = explorer.read().unwrap_or_else(PoisonError::into_inner);
         search(explorer.search_index(), &parse(query), &SearchOptions::default()).len() as u32
     })
 }

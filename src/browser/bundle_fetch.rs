@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::bundle::{Bundle, BundleError};
 use crate::engine::explorer::Explorer;
+use crate::engine::pack::HEAD_MAGIC;
 
 /// The bundle's URL, relative to the page so the site works under any sub-path.
 pub const BUNDLE_URL: &str = "bundle.json";
@@ -78,10 +79,16 @@ pub async fn load_explorer() -> Result<Explorer, LoadError> {
 
 /// The explorer over an app pack, or why not: the one call site of
 /// `Explorer::from_pack` in the app (the site's pack, an opened or a kept
-/// corpus), so that its code is in the wasm once.
+/// corpus), so that its code is in the wasm once. A sharded pack's head
+/// (a large site corpus) gives an explorer that asks for its shards
+/// (`browser::shards` fetches them beside `bundle.pack`).
 #[inline(never)]
 pub fn explorer_of_pack(pack: Vec<u8>) -> Result<Explorer, String> {
-    Explorer::from_pack(pack).map_err(|err| err.to_string())
+    match pack.starts_with(HEAD_MAGIC) {
+        true => Explorer::from_head(&pack),
+        false => Explorer::from_pack(pack),
+    }
+    .map_err(|err| err.to_string())
 }
 
 /// The body of `url`, as bytes (no detour through a JavaScript string).

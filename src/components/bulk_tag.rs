@@ -11,14 +11,14 @@ use crate::state::{expect_explorer, expect_results, expect_user};
 pub fn BulkTag() -> impl IntoView {
     let user = expect_user();
     let results = expect_results();
-    let explorer = StoredValue::new(expect_explorer());
+    let explorer = expect_explorer();
     let open = RwSignal::new(false);
     let tag = RwSignal::new(String::new());
     let remove = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
     let count = move || results.with(|r| r.len());
     let apply = move |_| {
-        let ids: Vec<String> = explorer.with_value(|e| {
+        let ids: Vec<String> = explorer.with(|e| {
             results.with_untracked(|r| r.docs().iter().map(|&d| e.id(d).to_owned()).collect())
         });
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();

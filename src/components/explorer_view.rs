@@ -1,7 +1,7 @@
 //! The explorer's layout and what its keyboard shortcuts do (which key is
 //! which: [`crate::engine::shortcuts`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -11,6 +11,7 @@ use crate::components::entity_chip::{clear, leave_focus, track_mentions};
 use crate::components::facet_panel::FacetPanel;
 use crate::components::filter_bar::FilterBar;
 use crate::components::keyboard_help::KeyboardHelp;
+use crate::components::offline::OfflineButton;
 use crate::components::open_papers::OpenButton;
 use crate::components::overview::Overview;
 use crate::components::paper_view::PaperView;
@@ -19,29 +20,28 @@ use crate::components::search_box::{SearchBox, SEARCH_INPUT_ID};
 use crate::components::tag_manager::TagManager;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::components::user_data_banner::UserDataBanner;
-use crate::engine::explorer::Explorer;
 use crate::engine::shortcuts::{action_for, Action};
 use crate::state::{
-    after_paint, expect_cursor, expect_hover, expect_results, expect_user, expect_view,
-    provide_explorer_state,
+    after_paint, expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view,
+    provide_explorer_state, SharedExplorer,
 };
 
 #[component]
 pub fn ExplorerView(
     /// The loaded corpus.
-    explorer: Arc<Explorer>,
+    explorer: SharedExplorer,
 ) -> impl IntoView {
-    let papers = Arc::clone(&explorer);
     crate::browser::bench_hook::register(Arc::clone(&explorer));
     // Right after the first view is painted, run keystrokes' engine work so
     // that the first real ones do not wait for its code to compile.
     {
         let explorer = Arc::clone(&explorer);
         after_paint(move || {
-            explorer.warm_up();
+            explorer.read().unwrap_or_else(PoisonError::into_inner).warm_up();
         });
     }
     provide_explorer_state(explorer);
+    let papers = expect_explorer();
     let view = expect_view();
     let results = expect_results();
     let cursor = expect_cursor();
@@ -65,7 +65,7 @@ pub fn ExplorerView(
         let count = results.with_untracked(|r| r.len());
         let open_selected = || {
             if let Some(doc) = results.with_untracked(|r| r.get(cursor.get_untracked())) {
-                let id = papers.id(doc).to_owned();
+                let id = papers.with(|e| e.id(doc).to_owned());
                 view.update(|v| v.paper = Some(id));
             }
         };
@@ -123,6 +123,7 @@ pub fn ExplorerView(
                     "Filters"
                 </button>
                 <CorpusMenu />
+                <OfflineButton />
                 <OpenButton />
                 <button class="icon-button" data-testid="open-tags" on:click=move |_| tags_open.set(true)>"Tags"</button>
                 <button class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"

@@ -10,7 +10,7 @@ use crate::state::{expect_explorer, expect_results, expect_view};
 pub fn FilterBar() -> impl IntoView {
     let view = expect_view();
     let results = expect_results();
-    let total = expect_explorer().len();
+    let total = expect_explorer().with(|e| e.len());
     let chips = move || {
         view.with(|v| {
             let include = v

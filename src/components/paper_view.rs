@@ -9,11 +9,12 @@ use crate::components::tag_editor::TagEditor;
 use crate::engine::bundle::enrichment::LinkKind;
 use crate::engine::facet_kind::FacetKind;
 use crate::engine::safe_url::safe_href;
+use crate::browser::shards::expect_fetcher;
 use crate::state::{expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 #[component]
 pub fn PaperView() -> impl IntoView {
-    let explorer = StoredValue::new(expect_explorer());
+    let explorer = expect_explorer();
     let view = expect_view();
     let results = expect_results();
     let user = expect_user();
@@ -23,15 +24,37 @@ pub fn PaperView() -> impl IntoView {
     let hover = expect_hover();
     // A memo: typing in the search box changes the view but not the paper.
     let doc =
-        Memo::new(move |_| view.with(|s| s.paper.clone()).and_then(|id| explorer.with_value(|e| e.doc(&id))));
+        Memo::new(move |_| view.with(|s| s.paper.clone()).and_then(|id| explorer.with(|e| e.doc(&id))));
+    // A sharded pack's paper waits for its record shard, then asks for its
+    // similar papers' (their titles are listed).
+    let fetcher = expect_fetcher();
+    Effect::new(move |_| {
+        fetcher.records.track();
+        let Some(doc) = doc.get() else { return };
+        let docs = explorer.with(|e| {
+            let similar = e.try_paper(doc).map(|p| p.enrichment.similar.iter().filter_map(|s| e.doc(&s.id)).collect());
+            [vec![doc], similar.unwrap_or_default()].concat()
+        });
+        fetcher.fetch_records(&docs);
+    });
+    let loaded = Memo::new(move |_| {
+        fetcher.records.track();
+        doc.get().filter(|&doc| explorer.with(|e| e.try_paper(doc).is_some()))
+    });
     view! {
-        {move || doc.get().map(|doc| explorer.with_value(|e| {
+        {move || (doc.get().is_some() && loaded.get().is_none()).then(|| view! {
+            <article class="paper-view" data-testid="paper-loading" aria-busy="true">
+                <button class="icon-button paper-close" aria-label="Close paper (Esc)" on:click=close>"×"</button>
+                <p>"Loading…"</p>
+            </article>
+        })}
+        {move || loaded.get().map(|doc| explorer.with(|e| {
             let paper = (*e.paper(doc)).clone();
             // Where the hovered value is named, else the query's matches.
             let shown = move || {
                 hover.with(|h| {
                     let hover = h.as_ref().map(|(g, v)| (g.as_str(), v.as_str()));
-                    results.with(|r| explorer.with_value(|e| e.shown_highlights(r, doc, hover).0))
+                    results.with(|r| explorer.with(|e| e.shown_highlights(r, doc, hover).0))
                 })
             };
             let shown = Memo::new(move |_| shown());
@@ -66,16 +89,21 @@ pub fn PaperView() -> impl IntoView {
                 }
             }).collect_view();
             let figures = enrichment.figures.iter().map(|f| view! { <li data-testid="key-figure">{f.text.clone()}</li> }).collect_view();
-            let similar = enrichment.similar.iter().filter_map(|sim| {
-                let similar_doc = e.doc(&sim.id)?;
-                let title = e.paper(similar_doc).title.clone();
-                let id = sim.id.clone();
-                Some(view! {
-                    <li data-testid="similar-paper">
-                        <button class="link-button" on:click=move |_| { let id = id.clone(); view.update(|s| s.paper = Some(id)); }>{marked(&title, &[])}</button>
-                    </li>
-                })
-            }).collect_view();
+            let similar_ids: Vec<String> = enrichment.similar.iter().map(|sim| sim.id.clone()).collect();
+            // Titles as their records come in (a sharded pack's).
+            let similar = move || {
+                fetcher.records.track();
+                explorer.with(|e| similar_ids.iter().filter_map(|id| {
+                    let similar_doc = e.doc(id)?;
+                    let title = e.try_paper(similar_doc).map_or_else(|| "…".to_owned(), |p| p.title.clone());
+                    let id = id.clone();
+                    Some(view! {
+                        <li data-testid="similar-paper">
+                            <button class="link-button" on:click=move |_| { let id = id.clone(); view.update(|s| s.paper = Some(id)); }>{marked(&title, &[])}</button>
+                        </li>
+                    })
+                }).collect_view())
+            };
             let (has_entities, has_links, has_figures, has_similar) = (
                 !enrichment.entities.is_empty(),
                 !enrichment.links.is_empty(),
@@ -117,7 +145,7 @@ pub fn PaperView() -> impl IntoView {
                     {move || {
                         let why = results.with(|r| {
                             if !r.has_query() { return Vec::new() }
-                            user.store.with(|s| explorer.with_value(|e| e.explain(r, s.data(), doc)))
+                            user.store.with(|s| explorer.with(|e| e.explain(r, s.data(), doc)))
                         });
                         (!why.is_empty()).then(|| view! {
                             <details class="why" data-testid="why">

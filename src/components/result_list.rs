@@ -8,6 +8,7 @@ use crate::components::math_formula::MathFormula;
 use crate::engine::facet_kind::FacetKind;
 use crate::engine::highlight::{segments, Segment, Span};
 use crate::engine::view_state::ViewState;
+use crate::browser::shards::expect_fetcher;
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 /// Results rendered per page: about a screenful. The next page comes when
@@ -67,9 +68,17 @@ pub fn ResultList() -> impl IntoView {
     // Rows keyed by position and paper: a new page appends, and a paper that
     // keeps its place across a keystroke keeps its row.
     let rows = move || results.with(|r| r.first(shown.get()).iter().copied().enumerate().collect::<Vec<_>>());
+    // A sharded pack's rows need their record shards: asked for as soon as
+    // the rows are known, each row shown when its own is in.
+    let fetcher = expect_fetcher();
+    Effect::new(move |_| {
+        let docs = results.with(|r| r.first(shown.get()).to_vec());
+        fetcher.fetch_records(&docs);
+    });
     view! {
+        <ShardStatus />
         <ol class="result-list" aria-label="Results">
-            <For each=rows key=|&row| row children=move |(index, doc)| view! { <ResultRow doc index /> } />
+            <For each=rows key=|&row| row children=move |(index, doc)| view! { <RowWhenLoaded doc index /> } />
         </ol>
         <Show when=move || { total() == 0 }>
             <section class="empty-state" data-testid="no-results">
@@ -107,6 +116,39 @@ pub fn ResultList() -> impl IntoView {
     }
 }
 
+/// A row once its paper's record is held (at once, but for a sharded
+/// pack whose record shard is on its way).
+#[component]
+fn RowWhenLoaded(doc: u32, index: usize) -> impl IntoView {
+    let explorer = expect_explorer();
+    let fetcher = expect_fetcher();
+    let loaded = Memo::new(move |_| {
+        fetcher.records.track();
+        explorer.with(|e| e.try_paper(doc).is_some())
+    });
+    view! {
+        <Show when=move || loaded.get()
+            fallback=|| view! { <li class="result result-pending" data-testid="result-pending" aria-busy="true">"Loading…"</li> }>
+            <ResultRow doc index />
+        </Show>
+    }
+}
+
+/// Whether the results wait for parts of a sharded corpus, or why they
+/// cannot have them.
+#[component]
+fn ShardStatus() -> impl IntoView {
+    let fetcher = expect_fetcher();
+    move || match fetcher.problem.get() {
+        Some(problem) => Some(view! {
+            <p class="shard-status shard-problem" role="alert" data-testid="shard-problem">{problem.message()}</p>
+        }.into_any()),
+        None => fetcher.waiting.get().then(|| view! {
+            <p class="shard-status" role="status" data-testid="shard-waiting">"Searching…"</p>
+        }.into_any()),
+    }
+}
+
 /// One result: title and snippet with the query's matches highlighted (or,
 /// while a facet value is hovered, where the paper names it), meta, entity
 /// chips and the user's tags.
@@ -122,26 +164,23 @@ fn ResultRow(
     let cursor = expect_cursor();
     let user = expect_user();
     let hover = expect_hover();
-    let paper = explorer.paper(doc);
+    let paper = explorer.with(|e| e.paper(doc));
     let id = paper.id.clone();
     let results = expect_results();
     // Where the pointed facet value is named, else the query's matches.
-    let shown = {
-        let explorer = explorer.clone();
-        Memo::new(move |_| {
-            hover.with(|h| {
-                let hover = h.as_ref().map(|(g, v)| (g.as_str(), v.as_str()));
-                results.with(|r| explorer.shown_highlights(r, doc, hover))
-            })
+    let shown = Memo::new(move |_| {
+        hover.with(|h| {
+            let hover = h.as_ref().map(|(g, v)| (g.as_str(), v.as_str()));
+            results.with(|r| explorer.with(|e| e.shown_highlights(r, doc, hover)))
         })
-    };
+    });
     let title = {
         let text = paper.title.clone();
         move || shown.with(|(h, _)| marked(&text, &h.title))
     };
     let snippet = move || {
         shown.with(|(h, _)| {
-            explorer.snippet_around(doc, &h.abstract_spans).into_iter().map(segment_view).collect_view()
+            explorer.with(|e| e.snippet_around(doc, &h.abstract_spans)).into_iter().map(segment_view).collect_view()
         })
     };
     let naming = move || shown.with(|(_, mention)| *mention);

@@ -8,6 +8,7 @@ use crate::browser::{download::download, user_store};
 use crate::components::dialog::Dialog;
 use crate::engine::export::{export, ExportFormat};
 use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
+use crate::browser::shards::expect_fetcher;
 use crate::state::{expect_explorer, expect_results, expect_user};
 
 #[component]
@@ -16,24 +17,32 @@ pub fn TagManager(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let user = expect_user();
-    let explorer = StoredValue::new(expect_explorer());
+    let explorer = expect_explorer();
     let results = expect_results();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<(UserData, ImportPreview)>);
     let tree =
-        move || explorer.with_value(|e| user.store.with(|s| flatten(&s.tree(|id| e.doc(id).is_some()), 0)));
+        move || explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| e.doc(id).is_some()), 0)));
 
     let export_all = move |_| {
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));
         let _ = download("folio-user-data.json", "application/json", &text);
     };
+    // A sharded corpus's records are fetched first (every one is exported).
+    let fetcher = expect_fetcher();
     let export_results = move |format: ExportFormat| {
-        let text = explorer.with_value(|e| {
-            let papers: Vec<_> = results.with_untracked(|r| r.docs().iter().map(|&d| e.paper(d)).collect());
-            let refs: Vec<_> = papers.iter().map(|p| &**p).collect();
-            user.store.with_untracked(|s| export(&refs, s.data(), format))
+        let docs = results.with_untracked(|r| r.docs().to_vec());
+        leptos::task::spawn_local(async move {
+            if let Err(problem) = fetcher.records_of(&docs).await {
+                return error.set(Some(format!("Nothing was exported: {}", problem.message())));
+            }
+            let text = explorer.with(|e| {
+                let papers: Vec<_> = docs.iter().map(|&d| e.paper(d)).collect();
+                let refs: Vec<_> = papers.iter().map(|p| &**p).collect();
+                user.store.with_untracked(|s| export(&refs, s.data(), format))
+            });
+            let _ = download(&format!("folio-papers.{}", format.extension()), format.mime(), &text);
         });
-        let _ = download(&format!("folio-papers.{}", format.extension()), format.mime(), &text);
     };
     let import = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);

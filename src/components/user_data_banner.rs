@@ -11,8 +11,8 @@ use crate::state::{expect_explorer, expect_user};
 #[component]
 pub fn UserDataBanner() -> impl IntoView {
     let user = expect_user();
-    let explorer = StoredValue::new(expect_explorer());
-    let orphans = move || explorer.with_value(|e| user.store.with(|s| s.orphans(|id| e.doc(id).is_some())));
+    let explorer = expect_explorer();
+    let orphans = move || explorer.with(|e| user.store.with(|s| s.orphans(|id| e.doc(id).is_some())));
     let export = move |_| {
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));
         let _ = download("folio-user-data.json", "application/json", &text);

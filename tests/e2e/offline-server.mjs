@@ -23,6 +23,8 @@ export const bibDist = path.resolve(here, process.env.FOLIO_BIB_DIST ?? '../../t
 export const emptyDist = path.resolve(here, process.env.FOLIO_EMPTY_DIST ?? '../../target/dist-empty');
 
 /** A port of this test's own, clear of the shared server's (FOLIO_E2E_PORT). */
+/** The seed as a sharded pack with small shards (scripts/test.sh makes it). */
+export const shardedDist = path.resolve(here, process.env.FOLIO_SHARDED_DIST ?? '../../target/dist-sharded');
 export const port = (offset) => Number(process.env.FOLIO_E2E_PORT ?? 4173) + offset;
 
 /** Starts `node serve.mjs` on `dir`; resolves once it listens. */

@@ -41,9 +41,10 @@ pub struct CompileArgs {
     pack: Option<PathBuf>,
     /// The pack in one file, or a head and shards (`auto`: sharded above
     /// 8 MB; shards go to `shards/` beside the pack); see `folio pack`.
-    /// The default stays `single` until the app reads sharded packs.
-    #[arg(long, value_enum, default_value_t = crate::pack::Layout::Single)]
+    #[arg(long, value_enum, default_value_t = crate::pack::Layout::Auto)]
     pack_layout: crate::pack::Layout,
+    #[command(flatten)]
+    shard_size: crate::pack::ShardSize,
     /// No progress bar (it is drawn only on a terminal anyway).
     #[arg(long, short)]
     quiet: bool,
@@ -127,7 +128,7 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     let pack = match pack {
         Some(path) => {
             bar.message("building the app pack");
-            let files = crate::pack::pack_of(bundle, args.pack_layout);
+            let files = crate::pack::pack_of(bundle, args.pack_layout, args.shard_size.sizes());
             bar.finish();
             Some((path, files?))
         }

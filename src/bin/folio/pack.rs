@@ -25,10 +25,31 @@ pub struct PackArgs {
     /// beside `bundle.json`. A sharded pack's shards go to `shards/` beside it.
     #[arg(long, short)]
     out: PathBuf,
-    /// One file, or a head and shards (`auto`: sharded above 8 MB). The
-    /// default stays `single` until the app reads sharded packs.
-    #[arg(long, value_enum, default_value_t = Layout::Single)]
+    /// One file, or a head and shards (`auto`: sharded above 8 MB).
+    #[arg(long, value_enum, default_value_t = Layout::Auto)]
     layout: Layout,
+    /// How large a sharded pack's shards grow; see [`ShardSize`].
+    #[command(flatten)]
+    shard_size: ShardSize,
+}
+
+/// `--shard-size BYTES`: a record shard's target size (the other kinds
+/// scale with it, as in `ShardSizes::default`); smaller shards let a small
+/// corpus exercise the sharded app (the browser tests' sharded site).
+#[derive(Args, Clone, Copy)]
+pub struct ShardSize {
+    /// Target size of a sharded pack's record shards, in bytes (postings
+    /// shards grow to 4x that, positions 8x, entities 2x).
+    #[arg(long = "shard-size", value_name = "BYTES", default_value_t = 16 * 1024,
+          value_parser = clap::value_parser!(u32).range(256..))]
+    bytes: u32,
+}
+
+impl ShardSize {
+    pub fn sizes(self) -> ShardSizes {
+        let records = self.bytes as usize;
+        ShardSizes { postings: 4 * records, positions: 8 * records, records, entities: 2 * records }
+    }
 }
 
 /// How a pack is laid out in files.
@@ -52,22 +73,22 @@ pub fn run(args: PackArgs) -> Result<ExitCode> {
     let path = args.bundle.display();
     let json = std::fs::read_to_string(&args.bundle).with_context(|| format!("{path}: cannot read"))?;
     let bundle = Bundle::from_json(&json).with_context(|| format!("{path}: not a readable bundle"))?;
-    let files = pack_of(bundle, args.layout)?;
+    let files = pack_of(bundle, args.layout, args.shard_size.sizes())?;
     write_pack(&args.out, &files)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The pack's files.
-pub fn pack_of(bundle: Bundle, layout: Layout) -> Result<PackFiles> {
+pub fn pack_of(bundle: Bundle, layout: Layout, sizes: ShardSizes) -> Result<PackFiles> {
     let explorer = Explorer::new(bundle);
     if layout == Layout::Sharded {
-        return Ok(PackFiles::Sharded(explorer.into_sharded(ShardSizes::default())?));
+        return Ok(PackFiles::Sharded(explorer.into_sharded(sizes)?));
     }
     let whole = explorer.into_pack()?;
     if layout == Layout::Single || whole.len() <= SHARD_THRESHOLD {
         return Ok(PackFiles::Single(whole));
     }
-    Ok(PackFiles::Sharded(Explorer::from_pack(whole)?.into_sharded(ShardSizes::default())?))
+    Ok(PackFiles::Sharded(Explorer::from_pack(whole)?.into_sharded(sizes)?))
 }
 
 /// Writes the pack at `out`: the shards first, then the head (atomically),

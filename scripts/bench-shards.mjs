@@ -1,0 +1,222 @@
+// Browser benchmark of the sharded pack (issue 16), in Debian's headless
+// Chromium, on a modelled network. Prints figures; asserts nothing.
+//
+//   node scripts/bench-shards.mjs [--sizes 24,100000] [--mbit 20] [--latency 40]
+//
+// For each size it compiles real papers with all their metadata (the first
+// N records of acl-anthology-64k then paperlists-87k, as `cargo bench
+// --bench pack_bytes` does; 24 is the seed) into a copy of dist/ with
+// `folio compile --pack-layout auto` (sharded above 8 MB), serves it on
+// loopback, and measures with the network slowed by the DevTools protocol
+// (--mbit down and up, --latency ms per request), counting bytes as served
+// (the test server does not compress):
+//   - first paint: navigation -> the first rows shown with their records
+//     (bytes and ms);
+//   - first query: typed after first paint -> its results shown, for each
+//     query of a set, each in a fresh page (bytes and ms more);
+//   - keystroke to paint with warm shards: the typing sequences of
+//     bench-browser.mjs typed once (fetching), then again, timed (p50/p95);
+//   - memory: wasm linear memory at the end, and the peak resident set
+//     (VmHWM) of the page's renderer process; each size in its own browser.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import readline from 'node:readline';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'tests/e2e/package.json'));
+const { chromium } = require('@playwright/test');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const sizes = arg('sizes', '24,100000').split(',').map(Number);
+const mbit = Number(arg('mbit', '20'));
+const latency = Number(arg('latency', '40'));
+const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
+const work = process.env.FOLIO_BENCH_DIR ?? '/tmp/folio-bench';
+const port = Number(process.env.FOLIO_BENCH_PORT ?? 4191);
+const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio');
+fs.mkdirSync(work, { recursive: true });
+
+const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural'];
+const TYPING = ['machine translation', 'speculative decoding', 'graph neural'];
+const ROWS = 12;
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.round((s.length - 1) * p)] : 0;
+};
+const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+
+async function corpusFile(size) {
+  if (size <= 24) return path.join(root, 'corpus/000_aec88eee982df8fa.txt');
+  const out = path.join(work, `papers-${size}.jsonl`);
+  if (fs.existsSync(out)) return out;
+  const sink = fs.createWriteStream(out);
+  let n = 0;
+  for (const file of ['acl-anthology-64k.jsonl.gz', 'paperlists-87k.jsonl.gz']) {
+    const lines = readline.createInterface({ input: fs.createReadStream(path.join(corpusDir, file)).pipe(zlib.createGunzip()) });
+    for await (const line of lines) {
+      if (n >= size) break;
+      if (!line.trim()) continue;
+      sink.write(line + '\n');
+      n++;
+    }
+  }
+  await new Promise((resolve) => sink.end(resolve));
+  return out;
+}
+
+function siteFor(size, corpus) {
+  const dir = path.join(work, `sharded-${size}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
+  for (const stale of ['bundle.json', 'bundle.pack', 'shards']) fs.rmSync(path.join(dir, stale), { recursive: true, force: true });
+  const t = Date.now();
+  execFileSync(folio, ['compile', corpus, '--quiet', '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack'), '--pack-layout', 'auto'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'ignore' });
+  const shardDir = path.join(dir, 'shards');
+  const shards = fs.existsSync(shardDir) ? fs.readdirSync(shardDir).map((f) => fs.statSync(path.join(shardDir, f)).size) : [];
+  return { dir, compileMs: Date.now() - t, pack: fs.statSync(path.join(dir, 'bundle.pack')).size, shards };
+}
+
+/** Peak resident set (VmHWM, bytes) of the renderer processes under `pid`. */
+function rendererPeak(pid) {
+  let peak = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmdline.includes('--type=renderer')) continue;
+      let parent = Number(entry);
+      while (parent > 1 && parent !== pid) parent = Number(/PPid:\s+(\d+)/.exec(fs.readFileSync(`/proc/${parent}/status`, 'utf8'))[1]);
+      if (parent !== pid) continue;
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'));
+      peak = Math.max(peak, Number(hwm?.[1] ?? 0) * 1024);
+    } catch { /* the process ended meanwhile */ }
+  }
+  return peak;
+}
+
+/** A page on the modelled network that counts the bytes it receives. */
+async function openPage(browser) {
+  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const throughput = (mbit * 1e6) / 8;
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: throughput, uploadThroughput: throughput });
+  const counter = { bytes: 0, requests: 0 };
+  cdp.on('Network.loadingFinished', (e) => { counter.bytes += e.encodedDataLength; counter.requests++; });
+  // The moment the first rows are shown with their records.
+  await page.addInitScript((rows) => {
+    new MutationObserver((_, observer) => {
+      const shown = document.querySelectorAll('[data-testid=result]').length;
+      const total = document.querySelector('[data-testid=result-count]');
+      if (total && shown >= Math.min(rows, parseInt(total.textContent.replace(/\D/g, ''), 10) || 0) && shown > 0 &&
+          !document.querySelector('[data-testid=result-pending]')) {
+        window.folioPaintedAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, ROWS);
+  return { context, page, counter };
+}
+
+const settled = () => !document.querySelector('[data-testid=shard-waiting], [data-testid=result-pending]');
+
+async function firstPaint(page, counter) {
+  await page.goto(`http://127.0.0.1:${port}/some/sub/path/`);
+  await page.waitForFunction(() => window.folioPaintedAt !== undefined, null, { timeout: 600_000, polling: 20 });
+  return { ms: await page.evaluate(() => window.folioPaintedAt), bytes: counter.bytes, requests: counter.requests };
+}
+
+/** Types `query` at once and waits until its results are shown; ms and bytes. */
+async function runQuery(page, counter, query) {
+  const before = counter.bytes;
+  const t = await page.evaluate((q) => {
+    const input = document.querySelector('[data-testid=search]');
+    input.value = q;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return performance.now();
+  }, query);
+  // The results change to the query's (the waiting notice comes and goes).
+  await page.waitForTimeout(30);
+  await page.waitForFunction(settled, null, { timeout: 120_000, polling: 10 });
+  const done = await page.evaluate(() => performance.now());
+  return { ms: done - t, bytes: counter.bytes - before };
+}
+
+async function typingPaint(page) {
+  return page.evaluate(async ({ TYPING }) => {
+    const input = document.querySelector('[data-testid=search]');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    const keys = [];
+    for (const text of TYPING) {
+      for (let i = 1; i <= text.length; i++) {
+        const t = performance.now();
+        input.value = text.slice(0, i);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        keys.push(performance.now() - t);
+      }
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await frame();
+    }
+    return keys;
+  }, { TYPING });
+}
+
+async function measure(size) {
+  const site = siteFor(size, await corpusFile(size));
+  const server = spawn(process.execPath, [path.join(root, 'tests/e2e/serve.mjs'), '--port', String(port), '--dist', site.dir], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  const browser = await chromium.launch({
+    executablePath: process.env.FOLIO_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const layout = site.shards.length ? `head ${mb(site.pack)} + ${site.shards.length} shards (${mb(site.shards.reduce((a, b) => a + b, 0))})` : `one file ${mb(site.pack)}`;
+    console.log(`\n## ${size} papers: ${layout}; compiled in ${(site.compileMs / 1000).toFixed(1)} s; network ${mbit} Mbit/s, ${latency} ms per request`);
+    const { context, page, counter } = await openPage(browser);
+    const paint = await firstPaint(page, counter);
+    console.log(`first paint: ${mb(paint.bytes)} in ${paint.requests} requests, ${(paint.ms / 1000).toFixed(2)} s`);
+    const first = [];
+    for (const query of FIRST_QUERIES) {
+      const fresh = await openPage(browser);
+      await firstPaint(fresh.page, fresh.counter);
+      first.push({ query, ...(await runQuery(fresh.page, fresh.counter, query)) });
+      await fresh.context.close();
+    }
+    for (const q of first) console.log(`first query ${JSON.stringify(q.query).padEnd(26)} ${mb(q.bytes).padStart(9)} more, ${q.ms.toFixed(0).padStart(5)} ms`);
+    const bytes = first.map((q) => q.bytes);
+    console.log(`first query: median ${mb(pct(bytes, 0.5))}, largest ${mb(Math.max(...bytes))}; median ${pct(first.map((q) => q.ms), 0.5).toFixed(0)} ms`);
+    await typingPaint(page);
+    await page.waitForFunction(settled, null, { timeout: 120_000 });
+    const keys = await typingPaint(page);
+    console.log(`keystroke to paint, warm shards: p50 ${pct(keys, 0.5).toFixed(1)} ms, p95 ${pct(keys, 0.95).toFixed(1)} ms`);
+    const wasm = await page.evaluate(() => window.wasmBindings.folioWasmMemoryBytes());
+    console.log(`memory: wasm ${(wasm / 2 ** 20).toFixed(0)} MiB; renderer peak RSS ${(rendererPeak(browser.process().pid) / 2 ** 20).toFixed(0)} MiB`);
+    await context.close();
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+if (!fs.existsSync(path.join(root, 'dist/index.html'))) {
+  console.error('no dist/: run `bash scripts/build.sh` first');
+  process.exit(2);
+}
+execFileSync(process.env.FOLIO_NATIVE_CARGO ?? 'cargo', ['build', '--release', '--quiet', '--bin', 'folio'], { cwd: root, stdio: 'inherit' });
+for (const size of sizes) {
+  if (size > 24 && !fs.existsSync(path.join(corpusDir, 'paperlists-87k.jsonl.gz'))) {
+    console.log(`\nskipping ${size} papers: no real corpora in ${corpusDir} (set FOLIO_CORPUS_DIR)`);
+    continue;
+  }
+  await measure(size);
+}

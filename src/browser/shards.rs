@@ -1,0 +1,294 @@
+//! A sharded pack in the page (docs/pack-format.md): fetches the shards the
+//! explorer asks for, each once and in parallel, by the relative path the
+//! head names; hands them to the explorer; says when they arrive (the
+//! results wait for index shards, a row only for its own record shard) and
+//! why some could not be had. Every shard fetched is also put in the
+//! service worker's shard cache, and "Make available offline" puts the
+//! rest there, so the corpus then works with no network.
+//!
+//! The shard cache is shared by every deployment of the site (shards are
+//! named by the hash of their bytes, so a name always means the same
+//! bytes); the head is in the deployment's own cache (`sw.js`), so a page
+//! always reads one deployment's head with exactly the shards it names.
+
+use std::collections::HashSet;
+
+use js_sys::{Array, Uint8Array};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::pack::shards::{ShardId, ShardKind};
+use crate::state::ExplorerHandle;
+
+/// What became of the shards asked for, for the explorer's components.
+#[derive(Clone, Copy)]
+pub struct Fetcher {
+    explorer: ExplorerHandle,
+    /// Bumped when a postings, positions or entities shard comes in.
+    pub index: RwSignal<u32>,
+    /// Bumped when a record shard comes in.
+    pub records: RwSignal<u32>,
+    /// Whether the results in view wait for shards.
+    pub waiting: RwSignal<bool>,
+    /// Why some shards could not be had (cleared when one comes in).
+    pub problem: RwSignal<Option<Problem>>,
+    in_flight: StoredValue<HashSet<ShardId>>,
+}
+
+/// Why shards could not be had, in words the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// The host could not be reached (offline) and they are not on this device.
+    Unreachable,
+    /// The host no longer has them, or has other bytes under their name:
+    /// the site was updated since this page loaded.
+    Replaced,
+}
+
+impl Problem {
+    pub fn message(&self) -> &'static str {
+        match self {
+            Problem::Unreachable => {
+                "You are offline, and this view needs parts of the corpus that are not on this device yet. \
+                 Once online, “Make available offline” keeps all of it here."
+            }
+            Problem::Replaced => {
+                "This site was updated since the page was loaded: reload the page to see the new version."
+            }
+        }
+    }
+}
+
+/// Provides the fetcher of the explorer's shards.
+pub fn provide(explorer: ExplorerHandle) -> Fetcher {
+    let fetcher = Fetcher {
+        explorer,
+        index: RwSignal::new(0),
+        records: RwSignal::new(0),
+        waiting: RwSignal::new(false),
+        problem: RwSignal::new(None),
+        in_flight: StoredValue::new(HashSet::new()),
+    };
+    provide_context(fetcher);
+    fetcher
+}
+
+pub fn expect_fetcher() -> Fetcher {
+    expect_context::<Fetcher>()
+}
+
+impl Fetcher {
+    /// The results in view are the answer for the view (nothing awaited).
+    pub fn answered(&self) {
+        if self.waiting.get_untracked() {
+            self.waiting.set(false);
+        }
+    }
+
+    /// Fetches shards `ids` (those not already on their way) in parallel.
+    pub fn fetch(&self, ids: Vec<ShardId>) {
+        if ids.iter().any(|id| id.kind != ShardKind::Records) && !self.waiting.get_untracked() {
+            self.waiting.set(true);
+        }
+        for id in ids {
+            if !self.in_flight.try_update_value(|set| set.insert(id)).unwrap_or(false) {
+                continue;
+            }
+            let Some(path) = self.explorer.with(|e| e.shard_entry(id).map(|entry| entry.path())) else {
+                continue;
+            };
+            let this = *self;
+            leptos::task::spawn_local(async move { this.receive(id, fetch_shard(&path).await) });
+        }
+    }
+
+    /// Fetches the record shards of papers `docs` that are not held.
+    pub fn fetch_records(&self, docs: &[u32]) {
+        if let Some(missing) = self.explorer.try_with_mut(|e| e.missing_records(docs)) {
+            self.fetch(missing);
+        }
+    }
+
+    /// Fetches the record shards of papers `docs` that are not held and
+    /// waits for them (an export of results reads every paper's record), a
+    /// batch at a time. They stay held until the next exploration.
+    pub async fn records_of(&self, docs: &[u32]) -> Result<(), Problem> {
+        let missing = self.explorer.try_with_mut(|e| e.missing_records(docs)).unwrap_or_default();
+        for batch in missing.chunks(BATCH) {
+            let paths: Vec<(ShardId, String)> = batch
+                .iter()
+                .filter_map(|&id| Some((id, self.explorer.with(|e| e.shard_entry(id).map(|s| s.path()))?)))
+                .collect();
+            let fetched = futures::future::join_all(paths.iter().map(|(_, path)| fetch_shard(path))).await;
+            for ((id, _), bytes) in paths.into_iter().zip(fetched) {
+                let bytes = bytes?;
+                if let Some(Err(_)) = self.explorer.try_with_mut(|e| e.add_shard(id, &bytes)) {
+                    return Err(Problem::Replaced);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn receive(&self, id: ShardId, bytes: Result<Vec<u8>, Problem>) {
+        self.in_flight.try_update_value(|set| set.remove(&id));
+        let added = bytes.and_then(|bytes| match self.explorer.try_with_mut(|e| e.add_shard(id, &bytes)) {
+            Some(Ok(())) => Ok(true),
+            // The explorer is gone (another corpus opened): nothing to do.
+            None => Ok(false),
+            Some(Err(err)) => {
+                web_sys::console::warn_1(&format!("shard {:?} {} refused: {err}", id.kind, id.number).into());
+                Err(Problem::Replaced)
+            }
+        });
+        match added {
+            Ok(false) => {}
+            Ok(true) => {
+                if self.problem.get_untracked().is_some() {
+                    self.problem.set(None);
+                }
+                let signal = if id.kind == ShardKind::Records { self.records } else { self.index };
+                signal.update(|n| *n += 1);
+            }
+            Err(problem) => self.problem.set(Some(problem)),
+        }
+    }
+}
+
+/// A shard's bytes: from the service worker's cache when there, else from
+/// the host (and then put in that cache).
+async fn fetch_shard(path: &str) -> Result<Vec<u8>, Problem> {
+    let window = gloo::utils::window();
+    let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| Problem::Unreachable)?;
+    let response: web_sys::Response = response.unchecked_into();
+    if !response.ok() {
+        return Err(if response.status() == 404 { Problem::Replaced } else { Problem::Unreachable });
+    }
+    let kept = response.clone().ok();
+    let buffer = response.array_buffer().map_err(|_| Problem::Unreachable)?;
+    let bytes = Uint8Array::new(&JsFuture::from(buffer).await.map_err(|_| Problem::Unreachable)?).to_vec();
+    if let (Some(kept), Some(cache)) = (kept, open_cache().await) {
+        // Best effort: a full store only costs offline use.
+        let _ = JsFuture::from(cache.put_with_str(path, &kept)).await;
+    }
+    Ok(bytes)
+}
+
+/// The shard cache's name, as `sw.js` names it: one per site (its scope).
+fn cache_name() -> Option<String> {
+    let href = gloo::utils::window().location().href().ok()?;
+    let scope = web_sys::Url::new_with_base("./", &href).ok()?.href();
+    Some(format!("folio:{scope}:shards"))
+}
+
+/// The shard cache, where the page can have one (not on `file://`).
+async fn open_cache() -> Option<web_sys::Cache> {
+    let caches = gloo::utils::window().caches().ok()?;
+    let cache = JsFuture::from(caches.open(&cache_name()?)).await.ok()?;
+    Some(cache.unchecked_into())
+}
+
+/// How much of a sharded corpus is on this device.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OfflineState {
+    pub files: usize,
+    pub bytes: u64,
+    pub cached_files: usize,
+    pub cached_bytes: u64,
+}
+
+/// Every shard of the head (path and size).
+fn all_shards(explorer: ExplorerHandle) -> Vec<(String, u64)> {
+    explorer.with(|e| {
+        ShardKind::ALL
+            .into_iter()
+            .flat_map(|kind| e.shard_ids(kind).collect::<Vec<_>>())
+            .filter_map(|id| e.shard_entry(id).map(|entry| (entry.path(), u64::from(entry.bytes))))
+            .collect()
+    })
+}
+
+/// The absolute URLs of the shards in the cache, after deleting those the
+/// head does not name (an older deployment's).
+async fn cached(cache: &web_sys::Cache, named: &HashSet<String>) -> HashSet<String> {
+    let Ok(keys) = JsFuture::from(cache.keys()).await else { return HashSet::new() };
+    let mut kept = HashSet::new();
+    for request in Array::from(&keys).iter() {
+        let url = request.unchecked_into::<web_sys::Request>().url();
+        if named.contains(&url) {
+            kept.insert(url);
+        } else {
+            let _ = JsFuture::from(cache.delete_with_str(&url)).await;
+        }
+    }
+    kept
+}
+
+/// The absolute URL of a path relative to the page.
+fn absolute(path: &str) -> String {
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    web_sys::Url::new_with_base(path, &href).map(|u| u.href()).unwrap_or_else(|_| path.to_owned())
+}
+
+/// How much of the corpus is on this device (`None` where there is no
+/// cache: `file://`, or a browser without one).
+pub async fn offline_state(explorer: ExplorerHandle) -> Option<OfflineState> {
+    let cache = open_cache().await?;
+    let shards = all_shards(explorer);
+    let named: HashSet<String> = shards.iter().map(|(path, _)| absolute(path)).collect();
+    let held = cached(&cache, &named).await;
+    let mut state = OfflineState::default();
+    for (path, bytes) in &shards {
+        state.files += 1;
+        state.bytes += bytes;
+        if held.contains(&absolute(path)) {
+            state.cached_files += 1;
+            state.cached_bytes += bytes;
+        }
+    }
+    Some(state)
+}
+
+/// Shards fetched together by "Make available offline".
+const BATCH: usize = 8;
+
+/// Puts every shard not yet on this device in the shard cache, a batch at
+/// a time; `progress(bytes done, bytes to do)` after each batch; stops
+/// when `go_on` says so. Returns why it stopped early, if it did.
+pub async fn make_available_offline(
+    explorer: ExplorerHandle,
+    progress: impl Fn(u64, u64),
+    go_on: impl Fn() -> bool,
+) -> Result<(), String> {
+    let cache = open_cache().await.ok_or("this browser keeps no files for this page")?;
+    let shards = all_shards(explorer);
+    let named: HashSet<String> = shards.iter().map(|(path, _)| absolute(path)).collect();
+    let held = cached(&cache, &named).await;
+    let todo: Vec<&(String, u64)> =
+        shards.iter().filter(|(path, _)| !held.contains(&absolute(path))).collect();
+    let total: u64 = todo.iter().map(|(_, bytes)| bytes).sum();
+    let mut done = 0;
+    progress(done, total);
+    for batch in todo.chunks(BATCH) {
+        if !go_on() {
+            return Err("cancelled".to_owned());
+        }
+        let urls: Array = batch.iter().map(|(path, _)| JsValue::from_str(path)).collect();
+        JsFuture::from(cache.add_all_with_str_sequence(&urls)).await.map_err(|err| describe(&err))?;
+        done += batch.iter().map(|(_, bytes)| bytes).sum::<u64>();
+        progress(done, total);
+    }
+    Ok(())
+}
+
+/// A failed download in words (a full store names itself).
+fn describe(err: &JsValue) -> String {
+    match err.dyn_ref::<js_sys::Error>() {
+        Some(err) if err.name() == "QuotaExceededError" => {
+            "the browser's storage for this site is full; what was saved so far stays".to_owned()
+        }
+        Some(err) => format!("{}", String::from(err.message())),
+        None => "the host could not be reached".to_owned(),
+    }
+}

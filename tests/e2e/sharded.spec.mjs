@@ -1,0 +1,144 @@
+// A sharded pack in the browser (issue 16): the seed cut into a head and
+// small shards (scripts/test.sh builds target/dist-sharded) shows exactly
+// what the one-file site shows, fetches only the shards a view needs, says
+// which parts are missing offline, and works offline once "Make available
+// offline" has kept all of it.
+import fs from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { Explorer, PAGE_ROWS } from './explorer.page.mjs';
+import { dist, port, shardedDist, startServer, waitForServiceWorker } from './offline-server.mjs';
+
+const BASE = '/some/sub/path/';
+// Words, a typo, a phrase, an entity, a qualifier with words, no match.
+const QUERIES = ['', 'mixtral', 'lerning', '"language models"', 'model:llama', 'instruction tuning', 'year:2023 reasoning', 'zzqx'];
+const isShard = (url) => new URL(url).pathname.startsWith(`${BASE}shards/`);
+
+/** The current results exported as BibTeX from the tag manager. */
+async function exported(page) {
+  await page.getByTestId('open-tags').click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Results as BibTeX' }).click();
+  return fs.readFileSync(await (await download).path(), 'utf8');
+}
+
+/** Waits until the page shows the answer for its view (no shard awaited). */
+async function settled(page) {
+  await expect(page.getByTestId('shard-waiting')).toHaveCount(0);
+  await expect(page.getByTestId('result-pending')).toHaveCount(0);
+}
+
+/** What the page shows: the count, the rows (title and snippet) and every facet value's count. */
+async function shown(page) {
+  await settled(page);
+  return page.evaluate(() => ({
+    count: document.querySelector('[data-testid="result-count"]')?.textContent,
+    rows: [...document.querySelectorAll('[data-testid="result"]')].map((row) => [
+      row.querySelector('[data-testid="result-title"]').textContent,
+      row.querySelector('[data-testid="result-snippet"]').textContent,
+    ]),
+    facets: [...document.querySelectorAll('[data-testid="facet-value"]')].map((v) => v.textContent),
+    empty: document.querySelector('[data-testid="no-results"]')?.textContent ?? null,
+  }));
+}
+
+test('the sharded site shows what the one-file site shows, for every kind of query', async ({ page, browser }) => {
+  const [whole, sharded] = await Promise.all([startServer(dist, port(40)), startServer(shardedDist, port(41))]);
+  const reference = await browser.newPage();
+  try {
+    for (const query of QUERIES) {
+      const view = `${BASE}?q=${encodeURIComponent(query)}`;
+      await reference.goto(`${whole.origin}${view}`);
+      await expect(reference.getByTestId('result-count')).toBeVisible();
+      const expected = await shown(reference);
+      await page.goto(`${sharded.origin}${view}`);
+      await expect(page.getByTestId('result-count')).toBeVisible();
+      expect(await shown(page), `query ${JSON.stringify(query)}`).toEqual(expected);
+    }
+    // Typing in place (the results wait for their shards, then answer).
+    const explorer = new Explorer(page);
+    await page.goto(`${sharded.origin}${BASE}`);
+    await explorer.search.fill('mixture of experts');
+    await reference.goto(`${whole.origin}${BASE}?q=${encodeURIComponent('mixture of experts')}`);
+    await expect(reference.getByTestId('result-count')).toBeVisible();
+    expect(await shown(page)).toEqual(await shown(reference));
+    // The open paper and its similar papers, each from its own record shard.
+    await explorer.resultTitles.first().click();
+    await expect(explorer.paperView).toBeVisible();
+    await expect(page.getByTestId('paper-abstract')).not.toBeEmpty();
+    await expect(page.getByTestId('similar-paper').first()).not.toHaveText('…');
+    // An export of the results reads every result's record: all fetched first.
+    await page.goto(`${sharded.origin}${BASE}?q=model`);
+    await settled(page);
+    await reference.goto(`${whole.origin}${BASE}?q=model`);
+    await expect(reference.getByTestId('result-count')).toBeVisible();
+    const text = await exported(page);
+    expect(text).not.toContain('not loaded');
+    expect(text).toBe(await exported(reference));
+    expect((text.match(/^@/gm) ?? []).length).toBeGreaterThan(PAGE_ROWS);
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await reference.close();
+    await Promise.all([whole.stop(), sharded.stop()]);
+  }
+});
+
+test('a view fetches only the shards it needs', async ({ page }) => {
+  const server = await startServer(shardedDist, port(42));
+  const fetched = [];
+  page.on('request', (request) => { if (isShard(request.url())) fetched.push(request.url()); });
+  try {
+    const explorer = new Explorer(page);
+    await explorer.open(`${server.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await settled(page);
+    const total = fetched.length;
+    // First paint: the head and the record shards of the first rows only.
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(PAGE_ROWS);
+    expect(new Set(fetched).size).toBe(fetched.length);
+    await explorer.search.fill('mixtral');
+    await expect(explorer.resultTitles.first()).toHaveText('Mixtral of Experts');
+    await settled(page);
+    expect(fetched.length).toBeGreaterThan(total);
+    expect(new Set(fetched).size, 'no shard is fetched twice').toBe(fetched.length);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('offline, the missing parts are named; once made available offline, all of it works with no network', async ({ page }) => {
+  let server = await startServer(shardedDist, port(43));
+  const explorer = new Explorer(page);
+  const origin = server.origin;
+  try {
+    await explorer.open(`${origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await waitForServiceWorker(page);
+    await settled(page);
+    await server.stop();
+    // No query has been run: no postings shard is on this device yet.
+    await explorer.search.fill('mixtral');
+    await expect(page.getByTestId('shard-problem')).toContainText('offline');
+
+    server = await startServer(shardedDist, port(43));
+    await explorer.search.fill('');
+    await page.getByTestId('offline-open').click();
+    await expect(page.getByTestId('offline-state')).toContainText('parts)');
+    await page.getByTestId('offline-download').click();
+    await expect(page.getByTestId('offline-outcome')).toContainText('Done');
+    await expect(page.getByTestId('offline-state')).toContainText('All of this corpus');
+  } finally {
+    await server.stop();
+  }
+  await expect(page.request.get(`${origin}${BASE}`)).rejects.toThrow();
+  await page.reload();
+  await explorer.expectLoaded(24);
+  for (const query of ['mixtral', '"language models"', 'lerning']) {
+    await explorer.search.fill(query);
+    await settled(page);
+    await expect(explorer.results.first()).toBeVisible();
+  }
+  await expect(page.getByTestId('shard-problem')).toHaveCount(0);
+  await explorer.resultTitles.first().click();
+  await expect(page.getByTestId('paper-abstract')).not.toBeEmpty();
+});
