@@ -9,7 +9,10 @@
 //!
 //! PACK is an app pack (`folio compile CORPUS --pack FILE`); the browser
 //! bench leaves its 100k one at /tmp/folio-bench/dist-100000/bundle.pack.
-//! Without it the seed is compiled and measured.
+//! Without it the seed is compiled and measured. A sharded pack's head
+//! (scripts/bench-shards.mjs leaves one at
+//! /tmp/folio-bench/sharded-100000/bundle.pack) is measured warm: every
+//! shard of its `shards/` folder is given to it first.
 
 use std::time::Instant;
 
@@ -69,13 +72,33 @@ fn report(name: &str, explore: &mut [f64], screen: &mut [f64]) {
     );
 }
 
+/// The explorer of a sharded pack's head holding every one of its shards.
+fn warm_head(path: &str, head: &[u8]) -> Explorer {
+    use folio::engine::pack::shards::ShardKind;
+    let mut explorer = Explorer::from_head(head).unwrap_or_else(|e| panic!("{path}: {e}"));
+    explorer.set_shard_budget(usize::MAX);
+    let dir = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new("."));
+    let ids: Vec<_> =
+        ShardKind::ALL.into_iter().flat_map(|kind| explorer.shard_ids(kind).collect::<Vec<_>>()).collect();
+    for id in ids {
+        let file = dir.join(explorer.shard_entry(id).expect("listed").path());
+        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        explorer.add_shard(id, &bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    }
+    explorer
+}
+
 fn main() {
     let pack_path = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     let t = Instant::now();
     let explorer = match &pack_path {
         Some(path) => {
             let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            Explorer::from_pack(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+            if bytes.starts_with(folio::engine::pack::HEAD_MAGIC) {
+                warm_head(path, &bytes)
+            } else {
+                Explorer::from_pack(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+            }
         }
         None => {
             let seed = std::fs::read("corpus/000_aec88eee982df8fa.txt").expect("the seed corpus");

@@ -83,8 +83,24 @@ function siteFor(size, corpus) {
   return { dir, compileMs: Date.now() - t, pack: fs.statSync(path.join(dir, 'bundle.pack')).size, shards };
 }
 
-/** Peak resident set (VmHWM, bytes) of the renderer processes under `pid`. */
-function rendererPeak(pid) {
+/** The pids of the running processes and their command lines. */
+function processes() {
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      out.push([Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8')]);
+    } catch { /* ended meanwhile */ }
+  }
+  return out;
+}
+
+/** Peak resident set (VmHWM, bytes) of the renderer processes of the
+ * browser launched with `marker` among its arguments. */
+function rendererPeak(marker) {
+  const browser = processes().find(([, cmd]) => cmd.includes(marker) && !cmd.includes('--type='));
+  if (!browser) return 0;
+  const pid = browser[0];
   let peak = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -175,9 +191,11 @@ async function measure(size) {
   const site = siteFor(size, await corpusFile(size));
   const server = spawn(process.execPath, [path.join(root, 'tests/e2e/serve.mjs'), '--port', String(port), '--dist', site.dir], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
+  // A switch Chromium ignores, to find this browser's processes.
+  const marker = `--folio-bench=${process.pid}-${size}`;
   const browser = await chromium.launch({
     executablePath: process.env.FOLIO_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [marker, '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
     const layout = site.shards.length ? `head ${mb(site.pack)} + ${site.shards.length} shards (${mb(site.shards.reduce((a, b) => a + b, 0))})` : `one file ${mb(site.pack)}`;
@@ -200,7 +218,7 @@ async function measure(size) {
     const keys = await typingPaint(page);
     console.log(`keystroke to paint, warm shards: p50 ${pct(keys, 0.5).toFixed(1)} ms, p95 ${pct(keys, 0.95).toFixed(1)} ms`);
     const wasm = await page.evaluate(() => window.wasmBindings.folioWasmMemoryBytes());
-    console.log(`memory: wasm ${(wasm / 2 ** 20).toFixed(0)} MiB; renderer peak RSS ${(rendererPeak(browser.process().pid) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`memory: wasm ${(wasm / 2 ** 20).toFixed(0)} MiB; renderer peak RSS ${(rendererPeak(marker) / 2 ** 20).toFixed(0)} MiB`);
     await context.close();
   } finally {
     await browser.close();
