@@ -53,8 +53,16 @@ fn real_bundle() -> Option<Bundle> {
     Some(compile(&[input], &CompileOptions::default()).bundle.expect("the corpus compiles"))
 }
 
-/// Shards this small cut every kind into many shards.
-const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
+/// Shards this small cut every kind into many shards (and put most facet
+/// groups' paper lists in facet shards).
+const SMALL: ShardSizes = ShardSizes {
+    postings: 600,
+    positions: 1500,
+    records: 3000,
+    entities: 500,
+    facets: 60,
+    facet_lists_in_head: 16,
+};
 
 /// A whole-pack explorer, a sharded one (with a cache of `budget` bytes)
 /// and the sharded pack's files by path.
@@ -126,6 +134,11 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
         .iter()
         .filter_map(|g| g.top(1).into_iter().next().map(|v| (g.key.clone(), v.value)))
         .collect();
+    // And each group's rarest value (last in count order), whose papers
+    // are in another facet shard than the most frequent one's.
+    let rarest =
+        first.facets.iter().filter_map(|g| g.top(usize::MAX).pop().map(|v| (g.key.clone(), v.value)));
+    let tops: Vec<(String, String)> = tops.into_iter().chain(rarest).collect();
     for (i, (key, value)) in tops.iter().enumerate() {
         for query in ["", "language", "\"language models\"", "trnaslation"] {
             let mut view = ViewState { query: query.to_owned(), ..Default::default() };
@@ -154,6 +167,13 @@ fn check_parity(bundle: Bundle, budget: usize) {
     store.add_tag(&[whole.id(1), whole.id(3)], "to-read", 1).unwrap();
     let user = store.data();
     let (whole_facets, sharded_facets) = (whole.user_facets(user), sharded.user_facets(user));
+    // The first paint (no query, no selection) reads the head alone: the
+    // whole corpus's facet counts and the default order are in it.
+    let first_paint = ViewState::default();
+    let expected = whole.explore(&first_paint, user, &whole_facets);
+    let got = sharded.try_explore(&first_paint, user, &sharded_facets).expect("the head alone answers");
+    assert_eq!(got, expected);
+    assert_eq!(sharded.shard_bytes().0, 0, "no shard was needed");
     let (mut rounds, mut nonempty) = (Vec::new(), 0);
     for view in views(&whole) {
         let expected = whole.explore(&view, user, &whole_facets);
@@ -358,7 +378,10 @@ fn the_synthetic_corpus_is_made_of_real_sentences_and_is_the_same_every_time() {
     // (or one names none); the generator gives titles other papers' authors.
     let mut first_authors: HashMap<&str, Vec<Option<&str>>> = HashMap::new();
     for paper in &bundle.papers {
-        first_authors.entry(&paper.title).or_default().push(paper.metadata.authors.first().map(String::as_str));
+        first_authors
+            .entry(&paper.title)
+            .or_default()
+            .push(paper.metadata.authors.first().map(String::as_str));
     }
     assert_eq!(first_authors.len(), titles.len(), "every title comes in");
     for (title, authors) in &first_authors {

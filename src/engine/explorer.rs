@@ -40,7 +40,7 @@ pub struct Explorer {
 /// What an explorer read from a sharded pack's head keeps besides the head.
 struct Sharded {
     /// Each kind's shard table, in [`ShardKind`] order.
-    tables: [Vec<ShardEntry>; 4],
+    tables: [Vec<ShardEntry>; ShardKind::ALL.len()],
     cache: ShardCache,
     reads: Arc<Reads>,
 }
@@ -211,9 +211,27 @@ impl Explorer {
         let head = Head::decode(head)?;
         let meta = Bundle::from_json(&head.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
         let reads = Arc::new(Reads::default());
-        let Head { ids, by_title, facets, mut index, postings, positions, records, entities, .. } = head;
-        let tables = [postings.clone(), positions.clone(), records.clone(), entities.entries.clone()];
-        if !index.use_shards(postings, positions, entities, &reads) {
+        let Head {
+            ids,
+            by_title,
+            mut facets,
+            mut index,
+            postings,
+            positions,
+            records,
+            entities,
+            facet_lists,
+            ..
+        } = head;
+        let tables = [
+            postings.clone(),
+            positions.clone(),
+            records.clone(),
+            entities.entries.clone(),
+            facet_lists.clone(),
+        ];
+        if !index.use_shards(postings, positions, entities, &reads) || !facets.use_shards(facet_lists, &reads)
+        {
             return Err(PackError::Malformed("the shard tables do not match the index".to_owned()));
         }
         let record_set = ShardSet::new(ShardKind::Records, records, ids.len() as u32, Arc::clone(&reads));
@@ -251,12 +269,15 @@ impl Explorer {
         }
     }
 
-    /// Drops every shard held (the head stays).
+    /// Drops every shard held and what was decoded from them (the head
+    /// stays). Facet lists, once read, are kept (a few MB) until then:
+    /// every query's counts read them.
     pub fn clear_shards(&mut self) {
         let dropped = self.sharded.as_mut().map_or_else(Vec::new, |s| s.cache.clear());
         for id in dropped {
             self.drop_shard(id);
         }
+        self.facets.forget_lists();
     }
 
     /// Whether shard `id` is held.
@@ -271,12 +292,14 @@ impl Explorer {
         let entry = self.shard_entry(id).ok_or(PackError::UnknownShard(id))?.clone();
         let count = match id.kind {
             ShardKind::Records => self.papers.shards().map(|s| s.count(id.number)),
+            ShardKind::Facets => self.facets.shards().map(|s| s.count(id.number)),
             kind => self.search_index.shards().and_then(|s| s.set(kind)).map(|s| s.count(id.number)),
         };
         let shard = Arc::new(Shard::decode(bytes, &entry, count.ok_or(PackError::UnknownShard(id))?)?);
         let size = shard.heap_bytes();
         match id.kind {
             ShardKind::Records => self.papers.insert_shard(id.number, shard),
+            ShardKind::Facets => self.facets.insert_shard(id.number, shard)?,
             kind => {
                 let doc_count = self.len();
                 let shards = self.search_index.shards_mut().ok_or(PackError::UnknownShard(id))?;
@@ -296,6 +319,7 @@ impl Explorer {
     fn drop_shard(&mut self, id: ShardId) {
         match id.kind {
             ShardKind::Records => self.papers.remove_shard(id.number),
+            ShardKind::Facets => self.facets.remove_shard(id.number),
             kind => {
                 if let Some(shards) = self.search_index.shards_mut() {
                     shards.remove(kind, id.number);

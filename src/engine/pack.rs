@@ -26,6 +26,7 @@
 
 mod breakdown;
 pub mod cache;
+pub(crate) mod compact;
 mod head;
 pub mod shards;
 
@@ -45,13 +46,13 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 /// The version of the pack layout and of everything in it (index encoding,
 /// tokenizer): a pack of another version is refused and the app falls back
 /// to `bundle.json`. Bump it with any change to the index or the analyzer.
-pub const PACK_VERSION: u32 = 3;
+pub const PACK_VERSION: u32 = 4;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
 pub use breakdown::{breakdown, Part};
 pub(super) use head::Head;
-pub use head::{ShardSizes, ShardedPack, HEAD_MAGIC, SHARD_THRESHOLD};
+pub use head::{head_breakdown, ShardSizes, ShardedPack, HEAD_MAGIC, SHARD_THRESHOLD};
 
 /// The length of `value` encoded as in a pack (0 if it cannot be encoded,
 /// which no pack part can fail to be).

@@ -31,11 +31,19 @@ pub enum ShardKind {
     /// The entity table: each (kind, folded name) with its papers, by the
     /// key's rank in sorted order.
     Entities,
+    /// The paper lists of the facet groups too large for the head (the
+    /// authors'), value after value, group after group.
+    Facets,
 }
 
 impl ShardKind {
-    pub const ALL: [ShardKind; 4] =
-        [ShardKind::Postings, ShardKind::Positions, ShardKind::Records, ShardKind::Entities];
+    pub const ALL: [ShardKind; 5] = [
+        ShardKind::Postings,
+        ShardKind::Positions,
+        ShardKind::Records,
+        ShardKind::Entities,
+        ShardKind::Facets,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +51,7 @@ impl ShardKind {
             ShardKind::Positions => "positions",
             ShardKind::Records => "records",
             ShardKind::Entities => "entities",
+            ShardKind::Facets => "facets",
         }
     }
 }
@@ -61,8 +70,22 @@ pub struct ShardEntry {
     pub first: u32,
     /// Its length in bytes.
     pub bytes: u32,
-    /// XXH3-128 of its bytes, which is also its file name (hex).
+    /// XXH3-128 of its bytes, which is also its file name (hex); stored
+    /// as 16 bytes (a varint of a hash would take 19).
+    #[serde(with = "hash_bytes")]
     pub hash: u128,
+}
+
+mod hash_bytes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(hash: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+        hash.to_le_bytes().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
+        <[u8; 16]>::deserialize(deserializer).map(u128::from_le_bytes)
+    }
 }
 
 impl ShardEntry {
@@ -185,7 +208,7 @@ impl Reads {
 }
 
 /// The shards of one kind: their table, and those loaded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ShardSet {
     kind: ShardKind,
     entries: Vec<ShardEntry>,
