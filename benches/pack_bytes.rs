@@ -282,6 +282,17 @@ fn print_sharded(sharded: ShardedPack) {
         "head read in {decode:.0} ms; resident {:.1} MB (allocated and kept by the explorer)",
         mb(resident)
     );
+    let user = UserData::default();
+    let facets = explorer.user_facets(&user);
+    let before_query = LIVE.load(Ordering::Relaxed);
+    let language = ViewState { query: "language".to_owned(), ..Default::default() };
+    fetch_and_explore(&mut explorer, &files, &language, &facets);
+    println!(
+        "after a first query (`language`): {:.1} MB more allocated, {:.1} MB of it the shards held",
+        mb(LIVE.load(Ordering::Relaxed).saturating_sub(before_query)),
+        mb(explorer.shard_bytes().0)
+    );
+    explorer.clear_shards();
     println!("| kind | shards | MB | median kB | largest kB |");
     println!("|---|---|---|---|---|");
     for kind in ShardKind::ALL {
@@ -308,8 +319,6 @@ fn print_sharded(sharded: ShardedPack) {
         "| query | rounds | postings kB | positions kB | entities kB | facets kB | first screen's records kB | total kB | results |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    let user = UserData::default();
-    let facets = explorer.user_facets(&user);
     let (mut totals, mut without_facets) = (Vec::new(), Vec::new());
     let texts = queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().copied());
     for text in std::iter::once("").chain(texts.clone()) {
@@ -326,8 +335,8 @@ fn print_sharded(sharded: ShardedPack) {
                 .map(|e| e.bytes as usize)
                 .sum()
         };
-        let [postings, positions, records, entities, facets] = ShardKind::ALL.map(bytes_of);
-        let total = postings + positions + records + entities + facets;
+        let [postings, positions, records, entities, facets, order] = ShardKind::ALL.map(bytes_of);
+        let total = postings + positions + records + entities + facets + order;
         totals.push(total);
         without_facets.push(total - facets);
         println!(
@@ -350,6 +359,12 @@ fn print_sharded(sharded: ShardedPack) {
         let p = |q: f64| totals[((totals.len() - 1) as f64 * q).round() as usize];
         println!("{name}: median {:.0} kB, p95 {:.0} kB, max {:.0} kB", kb(p(0.5)), kb(p(0.95)), kb(p(1.0)));
     }
+    explorer.clear_shards();
+    let by_title = ViewState { sort: folio::engine::view_state::Sort::Title, ..Default::default() };
+    let (_, rounds, fetched) = fetch_and_explore(&mut explorer, &files, &by_title, &facets);
+    let bytes: usize =
+        fetched.iter().filter_map(|&id| explorer.shard_entry(id)).map(|e| e.bytes as usize).sum();
+    println!("first paint sorted by title: {rounds} round, {:.0} kB of shards before its rows", kb(bytes));
     print!("sharded, its shards held: ");
     print_warm(&mut explorer, &files, &facets, texts);
 }

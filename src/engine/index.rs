@@ -221,6 +221,7 @@ pub struct IndexShards {
 /// each, and how many keys it has.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct EntityShards {
+    #[serde(with = "super::pack::shards::table")]
     pub entries: Vec<ShardEntry>,
     pub firsts: Vec<(String, String)>,
     pub count: u32,
@@ -871,7 +872,7 @@ impl IndexShards {
             ShardKind::Postings => Some(&self.postings),
             ShardKind::Positions => Some(&self.positions),
             ShardKind::Entities => Some(&self.entities),
-            ShardKind::Records | ShardKind::Facets => None,
+            ShardKind::Records | ShardKind::Facets | ShardKind::Order => None,
         }
     }
 
@@ -932,7 +933,7 @@ impl IndexShards {
             ShardKind::Postings => Some(&mut self.postings),
             ShardKind::Positions => Some(&mut self.positions),
             ShardKind::Entities => Some(&mut self.entities),
-            ShardKind::Records | ShardKind::Facets => None,
+            ShardKind::Records | ShardKind::Facets | ShardKind::Order => None,
         }
     }
 }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::compact::{Ids, Packed};
-use super::shards::{Shard, ShardEntry};
+use super::shards::{table, table_len, Shard, ShardEntry};
 use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
 use crate::engine::facets::FacetIndex;
 use crate::engine::index::{EntityShards, HeadIndex, SearchIndex};
@@ -63,7 +63,6 @@ pub struct ShardedPack {
 pub(crate) struct Head {
     pub meta_json: String,
     pub ids: Vec<String>,
-    pub by_title: Vec<u32>,
     pub facets: FacetIndex,
     /// The search index without postings and entity table
     /// ([`SearchIndex::to_head`], [`SearchIndex::take_entities`]).
@@ -73,6 +72,8 @@ pub(crate) struct Head {
     pub records: Vec<ShardEntry>,
     pub entities: EntityShards,
     pub facet_lists: Vec<ShardEntry>,
+    /// The title order's shard (one).
+    pub order: Vec<ShardEntry>,
 }
 
 /// The head's body as stored (postcard), framed like a whole pack's index
@@ -82,14 +83,19 @@ pub(crate) struct Head {
 struct HeadForm {
     meta_json: String,
     ids: Ids,
-    by_title: Packed,
     facets: FacetIndex,
     index: HeadIndex,
+    #[serde(with = "table")]
     postings: Vec<ShardEntry>,
+    #[serde(with = "table")]
     positions: Vec<ShardEntry>,
+    #[serde(with = "table")]
     records: Vec<ShardEntry>,
     entities: EntityShards,
+    #[serde(with = "table")]
     facet_lists: Vec<ShardEntry>,
+    #[serde(with = "table")]
+    order: Vec<ShardEntry>,
 }
 
 impl Head {
@@ -123,10 +129,12 @@ impl Head {
         let records = cut(record_items, sizes.records, &mut files);
         let lists = facets.cut_lists(sizes.facet_lists_in_head);
         let facet_lists = cut(lists.iter().map(Vec::as_slice), sizes.facets, &mut files);
+        // Integers and bytes always serialize.
+        let order = postcard::to_allocvec(&Packed::new(&by_title)).unwrap_or_default();
+        let order = cut(std::iter::once(order.as_slice()), order.len(), &mut files);
         let head = HeadForm {
             meta_json,
             ids: Ids::new(&ids),
-            by_title: Packed::new(&by_title),
             facets,
             index: index.to_head(),
             postings,
@@ -134,6 +142,7 @@ impl Head {
             records,
             entities,
             facet_lists,
+            order,
         };
         ShardedPack { head: head.encode(), shards: files }
     }
@@ -149,12 +158,10 @@ impl Head {
         let ids =
             form.ids.decode().ok_or_else(|| PackError::Malformed("the paper ids do not decode".into()))?;
         let n = ids.len();
-        let by_title = form.by_title.decode().ok_or_else(|| mismatch("the title order", n))?;
         let index = SearchIndex::from_head(form.index).ok_or_else(|| mismatch("the search index", n))?;
         let head = Head {
             meta_json: form.meta_json,
             ids,
-            by_title,
             facets: form.facets,
             index,
             postings: form.postings,
@@ -162,8 +169,12 @@ impl Head {
             records: form.records,
             entities: form.entities,
             facet_lists: form.facet_lists,
+            order: form.order,
         };
-        check_tables(n, &head.by_title, &head.facets, &head.index)?;
+        check_tables(n, &head.facets, &head.index)?;
+        if head.order.len() != 1 || head.order[0].first != 0 {
+            return Err(mismatch("the title order's shard table", n));
+        }
         if !super::shards::ShardSet::is_consistent(&head.records, n as u32)
             || (n > 0 && head.records.is_empty())
         {
@@ -171,6 +182,15 @@ impl Head {
         }
         Ok(head)
     }
+}
+
+/// The title order of `n` papers from its shard's item, refused unless it
+/// orders each paper once.
+pub(crate) fn title_order(item: &[u8], n: usize) -> Result<Vec<u32>, PackError> {
+    let packed: Packed = postcard::from_bytes(item).map_err(|e| PackError::Malformed(e.to_string()))?;
+    let order = packed.decode().ok_or_else(|| mismatch("the title order", n))?;
+    super::check_order(n, &order)?;
+    Ok(order)
 }
 
 /// The parts of a head with their sizes (they add up to its length), for
@@ -185,7 +205,6 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
         part("bundle metadata (catalog, taxonomy, sources) as JSON", encoded_len(&form.meta_json), None),
         part("paper ids (sorted, front coded)", encoded_len(&form.ids.sorted()), Some(n)),
         part("paper ids: each paper's rank (bit packed)", encoded_len(&form.ids.ranks()), Some(n)),
-        part("title order (bit packed)", encoded_len(&form.by_title), Some(n)),
     ];
     for (name, size, items) in form.index.encoded_parts() {
         parts.push(part(name, size, items));
@@ -202,12 +221,13 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
     for (name, table) in
         [("postings", &form.postings), ("positions", &form.positions), ("records", &form.records)]
     {
-        parts.push(part(&format!("shard table: {name}"), encoded_len(table), Some(table.len())));
+        parts.push(part(&format!("shard table: {name}"), table_len(table), Some(table.len())));
     }
     let entities = &form.entities;
     parts.push(part("shard table: entities", encoded_len(entities), Some(entities.entries.len())));
     let facets = &form.facet_lists;
-    parts.push(part("shard table: facets", encoded_len(facets), Some(facets.len())));
+    parts.push(part("shard table: facets", table_len(facets), Some(facets.len())));
+    parts.push(part("shard table: title order", table_len(&form.order), Some(form.order.len())));
     let counted: usize = parts.iter().map(|p| p.bytes).sum();
     parts.push(part("encoding overhead (lengths, counts)", bytes.len().saturating_sub(counted), None));
     Ok(parts)
@@ -302,8 +322,8 @@ mod tests {
         check_refused(|h| drop(h.entities.firsts.pop()), "the shard tables do not match the index");
         check_refused(|h| h.entities.firsts.swap(0, 1), "the shard tables do not match the index");
         check_refused(|h| h.entities.count = 0, "the shard tables do not match the index");
-        check_refused(|h| h.by_title = Packed::new(&[0, 1, 2]), "the title order");
-        check_refused(|h| h.by_title = Packed::new(&[0; 24]), "the title order");
+        check_refused(|h| h.order.clear(), "the title order's shard table");
+        check_refused(|h| h.order.push(h.order[0].clone()), "the title order's shard table");
         let fewer = |h: &mut HeadForm| {
             let mut ids = h.ids.decode().expect("its own ids");
             ids.pop();
