@@ -225,9 +225,10 @@ fn a_sharded_pack_answers_like_the_whole_pack_on_real_papers() {
     check_parity(bundle, 200_000);
 }
 
-/// The seed's sharded pack, cut small.
+/// The seed's sharded pack, cut small (made once per test binary).
 fn seed_sharded() -> ShardedPack {
-    Explorer::new(seed_bundle()).into_sharded(SMALL).unwrap()
+    static PACK: std::sync::OnceLock<ShardedPack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| Explorer::new(seed_bundle()).into_sharded(SMALL).unwrap()).clone()
 }
 
 #[test]
@@ -287,6 +288,64 @@ fn a_damaged_head_is_refused_whole_with_the_reason() {
     }
     let err = Explorer::from_pack(head).err().expect("a head is not a whole pack");
     assert!(err.to_string().contains("not a Folio pack"), "{err}");
+}
+
+/// The seed's head with its body changed by `change` and framed again with
+/// a valid checksum (what a compiler bug or a crafted file would give).
+fn reframed(head: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    const HEADER: usize = 8 + 4 + 8 + 8;
+    let mut body = head[HEADER..].to_vec();
+    change(&mut body);
+    let mut out = head[..12].to_vec();
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend(body);
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+    /// A head whose body is changed anywhere and still passes its checksum
+    /// (every compact table of it decodes with checks) is refused or
+    /// explores, with the shards it names, without a panic.
+    #[test]
+    fn no_damage_to_a_checksummed_head_makes_reading_it_panic(
+        at in 0usize..1_000_000,
+        byte in proptest::prelude::any::<u8>(),
+        cut in proptest::prelude::any::<bool>(),
+    ) {
+        let ShardedPack { head, shards } = seed_sharded();
+        let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+        let damaged = reframed(&head, |body| {
+            let at = at % body.len();
+            if cut { body.truncate(at) } else { body[at] = byte }
+        });
+        if let Ok(mut explorer) = Explorer::from_head(&damaged) {
+            let user = UserData::default();
+            let facets = explorer.user_facets(&user);
+            let mut views = vec![ViewState::default(), ViewState { sort: Sort::Title, ..Default::default() }];
+            views.extend(["language", "\"language models\"", "model:gpt-4"].map(|q| ViewState { query: q.to_owned(), ..Default::default() }));
+            for view in views {
+                for _ in 0..6 {
+                    let Err(needed) = explorer.try_explore(&view, &user, &facets) else { break };
+                    for id in needed {
+                        let path = explorer.shard_entry(id).map(|e| e.path());
+                        if let Some(bytes) = path.and_then(|p| files.get(&p)) {
+                            let _ = explorer.add_shard(id, bytes);
+                        }
+                    }
+                }
+                if let Ok(exploration) = explorer.try_explore(&view, &user, &facets) {
+                    for &doc in exploration.first(3) {
+                        let _ = explorer.try_paper(doc);
+                        let _ = explorer.id(doc);
+                    }
+                    let _ = exploration.facets.iter().map(|g| g.top(5)).count();
+                }
+            }
+        }
+    }
 }
 
 fn folio(args: &[&str]) -> std::process::Output {

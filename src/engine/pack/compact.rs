@@ -93,7 +93,9 @@ impl FrontCoded {
     /// UTF-8 strings.
     pub fn decode(&self) -> Option<(String, Vec<u32>)> {
         let mut text: Vec<u8> = Vec::with_capacity(self.bytes.len() * 2);
-        let mut starts = Vec::with_capacity(self.count as usize + 1);
+        // Each string takes a byte at least: a damaged count cannot make
+        // this allocate more than the bytes allow.
+        let mut starts = Vec::with_capacity((self.count as usize).min(self.bytes.len()) + 1);
         let mut rest = self.bytes.as_slice();
         let mut previous = 0..0;
         for i in 0..self.count {
@@ -180,7 +182,7 @@ impl GapLists {
     /// and the bytes hold exactly them.
     pub fn decode(&self, bound: u32) -> Option<Vec<Vec<u32>>> {
         let mut rest = self.bytes.as_slice();
-        let mut lists = Vec::with_capacity(self.count as usize);
+        let mut lists = Vec::with_capacity((self.count as usize).min(self.bytes.len()));
         for _ in 0..self.count {
             let len = read_varint(&mut rest)? as usize;
             if len > rest.len() {
@@ -219,7 +221,8 @@ pub struct Packed {
 impl Packed {
     pub fn new(values: &[u32]) -> Self {
         let max = values.iter().copied().max().unwrap_or(0);
-        let width = (32 - max.leading_zeros()) as u8;
+        // At least 1 bit for several values (see `decode`).
+        let width = ((32 - max.leading_zeros()) as u8).max(u8::from(values.len() > 1));
         let mut bytes = vec![0u8; (values.len() * width as usize).div_ceil(8)];
         for (i, &value) in values.iter().enumerate() {
             let at = i * width as usize;
@@ -235,7 +238,10 @@ impl Packed {
     /// The values, or `None` when the bytes do not hold exactly them.
     pub fn decode(&self) -> Option<Vec<u32>> {
         let (count, width) = (self.count as usize, usize::from(self.width));
-        if width > 32 || self.bytes.len() != (count * width).div_ceil(8) {
+        // Width 0 (all zeros) is written for at most one value, so that a
+        // damaged count cannot make this allocate more than the bytes allow.
+        let bits = count.checked_mul(width)?;
+        if width > 32 || (width == 0 && count > 1) || self.bytes.len() != bits.div_ceil(8) {
             return None;
         }
         let mut values = Vec::with_capacity(count);
@@ -368,6 +374,8 @@ mod tests {
         }
         let short = Packed { count: 3, width: 8, bytes: vec![1, 2] };
         assert_eq!(short.decode(), None);
+        let endless = Packed { count: u32::MAX, width: 0, bytes: Vec::new() };
+        assert_eq!(endless.decode(), None, "many values of no bits");
     }
 
     #[test]
