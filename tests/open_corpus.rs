@@ -8,7 +8,7 @@ use std::io::Write;
 use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
 use folio::engine::open::{
-    bundle_of, export_bundle, open, Message, OpenFile, Opened, Outcome, Progress, INDEXING,
+    bundle_of, export_bundle, open, pack_bundle, Message, OpenFile, Opened, Outcome, Progress, INDEXING,
 };
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
@@ -184,7 +184,7 @@ fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
         }
     );
     let messages =
-        steps.iter().map(Message::from).chain([done, Message::Ready, Message::Exported { failure: None }]);
+        steps.iter().map(Message::from).chain([done, Message::Ready, Message::Converted { failure: None }]);
     for message in messages {
         assert_eq!(Message::from_json(&message.to_json()), Some(message));
     }
@@ -207,4 +207,15 @@ fn an_export_of_a_pack_is_its_bundle_json() {
     let pack = Explorer::new(bundle).into_pack().unwrap();
     assert_eq!(export_bundle(&pack), Ok(json));
     assert!(export_bundle(b"FOLIOPAK?").is_err());
+}
+
+#[test]
+fn a_bundle_json_converted_to_a_pack_is_the_pack_the_cli_writes() {
+    let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    assert_eq!(pack_bundle(json.as_bytes()).as_deref(), Ok(pack.as_slice()));
+    assert_eq!(pack_bundle(&pack).as_deref(), Ok(pack.as_slice()));
+    let damaged = pack_bundle(b"{\"schema_version\": 1, \"papers\": [").unwrap_err();
+    assert!(damaged.contains("EOF"), "{damaged}");
 }

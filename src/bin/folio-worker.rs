@@ -4,8 +4,9 @@
 //!
 //! Protocol (see `src/browser/compile_worker.rs` for the app's side): the
 //! worker posts `[json, null, memory]` with `{"kind":"ready"}`; the app posts one
-//! job, `{files: File[], base: Uint8Array | null}` (or `{export: pack}`,
-//! answered by `Exported` with the `bundle.json` bytes); the worker posts
+//! job, `{files: File[], base: Uint8Array | null}` (or `{convert: bytes,
+//! into: "json" | "pack"}`, answered by `Converted` with the corpus's
+//! `bundle.json` or app pack); the worker posts
 //! `[json, null, memory]` progress messages, then `[json, pack, memory]` with the
 //! `Done` outcome and the new corpus's app pack (a transferred
 //! `Uint8Array`, or null when nothing was opened); every message carries
@@ -28,7 +29,7 @@ fn main() {
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
-    use folio::engine::open::{export_bundle, open, Message, OpenFile, Outcome, Progress};
+    use folio::engine::open::{export_bundle, open, pack_bundle, Message, OpenFile, Outcome, Progress};
     use js_sys::{Array, Reflect, Uint8Array};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -65,14 +66,18 @@ mod worker {
     }
 
     fn run(job: &JsValue) {
-        if let Some(pack) =
-            Reflect::get(job, &"export".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        if let Some(corpus) =
+            Reflect::get(job, &"convert".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok())
         {
-            return match export_bundle(&pack.to_vec()) {
-                Ok(json) => {
-                    post(&Message::Exported { failure: None }, Some(Uint8Array::from(json.as_bytes())))
-                }
-                Err(reason) => post(&Message::Exported { failure: Some(reason) }, None),
+            let corpus = corpus.to_vec();
+            let converted = match Reflect::get(job, &"into".into()).ok().and_then(|v| v.as_string()).as_deref() {
+                Some("pack") => pack_bundle(&corpus),
+                _ => export_bundle(&corpus).map(String::into_bytes),
+            };
+            drop(corpus);
+            return match converted {
+                Ok(bytes) => post(&Message::Converted { failure: None }, Some(Uint8Array::from(bytes.as_slice()))),
+                Err(reason) => post(&Message::Converted { failure: Some(reason) }, None),
             };
         }
         let files: Array = Reflect::get(job, &"files".into()).map(JsCast::unchecked_into).unwrap_or_default();

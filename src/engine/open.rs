@@ -127,8 +127,9 @@ pub enum Message {
         refused: Vec<String>,
         diagnostics: Vec<String>,
     },
-    /// A corpus exported as `bundle.json` (its bytes beside), or why not.
-    Exported { failure: Option<String> },
+    /// A corpus converted (to `bundle.json` for export, or to an app
+    /// pack for a site without a usable one; its bytes beside), or why not.
+    Converted { failure: Option<String> },
 }
 
 impl Message {
@@ -168,6 +169,13 @@ impl From<&Outcome> for Message {
 /// A kept corpus (an app pack or a bundle) as `bundle.json`, for export.
 pub fn export_bundle(bytes: &[u8]) -> Result<String, String> {
     bundle_of(bytes).map(|bundle| bundle.to_json())
+}
+
+/// A corpus (a `bundle.json` or an app pack) as an app pack: what the page
+/// opens when its site has no usable pack (the page itself never indexes).
+pub fn pack_bundle(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let bundle = bundle_of(bytes)?;
+    Explorer::new(bundle).into_pack().map_err(|err| err.to_string())
 }
 
 /// The new corpus as an app pack (`None` when nothing was opened), and what happened.
