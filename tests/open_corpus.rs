@@ -1,10 +1,12 @@
 //! Opening files the way the browser's compile worker does (`engine::open`):
 //! the pack it makes is the one the CLI would make, `.gz` reads like the
 //! plain file, a broken file is refused alone and says why, and papers
-//! added to a corpus merge with it exactly as `folio compile` merges inputs.
+//! added to a corpus merge with it exactly as `folio compile` merges inputs,
+//! enriched with that corpus's own dictionaries.
 
 use std::io::Write;
 
+use folio::engine::catalog::EntityKind;
 use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
 use folio::engine::open::{
@@ -29,8 +31,14 @@ fn opened(files: Vec<OpenFile>, base: Option<&[u8]>) -> (Opened, Vec<Progress>) 
 
 /// The pack `folio compile --pack` writes for these inputs.
 fn cli_pack(inputs: &[(&str, &[u8])]) -> Vec<u8> {
+    cli_pack_with(inputs, &CompileOptions::default())
+}
+
+/// The pack `folio compile --pack` writes for these inputs with `options`
+/// (`--entities`).
+fn cli_pack_with(inputs: &[(&str, &[u8])], options: &CompileOptions) -> Vec<u8> {
     let inputs: Vec<Input<'_>> = inputs.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
-    let bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("inputs compile");
+    let bundle = compile(&inputs, options).bundle.expect("inputs compile");
     Explorer::new(bundle).into_pack().expect("packs")
 }
 
@@ -97,6 +105,33 @@ fn adding_files_to_a_corpus_gives_the_corpus_the_cli_compiles_from_all_of_them()
     assert_eq!(added.outcome.failure, None);
     assert_eq!(added.outcome.before, 24);
     assert_eq!(added.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED), ("refs.bib", BIB)]).as_slice()));
+}
+
+#[test]
+fn papers_added_to_a_corpus_are_enriched_with_its_own_dictionaries() {
+    // `folio compile --entities mine.json`: a method and a topic the built-in
+    // dictionaries do not know.
+    let mine = r#"{"methods": [{"name": "Zorbling", "aliases": ["zorb tuning"]}],
+                   "topics": [{"name": "Zorbology", "terms": ["zorbling", "zorb"]}]}"#;
+    let mut options = CompileOptions::default();
+    options.dictionaries.extend_from_json("mine.json", mine).unwrap();
+    let base = cli_pack_with(&[(SEED_NAME, SEED)], &options);
+    let new: &[u8] = br#"{"title": "Zorb tuning of small language models", "abstract": "We apply zorbling to models."}"#;
+    let (added, _) = opened(vec![file("new.jsonl", new)], Some(&base));
+    assert_eq!(added.outcome.failure, None);
+    let pack = added.pack.expect("the file is added");
+    let bundle = bundle_of(&pack).unwrap();
+    let paper = bundle.papers.iter().find(|p| p.title.starts_with("Zorb")).expect("the new paper is in");
+    let methods: Vec<&str> = paper
+        .enrichment
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Method)
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(methods, ["Zorbling"]);
+    assert_eq!(bundle.corpus, bundle_of(&base).unwrap().corpus);
+    assert_eq!(pack, cli_pack_with(&[(SEED_NAME, SEED), ("new.jsonl", new)], &options));
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //! refused (it says why, and nothing of it comes in) and the others are
 //! still opened, where the CLI would write nothing at all. Papers added to a
 //! corpus already open merge with its papers as duplicates between inputs
-//! do ([`compile::compile_onto`]).
+//! do ([`compile::compile_onto`]), and are enriched with that corpus's own
+//! dictionaries (its catalog and taxonomy, `--entities` files included).
 
 use std::io::Read;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::bundle::{Bundle, Paper, SourceFile};
 use super::compile::{self, CompileOptions, Compiled, Input};
 use super::diagnostic::Diagnostic;
+use super::enrich::Dictionaries;
 use super::explorer::Explorer;
 use super::pack::{bundle_of_pack, MAGIC};
 use super::progress::{Stage, Step};
@@ -178,6 +180,24 @@ pub fn pack_bundle(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Explorer::new(bundle).into_pack().map_err(|err| err.to_string())
 }
 
+/// The dictionaries to enrich papers added to `base` with: the ones it was
+/// compiled with, which its bundle carries. A bundle that carries none at
+/// all was written before bundles shipped them: the built-in ones.
+fn dictionaries_of(base: &Bundle) -> Dictionaries {
+    let corpus = &base.corpus;
+    let data = corpus.catalog.data();
+    let none = data.series.is_empty()
+        && data.models.is_empty()
+        && data.benchmarks.is_empty()
+        && data.methods.is_empty()
+        && corpus.taxonomy.is_empty();
+    if none {
+        Dictionaries::builtin()
+    } else {
+        Dictionaries::of_corpus(corpus)
+    }
+}
+
 /// The new corpus as an app pack (`None` when nothing was opened), and what happened.
 pub struct Opened {
     pub pack: Option<Vec<u8>>,
@@ -204,7 +224,8 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
         }
     };
     outcome.before = base_bundle.as_ref().map_or(0, |b| b.papers.len());
-    let options = CompileOptions::default();
+    let dictionaries = base_bundle.as_ref().map_or_else(Dictionaries::builtin, dictionaries_of);
+    let options = CompileOptions { dictionaries, ..CompileOptions::default() };
     let compile = |inputs: &[(String, Vec<u8>)], base: Option<Bundle>, report: &mut dyn FnMut(Progress)| {
         let inputs: Vec<Input<'_>> = inputs.iter().map(|(name, bytes)| Input { name, bytes }).collect();
         let (papers, sources): (Vec<Paper>, Vec<SourceFile>) =
