@@ -9,9 +9,12 @@ use std::io::Write;
 use folio::engine::catalog::EntityKind;
 use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
+use folio::engine::export::{export, ExportFormat};
 use folio::engine::open::{
-    bundle_of, export_bundle, open, pack_bundle, Message, OpenFile, Opened, Outcome, Progress, INDEXING,
+    bundle_of, export_bundle, export_papers, open, pack_bundle, Message, OpenFile, Opened, Outcome, Progress,
+    INDEXING,
 };
+use folio::engine::tags::{encode, TagStore, UserData};
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 const SEED_NAME: &str = "000_aec88eee982df8fa.txt";
@@ -116,7 +119,8 @@ fn papers_added_to_a_corpus_are_enriched_with_its_own_dictionaries() {
     let mut options = CompileOptions::default();
     options.dictionaries.extend_from_json("mine.json", mine).unwrap();
     let base = cli_pack_with(&[(SEED_NAME, SEED)], &options);
-    let new: &[u8] = br#"{"title": "Zorb tuning of small language models", "abstract": "We apply zorbling to models."}"#;
+    let new: &[u8] =
+        br#"{"title": "Zorb tuning of small language models", "abstract": "We apply zorbling to models."}"#;
     let (added, _) = opened(vec![file("new.jsonl", new)], Some(&base));
     assert_eq!(added.outcome.failure, None);
     let pack = added.pack.expect("the file is added");
@@ -253,4 +257,35 @@ fn a_bundle_json_converted_to_a_pack_is_the_pack_the_cli_writes() {
     assert_eq!(pack_bundle(&pack).as_deref(), Ok(pack.as_slice()));
     let damaged = pack_bundle(b"{\"schema_version\": 1, \"papers\": [").unwrap_err();
     assert!(damaged.contains("EOF"), "{damaged}");
+}
+
+/// Exports `ids` of the corpus `bytes` in `format` as the worker does, and
+/// checks it against the engine's export of the same papers, in that order.
+#[track_caller]
+fn check_export(bytes: &[u8], ids: &[String], user: &UserData, format: ExportFormat) {
+    let bundle = bundle_of(bytes).unwrap();
+    let papers: Vec<_> = ids.iter().filter_map(|id| bundle.papers.iter().find(|p| &p.id == id)).collect();
+    let expected = export(&papers, user, format);
+    let exported = export_papers(bytes, ids, &encode(user, "", 0), format.extension());
+    assert_eq!(exported.as_deref(), Ok(expected.as_str()), "{format:?}");
+    assert!(!papers.is_empty());
+}
+
+#[test]
+fn results_exported_by_the_worker_are_the_engines_export_of_those_papers_with_the_users_data() {
+    let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let ids: Vec<String> = bundle.papers.iter().rev().step_by(3).map(|p| p.id.clone()).collect();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    let mut store = TagStore::new(UserData::default());
+    store.add_tag(&[ids[0].as_str(), ids[1].as_str()], "to-read", 1).unwrap();
+    let with_unknown: Vec<String> = ids.iter().cloned().chain(["arxiv:0000.00000".to_owned()]).collect();
+    for format in ExportFormat::ALL {
+        check_export(&pack, &ids, store.data(), format);
+        check_export(json.as_bytes(), &with_unknown, store.data(), format);
+    }
+    let bibtex = export_papers(&pack, &ids[..1], &encode(store.data(), "", 0), "bib").unwrap();
+    assert!(bibtex.contains("to-read"), "{bibtex}");
+    assert!(export_papers(&pack, &ids, &encode(store.data(), "", 0), "docx").is_err());
+    assert!(export_papers(&pack, &ids, "not user data", "bib").is_err());
 }

@@ -3,7 +3,8 @@
 //! them to), relays its progress, and takes back the new corpus's app pack;
 //! it also converts a corpus ([`convert`]): a pack into `bundle.json` for
 //! export, a site's `bundle.json` into the pack the page opens (the page
-//! never indexes). Cancelling terminates the worker: nothing it did
+//! never indexes), and exports results in a reference manager's format
+//! (the page carries no writer). Cancelling terminates the worker: nothing it did
 //! reaches the page.
 //!
 //! The worker's messages (`engine::open::Message`, JSON) are read with the
@@ -28,6 +29,10 @@ pub enum Task {
     Open { files: Vec<File>, base: Option<Uint8Array> },
     /// A corpus (an app pack or a `bundle.json`) in the other form.
     Convert { corpus: Uint8Array, into: Form },
+    /// The papers `ids` of a corpus with the user's data (`user`, as
+    /// `engine::tags::encode` writes it), exported in the format whose
+    /// file extension is `format` (`engine::export`, run in the worker).
+    Export { corpus: Uint8Array, ids: Vec<String>, user: String, format: &'static str },
 }
 
 /// The two forms of a corpus.
@@ -223,6 +228,13 @@ fn post(worker: &Worker, task: Task) {
             set("convert", &corpus);
             set("into", &JsValue::from_str(if into == Form::Pack { "pack" } else { "json" }));
         }
+        Task::Export { corpus, ids, user, format } => {
+            transfer.push(&corpus.buffer());
+            set("export", &corpus);
+            set("ids", &ids.into_iter().map(JsValue::from).collect::<Array>());
+            set("user", &JsValue::from(user));
+            set("format", &JsValue::from_str(format));
+        }
     }
     let _ = worker.post_message_with_transfer(&job, &transfer);
 }
@@ -243,6 +255,12 @@ pub async fn convert(corpus: Uint8Array, into: Form) -> Result<Uint8Array, Conve
     if Form::of(&corpus) == into {
         return Ok(corpus);
     }
+    run(Task::Convert { corpus, into }).await
+}
+
+/// The bytes a compile worker started for `task` (a conversion or an
+/// export) answers with.
+pub async fn run(task: Task) -> Result<Uint8Array, ConvertError> {
     let outcome: Rc<RefCell<Option<Result<Uint8Array, ConvertError>>>> = Rc::default();
     let mut resolve = None;
     // The executor runs at once, inside `Promise::new`.
@@ -261,7 +279,7 @@ pub async fn convert(corpus: Uint8Array, into: Form) -> Result<Uint8Array, Conve
         }
     };
     // Dropped once the promise settles, outside the worker's callbacks.
-    let _job = start(Task::Convert { corpus, into }, Box::new(on_event)).map_err(ConvertError::Worker)?;
+    let _job = start(task, Box::new(on_event)).map_err(ConvertError::Worker)?;
     let _ = JsFuture::from(promise).await;
     let result = outcome.borrow_mut().take();
     result.unwrap_or_else(|| Err(ConvertError::Worker("the compile worker did not answer".to_owned())))

@@ -1,14 +1,16 @@
 //! The Tags dialog: rename, merge, recolor and delete tags, undo and redo,
-//! export (all user data as JSON, the current results in reference-manager
-//! formats) and import with a preview.
+//! export (all user data as JSON; the current results in reference-manager
+//! formats, written by the compile worker) and import with a preview.
 
 use leptos::prelude::*;
 
-use crate::browser::{download::download, user_store};
+use crate::browser::compile_worker::{self, ConvertError, Task};
+use crate::browser::download::{download, download_bytes};
+use crate::browser::user_store;
 use crate::components::dialog::Dialog;
-use crate::engine::export::{export, ExportFormat};
+use crate::engine::export::ExportFormat;
 use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
-use crate::state::{expect_explorer, expect_results, expect_user};
+use crate::state::{expect_corpus, expect_explorer, expect_results, expect_user};
 
 #[component]
 pub fn TagManager(
@@ -27,13 +29,32 @@ pub fn TagManager(
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));
         let _ = download("folio-user-data.json", "application/json", &text);
     };
+    let corpus = expect_corpus();
+    // The worker writes the file from the corpus's bytes: the page carries
+    // no writer (engine::export stays out of its wasm).
     let export_results = move |format: ExportFormat| {
-        let text = explorer.with_value(|e| {
-            let papers: Vec<_> = results.with_untracked(|r| r.docs().iter().map(|&d| e.paper(d)).collect());
-            let refs: Vec<_> = papers.iter().map(|p| &**p).collect();
-            user.store.with_untracked(|s| export(&refs, s.data(), format))
+        let ids: Vec<String> = explorer.with_value(|e| {
+            results.with_untracked(|r| r.docs().iter().map(|&d| e.id(d).to_owned()).collect())
         });
-        let _ = download(&format!("folio-papers.{}", format.extension()), format.mime(), &text);
+        let data = user.store.with_untracked(|s| encode(s.data(), "", 0));
+        leptos::task::spawn_local(async move {
+            let exported = match corpus.bytes().await {
+                Ok(bytes) => compile_worker::run(Task::Export {
+                    corpus: bytes,
+                    ids,
+                    user: data,
+                    format: format.extension(),
+                })
+                .await
+                .map_err(|(ConvertError::Corpus(reason) | ConvertError::Worker(reason))| reason),
+                Err(reason) => Err(reason),
+            };
+            let name = format!("folio-papers.{}", format.extension());
+            match exported.and_then(|bytes| download_bytes(&name, format.mime(), &bytes)) {
+                Ok(()) => error.set(None),
+                Err(reason) => error.set(Some(format!("Nothing was exported: {reason}."))),
+            }
+        });
     };
     let import = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);

@@ -19,8 +19,10 @@ use super::compile::{self, CompileOptions, Compiled, Input};
 use super::diagnostic::Diagnostic;
 use super::enrich::Dictionaries;
 use super::explorer::Explorer;
+use super::export::{export, ExportFormat};
 use super::pack::{bundle_of_pack, MAGIC};
 use super::progress::{Stage, Step};
+use super::tags;
 
 /// One file to open: its name (shown in diagnostics, and how its format
 /// is detected) and its bytes as read from disk.
@@ -129,8 +131,9 @@ pub enum Message {
         refused: Vec<String>,
         diagnostics: Vec<String>,
     },
-    /// A corpus converted (to `bundle.json` for export, or to an app
-    /// pack for a site without a usable one; its bytes beside), or why not.
+    /// A corpus converted (to `bundle.json` for export, to an app pack
+    /// for a site without a usable one, or some of its papers to a
+    /// reference manager's format; its bytes beside), or why not.
     Converted { failure: Option<String> },
 }
 
@@ -196,6 +199,30 @@ fn dictionaries_of(base: &Bundle) -> Dictionaries {
     } else {
         Dictionaries::of_corpus(corpus)
     }
+}
+
+/// The papers `ids` of a corpus (an app pack or a `bundle.json`), in that
+/// order, with the user's data (`user`: as [`tags::encode`] writes it),
+/// in the format whose file extension is `extension`: the app's "Results
+/// as …" export, run in the worker so that the page carries no writer.
+/// An id the corpus does not hold is left out.
+pub fn export_papers(corpus: &[u8], ids: &[String], user: &str, extension: &str) -> Result<String, String> {
+    let format = ExportFormat::ALL
+        .into_iter()
+        .find(|f| f.extension() == extension)
+        .ok_or_else(|| format!("no export format has the extension {extension:?}"))?;
+    let user = tags::decode(user).map_err(|err| err.to_string())?.data;
+    let papers: Vec<std::sync::Arc<Paper>> = if corpus.starts_with(MAGIC) {
+        let explorer = Explorer::from_pack(corpus.to_vec()).map_err(|err| err.to_string())?;
+        ids.iter().filter_map(|id| explorer.doc(id)).map(|doc| explorer.paper(doc)).collect()
+    } else {
+        let mut bundle = bundle_of(corpus)?;
+        let mut by_id: std::collections::HashMap<String, Paper> =
+            bundle.papers.drain(..).map(|paper| (paper.id.clone(), paper)).collect();
+        ids.iter().filter_map(|id| by_id.remove(id)).map(std::sync::Arc::new).collect()
+    };
+    let papers: Vec<&Paper> = papers.iter().map(|paper| &**paper).collect();
+    Ok(export(&papers, &user, format))
 }
 
 /// The new corpus as an app pack (`None` when nothing was opened), and what happened.
