@@ -5,7 +5,6 @@
 //! pack by the compile worker. The page never indexes: neither
 //! `Bundle::from_json` nor `Explorer::new` is in its wasm.
 
-use gloo::net::http::Request;
 use js_sys::Uint8Array;
 use thiserror::Error;
 use wasm_bindgen::JsCast;
@@ -27,6 +26,12 @@ pub const INLINE_PACK_GLOBAL: &str = "folioPack";
 
 /// Where an inlined pack came from, in error messages.
 const INLINE_PACK_NAME: &str = "the pack inlined in this page";
+
+thread_local! {
+    /// The pack the compile worker made of `bundle.json` when the site had
+    /// no usable one: the site's corpus, for adding to it or exporting it.
+    static MADE_PACK: std::cell::RefCell<Option<Uint8Array>> = const { std::cell::RefCell::new(None) };
+}
 
 /// Why the bundle could not be loaded; the message is shown to the user.
 #[derive(Debug, Error)]
@@ -79,7 +84,9 @@ pub async fn load_explorer() -> Result<Explorer, LoadError> {
         Err(ConvertError::Corpus(reason)) => return Err(LoadError::Corrupt { url, reason }),
         Err(ConvertError::Worker(reason)) => return Err(LoadError::Worker { url, reason }),
     };
-    explorer_of_pack(pack.to_vec()).map_err(|reason| LoadError::Corrupt { url, reason })
+    let explorer = explorer_of_pack(pack.to_vec()).map_err(|reason| LoadError::Corrupt { url, reason })?;
+    MADE_PACK.with(|made| *made.borrow_mut() = Some(pack));
+    Ok(explorer)
 }
 
 /// The explorer over an app pack, or why not: the one call site of
@@ -90,22 +97,18 @@ pub fn explorer_of_pack(pack: Vec<u8>) -> Result<Explorer, String> {
     Explorer::from_pack(pack).map_err(|err| err.to_string())
 }
 
-/// The body of `url`, as bytes (no detour through a JavaScript string).
+/// The body of `url`, as bytes in the app's memory.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
-    let network = |err: gloo::net::Error| LoadError::Network { url: url.to_owned(), reason: err.to_string() };
-    let response = Request::get(url).send().await.map_err(network)?;
-    if !response.ok() {
-        return Err(LoadError::Http { url: url.to_owned(), status: response.status() });
-    }
-    response.binary().await.map_err(network)
+    fetch_js_bytes(url).await.map(|bytes| bytes.to_vec())
 }
 
 /// The site's corpus as bytes the compile worker reads (the pack, else the
-/// bundle; in the single-file build, a copy of the inlined pack), kept on
-/// the JavaScript side: a corpus is added to without a copy in the app's
+/// bundle; a copy of the inlined pack in the single-file build, or of the
+/// pack made of the bundle when the site had no usable one), kept on the
+/// JavaScript side: a corpus is added to without a copy in the app's
 /// memory.
 pub async fn site_corpus_bytes() -> Result<Uint8Array, LoadError> {
-    if let Some(pack) = inline_pack() {
+    if let Some(pack) = inline_pack().or_else(|| MADE_PACK.with(|made| made.borrow().clone())) {
         // A copy: the worker takes (detaches) the bytes it is given.
         return Ok(pack.slice(0, pack.length()));
     }
@@ -117,8 +120,13 @@ pub async fn site_corpus_bytes() -> Result<Uint8Array, LoadError> {
 
 /// The body of `url` as bytes kept on the JavaScript side.
 pub async fn fetch_js_bytes(url: &str) -> Result<Uint8Array, LoadError> {
-    let network =
-        |err: wasm_bindgen::JsValue| LoadError::Network { url: url.to_owned(), reason: format!("{err:?}") };
+    let network = |err: wasm_bindgen::JsValue| {
+        let reason = match err.dyn_ref::<js_sys::Error>() {
+            Some(err) => String::from(err.message()),
+            None => format!("{err:?}"),
+        };
+        LoadError::Network { url: url.to_owned(), reason }
+    };
     let response: web_sys::Response =
         JsFuture::from(gloo::utils::window().fetch_with_str(url)).await.map_err(network)?.unchecked_into();
     if !response.ok() {

@@ -248,6 +248,15 @@ pub enum ConvertError {
     Worker(String),
 }
 
+impl ConvertError {
+    /// Why, in words, whichever side failed.
+    pub fn reason(self) -> String {
+        match self {
+            ConvertError::Corpus(reason) | ConvertError::Worker(reason) => reason,
+        }
+    }
+}
+
 /// `corpus` (its buffer is transferred: give a copy to keep it) in the
 /// form `into`, made by a compile worker started for it. The corpus is
 /// returned as it is when it is in that form already.

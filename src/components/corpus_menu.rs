@@ -33,9 +33,7 @@ pub fn CorpusMenu() -> impl IntoView {
 /// Offers a corpus (`bytes`: an app pack or a `bundle.json`) for download
 /// as `{stem}.pack` or `{stem}.json`, in the form `form`.
 async fn export(bytes: js_sys::Uint8Array, form: Form, stem: &str) -> Result<bool, String> {
-    let bytes = compile_worker::convert(bytes, form).await.map_err(|err| match err {
-        ConvertError::Corpus(reason) | ConvertError::Worker(reason) => reason,
-    })?;
+    let bytes = compile_worker::convert(bytes, form).await.map_err(ConvertError::reason)?;
     let (extension, mime) = match form {
         Form::Pack => ("pack", "application/octet-stream"),
         Form::Bundle => ("json", "application/json"),
@@ -129,7 +127,7 @@ fn CorpusDialog(
                 "site" => corpus.open_site().await.map(|()| true),
                 // The site's corpus as it would be deployed: `bundle.json`, `bundle.pack`.
                 "site-json" | "site-pack" => match bundle_fetch::site_corpus_bytes().await {
-                    Ok(bytes) => export(bytes, form_of(&action[5..]), "bundle").await,
+                    Ok(bytes) => export(bytes, form_of(&action.replace("site-", "")), "bundle").await,
                     Err(err) => Err(err.to_string()),
                 },
                 _ => {

@@ -46,7 +46,7 @@ pub fn TagManager(
                     format: format.extension(),
                 })
                 .await
-                .map_err(|(ConvertError::Corpus(reason) | ConvertError::Worker(reason))| reason),
+                .map_err(ConvertError::reason),
                 Err(reason) => Err(reason),
             };
             let name = format!("folio-papers.{}", format.extension());

@@ -1,6 +1,9 @@
 // The foundation: the release build loads the seed corpus under a sub-path,
 // and a broken bundle gives a clear message instead of a blank page.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
+import { dist } from './offline-server.mjs';
 import { seedPapers } from './seed.mjs';
 import { Explorer } from './explorer.page.mjs';
 
@@ -38,6 +41,12 @@ test('the app loads the pack, not bundle.json; a damaged pack falls back to bund
   // The page never indexes: the compile worker turned bundle.json into a pack.
   expect(requested).toContain('/damaged-pack/bundle.json');
   expect(requested).toContain('/damaged-pack/folio-worker_loader.js');
+  // That pack is the site's corpus from then on: it exports (and is added to) whole.
+  await damaged.getByTestId('corpus-menu').click();
+  const download = damaged.waitForEvent('download');
+  await damaged.getByTestId('site-corpus').getByRole('button', { name: 'App pack' }).click();
+  const pack = fs.readFileSync(await (await download).path());
+  expect(pack.equals(fs.readFileSync(path.join(dist, 'bundle.pack')))).toBe(true);
   expect(fallback.consoleErrors).toEqual([]);
 });
 
