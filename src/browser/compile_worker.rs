@@ -45,14 +45,18 @@ pub enum Form {
 }
 
 impl Form {
-    /// The form `bytes` are in (a pack starts with its magic).
-    pub fn of(bytes: &Uint8Array) -> Form {
+    /// The form `bytes` are in, when they look like one: a pack starts
+    /// with its magic, a `bundle.json` with `{` (anything else, a sharded
+    /// pack's head say, is for the worker to read or refuse).
+    pub fn of(bytes: &Uint8Array) -> Option<Form> {
         let magic = crate::engine::pack::MAGIC;
         let head = bytes.subarray(0, magic.len() as u32).to_vec();
         if head == magic {
-            Form::Pack
+            Some(Form::Pack)
+        } else if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            Some(Form::Bundle)
         } else {
-            Form::Bundle
+            None
         }
     }
 }
@@ -261,7 +265,7 @@ impl ConvertError {
 /// form `into`, made by a compile worker started for it. The corpus is
 /// returned as it is when it is in that form already.
 pub async fn convert(corpus: Uint8Array, into: Form) -> Result<Uint8Array, ConvertError> {
-    if Form::of(&corpus) == into {
+    if Form::of(&corpus) == Some(into) {
         return Ok(corpus);
     }
     run(Task::Convert { corpus, into }).await
