@@ -4,8 +4,8 @@
 //! it also converts a corpus ([`convert`]): a pack into `bundle.json` for
 //! export, a site's `bundle.json` into the pack the page opens (the page
 //! never indexes), and exports results in a reference manager's format
-//! (the page carries no writer). Cancelling terminates the worker: nothing it did
-//! reaches the page.
+//! (the page carries no writer; [`run`]). Cancelling terminates the
+//! worker: nothing it did reaches the page.
 //!
 //! The worker's messages (`engine::open::Message`, JSON) are read with the
 //! browser's `JSON.parse`: the app's wasm carries no decoder for them.
