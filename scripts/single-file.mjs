@@ -6,12 +6,13 @@
 //   (defaults: dist/ and dist-single/folio.html; `bash scripts/single-file.sh` builds first)
 //
 // Chromium refuses fetch() on file://, so nothing is fetched:
-// - the bundle is a <script type="application/json" id="folio-bundle"> data
-//   block, which the app reads instead of fetching (src/browser/bundle_fetch.rs);
-// - the wasm is gzipped and base64-encoded in a data block; one inline module
-//   script (wasm-bindgen's JS glue plus a few lines) decodes it with
-//   DecompressionStream and instantiates it from bytes, replacing Trunk's
-//   loader, which would fetch the .wasm file;
+// - the app pack (bundle.pack) and the wasm are gzipped and base64-encoded
+//   in data blocks; one inline module script (wasm-bindgen's JS glue plus a
+//   few lines) decodes them with DecompressionStream, puts the pack's bytes
+//   in `window.folioPack`, which the app opens instead of fetching
+//   (src/browser/bundle_fetch.rs: the page only ever opens packs), and
+//   instantiates the wasm from bytes, replacing Trunk's loader, which would
+//   fetch the .wasm file;
 // - the CSS is an inline <style>, the icon a data: URL.
 // - each worker (the compile worker "Open papers…" runs, the math worker) is
 //   a text data block named after it: its wasm-bindgen glue plus its gzipped
@@ -19,7 +20,7 @@
 //   start a worker from a file).
 // Its own Content-Security-Policy allows exactly that script and that style
 // by hash, wasm compilation, data: images, a blob: worker, and nothing else
-// (no connections). A build with no corpus (`FOLIO_CORPUS=`) has no bundle
+// (no connections). A build with no corpus (`FOLIO_CORPUS=`) has no pack
 // block and says so, as the served site does.
 // There is no service worker and no manifest: a file needs neither.
 import crypto from 'node:crypto';
@@ -56,11 +57,17 @@ const iconFile = attr(index, /<link rel="icon"[^>]*? href="\.\/([^"]+)"/, 'icon'
 const glue = read(glueFile).toString('utf8');
 const init = attr(glue, /export \{[^}]*\b(\w+) as default\b[^}]*\};?/, 'default export in the wasm-bindgen glue');
 const css = read(cssFile).toString('utf8');
-// JSON never needs a raw '<' (only inside strings, where \u003c means the same),
-// so the data block can never be closed early by corpus text.
-const hasCorpus = fs.existsSync(path.join(dist, 'bundle.json'));
-const bundle = hasCorpus ? read('bundle.json').toString('utf8').replace(/</g, '\\u003c') : null;
-const wasm = zlib.gzipSync(read(wasmFile), { level: 9 }).toString('base64');
+// Base64 has no '<': a data block can never be closed early by corpus text.
+const packed = (file) => zlib.gzipSync(read(file), { level: 9 }).toString('base64');
+const hasCorpus = fs.existsSync(path.join(dist, 'bundle.pack'));
+if (!hasCorpus && fs.existsSync(path.join(dist, 'bundle.json'))) {
+  fail(`${dist} has bundle.json but no bundle.pack: write it with \`folio pack\` (the page opens only packs)`);
+}
+if (hasCorpus && read('bundle.pack').subarray(0, 8).toString('latin1') === 'FOLIOHED') {
+  fail(`${dist}/bundle.pack is a sharded pack's head: one file needs the one-file pack (folio pack --layout single)`);
+}
+const pack = hasCorpus ? packed('bundle.pack') : null;
+const wasm = packed(wasmFile);
 const iconType = iconFile.endsWith('.svg') ? 'image/svg+xml' : 'image/png';
 const icon = `data:${iconType};base64,${read(iconFile).toString('base64')}`;
 
@@ -85,12 +92,21 @@ for (const [name, text] of [[glueFile, glue], [cssFile, css], ...workers.map((w)
 }
 
 const script = `${glue}
-// Single-file build: instantiate the app from the inlined, gzipped wasm.
+// Single-file build: the inlined pack's bytes for the app, then the app
+// from the inlined wasm (both gzipped and base64-encoded).
 {
-  const packed = document.getElementById('folio-wasm').textContent.trim();
-  const gzipped = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
-  const unzipped = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip'));
-  await ${init}({ module_or_path: await new Response(unzipped).arrayBuffer() });
+  const inlined = async (id) => {
+    const block = document.getElementById(id);
+    if (!block) return null;
+    const text = block.textContent.trim();
+    block.remove();
+    const gzipped = Uint8Array.fromBase64 ? Uint8Array.fromBase64(text) : Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    const unzipped = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(unzipped).arrayBuffer());
+  };
+  const pack = await inlined('folio-pack');
+  if (pack) window.folioPack = pack;
+  await ${init}({ module_or_path: await inlined('folio-wasm') });
 }
 `;
 
@@ -119,7 +135,7 @@ ${meta.join('\n')}
 ${title}
 <link rel="icon" href="${icon}">
 <style>${css}</style>
-${bundle === null ? '<meta name="folio-corpus" content="none">' : `<script type="application/json" id="folio-bundle">${bundle}</script>`}
+${pack === null ? '<meta name="folio-corpus" content="none">' : `<script type="application/octet-stream" id="folio-pack">${pack}</script>`}
 ${workers.map((w) => `<script type="text/plain" id="${w.name}">${w.text}</script>\n`).join('')}<script type="application/octet-stream" id="folio-wasm">${wasm}</script>
 <script type="module">${script}</script>
 </head>

@@ -1,15 +1,20 @@
 //! Opening files the way the browser's compile worker does (`engine::open`):
 //! the pack it makes is the one the CLI would make, `.gz` reads like the
 //! plain file, a broken file is refused alone and says why, and papers
-//! added to a corpus merge with it exactly as `folio compile` merges inputs.
+//! added to a corpus merge with it exactly as `folio compile` merges inputs,
+//! enriched with that corpus's own dictionaries.
 
 use std::io::Write;
 
+use folio::engine::catalog::EntityKind;
 use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
+use folio::engine::export::{export, ExportFormat};
 use folio::engine::open::{
-    bundle_of, export_bundle, open, Message, OpenFile, Opened, Outcome, Progress, INDEXING,
+    bundle_of, export_bundle, export_papers, open, pack_bundle, Message, OpenFile, Opened, Outcome, Progress,
+    INDEXING,
 };
+use folio::engine::tags::{encode, TagStore, UserData};
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 const SEED_NAME: &str = "000_aec88eee982df8fa.txt";
@@ -29,8 +34,14 @@ fn opened(files: Vec<OpenFile>, base: Option<&[u8]>) -> (Opened, Vec<Progress>) 
 
 /// The pack `folio compile --pack` writes for these inputs.
 fn cli_pack(inputs: &[(&str, &[u8])]) -> Vec<u8> {
+    cli_pack_with(inputs, &CompileOptions::default())
+}
+
+/// The pack `folio compile --pack` writes for these inputs with `options`
+/// (`--entities`).
+fn cli_pack_with(inputs: &[(&str, &[u8])], options: &CompileOptions) -> Vec<u8> {
     let inputs: Vec<Input<'_>> = inputs.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
-    let bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("inputs compile");
+    let bundle = compile(&inputs, options).bundle.expect("inputs compile");
     Explorer::new(bundle).into_pack().expect("packs")
 }
 
@@ -97,6 +108,34 @@ fn adding_files_to_a_corpus_gives_the_corpus_the_cli_compiles_from_all_of_them()
     assert_eq!(added.outcome.failure, None);
     assert_eq!(added.outcome.before, 24);
     assert_eq!(added.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED), ("refs.bib", BIB)]).as_slice()));
+}
+
+#[test]
+fn papers_added_to_a_corpus_are_enriched_with_its_own_dictionaries() {
+    // `folio compile --entities mine.json`: a method and a topic the built-in
+    // dictionaries do not know.
+    let mine = r#"{"methods": [{"name": "Zorbling", "aliases": ["zorb tuning"]}],
+                   "topics": [{"name": "Zorbology", "terms": ["zorbling", "zorb"]}]}"#;
+    let mut options = CompileOptions::default();
+    options.dictionaries.extend_from_json("mine.json", mine).unwrap();
+    let base = cli_pack_with(&[(SEED_NAME, SEED)], &options);
+    let new: &[u8] =
+        br#"{"title": "Zorb tuning of small language models", "abstract": "We apply zorbling to models."}"#;
+    let (added, _) = opened(vec![file("new.jsonl", new)], Some(&base));
+    assert_eq!(added.outcome.failure, None);
+    let pack = added.pack.expect("the file is added");
+    let bundle = bundle_of(&pack).unwrap();
+    let paper = bundle.papers.iter().find(|p| p.title.starts_with("Zorb")).expect("the new paper is in");
+    let methods: Vec<&str> = paper
+        .enrichment
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Method)
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(methods, ["Zorbling"]);
+    assert_eq!(bundle.corpus, bundle_of(&base).unwrap().corpus);
+    assert_eq!(pack, cli_pack_with(&[(SEED_NAME, SEED), ("new.jsonl", new)], &options));
 }
 
 #[test]
@@ -184,7 +223,7 @@ fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
         }
     );
     let messages =
-        steps.iter().map(Message::from).chain([done, Message::Ready, Message::Exported { failure: None }]);
+        steps.iter().map(Message::from).chain([done, Message::Ready, Message::Converted { failure: None }]);
     for message in messages {
         assert_eq!(Message::from_json(&message.to_json()), Some(message));
     }
@@ -207,4 +246,77 @@ fn an_export_of_a_pack_is_its_bundle_json() {
     let pack = Explorer::new(bundle).into_pack().unwrap();
     assert_eq!(export_bundle(&pack), Ok(json));
     assert!(export_bundle(b"FOLIOPAK?").is_err());
+}
+
+#[test]
+fn a_bundle_json_converted_to_a_pack_is_the_pack_the_cli_writes() {
+    let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    assert_eq!(pack_bundle(json.as_bytes()).as_deref(), Ok(pack.as_slice()));
+    assert_eq!(pack_bundle(&pack).as_deref(), Ok(pack.as_slice()));
+    let damaged = pack_bundle(b"{\"schema_version\": 1, \"papers\": [").unwrap_err();
+    assert!(damaged.contains("EOF"), "{damaged}");
+}
+
+/// Exports `ids` of the corpus `bytes` in `format` as the worker does, and
+/// checks it against the engine's export of the same papers, in that order.
+#[track_caller]
+fn check_export(bytes: &[u8], ids: &[String], user: &UserData, format: ExportFormat) {
+    let bundle = bundle_of(bytes).unwrap();
+    let papers: Vec<_> = ids.iter().filter_map(|id| bundle.papers.iter().find(|p| &p.id == id)).collect();
+    let expected = export(&papers, user, format);
+    let exported = export_papers(bytes, ids, &encode(user, "", 0), format.extension());
+    assert_eq!(exported.as_deref(), Ok(expected.as_str()), "{format:?}");
+    assert!(!papers.is_empty());
+}
+
+#[test]
+fn results_exported_by_the_worker_are_the_engines_export_of_those_papers_with_the_users_data() {
+    let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
+    let json = bundle.to_json();
+    let ids: Vec<String> = bundle.papers.iter().rev().step_by(3).map(|p| p.id.clone()).collect();
+    let pack = Explorer::new(bundle).into_pack().unwrap();
+    let mut store = TagStore::new(UserData::default());
+    store.add_tag(&[ids[0].as_str(), ids[1].as_str()], "to-read", 1).unwrap();
+    let with_unknown: Vec<String> = ids.iter().cloned().chain(["arxiv:0000.00000".to_owned()]).collect();
+    for format in ExportFormat::ALL {
+        check_export(&pack, &ids, store.data(), format);
+        check_export(json.as_bytes(), &with_unknown, store.data(), format);
+    }
+    let bibtex = export_papers(&pack, &ids[..1], &encode(store.data(), "", 0), "bib").unwrap();
+    assert!(bibtex.contains("to-read"), "{bibtex}");
+    assert!(export_papers(&pack, &ids, &encode(store.data(), "", 0), "docx").is_err());
+    assert!(export_papers(&pack, &ids, "not user data", "bib").is_err());
+}
+
+#[test]
+fn the_bundle_of_some_papers_of_a_sharded_pack_is_their_records_as_a_bundle() {
+    use folio::engine::bundle::Bundle;
+    use folio::engine::explorer::Explorer;
+    use folio::engine::pack::shards::ShardKind;
+    use folio::engine::pack::ShardSizes;
+    let seed =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/000_aec88eee982df8fa.txt")).unwrap();
+    let compiled = folio::engine::compile::compile(
+        &[folio::engine::compile::Input { name: "seed.txt", bytes: &seed }],
+        &Default::default(),
+    );
+    let bundle = compiled.bundle.expect("the seed compiles");
+    let whole = Explorer::new(bundle.clone());
+    let sizes = ShardSizes { records: 3000, ..ShardSizes::default() };
+    let pack = Explorer::new(bundle).into_sharded(sizes).unwrap();
+    let mut sharded = Explorer::from_head(&pack.head).unwrap();
+    let docs = [3, 17, 0];
+    assert_eq!(sharded.bundle_of(&docs), None, "no record shard held yet");
+    for id in sharded.shard_ids(ShardKind::Records).collect::<Vec<_>>() {
+        let path = sharded.shard_entry(id).unwrap().path();
+        let bytes = &pack.shards.iter().find(|(p, _)| *p == path).unwrap().1;
+        sharded.add_shard(id, bytes).unwrap();
+    }
+    let json = String::from_utf8(sharded.bundle_of(&docs).unwrap()).unwrap();
+    let bundle = Bundle::from_json(&json).expect("a bundle the worker reads");
+    let expected: Vec<_> = docs.iter().map(|&d| (*whole.paper(d)).clone()).collect();
+    assert_eq!(bundle.papers, expected);
+    assert_eq!(whole.bundle_of(&docs), None, "papers read from a bundle have no records");
 }

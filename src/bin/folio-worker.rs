@@ -4,8 +4,11 @@
 //!
 //! Protocol (see `src/browser/compile_worker.rs` for the app's side): the
 //! worker posts `[json, null, memory]` with `{"kind":"ready"}`; the app posts one
-//! job, `{files: File[], base: Uint8Array | null}` (or `{export: pack}`,
-//! answered by `Exported` with the `bundle.json` bytes); the worker posts
+//! job, `{files: File[], base: Uint8Array | null}` (or `{convert: bytes,
+//! into: "json" | "pack"}`, answered by `Converted` with the corpus's
+//! `bundle.json` or app pack; or `{export: bytes, ids: string[], user:
+//! string, format: "bib" | "ris" | "json" | "csv"}`, answered by
+//! `Converted` with those papers exported); the worker posts
 //! `[json, null, memory]` progress messages, then `[json, pack, memory]` with the
 //! `Done` outcome and the new corpus's app pack (a transferred
 //! `Uint8Array`, or null when nothing was opened); every message carries
@@ -28,7 +31,9 @@ fn main() {
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
-    use folio::engine::open::{export_bundle, open, Message, OpenFile, Outcome, Progress};
+    use folio::engine::open::{
+        export_bundle, export_papers, open, pack_bundle, Message, OpenFile, Outcome, Progress,
+    };
     use js_sys::{Array, Reflect, Uint8Array};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -64,15 +69,38 @@ mod worker {
         post(&Message::Ready, None);
     }
 
+    fn text(job: &JsValue, key: &str) -> String {
+        Reflect::get(job, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    }
+
     fn run(job: &JsValue) {
-        if let Some(pack) =
+        if let Some(corpus) =
             Reflect::get(job, &"export".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok())
         {
-            return match export_bundle(&pack.to_vec()) {
-                Ok(json) => {
-                    post(&Message::Exported { failure: None }, Some(Uint8Array::from(json.as_bytes())))
+            let ids: Array = Reflect::get(job, &"ids".into()).map(JsCast::unchecked_into).unwrap_or_default();
+            let ids: Vec<String> = ids.iter().filter_map(|id| id.as_string()).collect();
+            let exported = export_papers(&corpus.to_vec(), &ids, &text(job, "user"), &text(job, "format"));
+            return match exported {
+                Ok(text) => {
+                    post(&Message::Converted { failure: None }, Some(Uint8Array::from(text.as_bytes())))
                 }
-                Err(reason) => post(&Message::Exported { failure: Some(reason) }, None),
+                Err(reason) => post(&Message::Converted { failure: Some(reason) }, None),
+            };
+        }
+        if let Some(corpus) =
+            Reflect::get(job, &"convert".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        {
+            let corpus = corpus.to_vec();
+            let converted = match text(job, "into").as_str() {
+                "pack" => pack_bundle(&corpus),
+                _ => export_bundle(&corpus).map(String::into_bytes),
+            };
+            drop(corpus);
+            return match converted {
+                Ok(bytes) => {
+                    post(&Message::Converted { failure: None }, Some(Uint8Array::from(bytes.as_slice())))
+                }
+                Err(reason) => post(&Message::Converted { failure: Some(reason) }, None),
             };
         }
         let files: Array = Reflect::get(job, &"files".into()).map(JsCast::unchecked_into).unwrap_or_default();

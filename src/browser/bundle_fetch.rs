@@ -1,17 +1,16 @@
-//! Loads the corpus: from the `<script type="application/json"
-//! id="folio-bundle">` element of the single-file build when the page has
-//! one (a page opened from `file://` cannot fetch); else the app pack
-//! (`bundle.pack`: indexes precomputed by the compiler, ready in the time
-//! of a copy); else, on a host without a usable pack, `bundle.json`, indexed
-//! here.
+//! Loads the site's own corpus, always as an app pack (indexes precomputed
+//! by the compiler, ready in the time of a copy): the pack inlined in the
+//! single-file build (a page opened from `file://` cannot fetch), else
+//! `bundle.pack`; on a host without a usable pack, `bundle.json` made into a
+//! pack by the compile worker. The page never indexes: neither
+//! `Bundle::from_json` nor `Explorer::new` is in its wasm.
 
-use gloo::net::http::Request;
 use js_sys::Uint8Array;
 use thiserror::Error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::bundle::{Bundle, BundleError};
+use crate::browser::compile_worker::{self, ConvertError, Form};
 use crate::engine::explorer::Explorer;
 use crate::engine::pack::HEAD_MAGIC;
 
@@ -21,12 +20,19 @@ pub const BUNDLE_URL: &str = "bundle.json";
 /// The app pack's URL (written beside the bundle by `folio compile --pack`).
 pub const PACK_URL: &str = "bundle.pack";
 
-/// The id of the element that carries the bundle in the single-file build
-/// (written by `scripts/single-file.mjs`).
-pub const INLINE_BUNDLE_ID: &str = "folio-bundle";
+/// The global that holds the pack's bytes in the single-file build: its
+/// script (`scripts/single-file.mjs`) decodes the inlined pack into it
+/// before it starts the app.
+pub const INLINE_PACK_GLOBAL: &str = "folioPack";
 
-/// Where an inlined bundle came from, in error messages.
-const INLINE_BUNDLE_NAME: &str = "the bundle inlined in this page";
+/// Where an inlined pack came from, in error messages.
+const INLINE_PACK_NAME: &str = "the pack inlined in this page";
+
+thread_local! {
+    /// The pack the compile worker made of `bundle.json` when the site had
+    /// no usable one: the site's corpus, for adding to it or exporting it.
+    static MADE_PACK: std::cell::RefCell<Option<Uint8Array>> = const { std::cell::RefCell::new(None) };
+}
 
 /// Why the bundle could not be loaded; the message is shown to the user.
 #[derive(Debug, Error)]
@@ -35,8 +41,10 @@ pub enum LoadError {
     Network { url: String, reason: String },
     #[error("{url} answered HTTP {status}: the paper bundle is missing from this site")]
     Http { url: String, status: u16 },
-    #[error("{url} is damaged: {source}")]
-    Corrupt { url: String, source: BundleError },
+    #[error("{url} is damaged: {reason}")]
+    Corrupt { url: String, reason: String },
+    #[error("{url} could not be read: {reason}")]
+    Worker { url: String, reason: String },
 }
 
 /// Whether the site was built with a corpus of its own (a build with none
@@ -47,19 +55,18 @@ pub fn site_has_corpus() -> bool {
     meta.and_then(|m| m.get_attribute("content")).as_deref() != Some("none")
 }
 
-/// The bundle inlined in the page (single-file build), if there is one.
-pub fn inline_bundle() -> Option<String> {
-    gloo::utils::document().get_element_by_id(INLINE_BUNDLE_ID)?.text_content()
+/// The pack inlined in the page (single-file build), if there is one.
+pub fn inline_pack() -> Option<Uint8Array> {
+    js_sys::Reflect::get(&js_sys::global(), &INLINE_PACK_GLOBAL.into()).ok()?.dyn_into().ok()
 }
 
-/// The explorer over the inlined bundle, the pack, or the bundle, in that
+/// The explorer over the inlined pack, the pack, or the bundle, in that
 /// order. A pack that is missing, damaged or of another version is skipped
 /// with a console warning: the bundle is always the reference.
 pub async fn load_explorer() -> Result<Explorer, LoadError> {
-    if let Some(text) = inline_bundle() {
-        return Bundle::from_json(&text)
-            .map(Explorer::new)
-            .map_err(|source| LoadError::Corrupt { url: INLINE_BUNDLE_NAME.to_owned(), source });
+    if let Some(pack) = inline_pack() {
+        return explorer_of_pack(pack.to_vec())
+            .map_err(|reason| LoadError::Corrupt { url: INLINE_PACK_NAME.to_owned(), reason });
     }
     let pack = match fetch_bytes(PACK_URL).await {
         Ok(bytes) => explorer_of_pack(bytes),
@@ -71,10 +78,16 @@ pub async fn load_explorer() -> Result<Explorer, LoadError> {
             web_sys::console::warn_1(&format!("{PACK_URL} not used ({reason}); reading {BUNDLE_URL}").into())
         }
     }
-    let bytes = fetch_bytes(BUNDLE_URL).await?;
-    let corrupt = |source| LoadError::Corrupt { url: BUNDLE_URL.to_owned(), source };
-    let text = std::str::from_utf8(&bytes).map_err(|_| corrupt(BundleError::NotUtf8))?;
-    Bundle::from_json(text).map(Explorer::new).map_err(corrupt)
+    let bundle = fetch_js_bytes(BUNDLE_URL).await?;
+    let url = BUNDLE_URL.to_owned();
+    let pack = match compile_worker::convert(bundle, Form::Pack).await {
+        Ok(pack) => pack,
+        Err(ConvertError::Corpus(reason)) => return Err(LoadError::Corrupt { url, reason }),
+        Err(ConvertError::Worker(reason)) => return Err(LoadError::Worker { url, reason }),
+    };
+    let explorer = explorer_of_pack(pack.to_vec()).map_err(|reason| LoadError::Corrupt { url, reason })?;
+    MADE_PACK.with(|made| *made.borrow_mut() = Some(pack));
+    Ok(explorer)
 }
 
 /// The explorer over an app pack, or why not: the one call site of
@@ -91,33 +104,37 @@ pub fn explorer_of_pack(pack: Vec<u8>) -> Result<Explorer, String> {
     .map_err(|err| err.to_string())
 }
 
-/// The body of `url`, as bytes (no detour through a JavaScript string).
+/// The body of `url`, as bytes in the app's memory.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
-    let network = |err: gloo::net::Error| LoadError::Network { url: url.to_owned(), reason: err.to_string() };
-    let response = Request::get(url).send().await.map_err(network)?;
-    if !response.ok() {
-        return Err(LoadError::Http { url: url.to_owned(), status: response.status() });
-    }
-    response.binary().await.map_err(network)
+    fetch_js_bytes(url).await.map(|bytes| bytes.to_vec())
 }
 
 /// The site's corpus as bytes the compile worker reads (the pack, else the
-/// bundle; in the single-file build, the inlined bundle), kept on the
-/// JavaScript side: a corpus is added to without a copy in the app's memory.
+/// bundle, which is also what a sharded pack's head stands for: the whole
+/// corpus is in no one file else; a copy of the inlined pack in the single-file build, or of the
+/// pack made of the bundle when the site had no usable one), kept on the
+/// JavaScript side: a corpus is added to without a copy in the app's
+/// memory.
 pub async fn site_corpus_bytes() -> Result<Uint8Array, LoadError> {
-    if let Some(text) = inline_bundle() {
-        return Ok(Uint8Array::from(text.as_bytes()));
+    if let Some(pack) = inline_pack().or_else(|| MADE_PACK.with(|made| made.borrow().clone())) {
+        // A copy: the worker takes (detaches) the bytes it is given.
+        return Ok(pack.slice(0, pack.length()));
     }
     match fetch_js_bytes(PACK_URL).await {
-        Ok(bytes) => Ok(bytes),
-        Err(_) => fetch_js_bytes(BUNDLE_URL).await,
+        Ok(bytes) if bytes.subarray(0, HEAD_MAGIC.len() as u32).to_vec() != HEAD_MAGIC => Ok(bytes),
+        _ => fetch_js_bytes(BUNDLE_URL).await,
     }
 }
 
 /// The body of `url` as bytes kept on the JavaScript side.
 pub async fn fetch_js_bytes(url: &str) -> Result<Uint8Array, LoadError> {
-    let network =
-        |err: wasm_bindgen::JsValue| LoadError::Network { url: url.to_owned(), reason: format!("{err:?}") };
+    let network = |err: wasm_bindgen::JsValue| {
+        let reason = match err.dyn_ref::<js_sys::Error>() {
+            Some(err) => String::from(err.message()),
+            None => format!("{err:?}"),
+        };
+        LoadError::Network { url: url.to_owned(), reason }
+    };
     let response: web_sys::Response =
         JsFuture::from(gloo::utils::window().fetch_with_str(url)).await.map_err(network)?.unchecked_into();
     if !response.ok() {

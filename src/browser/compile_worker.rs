@@ -1,15 +1,22 @@
 //! The app's side of the compile worker (`src/bin/folio-worker.rs`): starts
 //! it when a person opens files, hands it the files (and the corpus to add
 //! them to), relays its progress, and takes back the new corpus's app pack;
-//! it also turns a kept corpus into `bundle.json` for export. Cancelling
-//! terminates the worker: nothing it did reaches the page.
+//! it also converts a corpus ([`convert`]): a pack into `bundle.json` for
+//! export, a site's `bundle.json` into the pack the page opens (the page
+//! never indexes), and exports results in a reference manager's format
+//! (the page carries no writer; [`run`]). Cancelling terminates the
+//! worker: nothing it did reaches the page.
 //!
 //! The worker's messages (`engine::open::Message`, JSON) are read with the
 //! browser's `JSON.parse`: the app's wasm carries no decoder for them.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, MessageEvent, Worker};
 
 /// The worker's binary: Trunk writes its script beside the app as
@@ -20,8 +27,38 @@ pub const WORKER: &str = "folio-worker";
 pub enum Task {
     /// Compile `files`, onto `base` (the corpus in view, a pack or a bundle) if given.
     Open { files: Vec<File>, base: Option<Uint8Array> },
-    /// The `bundle.json` of a pack.
-    Export(Uint8Array),
+    /// A corpus (an app pack or a `bundle.json`) in the other form.
+    Convert { corpus: Uint8Array, into: Form },
+    /// The papers `ids` of a corpus with the user's data (`user`, as
+    /// `engine::tags::encode` writes it), exported in the format whose
+    /// file extension is `format` (`engine::export`, run in the worker).
+    Export { corpus: Uint8Array, ids: Vec<String>, user: String, format: &'static str },
+}
+
+/// The two forms of a corpus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `bundle.json`, the interchange format.
+    Bundle,
+    /// The app pack, what the page opens.
+    Pack,
+}
+
+impl Form {
+    /// The form `bytes` are in, when they look like one: a pack starts
+    /// with its magic, a `bundle.json` with `{` (anything else, a sharded
+    /// pack's head say, is for the worker to read or refuse).
+    pub fn of(bytes: &Uint8Array) -> Option<Form> {
+        let magic = crate::engine::pack::MAGIC;
+        let head = bytes.subarray(0, magic.len() as u32).to_vec();
+        if head == magic {
+            Some(Form::Pack)
+        } else if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            Some(Form::Bundle)
+        } else {
+            None
+        }
+    }
 }
 
 /// Where a job is, in the worker's words.
@@ -52,8 +89,8 @@ pub enum Event {
     Progress(Step),
     /// An open's end and, when something was opened, its app pack.
     Done(Done, Option<Uint8Array>),
-    /// An export's `bundle.json` bytes, or why there are none.
-    Exported(Result<Uint8Array, String>),
+    /// A conversion's bytes, or why there are none.
+    Converted(Result<Uint8Array, String>),
     /// The worker could not start or stopped (its script missing, a crash).
     Failed(String),
 }
@@ -122,9 +159,9 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
                     };
                     on_event(Event::Done(done, bytes));
                 }
-                Some("exported") => {
+                Some("converted") => {
                     worker.terminate();
-                    on_event(Event::Exported(
+                    on_event(Event::Converted(
                         bytes.ok_or_else(|| text(&message, "failure").unwrap_or_default()),
                     ));
                 }
@@ -190,10 +227,73 @@ fn post(worker: &Worker, task: Task) {
                 set("base", &base);
             }
         }
-        Task::Export(pack) => {
-            transfer.push(&pack.buffer());
-            set("export", &pack);
+        Task::Convert { corpus, into } => {
+            transfer.push(&corpus.buffer());
+            set("convert", &corpus);
+            set("into", &JsValue::from_str(if into == Form::Pack { "pack" } else { "json" }));
+        }
+        Task::Export { corpus, ids, user, format } => {
+            transfer.push(&corpus.buffer());
+            set("export", &corpus);
+            set("ids", &ids.into_iter().map(JsValue::from).collect::<Array>());
+            set("user", &JsValue::from(user));
+            set("format", &JsValue::from_str(format));
         }
     }
     let _ = worker.post_message_with_transfer(&job, &transfer);
+}
+
+/// Why a conversion gave no bytes.
+#[derive(Debug)]
+pub enum ConvertError {
+    /// The worker read the corpus and could not convert it: why.
+    Corpus(String),
+    /// The worker could not start, or stopped.
+    Worker(String),
+}
+
+impl ConvertError {
+    /// Why, in words, whichever side failed.
+    pub fn reason(self) -> String {
+        match self {
+            ConvertError::Corpus(reason) | ConvertError::Worker(reason) => reason,
+        }
+    }
+}
+
+/// `corpus` (its buffer is transferred: give a copy to keep it) in the
+/// form `into`, made by a compile worker started for it. The corpus is
+/// returned as it is when it is in that form already.
+pub async fn convert(corpus: Uint8Array, into: Form) -> Result<Uint8Array, ConvertError> {
+    if Form::of(&corpus) == Some(into) {
+        return Ok(corpus);
+    }
+    run(Task::Convert { corpus, into }).await
+}
+
+/// The bytes a compile worker started for `task` (a conversion or an
+/// export) answers with.
+pub async fn run(task: Task) -> Result<Uint8Array, ConvertError> {
+    let outcome: Rc<RefCell<Option<Result<Uint8Array, ConvertError>>>> = Rc::default();
+    let mut resolve = None;
+    // The executor runs at once, inside `Promise::new`.
+    let promise = js_sys::Promise::new(&mut |done, _| resolve = Some(done));
+    let resolve = resolve.ok_or_else(|| ConvertError::Worker("no promise".to_owned()))?;
+    let on_event = {
+        let outcome = outcome.clone();
+        move |event| {
+            let result = match event {
+                Event::Converted(result) => result.map_err(ConvertError::Corpus),
+                Event::Failed(reason) => Err(ConvertError::Worker(reason)),
+                Event::Progress(_) | Event::Done(..) => return,
+            };
+            *outcome.borrow_mut() = Some(result);
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    };
+    // Dropped once the promise settles, outside the worker's callbacks.
+    let _job = start(task, Box::new(on_event)).map_err(ConvertError::Worker)?;
+    let _ = JsFuture::from(promise).await;
+    let result = outcome.borrow_mut().take();
+    result.unwrap_or_else(|| Err(ConvertError::Worker("the compile worker did not answer".to_owned())))
 }

@@ -33,7 +33,7 @@ fn container() -> Option<ServiceWorkerContainer> {
     if protocol != "https:" && protocol != "http:" {
         return None;
     }
-    if crate::browser::bundle_fetch::inline_bundle().is_some() {
+    if crate::browser::bundle_fetch::inline_pack().is_some() {
         return None;
     }
     let navigator = window.navigator();

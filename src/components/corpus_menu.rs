@@ -1,12 +1,13 @@
 //! The corpus menu: the corpora kept in this browser (name, papers, date)
-//! and the site's own; switch between them, rename, export one as
-//! `bundle.json` (made by the compile worker) or as its app pack, delete
-//! one; the storage the site uses.
+//! and the site's own; switch between them, rename, export one (the
+//! site's too) as `bundle.json` or as its app pack (the form it is not in
+//! made by the compile worker), delete one; the storage the site uses.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::browser::compile_worker::{self, Event, Job, Task};
+use crate::browser::bundle_fetch;
+use crate::browser::compile_worker::{self, ConvertError, Form};
 use crate::browser::corpus_store::{self, StoredCorpus};
 use crate::browser::download::download_bytes;
 use crate::components::dialog::Dialog;
@@ -29,13 +30,28 @@ pub fn CorpusMenu() -> impl IntoView {
     }
 }
 
-/// One action of the menu, named by its button's `data-action`.
-async fn act(
-    corpus: CorpusContext,
-    action: &str,
-    kept: StoredCorpus,
-    export: StoredValue<Option<Job>, LocalStorage>,
-) -> Result<bool, String> {
+/// Offers a corpus (`bytes`: an app pack or a `bundle.json`) for download
+/// as `{stem}.pack` or `{stem}.json`, in the form `form`.
+async fn export(bytes: js_sys::Uint8Array, form: Form, stem: &str) -> Result<bool, String> {
+    let bytes = compile_worker::convert(bytes, form).await.map_err(ConvertError::reason)?;
+    let (extension, mime) = match form {
+        Form::Pack => ("pack", "application/octet-stream"),
+        Form::Bundle => ("json", "application/json"),
+    };
+    download_bytes(&format!("{stem}.{extension}"), mime, &bytes).map(|()| false)
+}
+
+/// The form an export button (`data-action` "json" or "pack") asks for.
+fn form_of(action: &str) -> Form {
+    if action == "pack" {
+        Form::Pack
+    } else {
+        Form::Bundle
+    }
+}
+
+/// One action of the menu on a kept corpus, named by its button's `data-action`.
+async fn act(corpus: CorpusContext, action: &str, kept: StoredCorpus) -> Result<bool, String> {
     let store_error = |err: wasm_bindgen::JsValue| corpus_store::describe(&err);
     let in_view = corpus.kept_id().as_deref() == Some(kept.id.as_str());
     match action {
@@ -65,20 +81,8 @@ async fn act(
                 corpus_store::pack(&kept.id).await.map_err(store_error)?.ok_or("it is no longer kept")?;
             let stem: String =
                 kept.name.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' }).collect();
-            if action == "pack" {
-                return download_bytes(&format!("{stem}.pack"), "application/octet-stream", &pack)
-                    .map(|()| false);
-            }
-            let on_event = move |event| {
-                if let Event::Exported(result) = event {
-                    let _ = result.and_then(|json| {
-                        download_bytes(&format!("{stem}.bundle.json"), "application/json", &json)
-                    });
-                    set_timeout(move || export.set_value(None), std::time::Duration::ZERO);
-                }
-            };
-            export.set_value(Some(compile_worker::start(Task::Export(pack), Box::new(on_event))?));
-            Ok(false)
+            let form = form_of(action);
+            export(pack, form, &if form == Form::Pack { stem } else { format!("{stem}.bundle") }).await
         }
         _ => Ok(false),
     }
@@ -93,7 +97,6 @@ fn CorpusDialog(
     let message = RwSignal::new(None::<String>);
     let kept = RwSignal::new(None::<Vec<StoredCorpus>>);
     let usage = RwSignal::new(String::new());
-    let export = StoredValue::new_local(None::<Job>);
     Effect::new(move |_| {
         corpus.kept_changed.track();
         leptos::task::spawn_local(async move {
@@ -120,14 +123,20 @@ fn CorpusDialog(
         let action = button.get_attribute("data-action").unwrap_or_default();
         let id = button.get_attribute("data-id").unwrap_or_default();
         leptos::task::spawn_local(async move {
-            let result = if action == "site" {
-                corpus.open_site().await.map(|()| true)
-            } else {
-                let Some(k) = kept.with_untracked(|l| l.iter().flatten().find(|k| k.id == id).cloned())
-                else {
-                    return;
-                };
-                act(corpus, &action, k, export).await
+            let result = match action.as_str() {
+                "site" => corpus.open_site().await.map(|()| true),
+                // The site's corpus as it would be deployed: `bundle.json`, `bundle.pack`.
+                "site-json" | "site-pack" => match bundle_fetch::site_corpus_bytes().await {
+                    Ok(bytes) => export(bytes, form_of(&action.replace("site-", "")), "bundle").await,
+                    Err(err) => Err(err.to_string()),
+                },
+                _ => {
+                    let Some(k) = kept.with_untracked(|l| l.iter().flatten().find(|k| k.id == id).cloned())
+                    else {
+                        return;
+                    };
+                    act(corpus, &action, k).await
+                }
             };
             match result {
                 Ok(true) => on_close.run(()),
@@ -165,7 +174,13 @@ fn CorpusDialog(
             <ul class="corpus-list" data-testid="corpus-list" on:click=on_click>
                 <li class="corpus-entry" data-testid="site-corpus">
                     <span class="corpus-name">{SITE_CORPUS}</span>
-                    <span class="corpus-actions"><button class="button" data-action="site">"Open"</button></span>
+                    <span class="corpus-actions">
+                        <button class="button" data-action="site">"Open"</button>
+                        {bundle_fetch::site_has_corpus().then(|| view! {
+                            <button class="button" data-action="site-json">"bundle.json"</button>
+                            <button class="button" data-action="site-pack">"App pack"</button>
+                        })}
+                    </span>
                 </li>
                 {move || kept.get().unwrap_or_default().into_iter().map(row).collect_view()}
             </ul>

@@ -161,7 +161,7 @@ pub fn OpenPapers() -> impl IntoView {
                         }
                         report.set(Some(Report { done, added: add, kept }));
                     }
-                    Event::Exported(_) => finish(),
+                    Event::Converted(_) => finish(),
                     Event::Failed(reason) => {
                         finish();
                         fail(format!("{reason}: nothing was opened"), add);

@@ -1,15 +1,17 @@
 //! The Tags dialog: rename, merge, recolor and delete tags, undo and redo,
-//! export (all user data as JSON, the current results in reference-manager
-//! formats) and import with a preview.
+//! export (all user data as JSON; the current results in reference-manager
+//! formats, written by the compile worker) and import with a preview.
 
 use leptos::prelude::*;
 
-use crate::browser::{download::download, user_store};
-use crate::components::dialog::Dialog;
-use crate::engine::export::{export, ExportFormat};
-use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
+use crate::browser::compile_worker::{self, ConvertError, Task};
+use crate::browser::download::{download, download_bytes};
 use crate::browser::shards::expect_fetcher;
-use crate::state::{expect_explorer, expect_results, expect_user};
+use crate::browser::user_store;
+use crate::components::dialog::Dialog;
+use crate::engine::export::ExportFormat;
+use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
+use crate::state::{expect_corpus, expect_explorer, expect_results, expect_user};
 
 #[component]
 pub fn TagManager(
@@ -21,27 +23,49 @@ pub fn TagManager(
     let results = expect_results();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<(UserData, ImportPreview)>);
-    let tree =
-        move || explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| e.doc(id).is_some()), 0)));
+    let tree = move || explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| e.doc(id).is_some()), 0)));
 
     let export_all = move |_| {
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));
         let _ = download("folio-user-data.json", "application/json", &text);
     };
-    // A sharded corpus's records are fetched first (every one is exported).
+    let corpus = expect_corpus();
     let fetcher = expect_fetcher();
+    // The worker writes the file from the corpus's bytes: the page carries
+    // no writer (engine::export stays out of its wasm). A sharded corpus is
+    // not in one file: the results' records, fetched, make a bundle of them.
     let export_results = move |format: ExportFormat| {
         let docs = results.with_untracked(|r| r.docs().to_vec());
+        let ids: Vec<String> = explorer.with(|e| docs.iter().map(|&d| e.id(d).to_owned()).collect());
+        let sharded = explorer.with(|e| e.is_sharded());
+        let data = user.store.with_untracked(|s| encode(s.data(), "", 0));
         leptos::task::spawn_local(async move {
-            if let Err(problem) = fetcher.records_of(&docs).await {
-                return error.set(Some(format!("Nothing was exported: {}", problem.message())));
+            let bytes = match sharded {
+                false => corpus.bytes().await,
+                true => match fetcher.records_of(&docs).await {
+                    Ok(()) => explorer
+                        .with(|e| e.bundle_of(&docs))
+                        .map(|json| js_sys::Uint8Array::from(json.as_slice()))
+                        .ok_or_else(|| "the papers' records could not be read".to_owned()),
+                    Err(problem) => Err(problem.message().to_owned()),
+                },
+            };
+            let exported = match bytes {
+                Ok(bytes) => compile_worker::run(Task::Export {
+                    corpus: bytes,
+                    ids,
+                    user: data,
+                    format: format.extension(),
+                })
+                .await
+                .map_err(ConvertError::reason),
+                Err(reason) => Err(reason),
+            };
+            let name = format!("folio-papers.{}", format.extension());
+            match exported.and_then(|bytes| download_bytes(&name, format.mime(), &bytes)) {
+                Ok(()) => error.set(None),
+                Err(reason) => error.set(Some(format!("Nothing was exported: {reason}."))),
             }
-            let text = explorer.with(|e| {
-                let papers: Vec<_> = docs.iter().map(|&d| e.paper(d)).collect();
-                let refs: Vec<_> = papers.iter().map(|p| &**p).collect();
-                user.store.with_untracked(|s| export(&refs, s.data(), format))
-            });
-            let _ = download(&format!("folio-papers.{}", format.extension()), format.mime(), &text);
         });
     };
     let import = move |ev: leptos::ev::Event| {

@@ -78,6 +78,21 @@ impl Dictionaries {
         &self.file
     }
 
+    /// The dictionaries a compiled corpus was enriched with (its bundle's
+    /// catalog and taxonomy, user extensions included): papers added to it
+    /// are enriched alike.
+    pub fn of_corpus(corpus: &CorpusEnrichment) -> Self {
+        let data = corpus.catalog.data();
+        let file = DictionaryFile {
+            series: data.series.clone(),
+            models: data.models.clone(),
+            benchmarks: data.benchmarks.clone(),
+            methods: data.methods.clone(),
+            topics: corpus.taxonomy.clone(),
+        };
+        Dictionaries { file }
+    }
+
     /// The entity catalog of these dictionaries.
     pub fn catalog(&self) -> Catalog {
         Catalog::from_dictionary(&self.file)

@@ -410,6 +410,27 @@ impl Explorer {
         ids
     }
 
+    /// A bundle (JSON) of papers `docs` alone, made of their records as
+    /// the pack holds them: what the compile worker exports results from
+    /// when the corpus is not in one file (a sharded pack). `None` while a
+    /// record is not held (or the papers were read from a bundle).
+    pub fn bundle_of(&self, docs: &[u32]) -> Option<Vec<u8>> {
+        let head = format!(
+            "{{\"schema_version\":{},\"generator\":\"folio {}\",\"sources\":[],\"papers\":[",
+            super::bundle::SCHEMA_VERSION,
+            env!("CARGO_PKG_VERSION")
+        );
+        let mut out = head.into_bytes();
+        for (i, &doc) in docs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.papers.record(doc)?);
+        }
+        out.extend_from_slice(b"]}");
+        Some(out)
+    }
+
     /// Paper `doc`, or `None` while its record shard is not held.
     pub fn try_paper(&self, doc: u32) -> Option<Arc<Paper>> {
         self.papers.try_get(doc)

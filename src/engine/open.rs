@@ -7,7 +7,8 @@
 //! refused (it says why, and nothing of it comes in) and the others are
 //! still opened, where the CLI would write nothing at all. Papers added to a
 //! corpus already open merge with its papers as duplicates between inputs
-//! do ([`compile::compile_onto`]).
+//! do ([`compile::compile_onto`]), and are enriched with that corpus's own
+//! dictionaries (its catalog and taxonomy, `--entities` files included).
 
 use std::io::Read;
 
@@ -16,9 +17,12 @@ use serde::{Deserialize, Serialize};
 use super::bundle::{Bundle, Paper, SourceFile};
 use super::compile::{self, CompileOptions, Compiled, Input};
 use super::diagnostic::Diagnostic;
+use super::enrich::Dictionaries;
 use super::explorer::Explorer;
+use super::export::{export, ExportFormat};
 use super::pack::{bundle_of_pack, MAGIC};
 use super::progress::{Stage, Step};
+use super::tags;
 
 /// One file to open: its name (shown in diagnostics, and how its format
 /// is detected) and its bytes as read from disk.
@@ -127,8 +131,10 @@ pub enum Message {
         refused: Vec<String>,
         diagnostics: Vec<String>,
     },
-    /// A corpus exported as `bundle.json` (its bytes beside), or why not.
-    Exported { failure: Option<String> },
+    /// A corpus converted (to `bundle.json` for export, to an app pack
+    /// for a site without a usable one, or some of its papers to a
+    /// reference manager's format; its bytes beside), or why not.
+    Converted { failure: Option<String> },
 }
 
 impl Message {
@@ -170,6 +176,55 @@ pub fn export_bundle(bytes: &[u8]) -> Result<String, String> {
     bundle_of(bytes).map(|bundle| bundle.to_json())
 }
 
+/// A corpus (a `bundle.json` or an app pack) as an app pack: what the page
+/// opens when its site has no usable pack (the page itself never indexes).
+pub fn pack_bundle(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let bundle = bundle_of(bytes)?;
+    Explorer::new(bundle).into_pack().map_err(|err| err.to_string())
+}
+
+/// The dictionaries to enrich papers added to `base` with: the ones it was
+/// compiled with, which its bundle carries. A bundle that carries none at
+/// all was written before bundles shipped them: the built-in ones.
+fn dictionaries_of(base: &Bundle) -> Dictionaries {
+    let corpus = &base.corpus;
+    let data = corpus.catalog.data();
+    let none = data.series.is_empty()
+        && data.models.is_empty()
+        && data.benchmarks.is_empty()
+        && data.methods.is_empty()
+        && corpus.taxonomy.is_empty();
+    if none {
+        Dictionaries::builtin()
+    } else {
+        Dictionaries::of_corpus(corpus)
+    }
+}
+
+/// The papers `ids` of a corpus (an app pack or a `bundle.json`), in that
+/// order, with the user's data (`user`: as [`tags::encode`] writes it),
+/// in the format whose file extension is `extension`: the app's "Results
+/// as …" export, run in the worker so that the page carries no writer.
+/// An id the corpus does not hold is left out.
+pub fn export_papers(corpus: &[u8], ids: &[String], user: &str, extension: &str) -> Result<String, String> {
+    let format = ExportFormat::ALL
+        .into_iter()
+        .find(|f| f.extension() == extension)
+        .ok_or_else(|| format!("no export format has the extension {extension:?}"))?;
+    let user = tags::decode(user).map_err(|err| err.to_string())?.data;
+    let papers: Vec<std::sync::Arc<Paper>> = if corpus.starts_with(MAGIC) {
+        let explorer = Explorer::from_pack(corpus.to_vec()).map_err(|err| err.to_string())?;
+        ids.iter().filter_map(|id| explorer.doc(id)).map(|doc| explorer.paper(doc)).collect()
+    } else {
+        let mut bundle = bundle_of(corpus)?;
+        let mut by_id: std::collections::HashMap<String, Paper> =
+            bundle.papers.drain(..).map(|paper| (paper.id.clone(), paper)).collect();
+        ids.iter().filter_map(|id| by_id.remove(id)).map(std::sync::Arc::new).collect()
+    };
+    let papers: Vec<&Paper> = papers.iter().map(|paper| &**paper).collect();
+    Ok(export(&papers, &user, format))
+}
+
 /// The new corpus as an app pack (`None` when nothing was opened), and what happened.
 pub struct Opened {
     pub pack: Option<Vec<u8>>,
@@ -196,7 +251,8 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
         }
     };
     outcome.before = base_bundle.as_ref().map_or(0, |b| b.papers.len());
-    let options = CompileOptions::default();
+    let dictionaries = base_bundle.as_ref().map_or_else(Dictionaries::builtin, dictionaries_of);
+    let options = CompileOptions { dictionaries, ..CompileOptions::default() };
     let compile = |inputs: &[(String, Vec<u8>)], base: Option<Bundle>, report: &mut dyn FnMut(Progress)| {
         let inputs: Vec<Input<'_>> = inputs.iter().map(|(name, bytes)| Input { name, bytes }).collect();
         let (papers, sources): (Vec<Paper>, Vec<SourceFile>) =

@@ -354,6 +354,16 @@ impl Papers {
         Arc::new(decoded.unwrap_or_else(|| damaged(self.ids[doc as usize].clone())))
     }
 
+    /// Paper `doc`'s JSON record as the pack holds it (`None` for papers
+    /// read from a bundle, or while its record shard is not held).
+    pub fn record(&self, doc: u32) -> Option<&[u8]> {
+        match (&self.sharded, &self.packed) {
+            (Some(sharded), _) => sharded.set.get(doc),
+            (None, Some(records)) => Some(records.get(doc as usize)),
+            (None, None) => None,
+        }
+    }
+
     /// The record shards, when sharded.
     pub(super) fn shards(&self) -> Option<&ShardSet> {
         self.sharded.as_ref().map(|s| &s.set)

@@ -1,6 +1,9 @@
 // The foundation: the release build loads the seed corpus under a sub-path,
 // and a broken bundle gives a clear message instead of a blank page.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
+import { dist } from './offline-server.mjs';
 import { seedPapers } from './seed.mjs';
 import { Explorer } from './explorer.page.mjs';
 
@@ -15,7 +18,7 @@ test('shows all 24 seed papers under a sub-path with no console errors', async (
   expect(explorer.consoleErrors).toEqual([]);
 });
 
-test('the app loads the pack, not bundle.json, and a damaged pack falls back to bundle.json', async ({ page }) => {
+test('the app loads the pack, not bundle.json; a damaged pack falls back to bundle.json, packed by the compile worker', async ({ page }) => {
   const requested = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   const explorer = new Explorer(page);
@@ -24,14 +27,26 @@ test('the app loads the pack, not bundle.json, and a damaged pack falls back to 
   expect(requested).toContain('/some/sub/path/bundle.pack');
   expect(requested).not.toContain('/some/sub/path/bundle.json');
 
+  expect(requested.filter((p) => p.includes('folio-worker'))).toEqual([]);
+
   const warnings = [];
   const damaged = await page.context().newPage();
   damaged.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  damaged.on('request', (r) => requested.push(new URL(r.url()).pathname));
   const fallback = new Explorer(damaged);
   await fallback.open('/damaged-pack/');
   await fallback.expectLoaded(24);
   await fallback.expectTitles(seedPapers().map((p) => p.title));
   expect(warnings.join('\n')).toContain('bundle.pack not used (the pack is damaged (checksum mismatch))');
+  // The page never indexes: the compile worker turned bundle.json into a pack.
+  expect(requested).toContain('/damaged-pack/bundle.json');
+  expect(requested).toContain('/damaged-pack/folio-worker_loader.js');
+  // That pack is the site's corpus from then on: it exports (and is added to) whole.
+  await damaged.getByTestId('corpus-menu').click();
+  const download = damaged.waitForEvent('download');
+  await damaged.getByTestId('site-corpus').getByRole('button', { name: 'App pack' }).click();
+  const pack = fs.readFileSync(await (await download).path());
+  expect(pack.equals(fs.readFileSync(path.join(dist, 'bundle.pack')))).toBe(true);
   expect(fallback.consoleErrors).toEqual([]);
 });
 

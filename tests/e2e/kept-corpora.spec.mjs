@@ -1,7 +1,8 @@
 // Opened corpora are kept in the browser (IndexedDB): a reload with the
 // server gone opens the same corpus with its tags, and files added to it
 // (offline: the worker is precached) replace it; the corpus menu lists,
-// switches, renames, exports and deletes (freeing the storage); a full
+// switches, renames, exports (the site's own corpus too) and deletes
+// (freeing the storage); a full
 // store says so and keeps nothing half-saved. A site built with no corpus
 // is an empty explorer that asks for files.
 import fs from 'node:fs';
@@ -97,6 +98,27 @@ test('an opened corpus is kept: offline reload, tags, adding to it offline, swit
   expect(explorer.consoleErrors).toEqual([]);
 });
 
+test('the site\'s own corpus exports from the corpus menu as bundle.json and as its app pack', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await page.getByTestId('corpus-menu').click();
+  const site = page.getByTestId('corpus-dialog').getByTestId('site-corpus');
+
+  // As deployed: the same names, the same bytes as the site's own files.
+  const json = page.waitForEvent('download');
+  await site.getByRole('button', { name: 'bundle.json' }).click();
+  expect((await json).suggestedFilename()).toBe('bundle.json');
+  const bundle = JSON.parse(fs.readFileSync(await (await json).path(), 'utf8'));
+  expect(bundle).toEqual(JSON.parse(fs.readFileSync(`${dist}/bundle.json`, 'utf8')));
+  const packed = page.waitForEvent('download');
+  await site.getByRole('button', { name: 'App pack' }).click();
+  expect((await packed).suggestedFilename()).toBe('bundle.pack');
+  expect(fs.readFileSync(await (await packed).path()).equals(fs.readFileSync(`${dist}/bundle.pack`))).toBe(true);
+  await expect(page.getByTestId('corpus-error')).toBeEmpty();
+  expect(explorer.consoleErrors).toEqual([]);
+});
+
 test('a full store keeps nothing and says so; the papers stay open in the page', async ({ page }) => {
   // The browser's quota, reached: writing a pack fails as a full disk does.
   await page.addInitScript(() => {
@@ -138,6 +160,11 @@ test('a site built with no corpus asks for files, opens them and keeps them', as
     await explorer.expectLoaded(zoteroRows(csv));
     await page.reload();
     await explorer.expectLoaded(zoteroRows(csv));
+    // The site has no papers of its own to export.
+    await page.getByTestId('corpus-menu').click();
+    const site = page.getByTestId('corpus-dialog').getByTestId('site-corpus');
+    await expect(site.getByRole('button', { name: 'Open' })).toBeVisible();
+    await expect(site.getByRole('button')).toHaveCount(1);
   } finally {
     await server.stop();
   }

@@ -1,6 +1,8 @@
 // The single-file build (scripts/single-file.mjs): one HTML file that opens
-// from file:// with no server and no fetch, papers and search included, and
-// opens a person's own files (the compile worker is inlined too).
+// from file:// with no server and no fetch, papers and search included (its
+// app pack inlined), exports them, and opens a person's own files (the
+// compile worker is inlined too).
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { Explorer, repoFile } from './explorer.page.mjs';
@@ -36,6 +38,15 @@ test('the single-file build opens from file:// and shows and searches the papers
 
 test('the single-file build opens a person\'s file from file://: the compile worker is inlined', async ({ page }) => {
   const { file, requests, explorer } = await openSingleFile(page);
+  // Its own papers export as bundle.json (the inlined pack, converted by the
+  // worker); the pack stays inlined for what follows.
+  await page.getByTestId('corpus-menu').click();
+  const json = page.waitForEvent('download');
+  await page.getByTestId('site-corpus').getByRole('button', { name: 'bundle.json' }).click();
+  const bundle = JSON.parse(fs.readFileSync(await (await json).path(), 'utf8'));
+  expect(bundle.papers.map((p) => p.title)).toEqual(JSON.parse(fs.readFileSync(`${dist}/bundle.json`, 'utf8')).papers.map((p) => p.title));
+  await page.getByTestId('corpus-dialog').getByRole('button', { name: 'Close' }).click();
+
   const csv = repoFile('tests/fixtures/exports/zotero-mambo.csv');
   await explorer.chooseFiles([csv]);
   await page.getByTestId('open-add').click();
