@@ -35,7 +35,7 @@ use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::explorer::{Exploration, Explorer};
 use folio::engine::facets::FacetIndex;
 use folio::engine::pack::shards::{ShardId, ShardKind};
-use folio::engine::pack::{breakdown, ShardSizes, ShardedPack};
+use folio::engine::pack::{breakdown, head_breakdown, ShardSizes, ShardedPack};
 use folio::engine::tags::UserData;
 use folio::engine::view_state::ViewState;
 use process::{cpu_seconds, load_average, peak_mib};
@@ -254,16 +254,45 @@ fn fetch_and_explore(
 fn print_sharded(sharded: ShardedPack) {
     let ShardedPack { head, shards } = sharded;
     println!("head: {:.2} MB ({:.2} MB gzipped)", mb(head.len()), mb(gzipped(&head)));
+    println!("| head part | MB | items |");
+    println!("|---|---|---|");
+    for part in head_breakdown(&head).expect("its own head") {
+        let items = part.items.map_or(String::new(), |n| n.to_string());
+        println!("| {} | {:.3} | {items} |", part.name, mb(part.bytes));
+    }
     let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
     let before = LIVE.load(Ordering::Relaxed);
     let t = Instant::now();
     let mut explorer = Explorer::from_head(&head).expect("its own head");
     let decode = t.elapsed().as_secs_f64() * 1e3;
+    // Again, for the spread (the first read also faults the allocator's pages in).
+    let reads: Vec<f64> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            drop(std::hint::black_box(Explorer::from_head(&head).expect("its own head")));
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    println!(
+        "head read again: {}",
+        reads.iter().map(|ms| format!("{ms:.0} ms")).collect::<Vec<_>>().join(", ")
+    );
     let resident = LIVE.load(Ordering::Relaxed).saturating_sub(before);
     println!(
         "head read in {decode:.0} ms; resident {:.1} MB (allocated and kept by the explorer)",
         mb(resident)
     );
+    let user = UserData::default();
+    let facets = explorer.user_facets(&user);
+    let before_query = LIVE.load(Ordering::Relaxed);
+    let language = ViewState { query: "language".to_owned(), ..Default::default() };
+    fetch_and_explore(&mut explorer, &files, &language, &facets);
+    println!(
+        "after a first query (`language`): {:.1} MB more allocated, {:.1} MB of it the shards held",
+        mb(LIVE.load(Ordering::Relaxed).saturating_sub(before_query)),
+        mb(explorer.shard_bytes().0)
+    );
+    explorer.clear_shards();
     println!("| kind | shards | MB | median kB | largest kB |");
     println!("|---|---|---|---|---|");
     for kind in ShardKind::ALL {
@@ -287,12 +316,10 @@ fn print_sharded(sharded: ShardedPack) {
     }
     println!("\nPer query, from an empty cache: rounds of fetching before it answers, then kB of the shards it needs");
     println!(
-        "| query | rounds | postings kB | positions kB | entities kB | first screen's records kB | total kB | results |"
+        "| query | rounds | postings kB | positions kB | entities kB | facets kB | first screen's records kB | total kB | results |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
-    let user = UserData::default();
-    let facets = explorer.user_facets(&user);
-    let mut totals = Vec::new();
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let (mut totals, mut without_facets) = (Vec::new(), Vec::new());
     let texts = queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().copied());
     for text in std::iter::once("").chain(texts.clone()) {
         explorer.clear_shards();
@@ -308,28 +335,36 @@ fn print_sharded(sharded: ShardedPack) {
                 .map(|e| e.bytes as usize)
                 .sum()
         };
-        let [postings, positions, records, entities] = ShardKind::ALL.map(bytes_of);
-        let total = postings + positions + records + entities;
+        let [postings, positions, records, entities, facets, order] = ShardKind::ALL.map(bytes_of);
+        let total = postings + positions + records + entities + facets + order;
         totals.push(total);
+        without_facets.push(total - facets);
         println!(
-            "| `{}` | {rounds} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
+            "| `{}` | {rounds} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
             if text.is_empty() { "(none: first paint)" } else { text },
             kb(postings),
             kb(positions),
             kb(entities),
+            kb(facets),
             kb(records),
             kb(total),
             exploration.len()
         );
     }
-    totals.sort_unstable();
-    let p = |q: f64| totals[((totals.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "per query total: median {:.0} kB, p95 {:.0} kB, max {:.0} kB",
-        kb(p(0.5)),
-        kb(p(0.95)),
-        kb(p(1.0))
-    );
+    for (name, mut totals) in [
+        ("per query total", totals),
+        ("the same with the facet shards held (fetched after the first paint)", without_facets),
+    ] {
+        totals.sort_unstable();
+        let p = |q: f64| totals[((totals.len() - 1) as f64 * q).round() as usize];
+        println!("{name}: median {:.0} kB, p95 {:.0} kB, max {:.0} kB", kb(p(0.5)), kb(p(0.95)), kb(p(1.0)));
+    }
+    explorer.clear_shards();
+    let by_title = ViewState { sort: folio::engine::view_state::Sort::Title, ..Default::default() };
+    let (_, rounds, fetched) = fetch_and_explore(&mut explorer, &files, &by_title, &facets);
+    let bytes: usize =
+        fetched.iter().filter_map(|&id| explorer.shard_entry(id)).map(|e| e.bytes as usize).sum();
+    println!("first paint sorted by title: {rounds} round, {:.0} kB of shards before its rows", kb(bytes));
     print!("sharded, its shards held: ");
     print_warm(&mut explorer, &files, &facets, texts);
 }

@@ -25,16 +25,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import readline from 'node:readline';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { TYPING, arg, chromium, pct, root, typeEachKey } from './bench-common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(path.join(root, 'tests/e2e/package.json'));
-const { chromium } = require('@playwright/test');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const sizes = arg('sizes', '24,10000,100000').split(',').map(Number);
 const runs = Number(arg('runs', '5'));
 const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
@@ -50,12 +42,6 @@ const QUERIES = {
   phrase: ['"machine translation"', '"large language models"', '"reinforcement learning"', '"graph neural network"', '"named entity recognition"'],
   identifier: ['GPT-4 ', 'BERT ', 'Llama-2-70B-Chat ', 'MT-Bench ', 'ResNet-50 '],
   'qualifier/operator': ['title:translation ', 'author:smith ', 'year:2020..2022 neural ', '-neural translation ', 'lora OR adapter '],
-};
-const TYPING = ['machine translation', 'speculative decoding', 'graph neural'];
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.round((s.length - 1) * p)] : 0;
 };
 const fmt = (x) => x.toFixed(2).padStart(8);
 
@@ -130,22 +116,9 @@ async function measure(browser, size) {
     // Interaction to paint: keystrokes and a facet toggle, rendering
     // included; first, on the app alone (MiniSearch's index would add its
     // garbage collections to the app's frames).
-    const paint = await page.evaluate(async ({ TYPING }) => {
-      const input = document.querySelector('[data-testid=search]');
+    const keys = await page.evaluate(typeEachKey, { TYPING });
+    const toggles = await page.evaluate(async () => {
       const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const keys = [];
-      for (const text of TYPING) {
-        for (let i = 1; i <= text.length; i++) {
-          const t = performance.now();
-          input.value = text.slice(0, i);
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          await frame();
-          keys.push(performance.now() - t);
-        }
-        input.value = '';
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await frame();
-      }
       const toggles = [];
       for (let i = 0; i < 12; i++) {
         const box = document.querySelector('[data-testid=facet-value] input[type=checkbox]');
@@ -155,9 +128,9 @@ async function measure(browser, size) {
         await frame();
         toggles.push(performance.now() - t);
       }
-      return { keys, toggles };
-    }, { TYPING });
-    console.log(`interaction to paint: keystroke p50 ${pct(paint.keys, 0.5).toFixed(1)} ms, p95 ${pct(paint.keys, 0.95).toFixed(1)} ms; facet toggle p50 ${pct(paint.toggles, 0.5).toFixed(1)} ms, p95 ${pct(paint.toggles, 0.95).toFixed(1)} ms`);
+      return toggles;
+    });
+    console.log(`interaction to paint: keystroke p50 ${pct(keys, 0.5).toFixed(1)} ms, p95 ${pct(keys, 0.95).toFixed(1)} ms; facet toggle p50 ${pct(toggles, 0.5).toFixed(1)} ms, p95 ${pct(toggles, 0.95).toFixed(1)} ms`);
     // Engine only, Folio and MiniSearch, same queries.
     const folio = await page.evaluate(({ QUERIES, runs }) => {
       const out = {};

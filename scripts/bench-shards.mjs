@@ -1,7 +1,7 @@
 // Browser benchmark of the sharded pack (issue 16), in Debian's headless
 // Chromium, on a modelled network. Prints figures; asserts nothing.
 //
-//   node scripts/bench-shards.mjs [--sizes 24,100000] [--mbit 20] [--latency 40]
+//   node scripts/bench-shards.mjs [--sizes 24,100000] [--layouts auto,single] [--mbit 20] [--latency 40]
 //
 // For each size it compiles real papers with all their metadata (the first
 // N records of acl-anthology-64k then paperlists-87k, as `cargo bench
@@ -17,23 +17,19 @@
 //   - keystroke to paint with warm shards: the typing sequences of
 //     bench-browser.mjs typed once (fetching), then again, timed (p50/p95);
 //   - memory: wasm linear memory at the end, and the peak resident set
-//     (VmHWM) of the page's renderer process; each size in its own browser.
+//     (VmHWM) of the page's renderer process; each site in its own browser.
+// `--layouts auto,single` measures the same corpus as one file too (today's
+// whole pack: all of it before the first paint; its first queries fetch
+// nothing, so they are not repeated in fresh pages).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import readline from 'node:readline';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { TYPING, arg, chromium, pct, root, typeEachKey } from './bench-common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(path.join(root, 'tests/e2e/package.json'));
-const { chromium } = require('@playwright/test');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const sizes = arg('sizes', '24,100000').split(',').map(Number);
+const layouts = arg('layouts', 'auto').split(',');
 const mbit = Number(arg('mbit', '20'));
 const latency = Number(arg('latency', '40'));
 const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
@@ -43,12 +39,7 @@ const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'
 fs.mkdirSync(work, { recursive: true });
 
 const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural'];
-const TYPING = ['machine translation', 'speculative decoding', 'graph neural'];
 const ROWS = 12;
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.round((s.length - 1) * p)] : 0;
-};
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 async function corpusFile(size) {
@@ -70,13 +61,13 @@ async function corpusFile(size) {
   return out;
 }
 
-function siteFor(size, corpus) {
-  const dir = path.join(work, `sharded-${size}`);
+function siteFor(size, corpus, layout) {
+  const dir = path.join(work, layout === 'single' ? `single-${size}` : `sharded-${size}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
   for (const stale of ['bundle.json', 'bundle.pack', 'shards']) fs.rmSync(path.join(dir, stale), { recursive: true, force: true });
   const t = Date.now();
-  execFileSync(folio, ['compile', corpus, '--quiet', '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack'), '--pack-layout', 'auto'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(folio, ['compile', corpus, '--quiet', '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack'), '--pack-layout', layout], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'ignore' });
   const shardDir = path.join(dir, 'shards');
   const shards = fs.existsSync(shardDir) ? fs.readdirSync(shardDir).map((f) => fs.statSync(path.join(shardDir, f)).size) : [];
@@ -166,29 +157,8 @@ async function runQuery(page, counter, query) {
   return { ms: done - t, bytes: counter.bytes - before };
 }
 
-async function typingPaint(page) {
-  return page.evaluate(async ({ TYPING }) => {
-    const input = document.querySelector('[data-testid=search]');
-    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    const keys = [];
-    for (const text of TYPING) {
-      for (let i = 1; i <= text.length; i++) {
-        const t = performance.now();
-        input.value = text.slice(0, i);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await frame();
-        keys.push(performance.now() - t);
-      }
-      input.value = '';
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await frame();
-    }
-    return keys;
-  }, { TYPING });
-}
-
-async function measure(size) {
-  const site = siteFor(size, await corpusFile(size));
+async function measure(size, layout) {
+  const site = siteFor(size, await corpusFile(size), layout);
   const server = spawn(process.execPath, [path.join(root, 'tests/e2e/serve.mjs'), '--port', String(port), '--dist', site.dir], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   // A switch Chromium ignores, to find this browser's processes.
@@ -204,7 +174,7 @@ async function measure(size) {
     const paint = await firstPaint(page, counter);
     console.log(`first paint: ${mb(paint.bytes)} in ${paint.requests} requests, ${(paint.ms / 1000).toFixed(2)} s`);
     const first = [];
-    for (const query of FIRST_QUERIES) {
+    for (const query of site.shards.length ? FIRST_QUERIES : []) {
       const fresh = await openPage(browser);
       await firstPaint(fresh.page, fresh.counter);
       first.push({ query, ...(await runQuery(fresh.page, fresh.counter, query)) });
@@ -212,10 +182,10 @@ async function measure(size) {
     }
     for (const q of first) console.log(`first query ${JSON.stringify(q.query).padEnd(26)} ${mb(q.bytes).padStart(9)} more, ${q.ms.toFixed(0).padStart(5)} ms`);
     const bytes = first.map((q) => q.bytes);
-    console.log(`first query: median ${mb(pct(bytes, 0.5))}, largest ${mb(Math.max(...bytes))}; median ${pct(first.map((q) => q.ms), 0.5).toFixed(0)} ms`);
-    await typingPaint(page);
+    if (first.length) console.log(`first query: median ${mb(pct(bytes, 0.5))}, largest ${mb(Math.max(...bytes))}; median ${pct(first.map((q) => q.ms), 0.5).toFixed(0)} ms`);
+    await page.evaluate(typeEachKey, { TYPING });
     await page.waitForFunction(settled, null, { timeout: 120_000 });
-    const keys = await typingPaint(page);
+    const keys = await page.evaluate(typeEachKey, { TYPING });
     console.log(`keystroke to paint, warm shards: p50 ${pct(keys, 0.5).toFixed(1)} ms, p95 ${pct(keys, 0.95).toFixed(1)} ms`);
     const wasm = await page.evaluate(() => window.wasmBindings.folioWasmMemoryBytes());
     console.log(`memory: wasm ${(wasm / 2 ** 20).toFixed(0)} MiB; renderer peak RSS ${(rendererPeak(marker) / 2 ** 20).toFixed(0)} MiB`);
@@ -236,5 +206,5 @@ for (const size of sizes) {
     console.log(`\nskipping ${size} papers: no real corpora in ${corpusDir} (set FOLIO_CORPUS_DIR)`);
     continue;
   }
-  await measure(size);
+  for (const layout of layouts) await measure(size, layout);
 }

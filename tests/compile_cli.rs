@@ -281,7 +281,14 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
 
     compile(&["--pack-layout", "sharded", "--shard-size", "3000"]);
     let bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let sizes = ShardSizes { postings: 12_000, positions: 24_000, records: 3000, entities: 6000 };
+    let sizes = ShardSizes {
+        postings: 12_000,
+        positions: 24_000,
+        records: 3000,
+        entities: 6000,
+        facets: 24_000,
+        facet_lists_in_head: 24_000,
+    };
     let expected = Explorer::new(bundle).into_sharded(sizes).unwrap();
     let head = std::fs::read(&pack).unwrap();
     assert!(head == expected.head, "the head of the bundle cut at 3,000-byte record shards");

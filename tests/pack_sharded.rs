@@ -53,8 +53,16 @@ fn real_bundle() -> Option<Bundle> {
     Some(compile(&[input], &CompileOptions::default()).bundle.expect("the corpus compiles"))
 }
 
-/// Shards this small cut every kind into many shards.
-const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
+/// Shards this small cut every kind into many shards (and put most facet
+/// groups' paper lists in facet shards).
+const SMALL: ShardSizes = ShardSizes {
+    postings: 600,
+    positions: 1500,
+    records: 3000,
+    entities: 500,
+    facets: 60,
+    facet_lists_in_head: 16,
+};
 
 /// A whole-pack explorer, a sharded one (with a cache of `budget` bytes)
 /// and the sharded pack's files by path.
@@ -126,6 +134,11 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
         .iter()
         .filter_map(|g| g.top(1).into_iter().next().map(|v| (g.key.clone(), v.value)))
         .collect();
+    // And each group's rarest value (last in count order), whose papers
+    // are in another facet shard than the most frequent one's.
+    let rarest =
+        first.facets.iter().filter_map(|g| g.top(usize::MAX).pop().map(|v| (g.key.clone(), v.value)));
+    let tops: Vec<(String, String)> = tops.into_iter().chain(rarest).collect();
     for (i, (key, value)) in tops.iter().enumerate() {
         for query in ["", "language", "\"language models\"", "trnaslation"] {
             let mut view = ViewState { query: query.to_owned(), ..Default::default() };
@@ -148,12 +161,24 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
 fn check_parity(bundle: Bundle, budget: usize) {
     let (whole, mut sharded, files) = pair(bundle, budget);
     assert!(sharded.is_sharded() && !whole.is_sharded());
-    let kinds = ShardKind::ALL.map(|kind| sharded.shard_ids(kind).count());
-    assert!(kinds.iter().all(|&n| n > 1), "every kind is cut into several shards: {kinds:?}");
+    let kinds = ShardKind::ALL.map(|kind| (kind, sharded.shard_ids(kind).count()));
+    for (kind, count) in kinds {
+        match kind {
+            ShardKind::Order => assert_eq!(count, 1, "the title order is one shard"),
+            _ => assert!(count > 1, "every other kind is cut into several shards: {kinds:?}"),
+        }
+    }
     let mut store = TagStore::default();
     store.add_tag(&[whole.id(1), whole.id(3)], "to-read", 1).unwrap();
     let user = store.data();
     let (whole_facets, sharded_facets) = (whole.user_facets(user), sharded.user_facets(user));
+    // The first paint (no query, no selection) reads the head alone: the
+    // whole corpus's facet counts and the default order are in it.
+    let first_paint = ViewState::default();
+    let expected = whole.explore(&first_paint, user, &whole_facets);
+    let got = sharded.try_explore(&first_paint, user, &sharded_facets).expect("the head alone answers");
+    assert_eq!(got, expected);
+    assert_eq!(sharded.shard_bytes().0, 0, "no shard was needed");
     let (mut rounds, mut nonempty) = (Vec::new(), 0);
     for view in views(&whole) {
         let expected = whole.explore(&view, user, &whole_facets);
@@ -200,9 +225,10 @@ fn a_sharded_pack_answers_like_the_whole_pack_on_real_papers() {
     check_parity(bundle, 200_000);
 }
 
-/// The seed's sharded pack, cut small.
+/// The seed's sharded pack, cut small (made once per test binary).
 fn seed_sharded() -> ShardedPack {
-    Explorer::new(seed_bundle()).into_sharded(SMALL).unwrap()
+    static PACK: std::sync::OnceLock<ShardedPack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| Explorer::new(seed_bundle()).into_sharded(SMALL).unwrap()).clone()
 }
 
 #[test]
@@ -262,6 +288,64 @@ fn a_damaged_head_is_refused_whole_with_the_reason() {
     }
     let err = Explorer::from_pack(head).err().expect("a head is not a whole pack");
     assert!(err.to_string().contains("not a Folio pack"), "{err}");
+}
+
+/// The seed's head with its body changed by `change` and framed again with
+/// a valid checksum (what a compiler bug or a crafted file would give).
+fn reframed(head: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    const HEADER: usize = 8 + 4 + 8 + 8;
+    let mut body = head[HEADER..].to_vec();
+    change(&mut body);
+    let mut out = head[..12].to_vec();
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend(body);
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+    /// A head whose body is changed anywhere and still passes its checksum
+    /// (every compact table of it decodes with checks) is refused or
+    /// explores, with the shards it names, without a panic.
+    #[test]
+    fn no_damage_to_a_checksummed_head_makes_reading_it_panic(
+        at in 0usize..1_000_000,
+        byte in proptest::prelude::any::<u8>(),
+        cut in proptest::prelude::any::<bool>(),
+    ) {
+        let ShardedPack { head, shards } = seed_sharded();
+        let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+        let damaged = reframed(&head, |body| {
+            let at = at % body.len();
+            if cut { body.truncate(at) } else { body[at] = byte }
+        });
+        if let Ok(mut explorer) = Explorer::from_head(&damaged) {
+            let user = UserData::default();
+            let facets = explorer.user_facets(&user);
+            let mut views = vec![ViewState::default(), ViewState { sort: Sort::Title, ..Default::default() }];
+            views.extend(["language", "\"language models\"", "model:gpt-4"].map(|q| ViewState { query: q.to_owned(), ..Default::default() }));
+            for view in views {
+                for _ in 0..6 {
+                    let Err(needed) = explorer.try_explore(&view, &user, &facets) else { break };
+                    for id in needed {
+                        let path = explorer.shard_entry(id).map(|e| e.path());
+                        if let Some(bytes) = path.and_then(|p| files.get(&p)) {
+                            let _ = explorer.add_shard(id, bytes);
+                        }
+                    }
+                }
+                if let Ok(exploration) = explorer.try_explore(&view, &user, &facets) {
+                    for &doc in exploration.first(3) {
+                        let _ = explorer.try_paper(doc);
+                        let _ = explorer.id(doc);
+                    }
+                    let _ = exploration.facets.iter().map(|g| g.top(5)).count();
+                }
+            }
+        }
+    }
 }
 
 fn folio(args: &[&str]) -> std::process::Output {
@@ -358,7 +442,10 @@ fn the_synthetic_corpus_is_made_of_real_sentences_and_is_the_same_every_time() {
     // (or one names none); the generator gives titles other papers' authors.
     let mut first_authors: HashMap<&str, Vec<Option<&str>>> = HashMap::new();
     for paper in &bundle.papers {
-        first_authors.entry(&paper.title).or_default().push(paper.metadata.authors.first().map(String::as_str));
+        first_authors
+            .entry(&paper.title)
+            .or_default()
+            .push(paper.metadata.authors.first().map(String::as_str));
     }
     assert_eq!(first_authors.len(), titles.len(), "every title comes in");
     for (title, authors) in &first_authors {

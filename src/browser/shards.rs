@@ -86,11 +86,25 @@ impl Fetcher {
         }
     }
 
-    /// Fetches shards `ids` (those not already on their way) in parallel.
+    /// Fetches shards `ids` (those not already on their way) in parallel:
+    /// the results in view wait for them.
     pub fn fetch(&self, ids: Vec<ShardId>) {
         if ids.iter().any(|id| id.kind != ShardKind::Records) && !self.waiting.get_untracked() {
             self.waiting.set(true);
         }
+        self.prefetch(ids);
+    }
+
+    /// Fetches shards `ids` that every query reads (the facet lists kept
+    /// out of the head: any query's counts read them), once the first view
+    /// is painted, so that the first query waits only for its words'.
+    pub fn prefetch_shared(&self) {
+        let ids = self.explorer.with(|e| e.shard_ids(ShardKind::Facets).collect());
+        self.prefetch(ids);
+    }
+
+    /// Fetches shards `ids` (those not already on their way) in parallel.
+    fn prefetch(&self, ids: Vec<ShardId>) {
         for id in ids {
             if !self.in_flight.try_update_value(|set| set.insert(id)).unwrap_or(false) {
                 continue;

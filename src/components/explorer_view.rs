@@ -42,6 +42,8 @@ pub fn ExplorerView(
     }
     provide_explorer_state(explorer);
     let papers = expect_explorer();
+    let fetcher = crate::browser::shards::expect_fetcher();
+    after_paint(move || fetcher.prefetch_shared());
     let view = expect_view();
     let results = expect_results();
     let cursor = expect_cursor();

@@ -14,7 +14,7 @@ use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
 use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
-use super::pack::{Contents, Head, PackError, Papers, ShardSizes, ShardedPack};
+use super::pack::{title_order, Contents, Head, PackError, Papers, ShardSizes, ShardedPack};
 use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
@@ -40,9 +40,12 @@ pub struct Explorer {
 /// What an explorer read from a sharded pack's head keeps besides the head.
 struct Sharded {
     /// Each kind's shard table, in [`ShardKind`] order.
-    tables: [Vec<ShardEntry>; 4],
+    tables: [Vec<ShardEntry>; ShardKind::ALL.len()],
     cache: ShardCache,
     reads: Arc<Reads>,
+    /// The title order's shard; once added, the order is decoded into
+    /// `Explorer::by_title` and kept until `clear_shards`.
+    order: ShardSet,
 }
 
 /// The answer to one interaction.
@@ -218,15 +221,36 @@ impl Explorer {
         let head = Head::decode(head)?;
         let meta = Bundle::from_json(&head.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
         let reads = Arc::new(Reads::default());
-        let Head { ids, by_title, facets, mut index, postings, positions, records, entities, .. } = head;
-        let tables = [postings.clone(), positions.clone(), records.clone(), entities.entries.clone()];
-        if !index.use_shards(postings, positions, entities, &reads) {
+        let Head {
+            ids,
+            mut facets,
+            mut index,
+            postings,
+            positions,
+            records,
+            entities,
+            facet_lists,
+            order,
+            ..
+        } = head;
+        let tables = [
+            postings.clone(),
+            positions.clone(),
+            records.clone(),
+            entities.entries.clone(),
+            facet_lists.clone(),
+            order.clone(),
+        ];
+        if !index.use_shards(postings, positions, entities, &reads) || !facets.use_shards(facet_lists, &reads)
+        {
             return Err(PackError::Malformed("the shard tables do not match the index".to_owned()));
         }
         let record_set = ShardSet::new(ShardKind::Records, records, ids.len() as u32, Arc::clone(&reads));
         let papers = Papers::sharded(ids, record_set);
-        let mut explorer = Self::assemble(meta, papers, facets, by_title, index);
-        explorer.sharded = Some(Sharded { tables, cache: ShardCache::new(DEFAULT_BUDGET), reads });
+        // The title order comes with its shard (`Explorer::title_order`).
+        let order = ShardSet::new(ShardKind::Order, order, 1, Arc::clone(&reads));
+        let mut explorer = Self::assemble(meta, papers, facets, Vec::new(), index);
+        explorer.sharded = Some(Sharded { tables, cache: ShardCache::new(DEFAULT_BUDGET), reads, order });
         Ok(explorer)
     }
 
@@ -258,11 +282,17 @@ impl Explorer {
         }
     }
 
-    /// Drops every shard held (the head stays).
+    /// Drops every shard held and what was decoded from them (the head
+    /// stays). Facet lists, once read, are kept (a few MB) until then:
+    /// every query's counts read them.
     pub fn clear_shards(&mut self) {
         let dropped = self.sharded.as_mut().map_or_else(Vec::new, |s| s.cache.clear());
         for id in dropped {
             self.drop_shard(id);
+        }
+        self.facets.forget_lists();
+        if self.sharded.is_some() {
+            self.by_title = Vec::new();
         }
     }
 
@@ -278,12 +308,21 @@ impl Explorer {
         let entry = self.shard_entry(id).ok_or(PackError::UnknownShard(id))?.clone();
         let count = match id.kind {
             ShardKind::Records => self.papers.shards().map(|s| s.count(id.number)),
+            ShardKind::Facets => self.facets.shards().map(|s| s.count(id.number)),
+            ShardKind::Order => self.sharded.as_ref().map(|s| s.order.count(id.number)),
             kind => self.search_index.shards().and_then(|s| s.set(kind)).map(|s| s.count(id.number)),
         };
         let shard = Arc::new(Shard::decode(bytes, &entry, count.ok_or(PackError::UnknownShard(id))?)?);
         let size = shard.heap_bytes();
         match id.kind {
             ShardKind::Records => self.papers.insert_shard(id.number, shard),
+            ShardKind::Facets => self.facets.insert_shard(id.number, shard)?,
+            ShardKind::Order => {
+                self.by_title = title_order(shard.item(0), self.len())?;
+                if let Some(sharded) = &mut self.sharded {
+                    sharded.order.insert(id.number, shard);
+                }
+            }
             kind => {
                 let doc_count = self.len();
                 let shards = self.search_index.shards_mut().ok_or(PackError::UnknownShard(id))?;
@@ -303,6 +342,12 @@ impl Explorer {
     fn drop_shard(&mut self, id: ShardId) {
         match id.kind {
             ShardKind::Records => self.papers.remove_shard(id.number),
+            ShardKind::Facets => self.facets.remove_shard(id.number),
+            ShardKind::Order => {
+                if let Some(sharded) = &mut self.sharded {
+                    sharded.order.remove(id.number);
+                }
+            }
             kind => {
                 if let Some(shards) = self.search_index.shards_mut() {
                     shards.remove(kind, id.number);
@@ -559,10 +604,21 @@ impl Explorer {
         self.with_options(user, |options| results.explain(&self.search_index, doc, options))
     }
 
+    /// Papers by title; for a sharded pack, empty (the missing shard
+    /// noted) until its title order's shard is added.
+    fn title_order(&self) -> &[u32] {
+        if let Some(sharded) = self.sharded.as_ref().filter(|_| self.by_title.len() != self.len()) {
+            let _ = sharded.order.read(0);
+        }
+        &self.by_title
+    }
+
     fn order(&self, matching: &DocSet, sort: Sort) -> Vec<u32> {
         match sort {
             Sort::Relevance | Sort::Corpus => matching.ones().map(|d| d as u32).collect(),
-            Sort::Title => self.by_title.iter().copied().filter(|&d| matching.contains(d as usize)).collect(),
+            Sort::Title => {
+                self.title_order().iter().copied().filter(|&d| matching.contains(d as usize)).collect()
+            }
             Sort::Year => {
                 let mut docs: Vec<u32> = matching.ones().map(|d| d as u32).collect();
                 // Stable: papers of the same year keep corpus order; no year goes last.

@@ -13,6 +13,11 @@ use std::sync::{Arc, OnceLock};
 use fixedbitset::FixedBitSet;
 use serde::{Deserialize, Serialize};
 
+use super::pack::compact::{FrontCoded, GapLists};
+use super::pack::encoded_len;
+use super::pack::shards::{Reads, Shard, ShardEntry, ShardKind, ShardSet};
+use super::pack::PackError;
+
 /// A set of papers, by index in the bundle.
 pub type DocSet = FixedBitSet;
 
@@ -58,40 +63,170 @@ fn remove(map: &mut BTreeMap<String, BTreeSet<String>>, group: &str, value: &str
 
 /// One facet group's papers per value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "GroupForm", try_from = "GroupForm")]
 struct Group {
     key: String,
     label: String,
-    /// Values by slot (shared with the counts made from this group).
+    /// Values by slot, in ascending (byte) order, so that a slot is also
+    /// the value's alphabetical rank (shared with the counts made from
+    /// this group).
     values: Arc<[String]>,
-    #[serde(serialize_with = "super::pack::sorted")]
-    by_value: rustc_hash::FxHashMap<String, usize>,
     /// Papers per value, ascending (lists, not bitsets: a corpus of 100k
     /// papers has hundreds of thousands of values, most on few papers).
-    docs: Vec<Vec<u32>>,
+    /// Always set, except for a group whose lists a sharded pack's head
+    /// keeps in facet shards: then set once a call has read them all.
+    docs: OnceLock<Vec<Vec<u32>>>,
+    /// Where the lists of a group kept in facet shards are.
+    sharded: Option<ShardedLists>,
     /// Derived from `docs` on first count (not stored in the pack).
-    #[serde(skip)]
     derived: OnceLock<Derived>,
 }
 
-/// What counting needs besides the doc lists: each paper's values (so that
-/// counting costs the papers in scope, not the whole group) and the values'
-/// alphabetical rank (so that ordering ties compares numbers, not strings).
+/// Paper lists per facet shard item: an item per list would cost its end
+/// (two or three bytes) for lists of three bytes on average (the authors').
+const LISTS_PER_BLOCK: usize = 1024;
+
+/// The facet shard items of a group of `values` values.
+fn blocks(values: usize) -> u32 {
+    values.div_ceil(LISTS_PER_BLOCK) as u32
+}
+
+/// The lists of a facet shard item (none if it does not decode; items are
+/// checked when their shard is added).
+fn decode_block(block: &[u8]) -> Vec<Vec<u32>> {
+    postcard::from_bytes::<GapLists>(block).ok().and_then(|lists| lists.decode(u32::MAX)).unwrap_or_default()
+}
+
+/// A group whose paper lists are facet shard items, [`LISTS_PER_BLOCK`]
+/// values' lists each (a sharded pack's head): its papers per value (what
+/// counts for the whole corpus need, so the first paint reads no shard)
+/// and the item key of its first block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ShardedLists {
+    totals: Vec<u32>,
+    first: u32,
+}
+
+/// A group as a pack stores it: values front coded, paper lists as gaps
+/// (none when they are in facet shards).
+#[derive(Serialize, Deserialize)]
+struct GroupForm {
+    key: String,
+    label: String,
+    values: FrontCoded,
+    docs: GapLists,
+    sharded: Option<ShardedLists>,
+}
+
+impl From<Group> for GroupForm {
+    fn from(group: Group) -> Self {
+        let docs = group.docs.get().map(Vec::as_slice).unwrap_or_default();
+        GroupForm {
+            values: FrontCoded::new(group.values.iter().map(String::as_str)),
+            docs: GapLists::new(docs.iter().map(Vec::as_slice)),
+            key: group.key,
+            label: group.label,
+            sharded: group.sharded,
+        }
+    }
+}
+
+impl TryFrom<GroupForm> for Group {
+    type Error = String;
+
+    /// Refused unless the values ascend and each has its ascending paper
+    /// list (their range is checked against the corpus by
+    /// [`FacetIndex::is_consistent`]).
+    fn try_from(form: GroupForm) -> Result<Self, String> {
+        let bad = || format!("the facet group {:?} does not decode", form.key);
+        let values = form.values.strings().ok_or_else(bad)?;
+        let docs = form.docs.decode(u32::MAX).ok_or_else(bad)?;
+        let fits = match &form.sharded {
+            None => docs.len() == values.len(),
+            Some(sharded) => docs.is_empty() && sharded.totals.len() == values.len(),
+        };
+        if !fits {
+            return Err(bad());
+        }
+        let docs = if form.sharded.is_some() { OnceLock::new() } else { OnceLock::from(docs) };
+        let (key, label, values) = (form.key, form.label, values.into());
+        Ok(Group { key, label, values, docs, sharded: form.sharded, derived: OnceLock::new() })
+    }
+}
+
+/// What counting needs besides the doc lists: each paper's values, so that
+/// counting costs the papers in scope, not the whole group.
 #[derive(Debug, Clone)]
 struct Derived {
     /// Paper `d`'s value slots are `slots[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     slots: Vec<u32>,
-    /// Slot -> position of its value in alphabetical order.
-    rank: Arc<[u32]>,
-    /// Position in alphabetical order -> slot.
-    alphabetical: Arc<[u32]>,
 }
 
 impl Group {
-    fn derived(&self, doc_count: usize) -> &Derived {
+    /// The slot of `value`.
+    fn slot(&self, value: &str) -> Option<usize> {
+        self.values.binary_search_by(|v| v.as_str().cmp(value)).ok()
+    }
+
+    /// Papers per value, or `None` (the missing shards noted) while this
+    /// group's facet shards are not all held.
+    fn lists(&self, shards: Option<&ShardSet>) -> Option<&[Vec<u32>]> {
+        if let Some(docs) = self.docs.get() {
+            return Some(docs);
+        }
+        let (sharded, set) = (self.sharded.as_ref()?, shards?);
+        let blocks = sharded.first..sharded.first + blocks(self.values.len());
+        let mut lists = Vec::with_capacity(self.values.len());
+        let mut complete = true;
+        for key in blocks {
+            // Every block is read (or noted missing): one round fetches all.
+            match set.get(key) {
+                Some(block) => lists.extend(decode_block(block)),
+                None => complete = false,
+            }
+        }
+        // A block holds its values' lists (checked when its shard was added).
+        lists.resize(self.values.len(), Vec::new());
+        complete.then(|| self.docs.get_or_init(|| lists).as_slice())
+    }
+
+    /// The papers of value `slot` (empty, the missing shard noted, while
+    /// its facet shard is not held).
+    fn list(&self, slot: usize, shards: Option<&ShardSet>) -> std::borrow::Cow<'_, [u32]> {
+        if let Some(docs) = self.docs.get() {
+            return std::borrow::Cow::Borrowed(&docs[slot]);
+        }
+        let block = self
+            .sharded
+            .as_ref()
+            .zip(shards)
+            .and_then(|(sharded, set)| set.get(sharded.first + (slot / LISTS_PER_BLOCK) as u32));
+        let list = block.and_then(|block| decode_block(block).into_iter().nth(slot % LISTS_PER_BLOCK));
+        std::borrow::Cow::Owned(list.unwrap_or_default())
+    }
+
+    /// Forgets the lists read from facet shards (a whole group keeps its own).
+    fn forget_lists(&mut self) {
+        if self.sharded.is_some() {
+            self.docs = OnceLock::new();
+            self.derived = OnceLock::new();
+        }
+    }
+
+    /// Papers per value slot over the whole corpus.
+    fn totals(&self) -> Vec<u32> {
+        match (&self.sharded, self.docs.get()) {
+            (_, Some(docs)) => docs.iter().map(|d| d.len() as u32).collect(),
+            (Some(sharded), None) => sharded.totals.clone(),
+            (None, None) => vec![0; self.values.len()],
+        }
+    }
+
+    fn derived(&self, lists: &[Vec<u32>], doc_count: usize) -> &Derived {
         self.derived.get_or_init(|| {
             let mut starts = vec![0u32; doc_count + 1];
-            for &d in self.docs.iter().flatten() {
+            for &d in lists.iter().flatten() {
                 starts[d as usize + 1] += 1;
             }
             for d in 0..doc_count {
@@ -99,35 +234,30 @@ impl Group {
             }
             let mut next = starts.clone();
             let mut slots = vec![0u32; starts[doc_count] as usize];
-            for (slot, docs) in self.docs.iter().enumerate() {
+            for (slot, docs) in lists.iter().enumerate() {
                 for &d in docs {
                     slots[next[d as usize] as usize] = slot as u32;
                     next[d as usize] += 1;
                 }
             }
-            let mut alphabetical: Vec<u32> = (0..self.values.len() as u32).collect();
-            alphabetical.sort_unstable_by(|&a, &b| self.values[a as usize].cmp(&self.values[b as usize]));
-            let mut rank = vec![0u32; self.values.len()];
-            for (position, &slot) in alphabetical.iter().enumerate() {
-                rank[slot as usize] = position as u32;
-            }
-            Derived { starts, slots, rank: rank.into(), alphabetical: alphabetical.into() }
+            Derived { starts, slots }
         })
     }
 
     /// Papers of `scope` per value slot: walks the values of the papers in
     /// scope, or when most papers are, of those out of it, taken from the
-    /// totals (a one-letter query matches most of a corpus).
-    fn count(&self, scope: &DocSet, doc_count: usize) -> Vec<u32> {
-        let totals = || self.docs.iter().map(|d| d.len() as u32).collect::<Vec<u32>>();
+    /// totals (a one-letter query matches most of a corpus). Zeros, the
+    /// missing shards noted, while a sharded group's lists are not held.
+    fn count(&self, scope: &DocSet, doc_count: usize, shards: Option<&ShardSet>) -> Vec<u32> {
         let inside = scope.count_ones(..);
         if inside >= doc_count {
-            return totals();
+            return self.totals();
         }
-        let derived = self.derived(doc_count);
+        let Some(lists) = self.lists(shards) else { return vec![0; self.values.len()] };
+        let derived = self.derived(lists, doc_count);
         let slots_of = |d: usize| &derived.slots[derived.starts[d] as usize..derived.starts[d + 1] as usize];
         if inside * 2 > doc_count {
-            let mut counts = totals();
+            let mut counts = self.totals();
             let outside = scope.zeroes().chain(scope.len()..doc_count).take_while(|&d| d < doc_count);
             for d in outside {
                 for &slot in slots_of(d) {
@@ -151,6 +281,10 @@ impl Group {
 pub struct FacetIndex {
     doc_count: usize,
     groups: Vec<Group>,
+    /// In a sharded pack's head: the facet shards holding the paper lists
+    /// of the groups cut into them ([`FacetIndex::cut_lists`]).
+    #[serde(skip)]
+    shards: Option<ShardSet>,
 }
 
 /// What one facet group takes in a pack ([`FacetIndex::encoded_parts`]).
@@ -160,7 +294,9 @@ pub struct GroupSize {
     pub values: usize,
     pub pairs: usize,
     pub value_bytes: usize,
+    /// Its paper lists, or when they are in facet shards its papers per value.
     pub doc_bytes: usize,
+    pub in_shards: bool,
 }
 
 /// The count of one value for the current results.
@@ -179,9 +315,8 @@ pub struct ValueCount {
 pub struct GroupCounts {
     pub key: String,
     pub label: String,
+    /// Values by slot, in alphabetical order.
     values: Arc<[String]>,
-    rank: Arc<[u32]>,
-    alphabetical: Arc<[u32]>,
     /// Count per value slot.
     counts: Vec<u32>,
     included: Vec<u32>,
@@ -231,10 +366,8 @@ impl GroupCounts {
     }
 
     fn ordered(&self, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<ValueCount> {
-        // Ordering key: count descending, then alphabetical rank.
-        let key = |slot: u32| {
-            (u64::from(u32::MAX - self.counts[slot as usize]) << 32) | u64::from(self.rank[slot as usize])
-        };
+        // Ordering key: count descending, then alphabetical (slot order).
+        let key = |slot: u32| (u64::from(u32::MAX - self.counts[slot as usize]) << 32) | u64::from(slot);
         let mut keys: Vec<u64> = (0..self.counts.len() as u32)
             .filter(|&slot| self.is_listed(slot) && keep(&self.values[slot as usize]))
             .map(key)
@@ -244,8 +377,7 @@ impl GroupCounts {
             keys.truncate(limit);
         }
         keys.sort_unstable();
-        let mut slots: Vec<u32> =
-            keys.into_iter().map(|k| self.alphabetical[(k & u64::from(u32::MAX)) as usize]).collect();
+        let mut slots: Vec<u32> = keys.into_iter().map(|k| (k & u64::from(u32::MAX)) as u32).collect();
         for &slot in self.included.iter().chain(&self.excluded) {
             if !slots.contains(&slot) && keep(&self.values[slot as usize]) {
                 slots.push(slot);
@@ -279,7 +411,7 @@ fn contains_folded(text: &str, needle: &str) -> bool {
 
 impl FacetIndex {
     pub fn new(doc_count: usize) -> Self {
-        Self { doc_count, groups: Vec::new() }
+        Self { doc_count, groups: Vec::new(), shards: None }
     }
 
     pub fn doc_count(&self) -> usize {
@@ -293,7 +425,7 @@ impl FacetIndex {
         I: IntoIterator<Item = (usize, S)>,
         S: AsRef<str>,
     {
-        let mut values = Vec::new();
+        let mut values: Vec<String> = Vec::new();
         let mut by_value = rustc_hash::FxHashMap::default();
         let mut docs: Vec<Vec<u32>> = Vec::new();
         for (doc, value) in pairs {
@@ -317,12 +449,19 @@ impl FacetIndex {
                 list.insert(at, doc as u32);
             }
         }
+        // Slots in alphabetical order: a slot is its value's rank.
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_unstable_by(|&a, &b| values[a].cmp(&values[b]));
+        let mut docs: Vec<Option<Vec<u32>>> = docs.into_iter().map(Some).collect();
+        let docs: Vec<Vec<u32>> = order.iter().map(|&slot| docs[slot].take().unwrap_or_default()).collect();
+        let mut values: Vec<Option<String>> = values.into_iter().map(Some).collect();
+        let values: Vec<String> = order.iter().map(|&slot| values[slot].take().unwrap_or_default()).collect();
         let group = Group {
             key: key.to_owned(),
             label: label.to_owned(),
             values: values.into(),
-            by_value,
-            docs,
+            docs: OnceLock::from(docs),
+            sharded: None,
             derived: OnceLock::new(),
         };
         match self.groups.iter().position(|g| g.key == key) {
@@ -340,32 +479,123 @@ impl FacetIndex {
     pub fn is_consistent(&self, doc_count: usize) -> bool {
         self.doc_count == doc_count
             && self.groups.iter().all(|g| {
-                g.values.len() == g.docs.len()
-                    && g.by_value.len() == g.values.len()
-                    && g.values.iter().enumerate().all(|(i, v)| g.by_value.get(v) == Some(&i))
-                    && g.docs.iter().all(|list| {
-                        list.windows(2).all(|w| w[0] < w[1])
-                            && list.last().is_none_or(|&d| (d as usize) < doc_count)
-                    })
+                let lists_fit = match (&g.sharded, g.docs.get()) {
+                    (None, Some(docs)) => {
+                        g.values.len() == docs.len()
+                            && docs.iter().all(|list| {
+                                list.windows(2).all(|w| w[0] < w[1])
+                                    && list.last().is_none_or(|&d| (d as usize) < doc_count)
+                            })
+                    }
+                    (Some(sharded), None) => {
+                        sharded.totals.len() == g.values.len()
+                            && sharded.totals.iter().all(|&t| t as usize <= doc_count)
+                    }
+                    _ => false,
+                };
+                lists_fit && g.values.windows(2).all(|w| w[0] < w[1])
             })
     }
 
     /// The bytes each group takes in a pack (postcard encoding): its values
-    /// (twice: by slot and in the value -> slot map) and its paper lists,
+    /// (front coded) and its paper lists (gaps),
     /// with how many values and (paper, value) pairs it has. For
     /// `pack::breakdown`.
     pub fn encoded_parts(&self) -> Vec<GroupSize> {
-        use super::pack::encoded_len;
         self.groups
             .iter()
             .map(|g| GroupSize {
                 key: g.key.clone(),
                 values: g.values.len(),
-                pairs: g.docs.iter().map(Vec::len).sum(),
-                value_bytes: encoded_len(&g.values) + encoded_len(&g.by_value),
-                doc_bytes: encoded_len(&g.docs),
+                pairs: g.totals().iter().map(|&t| t as usize).sum(),
+                value_bytes: encoded_len(&FrontCoded::new(g.values.iter().map(String::as_str))),
+                doc_bytes: match &g.sharded {
+                    Some(sharded) => encoded_len(&sharded.totals),
+                    None => encoded_len(&GapLists::new(
+                        g.lists(None).unwrap_or_default().iter().map(Vec::as_slice),
+                    )),
+                },
+                in_shards: g.sharded.is_some(),
             })
             .collect()
+    }
+
+    /// Moves the paper lists of every group whose lists encode to more
+    /// than `limit` bytes out of the index, for a sharded pack's facet
+    /// shards; returns the items, [`LISTS_PER_BLOCK`] lists each (as
+    /// [`GapLists`]), group after group: a group keeps its totals and the
+    /// key of its first item.
+    pub(crate) fn cut_lists(&mut self, limit: usize) -> Vec<Vec<u8>> {
+        let mut items = Vec::new();
+        for group in &mut self.groups {
+            let Some(docs) = group.docs.get() else { continue };
+            if encoded_len(&GapLists::new(docs.iter().map(Vec::as_slice))) <= limit {
+                continue;
+            }
+            let totals = docs.iter().map(|d| d.len() as u32).collect();
+            group.sharded = Some(ShardedLists { totals, first: items.len() as u32 });
+            for block in docs.chunks(LISTS_PER_BLOCK) {
+                // Integers and bytes always serialize.
+                let lists = GapLists::new(block.iter().map(Vec::as_slice));
+                items.push(postcard::to_allocvec(&lists).unwrap_or_default());
+            }
+            group.docs = OnceLock::new();
+            group.derived = OnceLock::new();
+        }
+        items
+    }
+
+    /// Makes a head's index read the lists of its sharded groups from the
+    /// facet shards listed in `entries`; false, leaving it unchanged, when
+    /// the table does not cover exactly their lists.
+    pub(crate) fn use_shards(&mut self, entries: Vec<ShardEntry>, reads: &std::sync::Arc<Reads>) -> bool {
+        let mut count = 0u32;
+        for (sharded, values) in
+            self.groups.iter().filter_map(|g| Some((g.sharded.as_ref()?, g.values.len())))
+        {
+            if sharded.first != count {
+                return false;
+            }
+            count = count.saturating_add(blocks(values));
+        }
+        if !ShardSet::is_consistent(&entries, count) || (count > 0 && entries.is_empty()) {
+            return false;
+        }
+        self.shards = Some(ShardSet::new(ShardKind::Facets, entries, count, std::sync::Arc::clone(reads)));
+        true
+    }
+
+    /// The facet shards, when sharded.
+    pub(crate) fn shards(&self) -> Option<&ShardSet> {
+        self.shards.as_ref()
+    }
+
+    /// Takes facet shard `number` (checked against the head already),
+    /// refused if a list does not decode or names a paper past the corpus.
+    pub(crate) fn insert_shard(&mut self, number: u32, shard: Arc<Shard>) -> Result<(), PackError> {
+        let bound = self.doc_count as u32;
+        let fits = |item: &[u8]| {
+            postcard::from_bytes::<GapLists>(item).ok().and_then(|lists| lists.decode(bound)).is_some()
+        };
+        if !shard.items().all(fits) {
+            return Err(PackError::Malformed("a facet shard does not match the head".to_owned()));
+        }
+        if let Some(set) = &mut self.shards {
+            set.insert(number, shard);
+        }
+        Ok(())
+    }
+
+    /// Forgets the lists decoded from facet shards (with
+    /// [`FacetIndex::remove_shard`] of every one, a head just read).
+    pub(crate) fn forget_lists(&mut self) {
+        self.groups.iter_mut().for_each(Group::forget_lists);
+    }
+
+    pub(crate) fn remove_shard(&mut self, number: u32) {
+        if let Some(set) = &mut self.shards {
+            set.remove(number);
+        }
     }
 
     /// Keys and labels of the groups present, in display order.
@@ -395,11 +625,12 @@ impl FacetIndex {
 /// [`FacetIndex::filter`] over the groups of several indexes of the same
 /// papers (e.g. corpus facets and the user's tags), as if they were one.
 pub fn filter_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Selection) -> DocSet {
-    let groups: Vec<&Group> = indexes.iter().flat_map(|i| &i.groups).collect();
+    let groups: Vec<(&Group, Option<&ShardSet>)> =
+        indexes.iter().flat_map(|i| i.groups.iter().map(|g| (g, i.shards.as_ref()))).collect();
     let mut result = candidates.clone();
     apply_exclusions(&groups, &mut result, selection);
-    for group in &groups {
-        if let Some(union) = included_union(group, selection, candidates.len()) {
+    for &(group, shards) in &groups {
+        if let Some(union) = included_union(group, shards, selection, candidates.len()) {
             result.intersect_with(&union);
         }
     }
@@ -408,17 +639,19 @@ pub fn filter_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
 
 /// [`FacetIndex::counts`] over the groups of several indexes of the same papers.
 pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Selection) -> Vec<GroupCounts> {
-    let groups: Vec<(&Group, usize)> =
-        indexes.iter().flat_map(|i| i.groups.iter().map(move |g| (g, i.doc_count))).collect();
-    let plain: Vec<&Group> = groups.iter().map(|(g, _)| *g).collect();
+    let groups: Vec<(&Group, usize, Option<&ShardSet>)> = indexes
+        .iter()
+        .flat_map(|i| i.groups.iter().map(move |g| (g, i.doc_count, i.shards.as_ref())))
+        .collect();
+    let plain: Vec<(&Group, Option<&ShardSet>)> = groups.iter().map(|&(g, _, s)| (g, s)).collect();
     let mut base = candidates.clone();
     apply_exclusions(&plain, &mut base, selection);
     let unions: Vec<Option<DocSet>> =
-        plain.iter().map(|g| included_union(g, selection, candidates.len())).collect();
+        plain.iter().map(|&(g, s)| included_union(g, s, selection, candidates.len())).collect();
     groups
         .iter()
         .enumerate()
-        .map(|(index, &(group, doc_count))| {
+        .map(|(index, &(group, doc_count, shards))| {
             let mut scope = base.clone();
             for (other, union) in unions.iter().enumerate() {
                 if let (true, Some(union)) = (other != index, union) {
@@ -429,18 +662,15 @@ pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
                 map.get(&group.key)
                     .into_iter()
                     .flatten()
-                    .filter_map(|v| group.by_value.get(v).map(|&s| s as u32))
+                    .filter_map(|v| group.slot(v).map(|s| s as u32))
                     .collect()
             };
             let (included, excluded) = (slots_of(&selection.include), slots_of(&selection.exclude));
-            let counts = group.count(&scope, doc_count);
-            let derived = group.derived(doc_count);
+            let counts = group.count(&scope, doc_count, shards);
             let mut counted = GroupCounts {
                 key: group.key.clone(),
                 label: group.label.clone(),
                 values: Arc::clone(&group.values),
-                rank: Arc::clone(&derived.rank),
-                alphabetical: Arc::clone(&derived.alphabetical),
                 counts,
                 included,
                 excluded,
@@ -452,11 +682,11 @@ pub fn counts_all(indexes: &[&FacetIndex], candidates: &DocSet, selection: &Sele
         .collect()
 }
 
-fn apply_exclusions(groups: &[&Group], docs: &mut DocSet, selection: &Selection) {
-    for group in groups {
+fn apply_exclusions(groups: &[(&Group, Option<&ShardSet>)], docs: &mut DocSet, selection: &Selection) {
+    for &(group, shards) in groups {
         for value in selection.exclude.get(&group.key).into_iter().flatten() {
-            if let Some(&slot) = group.by_value.get(value) {
-                for &d in &group.docs[slot] {
+            if let Some(slot) = group.slot(value) {
+                for &d in group.list(slot, shards).iter() {
                     if (d as usize) < docs.len() {
                         docs.set(d as usize, false);
                     }
@@ -469,12 +699,17 @@ fn apply_exclusions(groups: &[&Group], docs: &mut DocSet, selection: &Selection)
 /// The union of the group's included values, or `None` when nothing in
 /// the group is included (the group does not constrain). A selected value
 /// that no paper has yields an empty union: nothing matches.
-fn included_union(group: &Group, selection: &Selection, doc_count: usize) -> Option<DocSet> {
+fn included_union(
+    group: &Group,
+    shards: Option<&ShardSet>,
+    selection: &Selection,
+    doc_count: usize,
+) -> Option<DocSet> {
     let values = selection.include.get(&group.key).filter(|v| !v.is_empty())?;
     let mut union = DocSet::with_capacity(doc_count);
     for value in values {
-        if let Some(&slot) = group.by_value.get(value) {
-            union.extend(group.docs[slot].iter().map(|&d| d as usize));
+        if let Some(slot) = group.slot(value) {
+            union.extend(group.list(slot, shards).iter().map(|&d| d as usize));
         }
     }
     Some(union)
@@ -645,7 +880,7 @@ mod tests {
                 let mut direct: Vec<(&str, usize)> = group
                     .values
                     .iter()
-                    .zip(&group.docs)
+                    .zip(group.lists(None).expect("a whole group"))
                     .map(|(v, docs)| {
                         (v.as_str(), docs.iter().filter(|&&d| scope.contains(d as usize)).count())
                     })

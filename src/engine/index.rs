@@ -37,6 +37,7 @@ use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
 use super::facet_kind::text_values;
+use super::pack::compact::FrontCoded;
 use super::pack::shards::{Shard, ShardEntry, ShardKind, ShardSet};
 use super::pack::PackError;
 use super::query::Field;
@@ -220,9 +221,43 @@ pub struct IndexShards {
 /// each, and how many keys it has.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct EntityShards {
+    #[serde(with = "super::pack::shards::table")]
     pub entries: Vec<ShardEntry>,
     pub firsts: Vec<(String, String)>,
     pub count: u32,
+}
+
+/// The search index as a sharded pack's head stores it
+/// ([`SearchIndex::to_head`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct HeadIndex {
+    terms: FrontCoded,
+    df: Vec<u32>,
+    lengths: [Vec<u16>; 4],
+    average: [f32; 4],
+    /// The earliest year; a paper's year is stored as 1 + its distance
+    /// from it, 0 for none.
+    first_year: i32,
+    years: Vec<u32>,
+    doc_count: u32,
+}
+
+impl HeadIndex {
+    pub fn doc_count(&self) -> u32 {
+        self.doc_count
+    }
+
+    /// The bytes of each part (postcard encoding), with how many items.
+    pub fn encoded_parts(&self) -> Vec<(&'static str, usize, Option<usize>)> {
+        use super::pack::encoded_len as size;
+        let (terms, docs) = (Some(self.terms.len()), Some(self.doc_count as usize));
+        vec![
+            ("dictionary: terms (front coded)", size(&self.terms), terms),
+            ("dictionary: doc frequencies", size(&self.df), terms),
+            ("field lengths", size(&self.lengths) + size(&self.average), docs),
+            ("years (offsets from the first)", size(&self.first_year) + size(&self.years), docs),
+        ]
+    }
 }
 
 #[inline(always)]
@@ -502,13 +537,6 @@ impl SearchIndex {
         bytes.split_at(length)
     }
 
-    /// This index without its postings, for a sharded pack's head.
-    pub fn without_postings(mut self) -> SearchIndex {
-        self.offsets = Vec::new();
-        self.postings = Vec::new();
-        self
-    }
-
     /// Makes a head's index read its postings, positions and entity table
     /// from shards listed in `postings`, `positions` and `entities`
     /// (checked to cover every term and every entity key); false, leaving
@@ -558,6 +586,52 @@ impl SearchIndex {
         let mut items: Vec<EntityItem> = std::mem::take(&mut self.entities).into_iter().collect();
         items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         items
+    }
+
+    /// This index as a sharded pack's head keeps it: without postings and
+    /// entity table, the dictionary front coded (its starts are the
+    /// decoding's), years as offsets.
+    pub(crate) fn to_head(&self) -> HeadIndex {
+        let first = self.years.iter().flatten().copied().min().unwrap_or(0);
+        let years = self.years.iter().map(|y| y.map_or(0, |y| y.abs_diff(first).saturating_add(1))).collect();
+        HeadIndex {
+            terms: FrontCoded::new(self.words().map(|(_, term)| term)),
+            df: self.df.clone(),
+            lengths: self.lengths.clone(),
+            average: self.average,
+            first_year: first,
+            years,
+            doc_count: self.doc_count as u32,
+        }
+    }
+
+    /// The index a head keeps ([`SearchIndex::to_head`]), or `None` when
+    /// its dictionary does not decode or a table disagrees with its counts.
+    pub(crate) fn from_head(head: HeadIndex) -> Option<SearchIndex> {
+        let (term_text, term_starts) = head.terms.decode()?;
+        let doc_count = head.doc_count as usize;
+        let fits = head.df.len() == head.terms.len()
+            && head.lengths.iter().all(|l| l.len() == doc_count)
+            && head.years.len() == doc_count;
+        let first = head.first_year;
+        let years = head
+            .years
+            .iter()
+            .map(|&y| match y {
+                0 => Some(None),
+                y => first.checked_add_unsigned(y - 1).map(Some),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        fits.then(|| SearchIndex {
+            term_text,
+            term_starts,
+            df: head.df,
+            lengths: head.lengths,
+            average: head.average,
+            years,
+            doc_count,
+            ..SearchIndex::default()
+        })
     }
 
     /// The shards of a sharded index.
@@ -798,7 +872,7 @@ impl IndexShards {
             ShardKind::Postings => Some(&self.postings),
             ShardKind::Positions => Some(&self.positions),
             ShardKind::Entities => Some(&self.entities),
-            ShardKind::Records => None,
+            ShardKind::Records | ShardKind::Facets | ShardKind::Order => None,
         }
     }
 
@@ -859,7 +933,7 @@ impl IndexShards {
             ShardKind::Postings => Some(&mut self.postings),
             ShardKind::Positions => Some(&mut self.positions),
             ShardKind::Entities => Some(&mut self.entities),
-            ShardKind::Records => None,
+            ShardKind::Records | ShardKind::Facets | ShardKind::Order => None,
         }
     }
 }

@@ -26,6 +26,7 @@
 
 mod breakdown;
 pub mod cache;
+pub(crate) mod compact;
 mod head;
 pub mod shards;
 
@@ -45,13 +46,13 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 /// The version of the pack layout and of everything in it (index encoding,
 /// tokenizer): a pack of another version is refused and the app falls back
 /// to `bundle.json`. Bump it with any change to the index or the analyzer.
-pub const PACK_VERSION: u32 = 3;
+pub const PACK_VERSION: u32 = 4;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
 pub use breakdown::{breakdown, Part};
-pub(super) use head::Head;
-pub use head::{ShardSizes, ShardedPack, HEAD_MAGIC, SHARD_THRESHOLD};
+pub use head::{head_breakdown, ShardSizes, ShardedPack, HEAD_MAGIC, SHARD_THRESHOLD};
+pub(super) use head::{title_order, Head};
 
 /// The length of `value` encoded as in a pack (0 if it cannot be encoded,
 /// which no pack part can fail to be).
@@ -126,7 +127,8 @@ impl Contents {
             }
             previous = end;
         }
-        check_tables(n, &self.by_title, &self.facets, &self.index)
+        check_order(n, &self.by_title)?;
+        check_tables(n, &self.facets, &self.index)
     }
 }
 
@@ -177,12 +179,18 @@ fn mismatch(what: &str, n: usize) -> PackError {
 }
 
 /// Checks what a pack and a head share against their paper count `n`.
-fn check_tables(
-    n: usize,
-    by_title: &[u32],
-    facets: &FacetIndex,
-    index: &SearchIndex,
-) -> Result<(), PackError> {
+fn check_tables(n: usize, facets: &FacetIndex, index: &SearchIndex) -> Result<(), PackError> {
+    if !facets.is_consistent(n) {
+        return Err(mismatch("the facet index", n));
+    }
+    if index.doc_count() != n {
+        return Err(mismatch("the search index", n));
+    }
+    Ok(())
+}
+
+/// Checks that `by_title` orders the `n` papers (each once).
+fn check_order(n: usize, by_title: &[u32]) -> Result<(), PackError> {
     let mut seen = vec![false; n];
     for &doc in by_title {
         match seen.get_mut(doc as usize) {
@@ -192,12 +200,6 @@ fn check_tables(
     }
     if by_title.len() != n {
         return Err(mismatch("the title order", n));
-    }
-    if !facets.is_consistent(n) {
-        return Err(mismatch("the facet index", n));
-    }
-    if index.doc_count() != n {
-        return Err(mismatch("the search index", n));
     }
     Ok(())
 }

@@ -39,7 +39,8 @@ pub struct PackArgs {
 #[derive(Args, Clone, Copy)]
 pub struct ShardSize {
     /// Target size of a sharded pack's record shards, in bytes (postings
-    /// shards grow to 4x that, positions 8x, entities 2x).
+    /// shards grow to 4x that, positions 8x, entities 2x, facets 8x; facet
+    /// lists over 8x stay out of the head).
     #[arg(long = "shard-size", value_name = "BYTES", default_value_t = 16 * 1024,
           value_parser = clap::value_parser!(u32).range(256..))]
     bytes: u32,
@@ -48,7 +49,14 @@ pub struct ShardSize {
 impl ShardSize {
     pub fn sizes(self) -> ShardSizes {
         let records = self.bytes as usize;
-        ShardSizes { postings: 4 * records, positions: 8 * records, records, entities: 2 * records }
+        ShardSizes {
+            postings: 4 * records,
+            positions: 8 * records,
+            records,
+            entities: 2 * records,
+            facets: 8 * records,
+            facet_lists_in_head: 8 * records,
+        }
     }
 }
 

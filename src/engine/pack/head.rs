@@ -5,10 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::shards::{Shard, ShardEntry};
-use super::{check_tables, frame, mismatch, unframe, PackError};
+use super::compact::{Ids, Packed};
+use super::shards::{table, table_len, Shard, ShardEntry};
+use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
 use crate::engine::facets::FacetIndex;
-use crate::engine::index::{EntityShards, SearchIndex};
+use crate::engine::index::{EntityShards, HeadIndex, SearchIndex};
 
 /// The first bytes of a sharded pack's head.
 pub const HEAD_MAGIC: &[u8; 8] = b"FOLIOHED";
@@ -26,15 +27,27 @@ pub struct ShardSizes {
     pub positions: usize,
     pub records: usize,
     pub entities: usize,
+    /// Facet shards, for the paper lists of groups whose lists take more
+    /// than `facet_lists_in_head` bytes (the others stay in the head).
+    pub facets: usize,
+    pub facet_lists_in_head: usize,
 }
 
 impl Default for ShardSizes {
     /// Measured at 100k papers (docs/benchmarks.md): a common word's
     /// postings take about 100 kB, a paper's record about 2 kB; a first
     /// screen of 12 rows reads up to 12 record shards; a query names a few
-    /// entities.
+    /// entities. The authors' paper lists (1 MB, read whole by any query's
+    /// counts) are the only facet lists above 128 kB.
     fn default() -> Self {
-        ShardSizes { postings: 64 * 1024, positions: 128 * 1024, records: 16 * 1024, entities: 32 * 1024 }
+        ShardSizes {
+            postings: 64 * 1024,
+            positions: 128 * 1024,
+            records: 16 * 1024,
+            entities: 32 * 1024,
+            facets: 128 * 1024,
+            facet_lists_in_head: 128 * 1024,
+        }
     }
 }
 
@@ -46,20 +59,43 @@ pub struct ShardedPack {
     pub shards: Vec<(String, Vec<u8>)>,
 }
 
-/// The head's body (postcard), framed like a whole pack's index section.
-#[derive(Serialize, Deserialize)]
+/// A sharded pack's head, decoded.
 pub(crate) struct Head {
     pub meta_json: String,
     pub ids: Vec<String>,
-    pub by_title: Vec<u32>,
     pub facets: FacetIndex,
     /// The search index without postings and entity table
-    /// ([`SearchIndex::without_postings`], [`SearchIndex::take_entities`]).
+    /// ([`SearchIndex::to_head`], [`SearchIndex::take_entities`]).
     pub index: SearchIndex,
     pub postings: Vec<ShardEntry>,
     pub positions: Vec<ShardEntry>,
     pub records: Vec<ShardEntry>,
     pub entities: EntityShards,
+    pub facet_lists: Vec<ShardEntry>,
+    /// The title order's shard (one).
+    pub order: Vec<ShardEntry>,
+}
+
+/// The head's body as stored (postcard), framed like a whole pack's index
+/// section: ids, title order and dictionary in their compact forms
+/// ([`super::compact`]).
+#[derive(Serialize, Deserialize)]
+struct HeadForm {
+    meta_json: String,
+    ids: Ids,
+    facets: FacetIndex,
+    index: HeadIndex,
+    #[serde(with = "table")]
+    postings: Vec<ShardEntry>,
+    #[serde(with = "table")]
+    positions: Vec<ShardEntry>,
+    #[serde(with = "table")]
+    records: Vec<ShardEntry>,
+    entities: EntityShards,
+    #[serde(with = "table")]
+    facet_lists: Vec<ShardEntry>,
+    #[serde(with = "table")]
+    order: Vec<ShardEntry>,
 }
 
 impl Head {
@@ -71,7 +107,7 @@ impl Head {
         meta_json: String,
         ids: Vec<String>,
         by_title: Vec<u32>,
-        facets: FacetIndex,
+        mut facets: FacetIndex,
         mut index: SearchIndex,
         records: &[u8],
         ends: &[u32],
@@ -91,20 +127,24 @@ impl Head {
         let starts = std::iter::once(0).chain(ends.iter().copied());
         let record_items = starts.zip(ends).map(|(start, &end)| &records[start as usize..end as usize]);
         let records = cut(record_items, sizes.records, &mut files);
-        let head = Head {
+        let lists = facets.cut_lists(sizes.facet_lists_in_head);
+        let facet_lists = cut(lists.iter().map(Vec::as_slice), sizes.facets, &mut files);
+        // Integers and bytes always serialize.
+        let order = postcard::to_allocvec(&Packed::new(&by_title)).unwrap_or_default();
+        let order = cut(std::iter::once(order.as_slice()), order.len(), &mut files);
+        let head = HeadForm {
             meta_json,
-            ids,
-            by_title,
+            ids: Ids::new(&ids),
             facets,
-            index: index.without_postings(),
+            index: index.to_head(),
             postings,
             positions,
             records,
             entities,
+            facet_lists,
+            order,
         };
-        // Strings, vectors and maps always serialize.
-        let body = postcard::to_allocvec(&head).unwrap_or_default();
-        ShardedPack { head: frame(HEAD_MAGIC, &body, 0), shards: files }
+        ShardedPack { head: head.encode(), shards: files }
     }
 
     /// Reads a head, refused whole when its header, checksum, encoding or
@@ -114,15 +154,90 @@ impl Head {
         if end != bytes.len() {
             return Err(PackError::Malformed("bytes after the head".to_owned()));
         }
-        let head: Head = postcard::from_bytes(body).map_err(|e| PackError::Malformed(e.to_string()))?;
-        let n = head.ids.len();
-        check_tables(n, &head.by_title, &head.facets, &head.index)?;
+        let form: HeadForm = postcard::from_bytes(body).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let ids =
+            form.ids.decode().ok_or_else(|| PackError::Malformed("the paper ids do not decode".into()))?;
+        let n = ids.len();
+        let index = SearchIndex::from_head(form.index).ok_or_else(|| mismatch("the search index", n))?;
+        let head = Head {
+            meta_json: form.meta_json,
+            ids,
+            facets: form.facets,
+            index,
+            postings: form.postings,
+            positions: form.positions,
+            records: form.records,
+            entities: form.entities,
+            facet_lists: form.facet_lists,
+            order: form.order,
+        };
+        check_tables(n, &head.facets, &head.index)?;
+        if head.order.len() != 1 || head.order[0].first != 0 {
+            return Err(mismatch("the title order's shard table", n));
+        }
         if !super::shards::ShardSet::is_consistent(&head.records, n as u32)
             || (n > 0 && head.records.is_empty())
         {
             return Err(mismatch("the records' shard table", n));
         }
         Ok(head)
+    }
+}
+
+/// The title order of `n` papers from its shard's item, refused unless it
+/// orders each paper once.
+pub(crate) fn title_order(item: &[u8], n: usize) -> Result<Vec<u32>, PackError> {
+    let packed: Packed = postcard::from_bytes(item).map_err(|e| PackError::Malformed(e.to_string()))?;
+    let order = packed.decode().ok_or_else(|| mismatch("the title order", n))?;
+    super::check_order(n, &order)?;
+    Ok(order)
+}
+
+/// The parts of a head with their sizes (they add up to its length), for
+/// the benchmark: what the first paint downloads.
+pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
+    let (body, _) = unframe(HEAD_MAGIC, bytes)?;
+    let form: HeadForm = postcard::from_bytes(body).map_err(|e| PackError::Malformed(e.to_string()))?;
+    let part = |name: &str, bytes, items| Part { section: "head", name: name.to_owned(), bytes, items };
+    let n = form.index.doc_count() as usize;
+    let mut parts = vec![
+        part("header (magic, version, checksum, length)", bytes.len() - body.len(), None),
+        part("bundle metadata (catalog, taxonomy, sources) as JSON", encoded_len(&form.meta_json), None),
+        part("paper ids (sorted, front coded)", encoded_len(&form.ids.sorted()), Some(n)),
+        part("paper ids: each paper's rank (bit packed)", encoded_len(&form.ids.ranks()), Some(n)),
+    ];
+    for (name, size, items) in form.index.encoded_parts() {
+        parts.push(part(name, size, items));
+    }
+    for group in form.facets.encoded_parts() {
+        let name = format!("facets: {}: values (front coded)", group.key);
+        parts.push(part(&name, group.value_bytes, Some(group.values)));
+        let name = match group.in_shards {
+            true => format!("facets: {}: papers per value (paper lists in facet shards)", group.key),
+            false => format!("facets: {}: paper lists (gaps)", group.key),
+        };
+        parts.push(part(&name, group.doc_bytes, Some(group.pairs)));
+    }
+    for (name, table) in
+        [("postings", &form.postings), ("positions", &form.positions), ("records", &form.records)]
+    {
+        parts.push(part(&format!("shard table: {name}"), table_len(table), Some(table.len())));
+    }
+    let entities = &form.entities;
+    parts.push(part("shard table: entities", encoded_len(entities), Some(entities.entries.len())));
+    let facets = &form.facet_lists;
+    parts.push(part("shard table: facets", table_len(facets), Some(facets.len())));
+    parts.push(part("shard table: title order", table_len(&form.order), Some(form.order.len())));
+    let counted: usize = parts.iter().map(|p| p.bytes).sum();
+    parts.push(part("encoding overhead (lengths, counts)", bytes.len().saturating_sub(counted), None));
+    Ok(parts)
+}
+
+impl HeadForm {
+    fn encode(&self) -> Vec<u8> {
+        // Strings, vectors and maps always serialize.
+        let body = postcard::to_allocvec(self).unwrap_or_default();
+        frame(HEAD_MAGIC, &body, 0)
     }
 }
 
@@ -167,29 +282,37 @@ mod tests {
     use crate::engine::explorer::Explorer;
 
     const SEED: &[u8] = include_bytes!("../../../corpus/000_aec88eee982df8fa.txt");
-    const SMALL: ShardSizes = ShardSizes { postings: 600, positions: 1500, records: 3000, entities: 500 };
+    const SMALL: ShardSizes = ShardSizes {
+        postings: 600,
+        positions: 1500,
+        records: 3000,
+        entities: 500,
+        facets: 40,
+        facet_lists_in_head: 40,
+    };
 
-    fn seed_head() -> Head {
+    fn seed_head() -> HeadForm {
         let bundle = compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle;
         let pack =
             Explorer::new(bundle.expect("the seed compiles")).into_sharded(SMALL).expect("a whole corpus");
-        Head::decode(&pack.head).expect("its own head")
+        let (body, _) = unframe(HEAD_MAGIC, &pack.head).expect("its own head");
+        postcard::from_bytes(body).expect("its own head")
     }
 
     /// A head changed by `change`, framed with a valid checksum, is refused
     /// with a message containing `message`.
     #[track_caller]
-    fn check_refused(change: impl FnOnce(&mut Head), message: &str) {
+    fn check_refused(change: impl FnOnce(&mut HeadForm), message: &str) {
         let mut head = seed_head();
         change(&mut head);
-        let bytes = frame(HEAD_MAGIC, &postcard::to_allocvec(&head).expect("encodes"), 0);
+        let bytes = head.encode();
         let err = Explorer::from_head(&bytes).err().expect("refused");
         assert!(err.to_string().contains(message), "{err}");
     }
 
     #[test]
     fn a_head_whose_tables_disagree_with_each_other_is_refused() {
-        let bytes = frame(HEAD_MAGIC, &postcard::to_allocvec(&seed_head()).expect("encodes"), 0);
+        let bytes = seed_head().encode();
         assert!(Explorer::from_head(&bytes).is_ok(), "re-framed unchanged, it reads");
         check_refused(|h| h.records[0].first = 1, "the records' shard table");
         check_refused(|h| h.records.clear(), "the records' shard table");
@@ -199,7 +322,14 @@ mod tests {
         check_refused(|h| drop(h.entities.firsts.pop()), "the shard tables do not match the index");
         check_refused(|h| h.entities.firsts.swap(0, 1), "the shard tables do not match the index");
         check_refused(|h| h.entities.count = 0, "the shard tables do not match the index");
-        check_refused(|h| h.by_title.truncate(3), "the title order");
-        check_refused(|h| drop(h.ids.pop()), "does not match its 23 papers");
+        check_refused(|h| h.order.clear(), "the title order's shard table");
+        check_refused(|h| h.order.push(h.order[0].clone()), "the title order's shard table");
+        let fewer = |h: &mut HeadForm| {
+            let mut ids = h.ids.decode().expect("its own ids");
+            ids.pop();
+            h.ids = Ids::new(&ids);
+        };
+        check_refused(fewer, "does not match its 23 papers");
+        check_refused(|h| h.ids = Ids::default(), "does not match its 0 papers");
     }
 }

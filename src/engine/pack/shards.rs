@@ -31,11 +31,22 @@ pub enum ShardKind {
     /// The entity table: each (kind, folded name) with its papers, by the
     /// key's rank in sorted order.
     Entities,
+    /// The paper lists of the facet groups too large for the head (the
+    /// authors'), value after value, group after group.
+    Facets,
+    /// The title order (one item, bit packed): only the title sort reads it.
+    Order,
 }
 
 impl ShardKind {
-    pub const ALL: [ShardKind; 4] =
-        [ShardKind::Postings, ShardKind::Positions, ShardKind::Records, ShardKind::Entities];
+    pub const ALL: [ShardKind; 6] = [
+        ShardKind::Postings,
+        ShardKind::Positions,
+        ShardKind::Records,
+        ShardKind::Entities,
+        ShardKind::Facets,
+        ShardKind::Order,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +54,8 @@ impl ShardKind {
             ShardKind::Positions => "positions",
             ShardKind::Records => "records",
             ShardKind::Entities => "entities",
+            ShardKind::Facets => "facets",
+            ShardKind::Order => "order",
         }
     }
 }
@@ -61,8 +74,62 @@ pub struct ShardEntry {
     pub first: u32,
     /// Its length in bytes.
     pub bytes: u32,
-    /// XXH3-128 of its bytes, which is also its file name (hex).
+    /// XXH3-128 of its bytes, which is also its file name (hex); stored
+    /// as 16 bytes (a varint of a hash would take 19).
+    #[serde(with = "hash_bytes")]
     pub hash: u128,
+}
+
+/// A shard table as a head stores it: each entry's first key as the gap
+/// from the one before (a byte or two instead of three; modulo 2^32, so
+/// that any table reads back as written and a disordered one is refused
+/// by the head's checks with its reason), its length and its hash.
+pub(crate) mod table {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::ShardEntry;
+
+    pub fn serialize<S: Serializer>(entries: &[ShardEntry], serializer: S) -> Result<S::Ok, S::Error> {
+        let mut previous = 0u32;
+        let rows: Vec<(u32, u32, [u8; 16])> = entries
+            .iter()
+            .map(|e| {
+                let gap = e.first.wrapping_sub(previous);
+                previous = e.first;
+                (gap, e.bytes, e.hash.to_le_bytes())
+            })
+            .collect();
+        rows.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ShardEntry>, D::Error> {
+        let rows = Vec::<(u32, u32, [u8; 16])>::deserialize(deserializer)?;
+        let mut previous = 0u32;
+        let entries = rows.into_iter().map(|(gap, bytes, hash)| {
+            previous = previous.wrapping_add(gap);
+            ShardEntry { first: previous, bytes, hash: u128::from_le_bytes(hash) }
+        });
+        Ok(entries.collect())
+    }
+}
+
+/// The bytes of `entries` stored as [`table`] (for the breakdown).
+pub(crate) fn table_len(entries: &[ShardEntry]) -> usize {
+    #[derive(Serialize)]
+    struct Table<'a>(#[serde(with = "table")] &'a [ShardEntry]);
+    super::encoded_len(&Table(entries))
+}
+
+mod hash_bytes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(hash: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+        hash.to_le_bytes().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
+        <[u8; 16]>::deserialize(deserializer).map(u128::from_le_bytes)
+    }
 }
 
 impl ShardEntry {
@@ -185,7 +252,7 @@ impl Reads {
 }
 
 /// The shards of one kind: their table, and those loaded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ShardSet {
     kind: ShardKind,
     entries: Vec<ShardEntry>,
@@ -304,6 +371,24 @@ mod tests {
         check(&foreign, &entry_of(&foreign, 5), 3, Err("not a Folio pack"));
         let junk = [&SHARD_MAGIC[..], &super::super::PACK_VERSION.to_le_bytes(), &[0xff, 0xff]].concat();
         check(&junk, &entry_of(&junk, 5), 3, Err("damaged"));
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Table(#[serde(with = "table")] Vec<ShardEntry>);
+
+    #[test]
+    fn a_shard_table_reads_back_as_written_even_out_of_order() {
+        let entry = |first, bytes, hash| ShardEntry { first, bytes, hash };
+        let tables = [
+            vec![],
+            vec![entry(0, 16_000, u128::MAX), entry(7, 3, 1), entry(300_000, 0, 0)],
+            vec![entry(9, 1, 2), entry(2, 1, 2), entry(u32::MAX, 0, 0), entry(0, 0, 0)],
+        ];
+        for entries in tables {
+            let bytes = postcard::to_allocvec(&Table(entries.clone())).unwrap();
+            assert_eq!(bytes.len(), table_len(&entries));
+            assert_eq!(postcard::from_bytes::<Table>(&bytes).unwrap(), Table(entries));
+        }
     }
 
     #[test]
