@@ -3,6 +3,7 @@
 
 /// The documented query set (docs/search.md), by class. A trailing space
 /// marks a finished word; without it the last word is a prefix.
+#[allow(dead_code)]
 pub const QUERIES: &[(&str, &[&str])] = &[
     ("single word", &["language ", "robot ", "translation ", "graph ", "diffusion ", "attention "]),
     ("prefix mid-typing", &["transl", "reinfor", "segmenta", "lang", "neur", "speculative deco"]),
