@@ -8,8 +8,6 @@
 //! without them only the seed is measured, and the bench says so. The query
 //! set is documented in docs/search.md.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use folio::engine::bundle::Paper;
@@ -18,34 +16,12 @@ use folio::engine::enrich::Dictionaries;
 use folio::engine::index::SearchIndex;
 use folio::engine::search::{run, CatalogResolver, SearchOptions};
 
+#[path = "common/corpus.rs"]
+mod corpus;
 #[path = "common/queries.rs"]
 mod queries;
+use corpus::{corpus_dir, read_jsonl_gz};
 pub use queries::QUERIES;
-
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("FOLIO_CORPUS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/corpus"))
-}
-
-/// Papers of a gzipped JSON-lines corpus (fields as in its README).
-fn read_jsonl_gz(path: &Path) -> Vec<Paper> {
-    let file = std::fs::File::open(path).expect("readable corpus");
-    let reader = BufReader::new(flate2::read::GzDecoder::new(file));
-    reader
-        .lines()
-        .filter_map(|line| {
-            let v: serde_json::Value = serde_json::from_str(&line.ok()?).ok()?;
-            let paper = serde_json::json!({
-                "id": v["id"], "title": v["title"], "abstract": v["abstract"],
-                "authors": v.get("authors").cloned().unwrap_or_default(),
-                "year": v.get("year").cloned(),
-                "source": {"file": path.display().to_string(), "line": 0},
-            });
-            serde_json::from_value(paper).ok()
-        })
-        .collect()
-}
 
 fn status_mib(key: &str) -> f64 {
     let kib = std::fs::read_to_string("/proc/self/status").ok().and_then(|s| {

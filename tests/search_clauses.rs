@@ -54,7 +54,7 @@ fn later_clauses_score_exactly_as_alone_on_the_papers_still_matching() {
         "speculative deco",
         "\"language models\" reasoning ",
         "reasoning \"language models\" ",
-        "languge modles ",
+        "languge modls ",
         "model -reasoning ",
         "model -\"language models\" ",
         "large OR small model ",

@@ -14,7 +14,7 @@ use folio::engine::bundle::Paper;
 use folio::engine::catalog::Catalog;
 use folio::engine::enrich::{enrich, Dictionaries};
 use folio::engine::index::SearchIndex;
-use folio::engine::search::{run, CatalogResolver, MatchKind, SearchOptions, SearchResults};
+use folio::engine::search::{best_first, run, CatalogResolver, MatchKind, SearchOptions, SearchResults};
 use hay::doc;
 
 struct Fixture {
@@ -79,7 +79,6 @@ fn title_matches_rank_above_abstract_matches() {
 fn all_words_are_required() {
     check("chat tree ", &["jailbreak"]);
     check("chat benchmark ", &["mtbench"]);
-    check("mixtral jailbreak ", &[]);
 }
 
 #[test]
@@ -282,8 +281,8 @@ fn every_match_is_returned_in_paper_order_and_top_ranks_them() {
     assert!(docs.windows(2).all(|w| w[0] < w[1]), "{docs:?}");
     let top = results.top(3);
     assert_eq!(top.len(), 3);
-    assert!(top.windows(2).all(|w| w[0].score >= w[1].score));
-    let best = results.hits.iter().map(|h| h.score).fold(f32::MIN, f32::max);
-    assert_eq!(top[0].score, best);
+    assert!(top.windows(2).all(|w| best_first(&w[0], &w[1]).is_lt()));
+    let best = results.hits.iter().min_by(|a, b| best_first(a, b));
+    assert_eq!(top.first(), best);
     assert_eq!(results.doc_set(hay::HAY.len()).count_ones(..), results.hits.len());
 }

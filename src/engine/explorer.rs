@@ -87,6 +87,13 @@ impl Exploration {
         self.search.as_ref()?.suggestion.as_deref()
     }
 
+    /// No paper has every word of the query: the papers shown are those
+    /// with most of them ("No paper has all the words; showing those with
+    /// most of them").
+    pub fn fewer_words(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.fewer_words)
+    }
+
     pub fn has_query(&self) -> bool {
         self.search.as_ref().is_some_and(|s| !s.query.is_empty())
     }

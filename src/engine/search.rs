@@ -35,7 +35,7 @@ use super::facet_kind::FacetKind;
 use super::facets::DocSet;
 use super::highlight::{self, Highlights, Segment};
 use super::index::SearchIndex;
-use super::query::{parse, Atom, Field, Query};
+use super::query::{parse, Atom, Clause, Field, Query};
 use entities::{add_entities, named_entities, score_qualifier};
 use expand::{Expansion, Expansions};
 use phrase::score_phrase;
@@ -56,16 +56,20 @@ impl Default for SearchOptions<'_> {
 }
 
 /// Searches for `query_text`: the one call per keystroke. Bad syntax is
-/// never an error (see [`parse`]); an empty query matches nothing.
+/// never an error (see [`parse`]); an empty query matches nothing. When no
+/// paper has every word of a query of several, the hits are the papers with
+/// most of them ([`SearchResults::fewer_words`]).
 pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -> SearchResults {
     let query = parse(query_text);
     let mut expansions = Expansions::default();
-    let hits = matches_with(index, &query, options, &mut expansions, None);
-    let suggestion = if hits.is_empty() && !query.is_empty() { suggest(index, query_text) } else { None };
+    let (hits, fewer_words) = hits_of(index, &query, options, &mut expansions);
+    let suggestion =
+        if (hits.is_empty() || fewer_words) && !query.is_empty() { suggest(index, query_text) } else { None };
     SearchResults {
         words: matched_words_with(index, &query, &mut expansions),
         entities: named_entities(&query, options),
         hits,
+        fewer_words,
         suggestion,
         query,
     }
@@ -77,9 +81,10 @@ pub fn search(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) -
     rank(matches(index, query, options))
 }
 
-/// Every paper matching `query`, in paper order.
+/// Every paper matching `query` (or, when none has all its words, those
+/// with most of them), in paper order.
 pub fn matches(index: &SearchIndex, query: &Query, options: &SearchOptions<'_>) -> Vec<Hit> {
-    matches_with(index, query, options, &mut Expansions::default(), None)
+    hits_of(index, query, options, &mut Expansions::default()).0
 }
 
 /// Why `doc` matched `query`: what its score is the sum of, largest first
@@ -91,20 +96,55 @@ pub fn explain(
     doc: u32,
     options: &SearchOptions<'_>,
 ) -> Vec<Contribution> {
-    if doc as usize >= index.doc_count() {
+    let fewer_words = hits_of(index, query, options, &mut Expansions::default()).1;
+    explain_as(index, query, doc, options, fewer_words)
+}
+
+/// [`explain`] knowing whether the query fell back to most of its words.
+fn explain_as(
+    index: &SearchIndex,
+    query: &Query,
+    doc: u32,
+    options: &SearchOptions<'_>,
+    fewer_words: bool,
+) -> Vec<Contribution> {
+    if doc as usize >= index.doc_count() || query.is_empty() {
         return Vec::new();
     }
     let mut trace = Trace::new(doc);
-    let hits = matches_with(index, query, options, &mut Expansions::default(), Some(&mut trace));
+    let expansions = &mut Expansions::default();
+    let hits = if fewer_words {
+        most_words(index, query, options, expansions, Some(&mut trace))
+    } else {
+        all_words(index, query, options, expansions, Some(&mut trace))
+    };
     if hits.is_empty() {
         return Vec::new();
     }
     trace.contributions()
 }
 
-/// The matching papers with their scores, in paper order; with a `trace`,
-/// only its paper is scored, and recorded.
-fn matches_with(
+/// The papers with every word of `query`, in paper order; when there are
+/// none and the query has several clauses, the papers with any of them
+/// (and `true`).
+fn hits_of(
+    index: &SearchIndex,
+    query: &Query,
+    options: &SearchOptions<'_>,
+    expansions: &mut Expansions,
+) -> (Vec<Hit>, bool) {
+    let hits = all_words(index, query, options, expansions, None);
+    if !hits.is_empty() || query.clauses.iter().filter(|c| !c.negated && is_words(c)).count() < 2 {
+        return (hits, false);
+    }
+    let most = most_words(index, query, options, expansions, None);
+    let fewer_words = !most.is_empty();
+    (most, fewer_words)
+}
+
+/// The papers matching every clause of `query` with their scores, in paper
+/// order; with a `trace`, only its paper is scored, and recorded.
+fn all_words(
     index: &SearchIndex,
     query: &Query,
     options: &SearchOptions<'_>,
@@ -122,6 +162,8 @@ fn matches_with(
         None => matching.insert_range(..),
     }
     let mut total = vec![0.0f32; n];
+    let mut typed = vec![0u16; n];
+    let mut clauses = 0u16;
     for (i, clause) in query.clauses.iter().enumerate() {
         // After the first clause only the papers still matching need scores
         // ("machine t" scores "the" in the papers with "machine" only).
@@ -149,7 +191,9 @@ fn matches_with(
             matching.intersect_with(&scores.docs);
             for d in matching.ones() {
                 total[d] += scores.score[d];
+                typed[d] += u16::from(scores.typed.contains(d));
             }
+            clauses += 1;
             if let Some(trace) = trace.as_deref_mut() {
                 trace.end_clause();
             }
@@ -167,6 +211,7 @@ fn matches_with(
             if !matching.contains(d) && scope.is_none_or(|doc| doc as usize == d) {
                 matching.insert(d);
                 total[d] = named.score[d] * query.clauses.len() as f32;
+                typed[d] = clauses;
                 added = true;
             }
         }
@@ -178,7 +223,70 @@ fn matches_with(
             }
         }
     }
-    matching.ones().map(|d| Hit { doc: d as u32, score: total[d] }).collect()
+    matching.ones().map(|d| Hit { doc: d as u32, score: total[d], words: clauses, typed: typed[d] }).collect()
+}
+
+/// Whether a clause is words (or phrases), which the fallback to most of
+/// the words may leave out; `tag:`, `year:` and entity qualifiers are
+/// filters, always required.
+fn is_words(clause: &Clause) -> bool {
+    clause.alternatives.iter().all(|atom| matches!(atom, Atom::Terms { .. }))
+}
+
+/// The papers matching every filter clause of `query` ([`is_words`]), at
+/// least one of its word clauses and no exclusion, each with the number of
+/// clauses it matches and the sum of their scores, in paper order; with a
+/// `trace`, only its paper is scored, and recorded.
+fn most_words(
+    index: &SearchIndex,
+    query: &Query,
+    options: &SearchOptions<'_>,
+    expansions: &mut Expansions,
+    mut trace: Option<&mut Trace>,
+) -> Vec<Hit> {
+    let n = index.doc_count();
+    let scope = trace.as_deref().map(|trace| {
+        let mut scope = DocSet::with_capacity(n);
+        scope.insert(trace.doc() as usize);
+        scope
+    });
+    let (mut total, mut words, mut typed) = (vec![0.0f32; n], vec![0u16; n], vec![0u16; n]);
+    let mut excluded = DocSet::with_capacity(n);
+    let (mut filtered, mut filters) = (DocSet::with_capacity(n), 0);
+    filtered.insert_range(..);
+    for clause in &query.clauses {
+        if clause.negated {
+            let forms = excluded_forms(&clause.alternatives);
+            let scores = evaluate_clause(index, &forms, options, scope.as_ref(), expansions, None);
+            excluded.union_with(&scores.docs);
+        } else {
+            let scores = evaluate_clause(
+                index,
+                &clause.alternatives,
+                options,
+                scope.as_ref(),
+                expansions,
+                trace.as_deref_mut(),
+            );
+            let is_words = is_words(clause);
+            for d in scores.docs.ones() {
+                total[d] += scores.score[d];
+                words[d] += u16::from(is_words);
+                typed[d] += u16::from(scores.typed.contains(d));
+            }
+            if !is_words {
+                filtered.intersect_with(&scores.docs);
+                filters += 1;
+            }
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.end_clause();
+            }
+        }
+    }
+    (0..n)
+        .filter(|&d| words[d] > 0 && filtered.contains(d) && !excluded.contains(d))
+        .map(|d| Hit { doc: d as u32, score: total[d], words: words[d] + filters, typed: typed[d] })
+        .collect()
 }
 
 fn evaluate_clause<'t>(
@@ -241,7 +349,13 @@ fn evaluate_atom(
             for doc in 0..index.doc_count() as u32 {
                 if let Some(year) = index.year(doc) {
                     if from.is_none_or(|f| year >= f) && to.is_none_or(|t| year <= t) {
-                        into.offer_item(doc, 0.0, || year.to_string(), MatchKind::Year, FacetKind::Year.key());
+                        into.offer_item(
+                            doc,
+                            0.0,
+                            || year.to_string(),
+                            MatchKind::Year,
+                            FacetKind::Year.key(),
+                        );
                     }
                 }
             }
@@ -347,7 +461,11 @@ pub struct SearchResults {
     /// `(kind, canonical name)` of the entities the query names, whose
     /// mentions are highlighted in every spelling.
     pub entities: Vec<(String, String)>,
-    /// "Did you mean" when nothing matches.
+    /// No paper has every word of the query: the hits are the papers with
+    /// most of them, ranked by how many they have, then by score (the page
+    /// says "No paper has all the words; showing those with most of them").
+    pub fewer_words: bool,
+    /// "Did you mean" when nothing, or not every word, matches.
     pub suggestion: Option<String>,
 }
 
@@ -383,6 +501,6 @@ impl SearchResults {
 
     /// Why `doc` matched: what its score is the sum of ([`explain`]).
     pub fn explain(&self, index: &SearchIndex, doc: u32, options: &SearchOptions<'_>) -> Vec<Contribution> {
-        explain(index, &self.query, doc, options)
+        explain_as(index, &self.query, doc, options, self.fewer_words)
     }
 }

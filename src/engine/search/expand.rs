@@ -4,10 +4,20 @@
 //!
 //! The exact term scores fully, another word with the same stem 0.85, a
 //! completion of a prefix 0.7, a word one edit away 0.6 (words of 4+
-//! characters), two edits away 0.45 (8+ characters). Fuzzy candidates share
+//! characters), two edits away 0.45 (7+ characters, when the word is not
+//! indexed itself). Fuzzy candidates share
 //! the first character (a typo there is rare and checking every word would
 //! cost a frame at 100k papers), and a word found in 3 or more papers is
 //! taken as spelled right.
+//!
+//! A word matches "as typed" (ranked above the rest, see `score::best_first`)
+//! through the word itself, a completion of the prefix being typed, or the
+//! correction of a typo: of the words a typo away, the closest one spelled
+//! right (in 3+ papers), the most frequent of those (a rare word as typed
+//! keeps its rank above any correction that is not spelled right). The correction's
+//! inflections then score as a stem's do against it, and the other
+//! candidates at half their weight, so that a typo ranks about as the word
+//! meant would.
 
 use std::collections::HashSet;
 
@@ -35,7 +45,7 @@ impl MatchKind {
     fn weight(self, distance: usize) -> f32 {
         match self {
             MatchKind::Exact | MatchKind::Phrase => 1.0,
-            MatchKind::Stem => 0.85,
+            MatchKind::Stem => STEM_SHARE,
             MatchKind::Prefix => 0.7,
             MatchKind::Fuzzy if distance <= 1 => 0.6,
             MatchKind::Fuzzy => 0.45,
@@ -50,14 +60,24 @@ pub(super) struct Expansion {
     pub term: u32,
     pub kind: MatchKind,
     pub weight: f32,
+    /// The word as typed (itself, a completion of it, or its correction),
+    /// not another form of it.
+    pub typed: bool,
 }
 
 impl Expansion {
     /// The term itself (a word in quotes, a word excluded).
     pub fn exact(term: u32) -> Self {
-        Self { term, kind: MatchKind::Exact, weight: MatchKind::Exact.weight(0) }
+        Self { term, kind: MatchKind::Exact, weight: MatchKind::Exact.weight(0), typed: true }
     }
 }
+
+/// A word's inflections score this much of what the word itself does.
+const STEM_SHARE: f32 = 0.85;
+
+/// Words a typo away other than its correction score this much of what the
+/// correction does.
+const OTHER_CANDIDATE_SHARE: f32 = 0.5;
 
 /// Most completions of a prefix considered: the most frequent ones (short
 /// prefixes would otherwise touch every word of the corpus). One or two
@@ -90,60 +110,73 @@ pub(super) fn top_completions(index: &SearchIndex, prefix: &str) -> Vec<u32> {
 fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> {
     let mut out: Vec<Expansion> = Vec::new();
     let mut seen = HashSet::new();
-    let mut push = |term: u32, kind: MatchKind, distance: usize, out: &mut Vec<Expansion>| {
+    let mut push = |term: u32, kind: MatchKind, weight: f32, typed: bool, out: &mut Vec<Expansion>| {
         if seen.insert(term) {
-            out.push(Expansion { term, kind, weight: kind.weight(distance) });
+            out.push(Expansion { term, kind, weight, typed });
         }
     };
-    if let Some(id) = index.find(word) {
-        push(id, MatchKind::Exact, 0, &mut out);
+    let exact = index.find(word);
+    if let Some(id) = exact {
+        push(id, MatchKind::Exact, MatchKind::Exact.weight(0), true, &mut out);
     }
     for id in index.same_stem(word) {
-        push(id, MatchKind::Stem, 0, &mut out);
+        push(id, MatchKind::Stem, MatchKind::Stem.weight(0), false, &mut out);
     }
     if prefix {
         for id in top_completions(index, word) {
-            push(id, MatchKind::Prefix, 0, &mut out);
+            push(id, MatchKind::Prefix, MatchKind::Prefix.weight(0), true, &mut out);
         }
     }
-    let mut fuzzy = Vec::new();
-    let length = word.chars().count();
-    // A word the corpus uses often is not a typo: skip the fuzzy scan.
-    let common = index.find(word).is_some_and(|id| index.doc_frequency(id) >= FUZZY_MAX_DF);
-    let max_distance = if common {
-        0
-    } else if length >= 8 {
-        2
-    } else if length >= 4 {
-        1
-    } else {
-        0
-    };
-    if max_distance > 0 {
-        if let Some(first) = word.chars().next() {
-            let (chars, mut row): (Vec<char>, Vec<usize>) = (word.chars().collect(), Vec::new());
-            for (id, term) in index.starting_with_char(first) {
-                let term_length = term.chars().count();
-                if term_length.abs_diff(length) > max_distance {
-                    continue;
-                }
-                match distance_within(&chars, term, max_distance, &mut row) {
-                    Some(distance) if distance > 0 => fuzzy.push((id, distance)),
-                    _ => {}
-                }
-            }
-        }
-    }
-    // A word one typo away also brings its inflections ("jailbrek" ->
+    // A word the corpus uses often is not a typo: no fuzzy scan.
+    let common = exact.is_some_and(|id| index.doc_frequency(id) >= FUZZY_MAX_DF);
+    let mut fuzzy = if common { Vec::new() } else { typo_candidates(index, word, exact.is_none()) };
+    // The correction first: the closest word spelled right, the most
+    // frequent of those (any word a typo away when none is spelled right).
+    let spelled_right = |id: u32| index.doc_frequency(id) >= FUZZY_MAX_DF;
+    fuzzy.sort_by_key(|&(id, distance)| {
+        (!spelled_right(id), distance, std::cmp::Reverse(index.doc_frequency(id)))
+    });
+    // A word a typo away also brings its inflections ("jailbrek" ->
     // "jailbreak" -> "jailbreaking").
-    for (id, distance) in fuzzy {
-        let term = index.term(id).to_owned();
-        push(id, MatchKind::Fuzzy, distance, &mut out);
-        for related in index.same_stem(&term) {
-            push(related, MatchKind::Fuzzy, distance, &mut out);
+    for (i, (id, distance)) in fuzzy.into_iter().enumerate() {
+        // A rare word as typed is a word, unless a common one is a typo away.
+        let correction = i == 0 && (exact.is_none() || spelled_right(id));
+        let weight = MatchKind::Fuzzy.weight(distance) * if correction { 1.0 } else { OTHER_CANDIDATE_SHARE };
+        push(id, MatchKind::Fuzzy, weight, correction, &mut out);
+        for related in index.same_stem(index.term(id)) {
+            push(related, MatchKind::Fuzzy, weight * STEM_SHARE, false, &mut out);
         }
     }
     out
+}
+
+/// The indexed words one edit away from `word` (4+ characters) or, when it
+/// is `unknown` (not indexed), two (7+), with their distance; they share
+/// its first character.
+fn typo_candidates(index: &SearchIndex, word: &str, unknown: bool) -> Vec<(u32, usize)> {
+    let length = word.chars().count();
+    let max_distance = match length {
+        7.. if unknown => 2,
+        4.. => 1,
+        _ => return Vec::new(),
+    };
+    let Some(first) = word.chars().next() else { return Vec::new() };
+    let (chars, mut row): (Vec<char>, Vec<usize>) = (word.chars().collect(), Vec::new());
+    let mut fuzzy = Vec::new();
+    for (id, term) in index.starting_with_char(first) {
+        if term.len().abs_diff(word.len()) > 4 * max_distance {
+            // Not even the bytes of `max_distance` characters apart.
+            continue;
+        }
+        if term.chars().count().abs_diff(length) > max_distance {
+            continue;
+        }
+        match distance_within(&chars, term, max_distance, &mut row) {
+            Some(distance) if distance > 0 => fuzzy.push((id, distance)),
+            _ => {}
+        }
+    }
+    fuzzy
 }
 
 /// Word expansions of one query, computed once for matching and highlighting.

@@ -65,6 +65,13 @@ impl RankingWeights {
 pub struct Hit {
     pub doc: u32,
     pub score: f32,
+    /// How many of the query's clauses the paper matches: all of them,
+    /// unless no paper did ([`super::SearchResults::fewer_words`]).
+    pub words: u16,
+    /// How many of them it matches as typed (the word itself, a completion
+    /// of the word being typed, a typo's correction, a phrase, an entity
+    /// named, a tag, a year) rather than through another form of a word.
+    pub typed: u16,
 }
 
 /// Accumulated scores of one clause, dense over papers: a paper's score is
@@ -73,6 +80,10 @@ pub struct Hit {
 pub(super) struct Scores<'t> {
     pub docs: DocSet,
     pub score: Vec<f32>,
+    /// Papers matching the clause as typed ([`Hit::typed`]).
+    pub typed: DocSet,
+    /// Whether what is offered now matches as typed.
+    offering_typed: bool,
     /// Papers already given an entity boost.
     boosted: DocSet,
     /// Records what makes up one paper's score, when explaining it.
@@ -81,7 +92,14 @@ pub(super) struct Scores<'t> {
 
 impl<'t> Scores<'t> {
     pub fn new(n: usize, trace: Option<&'t mut Trace>) -> Self {
-        Self { docs: DocSet::with_capacity(n), score: vec![0.0; n], boosted: DocSet::default(), trace }
+        Self {
+            docs: DocSet::with_capacity(n),
+            score: vec![0.0; n],
+            typed: DocSet::with_capacity(n),
+            offering_typed: true,
+            boosted: DocSet::default(),
+            trace,
+        }
     }
 
     /// A paper matches with `score`; its best match counts.
@@ -89,6 +107,9 @@ impl<'t> Scores<'t> {
     pub fn offer(&mut self, doc: u32, score: f32) {
         let d = doc as usize;
         self.docs.insert(d);
+        if self.offering_typed {
+            self.typed.insert(d);
+        }
         let better = score > self.score[d];
         if better {
             self.score[d] = score;
@@ -107,6 +128,7 @@ impl<'t> Scores<'t> {
             self.boosted.grow(d + 1);
             self.boosted.insert(d);
             self.docs.insert(d);
+            self.typed.insert(d);
             self.score[d] += score;
             if let Some(trace) = self.traced(doc) {
                 trace.boost(entity, score);
@@ -215,6 +237,7 @@ pub(super) fn score_term(
     if tracing {
         into.trace_term(index.term(term), expansion.kind);
     }
+    into.offering_typed = expansion.typed;
     let mut current = u32::MAX;
     let mut tfw = 0.0f32;
     for p in index.postings(term) {
@@ -237,6 +260,7 @@ pub(super) fn score_term(
     if current != u32::MAX && tfw > 0.0 {
         into.offer(current, saturate(weight, idf, tfw, w));
     }
+    into.offering_typed = true;
 }
 
 /// One contribution to a paper's score.
@@ -386,9 +410,13 @@ impl Trace {
     }
 }
 
-/// The ranking order: higher score first, ties in paper order.
+/// The ranking order: more of the query's words first (they differ only
+/// when no paper has them all), then more of them as typed (a paper saying
+/// "transformer" before one saying only "transformation"), then higher
+/// score; ties in paper order.
+#[inline(always)]
 pub fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
-    b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
+    (b.words, b.typed).cmp(&(a.words, a.typed)).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc))
 }
 
 /// `hits` ranked best first (ties in paper order).
