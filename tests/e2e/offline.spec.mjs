@@ -82,7 +82,8 @@ test('a new deploy is offered and applied only when the user clicks Reload', asy
 
     // The reload finds the new worker; the page still runs the old build, whole.
     await page.reload();
-    await expect(page.getByTestId('update-banner')).toBeVisible();
+    // The new worker first precaches the whole new build (seconds on a busy machine).
+    await expect(page.getByTestId('update-banner')).toBeVisible({ timeout: 15_000 });
     await expect(page.getByTestId('update-banner')).toContainText('new version');
     await explorer.expectLoaded(24);
     await expect(explorer.resultTitles.first()).toHaveText(titles[0]);
