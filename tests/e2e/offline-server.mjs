@@ -59,10 +59,12 @@ export function postBuild(dir) {
   execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'pipe' });
 }
 
-/** Rewrites `dir`/bundle.pack from `dir`/bundle.json with the native CLI, as the build does. */
-export function packBundle(dir) {
+/** Rewrites `dir`/bundle.pack (and a sharded pack's shards/) from
+ * `dir`/bundle.json with the native CLI, as the build does; `options` are
+ * `folio pack`'s (e.g. the layout). */
+export function packBundle(dir, options = []) {
   const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio');
-  execFileSync(folio, ['pack', path.join(dir, 'bundle.json'), '--out', path.join(dir, 'bundle.pack')], { stdio: 'pipe' });
+  execFileSync(folio, ['pack', path.join(dir, 'bundle.json'), '--out', path.join(dir, 'bundle.pack'), ...options], { stdio: 'pipe' });
 }
 
 /** Writes the single-file build of `dir`; returns its path. */

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { Explorer, PAGE_ROWS } from './explorer.page.mjs';
-import { dist, port, shardedDist, startServer, waitForServiceWorker } from './offline-server.mjs';
+import path from 'node:path';
+import { copyOf, dist, packBundle, port, postBuild, shardedDist, startServer, waitForServiceWorker } from './offline-server.mjs';
 
 const BASE = '/some/sub/path/';
 // Words, a typo, a phrase, an entity, a qualifier with words, no match.
@@ -141,4 +142,39 @@ test('offline, the missing parts are named; once made available offline, all of 
   await expect(page.getByTestId('shard-problem')).toHaveCount(0);
   await explorer.resultTitles.first().click();
   await expect(page.getByTestId('paper-abstract')).not.toBeEmpty();
+});
+
+test('a new deploy swaps head and shards whole: the old page says what it lacks, the reload shows the new one', async ({ page }) => {
+  const site = copyOf(shardedDist);
+  const server = await startServer(site, port(44));
+  const explorer = new Explorer(page);
+  try {
+    await explorer.open(`${server.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await waitForServiceWorker(page);
+    await settled(page);
+
+    // Deploy: one title changed, the pack cut again (its old shards
+    // removed from the host), then the post-build step.
+    const bundlePath = path.join(site, 'bundle.json');
+    const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
+    const last = bundle.papers[bundle.papers.length - 1];
+    const retitled = `Second deploy: ${last.title}`.slice(0, last.title.length);
+    last.title = retitled;
+    fs.writeFileSync(bundlePath, JSON.stringify(bundle));
+    packBundle(site, ['--layout', 'sharded', '--shard-size', '3000']);
+    postBuild(site);
+
+    // The page still runs the old build: the last paper's record (not
+    // shown at first, so not kept) is gone from the host.
+    await explorer.open(`${server.origin}${BASE}?paper=${encodeURIComponent(last.id)}`);
+    await expect(page.getByTestId('update-banner')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('shard-problem')).toContainText('updated');
+    await page.getByTestId('update-reload').click();
+    await expect(page.getByTestId('paper-view').locator('#paper-title')).toHaveText(retitled);
+    await expect(page.getByTestId('shard-problem')).toHaveCount(0);
+  } finally {
+    await server.stop();
+    fs.rmSync(site, { recursive: true, force: true });
+  }
 });
