@@ -165,12 +165,15 @@ test('a new deploy swaps head and shards whole: the old page says what it lacks,
     packBundle(site, ['--layout', 'sharded', '--shard-size', '3000']);
     postBuild(site);
 
-    // The page still runs the old build: the last paper's record (not
-    // shown at first, so not kept) is gone from the host.
-    await explorer.open(`${server.origin}${BASE}?paper=${encodeURIComponent(last.id)}`);
+    // The reload finds the new build; the page still runs the old one,
+    // whose shards not kept here (the last paper's record: not shown at
+    // first) are gone from the host.
+    await page.reload();
     await expect(page.getByTestId('update-banner')).toBeVisible({ timeout: 15_000 });
+    await explorer.search.fill(last.title);
     await expect(page.getByTestId('shard-problem')).toContainText('updated');
     await page.getByTestId('update-reload').click();
+    await explorer.open(`${server.origin}${BASE}?paper=${encodeURIComponent(last.id)}`);
     await expect(page.getByTestId('paper-view').locator('#paper-title')).toHaveText(retitled);
     await expect(page.getByTestId('shard-problem')).toHaveCount(0);
   } finally {
