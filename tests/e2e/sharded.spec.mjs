@@ -172,7 +172,9 @@ test('a new deploy swaps head and shards whole: the old page says what it lacks,
     await expect(page.getByTestId('update-banner')).toBeVisible({ timeout: 15_000 });
     await explorer.search.fill(last.title);
     await expect(page.getByTestId('shard-problem')).toContainText('updated');
+    const reloaded = page.waitForEvent('load');
     await page.getByTestId('update-reload').click();
+    await reloaded;
     await explorer.open(`${server.origin}${BASE}?paper=${encodeURIComponent(last.id)}`);
     await expect(page.getByTestId('paper-view').locator('#paper-title')).toHaveText(retitled);
     await expect(page.getByTestId('shard-problem')).toHaveCount(0);
