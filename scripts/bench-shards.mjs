@@ -15,7 +15,9 @@
 //   - first query: typed after first paint -> its results shown, for each
 //     query of a set, each in a fresh page (bytes and ms more);
 //   - keystroke to paint with warm shards: the typing sequences of
-//     bench-browser.mjs typed once (fetching), then again, timed (p50/p95);
+//     bench-browser.mjs typed once, each keystroke waiting for its results
+//     and rows (so every shard they read is held), then again, timed
+//     (p50/p95);
 //   - memory: wasm linear memory at the end, and the peak resident set
 //     (VmHWM) of the page's renderer process; each site in its own browser.
 // `--layouts auto,single` measures the same corpus as one file too (today's
@@ -183,8 +185,19 @@ async function measure(size, layout) {
     for (const q of first) console.log(`first query ${JSON.stringify(q.query).padEnd(26)} ${mb(q.bytes).padStart(9)} more, ${q.ms.toFixed(0).padStart(5)} ms`);
     const bytes = first.map((q) => q.bytes);
     if (first.length) console.log(`first query: median ${mb(pct(bytes, 0.5))}, largest ${mb(Math.max(...bytes))}; median ${pct(first.map((q) => q.ms), 0.5).toFixed(0)} ms`);
-    await page.evaluate(typeEachKey, { TYPING });
-    await page.waitForFunction(settled, null, { timeout: 120_000 });
+    await page.evaluate(async ({ TYPING }) => {
+      const input = document.querySelector('[data-testid=search]');
+      const settled = () => !document.querySelector('[data-testid=shard-waiting], [data-testid=result-pending]');
+      const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+      for (const text of TYPING) {
+        for (let i = 0; i <= text.length; i++) {
+          input.value = text.slice(0, i);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          await pause(20);
+          for (let waited = 0; !settled() && waited < 60_000; waited += 20) await pause(20);
+        }
+      }
+    }, { TYPING });
     const keys = await page.evaluate(typeEachKey, { TYPING });
     console.log(`keystroke to paint, warm shards: p50 ${pct(keys, 0.5).toFixed(1)} ms, p95 ${pct(keys, 0.95).toFixed(1)} ms`);
     const wasm = await page.evaluate(() => window.wasmBindings.folioWasmMemoryBytes());
