@@ -83,6 +83,7 @@ fn warm_head(path: &str, head: &[u8]) -> Explorer {
     for id in ids {
         let file = dir.join(explorer.shard_entry(id).expect("listed").path());
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let bytes = folio::engine::open::gunzip(path, bytes).unwrap_or_else(|e| panic!("{e}"));
         explorer.add_shard(id, &bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     }
     explorer
@@ -94,6 +95,7 @@ fn main() {
     let explorer = match &pack_path {
         Some(path) => {
             let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let bytes = folio::engine::open::gunzip(path, bytes).unwrap_or_else(|e| panic!("{e}"));
             if bytes.starts_with(folio::engine::pack::HEAD_MAGIC) {
                 warm_head(path, &bytes)
             } else {

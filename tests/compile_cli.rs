@@ -290,7 +290,7 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
         facet_lists_in_head: 24_000,
     };
     let expected = Explorer::new(bundle).into_sharded(sizes).unwrap();
-    let head = std::fs::read(&pack).unwrap();
+    let head = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();
     assert!(head == expected.head, "the head of the bundle cut at 3,000-byte record shards");
     let explorer = Explorer::from_head(&head).unwrap();
     assert!(explorer.shard_ids(ShardKind::Records).count() > 4, "small shards: several record shards");

@@ -376,7 +376,7 @@ fn the_cli_writes_a_head_and_exactly_its_shards_and_removes_stale_ones() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("shards"));
 
-    let head = std::fs::read(&pack).unwrap();
+    let head = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();
     let explorer = Explorer::from_head(&head).unwrap();
     let bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let expected = Explorer::new(bundle).into_sharded(ShardSizes::default()).unwrap();

@@ -105,8 +105,12 @@ pub fn explorer_of_pack(pack: Vec<u8>) -> Result<Explorer, String> {
 }
 
 /// The body of `url`, as bytes in the app's memory.
+/// A gzipped file (a sharded pack's head) comes inflated.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
-    fetch_js_bytes(url).await.map(|bytes| bytes.to_vec())
+    let bytes = fetch_js_bytes(url).await?;
+    crate::browser::shards::gunzip(bytes)
+        .await
+        .map_err(|_| LoadError::Corrupt { url: url.to_owned(), reason: "not a valid gzip file".to_owned() })
 }
 
 /// The site's corpus as bytes the compile worker reads (the pack, else the
@@ -121,9 +125,16 @@ pub async fn site_corpus_bytes() -> Result<Uint8Array, LoadError> {
         return Ok(pack.slice(0, pack.length()));
     }
     match fetch_js_bytes(PACK_URL).await {
-        Ok(bytes) if bytes.subarray(0, HEAD_MAGIC.len() as u32).to_vec() != HEAD_MAGIC => Ok(bytes),
+        // A sharded pack's head (gzipped, or not) is not the corpus.
+        Ok(bytes) if !is_head(&bytes.subarray(0, HEAD_MAGIC.len() as u32).to_vec()) => Ok(bytes),
         _ => fetch_js_bytes(BUNDLE_URL).await,
     }
+}
+
+/// Whether a pack file's first bytes are a sharded pack's head's (as
+/// `folio pack` writes it: gzipped; or plain).
+fn is_head(start: &[u8]) -> bool {
+    start.starts_with(&[0x1f, 0x8b]) || start.starts_with(HEAD_MAGIC)
 }
 
 /// The body of `url` as bytes kept on the JavaScript side.

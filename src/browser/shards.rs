@@ -15,6 +15,7 @@ use std::collections::HashSet;
 
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -181,12 +182,36 @@ async fn fetch_shard(path: &str) -> Result<Vec<u8>, Problem> {
     }
     let kept = response.clone().ok();
     let buffer = response.array_buffer().map_err(|_| Problem::Unreachable)?;
-    let bytes = Uint8Array::new(&JsFuture::from(buffer).await.map_err(|_| Problem::Unreachable)?).to_vec();
+    let bytes = Uint8Array::new(&JsFuture::from(buffer).await.map_err(|_| Problem::Unreachable)?);
     if let (Some(kept), Some(cache)) = (kept, open_cache().await) {
         // Best effort: a full store only costs offline use.
         let _ = JsFuture::from(cache.put_with_str(path, &kept)).await;
     }
-    Ok(bytes)
+    // Bytes that are not gzip, or do not inflate, are refused by the head's hash.
+    Ok(gunzip(bytes).await.unwrap_or_default())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's own gzip decoder (web-sys lists it as unstable).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor)]
+    fn new(format: &str) -> DecompressionStream;
+}
+
+/// `bytes` inflated when they are gzip (a sharded pack's files are:
+/// `folio pack` writes them so), by the browser's DecompressionStream: no
+/// inflater in the app's wasm.
+pub async fn gunzip(bytes: Uint8Array) -> Result<Vec<u8>, JsValue> {
+    if bytes.length() < 2 || bytes.get_index(0) != 0x1f || bytes.get_index(1) != 0x8b {
+        return Ok(bytes.to_vec());
+    }
+    let parts = Array::of1(&bytes);
+    let stream = web_sys::Blob::new_with_u8_array_sequence(&parts)?.stream();
+    let pipe: js_sys::Function = js_sys::Reflect::get(&stream, &"pipeThrough".into())?.dyn_into()?;
+    let inflated: web_sys::ReadableStream = pipe.call1(&stream, &DecompressionStream::new("gzip"))?.dyn_into()?;
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&inflated))?;
+    Ok(Uint8Array::new(&JsFuture::from(response.array_buffer()?).await?).to_vec())
 }
 
 /// The shard cache's name, as `sw.js` names it: one per site (its scope).

@@ -319,8 +319,9 @@ pub fn bundle_of(bytes: &[u8]) -> Result<Bundle, String> {
 }
 
 /// The bytes of `name`, decompressed when they are gzip (by their first
-/// bytes: a download named `.gz` may have been decompressed already).
-fn gunzip(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
+/// bytes: a download named `.gz` may have been decompressed already; a
+/// sharded pack's files are gzip too).
+pub fn gunzip(name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(bytes);
     }

@@ -102,7 +102,11 @@ pub fn pack_of(bundle: Bundle, layout: Layout, sizes: ShardSizes) -> Result<Pack
 /// Writes the pack at `out`: the shards first, then the head (atomically),
 /// so that a head never names a shard not written; then removes the shards
 /// of earlier builds that the new head does not name (a single-file pack
-/// names none).
+/// names none). A sharded pack's files are gzipped (the page gunzips them
+/// with the browser's own DecompressionStream, as Pagefind's index files
+/// are): what is served is what is sent, whatever the host compresses;
+/// the head still names each shard by the hash of its plain bytes.
+
 pub fn write_pack(out: &Path, files: &PackFiles) -> Result<()> {
     let dir = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -118,21 +122,24 @@ pub fn write_pack(out: &Path, files: &PackFiles) -> Result<()> {
             let shards_dir = dir.join("shards");
             std::fs::create_dir_all(&shards_dir)
                 .with_context(|| format!("{}: cannot create", shards_dir.display()))?;
+            let mut total = 0;
             for (path, bytes) in &pack.shards {
                 let target = dir.join(path);
+                let bytes = gzip(bytes)?;
+                total += bytes.len();
                 // Named by their content: one already there is this one.
                 let present = std::fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64);
                 if !present {
-                    write_atomically(&target, bytes)?;
+                    write_atomically(&target, &bytes)?;
                 }
                 kept.insert(target);
             }
-            write_atomically(out, &pack.head)?;
-            let total: usize = pack.shards.iter().map(|(_, b)| b.len()).sum();
+            let head = gzip(&pack.head)?;
+            write_atomically(out, &head)?;
             eprintln!(
                 "folio: wrote the app pack {} ({:.1} MB head) and {} shards ({:.1} MB) in {}",
                 out.display(),
-                mb(pack.head.len()),
+                mb(head.len()),
                 pack.shards.len(),
                 mb(total),
                 shards_dir.display()
@@ -140,6 +147,14 @@ pub fn write_pack(out: &Path, files: &PackFiles) -> Result<()> {
         }
     }
     remove_stale_shards(&dir.join("shards"), &kept)
+}
+
+/// `bytes` gzipped (no name, no time: the same bytes give the same file).
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
 }
 
 /// Removes the files of `shards_dir` named like shards (32 hex digits and
