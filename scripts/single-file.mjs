@@ -63,7 +63,9 @@ const hasCorpus = fs.existsSync(path.join(dist, 'bundle.pack'));
 if (!hasCorpus && fs.existsSync(path.join(dist, 'bundle.json'))) {
   fail(`${dist} has bundle.json but no bundle.pack: write it with \`folio pack\` (the page opens only packs)`);
 }
-if (hasCorpus && read('bundle.pack').subarray(0, 8).toString('latin1') === 'FOLIOHED') {
+// A sharded pack's head: plain, or gzipped as `folio pack` writes it.
+const head = hasCorpus ? read('bundle.pack').subarray(0, 8) : null;
+if (head && (head.toString('latin1') === 'FOLIOHED' || (head[0] === 0x1f && head[1] === 0x8b))) {
   fail(`${dist}/bundle.pack is a sharded pack's head: one file needs the one-file pack (folio pack --layout single)`);
 }
 const pack = hasCorpus ? packed('bundle.pack') : null;

@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/toolchain.sh"
 out="${1:-$FOLIO_ROOT/dist-single/folio.html}"
-bash "$FOLIO_ROOT/scripts/build.sh"
+# One file holds one pack: never cut into a head and shards, whatever its size.
+FOLIO_PACK_LAYOUT=single bash "$FOLIO_ROOT/scripts/build.sh"
 folio_log "writing the single-file build"
 node "$FOLIO_ROOT/scripts/single-file.mjs" "$FOLIO_ROOT/dist" "$out"
