@@ -237,9 +237,7 @@ fn ResultRow(
             <h2 class="result-title">
                 <a href=href data-testid="result-title" on:click=open>{title}</a>
             </h2>
-            <Show when={ let empty = meta.is_empty(); move || !empty }>
-                <p class="result-meta">{meta.clone()}</p>
-            </Show>
+            {(!meta.is_empty()).then(|| view! { <p class="result-meta">{meta}</p> })}
             <p class="result-snippet" data-testid="result-snippet">{snippet}</p>
             {has_chips.then(|| view! {
                 <ul class="entity-chips row-chips" aria-label="Named in this paper">
