@@ -77,6 +77,11 @@ pub fn ResultList() -> impl IntoView {
     });
     view! {
         <ShardStatus />
+        <Show when=move || results.with(|r| r.fewer_words())>
+            <p class="fewer-words" role="status" data-testid="fewer-words">
+                "No paper has all the words; showing those with most of them."
+            </p>
+        </Show>
         <ol class="result-list" aria-label="Results">
             <For each=rows key=|&row| row children=move |(index, doc)| view! { <RowWhenLoaded doc index /> } />
         </ol>

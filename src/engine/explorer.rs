@@ -30,8 +30,6 @@ pub struct Explorer {
     facets: FacetIndex,
     /// Papers by title (folded), for the title sort.
     by_title: Vec<u32>,
-    /// Paper id -> index.
-    doc_of: rustc_hash::FxHashMap<String, u32>,
     search_index: SearchIndex,
     /// Read from a sharded pack's head: the shard tables and cache.
     sharded: Option<Sharded>,
@@ -172,8 +170,7 @@ impl Explorer {
         by_title: Vec<u32>,
         search_index: SearchIndex,
     ) -> Self {
-        let doc_of = (0..papers.len() as u32).map(|d| (papers.id(d).to_owned(), d)).collect();
-        Self { meta, papers, facets, by_title, doc_of, search_index, sharded: None }
+        Self { meta, papers, facets, by_title, search_index, sharded: None }
     }
 
     /// Reads an app pack ([`super::pack`]): the indexes are copied, not
@@ -206,11 +203,11 @@ impl Explorer {
     pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
         let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
         let (records, paper_ends) = papers.records()?;
-        let ids = (0..papers.len() as u32).map(|d| papers.id(d).to_owned()).collect();
+        let ids = papers.ids().clone();
         // The decoded papers are as large as their records: not both at once.
         drop(papers);
         let meta_json = meta.to_json();
-        Ok(Head::write(meta_json, ids, by_title, facets, search_index, &records, &paper_ends, sizes))
+        Ok(Head::write(meta_json, &ids, by_title, facets, search_index, &records, &paper_ends, sizes))
     }
 
     /// Reads a sharded pack's head: the explorer answers from it and the
@@ -468,7 +465,7 @@ impl Explorer {
 
     /// The index of the paper with this id.
     pub fn doc(&self, id: &str) -> Option<u32> {
-        self.doc_of.get(id).copied()
+        self.papers.doc(id)
     }
 
     /// The papers of the corpus in `papers`, sorted (the user's data also

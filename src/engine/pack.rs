@@ -38,6 +38,7 @@ use thiserror::Error;
 use super::bundle::{Bundle, Paper};
 use super::facets::FacetIndex;
 use super::index::SearchIndex;
+use compact::IdTable;
 use shards::{Shard, ShardId, ShardSet};
 
 /// The first bytes of every pack.
@@ -254,11 +255,17 @@ where
     serializer.collect_map(map.iter().collect::<std::collections::BTreeMap<_, _>>())
 }
 
+/// The id table of `ids`: ids take less than 4 GiB (a corpus held in
+/// memory, or in wasm's 4 GiB, cannot have more), else none are known.
+fn id_table<S: AsRef<str>>(ids: &[S]) -> IdTable {
+    IdTable::new(ids).unwrap_or_default()
+}
+
 /// The papers of a loaded corpus: decoded up front (read from a bundle),
 /// kept as JSON and decoded on first use (read from a pack), or read from
 /// the record shards loaded so far (a sharded pack's head).
 pub struct Papers {
-    ids: Vec<String>,
+    ids: IdTable,
     /// One per paper, except when sharded (then per loaded shard).
     decoded: Vec<OnceLock<Arc<Paper>>>,
     packed: Option<Records>,
@@ -288,7 +295,7 @@ struct RecordShards {
 
 impl Papers {
     pub fn from_vec(papers: Vec<Paper>) -> Self {
-        let ids = papers.iter().map(|p| p.id.clone()).collect();
+        let ids = id_table(&papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
         let decoded = papers.into_iter().map(|p| OnceLock::from(Arc::new(p))).collect();
         Self { ids, decoded, packed: None, sharded: None }
     }
@@ -296,13 +303,14 @@ impl Papers {
     /// The papers of a pack whose records section starts at `start`
     /// (checked by [`Contents::decode`]).
     pub(super) fn packed(ids: Vec<String>, pack: Vec<u8>, start: usize, ends: Vec<u32>) -> Self {
+        let ids = id_table(&ids);
         let decoded = (0..ids.len()).map(|_| OnceLock::new()).collect();
         Self { ids, decoded, packed: Some(Records { pack, start, ends }), sharded: None }
     }
 
     /// The papers of a sharded pack, read from the record shards of `set`
     /// as they are loaded ([`Papers::insert_shard`]).
-    pub(super) fn sharded(ids: Vec<String>, set: ShardSet) -> Self {
+    pub(super) fn sharded(ids: IdTable, set: ShardSet) -> Self {
         let decoded = (0..set.entries().len()).map(|_| None).collect();
         Self { ids, decoded: Vec::new(), packed: None, sharded: Some(RecordShards { set, decoded }) }
     }
@@ -317,7 +325,17 @@ impl Papers {
 
     /// The id of paper `doc` (no decoding).
     pub fn id(&self, doc: u32) -> &str {
-        &self.ids[doc as usize]
+        self.ids.id(doc)
+    }
+
+    /// The paper with this id (the last one if several have it).
+    pub fn doc(&self, id: &str) -> Option<u32> {
+        self.ids.doc(id)
+    }
+
+    /// Every paper's id, both ways.
+    pub(super) fn ids(&self) -> &IdTable {
+        &self.ids
     }
 
     /// Paper `doc`, decoded on first use. A record that does not decode
@@ -327,7 +345,7 @@ impl Papers {
     pub fn get(&self, doc: u32) -> Arc<Paper> {
         self.try_get(doc).unwrap_or_else(|| {
             Arc::new(Paper {
-                id: self.ids[doc as usize].clone(),
+                id: self.ids.id(doc).to_owned(),
                 title: "(this paper's record is not loaded yet)".to_owned(),
                 ..Paper::default()
             })
@@ -351,7 +369,7 @@ impl Papers {
 
     fn decode(&self, doc: u32, record: Option<&[u8]>) -> Arc<Paper> {
         let decoded = record.and_then(decode_record);
-        Arc::new(decoded.unwrap_or_else(|| damaged(self.ids[doc as usize].clone())))
+        Arc::new(decoded.unwrap_or_else(|| damaged(self.ids.id(doc).to_owned())))
     }
 
     /// Paper `doc`'s JSON record as the pack holds it (`None` for papers

@@ -1,5 +1,6 @@
 // Search in the browser: as-you-type results with highlights, typos,
-// suggestions for zero results, and "why this result".
+// suggestions for zero results, the most-words fallback, and "why this
+// result".
 import { test, expect } from '@playwright/test';
 import { Explorer } from './explorer.page.mjs';
 import { seedPapers } from './seed.mjs';
@@ -40,6 +41,18 @@ test('zero results offer a spelling suggestion that runs on click', async ({ pag
   await suggestion.click();
   await expect(explorer.search).toHaveValue('jailbreaking alignment');
   await expect(explorer.resultTitles.first()).toHaveText(jailbreak);
+});
+
+test('a question no paper fully answers shows the papers with most of its words, and says so', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(`${BASE}?q=${encodeURIComponent('which experts does mixtral route tokens to for cooking')}`);
+  await expect(page.getByTestId('fewer-words')).toHaveText('No paper has all the words; showing those with most of them.');
+  await expect(explorer.resultTitles.first()).toHaveText('Mixtral of Experts');
+  await expect(page.getByTestId('no-results')).toHaveCount(0);
+  // A query whose words are all in some paper is not flagged.
+  await explorer.search.fill('mixtral experts');
+  await expect(explorer.resultTitles.first()).toHaveText('Mixtral of Experts');
+  await expect(page.getByTestId('fewer-words')).toHaveCount(0);
 });
 
 // The app folds text with the browser's own Unicode normalization

@@ -92,6 +92,11 @@ impl FrontCoded {
     /// end), or `None` when the bytes do not decode to strictly ascending
     /// UTF-8 strings.
     pub fn decode(&self) -> Option<(String, Vec<u32>)> {
+        self.decode_ordered(true)
+    }
+
+    /// [`FrontCoded::decode`], equal neighbours allowed unless `strict`.
+    fn decode_ordered(&self, strict: bool) -> Option<(String, Vec<u32>)> {
         let mut text: Vec<u8> = Vec::with_capacity(self.bytes.len() * 2);
         // Each string takes a byte at least: a damaged count cannot make
         // this allocate more than the bytes allow.
@@ -121,7 +126,8 @@ impl FrontCoded {
             let current = start..text.len();
             std::str::from_utf8(&text[current.clone()]).ok()?;
             // Byte order is `str` order.
-            if i > 0 && text[previous.clone()] >= text[current.clone()] {
+            let (before, this) = (&text[previous.clone()], &text[current.clone()]);
+            if i > 0 && (before > this || (strict && before == this)) {
                 return None;
             }
             starts.push(u32::try_from(start).ok()?);
@@ -268,15 +274,9 @@ pub struct Ids {
 }
 
 impl Ids {
-    pub fn new(ids: &[String]) -> Self {
-        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
-        let mut rank = vec![0u32; ids.len()];
-        for (r, &doc) in order.iter().enumerate() {
-            rank[doc as usize] = r as u32;
-        }
-        let sorted = FrontCoded::new(order.iter().map(|&doc| ids[doc as usize].as_str()));
-        Ids { sorted, rank: Packed::new(&rank) }
+    pub fn new(ids: &IdTable) -> Self {
+        let sorted = FrontCoded::new(ids.docs.iter().map(|&doc| ids.id(doc)));
+        Ids { sorted, rank: Packed::new(&ids.rank) }
     }
 
     pub fn sorted(&self) -> &FrontCoded {
@@ -287,23 +287,77 @@ impl Ids {
         &self.rank
     }
 
-    /// The ids in paper order, or `None` unless they are distinct and the
-    /// ranks a permutation of them.
-    pub fn decode(&self) -> Option<Vec<String>> {
-        let (text, starts) = self.sorted.decode()?;
+    /// The id table, or `None` unless the ids are sorted and the ranks a
+    /// permutation of them.
+    pub fn decode(&self) -> Option<IdTable> {
+        let (text, starts) = self.sorted.decode_ordered(false)?;
         let rank = self.rank.decode()?;
         if rank.len() != self.sorted.len() {
             return None;
         }
-        let mut seen = vec![false; rank.len()];
-        rank.iter()
-            .map(|&r| {
-                let slot = seen.get_mut(r as usize).filter(|s| !**s)?;
-                *slot = true;
-                let r = r as usize;
-                Some(text[starts[r] as usize..starts[r + 1] as usize].to_owned())
-            })
-            .collect()
+        let mut docs = vec![u32::MAX; rank.len()];
+        for (doc, &r) in rank.iter().enumerate() {
+            let slot = docs.get_mut(r as usize).filter(|s| **s == u32::MAX)?;
+            *slot = doc as u32;
+        }
+        Some(IdTable { text, starts, rank, docs })
+    }
+}
+
+/// Paper ids both ways without a string per paper: the ids sorted and
+/// concatenated, each paper's rank among them, and the paper at each rank
+/// (ties in paper order). A paper's id is a slice; a paper by id, a binary
+/// search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdTable {
+    text: String,
+    /// Where each sorted id starts in `text` (one more: the end).
+    starts: Vec<u32>,
+    /// Paper -> rank.
+    rank: Vec<u32>,
+    /// Rank -> paper.
+    docs: Vec<u32>,
+}
+
+impl IdTable {
+    /// The table of `ids`, in paper order (None if they take more than 4 GiB).
+    pub fn new<S: AsRef<str>>(ids: &[S]) -> Option<Self> {
+        let mut docs: Vec<u32> = (0..ids.len() as u32).collect();
+        docs.sort_by(|&a, &b| ids[a as usize].as_ref().cmp(ids[b as usize].as_ref()));
+        let mut rank = vec![0u32; ids.len()];
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(ids.len() + 1);
+        for (r, &doc) in docs.iter().enumerate() {
+            rank[doc as usize] = r as u32;
+            starts.push(u32::try_from(text.len()).ok()?);
+            text.push_str(ids[doc as usize].as_ref());
+        }
+        starts.push(u32::try_from(text.len()).ok()?);
+        Some(IdTable { text, starts, rank, docs })
+    }
+
+    pub fn len(&self) -> usize {
+        self.rank.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rank.is_empty()
+    }
+
+    fn at(&self, rank: usize) -> &str {
+        &self.text[self.starts[rank] as usize..self.starts[rank + 1] as usize]
+    }
+
+    /// The id of paper `doc`.
+    pub fn id(&self, doc: u32) -> &str {
+        self.at(self.rank[doc as usize] as usize)
+    }
+
+    /// The paper with this id (the last one if several have it).
+    pub fn doc(&self, id: &str) -> Option<u32> {
+        let after = self.docs.partition_point(|&doc| self.id(doc) <= id);
+        let last = after.checked_sub(1)?;
+        (self.at(last) == id).then(|| self.docs[last])
     }
 }
 
@@ -378,13 +432,42 @@ mod tests {
         assert_eq!(endless.decode(), None, "many values of no bits");
     }
 
+    /// `ids` in paper order: each paper's id and each id's paper (the last
+    /// one with it, as a map built in paper order would say) read back,
+    /// directly and through the head's encoding.
+    #[track_caller]
+    fn check_ids(ids: &[&str]) {
+        let table = IdTable::new(ids).expect("small");
+        let decoded = Ids::new(&table).decode().expect("its own encoding");
+        assert_eq!(decoded, table);
+        let mut last = std::collections::HashMap::new();
+        for (doc, id) in ids.iter().enumerate() {
+            last.insert(*id, doc as u32);
+        }
+        for (doc, id) in ids.iter().enumerate() {
+            assert_eq!(decoded.id(doc as u32), *id);
+            assert_eq!(decoded.doc(id), last.get(id).copied(), "{id}");
+        }
+        for unknown in ["", "t-9ad", "t-9ad50", "zzz", "arxiv:2301.0"] {
+            assert_eq!(decoded.doc(unknown), last.get(unknown).copied(), "{unknown}");
+        }
+        assert_eq!(decoded.len(), ids.len());
+    }
+
     #[test]
-    fn ids_read_back_in_paper_order_and_a_repeated_rank_is_refused() {
-        let ids: Vec<String> =
-            ["t-9ad5", "doi:10.1/b", "arxiv:2301.1", "doi:10.1/a"].map(str::to_owned).to_vec();
-        assert_eq!(Ids::new(&ids).decode(), Some(ids.clone()));
-        let mut ids_damaged = Ids::new(&ids);
-        ids_damaged.rank = Packed::new(&[0, 0, 1, 2]);
-        assert_eq!(ids_damaged.decode(), None);
+    fn ids_read_back_both_ways() {
+        check_ids(&[]);
+        check_ids(&["t-9ad5"]);
+        check_ids(&["t-9ad5", "doi:10.1/b", "arxiv:2301.1", "doi:10.1/a"]);
+        check_ids(&["b", "a", "b", "", "a"]);
+    }
+
+    #[test]
+    fn ids_whose_ranks_are_not_a_permutation_are_refused() {
+        let mut ids = Ids::new(&IdTable::new(&["c", "a", "d", "b"]).expect("small"));
+        ids.rank = Packed::new(&[0, 0, 1, 2]);
+        assert_eq!(ids.decode(), None);
+        ids.rank = Packed::new(&[0, 1, 2]);
+        assert_eq!(ids.decode(), None);
     }
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compact::{Ids, Packed};
+use super::compact::{IdTable, Ids, Packed};
 use super::shards::{table, table_len, Shard, ShardEntry};
 use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
 use crate::engine::facets::FacetIndex;
@@ -62,7 +62,7 @@ pub struct ShardedPack {
 /// A sharded pack's head, decoded.
 pub(crate) struct Head {
     pub meta_json: String,
-    pub ids: Vec<String>,
+    pub ids: IdTable,
     pub facets: FacetIndex,
     /// The search index without postings and entity table
     /// ([`SearchIndex::to_head`], [`SearchIndex::take_entities`]).
@@ -77,7 +77,7 @@ pub(crate) struct Head {
 }
 
 /// The head's body as stored (postcard), framed like a whole pack's index
-/// section: ids, title order and dictionary in their compact forms
+/// section: ids and dictionary in their compact forms
 /// ([`super::compact`]).
 #[derive(Serialize, Deserialize)]
 struct HeadForm {
@@ -105,7 +105,7 @@ impl Head {
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         meta_json: String,
-        ids: Vec<String>,
+        ids: &IdTable,
         by_title: Vec<u32>,
         mut facets: FacetIndex,
         mut index: SearchIndex,
@@ -134,7 +134,7 @@ impl Head {
         let order = cut(std::iter::once(order.as_slice()), order.len(), &mut files);
         let head = HeadForm {
             meta_json,
-            ids: Ids::new(&ids),
+            ids: Ids::new(ids),
             facets,
             index: index.to_head(),
             postings,
@@ -325,9 +325,9 @@ mod tests {
         check_refused(|h| h.order.clear(), "the title order's shard table");
         check_refused(|h| h.order.push(h.order[0].clone()), "the title order's shard table");
         let fewer = |h: &mut HeadForm| {
-            let mut ids = h.ids.decode().expect("its own ids");
-            ids.pop();
-            h.ids = Ids::new(&ids);
+            let table = h.ids.decode().expect("its own ids");
+            let ids: Vec<&str> = (0..table.len() as u32 - 1).map(|doc| table.id(doc)).collect();
+            h.ids = Ids::new(&IdTable::new(&ids).expect("small"));
         };
         check_refused(fewer, "does not match its 23 papers");
         check_refused(|h| h.ids = Ids::default(), "does not match its 0 papers");
