@@ -1,6 +1,7 @@
 //! The results, a page at a time: only what is shown is rendered, so a
 //! 100k-paper corpus stays responsive.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
@@ -131,11 +132,12 @@ fn RowWhenLoaded(doc: u32, index: usize) -> impl IntoView {
         fetcher.records.track();
         explorer.with(|e| e.try_paper(doc).is_some())
     });
-    view! {
-        <Show when=move || loaded.get()
-            fallback=|| view! { <li class="result result-pending" data-testid="result-pending" aria-busy="true">"Loading…"</li> }>
-            <ResultRow doc index />
-        </Show>
+    // Runs again only when `loaded` changes (a memo); smaller than a Show.
+    move || match loaded.get() {
+        true => Either::Left(view! { <ResultRow doc index /> }),
+        false => Either::Right(view! {
+            <li class="result result-pending" data-testid="result-pending" aria-busy="true">"Loading…"</li>
+        }),
     }
 }
 
