@@ -4,9 +4,11 @@
 //
 //   node scripts/post-build.mjs [DIR]   (default: $TRUNK_STAGING_DIR)
 //
-// 1. Release builds: drops the wasm's `name` section (function names for
-//    debugging: ~3 MB raw, ~170 KB gzipped), after reading from it what each
-//    crate costs for the size report.
+// 1. Release builds: drops the exports nothing calls (wasm-streams' classes,
+//    which leptos's server_fn brings) with the code only they reach and their
+//    JS classes (scripts/wasm-dce.mjs); then the wasm's `name` section
+//    (function names for debugging: ~3 MB raw, ~170 KB gzipped), after
+//    reading from it what each crate costs for the size report.
 // 2. Moves Trunk's inline loader script into a file, so the page has no inline
 //    script and its Content-Security-Policy (a meta tag in index.html) needs no
 //    hashes; fixes the SRI hashes of what changed.
@@ -27,6 +29,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sizeReport, stripNameSection, wasmCodeByCrate, workerOf } from './size-report.mjs';
+import { DEAD_CLASSES, dropDeadExports, dropJsClasses, isDeadExport } from './wasm-dce.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SW_FILE = 'sw.js';
@@ -51,6 +54,33 @@ function listFiles(dir, prefix = '') {
 function setIntegrity(html, file, bytes) {
   const tag = new RegExp(`<(link|script)\\b[^>]*(?:href|src)="\\./${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`);
   return html.replace(tag, (whole) => whole.replace(/integrity="[^"]*"/, `integrity="${sri(bytes)}"`));
+}
+
+/** Drops the dead exports of each wasm (and their classes from its JS),
+ * when it has them and that can be proved safe; else leaves both files. */
+function dropDeadCode(dir, files, html) {
+  for (const file of files.filter((f) => f.endsWith('_bg.wasm'))) {
+    const jsFile = file.replace(/_bg\.wasm$/, '.js');
+    if (!files.includes(jsFile)) continue;
+    let result = null;
+    try {
+      result = dropDeadExports(fs.readFileSync(path.join(dir, file)), isDeadExport);
+    } catch (err) {
+      console.log(`post-build: ${file}: dead exports kept (${err.message})`);
+    }
+    if (!result) continue;
+    const js = dropJsClasses(fs.readFileSync(path.join(dir, jsFile), 'utf8'), DEAD_CLASSES);
+    const named = js && result.dropped.find((name) => js.includes(`wasm.${name}`));
+    if (!js || named) {
+      console.log(`post-build: ${file}: dead exports kept (its JS ${named ? `still calls ${named}` : 'has another shape'})`);
+      continue;
+    }
+    fs.writeFileSync(path.join(dir, file), result.bytes);
+    fs.writeFileSync(path.join(dir, jsFile), js);
+    html = setIntegrity(setIntegrity(html, file, result.bytes), jsFile, Buffer.from(js));
+    console.log(`post-build: ${file}: ${result.dropped.length} dead exports dropped (${(result.freed / 1024).toFixed(1)} KB of code)`);
+  }
+  return html;
 }
 
 function stripWasmNames(dir, files, html) {
@@ -132,6 +162,7 @@ let html = fs.readFileSync(indexPath, 'utf8');
 
 let codeByCrate = null;
 if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') {
+  html = dropDeadCode(dir, listFiles(dir), html);
   ({ html, codeByCrate } = stripWasmNames(dir, listFiles(dir), html));
 }
 html = externalizeLoader(dir, html);

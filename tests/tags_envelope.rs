@@ -97,6 +97,7 @@ fn garbage_is_refused_with_a_reason_and_the_raw_text() {
         r#"{"app":"folio","kind":"bundle","version":2}"#,
         "a Folio file of another kind (\"bundle\"), not user data",
     );
+    check_garbage(r#"{"app":"folio","kind":5,"version":3}"#, "a Folio file of another kind (5), not user data");
     check_garbage(r#"{"app":"folio","kind":"user-data"}"#, "Folio user data without a version number");
     check_garbage(r#"{"app":"folio","version":"2"}"#, "Folio user data without a version number");
     check_garbage(

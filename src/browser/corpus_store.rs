@@ -18,6 +18,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
+use crate::engine::open::megabytes;
+
 const VERSION: u32 = 1;
 const CORPORA: &str = "corpora";
 const PACKS: &str = "packs";
@@ -238,12 +240,18 @@ pub async fn set_current(id: Option<&str>) -> Result<(), JsValue> {
     JsFuture::from(done).await.map(|_| ())
 }
 
-/// How much storage the site uses and may use, in bytes (StorageManager's estimate).
-pub async fn estimate() -> Option<(f64, f64)> {
+/// How much of this browser's storage the site uses, in words (`None`
+/// where the browser does not say).
+pub async fn usage() -> Option<String> {
     let storage = gloo::utils::window().navigator().storage();
     let estimate: web_sys::StorageEstimate =
         JsFuture::from(storage.estimate().ok()?).await.ok()?.unchecked_into();
-    Some((estimate.get_usage()?, estimate.get_quota()?))
+    let (used, quota) = (estimate.get_usage()?, estimate.get_quota()?);
+    Some(format!(
+        "This site uses {} of the {} this browser allows it.",
+        megabytes(used as u64),
+        megabytes(quota as u64)
+    ))
 }
 
 /// Asks the browser not to evict the site's storage under pressure

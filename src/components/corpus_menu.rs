@@ -105,12 +105,8 @@ fn CorpusDialog(
                 Err(err) => message
                     .set(Some(format!("The kept corpora cannot be read: {}.", corpus_store::describe(&err)))),
             }
-            if let Some((used, quota)) = corpus_store::estimate().await {
-                usage.set(format!(
-                    "This site uses {} of the {} this browser allows it.",
-                    megabytes(used as u64),
-                    megabytes(quota as u64)
-                ));
+            if let Some(text) = corpus_store::usage().await {
+                usage.set(text);
             }
         });
     });

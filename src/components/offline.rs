@@ -29,12 +29,8 @@ pub fn OfflineButton() -> impl IntoView {
                 Some(now) => state.set(Some(now)),
                 None => no_cache.set(true),
             }
-            if let Some((used, quota)) = corpus_store::estimate().await {
-                usage.set(format!(
-                    "This site uses {} of the {} this browser allows it.",
-                    megabytes(used as u64),
-                    megabytes(quota as u64)
-                ));
+            if let Some(text) = corpus_store::usage().await {
+                usage.set(text);
             }
         })
     };

@@ -114,9 +114,9 @@ pub fn PaperView() -> impl IntoView {
                 <article class="paper-view" data-testid="paper-view" aria-labelledby="paper-title">
                     <button class="icon-button paper-close" aria-label="Close paper (Esc)" on:click=close>"×"</button>
                     <h2 id="paper-title" class="paper-view-title">{title}</h2>
-                    <Show when={ let has = !paper.metadata.authors.is_empty(); move || has }>
+                    {(!paper.metadata.authors.is_empty()).then(|| view! {
                         <p class="paper-authors">{paper.metadata.authors.join(", ")}</p>
-                    </Show>
+                    })}
                     <p class="paper-meta">
                         {paper.metadata.year.map(|y| format!("{y} · "))}
                         <span class="paper-id">{paper.id.clone()}</span>
@@ -126,21 +126,13 @@ pub fn PaperView() -> impl IntoView {
                         <h3>"Abstract"</h3>
                         <p class="paper-abstract" data-testid="paper-abstract">{abstract_text}</p>
                     })}
-                    <Show when=move || has_entities>
-                        <h3>"Named in this paper"</h3>
-                    </Show>
+                    {has_entities.then(|| view! { <h3>"Named in this paper"</h3> })}
                     <ul class="entity-chips">{chips}</ul>
-                    <Show when=move || has_links>
-                        <h3>"Links"</h3>
-                    </Show>
+                    {has_links.then(|| view! { <h3>"Links"</h3> })}
                     <ul class="paper-links">{links}</ul>
-                    <Show when=move || has_figures>
-                        <h3>"Key figures"</h3>
-                    </Show>
+                    {has_figures.then(|| view! { <h3>"Key figures"</h3> })}
                     <ul class="key-figures">{figures}</ul>
-                    <Show when=move || has_similar>
-                        <h3>"Similar papers"</h3>
-                    </Show>
+                    {has_similar.then(|| view! { <h3>"Similar papers"</h3> })}
                     <ul class="similar-papers">{similar}</ul>
                     {move || {
                         let why = results.with(|r| {

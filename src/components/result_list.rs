@@ -1,6 +1,7 @@
 //! The results, a page at a time: only what is shown is rendered, so a
 //! 100k-paper corpus stays responsive.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::entity_chip::EntityChip;
@@ -131,11 +132,12 @@ fn RowWhenLoaded(doc: u32, index: usize) -> impl IntoView {
         fetcher.records.track();
         explorer.with(|e| e.try_paper(doc).is_some())
     });
-    view! {
-        <Show when=move || loaded.get()
-            fallback=|| view! { <li class="result result-pending" data-testid="result-pending" aria-busy="true">"Loading…"</li> }>
-            <ResultRow doc index />
-        </Show>
+    // Runs again only when `loaded` changes (a memo); smaller than a Show.
+    move || match loaded.get() {
+        true => Either::Left(view! { <ResultRow doc index /> }),
+        false => Either::Right(view! {
+            <li class="result result-pending" data-testid="result-pending" aria-busy="true">"Loading…"</li>
+        }),
     }
 }
 
@@ -242,9 +244,7 @@ fn ResultRow(
             <h2 class="result-title">
                 <a href=href data-testid="result-title" on:click=open>{title}</a>
             </h2>
-            <Show when={ let empty = meta.is_empty(); move || !empty }>
-                <p class="result-meta">{meta.clone()}</p>
-            </Show>
+            {(!meta.is_empty()).then(|| view! { <p class="result-meta">{meta}</p> })}
             <p class="result-snippet" data-testid="result-snippet">{snippet}</p>
             {has_chips.then(|| view! {
                 <ul class="entity-chips row-chips" aria-label="Named in this paper">

@@ -15,13 +15,14 @@
 //! because an older Folio would otherwise load the data and drop the field
 //! on its next save; with a new version it opens the data read-only instead.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
 
+use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
 use thiserror::Error;
 
-use super::{clean_levels, parse_color, tag_key, UserData};
+use super::{clean_levels, parse_color, tag_key, PaperData, TagInfo, UserData};
 
 /// The version of the envelope this build writes.
 pub const USER_DATA_VERSION: u32 = 3;
@@ -101,63 +102,271 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
     read(text).map_err(|problem| DecodeError { problem, raw: text.to_owned() })
 }
 
-/// Upgrades an envelope of version `index + 1` to the next version.
-const MIGRATIONS: [fn(Value) -> Result<Value, String>; 2] = [v1_to_v2, v2_to_v3];
+// Each version is read straight into its own typed shape (no untyped JSON
+// tree in between: the page's wasm then carries one JSON decoder per type,
+// not a second one for trees), then migrated up to the current one.
 
 fn read(text: &str) -> Result<Decoded, DecodeProblem> {
-    let mut value: Value =
-        serde_json::from_str(text).map_err(|err| DecodeProblem::NotJson(err.to_string()))?;
-    let object = value.as_object().ok_or(DecodeProblem::NotFolio)?;
-    if object.get("app").and_then(Value::as_str) != Some("folio") {
+    let header: Header = serde_json::from_str(text).map_err(|err| DecodeProblem::NotJson(err.to_string()))?;
+    let Header::Object { app, kind, version, corpus, saved_at } = header else {
+        return Err(DecodeProblem::NotFolio);
+    };
+    if app.as_ref().and_then(Scalar::as_str) != Some("folio") {
         return Err(DecodeProblem::NotFolio);
     }
-    match object.get("kind") {
+    match kind {
         None => {}
-        Some(Value::String(kind)) if kind == "user-data" => {}
-        Some(kind) => return Err(DecodeProblem::WrongKind(kind.to_string())),
+        Some(Scalar::Str(kind)) if kind == "user-data" => {}
+        Some(kind) => return Err(DecodeProblem::WrongKind(kind.to_json())),
     }
-    let version = object.get("version").and_then(Value::as_u64).ok_or(DecodeProblem::NoVersion)?;
+    let version = version.as_ref().and_then(Scalar::as_u64).ok_or(DecodeProblem::NoVersion)?;
     let version = u32::try_from(version).unwrap_or(u32::MAX);
-    let corpus = object.get("corpus").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let saved_at = object.get("saved_at").and_then(Value::as_u64).unwrap_or_default();
+    let corpus = corpus.as_ref().and_then(Scalar::as_str).unwrap_or_default().to_owned();
+    let saved_at = saved_at.as_ref().and_then(Scalar::as_u64).unwrap_or_default();
     let damaged = |reason: String| DecodeProblem::Damaged { version, reason };
-    if version == 0 {
-        return Err(damaged("there is no format 0".to_owned()));
-    }
-    if version > USER_DATA_VERSION {
-        let data = data_of(value)
-            .ok()
-            .filter(|data| validate(data).is_ok())
-            .ok_or(DecodeProblem::TooNew(version))?;
-        return Ok(Decoded { data, corpus, saved_at, read_only: true, version });
-    }
-    for migrate in &MIGRATIONS[version as usize - 1..] {
-        value = migrate(value).map_err(damaged)?;
-    }
-    let data = data_of(value).map_err(|err| damaged(err.to_string()))?;
+    let data = match version {
+        0 => return Err(damaged("there is no format 0".to_owned())),
+        1 => serde_json::from_str::<V1>(text).map(v1_to_v3),
+        2 => serde_json::from_str::<V2>(text).map(v2_to_v3),
+        USER_DATA_VERSION => serde_json::from_str::<Current>(text).map(|current| current.data),
+        _ => {
+            let data = serde_json::from_str::<Current>(text)
+                .ok()
+                .map(|current| current.data)
+                .filter(|data| validate(data).is_ok())
+                .ok_or(DecodeProblem::TooNew(version))?;
+            return Ok(Decoded { data, corpus, saved_at, read_only: true, version });
+        }
+    };
+    let data = data.map_err(|err| damaged(without_position(&err)))?;
     validate(&data).map_err(damaged)?;
     Ok(Decoded { data, corpus, saved_at, read_only: false, version })
 }
 
-fn data_of(value: Value) -> Result<UserData, serde_json::Error> {
-    #[derive(Deserialize)]
-    struct Current {
-        #[serde(default)]
-        data: UserData,
+/// A JSON error's message without "at line L column C" (what is damaged
+/// in user data is named by its fields, not by where it is in the text).
+fn without_position(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    message.strip_suffix(&position).unwrap_or(&message).to_owned()
+}
+
+/// The envelope's fields that say what the text is, each whatever JSON
+/// value it holds (a wrong type is told apart from a missing field).
+enum Header {
+    Object {
+        app: Option<Scalar>,
+        kind: Option<Scalar>,
+        version: Option<Scalar>,
+        corpus: Option<Scalar>,
+        saved_at: Option<Scalar>,
+    },
+    /// Any JSON value but an object.
+    Other,
+}
+
+/// A JSON value as the header needs it.
+enum Scalar {
+    Str(String),
+    Unsigned(u64),
+    /// Anything else, as JSON (an object or an array only as `{…}`/`[…]`,
+    /// a fraction as "a number").
+    Other(String),
+}
+
+impl Scalar {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Scalar::Str(s) => Some(s),
+            _ => None,
+        }
     }
-    Ok(serde_json::from_value::<Current>(value)?.data)
+
+    fn as_u64(&self) -> Option<u64> {
+        match self {
+            Scalar::Unsigned(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn to_json(&self) -> String {
+        match self {
+            Scalar::Str(s) => serde_json::to_string(s).unwrap_or_default(),
+            Scalar::Unsigned(n) => n.to_string(),
+            Scalar::Other(json) => json.clone(),
+        }
+    }
+}
+
+struct AnyVisitor;
+
+impl<'de> Visitor<'de> for AnyVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Other(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Other(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Unsigned(v))
+    }
+    // Not written out: formatting floats would cost the page's wasm more
+    // than the message is worth.
+    fn visit_f64<E>(self, _: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Other("a number".to_owned()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other("null".to_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("[…]".to_owned()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("{…}".to_owned()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AnyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Header {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HeaderVisitor;
+        impl<'de> Visitor<'de> for HeaderVisitor {
+            type Value = Header;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header, A::Error> {
+                let (mut app, mut kind, mut version, mut corpus, mut saved_at) =
+                    (None, None, None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "app" => &mut app,
+                        "kind" => &mut kind,
+                        "version" => &mut version,
+                        "corpus" => &mut corpus,
+                        "saved_at" => &mut saved_at,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value::<Scalar>()?);
+                }
+                Ok(Header::Object { app, kind, version, corpus, saved_at })
+            }
+            // Anything but an object: read through, to find syntax errors.
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Header, A::Error> {
+                AnyVisitor.visit_seq(seq).map(|_| Header::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Header, E> {
+                Ok(Header::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Header, E> {
+                Ok(Header::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Header, E> {
+                Ok(Header::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Header, E> {
+                Ok(Header::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Header, E> {
+                Ok(Header::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Header, E> {
+                Ok(Header::Other)
+            }
+        }
+        deserializer.deserialize_any(HeaderVisitor)
+    }
+}
+
+/// The current shape (and a newer version's, when it still reads as one).
+#[derive(Deserialize)]
+struct Current {
+    #[serde(default)]
+    data: UserData,
+}
+
+/// Version 1: tags only, as typed at the time.
+#[derive(Deserialize)]
+struct V1 {
+    #[serde(default)]
+    tags: BTreeMap<String, Vec<String>>,
+}
+
+/// Version 2: one `color` per tag.
+#[derive(Deserialize)]
+struct V2 {
+    #[serde(default)]
+    data: V2Data,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct V2Data {
+    papers: BTreeMap<String, PaperData>,
+    tags: BTreeMap<String, V2Tag>,
+}
+
+/// A version 2 tag's settings: its one color (or `null`).
+struct V2Tag {
+    color: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for V2Tag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TagVisitor;
+        impl<'de> Visitor<'de> for TagVisitor {
+            type Value = V2Tag;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a tag's settings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V2Tag, A::Error> {
+                let mut color = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "color" => color = map.next_value::<Option<String>>()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(V2Tag { color })
+            }
+        }
+        // Anything but an object is refused by the default visit methods;
+        // the message says what is wrong in the words of the old migration.
+        deserializer
+            .deserialize_map(TagVisitor)
+            .map_err(|_| D::Error::custom("a tag's settings are not an object"))
+    }
 }
 
 /// Version 1 kept tags only, as typed at the time: empty levels are
 /// dropped (`a//b` becomes `a/b`), blank tags and repeats left out.
-fn v1_to_v2(value: Value) -> Result<Value, String> {
-    let Value::Object(mut envelope) = value else { return Err("not an object".to_owned()) };
-    let tags = envelope.remove("tags").unwrap_or_else(|| json!({}));
-    let tags: BTreeMap<String, Vec<String>> = serde_json::from_value(tags).map_err(|err| err.to_string())?;
-    let mut papers = Map::new();
-    for (id, names) in tags {
+fn v1_to_v3(v1: V1) -> UserData {
+    let mut data = UserData::default();
+    for (id, names) in v1.tags {
         let mut seen = HashSet::new();
-        let kept: Vec<String> = names
+        let tags: BTreeSet<String> = names
             .iter()
             .filter_map(|name| {
                 let levels: Vec<&str> = name.split('/').filter(|level| !level.trim().is_empty()).collect();
@@ -165,29 +374,21 @@ fn v1_to_v2(value: Value) -> Result<Value, String> {
             })
             .filter(|name| seen.insert(tag_key(name)))
             .collect();
-        if !kept.is_empty() {
-            papers.insert(id, json!({ "tags": kept }));
+        if !tags.is_empty() {
+            data.papers.insert(id, PaperData { tags, ..PaperData::default() });
         }
     }
-    envelope.insert("kind".to_owned(), json!("user-data"));
-    envelope.insert("version".to_owned(), json!(2));
-    envelope.insert("data".to_owned(), json!({ "papers": papers }));
-    Ok(Value::Object(envelope))
+    data
 }
 
 /// Version 2 had one `color` per tag; version 3 a list of `colors`.
-fn v2_to_v3(mut value: Value) -> Result<Value, String> {
-    if let Some(Value::Object(tags)) = value.pointer_mut("/data/tags") {
-        for info in tags.values_mut() {
-            let Value::Object(info) = info else {
-                return Err("a tag's settings are not an object".to_owned());
-            };
-            let colors: Vec<Value> = info.remove("color").into_iter().filter(|c| !c.is_null()).collect();
-            info.insert("colors".to_owned(), Value::Array(colors));
-        }
-    }
-    value["version"] = json!(3);
-    Ok(value)
+fn v2_to_v3(v2: V2) -> UserData {
+    let tags = v2
+        .data
+        .tags
+        .into_iter()
+        .map(|(name, tag)| (name, TagInfo { colors: tag.color.into_iter().collect() }));
+    UserData { papers: v2.data.papers, tags: tags.collect() }
 }
 
 /// What the store relies on: ids not empty, tag names clean (whitespace and
