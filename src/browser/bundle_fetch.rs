@@ -2,8 +2,8 @@
 //! by the compiler, ready in the time of a copy): the pack inlined in the
 //! single-file build (a page opened from `file://` cannot fetch), else
 //! `bundle.pack`; on a host without a usable pack, `bundle.json` made into a
-//! pack by the compile worker. The page never indexes: neither
-//! `Bundle::from_json` nor `Explorer::new` is in its wasm.
+//! pack by the compile worker. The page never indexes: `Explorer::new` is
+//! not in its wasm (`Bundle::from_json` reads only a pack's meta).
 
 use js_sys::Uint8Array;
 use thiserror::Error;
