@@ -17,7 +17,8 @@
 //    (every worker's files among them, so files open and formulas render
 //    offline too).
 // 4. Marks index.html of a site built with no corpus (no bundle.pack nor
-//    bundle.json): `<meta name="folio-corpus" content="none">`.
+//    bundle.json): `<meta name="folio-corpus" content="none">`; a site with
+//    a pack preloads it (its download starts with the page's).
 //    With FOLIO_OPEN_ORIGINS, lets `?open=URL` fetch from those origins
 //    (meta tag and the CSP's connect-src; see allowOpenOrigins).
 // 5. Prints the size report (scripts/size-report.mjs).
@@ -117,8 +118,13 @@ function externalizeLoader(dir, html) {
 function markCorpus(dir, html) {
   const none = !fs.existsSync(path.join(dir, 'bundle.pack')) && !fs.existsSync(path.join(dir, 'bundle.json'));
   const meta = '<meta name="folio-corpus" content="none">';
-  html = html.replace(meta, '');
-  return none ? html.replace('</head>', `  ${meta}\n  </head>`) : html;
+  // A site with a pack starts its download with the page's, not after the
+  // wasm has arrived and started (the app's fetch then takes the preloaded
+  // response: same URL, mode and credentials).
+  const preload = '<link rel="preload" href="bundle.pack" as="fetch" crossorigin>';
+  html = html.replace(`  ${meta}\n`, '').replace(meta, '').replace(`  ${preload}\n`, '').replace(preload, '');
+  if (none) return html.replace('</head>', `  ${meta}\n  </head>`);
+  return fs.existsSync(path.join(dir, 'bundle.pack')) ? html.replace('</head>', `  ${preload}\n  </head>`) : html;
 }
 
 /** FOLIO_OPEN_ORIGINS (space-separated origins, e.g. "https://papers.example.org")
