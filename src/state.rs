@@ -277,16 +277,24 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
         let facets = user.facets.get_untracked();
         view.with_untracked(|state| {
             explorer.try_with_mut(|e| match e.try_explore(state, store.data(), &facets) {
-                Ok(exploration) => exploration,
+                Ok(exploration) => (exploration, true),
                 // Until its shards are in: the corpus as a whole (from the head).
-                Err(_) => e.explore(&ViewState::default(), store.data(), &facets),
+                Err(_) => (e.explore(&ViewState::default(), store.data(), &facets), false),
             })
         })
     });
-    let results = RwSignal::new(Arc::new(first.expect("the explorer is provided just above")));
-    Effect::new(move |_| {
+    let (first, complete) = first.expect("the explorer is provided just above");
+    let results = RwSignal::new(Arc::new(first));
+    Effect::new(move |ran: Option<()>| {
         fetcher.index.track();
         let user_facets = user.facets.get();
+        if ran.is_none() && complete {
+            // The answer above is this view's: subscribe only (the first
+            // view's engine work is done once).
+            user.store.track();
+            view.track();
+            return;
+        }
         let answer = user.store.with(|store| {
             view.with(|state| explorer.try_with_mut(|e| e.try_explore(state, store.data(), &user_facets)))
         });

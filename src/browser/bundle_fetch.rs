@@ -134,7 +134,7 @@ pub async fn site_corpus_bytes() -> Result<Uint8Array, LoadError> {
 /// Whether a pack file's first bytes are a sharded pack's head's (as
 /// `folio pack` writes it: gzipped; or plain).
 fn is_head(start: &[u8]) -> bool {
-    start.starts_with(&[0x1f, 0x8b]) || start.starts_with(HEAD_MAGIC)
+    start.starts_with(&crate::browser::shards::GZIP_MAGIC) || start.starts_with(HEAD_MAGIC)
 }
 
 /// The body of `url` as bytes kept on the JavaScript side.

@@ -137,27 +137,28 @@ impl Fetcher {
                 .collect();
             let fetched = futures::future::join_all(paths.iter().map(|(_, path)| fetch_shard(path))).await;
             for ((id, _), bytes) in paths.into_iter().zip(fetched) {
-                let bytes = bytes?;
-                if let Some(Err(_)) = self.explorer.try_with_mut(|e| e.add_shard(id, &bytes)) {
-                    return Err(Problem::Replaced);
-                }
+                self.add(id, bytes?)?;
             }
         }
         Ok(())
     }
 
-    fn receive(&self, id: ShardId, bytes: Result<Vec<u8>, Problem>) {
-        self.in_flight.try_update_value(|set| set.remove(&id));
-        let added = bytes.and_then(|bytes| match self.explorer.try_with_mut(|e| e.add_shard(id, &bytes)) {
+    /// Gives shard `id`'s bytes to the explorer: whether it took them
+    /// (`false`: the explorer is gone, another corpus opened), or why not.
+    fn add(&self, id: ShardId, bytes: Vec<u8>) -> Result<bool, Problem> {
+        match self.explorer.try_with_mut(|e| e.add_shard(id, &bytes)) {
             Some(Ok(())) => Ok(true),
-            // The explorer is gone (another corpus opened): nothing to do.
             None => Ok(false),
             Some(Err(err)) => {
                 web_sys::console::warn_1(&format!("shard {:?} {} refused: {err}", id.kind, id.number).into());
                 Err(Problem::Replaced)
             }
-        });
-        match added {
+        }
+    }
+
+    fn receive(&self, id: ShardId, bytes: Result<Vec<u8>, Problem>) {
+        self.in_flight.try_update_value(|set| set.remove(&id));
+        match bytes.and_then(|bytes| self.add(id, bytes)) {
             Ok(false) => {}
             Ok(true) => {
                 if self.problem.get_untracked().is_some() {
@@ -191,6 +192,9 @@ async fn fetch_shard(path: &str) -> Result<Vec<u8>, Problem> {
     Ok(gunzip(bytes).await.unwrap_or_default())
 }
 
+/// The first bytes of a gzip file.
+pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 #[wasm_bindgen]
 extern "C" {
     /// The browser's own gzip decoder (web-sys lists it as unstable).
@@ -203,13 +207,14 @@ extern "C" {
 /// `folio pack` writes them so), by the browser's DecompressionStream: no
 /// inflater in the app's wasm.
 pub async fn gunzip(bytes: Uint8Array) -> Result<Vec<u8>, JsValue> {
-    if bytes.length() < 2 || bytes.get_index(0) != 0x1f || bytes.get_index(1) != 0x8b {
+    if bytes.length() < 2 || [bytes.get_index(0), bytes.get_index(1)] != GZIP_MAGIC {
         return Ok(bytes.to_vec());
     }
     let parts = Array::of1(&bytes);
     let stream = web_sys::Blob::new_with_u8_array_sequence(&parts)?.stream();
     let pipe: js_sys::Function = js_sys::Reflect::get(&stream, &"pipeThrough".into())?.dyn_into()?;
-    let inflated: web_sys::ReadableStream = pipe.call1(&stream, &DecompressionStream::new("gzip"))?.dyn_into()?;
+    let inflated: web_sys::ReadableStream =
+        pipe.call1(&stream, &DecompressionStream::new("gzip"))?.dyn_into()?;
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&inflated))?;
     Ok(Uint8Array::new(&JsFuture::from(response.array_buffer()?).await?).to_vec())
 }
