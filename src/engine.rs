@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod compile;
 pub mod diagnostic;
 pub mod dictionary;
+pub mod discover;
 pub mod enrich;
 pub mod explorer;
 pub mod export;

@@ -31,3 +31,23 @@ pub fn read_jsonl_gz(path: &Path) -> Vec<Paper> {
         })
         .collect()
 }
+
+/// The first `wanted` lines of the real corpora (acl-anthology-64k, then
+/// paperlists-87k) as JSON Lines inputs for the compiler (name, bytes), all
+/// their metadata kept; `None` when a corpus is absent.
+#[allow(dead_code)]
+pub fn first_jsonl(wanted: usize) -> Option<Vec<(String, Vec<u8>)>> {
+    use std::io::Read;
+    let mut inputs = Vec::new();
+    let mut remaining = wanted;
+    for name in ["acl-anthology-64k.jsonl.gz", "paperlists-87k.jsonl.gz"] {
+        let path = corpus_dir().join(name);
+        let mut text = String::new();
+        let file = std::fs::File::open(&path).ok()?;
+        flate2::read::GzDecoder::new(file).read_to_string(&mut text).ok()?;
+        let kept: String = text.lines().take(remaining).flat_map(|l| [l, "\n"]).collect();
+        remaining -= kept.lines().count();
+        inputs.push((path.display().to_string(), kept.into_bytes()));
+    }
+    Some(inputs)
+}

@@ -10,7 +10,9 @@ mod atomic_write;
 mod compile;
 mod pack;
 mod progress;
+mod recommend;
 mod search;
+mod similar;
 mod stats;
 
 /// Exit status when the input has problems (usage and IO errors exit 2).
@@ -33,6 +35,10 @@ enum Command {
     Stats(stats::StatsArgs),
     /// Write the app pack of a bundle (indexes precomputed for the browser).
     Pack(pack::PackArgs),
+    /// The papers most like one paper (paper vectors: docs/discovery.md).
+    Similar(similar::SimilarArgs),
+    /// The papers to read next for a list of liked papers (a tag's).
+    Recommend(recommend::RecommendArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +48,8 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Pack(args) => pack::run(args),
+        Command::Similar(args) => similar::run(args),
+        Command::Recommend(args) => recommend::run(args),
     };
     match result {
         Ok(code) => code,

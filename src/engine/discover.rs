@@ -1,0 +1,143 @@
+//! Discovery: paper vectors made from the corpus itself, similar papers by
+//! their cosine, and recommendations for a set of papers (a tag), each
+//! with its reasons.
+//!
+//! A paper's vector is its TF-IDF row (stemmed words of the shared
+//! analyzer, the entities and keyphrases the enrichment found) reduced by a
+//! truncated SVD (latent semantic analysis, [`svd`]) to [`Options::dims`]
+//! dimensions, L2-normalised and quantized to 8 bits ([`Vectors`]). Nothing
+//! is downloaded and nothing is learnt from outside the corpus; the same
+//! corpus and options give the same bytes.
+//!
+//! Similar papers are an exact scan of every vector (a few milliseconds at
+//! 100k papers natively), optionally blended with the enrichment's TF-IDF
+//! neighbours. Recommendations train a logistic regression on the liked
+//! papers against the disliked ones and a seeded sample of the rest
+//! ([`recommend`]). Figures and what they mean: `docs/discovery.md`.
+
+mod features;
+mod recommend;
+mod svd;
+mod vectors;
+
+use std::collections::HashMap;
+
+pub use features::{FeatureKind, Features};
+pub use recommend::{recommend, Classifier, Recommendation, NEGATIVES};
+pub use vectors::{Vectors, VectorsError};
+
+use super::bundle::Paper;
+
+/// How paper vectors are made. Out-of-range values are clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Dimensions of a vector, 8..=256 (64-256 is the useful range: fewer
+    /// merge subjects, more cost bytes and time; tests use fewer).
+    pub dims: usize,
+    /// Power iterations of the randomized SVD, 0..=6: each sharpens the
+    /// leading dimensions at the cost of two more sparse products.
+    pub power_iterations: usize,
+    /// Seed of the random projection: the same seed gives the same vectors.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { dims: 128, power_iterations: 2, seed: 0x5eed_f011_0017 }
+    }
+}
+
+impl Options {
+    fn clamped(self) -> Options {
+        Options { dims: self.dims.clamp(8, 256), power_iterations: self.power_iterations.min(6), ..self }
+    }
+}
+
+/// Weight of the enrichment's TF-IDF cosine in a blended similarity
+/// ([`Discovery::similar_blended`]), 0..=1: the vectors' cosine plus this
+/// times the old score, for the papers the enrichment listed.
+pub const BLEND: f32 = 0.5;
+
+/// A paper's neighbour: its index in the corpus and the similarity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Neighbour {
+    pub paper: usize,
+    pub score: f32,
+}
+
+/// What discovery computes of a corpus: the sparse TF-IDF rows (kept for
+/// reasons) and the paper vectors, in the corpus's paper order.
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    pub features: Features,
+    pub vectors: Vectors,
+    /// The enrichment's similar papers of each paper, as indexes.
+    today: Vec<Vec<(u32, f32)>>,
+}
+
+impl Discovery {
+    /// Features and vectors of `papers` (empty and one-paper corpora give
+    /// zero vectors, which are similar to nothing).
+    pub fn build(papers: &[Paper], options: &Options) -> Discovery {
+        let options = options.clamped();
+        let features = Features::of(papers);
+        let floats = svd::lsa(&features, options.dims, options.power_iterations, options.seed);
+        let vectors = Vectors::quantize(options.dims, &floats);
+        let index: HashMap<&str, usize> =
+            papers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let today = papers
+            .iter()
+            .map(|p| {
+                p.enrichment
+                    .similar
+                    .iter()
+                    .filter_map(|s| Some((*index.get(s.id.as_str())? as u32, s.score)))
+                    .collect()
+            })
+            .collect();
+        Discovery { features, vectors, today }
+    }
+
+    /// The `limit` papers nearest to `paper` by the vectors' cosine, best
+    /// first (ties by index), without the paper itself and papers with no
+    /// likeness (cosine 0 or below).
+    pub fn similar(&self, paper: usize, limit: usize) -> Vec<Neighbour> {
+        self.vectors.nearest(paper, limit)
+    }
+
+    /// The enrichment's similar papers of `paper` (today's TF-IDF cosine,
+    /// computed at compile time), as indexes.
+    pub fn similar_today(&self, paper: usize, limit: usize) -> Vec<Neighbour> {
+        let list = self.today.get(paper).map_or(&[][..], Vec::as_slice);
+        list.iter().take(limit).map(|&(p, score)| Neighbour { paper: p as usize, score }).collect()
+    }
+
+    /// The vectors' cosine plus [`BLEND`] times today's score: the
+    /// candidates are both lists' (the vectors' best `4 * limit`).
+    pub fn similar_blended(&self, paper: usize, limit: usize) -> Vec<Neighbour> {
+        let mut candidates: Vec<usize> =
+            self.vectors.nearest(paper, 4 * limit).iter().map(|n| n.paper).collect();
+        let today = self.today.get(paper).map_or(&[][..], Vec::as_slice);
+        candidates.extend(today.iter().map(|&(p, _)| p as usize));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scored: Vec<Neighbour> = candidates
+            .into_iter()
+            .filter(|&other| other != paper)
+            .map(|other| {
+                let old = today.iter().find(|&&(p, _)| p as usize == other).map_or(0.0, |&(_, s)| s);
+                Neighbour { paper: other, score: self.vectors.cosine(paper, other) + BLEND * old }
+            })
+            .filter(|n| n.score > 0.0)
+            .collect();
+        scored.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.paper.cmp(&b.paper)));
+        scored.truncate(limit);
+        scored
+    }
+
+    /// The features that two papers share, weightiest first (the product
+    /// of their TF-IDF weights): why they are alike, in words.
+    pub fn shared_terms(&self, a: usize, b: usize, limit: usize) -> Vec<&str> {
+        self.features.shared(a, b, limit)
+    }
+}

@@ -1,0 +1,136 @@
+//! `folio similar` and `folio recommend` as a user runs them: on the seed
+//! and on the three-subject fixture; JSON rows, reasons, id files with
+//! unknown ids, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// A fresh folder for one test's files.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("folio-discover-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn folio(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_folio")).args(args).output().expect("folio runs")
+}
+
+/// The bundle of `input` compiled into `dir`.
+fn compiled(dir: &Path, input: &str) -> String {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join(input);
+    let out = dir.join("bundle.json");
+    let output = folio(&["compile", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(output.status.success(), "compile: {}", String::from_utf8_lossy(&output.stderr));
+    out.to_str().unwrap().to_owned()
+}
+
+/// The id of the paper whose title starts with `title_start`.
+fn id_of(bundle: &str, title_start: &str) -> String {
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(bundle).unwrap()).unwrap();
+    let papers = json["papers"].as_array().unwrap();
+    let paper = papers.iter().find(|p| p["title"].as_str().unwrap().starts_with(title_start));
+    paper.unwrap_or_else(|| panic!("no paper {title_start:?}"))["id"].as_str().unwrap().to_owned()
+}
+
+/// Runs folio with `args`, checks the exit code and that stderr holds
+/// every one of `stderr` (besides the timing lines), and returns the JSON
+/// rows printed.
+#[track_caller]
+fn check(args: &[&str], code: i32, stderr: &[&str]) -> Vec<Value> {
+    let output = folio(args);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "folio {args:?}: {err}");
+    for line in stderr {
+        assert!(err.lines().any(|l| l == *line), "folio {args:?}: stderr lacks {line:?}:\n{err}");
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect()
+}
+
+fn titles(rows: &[Value]) -> Vec<&str> {
+    rows.iter().map(|r| r["title"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn similar_lists_the_seeds_speculative_decoding_paper_first_with_shared_words() {
+    let dir = temp_dir("similar-seed");
+    let bundle = compiled(&dir, "corpus/000_aec88eee982df8fa.txt");
+    let id = id_of(&bundle, "SpecMemo");
+    for by in ["vectors", "blend", "today"] {
+        let rows = check(&["similar", &bundle, &id, "--json", "--limit", "3", "--by", by], 0, &[]);
+        assert!(!rows.is_empty() && rows.len() <= 3, "--by {by}: {rows:?}");
+        assert!(titles(&rows)[0].starts_with("SpecDec++"), "--by {by}: {:?}", titles(&rows));
+        assert_eq!(rows[0]["rank"], 1);
+        assert!(rows.iter().all(|r| r["id"] != id.as_str() && r["score"].as_f64().unwrap() > 0.0));
+        assert_eq!(rows[0]["reasons"]["terms"][0], "speculative");
+    }
+}
+
+#[test]
+fn similar_refuses_an_unknown_id() {
+    let dir = temp_dir("similar-unknown");
+    let bundle = compiled(&dir, "corpus/000_aec88eee982df8fa.txt");
+    let message = format!("folio: {bundle}: no paper with id \"t-nope\"");
+    assert_eq!(check(&["similar", &bundle, "t-nope", "--json"], 1, &[&message]), Vec::<Value>::new());
+}
+
+#[test]
+fn recommend_ranks_a_subjects_papers_first_for_its_liked_ones() {
+    let dir = temp_dir("recommend");
+    let bundle = compiled(&dir, "tests/fixtures/discover/papers.jsonl");
+    let liked = ["Predicting Protein Structure", "Protein Language Models", "Designing Protein Binders"];
+    let ids: Vec<String> = liked.iter().map(|t| id_of(&bundle, t)).collect();
+    let like = dir.join("like.txt");
+    std::fs::write(&like, format!("# my protein tag\n{}\n\nt-not-here\n", ids.join("\n"))).unwrap();
+    let like = like.to_str().unwrap();
+    let warning = format!("{like}:6: warning: no paper with id \"t-not-here\" in the bundle (left out)");
+    let rows = check(
+        &["recommend", &bundle, "--like", like, "--json", "--limit", "3", "--dims", "16"],
+        0,
+        &[&warning],
+    );
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let title = row["title"].as_str().unwrap();
+        assert!(title.contains("Protein") || title.contains("Proteins"), "recommended {title:?}");
+        let terms = row["reasons"]["terms"].as_array().unwrap();
+        assert!(terms.iter().any(|t| t == "protein"), "{title}: {terms:?}");
+        let closest = row["reasons"]["closest"][0]["id"].as_str().unwrap();
+        assert!(ids.iter().any(|id| id == closest), "{title}: closest {closest}");
+    }
+
+    // "Not interested" in the first one: it is gone.
+    let unlike = dir.join("unlike.txt");
+    std::fs::write(&unlike, format!("{}\n", rows[0]["id"].as_str().unwrap())).unwrap();
+    let args = [
+        "recommend",
+        &bundle,
+        "--like",
+        like,
+        "--unlike",
+        unlike.to_str().unwrap(),
+        "--json",
+        "--dims",
+        "16",
+    ];
+    let taught = check(&args, 0, &[]);
+    assert!(!taught.is_empty());
+    assert!(taught.iter().all(|r| r["id"] != rows[0]["id"]), "an unliked paper is recommended");
+}
+
+#[test]
+fn recommend_refuses_a_list_with_no_paper_of_the_bundle() {
+    let dir = temp_dir("recommend-none");
+    let bundle = compiled(&dir, "tests/fixtures/discover/papers.jsonl");
+    let like = dir.join("like.txt");
+    std::fs::write(&like, "t-nope\n").unwrap();
+    let like = like.to_str().unwrap();
+    let none = format!("folio: {like}: none of its ids is a paper of the bundle");
+    assert_eq!(check(&["recommend", &bundle, "--like", like], 1, &[&none]), Vec::<Value>::new());
+}
