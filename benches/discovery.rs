@@ -12,8 +12,9 @@
 //! Reads the first 100,000 papers of acl-anthology-64k then paperlists-87k
 //! (`FOLIO_BENCH_PAPERS` for another number, `FOLIO_CORPUS_DIR` for
 //! another folder; skips with a message without them);
-//! `FOLIO_DISCOVERY_DIMS` sets the dimensions (default 128). Figures and
-//! what they mean: docs/discovery.md.
+//! `FOLIO_DISCOVERY_DIMS` sets the dimensions (default 128),
+//! `FOLIO_DISCOVERY_POWER` the SVD's power iterations (default 2). Figures
+//! and what they mean: docs/discovery.md.
 
 #[path = "common/corpus.rs"]
 #[allow(dead_code)]
@@ -73,17 +74,17 @@ const RIDGES: [f64; 3] = [0.01, 0.1, 1.0];
 const TASKS: usize = 12;
 
 fn main() {
-    let wanted: usize =
-        std::env::var("FOLIO_BENCH_PAPERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let dims: usize = std::env::var("FOLIO_DISCOVERY_DIMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(Options::default().dims);
+    let wanted = env_or("FOLIO_BENCH_PAPERS", 100_000);
+    let dims = env_or("FOLIO_DISCOVERY_DIMS", Options::default().dims);
+    let power_iterations = env_or("FOLIO_DISCOVERY_POWER", Options::default().power_iterations);
     let Some(files) = corpus::first_jsonl(wanted) else {
         println!("discovery skipped: the real corpora are not in {}", corpus::corpus_dir().display());
         return;
     };
-    println!("## discovery at {wanted} papers, {dims} dimensions, {}", load_average());
+    println!(
+        "## discovery at {wanted} papers, {dims} dimensions, {power_iterations} power iterations, {}",
+        load_average()
+    );
     let t = Instant::now();
     let inputs: Vec<Input<'_>> = files.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("the corpora compile");
@@ -106,7 +107,7 @@ fn main() {
     );
     drop(features);
     let (t, base) = stage_start();
-    let options = Options { dims, ..Options::default() };
+    let options = Options { dims, power_iterations, ..Options::default() };
     let discovery = Discovery::build(&papers, &options);
     println!(
         "vectors (TF-IDF + randomized SVD + quantization): {:.1} s, peak +{:.0} MiB; {:.1} MB as bytes",
@@ -125,6 +126,11 @@ fn main() {
 
     neighbours(&papers, &discovery);
     recommendations(&papers, &discovery);
+}
+
+/// The number in environment variable `name`, or `default`.
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn stage_start() -> (Instant, usize) {

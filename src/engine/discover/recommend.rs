@@ -109,10 +109,8 @@ impl Classifier {
             x[(r, dims)] = 1.0;
         }
         let negative_mass = unlike.len() as f64 * unlike_weight + sample.len() as f64;
-        let weights: Vec<f64> = rows
-            .iter()
-            .enumerate()
-            .map(|(r, _)| {
+        let weights: Vec<f64> = (0..rows.len())
+            .map(|r| {
                 if r < like.len() {
                     1.0 / like.len() as f64
                 } else if r < like.len() + unlike.len() {
