@@ -13,7 +13,7 @@
 //! (`FOLIO_BENCH_PAPERS` for another number, `FOLIO_CORPUS_DIR` for
 //! another folder; skips with a message without them);
 //! `FOLIO_DISCOVERY_DIMS` sets the dimensions (default 128),
-//! `FOLIO_DISCOVERY_POWER` the SVD's power iterations (default 2). Figures
+//! `FOLIO_DISCOVERY_POWER` the SVD's power iterations (default 1). Figures
 //! and what they mean: docs/discovery.md.
 
 #[path = "common/corpus.rs"]

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use folio::engine::discover::recommend as rank;
 
-use crate::similar::{load, print, Loaded, Paper, Reasons, Row, VectorArgs};
+use crate::similar::{load, print, Loaded, PaperRef, Reasons, Row, VectorArgs};
 
 #[derive(Args)]
 #[command(
@@ -65,19 +65,16 @@ pub fn run(args: RecommendArgs) -> Result<ExitCode> {
         eprintln!("folio: no paper is left to recommend");
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     }
-    let paper = |i: usize| Paper { id: &bundle.papers[i].id, title: &bundle.papers[i].title };
+    let paper = |i: usize| PaperRef { id: &bundle.papers[i].id, title: &bundle.papers[i].title };
     let rows: Vec<Row<'_>> = recommendations
         .iter()
         .enumerate()
-        .map(|(rank, r)| Row {
-            rank: rank + 1,
-            id: &bundle.papers[r.paper].id,
-            title: &bundle.papers[r.paper].title,
-            score: (r.score * 1000.0).round() / 1000.0,
-            reasons: Reasons {
+        .map(|(rank, r)| {
+            let reasons = Reasons {
                 terms: r.terms.iter().map(String::as_str).collect(),
                 closest: r.closest.iter().map(|&i| paper(i)).collect(),
-            },
+            };
+            Row::new(rank + 1, &bundle.papers[r.paper], r.score, reasons)
         })
         .collect();
     print(&rows, args.json)?;

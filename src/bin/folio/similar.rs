@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use folio::engine::bundle::Bundle;
+use folio::engine::bundle::{Bundle, Paper};
 use folio::engine::discover::{Discovery, Options};
 use serde::Serialize;
 
@@ -88,6 +88,13 @@ pub struct Row<'a> {
     pub reasons: Reasons<'a>,
 }
 
+impl<'a> Row<'a> {
+    /// The row of `paper` at `rank` (1 first), its score to three decimals.
+    pub fn new(rank: usize, paper: &'a Paper, score: f32, reasons: Reasons<'a>) -> Self {
+        Row { rank, id: &paper.id, title: &paper.title, score: (score * 1000.0).round() / 1000.0, reasons }
+    }
+}
+
 /// Why a paper is listed.
 #[derive(Serialize)]
 pub struct Reasons<'a> {
@@ -95,11 +102,12 @@ pub struct Reasons<'a> {
     pub terms: Vec<&'a str>,
     /// The liked papers nearest to it (recommendations only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub closest: Vec<Paper<'a>>,
+    pub closest: Vec<PaperRef<'a>>,
 }
 
+/// A paper named in a row's reasons.
 #[derive(Serialize)]
-pub struct Paper<'a> {
+pub struct PaperRef<'a> {
     pub id: &'a str,
     pub title: &'a str,
 }
@@ -143,15 +151,9 @@ pub fn run(args: SimilarArgs) -> Result<ExitCode> {
     let rows: Vec<Row<'_>> = neighbours
         .iter()
         .enumerate()
-        .map(|(rank, n)| Row {
-            rank: rank + 1,
-            id: &bundle.papers[n.paper].id,
-            title: &bundle.papers[n.paper].title,
-            score: (n.score * 1000.0).round() / 1000.0,
-            reasons: Reasons {
-                terms: discovery.shared_terms(paper, n.paper, SHARED_TERMS),
-                closest: Vec::new(),
-            },
+        .map(|(rank, n)| {
+            let terms = discovery.shared_terms(paper, n.paper, SHARED_TERMS);
+            Row::new(rank + 1, &bundle.papers[n.paper], n.score, Reasons { terms, closest: Vec::new() })
         })
         .collect();
     print(&rows, args.json)?;
