@@ -9,8 +9,8 @@
 //! is downloaded and nothing is learnt from outside the corpus; the same
 //! corpus and options give the same bytes.
 //!
-//! Similar papers are an exact scan of every vector (a few milliseconds at
-//! 100k papers natively), optionally blended with the enrichment's TF-IDF
+//! Similar papers are an exact scan of every vector (tens of milliseconds
+//! at 100k papers natively), optionally blended with the enrichment's TF-IDF
 //! neighbours. Recommendations train a logistic regression on the liked
 //! papers against the disliked ones and a seeded sample of the rest
 //! ([`recommend`]). Figures and what they mean: `docs/discovery.md`.
@@ -68,7 +68,8 @@ pub struct Neighbour {
 }
 
 /// What discovery computes of a corpus: the sparse TF-IDF rows (kept for
-/// reasons) and the paper vectors, in the corpus's paper order.
+/// reasons) and the paper vectors of the whole corpus, in its paper order
+/// (similar papers and recommendations index both by paper).
 #[derive(Debug, Clone)]
 pub struct Discovery {
     pub features: Features,

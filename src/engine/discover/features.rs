@@ -103,7 +103,7 @@ impl Features {
 
     /// Papers (rows).
     pub fn papers(&self) -> usize {
-        self.offsets.len() - 1
+        self.offsets.len().saturating_sub(1)
     }
 
     /// Features (columns): those in at least two papers.
