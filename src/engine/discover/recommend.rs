@@ -172,7 +172,7 @@ impl Classifier {
 /// `like`, so the same tag gets the same sample).
 fn negatives(n: usize, like: &[usize], excluded: &HashSet<usize>) -> Vec<usize> {
     let available = n - excluded.len();
-    let wanted = (like.len() * NEGATIVES_PER_LIKED).max(MIN_NEGATIVES).min(NEGATIVES).min(available);
+    let wanted = (like.len() * NEGATIVES_PER_LIKED).clamp(MIN_NEGATIVES, NEGATIVES).min(available);
     if wanted == available {
         return (0..n).filter(|i| !excluded.contains(i)).collect();
     }

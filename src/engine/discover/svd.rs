@@ -65,9 +65,8 @@ pub fn lsa(features: &Features, dims: usize, power_iterations: usize, seed: u64)
     let (values, vectors) = sorted_eigen((&gram + gram.transpose()) * 0.5);
     let k = dims.min(values.len());
     let mut projection = DMatrix::<f64>::zeros(q.ncols(), k);
-    for j in 0..k {
-        let sigma = values[j].max(0.0).sqrt();
-        projection.set_column(j, &(vectors.column(j) * sigma));
+    for (j, value) in values.iter().take(k).enumerate() {
+        projection.set_column(j, &(vectors.column(j) * value.max(0.0).sqrt()));
     }
     let reduced = &q * &projection;
     for (i, row) in out.chunks_exact_mut(dims).enumerate() {
@@ -88,8 +87,8 @@ fn orthonormal(y: DMatrix<f64>) -> DMatrix<f64> {
     let largest = values.first().copied().unwrap_or(0.0);
     let kept = values.iter().take_while(|&&v| v > largest * RANK_EPSILON && v > 0.0).count();
     let mut scale = DMatrix::<f64>::zeros(y.ncols(), kept);
-    for j in 0..kept {
-        scale.set_column(j, &(vectors.column(j) / values[j].sqrt()));
+    for (j, value) in values.iter().take(kept).enumerate() {
+        scale.set_column(j, &(vectors.column(j) / value.sqrt()));
     }
     y * scale
 }
