@@ -219,3 +219,31 @@ fn empty_and_tiny_corpora_have_zero_vectors_and_never_panic() {
         assert_eq!(recommend(&discovery, &[99], &[98], 5), []);
     }
 }
+
+#[test]
+fn a_word_is_named_by_its_most_frequent_spelling() {
+    let texts = [
+        ("Drafts", "We speculate about drafts."),
+        ("Speculative drafts", "Speculative decoding with speculative drafts."),
+        ("Speculative sampling", "Speculative sampling of drafts."),
+        ("Proteins", "Protein folding."),
+        ("Robots", "Robot grasping."),
+        ("Translation", "Machine translation."),
+    ];
+    let papers: Vec<Paper> = texts
+        .iter()
+        .map(|(title, abstract_text)| Paper {
+            title: title.to_string(),
+            abstract_text: abstract_text.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    let discovery = Discovery::build(&papers, &OPTIONS);
+    let mut shared = discovery.shared_terms(0, 1, 2);
+    shared.sort_unstable();
+    assert_eq!(
+        shared,
+        ["drafts", "speculative"],
+        "read first as \"speculate\", most often as \"speculative\""
+    );
+}

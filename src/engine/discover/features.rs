@@ -11,7 +11,7 @@ use crate::engine::bundle::Paper;
 /// What a feature is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeatureKind {
-    /// A stemmed word, shown as its first spelling in the corpus.
+    /// A stemmed word, shown as its most frequent spelling in the corpus.
     Word,
     /// An entity of the catalog (model, benchmark, method...), by name.
     Entity,
@@ -62,7 +62,7 @@ impl Features {
             }
             rows.push(summed(&mut row));
         }
-        let Vocabulary { names, kinds, .. } = vocabulary;
+        let (names, kinds) = vocabulary.into_names();
         let mut df = vec![0u32; names.len()];
         for row in &rows {
             for &(t, _) in row {
@@ -180,8 +180,8 @@ impl Features {
 #[derive(Default)]
 struct Vocabulary {
     /// Folded word -> its stem's id, or none for a word that is not one
-    /// (numbers, one or two letters).
-    by_folded: HashMap<String, Option<u32>>,
+    /// (numbers, one or two letters), and how often it was read.
+    by_folded: HashMap<String, (Option<u32>, u32)>,
     by_stem: HashMap<String, u32>,
     entities: HashMap<String, u32>,
     phrases: HashMap<String, u32>,
@@ -191,8 +191,9 @@ struct Vocabulary {
 
 impl Vocabulary {
     fn word(&mut self, folded: &str) -> Option<u32> {
-        if let Some(&id) = self.by_folded.get(folded) {
-            return id;
+        if let Some((id, count)) = self.by_folded.get_mut(folded) {
+            *count += 1;
+            return *id;
         }
         let wordlike = folded.chars().count() >= 3 && folded.chars().any(char::is_alphabetic);
         let id = wordlike.then(|| {
@@ -206,8 +207,26 @@ impl Vocabulary {
                 }
             }
         });
-        self.by_folded.insert(folded.to_owned(), id);
+        self.by_folded.insert(folded.to_owned(), (id, 1));
         id
+    }
+
+    /// The names and kinds of the features, a word named by its most
+    /// frequent spelling ("speculative", not the first read, "speculate";
+    /// ties to the first in alphabetical order).
+    fn into_names(self) -> (Vec<String>, Vec<FeatureKind>) {
+        let Vocabulary { by_folded, mut names, kinds, .. } = self;
+        let mut best: Vec<u32> = vec![0; names.len()];
+        let mut spellings: Vec<(&String, u32, u32)> =
+            by_folded.iter().filter_map(|(folded, &(id, count))| Some((folded, id?, count))).collect();
+        spellings.sort_unstable();
+        for (folded, id, count) in spellings {
+            if count > best[id as usize] {
+                best[id as usize] = count;
+                names[id as usize].clone_from(folded);
+            }
+        }
+        (names, kinds)
     }
 
     fn named(&mut self, kind: FeatureKind, name: &str) -> u32 {
