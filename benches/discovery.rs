@@ -4,8 +4,9 @@
 //! author or a keyword (the compiler's TF-IDF neighbours, the vectors, a
 //! blend), recall@20 of held-out papers of a keyword or a venue when the
 //! rest are liked (today's neighbours, the liked papers' centroid, the
-//! classifier at three ridge penalties, the classifier told "not
-//! interested" of its first wrong picks), and per-query times.
+//! classifier at three ridge penalties and with the words' cosine added,
+//! the classifier told "not interested" of its first wrong picks), and
+//! per-query times.
 //!
 //!     cargo bench --bench discovery
 //!
@@ -70,6 +71,8 @@ const LIKED: usize = 10;
 const TOP: usize = 20;
 /// The classifier's ridge penalties compared.
 const RIDGES: [f64; 3] = [0.01, 0.1, 1.0];
+/// The weights of the words' cosine compared (`Classifier::terms`).
+const TERMS: [f32; 2] = [0.5, 1.0];
 /// Tasks of each kind (keywords, venues), the largest within the bounds.
 const TASKS: usize = 12;
 
@@ -228,13 +231,14 @@ fn recommendations(papers: &[Paper], discovery: &Discovery) {
         .map(|p| discovery.similar_today(p, K).into_iter().map(|n| (n.paper, n.score)).collect())
         .collect();
     println!("\n## recommendations: {LIKED} papers of a keyword or venue liked, recall@{TOP} of the rest");
-    let ridges: Vec<String> = RIDGES.iter().map(|r| format!("classifier, ridge {r}")).collect();
+    let mut ridges: Vec<String> = RIDGES.iter().map(|r| format!("classifier, ridge {r}")).collect();
+    ridges.extend(TERMS.iter().map(|t| format!("classifier + words x {t}")));
     println!(
         "| task | papers | today | centroid | {} | classifier (ridge {}) + 5 not interested |",
         ridges.join(" | "),
         Classifier::default().ridge
     );
-    println!("|---|---|---|---|{}---|", "---|".repeat(RIDGES.len()));
+    println!("|---|---|---|---|{}---|", "---|".repeat(ridges.len()));
     let mut sums: Vec<f64> = Vec::new();
     let mut times = Vec::new();
     for (name, members) in &tasks {
@@ -278,6 +282,9 @@ fn recommendations(papers: &[Paper], discovery: &Discovery) {
         let mut row = vec![recall(&today), recall(&centroid)];
         for ridge in RIDGES {
             row.push(recall(&ranked(&Classifier { ridge, ..Classifier::default() }, &[])));
+        }
+        for terms in TERMS {
+            row.push(recall(&ranked(&Classifier { terms, ..Classifier::default() }, &[])));
         }
         let t = Instant::now();
         let classifier = ranked(&Classifier::default(), &[]);

@@ -29,7 +29,8 @@ pub struct Recommendation {
     /// The paper's index in the corpus.
     pub paper: usize,
     /// The classifier's probability that the paper belongs with the liked
-    /// ones (0..1).
+    /// ones (0..1), plus [`Classifier::terms`] times its words' cosine
+    /// with the liked papers'.
     pub score: f32,
     /// The features (words, entities, keyphrases) that tie it to the liked
     /// papers, weightiest first.
@@ -49,11 +50,17 @@ pub struct Classifier {
     /// How much more a "not interested" paper weighs than a sampled one,
     /// 1..=100: the person said so, the sample only guesses.
     pub unlike_weight: f64,
+    /// Weight of the words, 0..=2: a paper's score is the classifier's
+    /// probability plus this times the cosine of its TF-IDF row with the
+    /// liked papers' mean row less the disliked ones' (what the vectors
+    /// blur: exact words, entities, keyphrases). 0 ranks by the vectors
+    /// alone.
+    pub terms: f32,
 }
 
 impl Default for Classifier {
     fn default() -> Self {
-        Classifier { ridge: 0.1, unlike_weight: 8.0 }
+        Classifier { ridge: 0.1, unlike_weight: 8.0, terms: 0.0 }
     }
 }
 
@@ -123,22 +130,6 @@ impl Classifier {
         let labels: Vec<f64> = (0..rows.len()).map(|r| if r < like.len() { 1.0 } else { 0.0 }).collect();
         let theta = logistic(&x, &labels, &weights, ridge);
 
-        let w: Vec<f32> = theta.iter().take(dims).map(|&t| t as f32).collect();
-        let bias = theta[dims] as f32;
-        let mut scored: Vec<(usize, f32)> = vectors
-            .scores(&w)
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| !excluded.contains(i))
-            .map(|(i, s)| (i, s + bias))
-            .collect();
-        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if scored.len() > limit {
-            scored.select_nth_unstable_by(limit - 1, order);
-            scored.truncate(limit);
-        }
-        scored.sort_unstable_by(order);
-
         // What the liked papers are made of, less what the disliked ones are.
         let mut profile = vec![0f32; discovery.features.len()];
         for (list, sign) in [(&like, 1.0), (&unlike, -1.0)] {
@@ -149,6 +140,33 @@ impl Classifier {
                 }
             }
         }
+        let norm = profile.iter().map(|w| w * w).sum::<f32>().sqrt();
+        let terms_weight = if norm > 0.0 { self.terms.clamp(0.0, 2.0) / norm } else { 0.0 };
+
+        let w: Vec<f32> = theta.iter().take(dims).map(|&t| t as f32).collect();
+        let bias = theta[dims] as f32;
+        let mut scored: Vec<(usize, f32)> = vectors
+            .scores(&w)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !excluded.contains(i))
+            .map(|(i, s)| {
+                let probability = 1.0 / (1.0 + (-(s + bias)).exp());
+                if terms_weight == 0.0 {
+                    return (i, probability);
+                }
+                let (terms, weights) = discovery.features.row(i);
+                let words: f32 = terms.iter().zip(weights).map(|(&t, &w)| w * profile[t as usize]).sum();
+                (i, probability + terms_weight * words)
+            })
+            .collect();
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, order);
+            scored.truncate(limit);
+        }
+        scored.sort_unstable_by(order);
+
         scored
             .into_iter()
             .map(|(paper, s)| {
@@ -159,7 +177,7 @@ impl Classifier {
                 closest.truncate(REASON_PAPERS);
                 Recommendation {
                     paper,
-                    score: 1.0 / (1.0 + (-s).exp()),
+                    score: s,
                     terms: terms.into_iter().map(str::to_owned).collect(),
                     closest: closest.into_iter().map(|(l, _)| l).collect(),
                 }
