@@ -133,8 +133,7 @@ impl Discovery {
             })
             .filter(|n| n.score > 0.0)
             .collect();
-        scored.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.paper.cmp(&b.paper)));
-        scored.truncate(limit);
+        keep_best(&mut scored, limit, |a, b| b.score.total_cmp(&a.score).then(a.paper.cmp(&b.paper)));
         scored
     }
 
@@ -143,4 +142,18 @@ impl Discovery {
     pub fn shared_terms(&self, a: usize, b: usize, limit: usize) -> Vec<&str> {
         self.features.shared(a, b, limit)
     }
+}
+
+/// Keeps the `limit` first of `items` by `order`, sorted by it (a
+/// selection first: `limit` is small beside a corpus).
+fn keep_best<T>(items: &mut Vec<T>, limit: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering + Copy) {
+    if items.len() > limit {
+        if limit == 0 {
+            items.clear();
+            return;
+        }
+        items.select_nth_unstable_by(limit - 1, order);
+        items.truncate(limit);
+    }
+    items.sort_unstable_by(order);
 }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use nalgebra::{DMatrix, DVector};
 
-use super::Discovery;
+use super::{keep_best, Discovery};
 
 /// Most papers sampled from the rest as negatives.
 pub const NEGATIVES: usize = 2000;
@@ -161,11 +161,7 @@ impl Classifier {
             })
             .collect();
         let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if scored.len() > limit {
-            scored.select_nth_unstable_by(limit - 1, order);
-            scored.truncate(limit);
-        }
-        scored.sort_unstable_by(order);
+        keep_best(&mut scored, limit, order);
 
         scored
             .into_iter()
@@ -173,8 +169,7 @@ impl Classifier {
                 let terms = discovery.features.weighed(paper, |t| profile[t as usize], REASON_TERMS);
                 let mut closest: Vec<(usize, f32)> =
                     like.iter().map(|&l| (l, vectors.cosine(paper, l))).filter(|&(_, c)| c > 0.0).collect();
-                closest.sort_unstable_by(order);
-                closest.truncate(REASON_PAPERS);
+                keep_best(&mut closest, REASON_PAPERS, order);
                 Recommendation {
                     paper,
                     score: s,

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use thiserror::Error;
 
-use super::Neighbour;
+use super::{keep_best, Neighbour};
 
 const MAGIC: &[u8; 4] = b"FVEC";
 const VERSION: u8 = 1;
@@ -132,11 +132,7 @@ impl Vectors {
             .collect();
         let score = |&(d, local): &(i32, u32)| d as f32 * self.scales[local as usize];
         let order = |a: &(i32, u32), b: &(i32, u32)| score(b).total_cmp(&score(a)).then(a.1.cmp(&b.1));
-        if scored.len() > limit {
-            scored.select_nth_unstable_by(limit - 1, order);
-            scored.truncate(limit);
-        }
-        scored.sort_unstable_by(order);
+        keep_best(&mut scored, limit, order);
         scored
             .iter()
             .map(|s| Neighbour { paper: s.1 as usize + self.first, score: score(s) * scale })
