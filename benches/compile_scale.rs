@@ -22,7 +22,7 @@ mod process;
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,7 +39,7 @@ use folio::engine::progress::Stage;
 use process::{cpu_seconds, load_average, peak_mib};
 
 /// Counts the bytes allocated and not yet freed, and their most since the
-/// last [`Counting::reset_peak`].
+/// last [`Counting::reset_peak`]; allocates as the `folio` CLI does (mimalloc).
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -59,17 +59,17 @@ impl Counting {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         Counting::grow(layout.size());
-        System.alloc(layout)
+        mimalloc::MiMalloc.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
+        mimalloc::MiMalloc.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // Old and new blocks may both be held while it copies.
         Counting::grow(new_size);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
+        mimalloc::MiMalloc.realloc(ptr, layout, new_size)
     }
 }
 
