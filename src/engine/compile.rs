@@ -25,6 +25,38 @@ pub struct Input<'a> {
     pub bytes: &'a [u8],
 }
 
+/// One input file the compiler owns ([`compile_owned`]): its bytes are
+/// freed as soon as its records are read, before the next input's and
+/// before enrichment (a million papers' JSON Lines are 1.3 GB).
+pub struct OwnedInput {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What the compiler reads an input through, borrowed or owned.
+trait InputFile {
+    fn name(&self) -> &str;
+    fn bytes(&self) -> &[u8];
+}
+
+impl InputFile for &Input<'_> {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn bytes(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl InputFile for OwnedInput {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// The result of a compile: the bundle when there were no errors, and all
 /// diagnostics (errors and warnings) in input order.
 pub struct Compiled {
@@ -75,8 +107,23 @@ pub fn compile(inputs: &[Input<'_>], options: &CompileOptions) -> Compiled {
 }
 
 /// [`compile`], reporting its progress to `report` (see [`super::progress`]).
-pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report: &mut dyn FnMut(Step)) -> Compiled {
+pub fn compile_reporting(
+    inputs: &[Input<'_>],
+    options: &CompileOptions,
+    report: &mut dyn FnMut(Step),
+) -> Compiled {
     compile_onto(Vec::new(), Vec::new(), inputs, options, report)
+}
+
+/// [`compile_reporting`] of inputs the compiler owns: each one's bytes are
+/// dropped once it is read (the CLI's way: the peak memory of a large
+/// compile is in enrichment, which then no longer holds the inputs).
+pub fn compile_owned(
+    inputs: Vec<OwnedInput>,
+    options: &CompileOptions,
+    report: &mut dyn FnMut(Step),
+) -> Compiled {
+    compile_files(Vec::new(), Vec::new(), inputs, options, report)
 }
 
 /// [`compile_reporting`] of `inputs` added to an already compiled corpus
@@ -84,13 +131,23 @@ pub fn compile_reporting(inputs: &[Input<'_>], options: &CompileOptions, report:
 /// new record that is one of them merges into it exactly as a duplicate
 /// between two inputs does. The whole corpus is enriched again.
 pub fn compile_onto(
-    mut papers: Vec<Paper>,
-    mut sources: Vec<SourceFile>,
+    papers: Vec<Paper>,
+    sources: Vec<SourceFile>,
     inputs: &[Input<'_>],
     options: &CompileOptions,
     report: &mut dyn FnMut(Step),
 ) -> Compiled {
-    let total_bytes: u64 = inputs.iter().map(|i| i.bytes.len() as u64).sum();
+    compile_files(papers, sources, inputs.iter().collect(), options, report)
+}
+
+fn compile_files<I: InputFile>(
+    mut papers: Vec<Paper>,
+    mut sources: Vec<SourceFile>,
+    inputs: Vec<I>,
+    options: &CompileOptions,
+    report: &mut dyn FnMut(Step),
+) -> Compiled {
+    let total_bytes: u64 = inputs.iter().map(|i| i.bytes().len() as u64).sum();
     let mut bytes_read = 0u64;
     let mut diagnostics = Vec::new();
     // Id -> index in `papers`; title key -> the indexes of the papers with that title.
@@ -107,31 +164,32 @@ pub fn compile_onto(
         }
     }
 
-    // Each input decoded and its format known once, before reading any:
-    // every BibTeX input sees what the others share, their `@string`s
-    // (journal and author macros often live in files of their own,
-    // `abbrev.bib`) and their `crossref` parents (`crossref.bib`).
-    let decoded: Vec<Result<(&str, Format), Diagnostic>> = inputs
+    // Each input's text and format, known before reading any: every
+    // BibTeX input sees what the others share, their `@string`s (journal
+    // and author macros often live in files of their own, `abbrev.bib`)
+    // and their `crossref` parents (`crossref.bib`). (Decoding checks the
+    // bytes and borrows them: cheap to do again as each is read.)
+    let bibtex_texts = inputs
         .iter()
-        .map(|input| {
-            let text = decode_text(input.name, input.bytes)?;
-            Ok((text, options.format.unwrap_or_else(|| Format::detect(input.name, text))))
-        })
-        .collect();
-    let shared = bibtex::Shared::of(
-        decoded.iter().flatten().filter(|(_, format)| *format == Format::BibTex).map(|(text, _)| *text),
-    );
-    for (input, decoded) in inputs.iter().zip(decoded) {
+        .filter_map(|input| decoded(input, options).ok())
+        .filter(|(_, format)| *format == Format::BibTex)
+        .map(|(text, _)| text);
+    let shared = bibtex::Shared::of(bibtex_texts);
+    for input in inputs {
         report(Step { stage: Stage::Read, done: bytes_read, total: total_bytes, papers: papers.len() });
-        bytes_read += input.bytes.len() as u64;
-        let (text, format) = match decoded {
+        bytes_read += input.bytes().len() as u64;
+        let (text, format) = match decoded(&input, options) {
             Ok(decoded) => decoded,
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
                 continue;
             }
         };
-        let (records, found) = read_with(format, input.name, text, &options.field_map, &shared);
+        let name = input.name();
+        let (records, found) = read_with(format, name, text, &options.field_map, &shared);
+        let name = name.to_owned();
+        // The records own their text: the input's bytes are not needed any more.
+        drop(input);
         let skipped = found.iter().filter(|d| d.skipped).count();
         // Nothing read at all is the input's failure, not its records': a
         // file that is not what its name says, or not a corpus. (A BibTeX
@@ -142,15 +200,18 @@ pub fn compile_onto(
         diagnostics.extend(found);
         if unreadable {
             diagnostics.push(Diagnostic::error(
-                input.name,
+                &name,
                 0,
-                format!("no paper could be read from this file as {} ({skipped} record(s) skipped)", format.name()),
+                format!(
+                    "no paper could be read from this file as {} ({skipped} record(s) skipped)",
+                    format.name()
+                ),
             ));
         }
         let mut count = 0;
         for record in records {
             let key = title_key(&record.title);
-            let source = SourceRef { file: input.name.to_owned(), line: record.line };
+            let source = SourceRef { file: name.clone(), line: record.line };
             // A title-hash id is the title: say so.
             let id_kind =
                 if record.metadata.arxiv.is_none() && record.metadata.doi.is_none() { "title" } else { "id" };
@@ -167,7 +228,7 @@ pub fn compile_onto(
             if let Some((index, why)) = duplicate {
                 let first = &mut papers[index];
                 diagnostics.push(Diagnostic::warning(
-                    input.name,
+                    &name,
                     record.line,
                     format!(
                         "duplicate of the paper at {}:{} (same {why}): merged into it",
@@ -193,11 +254,7 @@ pub fn compile_onto(
             papers.push(paper_of(id, record, source));
             count += 1;
         }
-        sources.push(SourceFile {
-            file: input.name.to_owned(),
-            format: format.name().to_owned(),
-            papers: count,
-        });
+        sources.push(SourceFile { file: name.clone(), format: format.name().to_owned(), papers: count });
     }
 
     // Errors always withhold the bundle; with --strict, so does any warning.
@@ -221,6 +278,15 @@ pub fn compile_onto(
         corpus,
     };
     Compiled { bundle: Some(bundle), diagnostics }
+}
+
+/// An input's text and format (as `options` force it, else detected).
+fn decoded<'i, I: InputFile>(
+    input: &'i I,
+    options: &CompileOptions,
+) -> Result<(&'i str, Format), Diagnostic> {
+    let text = decode_text(input.name(), input.bytes())?;
+    Ok((text, options.format.unwrap_or_else(|| Format::detect(input.name(), text))))
 }
 
 /// Whether two author lists may name the same people: one of them is

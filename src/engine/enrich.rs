@@ -29,8 +29,8 @@ use super::bundle::enrichment::{
 use super::bundle::Paper;
 use super::catalog::{self, Catalog, EntityKind};
 use super::diagnostic::Diagnostic;
-use super::math;
 use super::dictionary::DictionaryFile;
+use super::math;
 
 /// Entity aliases and the topic taxonomy used for extraction.
 #[derive(Debug, Clone)]
@@ -126,6 +126,8 @@ pub fn enrich_reporting(
             let mut toks = Vec::new();
             paper.enrichment =
                 extract(&catalog, &paper.title, &paper.abstract_text, &mut vocabulary, &mut toks, &mut arena);
+            // Held for the whole corpus: without the room left by growing.
+            toks.shrink_to_fit();
             toks
         })
         .collect();
@@ -154,8 +156,13 @@ pub fn enrich_reporting(
         papers.iter().map(|p| (p.title.as_str(), p.abstract_text.as_str())).collect();
     let term_df = terms::document_frequencies(&docs, vocabulary.len());
     let phrases = topics::keyphrases(&docs, &texts, &vocabulary, &term_df);
-    let neighbours = similar::neighbours(&docs, &vocabulary, &term_df);
     drop(texts);
+    let vectors = similar::vectors(&docs, &vocabulary, &term_df);
+    // The words are the largest thing enrichment holds (12 bytes each, 200
+    // million at a million papers): gone before the neighbours' tables.
+    drop(docs);
+    let neighbours = similar::neighbours(&vectors, vocabulary.len());
+    drop(vectors);
     let ids: Vec<String> = papers.iter().map(|p| p.id.clone()).collect();
     for ((paper, phrases), neighbours) in papers.iter_mut().zip(phrases).zip(neighbours) {
         paper.enrichment.keyphrases = phrases
@@ -234,7 +241,7 @@ fn extract(
             .map(|m| (m.start, m.end))
             .collect();
         for tok in &mut toks[first_tok..] {
-            tok.named = names.iter().any(|&(s, e)| s <= tok.start as usize && tok.end as usize <= e);
+            tok.set_named(names.iter().any(|&(s, e)| s <= tok.start as usize && tok.end as usize <= e));
         }
         for m in matches {
             let span = Span { field, start: m.start, end: m.end };

@@ -185,27 +185,21 @@ impl Explorer {
 
     /// The app pack of this corpus.
     pub fn into_pack(self) -> Result<Vec<u8>, PackError> {
-        let (records, paper_ends) = self.papers.records()?;
-        let ids = (0..self.len() as u32).map(|d| self.papers.id(d).to_owned()).collect();
-        Ok(Contents {
-            meta_json: self.meta.to_json(),
-            ids,
-            paper_ends,
-            by_title: self.by_title,
-            facets: self.facets,
-            index: self.search_index,
-        }
-        .encode(&records))
+        let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
+        // The decoded papers are as large as their records: not both at once.
+        let (records, paper_ends, table) = papers.into_records()?;
+        let ids = (0..table.len() as u32).map(|d| table.id(d).to_owned()).collect();
+        drop(table);
+        Ok(Contents { meta_json: meta.to_json(), ids, paper_ends, by_title, facets, index: search_index }
+            .encode(&records))
     }
 
     /// The pack of this corpus cut into a head and shards
     /// (docs/pack-format.md); `sizes` says how big shards grow.
     pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
         let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
-        let (records, paper_ends) = papers.records()?;
-        let ids = papers.ids().clone();
         // The decoded papers are as large as their records: not both at once.
-        drop(papers);
+        let (records, paper_ends, ids) = papers.into_records()?;
         let meta_json = meta.to_json();
         Ok(Head::write(meta_json, &ids, by_title, facets, search_index, &records, &paper_ends, sizes))
     }

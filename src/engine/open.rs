@@ -284,6 +284,8 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
         outcome.failure = Some(format!("nothing was opened: {what}"));
         return Opened { pack: None, outcome };
     };
+    // Read: the files' bytes are not needed by the index and the pack.
+    drop(inputs);
     outcome.papers = bundle.papers.len();
     report(Progress {
         stage: INDEXING.to_owned(),

@@ -333,11 +333,6 @@ impl Papers {
         self.ids.doc(id)
     }
 
-    /// Every paper's id, both ways.
-    pub(super) fn ids(&self) -> &IdTable {
-        &self.ids
-    }
-
     /// Paper `doc`, decoded on first use. A record that does not decode
     /// (impossible for a pack that passed its checksum, short of a compiler
     /// bug) reads as a paper with its id and a title that says so; so does
@@ -380,6 +375,27 @@ impl Papers {
             (None, Some(records)) => Some(records.get(doc as usize)),
             (None, None) => None,
         }
+    }
+
+    /// [`Papers::records`] and the ids of papers not needed after: each
+    /// paper is dropped once written (papers and their records are about as
+    /// large, 2 GB each at a million papers: not both at once).
+    pub(super) fn into_records(self) -> Result<(Vec<u8>, Vec<u32>, IdTable), PackError> {
+        if self.sharded.is_some() || self.packed.is_some() {
+            let (records, ends) = self.records()?;
+            return Ok((records, ends, self.ids));
+        }
+        let Papers { ids, decoded, .. } = self;
+        let mut records = Vec::new();
+        let mut ends = Vec::with_capacity(decoded.len());
+        for (doc, cell) in (0u32..).zip(decoded) {
+            let paper = cell.into_inner().unwrap_or_else(|| Arc::new(damaged(ids.id(doc).to_owned())));
+            // A Paper (strings, numbers, vectors) always serializes.
+            let _ = serde_json::to_writer(&mut records, &*paper);
+            ends.push(u32::try_from(records.len()).map_err(|_| PackError::TooLarge)?);
+        }
+        records.shrink_to_fit();
+        Ok((records, ends, ids))
     }
 
     /// The record shards, when sharded.

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use folio::engine::compile::{compile_reporting, CompileOptions, Input};
+use folio::engine::compile::{compile_owned, CompileOptions, OwnedInput};
 use folio::engine::formats::{Format, FIELDS};
+use folio::engine::pack::SHARD_THRESHOLD;
 
-use crate::atomic_write::write_atomically;
+use crate::atomic_write::write_pending;
+use crate::pack::Layout;
 use crate::progress::{summarised, Bar};
 
 /// `folio compile`: compile corpus files into one JSON bundle for the explorer.
@@ -41,8 +43,8 @@ pub struct CompileArgs {
     pack: Option<PathBuf>,
     /// The pack in one file, or a head and shards (`auto`: sharded above
     /// 8 MB; shards go to `shards/` beside the pack); see `folio pack`.
-    #[arg(long, value_enum, default_value_t = crate::pack::Layout::Auto)]
-    pack_layout: crate::pack::Layout,
+    #[arg(long, value_enum, default_value_t = Layout::Auto)]
+    pack_layout: Layout,
     #[command(flatten)]
     shard_size: crate::pack::ShardSize,
     /// No progress bar (it is drawn only on a terminal anyway).
@@ -102,13 +104,13 @@ pub fn run(args: CompileArgs) -> Result<ExitCode> {
 
 fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode> {
     let (paths, out, pack) = (&args.inputs, args.out.as_path(), args.pack.as_deref());
-    let mut contents = Vec::with_capacity(paths.len());
+    let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
-        contents.push((path.display().to_string(), read_input(path)?));
+        inputs.push(OwnedInput { name: path.display().to_string(), bytes: read_input(path)? });
     }
-    let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let mut bar = Bar::new(args.quiet);
-    let compiled = compile_reporting(&inputs, options, &mut |step| bar.step(step));
+    // The compiler drops each input once it is read.
+    let compiled = compile_owned(inputs, options, &mut |step| bar.step(step));
     bar.finish();
 
     let (errors, warnings, skipped) = (compiled.errors(), compiled.warnings(), compiled.skipped());
@@ -122,21 +124,35 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
         );
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     };
-    let (json, papers) = (bundle.to_json(), bundle.papers.len());
+    drop(compiled.diagnostics);
+    let papers = bundle.papers.len();
     let without_abstract = bundle.papers.iter().filter(|p| p.abstract_text.is_empty()).count();
-    // Both files are made before either is written: all or nothing.
+    // Both files are made before either is put in place: all or nothing.
+    // The bundle is written as it is serialized, never held whole.
+    bar.message("writing the bundle");
+    let (json, records_bytes) = write_pending(out, |file| bundle.write_json(file))?;
+    bar.finish();
     let pack = match pack {
         Some(path) => {
             bar.message("building the app pack");
-            let files = crate::pack::pack_of(bundle, args.pack_layout, args.shard_size.sizes());
+            // Papers whose records alone pass the threshold make a pack that
+            // `auto` cuts: cut it at once rather than make the whole one first.
+            let layout = match args.pack_layout {
+                Layout::Auto if records_bytes > SHARD_THRESHOLD as u64 => Layout::Sharded,
+                layout => layout,
+            };
+            let files = crate::pack::pack_of(bundle, layout, args.shard_size.sizes());
             bar.finish();
             Some((path, files?))
         }
         None => None,
     };
-    write_atomically(out, json.as_bytes())?;
-    let without_abstract =
-        if without_abstract > 0 { format!(" ({without_abstract} without an abstract)") } else { String::new() };
+    json.persist()?;
+    let without_abstract = if without_abstract > 0 {
+        format!(" ({without_abstract} without an abstract)")
+    } else {
+        String::new()
+    };
     let skipped = if skipped > 0 { format!(", {skipped} record(s) skipped") } else { String::new() };
     eprintln!(
         "folio: compiled {papers} papers{without_abstract} from {} file(s) into {} ({warnings} warning(s){skipped})",

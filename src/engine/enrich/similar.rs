@@ -30,13 +30,14 @@ pub fn max_df(papers: usize) -> usize {
 }
 
 /// A unit-length sparse vector, sorted by term id.
-type Vector = Vec<(u32, f32)>;
+pub type Vector = Vec<(u32, f32)>;
 
-/// The neighbours of every paper: (paper index, cosine), best first.
-pub fn neighbours(docs: &[Vec<Tok>], vocabulary: &Vocabulary, df: &[u32]) -> Vec<Vec<(usize, f32)>> {
-    let n = docs.len();
-    let vectors = vectors(docs, vocabulary, df);
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocabulary.len()];
+/// The neighbours of every paper: (paper index, cosine), best first, from
+/// the papers' [`vectors`] (the words themselves are not needed: a large
+/// corpus's words can be dropped first) over `terms` terms.
+pub fn neighbours(vectors: &[Vector], terms: usize) -> Vec<Vec<(usize, f32)>> {
+    let n = vectors.len();
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
     for (d, vector) in vectors.iter().enumerate() {
         for &(t, w) in vector {
             postings[t as usize].push((d as u32, w));
@@ -95,7 +96,7 @@ pub fn neighbours(docs: &[Vec<Tok>], vocabulary: &Vocabulary, df: &[u32]) -> Vec
 
 /// The pruned, normalized TF-IDF vector of every paper (title words count
 /// twice).
-fn vectors(docs: &[Vec<Tok>], vocabulary: &Vocabulary, df: &[u32]) -> Vec<Vector> {
+pub fn vectors(docs: &[Vec<Tok>], vocabulary: &Vocabulary, df: &[u32]) -> Vec<Vector> {
     let n = docs.len();
     let max_df = max_df(n) as u32;
     let mut tf: Vec<(u32, f32)> = Vec::new();
@@ -103,11 +104,11 @@ fn vectors(docs: &[Vec<Tok>], vocabulary: &Vocabulary, df: &[u32]) -> Vec<Vector
         .map(|toks| {
             tf.clear();
             for tok in toks {
-                let term = tok.term;
+                let term = tok.term();
                 if vocabulary.weak[term as usize] || df[term as usize] < 2 || df[term as usize] > max_df {
                     continue;
                 }
-                tf.push((term, if tok.field == TITLE { 2.0 } else { 1.0 }));
+                tf.push((term, if tok.field() == TITLE { 2.0 } else { 1.0 }));
             }
             tf.sort_unstable_by_key(|(t, _)| *t);
             let mut vector: Vector = Vec::new();

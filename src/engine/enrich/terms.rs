@@ -11,19 +11,63 @@ use crate::engine::catalog::Part;
 pub const TITLE: u8 = 0;
 pub const ABSTRACT: u8 = 1;
 
-/// One word of a paper.
+/// One word of a paper: its term id with three flags in one `u32`, and
+/// where it is in its text. (A million papers hold 200 million words, all
+/// held until the corpus-wide passes end: 12 bytes each, not 16.)
 #[derive(Debug, Clone, Copy)]
 pub struct Tok {
-    pub term: u32,
-    pub field: u8,
-    /// Whether this word continues a phrase with the previous one (same
-    /// field, separated by one space or hyphen).
-    pub joined: bool,
-    /// Whether this word is part of a model name: such words are facets of
-    /// their own, not keyphrases.
-    pub named: bool,
+    /// The term id in the low [`TERM_BITS`] bits, then the field (a bit set
+    /// for [`ABSTRACT`]) and the `joined` and `named` flags.
+    word: u32,
     pub start: u32,
     pub end: u32,
+}
+
+/// Bits of a term id: a vocabulary holds at most `1 << TERM_BITS` terms
+/// (at a million papers it holds 250,000); past that, every new term is
+/// the last one, a weak term (see [`Vocabulary::id`]).
+const TERM_BITS: u32 = 29;
+const _: () = assert!(std::mem::size_of::<Tok>() == 12);
+const MAX_TERMS: usize = 1 << TERM_BITS;
+const ABSTRACT_BIT: u32 = 1 << TERM_BITS;
+const JOINED_BIT: u32 = 1 << (TERM_BITS + 1);
+const NAMED_BIT: u32 = 1 << (TERM_BITS + 2);
+
+impl Tok {
+    pub fn new(term: u32, field: u8, joined: bool) -> Tok {
+        let field = if field == TITLE { 0 } else { ABSTRACT_BIT };
+        let joined = if joined { JOINED_BIT } else { 0 };
+        Tok { word: (term & (ABSTRACT_BIT - 1)) | field | joined, start: 0, end: 0 }
+    }
+
+    pub fn term(self) -> u32 {
+        self.word & (ABSTRACT_BIT - 1)
+    }
+
+    /// [`TITLE`] or [`ABSTRACT`].
+    pub fn field(self) -> u8 {
+        if self.word & ABSTRACT_BIT == 0 {
+            TITLE
+        } else {
+            ABSTRACT
+        }
+    }
+
+    /// Whether this word continues a phrase with the previous one (same
+    /// field, separated by one space or hyphen).
+    pub fn joined(self) -> bool {
+        self.word & JOINED_BIT != 0
+    }
+
+    /// Whether this word is part of a model name: such words are facets of
+    /// their own, not keyphrases.
+    pub fn named(self) -> bool {
+        self.word & NAMED_BIT != 0
+    }
+
+    pub fn set_named(&mut self, named: bool) {
+        self.word = if named { self.word | NAMED_BIT } else { self.word & !NAMED_BIT };
+    }
 }
 
 /// Term ids by stem, with per-term facts.
@@ -36,10 +80,15 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// The id of a folded word.
+    /// The id of a folded word. Past [`MAX_TERMS`] terms (never in a
+    /// corpus that fits in memory) every new one is the last, made weak.
     pub fn id(&mut self, folded: &str) -> u32 {
         if let Some(&id) = self.by_folded.get(folded) {
             return id;
+        }
+        if self.weak.len() == MAX_TERMS {
+            self.weak[MAX_TERMS - 1] = true;
+            return (MAX_TERMS - 1) as u32;
         }
         let stemmed = stem(folded).into_owned();
         let next = self.by_stem.len() as u32;
@@ -71,12 +120,9 @@ pub fn words(vocabulary: &mut Vocabulary, text: &str, parts: &[Part<'_>], field:
             gap == " " || gap == "-"
         });
         out.push(Tok {
-            term: vocabulary.id(token.term),
-            field,
-            joined,
-            named: false,
             start: token.start as u32,
             end: token.end as u32,
+            ..Tok::new(vocabulary.id(token.term), field, joined)
         });
         prev_end = Some(token.end);
     }
@@ -88,7 +134,7 @@ pub fn document_frequencies(docs: &[Vec<Tok>], terms: usize) -> Vec<u32> {
     let mut seen: Vec<u32> = Vec::new();
     for toks in docs {
         seen.clear();
-        seen.extend(toks.iter().map(|t| t.term));
+        seen.extend(toks.iter().map(|t| t.term()));
         seen.sort_unstable();
         seen.dedup();
         for &t in &seen {

@@ -49,15 +49,15 @@ impl Triggers {
     pub fn topics_of(&self, toks: &[Tok]) -> Vec<Scored<usize, u32>> {
         let mut found: Vec<Scored<usize, u32>> = Vec::new();
         for (p, tok) in toks.iter().enumerate() {
-            let Some(candidates) = self.by_first.get(&tok.term) else { continue };
+            let Some(candidates) = self.by_first.get(&tok.term()) else { continue };
             for (topic, ids) in candidates {
                 let Some(window) = toks.get(p..p + ids.len()) else { continue };
-                let same = window.iter().zip(ids).all(|(t, id)| t.term == *id && t.field == tok.field);
+                let same = window.iter().zip(ids).all(|(t, id)| t.term() == *id && t.field() == tok.field());
                 if !same {
                     continue;
                 }
-                let weight = if tok.field == TITLE { TITLE_WEIGHT } else { 1 };
-                let span = (tok.field, tok.start, window[window.len() - 1].end);
+                let weight = if tok.field() == TITLE { TITLE_WEIGHT } else { 1 };
+                let span = (tok.field(), tok.start, window[window.len() - 1].end);
                 match found.iter_mut().find(|(t, _, _)| t == topic) {
                     Some((_, score, spans)) => {
                         *score += weight;
@@ -78,14 +78,14 @@ impl Triggers {
 /// A keyphrase key: one term, or two (`a << 32 | b` with the top bit set).
 fn key_of(toks: &[Tok], p: usize, weak: &[bool]) -> [Option<u64>; 2] {
     let t = toks[p];
-    if weak[t.term as usize] || t.named {
+    if weak[t.term() as usize] || t.named() {
         return [None, None];
     }
-    let uni = Some(u64::from(t.term));
+    let uni = Some(u64::from(t.term()));
     let bi = toks
         .get(p + 1)
-        .filter(|n| n.joined && n.field == t.field && !weak[n.term as usize] && !n.named)
-        .map(|n| (1 << 63) | (u64::from(t.term) << 32) | u64::from(n.term));
+        .filter(|n| n.joined() && n.field() == t.field() && !weak[n.term() as usize] && !n.named())
+        .map(|n| (1 << 63) | (u64::from(t.term()) << 32) | u64::from(n.term()));
     [uni, bi]
 }
 
@@ -110,7 +110,7 @@ pub fn keyphrases(
         // Term frequencies by sorting (key, weight) pairs: no map per paper.
         weighted.clear();
         for (p, tok) in toks.iter().enumerate() {
-            let weight = if tok.field == TITLE { 2.0 } else { 1.0 };
+            let weight = if tok.field() == TITLE { 2.0 } else { 1.0 };
             weighted.extend(key_of(toks, p, weak).into_iter().flatten().map(|k| (k, weight)));
         }
         weighted.sort_unstable_by_key(|&(k, _)| k);
@@ -152,7 +152,7 @@ pub fn keyphrases(
             for (k, len) in key_of(toks, p, weak).into_iter().zip([1, 2]) {
                 let Some((_, _, spans)) = chosen.iter_mut().find(|(c, _, _)| Some(*c) == k) else { continue };
                 if spans.len() < MAX_SPANS {
-                    spans.push((tok.field, tok.start, toks[p + len - 1].end));
+                    spans.push((tok.field(), tok.start, toks[p + len - 1].end));
                 }
             }
         }
