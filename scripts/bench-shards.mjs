@@ -5,7 +5,13 @@
 //
 // For each size it compiles real papers with all their metadata (the first
 // N records of acl-anthology-64k then paperlists-87k, as `cargo bench
-// --bench pack_bytes` does; 24 is the seed) into a copy of dist/ with
+// --bench pack_bytes` does; 24 is the seed; past the 152,079 real papers,
+// e.g. 1000000, the deterministic synthetic corpus of N papers made of
+// their pieces, benches/common/synthetic.rs, read from
+// $FOLIO_SYNTHETIC_DIR/papers-N.jsonl, default /tmp/folio-1m, and written
+// there first by `cargo bench --bench pack_bytes -- --write-synthetic N
+// FILE` when missing; run a 1M measure under `flock /tmp/folio-1m.lock`:
+// its compile takes 10+ minutes and 10 GiB) into a copy of dist/ with
 // `folio compile --pack-layout auto` (sharded above 8 MB), serves it on
 // loopback, and measures with the network slowed by the DevTools protocol
 // (--mbit down and up, --latency ms per request), counting bytes as served
@@ -44,8 +50,19 @@ const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"l
 const ROWS = 12;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
+/** More papers than the real corpora hold: the synthetic corpus. */
+const REAL_PAPERS = 152_079;
+const syntheticDir = process.env.FOLIO_SYNTHETIC_DIR ?? '/tmp/folio-1m';
+
 async function corpusFile(size) {
   if (size <= 24) return path.join(root, 'corpus/000_aec88eee982df8fa.txt');
+  if (size > REAL_PAPERS) {
+    const out = path.join(syntheticDir, `papers-${size}.jsonl`);
+    if (!fs.existsSync(out)) {
+      execFileSync(process.env.FOLIO_NATIVE_CARGO ?? 'cargo', ['bench', '--bench', 'pack_bytes', '--', '--write-synthetic', String(size), out], { cwd: root, stdio: 'inherit' });
+    }
+    return out;
+  }
   const out = path.join(work, `papers-${size}.jsonl`);
   if (fs.existsSync(out)) return out;
   const sink = fs.createWriteStream(out);
@@ -215,7 +232,8 @@ if (!fs.existsSync(path.join(root, 'dist/index.html'))) {
 }
 execFileSync(process.env.FOLIO_NATIVE_CARGO ?? 'cargo', ['build', '--release', '--quiet', '--bin', 'folio'], { cwd: root, stdio: 'inherit' });
 for (const size of sizes) {
-  if (size > 24 && !fs.existsSync(path.join(corpusDir, 'paperlists-87k.jsonl.gz'))) {
+  const synthetic = size > REAL_PAPERS && fs.existsSync(path.join(syntheticDir, `papers-${size}.jsonl`));
+  if (size > 24 && !synthetic && !fs.existsSync(path.join(corpusDir, 'paperlists-87k.jsonl.gz'))) {
     console.log(`\nskipping ${size} papers: no real corpora in ${corpusDir} (set FOLIO_CORPUS_DIR)`);
     continue;
   }
