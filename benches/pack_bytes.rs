@@ -7,7 +7,7 @@
 //!
 //!     cargo bench --bench pack_bytes [-- PACK]
 //!     cargo bench --bench pack_bytes -- --synthetic 1000000
-//!     cargo bench --bench pack_bytes -- --site DIR
+//!     cargo bench --bench pack_bytes -- --site DIR [--head-only]
 //!     cargo bench --bench pack_bytes -- --write-synthetic 1000000 FILE
 //!
 //! Without PACK it compiles 100,000 real papers (acl-anthology-64k, then
@@ -20,7 +20,8 @@
 //! (no whole pack is made). With `--site DIR` it prints the sharded
 //! figures of a site `folio compile` built (`DIR/bundle.pack` and
 //! `DIR/shards/`, gzipped as written), e.g. the 1M site of
-//! `scripts/bench-shards.mjs`, without compiling again;
+//! `scripts/bench-shards.mjs`, without compiling again (`--head-only`: its
+//! head part by part, without reading the shards);
 //! `--write-synthetic N FILE` only writes the synthetic corpus as JSON
 //! Lines (what bench-shards.mjs compiles past the real papers). Figures:
 //! docs/benchmarks.md.
@@ -85,7 +86,10 @@ fn main() {
         return;
     }
     if let Some(dir) = after("--site", 1) {
-        print_sharded(site_files(Path::new(dir)));
+        match args.iter().any(|a| a == "--head-only") {
+            true => print_head(&site_head(Path::new(dir))),
+            false => print_sharded(site_files(Path::new(dir))),
+        }
         return;
     }
     let synthetic = after("--synthetic", 1).and_then(|n| n.parse().ok());
@@ -226,15 +230,22 @@ fn write_synthetic(n: usize, path: &Path) {
     );
 }
 
-/// The head and shards of a sharded site as `folio compile` wrote them
-/// (gzipped), inflated.
+/// A file of a sharded site as `folio compile` wrote it (gzipped), inflated.
+fn read_gzipped(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.display().to_string();
+    folio::engine::open::gunzip(&name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The head of a sharded site, inflated.
+fn site_head(dir: &Path) -> Vec<u8> {
+    read_gzipped(&dir.join("bundle.pack"))
+}
+
+/// The head and shards of a sharded site, inflated.
 fn site_files(dir: &Path) -> ShardedPack {
-    let read = |path: &Path| {
-        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let name = path.display().to_string();
-        folio::engine::open::gunzip(&name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
-    };
-    let head = read(&dir.join("bundle.pack"));
+    let read = read_gzipped;
+    let head = site_head(dir);
     let mut shards = Vec::new();
     for entry in std::fs::read_dir(dir.join("shards")).expect("a sharded site's shards/").flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -310,15 +321,20 @@ fn fetch_and_explore(
     }
 }
 
-fn print_sharded(sharded: ShardedPack) {
-    let ShardedPack { head, shards } = sharded;
-    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(head.len()), mb(gzipped(&head)));
+/// The head's size, plain and gzipped, and its parts.
+fn print_head(head: &[u8]) {
+    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(head.len()), mb(gzipped(head)));
     println!("| head part | MB | items |");
     println!("|---|---|---|");
-    for part in head_breakdown(&head).expect("its own head") {
+    for part in head_breakdown(head).expect("its own head") {
         let items = part.items.map_or(String::new(), |n| n.to_string());
         println!("| {} | {:.3} | {items} |", part.name, mb(part.bytes));
     }
+}
+
+fn print_sharded(sharded: ShardedPack) {
+    let ShardedPack { head, shards } = sharded;
+    print_head(&head);
     let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
     let before = LIVE.load(Ordering::Relaxed);
     let t = Instant::now();

@@ -1,7 +1,7 @@
 // Browser benchmark of the sharded pack (issue 16), in Debian's headless
 // Chromium, on a modelled network. Prints figures; asserts nothing.
 //
-//   node scripts/bench-shards.mjs [--sizes 24,100000] [--layouts auto,single] [--mbit 20] [--latency 40]
+//   node scripts/bench-shards.mjs [--sizes 24,100000] [--layouts auto,single] [--mbit 20] [--latency 40] [--queries 6]
 //
 // For each size it compiles real papers with all their metadata (the first
 // N records of acl-anthology-64k then paperlists-87k, as `cargo bench
@@ -46,7 +46,9 @@ const port = Number(process.env.FOLIO_BENCH_PORT ?? 4191);
 const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio');
 fs.mkdirSync(work, { recursive: true });
 
-const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural'];
+// `--queries N`: the first N of them only (each loads the site afresh).
+const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural']
+  .slice(0, Number(arg('queries', '6')));
 const ROWS = 12;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
@@ -82,15 +84,21 @@ async function corpusFile(size) {
 
 function siteFor(size, corpus, layout) {
   const dir = path.join(work, layout === 'single' ? `single-${size}` : `sharded-${size}`);
+  // FOLIO_BENCH_REUSE=1: the site this script built before, as it is (a 1M compile takes 10+ minutes).
+  if (process.env.FOLIO_BENCH_REUSE && fs.existsSync(path.join(dir, 'bundle.pack'))) return siteFiles(dir, 0);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
   for (const stale of ['bundle.json', 'bundle.pack', 'shards']) fs.rmSync(path.join(dir, stale), { recursive: true, force: true });
   const t = Date.now();
   execFileSync(folio, ['compile', corpus, '--quiet', '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack'), '--pack-layout', layout], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'ignore' });
+  return siteFiles(dir, Date.now() - t);
+}
+
+function siteFiles(dir, compileMs) {
   const shardDir = path.join(dir, 'shards');
   const shards = fs.existsSync(shardDir) ? fs.readdirSync(shardDir).map((f) => fs.statSync(path.join(shardDir, f)).size) : [];
-  return { dir, compileMs: Date.now() - t, pack: fs.statSync(path.join(dir, 'bundle.pack')).size, shards };
+  return { dir, compileMs, pack: fs.statSync(path.join(dir, 'bundle.pack')).size, shards };
 }
 
 /** The pids of the running processes and their command lines. */
