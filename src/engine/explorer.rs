@@ -71,7 +71,7 @@ pub const ORDERED: usize = 256;
 
 /// Up to this many papers, [`Explorer::missing_ids`] asks for their
 /// record shards (about what a screen of rows holds); past it, for every
-/// id shard (0.7 MB at 100k papers, about 7 MB at 1M).
+/// id shard (0.7 MB at 100k papers, about 8.5 MB at 1M).
 const IDS_FROM_RECORDS: usize = 64;
 
 impl PartialEq for Exploration {
