@@ -7,6 +7,8 @@
 //!
 //!     cargo bench --bench pack_bytes [-- PACK]
 //!     cargo bench --bench pack_bytes -- --synthetic 1000000
+//!     cargo bench --bench pack_bytes -- --site DIR [--head-only]
+//!     cargo bench --bench pack_bytes -- --write-synthetic 1000000 FILE
 //!
 //! Without PACK it compiles 100,000 real papers (acl-anthology-64k, then
 //! paperlists-87k, as JSON Lines with all their metadata; `FOLIO_CORPUS_DIR`
@@ -15,7 +17,14 @@
 //! N papers from the real ones (benches/common/synthetic.rs), compiles,
 //! indexes and cuts them as `folio compile --pack-layout sharded` does,
 //! printing each stage's time and peak memory, then the sharded figures
-//! (no whole pack is made). Figures: docs/benchmarks.md.
+//! (no whole pack is made). With `--site DIR` it prints the sharded
+//! figures of a site `folio compile` built (`DIR/bundle.pack` and
+//! `DIR/shards/`, gzipped as written), e.g. the 1M site of
+//! `scripts/bench-shards.mjs`, without compiling again (`--head-only`: its
+//! head part by part, without reading the shards);
+//! `--write-synthetic N FILE` only writes the synthetic corpus as JSON
+//! Lines (what bench-shards.mjs compiles past the real papers). Figures:
+//! docs/benchmarks.md.
 
 #[path = "common/process.rs"]
 mod process;
@@ -71,7 +80,19 @@ const CORPORA: [&str; 2] = ["acl-anthology-64k.jsonl.gz", "paperlists-87k.jsonl.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let synthetic = args.iter().position(|a| a == "--synthetic").and_then(|i| args.get(i + 1)?.parse().ok());
+    let after = |flag: &str, k: usize| Some(args.get(args.iter().position(|a| a == flag)? + k)?.as_str());
+    if let (Some(n), Some(path)) = (after("--write-synthetic", 1), after("--write-synthetic", 2)) {
+        write_synthetic(n.parse().expect("a number of papers"), Path::new(path));
+        return;
+    }
+    if let Some(dir) = after("--site", 1) {
+        match args.iter().any(|a| a == "--head-only") {
+            true => print_head(&site_head(Path::new(dir))),
+            false => print_sharded(site_files(Path::new(dir))),
+        }
+        return;
+    }
+    let synthetic = after("--synthetic", 1).and_then(|n| n.parse().ok());
     if let Some(n) = synthetic {
         if let Some(sharded) = synthetic_sharded(n) {
             print_sharded(sharded);
@@ -185,6 +206,55 @@ fn synthetic_sharded(n: usize) -> Option<ShardedPack> {
     Some(sharded)
 }
 
+/// Writes `n` synthetic papers as JSON Lines to `path` (through a
+/// temporary file, so that a reader never sees half of it).
+fn write_synthetic(n: usize, path: &Path) {
+    let Some(paths) = corpus_paths() else { return };
+    let t = Instant::now();
+    let mut sources = Vec::new();
+    for path in &paths {
+        sources.extend(synthetic::sources(&gunzip(path)));
+    }
+    let text = synthetic::corpus(&sources, n);
+    let partial = path.with_extension("partial");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("a writable folder");
+    }
+    std::fs::write(&partial, &text).expect("a writable file");
+    std::fs::rename(&partial, path).expect("a writable folder");
+    println!(
+        "{}: {n} synthetic papers, {:.0} MB, in {:.1} s",
+        path.display(),
+        mb(text.len()),
+        t.elapsed().as_secs_f64()
+    );
+}
+
+/// A file of a sharded site as `folio compile` wrote it (gzipped), inflated.
+fn read_gzipped(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.display().to_string();
+    folio::engine::open::gunzip(&name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The head of a sharded site, inflated.
+fn site_head(dir: &Path) -> Vec<u8> {
+    read_gzipped(&dir.join("bundle.pack"))
+}
+
+/// The head and shards of a sharded site, inflated.
+fn site_files(dir: &Path) -> ShardedPack {
+    let read = read_gzipped;
+    let head = site_head(dir);
+    let mut shards = Vec::new();
+    for entry in std::fs::read_dir(dir.join("shards")).expect("a sharded site's shards/").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        shards.push((format!("shards/{name}"), read(&entry.path())));
+    }
+    println!("## the site in {} ({} shards)", dir.display(), shards.len());
+    ShardedPack { head, shards }
+}
+
 fn mb(bytes: usize) -> f64 {
     bytes as f64 / 1e6
 }
@@ -251,15 +321,20 @@ fn fetch_and_explore(
     }
 }
 
-fn print_sharded(sharded: ShardedPack) {
-    let ShardedPack { head, shards } = sharded;
-    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(head.len()), mb(gzipped(&head)));
+/// The head's size, plain and gzipped, and its parts.
+fn print_head(head: &[u8]) {
+    println!("head: {:.2} MB ({:.2} MB gzipped)", mb(head.len()), mb(gzipped(head)));
     println!("| head part | MB | items |");
     println!("|---|---|---|");
-    for part in head_breakdown(&head).expect("its own head") {
+    for part in head_breakdown(head).expect("its own head") {
         let items = part.items.map_or(String::new(), |n| n.to_string());
         println!("| {} | {:.3} | {items} |", part.name, mb(part.bytes));
     }
+}
+
+fn print_sharded(sharded: ShardedPack) {
+    let ShardedPack { head, shards } = sharded;
+    print_head(&head);
     let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
     let before = LIVE.load(Ordering::Relaxed);
     let t = Instant::now();
@@ -335,8 +410,8 @@ fn print_sharded(sharded: ShardedPack) {
                 .map(|e| e.bytes as usize)
                 .sum()
         };
-        let [postings, positions, records, entities, facets, order] = ShardKind::ALL.map(bytes_of);
-        let total = postings + positions + records + entities + facets + order;
+        let [postings, positions, records, entities, facets, order, ids] = ShardKind::ALL.map(bytes_of);
+        let total = postings + positions + records + entities + facets + order + ids;
         totals.push(total);
         without_facets.push(total - facets);
         println!(

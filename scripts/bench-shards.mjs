@@ -1,11 +1,17 @@
 // Browser benchmark of the sharded pack (issue 16), in Debian's headless
 // Chromium, on a modelled network. Prints figures; asserts nothing.
 //
-//   node scripts/bench-shards.mjs [--sizes 24,100000] [--layouts auto,single] [--mbit 20] [--latency 40]
+//   node scripts/bench-shards.mjs [--sizes 24,100000] [--layouts auto,single] [--mbit 20] [--latency 40] [--queries 6]
 //
 // For each size it compiles real papers with all their metadata (the first
 // N records of acl-anthology-64k then paperlists-87k, as `cargo bench
-// --bench pack_bytes` does; 24 is the seed) into a copy of dist/ with
+// --bench pack_bytes` does; 24 is the seed; past the 152,079 real papers,
+// e.g. 1000000, the deterministic synthetic corpus of N papers made of
+// their pieces, benches/common/synthetic.rs, read from
+// $FOLIO_SYNTHETIC_DIR/papers-N.jsonl, default /tmp/folio-1m, and written
+// there first by `cargo bench --bench pack_bytes -- --write-synthetic N
+// FILE` when missing; run a 1M measure under `flock /tmp/folio-1m.lock`:
+// its compile takes 10+ minutes and 10 GiB) into a copy of dist/ with
 // `folio compile --pack-layout auto` (sharded above 8 MB), serves it on
 // loopback, and measures with the network slowed by the DevTools protocol
 // (--mbit down and up, --latency ms per request), counting bytes as served
@@ -40,12 +46,25 @@ const port = Number(process.env.FOLIO_BENCH_PORT ?? 4191);
 const folio = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'release/folio');
 fs.mkdirSync(work, { recursive: true });
 
-const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural'];
+// `--queries N`: the first N of them only (each loads the site afresh).
+const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural']
+  .slice(0, Number(arg('queries', '6')));
 const ROWS = 12;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
+/** More papers than the real corpora hold: the synthetic corpus. */
+const REAL_PAPERS = 152_079;
+const syntheticDir = process.env.FOLIO_SYNTHETIC_DIR ?? '/tmp/folio-1m';
+
 async function corpusFile(size) {
   if (size <= 24) return path.join(root, 'corpus/000_aec88eee982df8fa.txt');
+  if (size > REAL_PAPERS) {
+    const out = path.join(syntheticDir, `papers-${size}.jsonl`);
+    if (!fs.existsSync(out)) {
+      execFileSync(process.env.FOLIO_NATIVE_CARGO ?? 'cargo', ['bench', '--bench', 'pack_bytes', '--', '--write-synthetic', String(size), out], { cwd: root, stdio: 'inherit' });
+    }
+    return out;
+  }
   const out = path.join(work, `papers-${size}.jsonl`);
   if (fs.existsSync(out)) return out;
   const sink = fs.createWriteStream(out);
@@ -65,15 +84,21 @@ async function corpusFile(size) {
 
 function siteFor(size, corpus, layout) {
   const dir = path.join(work, layout === 'single' ? `single-${size}` : `sharded-${size}`);
+  // FOLIO_BENCH_REUSE=1: the site this script built before, as it is (a 1M compile takes 10+ minutes).
+  if (process.env.FOLIO_BENCH_REUSE && fs.existsSync(path.join(dir, 'bundle.pack'))) return siteFiles(dir, 0);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
   for (const stale of ['bundle.json', 'bundle.pack', 'shards']) fs.rmSync(path.join(dir, stale), { recursive: true, force: true });
   const t = Date.now();
   execFileSync(folio, ['compile', corpus, '--quiet', '--out', path.join(dir, 'bundle.json'), '--pack', path.join(dir, 'bundle.pack'), '--pack-layout', layout], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(process.execPath, [path.join(root, 'scripts/post-build.mjs'), dir], { stdio: 'ignore' });
+  return siteFiles(dir, Date.now() - t);
+}
+
+function siteFiles(dir, compileMs) {
   const shardDir = path.join(dir, 'shards');
   const shards = fs.existsSync(shardDir) ? fs.readdirSync(shardDir).map((f) => fs.statSync(path.join(shardDir, f)).size) : [];
-  return { dir, compileMs: Date.now() - t, pack: fs.statSync(path.join(dir, 'bundle.pack')).size, shards };
+  return { dir, compileMs, pack: fs.statSync(path.join(dir, 'bundle.pack')).size, shards };
 }
 
 /** The pids of the running processes and their command lines. */
@@ -215,7 +240,8 @@ if (!fs.existsSync(path.join(root, 'dist/index.html'))) {
 }
 execFileSync(process.env.FOLIO_NATIVE_CARGO ?? 'cargo', ['build', '--release', '--quiet', '--bin', 'folio'], { cwd: root, stdio: 'inherit' });
 for (const size of sizes) {
-  if (size > 24 && !fs.existsSync(path.join(corpusDir, 'paperlists-87k.jsonl.gz'))) {
+  const synthetic = size > REAL_PAPERS && fs.existsSync(path.join(syntheticDir, `papers-${size}.jsonl`));
+  if (size > 24 && !synthetic && !fs.existsSync(path.join(corpusDir, 'paperlists-87k.jsonl.gz'))) {
     console.log(`\nskipping ${size} papers: no real corpora in ${corpusDir} (set FOLIO_CORPUS_DIR)`);
     continue;
   }

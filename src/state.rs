@@ -267,8 +267,8 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
 pub fn provide_explorer_state(explorer: SharedExplorer) {
     let explorer = ExplorerHandle(StoredValue::new(explorer));
     let view = RwSignal::new(url_state::read());
-    let user = provide_user_state(explorer);
     let fetcher = shards::provide(explorer);
+    let user = provide_user_state(explorer, fetcher);
     // The answer for the view in effect: computed when the view, the user's
     // data or the shards held change; a sharded pack's explorer may first
     // need shards, fetched meanwhile (the previous answer stays, the page
@@ -278,8 +278,13 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
         view.with_untracked(|state| {
             explorer.try_with_mut(|e| match e.try_explore(state, store.data(), &facets) {
                 Ok(exploration) => (exploration, true),
-                // Until its shards are in: the corpus as a whole (from the head).
-                Err(_) => (e.explore(&ViewState::default(), store.data(), &facets), false),
+                // Until its shards are in: the corpus as a whole (from the
+                // head), without the user's facets (they may wait for the
+                // ids of their papers too).
+                Err(_) => {
+                    let nobody = UserData::default();
+                    (e.explore(&ViewState::default(), &nobody, &FacetIndex::new(e.len())), false)
+                }
             })
         })
     });
@@ -366,12 +371,21 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
     provide_context(HoverContext(RwSignal::new(None)));
 }
 
-fn provide_user_state(explorer: ExplorerHandle) -> UserContext {
+fn provide_user_state(explorer: ExplorerHandle, fetcher: shards::Fetcher) -> UserContext {
     let key = user_store::key();
     let loaded = user_store::load(&key);
     let store = RwSignal::new(TagStore::new(loaded.data));
+    // A sharded pack's head knows the user's papers once their id shards
+    // are in (the results ask for them, and wait): until then the facets
+    // are made again as shards come in (and the results do not use them).
     let facets = Memo::new_with_compare(
-        move |_| Arc::new(store.with(|s| explorer.with(|e| e.user_facets(s.data())))),
+        move |_| {
+            let facets = store.with(|s| explorer.with(|e| e.try_user_facets(s.data())));
+            Arc::new(facets.unwrap_or_else(|_| {
+                fetcher.index.track();
+                store.with(|s| explorer.with(|e| e.user_facets(s.data())))
+            }))
+        },
         |old, new| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)),
     );
     let user = UserContext {

@@ -288,6 +288,7 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
         entities: 6000,
         facets: 24_000,
         facet_lists_in_head: 24_000,
+        ids: 1500,
     };
     let expected = Explorer::new(bundle).into_sharded(sizes).unwrap();
     let head = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();

@@ -24,7 +24,8 @@ fn view(query: &str) -> ViewState {
 #[test]
 fn starred_read_and_notes_are_searchable_with_tag() {
     let explorer = explorer();
-    let ids: Vec<String> = (0..explorer.len() as u32).map(|d| explorer.id(d).to_owned()).collect();
+    let ids: Vec<String> =
+        (0..explorer.len() as u32).map(|d| explorer.try_id(d).unwrap().to_owned()).collect();
     let mut store = TagStore::default();
     store.set_starred(&[&ids[3]], true, 1);
     store.set_read(&[&ids[5], &ids[6]], true, 1);
@@ -53,7 +54,8 @@ fn starred_read_and_notes_are_searchable_with_tag() {
 #[test]
 fn every_name_of_a_reading_state_finds_it() {
     let explorer = explorer();
-    let ids: Vec<String> = (0..explorer.len() as u32).map(|d| explorer.id(d).to_owned()).collect();
+    let ids: Vec<String> =
+        (0..explorer.len() as u32).map(|d| explorer.try_id(d).unwrap().to_owned()).collect();
     let mut store = TagStore::default();
     store.set_starred(&[&ids[3]], true, 1);
     store.set_read(&[&ids[5]], true, 1);
@@ -89,8 +91,8 @@ fn the_tag_facet_counts_a_tag_spelled_two_ways_as_one() {
     let tagged = |tag: &str| PaperData { tags: [tag.to_owned()].into(), ..Default::default() };
     let user = UserData {
         papers: [
-            (explorer.id(0).to_owned(), tagged("Reading/x")),
-            (explorer.id(1).to_owned(), tagged("reading/y")),
+            (explorer.try_id(0).unwrap().to_owned(), tagged("Reading/x")),
+            (explorer.try_id(1).unwrap().to_owned(), tagged("reading/y")),
             ("not-in-corpus".to_owned(), tagged("READING/z")),
         ]
         .into(),
@@ -243,7 +245,7 @@ fn facet_groups_follow_the_facet_kind_table_keywords_included() {
     let compiled = compile(&[Input { name: "k.jsonl", bytes: jsonl }], &CompileOptions::default());
     let explorer = Explorer::new(compiled.bundle.unwrap());
     let mut store = TagStore::default();
-    store.add_tag(&[explorer.id(0)], "reading", 1).unwrap();
+    store.add_tag(&[explorer.try_id(0).unwrap()], "reading", 1).unwrap();
     let user = store.data().clone();
     let results = explorer.explore(&view(""), &user, &explorer.user_facets(&user));
     let kinds: Vec<FacetKind> = results.facets.iter().map(|g| FacetKind::from_key(&g.key).unwrap()).collect();

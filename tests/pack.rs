@@ -61,13 +61,13 @@ fn a_pack_explores_exactly_like_the_bundle_it_was_made_from() {
     assert_eq!(packed.len(), 24);
     assert_eq!(packed.len(), built.len());
     for doc in 0..built.len() as u32 {
-        assert_eq!(packed.id(doc), built.id(doc));
+        assert_eq!(packed.try_id(doc).unwrap(), built.try_id(doc).unwrap());
         assert_eq!(packed.paper(doc), built.paper(doc), "paper {doc} decodes to the bundle's record");
-        assert_eq!(packed.doc(built.id(doc)), Some(doc));
+        assert_eq!(packed.try_doc(built.try_id(doc).unwrap()), Ok(Some(doc)));
     }
     let mut store = TagStore::default();
-    store.add_tag(&[built.id(2), built.id(5)], "to-read", 1).unwrap();
-    store.set_starred(&[built.id(5)], true, 1);
+    store.add_tag(&[built.try_id(2).unwrap(), built.try_id(5).unwrap()], "to-read", 1).unwrap();
+    store.set_starred(&[built.try_id(5).unwrap()], true, 1);
     let user = store.data();
     let (built_facets, packed_facets) = (built.user_facets(user), packed.user_facets(user));
     let mut nonempty = 0;
@@ -140,7 +140,7 @@ fn a_damaged_record_damages_only_its_paper_and_says_so() {
     damaged[first_record] = b'#';
     let explorer = Explorer::from_pack(damaged).unwrap();
     let paper = explorer.paper(0);
-    assert_eq!(paper.id, built.id(0));
+    assert_eq!(paper.id, built.try_id(0).unwrap());
     assert!(paper.title.contains("damaged"), "{}", paper.title);
     for doc in 1..24 {
         assert_eq!(explorer.paper(doc), built.paper(doc));

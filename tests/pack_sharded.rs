@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use folio::engine::bundle::Bundle;
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::explorer::{Exploration, Explorer};
+use folio::engine::facet_kind::FacetKind;
 use folio::engine::facets::FacetIndex;
 use folio::engine::pack::shards::{ShardId, ShardKind};
 use folio::engine::pack::{ShardSizes, ShardedPack};
@@ -62,6 +63,7 @@ const SMALL: ShardSizes = ShardSizes {
     entities: 500,
     facets: 60,
     facet_lists_in_head: 16,
+    ids: 40,
 };
 
 /// A whole-pack explorer, a sharded one (with a cache of `budget` bytes)
@@ -105,7 +107,8 @@ fn explore_sharded(
 
 /// Every query of the set (and every keystroke of the typing sequences),
 /// each alone, then a few with facet selections and sorts taken from the
-/// corpus' own top values.
+/// corpus' own top values, and the user's tags and reading states
+/// selected and excluded.
 fn views(whole: &Explorer) -> Vec<ViewState> {
     let mut texts: Vec<String> =
         queries::QUERIES.iter().flat_map(|(_, qs)| qs.iter().map(|q| (*q).to_owned())).collect();
@@ -116,6 +119,9 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
         [
             "",
             "tag:to-read",
+            "tag:to-read/now language",
+            "tag:starred",
+            "tag:unread",
             "-language",
             "zzzqqq",
             "model:chat",
@@ -138,7 +144,9 @@ fn views(whole: &Explorer) -> Vec<ViewState> {
     // are in another facet shard than the most frequent one's.
     let rarest =
         first.facets.iter().filter_map(|g| g.top(usize::MAX).pop().map(|v| (g.key.clone(), v.value)));
-    let tops: Vec<(String, String)> = tops.into_iter().chain(rarest).collect();
+    let user = [(FacetKind::Tag, "to-read"), (FacetKind::Tag, "to-read/now"), (FacetKind::State, "starred")];
+    let user = user.map(|(kind, value)| (kind.key().to_owned(), value.to_owned()));
+    let tops: Vec<(String, String)> = tops.into_iter().chain(rarest).chain(user).collect();
     for (i, (key, value)) in tops.iter().enumerate() {
         for query in ["", "language", "\"language models\"", "trnaslation"] {
             let mut view = ViewState { query: query.to_owned(), ..Default::default() };
@@ -168,17 +176,30 @@ fn check_parity(bundle: Bundle, budget: usize) {
             _ => assert!(count > 1, "every other kind is cut into several shards: {kinds:?}"),
         }
     }
-    let mut store = TagStore::default();
-    store.add_tag(&[whole.id(1), whole.id(3)], "to-read", 1).unwrap();
-    let user = store.data();
-    let (whole_facets, sharded_facets) = (whole.user_facets(user), sharded.user_facets(user));
-    // The first paint (no query, no selection) reads the head alone: the
-    // whole corpus's facet counts and the default order are in it.
+    // The first paint (no query, no selection) of a user with no tags
+    // reads the head alone: the whole corpus's facet counts and the
+    // default order are in it.
+    let nobody = UserData::default();
     let first_paint = ViewState::default();
-    let expected = whole.explore(&first_paint, user, &whole_facets);
-    let got = sharded.try_explore(&first_paint, user, &sharded_facets).expect("the head alone answers");
+    let expected = whole.explore(&first_paint, &nobody, &whole.user_facets(&nobody));
+    let facets = sharded.try_user_facets(&nobody).expect("no paper is named");
+    let got = sharded.try_explore(&first_paint, &nobody, &facets).expect("the head alone answers");
     assert_eq!(got, expected);
     assert_eq!(sharded.shard_bytes().0, 0, "no shard was needed");
+    // Tagged papers all over the corpus (so over the id shards), one
+    // starred, and a tag on a paper of another corpus.
+    let mut store = TagStore::default();
+    let tagged: Vec<&str> = (0..whole.len() as u32).step_by(3).map(|d| whole.try_id(d).unwrap()).collect();
+    store.add_tag(&tagged, "to-read", 1).unwrap();
+    store.add_tag(&tagged[..tagged.len() / 2], "to-read/now", 1).unwrap();
+    store.set_starred(&[whole.try_id(1).unwrap()], true, 1);
+    store.add_tag(&["doi:10.0/not-in-this-corpus"], "to-read", 1).unwrap();
+    let user = store.data();
+    let whole_facets = whole.user_facets(user);
+    let needed = sharded.try_user_facets(user).expect_err("the tagged papers' id shards are not in the head");
+    assert!(needed.iter().all(|id| id.kind == ShardKind::Ids), "{needed:?}");
+    load(&mut sharded, &files, &needed);
+    let sharded_facets = sharded.try_user_facets(user).expect("their id shards are in");
     let (mut rounds, mut nonempty) = (Vec::new(), 0);
     for view in views(&whole) {
         let expected = whole.explore(&view, user, &whole_facets);
@@ -195,6 +216,7 @@ fn check_parity(bundle: Bundle, budget: usize) {
         load(&mut sharded, &files, &missing);
         for &doc in &rows {
             assert_eq!(sharded.try_paper(doc), Some(whole.paper(doc)), "{view:?}: paper {doc}");
+            assert_eq!(sharded.try_id(doc), whole.try_id(doc), "a row's id comes with its record");
             assert_eq!(sharded.highlights(&got, doc), whole.highlights(&expected, doc));
             assert_eq!(sharded.snippet(&got, doc), whole.snippet(&expected, doc));
             assert_eq!(sharded.explain(&got, user, doc), whole.explain(&expected, user, doc), "{view:?}");
@@ -203,6 +225,17 @@ fn check_parity(bundle: Bundle, budget: usize) {
     let views = rounds.len();
     assert!(nonempty * 2 > views, "the views exercise real results ({nonempty} of {views} non-empty)");
     assert!(rounds.iter().any(|&r| r > 1), "some views needed shards");
+    // Every paper by id and by number, once the id shards are in.
+    sharded.clear_shards();
+    let ids: Vec<ShardId> = sharded.shard_ids(ShardKind::Ids).collect();
+    load(&mut sharded, &files, &ids);
+    for doc in 0..whole.len() as u32 {
+        let id = whole.try_id(doc).unwrap();
+        assert_eq!(sharded.try_doc(id), whole.try_doc(id), "{id}");
+        if budget == usize::MAX {
+            assert_eq!(sharded.try_id(doc), Some(id));
+        }
+    }
     sharded.clear_shards();
     assert_eq!(sharded.shard_bytes().0, 0);
     let language = ViewState { query: "language".to_owned(), ..Default::default() };
@@ -229,6 +262,62 @@ fn a_sharded_pack_answers_like_the_whole_pack_on_real_papers() {
 fn seed_sharded() -> ShardedPack {
     static PACK: std::sync::OnceLock<ShardedPack> = std::sync::OnceLock::new();
     PACK.get_or_init(|| Explorer::new(seed_bundle()).into_sharded(SMALL).unwrap()).clone()
+}
+
+#[test]
+fn with_tags_the_first_paint_asks_for_exactly_the_id_shards_of_the_tagged_papers() {
+    let ShardedPack { head, shards } = seed_sharded();
+    let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+    let whole = Explorer::new(seed_bundle());
+    let mut store = TagStore::default();
+    let tagged = [2, 11, 20].map(|doc| whole.try_id(doc).unwrap());
+    store.add_tag(&tagged, "to-read", 1).unwrap();
+    let user = store.data();
+    let first_paint = ViewState::default();
+    let mut explorer = Explorer::from_head(&head).unwrap();
+    assert!(tagged.iter().all(|id| explorer.try_doc(id).is_err()), "the head alone does not know them");
+    let asked = explorer.try_user_facets(user).unwrap_err();
+    assert!(asked.iter().all(|id| id.kind == ShardKind::Ids) && (1..=3).contains(&asked.len()), "{asked:?}");
+    let partial = explorer.user_facets(user);
+    assert_eq!(
+        explorer.try_explore(&first_paint, user, &partial).unwrap_err(),
+        asked,
+        "the first paint waits"
+    );
+    load(&mut explorer, &files, &asked);
+    let facets = explorer.try_user_facets(user).expect("they were all");
+    let expected = whole.explore(&first_paint, user, &whole.user_facets(user));
+    assert_eq!(explorer.try_explore(&first_paint, user, &facets).unwrap(), expected);
+    for (doc, id) in [2, 11, 20].into_iter().zip(tagged) {
+        assert_eq!(explorer.try_doc(id), Ok(Some(doc)));
+        assert_eq!(explorer.try_id(doc), Some(id), "from its id shard");
+    }
+    // Each is needed: with the others in, it alone is asked for.
+    for &left_out in &asked {
+        let mut explorer = Explorer::from_head(&head).unwrap();
+        let others: Vec<ShardId> = asked.iter().copied().filter(|&id| id != left_out).collect();
+        load(&mut explorer, &files, &others);
+        assert_eq!(explorer.try_user_facets(user).unwrap_err(), [left_out]);
+    }
+}
+
+#[test]
+fn ids_of_many_papers_come_from_the_id_shards_and_of_a_few_from_their_records() {
+    let ShardedPack { head, shards } = seed_sharded();
+    let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+    let whole = Explorer::new(seed_bundle());
+    let cases: [(&[u32], ShardKind); 2] = [(&[0, 23], ShardKind::Records), (&[0; 65], ShardKind::Ids)];
+    for (docs, kind) in cases {
+        let mut explorer = Explorer::from_head(&head).unwrap();
+        assert_eq!(explorer.try_id(docs[0]), None, "not known from the head");
+        let needed = explorer.missing_ids(docs);
+        assert!(!needed.is_empty() && needed.iter().all(|id| id.kind == kind), "{needed:?}");
+        load(&mut explorer, &files, &needed);
+        assert_eq!(explorer.missing_ids(docs), [], "nothing more");
+        for &doc in docs {
+            assert_eq!(explorer.try_id(doc), whole.try_id(doc));
+        }
+    }
 }
 
 #[test]
@@ -339,7 +428,7 @@ proptest::proptest! {
                 if let Ok(exploration) = explorer.try_explore(&view, &user, &facets) {
                     for &doc in exploration.first(3) {
                         let _ = explorer.try_paper(doc);
-                        let _ = explorer.id(doc);
+                        let _ = explorer.try_id(doc);
                     }
                     let _ = exploration.facets.iter().map(|g| g.top(5)).count();
                 }

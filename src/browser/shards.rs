@@ -26,7 +26,8 @@ use crate::state::ExplorerHandle;
 #[derive(Clone, Copy)]
 pub struct Fetcher {
     explorer: ExplorerHandle,
-    /// Bumped when a postings, positions or entities shard comes in.
+    /// Bumped when a shard other than a record shard comes in (postings,
+    /// positions, entities, facets, ids, the title order).
     pub index: RwSignal<u32>,
     /// Bumped when a record shard comes in.
     pub records: RwSignal<u32>,
@@ -104,8 +105,10 @@ impl Fetcher {
         self.prefetch(ids);
     }
 
-    /// Fetches shards `ids` (those not already on their way) in parallel.
-    fn prefetch(&self, ids: Vec<ShardId>) {
+    /// Fetches shards `ids` (those not already on their way) in parallel,
+    /// without the results saying they wait (a paper's similar papers' id
+    /// shards, the tag manager's).
+    pub fn prefetch(&self, ids: Vec<ShardId>) {
         for id in ids {
             if !self.in_flight.try_update_value(|set| set.insert(id)).unwrap_or(false) {
                 continue;
@@ -130,6 +133,25 @@ impl Fetcher {
     /// batch at a time. They stay held until the next exploration.
     pub async fn records_of(&self, docs: &[u32]) -> Result<(), Problem> {
         let missing = self.explorer.try_with_mut(|e| e.missing_records(docs)).unwrap_or_default();
+        self.wait_for(missing).await
+    }
+
+    /// The ids of papers `docs` (tagging every result), after fetching
+    /// what says them (`Explorer::missing_ids`: a few papers' records, or
+    /// every id shard) and waiting for it.
+    pub async fn ids_of(&self, docs: &[u32]) -> Result<Vec<String>, Problem> {
+        let missing = self.explorer.try_with_mut(|e| e.missing_ids(docs)).unwrap_or_default();
+        self.wait_for(missing).await?;
+        let ids: Option<Vec<String>> =
+            self.explorer.with(|e| docs.iter().map(|&d| e.try_id(d).map(str::to_owned)).collect());
+        // Only if the host changed its files meanwhile (the shards asked
+        // for are kept until the next exploration).
+        ids.ok_or(Problem::Replaced)
+    }
+
+    /// Fetches shards `missing` a batch at a time and gives them to the
+    /// explorer.
+    async fn wait_for(&self, missing: Vec<ShardId>) -> Result<(), Problem> {
         for batch in missing.chunks(BATCH) {
             let paths: Vec<(ShardId, String)> = batch
                 .iter()

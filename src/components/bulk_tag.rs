@@ -3,40 +3,50 @@
 
 use leptos::prelude::*;
 
+use crate::browser::shards::expect_fetcher;
 use crate::components::dialog::Dialog;
 
-use crate::state::{expect_explorer, expect_results, expect_user};
+use crate::state::{expect_results, expect_user};
 
 #[component]
 pub fn BulkTag() -> impl IntoView {
     let user = expect_user();
     let results = expect_results();
-    let explorer = expect_explorer();
     let open = RwSignal::new(false);
     let tag = RwSignal::new(String::new());
     let remove = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
+    let fetcher = expect_fetcher();
+    // While a sharded pack's ids of the results come in.
+    let busy = RwSignal::new(false);
     let count = move || results.with(|r| r.len());
     let apply = move |_| {
-        let ids: Vec<String> = explorer.with(|e| {
-            results.with_untracked(|r| r.docs().iter().map(|&d| e.id(d).to_owned()).collect())
-        });
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let name = tag.get_untracked();
-        let outcome = user.change(|s, now| {
-            if remove.get_untracked() {
-                Ok(s.remove_tag(&ids, &name, now))
-            } else {
-                s.add_tag(&ids, &name, now)
+        let docs = results.with_untracked(|r| r.docs().to_vec());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let ids = fetcher.ids_of(&docs).await;
+            busy.set(false);
+            let ids = match ids {
+                Ok(ids) => ids,
+                Err(problem) => return message.set(Some(problem.message().to_owned())),
+            };
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let name = tag.get_untracked();
+            let outcome = user.change(|s, now| {
+                if remove.get_untracked() {
+                    Ok(s.remove_tag(&ids, &name, now))
+                } else {
+                    s.add_tag(&ids, &name, now)
+                }
+            });
+            match outcome {
+                Ok(changed) => {
+                    message.set(Some(format!("{changed} papers changed. Undo is in Tags.")));
+                    open.set(false);
+                }
+                Err(err) => message.set(Some(err.to_string())),
             }
         });
-        match outcome {
-            Ok(changed) => {
-                message.set(Some(format!("{changed} papers changed. Undo is in Tags.")));
-                open.set(false);
-            }
-            Err(err) => message.set(Some(err.to_string())),
-        }
     };
     view! {
         <button class="link-button" data-testid="bulk-tag" disabled=move || user.read_only.get() || count() == 0
@@ -65,7 +75,7 @@ pub fn BulkTag() -> impl IntoView {
                     <div class="dialog-actions">
                         <button class="button" type="button" on:click=move |_| open.set(false)>"Cancel"</button>
                         <button class="button button-primary" type="submit" data-testid="bulk-confirm"
-                            disabled=move || tag.with(|t| t.trim().is_empty()) on:click=apply>
+                            disabled=move || busy.get() || tag.with(|t| t.trim().is_empty()) on:click=apply>
                             {move || format!("{} {} {} {} “{}”", if remove.get() { "Untag" } else { "Tag" }, count(),
                                 if count() == 1 { "paper" } else { "papers" }, if remove.get() { "from" } else { "with" }, tag.get().trim())}
                         </button>

@@ -67,8 +67,10 @@ pub fn ExplorerView(
         let count = results.with_untracked(|r| r.len());
         let open_selected = || {
             if let Some(doc) = results.with_untracked(|r| r.get(cursor.get_untracked())) {
-                let id = papers.with(|e| e.id(doc).to_owned());
-                view.update(|v| v.paper = Some(id));
+                // A shown row's id is known (its record is held).
+                if let Some(id) = papers.with(|e| e.try_id(doc).map(str::to_owned)) {
+                    view.update(|v| v.paper = Some(id));
+                }
             }
         };
         match action {

@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 
+use crate::browser::shards::expect_fetcher;
 use crate::components::entity_chip::EntityChip;
 use crate::components::result_list::marked;
 use crate::components::tag_editor::TagEditor;
 use crate::engine::bundle::enrichment::LinkKind;
 use crate::engine::facet_kind::FacetKind;
 use crate::engine::safe_url::safe_href;
-use crate::browser::shards::expect_fetcher;
 use crate::state::{expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 #[component]
@@ -22,27 +22,44 @@ pub fn PaperView() -> impl IntoView {
     // The facet value whose mentions are highlighted (its chip or facet
     // value is hovered or focused).
     let hover = expect_hover();
-    // A memo: typing in the search box changes the view but not the paper.
-    let doc =
-        Memo::new(move |_| view.with(|s| s.paper.clone()).and_then(|id| explorer.with(|e| e.doc(&id))));
-    // A sharded pack's paper waits for its record shard, then asks for its
-    // similar papers' (their titles are listed).
     let fetcher = expect_fetcher();
+    // The paper the URL names: a sharded pack's head knows it by id once
+    // its id shard is in (fetched meanwhile). A memo: typing in the search
+    // box changes the view but not the paper.
+    let lookup = Memo::new(move |_| {
+        fetcher.index.track();
+        view.with(|s| s.paper.clone()).map(|id| explorer.with(|e| e.try_doc(&id)))
+    });
+    let doc = Memo::new(move |_| lookup.get().and_then(|found| found.ok().flatten()));
+    // Then it waits for its record shard, and asks for its similar papers'
+    // (their titles are listed; they are named by id).
     Effect::new(move |_| {
         fetcher.records.track();
+        let id_shard = match lookup.get() {
+            Some(Err(shard)) => vec![shard],
+            _ => Vec::new(),
+        };
+        fetcher.prefetch(id_shard);
         let Some(doc) = doc.get() else { return };
-        let docs = explorer.with(|e| {
-            let similar = e.try_paper(doc).map(|p| p.enrichment.similar.iter().filter_map(|s| e.doc(&s.id)).collect());
-            [vec![doc], similar.unwrap_or_default()].concat()
+        let (docs, id_shards) = explorer.with(|e| {
+            let (mut docs, mut id_shards) = (vec![doc], Vec::new());
+            for similar in e.try_paper(doc).map(|p| p.enrichment.similar.clone()).unwrap_or_default() {
+                match e.try_doc(&similar.id) {
+                    Ok(found) => docs.extend(found),
+                    Err(shard) => id_shards.push(shard),
+                }
+            }
+            (docs, id_shards)
         });
         fetcher.fetch_records(&docs);
+        fetcher.prefetch(id_shards);
     });
     let loaded = Memo::new(move |_| {
         fetcher.records.track();
         doc.get().filter(|&doc| explorer.with(|e| e.try_paper(doc).is_some()))
     });
     view! {
-        {move || (doc.get().is_some() && loaded.get().is_none()).then(|| view! {
+        {move || (matches!(lookup.get(), Some(Err(_))) || (doc.get().is_some() && loaded.get().is_none())).then(|| view! {
             <article class="paper-view" data-testid="paper-loading" aria-busy="true">
                 <button class="icon-button paper-close" aria-label="Close paper (Esc)" on:click=close>"×"</button>
                 <p>"Loading…"</p>
@@ -90,12 +107,16 @@ pub fn PaperView() -> impl IntoView {
             }).collect_view();
             let figures = enrichment.figures.iter().map(|f| view! { <li data-testid="key-figure">{f.text.clone()}</li> }).collect_view();
             let similar_ids: Vec<String> = enrichment.similar.iter().map(|sim| sim.id.clone()).collect();
-            // Titles as their records come in (a sharded pack's).
+            // Titles as their ids' and records' shards come in (a sharded
+            // pack's); a paper of another corpus is left out.
             let similar = move || {
                 fetcher.records.track();
+                fetcher.index.track();
                 explorer.with(|e| similar_ids.iter().filter_map(|id| {
-                    let similar_doc = e.doc(id)?;
-                    let title = e.try_paper(similar_doc).map_or_else(|| "…".to_owned(), |p| p.title.clone());
+                    let title = match e.try_doc(id) {
+                        Ok(similar_doc) => e.try_paper(similar_doc?).map_or_else(|| "…".to_owned(), |p| p.title.clone()),
+                        Err(_) => "…".to_owned(),
+                    };
                     let id = id.clone();
                     Some(view! {
                         <li data-testid="similar-paper">

@@ -23,21 +23,36 @@ pub fn TagManager(
     let results = expect_results();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(None::<(UserData, ImportPreview)>);
-    let tree = move || explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| e.doc(id).is_some()), 0)));
+    let fetcher = expect_fetcher();
+    // Counts papers of the corpus: a sharded pack's head knows them by id
+    // once their id shards are in (asked for here, and by the results).
+    Effect::new(move |_| {
+        fetcher.index.track();
+        fetcher.prefetch(user.store.with(|s| explorer.with(|e| e.missing_user_ids(s.data()))));
+    });
+    let tree = move || {
+        fetcher.index.track();
+        let in_corpus =
+            |e: &crate::engine::explorer::Explorer, id: &str| e.try_doc(id).map_or(true, |d| d.is_some());
+        explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| in_corpus(e, id)), 0)))
+    };
 
     let export_all = move |_| {
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));
         let _ = download("folio-user-data.json", "application/json", &text);
     };
     let corpus = expect_corpus();
-    let fetcher = expect_fetcher();
     // The worker writes the file from the corpus's bytes: the page carries
     // no writer (engine::export stays out of its wasm). A sharded corpus is
     // not in one file: the results' records, fetched, make a bundle of them.
     let export_results = move |format: ExportFormat| {
         let docs = results.with_untracked(|r| r.docs().to_vec());
-        let ids: Vec<String> = explorer.with(|e| docs.iter().map(|&d| e.id(d).to_owned()).collect());
         let sharded = explorer.with(|e| e.is_sharded());
+        // Every result's id: at once, or (sharded) from the records fetched below.
+        let id_of = move |docs: &[u32]| -> Option<Vec<String>> {
+            explorer.with(|e| docs.iter().map(|&d| e.try_id(d).map(str::to_owned)).collect())
+        };
+        let known = if sharded { None } else { id_of(&docs) };
         let data = user.store.with_untracked(|s| encode(s.data(), "", 0));
         leptos::task::spawn_local(async move {
             let bytes = match sharded {
@@ -50,8 +65,10 @@ pub fn TagManager(
                     Err(problem) => Err(problem.message().to_owned()),
                 },
             };
+            let ids = known.or_else(|| bytes.is_ok().then(|| id_of(&docs)).flatten());
+            let bytes = bytes.and_then(|b| Ok((b, ids.ok_or("the papers' ids could not be read")?)));
             let exported = match bytes {
-                Ok(bytes) => compile_worker::run(Task::Export {
+                Ok((bytes, ids)) => compile_worker::run(Task::Export {
                     corpus: bytes,
                     ids,
                     user: data,

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::browser::shards::expect_fetcher;
 use crate::browser::{download::download, user_store};
 use crate::engine::tags::encode;
 use crate::state::{expect_explorer, expect_user};
@@ -12,7 +13,13 @@ use crate::state::{expect_explorer, expect_user};
 pub fn UserDataBanner() -> impl IntoView {
     let user = expect_user();
     let explorer = expect_explorer();
-    let orphans = move || explorer.with(|e| user.store.with(|s| s.orphans(|id| e.doc(id).is_some())));
+    let fetcher = expect_fetcher();
+    // A paper whose id shard is not in yet (a sharded pack's; the results
+    // ask for the user's) counts as in the corpus until it is.
+    let orphans = move || {
+        fetcher.index.track();
+        explorer.with(|e| user.store.with(|s| s.orphans(|id| e.try_doc(id).map_or(true, |d| d.is_some()))))
+    };
     let export = move |_| {
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));
         let _ = download("folio-user-data.json", "application/json", &text);

@@ -14,7 +14,7 @@ use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
 use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
-use super::pack::{title_order, Contents, Head, PackError, Papers, ShardSizes, ShardedPack};
+use super::pack::{title_order, Contents, Head, IdShards, PackError, Papers, ShardSizes, ShardedPack};
 use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
@@ -68,6 +68,11 @@ pub struct Exploration {
 
 /// Matching papers ranked by relevance before any is asked for.
 pub const ORDERED: usize = 256;
+
+/// Up to this many papers, [`Explorer::missing_ids`] asks for their
+/// record shards (about what a screen of rows holds); past it, for every
+/// id shard (0.7 MB at 100k papers, about 8.5 MB at 1M).
+const IDS_FROM_RECORDS: usize = 64;
 
 impl PartialEq for Exploration {
     fn eq(&self, other: &Self) -> bool {
@@ -222,6 +227,7 @@ impl Explorer {
             entities,
             facet_lists,
             order,
+            id_shards,
             ..
         } = head;
         let tables = [
@@ -231,13 +237,24 @@ impl Explorer {
             entities.entries.clone(),
             facet_lists.clone(),
             order.clone(),
+            id_shards.clone(),
         ];
         if !index.use_shards(postings, positions, entities, &reads) || !facets.use_shards(facet_lists, &reads)
         {
             return Err(PackError::Malformed("the shard tables do not match the index".to_owned()));
         }
-        let record_set = ShardSet::new(ShardKind::Records, records, ids.len() as u32, Arc::clone(&reads));
-        let papers = Papers::sharded(ids, record_set);
+        let n = index.doc_count();
+        let id_set = ShardSet::new(
+            ShardKind::Ids,
+            id_shards,
+            tables[ShardKind::Ids as usize].len() as u32,
+            Arc::clone(&reads),
+        );
+        let ids = IdShards::new(&ids, id_set, n as u32).ok_or_else(|| {
+            PackError::Malformed(format!("the ids' shard table does not match its {n} papers"))
+        })?;
+        let record_set = ShardSet::new(ShardKind::Records, records, n as u32, Arc::clone(&reads));
+        let papers = Papers::sharded(ids, n, record_set);
         // The title order comes with its shard (`Explorer::title_order`).
         let order = ShardSet::new(ShardKind::Order, order, 1, Arc::clone(&reads));
         let mut explorer = Self::assemble(meta, papers, facets, Vec::new(), index);
@@ -301,12 +318,14 @@ impl Explorer {
             ShardKind::Records => self.papers.shards().map(|s| s.count(id.number)),
             ShardKind::Facets => self.facets.shards().map(|s| s.count(id.number)),
             ShardKind::Order => self.sharded.as_ref().map(|s| s.order.count(id.number)),
+            ShardKind::Ids => self.papers.id_shards().and_then(|s| s.set()).map(|s| s.count(id.number)),
             kind => self.search_index.shards().and_then(|s| s.set(kind)).map(|s| s.count(id.number)),
         };
         let shard = Arc::new(Shard::decode(bytes, &entry, count.ok_or(PackError::UnknownShard(id))?)?);
         let size = shard.heap_bytes();
         match id.kind {
             ShardKind::Records => self.papers.insert_shard(id.number, shard),
+            ShardKind::Ids => self.papers.insert_id_shard(id.number, shard)?,
             ShardKind::Facets => self.facets.insert_shard(id.number, shard)?,
             ShardKind::Order => {
                 self.by_title = title_order(shard.item(0), self.len())?;
@@ -333,6 +352,7 @@ impl Explorer {
     fn drop_shard(&mut self, id: ShardId) {
         match id.kind {
             ShardKind::Records => self.papers.remove_shard(id.number),
+            ShardKind::Ids => self.papers.remove_id_shard(id.number),
             ShardKind::Facets => self.facets.remove_shard(id.number),
             ShardKind::Order => {
                 if let Some(sharded) = &mut self.sharded {
@@ -351,7 +371,9 @@ impl Explorer {
     /// does not hold: fetch them, [`add`](Explorer::add_shard) them, and
     /// call again (a phrase may need another round, for the positions of
     /// the papers holding its words). The answer is the whole pack's
-    /// answer: it is given only when every shard the call read was held.
+    /// answer: it is given only when every shard the call read was held,
+    /// the id shards of every paper `user` names included (`user_facets`
+    /// must then be [`Explorer::try_user_facets`]'s answer).
     pub fn try_explore(
         &mut self,
         state: &ViewState,
@@ -365,6 +387,11 @@ impl Explorer {
         let shown = reads.take();
         if let Some(sharded) = &mut self.sharded {
             sharded.cache.touch(&shown.used);
+        }
+        // The user's papers, by id: the tag and reading-state facets (made
+        // by the caller) and filters read them.
+        for id in user.papers.keys() {
+            let _ = self.papers.try_doc(id);
         }
         let exploration = self.explore(state, user, user_facets);
         let log = reads.take();
@@ -448,18 +475,70 @@ impl Explorer {
         self.papers.get(doc)
     }
 
-    /// The id of paper `doc`.
-    pub fn id(&self, doc: u32) -> &str {
-        self.papers.id(doc)
+    /// The id of paper `doc`: at once from a bundle or a whole pack; from
+    /// a sharded pack's head, `None` until the paper's record shard or its
+    /// id shard is held (a shown row's record is: see
+    /// [`Explorer::missing_ids`]).
+    pub fn try_id(&self, doc: u32) -> Option<&str> {
+        self.papers.try_id(doc)
     }
 
     pub fn facets(&self) -> &FacetIndex {
         &self.facets
     }
 
-    /// The index of the paper with this id.
-    pub fn doc(&self, id: &str) -> Option<u32> {
-        self.papers.doc(id)
+    /// The paper with this id (the last one if several have it): at once
+    /// from a bundle or a whole pack; from a sharded pack's head, the id
+    /// shard to fetch first when it is not held.
+    pub fn try_doc(&self, id: &str) -> Result<Option<u32>, ShardId> {
+        self.papers.try_doc(id)
+    }
+
+    /// The shards to fetch so that [`Explorer::try_id`] knows every paper
+    /// of `docs`: a few papers' record shards (a row shown holds its own),
+    /// else every id shard not held. They are kept until the next
+    /// exploration.
+    pub fn missing_ids(&mut self, docs: &[u32]) -> Vec<ShardId> {
+        let unknown: Vec<u32> = docs.iter().copied().filter(|&doc| self.try_id(doc).is_none()).collect();
+        if unknown.is_empty() {
+            return Vec::new();
+        }
+        if unknown.len() <= IDS_FROM_RECORDS {
+            return self.missing_records(&unknown);
+        }
+        let ids: Vec<ShardId> = self.shard_ids(ShardKind::Ids).collect();
+        let Some(sharded) = &mut self.sharded else { return Vec::new() };
+        ids.into_iter()
+            .filter(|&id| {
+                sharded.cache.pin_also(id);
+                !sharded.cache.contains(id)
+            })
+            .collect()
+    }
+
+    /// The id shards of the papers `user` names that are not held (what
+    /// [`Explorer::try_explore`] and [`Explorer::try_user_facets`] wait for).
+    pub fn missing_user_ids(&self, user: &UserData) -> Vec<ShardId> {
+        let mut missing: Vec<ShardId> =
+            user.papers.keys().filter_map(|id| self.papers.try_doc(id).err()).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// [`Explorer::user_facets`], or the id shards they need first (a
+    /// sharded pack's head knows a paper by id only with its id shard).
+    pub fn try_user_facets(&self, user: &UserData) -> Result<FacetIndex, Vec<ShardId>> {
+        match self.missing_user_ids(user) {
+            missing if missing.is_empty() => Ok(self.user_facets(user)),
+            missing => Err(missing),
+        }
+    }
+
+    /// The paper with this id if known now (a sharded pack's id shard
+    /// that is not held is noted as missing).
+    fn known_doc(&self, id: &str) -> Option<u32> {
+        self.papers.try_doc(id).ok().flatten()
     }
 
     /// The papers of the corpus in `papers`, sorted (the user's data also
@@ -467,12 +546,13 @@ impl Explorer {
     fn docs_in(&self, papers: PaperSet<'_>) -> Vec<u32> {
         match papers {
             PaperSet::Only(ids) => {
-                let mut docs: Vec<u32> = ids.into_iter().filter_map(|id| self.doc(id)).collect();
+                let mut docs: Vec<u32> = ids.into_iter().filter_map(|id| self.known_doc(id)).collect();
                 docs.sort_unstable();
                 docs
             }
             PaperSet::AllBut(ids) => {
-                let out: DocSet = ids.into_iter().filter_map(|id| self.doc(id)).map(|d| d as usize).collect();
+                let out: DocSet =
+                    ids.into_iter().filter_map(|id| self.known_doc(id)).map(|d| d as usize).collect();
                 (0..self.len() as u32).filter(|&d| !out.contains(d as usize)).collect()
             }
         }
@@ -480,13 +560,14 @@ impl Explorer {
 
     /// Facet groups of the user's data: tags (a paper tagged `reading/now`
     /// also counts under `reading`, one value per tag whatever its case)
-    /// and reading state.
+    /// and reading state. From a sharded pack's head, papers whose id
+    /// shard is not held are left out: see [`Explorer::try_user_facets`].
     pub fn user_facets(&self, user: &UserData) -> FacetIndex {
         let mut index = FacetIndex::new(self.len());
         let mut tag_pairs: Vec<(usize, String)> = user
             .tag_values()
             .into_iter()
-            .filter_map(|(id, tag)| Some((self.doc(id)? as usize, tag)))
+            .filter_map(|(id, tag)| Some((self.known_doc(id)? as usize, tag)))
             .collect();
         tag_pairs.sort_unstable();
         let state_pairs = ReadingState::ALL.into_iter().flat_map(|state| {

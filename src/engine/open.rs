@@ -214,7 +214,10 @@ pub fn export_papers(corpus: &[u8], ids: &[String], user: &str, extension: &str)
     let user = tags::decode(user).map_err(|err| err.to_string())?.data;
     let papers: Vec<std::sync::Arc<Paper>> = if corpus.starts_with(MAGIC) {
         let explorer = Explorer::from_pack(corpus.to_vec()).map_err(|err| err.to_string())?;
-        ids.iter().filter_map(|id| explorer.doc(id)).map(|doc| explorer.paper(doc)).collect()
+        ids.iter()
+            .filter_map(|id| explorer.try_doc(id).ok().flatten())
+            .map(|doc| explorer.paper(doc))
+            .collect()
     } else {
         let mut bundle = bundle_of(corpus)?;
         let mut by_id: std::collections::HashMap<String, Paper> =

@@ -28,6 +28,7 @@ mod breakdown;
 pub mod cache;
 pub(crate) mod compact;
 mod head;
+mod ids;
 pub mod shards;
 
 use std::sync::{Arc, OnceLock};
@@ -39,6 +40,7 @@ use super::bundle::{Bundle, Paper};
 use super::facets::FacetIndex;
 use super::index::SearchIndex;
 use compact::IdTable;
+pub(crate) use ids::IdShards;
 use shards::{Shard, ShardId, ShardSet};
 
 /// The first bytes of every pack.
@@ -47,7 +49,7 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 /// The version of the pack layout and of everything in it (index encoding,
 /// tokenizer): a pack of another version is refused and the app falls back
 /// to `bundle.json`. Bump it with any change to the index or the analyzer.
-pub const PACK_VERSION: u32 = 4;
+pub const PACK_VERSION: u32 = 5;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
@@ -265,11 +267,18 @@ fn id_table<S: AsRef<str>>(ids: &[S]) -> IdTable {
 /// kept as JSON and decoded on first use (read from a pack), or read from
 /// the record shards loaded so far (a sharded pack's head).
 pub struct Papers {
-    ids: IdTable,
+    ids: PaperIds,
+    len: usize,
     /// One per paper, except when sharded (then per loaded shard).
     decoded: Vec<OnceLock<Arc<Paper>>>,
     packed: Option<Records>,
     sharded: Option<RecordShards>,
+}
+
+/// Every paper's id (a bundle, a whole pack), or a sharded pack's id shards.
+enum PaperIds {
+    Whole(IdTable),
+    Sharded(IdShards),
 }
 
 /// The records section of a pack, kept in the pack's own buffer.
@@ -297,7 +306,7 @@ impl Papers {
     pub fn from_vec(papers: Vec<Paper>) -> Self {
         let ids = id_table(&papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
         let decoded = papers.into_iter().map(|p| OnceLock::from(Arc::new(p))).collect();
-        Self { ids, decoded, packed: None, sharded: None }
+        Self { len: ids.len(), ids: PaperIds::Whole(ids), decoded, packed: None, sharded: None }
     }
 
     /// The papers of a pack whose records section starts at `start`
@@ -305,32 +314,79 @@ impl Papers {
     pub(super) fn packed(ids: Vec<String>, pack: Vec<u8>, start: usize, ends: Vec<u32>) -> Self {
         let ids = id_table(&ids);
         let decoded = (0..ids.len()).map(|_| OnceLock::new()).collect();
-        Self { ids, decoded, packed: Some(Records { pack, start, ends }), sharded: None }
+        let packed = Some(Records { pack, start, ends });
+        Self { len: ids.len(), ids: PaperIds::Whole(ids), decoded, packed, sharded: None }
     }
 
-    /// The papers of a sharded pack, read from the record shards of `set`
-    /// as they are loaded ([`Papers::insert_shard`]).
-    pub(super) fn sharded(ids: IdTable, set: ShardSet) -> Self {
+    /// The `len` papers of a sharded pack, read from the record shards of
+    /// `set` as they are loaded ([`Papers::insert_shard`]), their ids from
+    /// the id shards of `ids`.
+    pub(super) fn sharded(ids: IdShards, len: usize, set: ShardSet) -> Self {
         let decoded = (0..set.entries().len()).map(|_| None).collect();
-        Self { ids, decoded: Vec::new(), packed: None, sharded: Some(RecordShards { set, decoded }) }
+        let sharded = Some(RecordShards { set, decoded });
+        Self { ids: PaperIds::Sharded(ids), len, decoded: Vec::new(), packed: None, sharded }
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len == 0
     }
 
-    /// The id of paper `doc` (no decoding).
-    pub fn id(&self, doc: u32) -> &str {
-        self.ids.id(doc)
+    /// The id of paper `doc`: from the id table, else (sharded) from the
+    /// id shards held, else from its record when its shard is held; `None`
+    /// until one of them is.
+    pub fn try_id(&self, doc: u32) -> Option<&str> {
+        match &self.ids {
+            PaperIds::Whole(ids) => Some(ids.id(doc)),
+            PaperIds::Sharded(ids) => ids.id(doc).or_else(|| Some(self.held_paper(doc)?.id.as_str())),
+        }
     }
 
-    /// The paper with this id (the last one if several have it).
-    pub fn doc(&self, id: &str) -> Option<u32> {
-        self.ids.doc(id)
+    /// The paper with this id (the last one if several have it), or
+    /// (sharded) the id shard that says, when it is not held (noted as a
+    /// missing read).
+    pub fn try_doc(&self, id: &str) -> Result<Option<u32>, ShardId> {
+        match &self.ids {
+            PaperIds::Whole(ids) => Ok(ids.doc(id)),
+            PaperIds::Sharded(ids) => ids.doc(id),
+        }
+    }
+
+    /// The id shards, when sharded.
+    pub(super) fn id_shards(&self) -> Option<&IdShards> {
+        match &self.ids {
+            PaperIds::Whole(_) => None,
+            PaperIds::Sharded(ids) => Some(ids),
+        }
+    }
+
+    pub(super) fn insert_id_shard(&mut self, number: u32, shard: Arc<Shard>) -> Result<(), PackError> {
+        match &mut self.ids {
+            PaperIds::Whole(_) => {
+                Err(PackError::UnknownShard(ShardId { kind: shards::ShardKind::Ids, number }))
+            }
+            PaperIds::Sharded(ids) => ids.insert(number, shard),
+        }
+    }
+
+    pub(super) fn remove_id_shard(&mut self, number: u32) {
+        if let PaperIds::Sharded(ids) = &mut self.ids {
+            ids.remove(number);
+        }
+    }
+
+    /// Paper `doc` of a sharded pack, decoded, when its record shard is
+    /// held (not noted as a read).
+    fn held_paper(&self, doc: u32) -> Option<&Arc<Paper>> {
+        let sharded = self.sharded.as_ref()?;
+        let id = sharded.set.shard_of(doc);
+        let bytes = sharded.set.loaded(id.number)?.item(doc);
+        let first = sharded.set.entries()[id.number as usize].first;
+        let cell = sharded.decoded.get(id.number as usize)?.as_ref()?.get((doc - first) as usize)?;
+        Some(cell.get_or_init(|| self.decode(doc, Some(bytes))))
     }
 
     /// Paper `doc`, decoded on first use. A record that does not decode
@@ -340,7 +396,7 @@ impl Papers {
     pub fn get(&self, doc: u32) -> Arc<Paper> {
         self.try_get(doc).unwrap_or_else(|| {
             Arc::new(Paper {
-                id: self.ids.id(doc).to_owned(),
+                id: self.known_id(doc).to_owned(),
                 title: "(this paper's record is not loaded yet)".to_owned(),
                 ..Paper::default()
             })
@@ -355,16 +411,23 @@ impl Papers {
             let record = || self.packed.as_ref().map(|r| r.get(doc as usize));
             return Some(Arc::clone(cell.get_or_init(|| self.decode(doc, record()))));
         };
-        let bytes = sharded.set.get(doc)?;
-        let id = sharded.set.shard_of(doc);
-        let first = sharded.set.entries()[id.number as usize].first;
-        let cell = sharded.decoded.get(id.number as usize)?.as_ref()?.get((doc - first) as usize)?;
-        Some(Arc::clone(cell.get_or_init(|| self.decode(doc, Some(bytes)))))
+        // Noted as a read, present or missing.
+        sharded.set.get(doc)?;
+        self.held_paper(doc).map(Arc::clone)
     }
 
     fn decode(&self, doc: u32, record: Option<&[u8]>) -> Arc<Paper> {
         let decoded = record.and_then(decode_record);
-        Arc::new(decoded.unwrap_or_else(|| damaged(self.ids.id(doc).to_owned())))
+        Arc::new(decoded.unwrap_or_else(|| damaged(self.known_id(doc).to_owned())))
+    }
+
+    /// The id of `doc` from the id table or the id shards held (empty if
+    /// neither has it: for a paper shown as not loaded or damaged).
+    fn known_id(&self, doc: u32) -> &str {
+        match &self.ids {
+            PaperIds::Whole(ids) => ids.id(doc),
+            PaperIds::Sharded(ids) => ids.id(doc).unwrap_or_default(),
+        }
     }
 
     /// Paper `doc`'s JSON record as the pack holds it (`None` for papers
@@ -383,9 +446,11 @@ impl Papers {
     pub(super) fn into_records(self) -> Result<(Vec<u8>, Vec<u32>, IdTable), PackError> {
         if self.sharded.is_some() || self.packed.is_some() {
             let (records, ends) = self.records()?;
-            return Ok((records, ends, self.ids));
+            let PaperIds::Whole(ids) = self.ids else { return Err(PackError::Partial) };
+            return Ok((records, ends, ids));
         }
         let Papers { ids, decoded, .. } = self;
+        let PaperIds::Whole(ids) = ids else { return Err(PackError::Partial) };
         let mut records = Vec::new();
         let mut ends = Vec::with_capacity(decoded.len());
         for (doc, cell) in (0u32..).zip(decoded) {

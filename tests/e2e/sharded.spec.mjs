@@ -183,3 +183,78 @@ test('a new deploy swaps head and shards whole: the old page says what it lacks,
     fs.rmSync(site, { recursive: true, force: true });
   }
 });
+
+test('tags on a sharded site: after a reload the tag facet and filter equal the one-file site\'s, a paper link opens, the tag manager lists them', async ({ page, browser }) => {
+  const [whole, sharded] = await Promise.all([startServer(dist, port(45)), startServer(shardedDist, port(46))]);
+  const reference = await browser.newPage();
+  const sites = [[reference, whole], [page, sharded]];
+  const explorers = sites.map(([p]) => new Explorer(p));
+  try {
+    // The same papers tagged on both sites (each origin keeps its own
+    // tags): two from their paper view, a query's results in bulk.
+    let mixtralId;
+    for (const [i, [p, server]] of sites.entries()) {
+      const explorer = explorers[i];
+      await explorer.open(`${server.origin}${BASE}`);
+      await explorer.expectLoaded(24);
+      await settled(p);
+      for (const row of [1, 7]) {
+        await explorer.resultTitles.nth(row).click();
+        await expect(explorer.paperView).toBeVisible();
+        await p.getByTestId('tag-input').fill('to-read');
+        await p.getByTestId('tag-input').press('Enter');
+        await expect(p.getByTestId('tag-editor')).toContainText('to-read');
+        await p.getByRole('button', { name: 'Close paper (Esc)' }).click();
+      }
+      await explorer.search.fill('mixture of experts');
+      await settled(p);
+      await p.getByTestId('bulk-tag').click();
+      await p.getByTestId('bulk-tag-input').fill('moe');
+      await p.getByTestId('bulk-confirm').click();
+      await expect(p.getByText('papers changed')).toBeVisible();
+      await explorer.search.fill('mixtral');
+      await settled(p);
+      await explorer.resultTitles.first().click();
+      mixtralId = await p.locator('.paper-id').textContent();
+    }
+    // Reloaded: the head knows the tagged papers once their id shards are in.
+    const views = ['', '?q=tag%3Ato-read', '?q=tag%3Amoe%20language', '?q=tag%3Aunread'];
+    for (const view of views) {
+      for (const [p, server] of sites) {
+        await p.goto(`${server.origin}${BASE}${view}`);
+        await expect(p.getByTestId('result-count')).toBeVisible();
+      }
+      const expected = await shown(reference);
+      expect(expected.facets.length).toBeGreaterThan(0);
+      expect(await shown(page), `view ${view}`).toEqual(expected);
+    }
+    for (const [i, [p, server]] of sites.entries()) {
+      await p.goto(`${server.origin}${BASE}`);
+      await settled(p);
+      await explorers[i].facetValue('tag', 'to-read').locator('input[type=checkbox]').check();
+      await expect(p.getByTestId('result-count')).toHaveText('2 of 24 papers');
+    }
+    expect(await shown(page)).toEqual(await shown(reference));
+    // The tag manager counts the tagged papers as the one-file site does.
+    const tagRows = async (p) => {
+      await p.getByTestId('open-tags').click();
+      const rows = p.getByTestId('tag-row');
+      await expect(rows).toHaveCount(2);
+      return rows.evaluateAll((rows) => rows.map((r) => [r.dataset.tag, r.querySelector('.facet-count').textContent]));
+    };
+    const tags = await tagRows(reference);
+    expect(tags.find(([tag]) => tag === 'to-read')).toEqual(['to-read', '2']);
+    expect(await tagRows(page)).toEqual(tags);
+    // A link naming a paper opens it, in a fresh page, once its id shard is in.
+    const fresh = await page.context().newPage();
+    await fresh.goto(`${sharded.origin}${BASE}?paper=${encodeURIComponent(mixtralId)}`);
+    await expect(fresh.getByTestId('paper-view').locator('#paper-title')).toHaveText('Mixtral of Experts');
+    await expect(fresh.locator('.paper-id')).toHaveText(mixtralId);
+    await expect(fresh.getByTestId('tag-editor')).toContainText('moe');
+    await fresh.close();
+    expect(explorers[1].consoleErrors).toEqual([]);
+  } finally {
+    await reference.close();
+    await Promise.all([whole.stop(), sharded.stop()]);
+  }
+});

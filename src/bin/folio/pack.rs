@@ -39,8 +39,8 @@ pub struct PackArgs {
 #[derive(Args, Clone, Copy)]
 pub struct ShardSize {
     /// Target size of a sharded pack's record shards, in bytes (postings
-    /// shards grow to 4x that, positions 8x, entities 2x, facets 8x; facet
-    /// lists over 8x stay out of the head).
+    /// shards grow to 4x that, positions 8x, entities 2x, facets 8x, ids
+    /// half; facet lists over 8x stay out of the head).
     #[arg(long = "shard-size", value_name = "BYTES", default_value_t = 16 * 1024,
           value_parser = clap::value_parser!(u32).range(256..))]
     bytes: u32,
@@ -56,6 +56,7 @@ impl ShardSize {
             entities: 2 * records,
             facets: 8 * records,
             facet_lists_in_head: 8 * records,
+            ids: records / 2,
         }
     }
 }
@@ -157,17 +158,18 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(encoder.finish()?)
 }
 
-/// Removes the files of `shards_dir` named like shards (32 hex digits and
-/// `.bin`) that are not in `kept`; nothing else is touched.
+/// Removes the files of `shards_dir` named like shards (16 hex digits, or
+/// 32 before pack version 5, and `.bin`) that are not in `kept`; nothing
+/// else is touched.
 fn remove_stale_shards(shards_dir: &Path, kept: &BTreeSet<PathBuf>) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(shards_dir) else { return Ok(()) };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let is_shard = name
-            .strip_suffix(".bin")
-            .is_some_and(|hash| hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        let is_shard = name.strip_suffix(".bin").is_some_and(|hash| {
+            [16, 32].contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        });
         if is_shard && !kept.contains(&path) {
             std::fs::remove_file(&path).with_context(|| format!("{}: cannot remove", path.display()))?;
         }

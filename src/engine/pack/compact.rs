@@ -96,7 +96,7 @@ impl FrontCoded {
     }
 
     /// [`FrontCoded::decode`], equal neighbours allowed unless `strict`.
-    fn decode_ordered(&self, strict: bool) -> Option<(String, Vec<u32>)> {
+    pub(crate) fn decode_ordered(&self, strict: bool) -> Option<(String, Vec<u32>)> {
         let mut text: Vec<u8> = Vec::with_capacity(self.bytes.len() * 2);
         // Each string takes a byte at least: a damaged count cannot make
         // this allocate more than the bytes allow.
@@ -266,44 +266,6 @@ impl Packed {
     }
 }
 
-/// Paper ids: sorted and front coded, with each paper's rank among them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ids {
-    sorted: FrontCoded,
-    rank: Packed,
-}
-
-impl Ids {
-    pub fn new(ids: &IdTable) -> Self {
-        let sorted = FrontCoded::new(ids.docs.iter().map(|&doc| ids.id(doc)));
-        Ids { sorted, rank: Packed::new(&ids.rank) }
-    }
-
-    pub fn sorted(&self) -> &FrontCoded {
-        &self.sorted
-    }
-
-    pub fn ranks(&self) -> &Packed {
-        &self.rank
-    }
-
-    /// The id table, or `None` unless the ids are sorted and the ranks a
-    /// permutation of them.
-    pub fn decode(&self) -> Option<IdTable> {
-        let (text, starts) = self.sorted.decode_ordered(false)?;
-        let rank = self.rank.decode()?;
-        if rank.len() != self.sorted.len() {
-            return None;
-        }
-        let mut docs = vec![u32::MAX; rank.len()];
-        for (doc, &r) in rank.iter().enumerate() {
-            let slot = docs.get_mut(r as usize).filter(|s| **s == u32::MAX)?;
-            *slot = doc as u32;
-        }
-        Some(IdTable { text, starts, rank, docs })
-    }
-}
-
 /// Paper ids both ways without a string per paper: the ids sorted and
 /// concatenated, each paper's rank among them, and the paper at each rank
 /// (ties in paper order). A paper's id is a slice; a paper by id, a binary
@@ -340,8 +302,9 @@ impl IdTable {
         self.rank.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rank.is_empty()
+    /// Every id with its paper, in id order (ties in paper order).
+    pub fn by_rank(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.docs.iter().enumerate().map(|(rank, &doc)| (self.at(rank), doc))
     }
 
     fn at(&self, rank: usize) -> &str {
@@ -433,41 +396,38 @@ mod tests {
     }
 
     /// `ids` in paper order: each paper's id and each id's paper (the last
-    /// one with it, as a map built in paper order would say) read back,
-    /// directly and through the head's encoding.
+    /// one with it, as a map built in paper order would say) read back
+    /// from the table, and from its id shards cut at `target` bytes.
     #[track_caller]
-    fn check_ids(ids: &[&str]) {
+    fn check_ids(ids: &[&str], target: usize) {
         let table = IdTable::new(ids).expect("small");
-        let decoded = Ids::new(&table).decode().expect("its own encoding");
-        assert_eq!(decoded, table);
         let mut last = std::collections::HashMap::new();
         for (doc, id) in ids.iter().enumerate() {
             last.insert(*id, doc as u32);
         }
         for (doc, id) in ids.iter().enumerate() {
-            assert_eq!(decoded.id(doc as u32), *id);
-            assert_eq!(decoded.doc(id), last.get(id).copied(), "{id}");
+            assert_eq!(table.id(doc as u32), *id);
+            assert_eq!(table.doc(id), last.get(id).copied(), "{id}");
+        }
+        let shards = super::super::ids::tests::held_shards(&table, target);
+        for (doc, id) in ids.iter().enumerate() {
+            assert_eq!(shards.id(doc as u32), Some(*id));
+            assert_eq!(shards.doc(id), Ok(last.get(id).copied()), "{id} in shards of {target} bytes");
         }
         for unknown in ["", "t-9ad", "t-9ad50", "zzz", "arxiv:2301.0"] {
-            assert_eq!(decoded.doc(unknown), last.get(unknown).copied(), "{unknown}");
+            assert_eq!(table.doc(unknown), last.get(unknown).copied(), "{unknown}");
+            assert_eq!(shards.doc(unknown), Ok(last.get(unknown).copied()), "{unknown}");
         }
-        assert_eq!(decoded.len(), ids.len());
+        assert_eq!(table.len(), ids.len());
     }
 
     #[test]
     fn ids_read_back_both_ways() {
-        check_ids(&[]);
-        check_ids(&["t-9ad5"]);
-        check_ids(&["t-9ad5", "doi:10.1/b", "arxiv:2301.1", "doi:10.1/a"]);
-        check_ids(&["b", "a", "b", "", "a"]);
-    }
-
-    #[test]
-    fn ids_whose_ranks_are_not_a_permutation_are_refused() {
-        let mut ids = Ids::new(&IdTable::new(&["c", "a", "d", "b"]).expect("small"));
-        ids.rank = Packed::new(&[0, 0, 1, 2]);
-        assert_eq!(ids.decode(), None);
-        ids.rank = Packed::new(&[0, 1, 2]);
-        assert_eq!(ids.decode(), None);
+        for target in [1, 12, 1000] {
+            check_ids(&[], target);
+            check_ids(&["t-9ad5"], target);
+            check_ids(&["t-9ad5", "doi:10.1/b", "arxiv:2301.1", "doi:10.1/a"], target);
+            check_ids(&["b", "a", "b", "", "a", "b", "b", "c"], target);
+        }
     }
 }

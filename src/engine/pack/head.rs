@@ -1,11 +1,11 @@
 //! The head of a sharded pack (docs/pack-format.md): everything but the
-//! postings, the positions, the entity table and the papers' records,
-//! which are cut into shards the head lists by content hash. A head and the shards it names
+//! postings, the positions, the entity table, the papers' records and
+//! ids, which are cut into shards the head lists by content hash. A head and the shards it names
 //! are one deployment: a head never names a shard of another build.
 
 use serde::{Deserialize, Serialize};
 
-use super::compact::{IdTable, Ids, Packed};
+use super::compact::{FrontCoded, IdTable, Packed};
 use super::shards::{table, table_len, Shard, ShardEntry};
 use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
 use crate::engine::facets::FacetIndex;
@@ -31,6 +31,8 @@ pub struct ShardSizes {
     /// than `facet_lists_in_head` bytes (the others stay in the head).
     pub facets: usize,
     pub facet_lists_in_head: usize,
+    /// Id shards (a paper named by id, for tags and links, reads one).
+    pub ids: usize,
 }
 
 impl Default for ShardSizes {
@@ -38,7 +40,8 @@ impl Default for ShardSizes {
     /// postings take about 100 kB, a paper's record about 2 kB; a first
     /// screen of 12 rows reads up to 12 record shards; a query names a few
     /// entities. The authors' paper lists (1 MB, read whole by any query's
-    /// counts) are the only facet lists above 128 kB.
+    /// counts) are the only facet lists above 128 kB. A user's tagged
+    /// papers are scattered over the ids: small id shards.
     fn default() -> Self {
         ShardSizes {
             postings: 64 * 1024,
@@ -47,6 +50,7 @@ impl Default for ShardSizes {
             entities: 32 * 1024,
             facets: 128 * 1024,
             facet_lists_in_head: 128 * 1024,
+            ids: 8 * 1024,
         }
     }
 }
@@ -62,7 +66,8 @@ pub struct ShardedPack {
 /// A sharded pack's head, decoded.
 pub(crate) struct Head {
     pub meta_json: String,
-    pub ids: IdTable,
+    /// Each id shard's first id.
+    pub ids: FrontCoded,
     pub facets: FacetIndex,
     /// The search index without postings and entity table
     /// ([`SearchIndex::to_head`], [`SearchIndex::take_entities`]).
@@ -74,15 +79,17 @@ pub(crate) struct Head {
     pub facet_lists: Vec<ShardEntry>,
     /// The title order's shard (one).
     pub order: Vec<ShardEntry>,
+    pub id_shards: Vec<ShardEntry>,
 }
 
 /// The head's body as stored (postcard), framed like a whole pack's index
-/// section: ids and dictionary in their compact forms
+/// section: dictionary and facets in their compact forms
 /// ([`super::compact`]).
 #[derive(Serialize, Deserialize)]
 struct HeadForm {
     meta_json: String,
-    ids: Ids,
+    /// Each id shard's first id (front coded).
+    ids: FrontCoded,
     facets: FacetIndex,
     index: HeadIndex,
     #[serde(with = "table")]
@@ -96,6 +103,8 @@ struct HeadForm {
     facet_lists: Vec<ShardEntry>,
     #[serde(with = "table")]
     order: Vec<ShardEntry>,
+    #[serde(with = "table")]
+    id_shards: Vec<ShardEntry>,
 }
 
 impl Head {
@@ -132,9 +141,12 @@ impl Head {
         // Integers and bytes always serialize.
         let order = postcard::to_allocvec(&Packed::new(&by_title)).unwrap_or_default();
         let order = cut(std::iter::once(order.as_slice()), order.len(), &mut files);
+        // One block per shard (a target of 1 byte), keyed by its number.
+        let (firsts, blocks) = super::ids::cut(ids, sizes.ids);
+        let id_shards = cut(blocks.iter().map(Vec::as_slice), 1, &mut files);
         let head = HeadForm {
             meta_json,
-            ids: Ids::new(ids),
+            ids: firsts,
             facets,
             index: index.to_head(),
             postings,
@@ -143,6 +155,7 @@ impl Head {
             entities,
             facet_lists,
             order,
+            id_shards,
         };
         ShardedPack { head: head.encode(), shards: files }
     }
@@ -155,13 +168,11 @@ impl Head {
             return Err(PackError::Malformed("bytes after the head".to_owned()));
         }
         let form: HeadForm = postcard::from_bytes(body).map_err(|e| PackError::Malformed(e.to_string()))?;
-        let ids =
-            form.ids.decode().ok_or_else(|| PackError::Malformed("the paper ids do not decode".into()))?;
-        let n = ids.len();
+        let n = form.index.doc_count() as usize;
         let index = SearchIndex::from_head(form.index).ok_or_else(|| mismatch("the search index", n))?;
         let head = Head {
             meta_json: form.meta_json,
-            ids,
+            ids: form.ids,
             facets: form.facets,
             index,
             postings: form.postings,
@@ -170,6 +181,7 @@ impl Head {
             entities: form.entities,
             facet_lists: form.facet_lists,
             order: form.order,
+            id_shards: form.id_shards,
         };
         check_tables(n, &head.facets, &head.index)?;
         if head.order.len() != 1 || head.order[0].first != 0 {
@@ -199,12 +211,14 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
     let (body, _) = unframe(HEAD_MAGIC, bytes)?;
     let form: HeadForm = postcard::from_bytes(body).map_err(|e| PackError::Malformed(e.to_string()))?;
     let part = |name: &str, bytes, items| Part { section: "head", name: name.to_owned(), bytes, items };
-    let n = form.index.doc_count() as usize;
     let mut parts = vec![
         part("header (magic, version, checksum, length)", bytes.len() - body.len(), None),
         part("bundle metadata (catalog, taxonomy, sources) as JSON", encoded_len(&form.meta_json), None),
-        part("paper ids (sorted, front coded)", encoded_len(&form.ids.sorted()), Some(n)),
-        part("paper ids: each paper's rank (bit packed)", encoded_len(&form.ids.ranks()), Some(n)),
+        part(
+            "paper ids: each id shard's first id (front coded)",
+            encoded_len(&form.ids),
+            Some(form.ids.len()),
+        ),
     ];
     for (name, size, items) in form.index.encoded_parts() {
         parts.push(part(name, size, items));
@@ -218,9 +232,12 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
         };
         parts.push(part(&name, group.doc_bytes, Some(group.pairs)));
     }
-    for (name, table) in
-        [("postings", &form.postings), ("positions", &form.positions), ("records", &form.records)]
-    {
+    for (name, table) in [
+        ("postings", &form.postings),
+        ("positions", &form.positions),
+        ("records", &form.records),
+        ("ids", &form.id_shards),
+    ] {
         parts.push(part(&format!("shard table: {name}"), table_len(table), Some(table.len())));
     }
     let entities = &form.entities;
@@ -255,8 +272,7 @@ fn cut<'a>(
     let (mut first, mut size) = (0u32, 0usize);
     let mut flush = |first: u32, pending: &mut Vec<&[u8]>, table: &mut Vec<ShardEntry>| {
         let bytes = Shard::new(first, pending).encode();
-        let entry =
-            ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_128(&bytes) };
+        let entry = ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_64(&bytes) };
         files.push((entry.path(), bytes));
         table.push(entry);
         pending.clear();
@@ -289,6 +305,7 @@ mod tests {
         entities: 500,
         facets: 40,
         facet_lists_in_head: 40,
+        ids: 60,
     };
 
     fn seed_head() -> HeadForm {
@@ -325,11 +342,11 @@ mod tests {
         check_refused(|h| h.order.clear(), "the title order's shard table");
         check_refused(|h| h.order.push(h.order[0].clone()), "the title order's shard table");
         let fewer = |h: &mut HeadForm| {
-            let table = h.ids.decode().expect("its own ids");
-            let ids: Vec<&str> = (0..table.len() as u32 - 1).map(|doc| table.id(doc)).collect();
-            h.ids = Ids::new(&IdTable::new(&ids).expect("small"));
+            let firsts = h.ids.strings().expect("its own ids");
+            h.ids = FrontCoded::new(firsts[1..].iter().map(String::as_str));
         };
-        check_refused(fewer, "does not match its 23 papers");
-        check_refused(|h| h.ids = Ids::default(), "does not match its 0 papers");
+        check_refused(fewer, "the ids' shard table");
+        check_refused(|h| h.ids = FrontCoded::default(), "the ids' shard table");
+        check_refused(|h| h.id_shards[1].first = 0, "the ids' shard table");
     }
 }

@@ -36,16 +36,20 @@ pub enum ShardKind {
     Facets,
     /// The title order (one item, bit packed): only the title sort reads it.
     Order,
+    /// Paper ids by id range (sorted, front coded, each with its paper),
+    /// one block per shard: what a tag or a link naming a paper reads.
+    Ids,
 }
 
 impl ShardKind {
-    pub const ALL: [ShardKind; 6] = [
+    pub const ALL: [ShardKind; 7] = [
         ShardKind::Postings,
         ShardKind::Positions,
         ShardKind::Records,
         ShardKind::Entities,
         ShardKind::Facets,
         ShardKind::Order,
+        ShardKind::Ids,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +60,7 @@ impl ShardKind {
             ShardKind::Entities => "entities",
             ShardKind::Facets => "facets",
             ShardKind::Order => "order",
+            ShardKind::Ids => "ids",
         }
     }
 }
@@ -74,10 +79,12 @@ pub struct ShardEntry {
     pub first: u32,
     /// Its length in bytes.
     pub bytes: u32,
-    /// XXH3-128 of its bytes, which is also its file name (hex); stored
-    /// as 16 bytes (a varint of a hash would take 19).
+    /// XXH3-64 of its bytes, which is also its file name (hex); stored as
+    /// 8 bytes (a varint of a hash would take 10; the records' table at 1M
+    /// papers is mostly hashes). 64 bits name a million shards with a
+    /// chance below 1 in 30 million that two share a name.
     #[serde(with = "hash_bytes")]
-    pub hash: u128,
+    pub hash: u64,
 }
 
 /// A shard table as a head stores it: each entry's first key as the gap
@@ -91,7 +98,7 @@ pub(crate) mod table {
 
     pub fn serialize<S: Serializer>(entries: &[ShardEntry], serializer: S) -> Result<S::Ok, S::Error> {
         let mut previous = 0u32;
-        let rows: Vec<(u32, u32, [u8; 16])> = entries
+        let rows: Vec<(u32, u32, [u8; 8])> = entries
             .iter()
             .map(|e| {
                 let gap = e.first.wrapping_sub(previous);
@@ -103,11 +110,11 @@ pub(crate) mod table {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ShardEntry>, D::Error> {
-        let rows = Vec::<(u32, u32, [u8; 16])>::deserialize(deserializer)?;
+        let rows = Vec::<(u32, u32, [u8; 8])>::deserialize(deserializer)?;
         let mut previous = 0u32;
         let entries = rows.into_iter().map(|(gap, bytes, hash)| {
             previous = previous.wrapping_add(gap);
-            ShardEntry { first: previous, bytes, hash: u128::from_le_bytes(hash) }
+            ShardEntry { first: previous, bytes, hash: u64::from_le_bytes(hash) }
         });
         Ok(entries.collect())
     }
@@ -123,19 +130,19 @@ pub(crate) fn table_len(entries: &[ShardEntry]) -> usize {
 mod hash_bytes {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer>(hash: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(hash: &u64, serializer: S) -> Result<S::Ok, S::Error> {
         hash.to_le_bytes().serialize(serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
-        <[u8; 16]>::deserialize(deserializer).map(u128::from_le_bytes)
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+        <[u8; 8]>::deserialize(deserializer).map(u64::from_le_bytes)
     }
 }
 
 impl ShardEntry {
     /// Where the shard lives relative to the head: `shards/<hash>.bin`.
     pub fn path(&self) -> String {
-        format!("shards/{:032x}.bin", self.hash)
+        format!("shards/{:016x}.bin", self.hash)
     }
 }
 
@@ -172,7 +179,7 @@ impl Shard {
     /// Reads a shard file the head lists as `entry`, holding `count` items:
     /// refused whole if its hash, header, encoding or table disagrees.
     pub(crate) fn decode(bytes: &[u8], entry: &ShardEntry, count: usize) -> Result<Self, PackError> {
-        if bytes.len() != entry.bytes as usize || xxhash_rust::xxh3::xxh3_128(bytes) != entry.hash {
+        if bytes.len() != entry.bytes as usize || xxhash_rust::xxh3::xxh3_64(bytes) != entry.hash {
             return Err(PackError::Checksum);
         }
         let header = SHARD_MAGIC.len() + 4;
@@ -334,7 +341,7 @@ mod tests {
     use super::*;
 
     fn entry_of(bytes: &[u8], first: u32) -> ShardEntry {
-        ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_128(bytes) }
+        ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_64(bytes) }
     }
 
     #[track_caller]
@@ -381,7 +388,7 @@ mod tests {
         let entry = |first, bytes, hash| ShardEntry { first, bytes, hash };
         let tables = [
             vec![],
-            vec![entry(0, 16_000, u128::MAX), entry(7, 3, 1), entry(300_000, 0, 0)],
+            vec![entry(0, 16_000, u64::MAX), entry(7, 3, 1), entry(300_000, 0, 0)],
             vec![entry(9, 1, 2), entry(2, 1, 2), entry(u32::MAX, 0, 0), entry(0, 0, 0)],
         ];
         for entries in tables {
