@@ -468,7 +468,7 @@ impl GroupCounts {
         // Ordering key: count descending, then alphabetical (slot order).
         let key = |slot: u32| (u64::from(u32::MAX - self.counts[slot as usize]) << 32) | u64::from(slot);
         let keys = self.listed_slots().filter(|&slot| keep(&self.values[slot as usize])).map(key);
-        let mut keys: Vec<u64> = if limit < 64 {
+        let keys: Vec<u64> = if limit < 64 {
             // The few values a collapsed group shows: most lose one
             // comparison with the worst kept so far.
             let mut best: Vec<u64> = Vec::with_capacity(limit + 1);
