@@ -1014,6 +1014,23 @@ mod tests {
         assert_eq!(counts[0].count("nobody"), 0);
     }
 
+    /// The values of `group` some paper of `scope` has, with how many,
+    /// counted from the value lists, most frequent first (ties
+    /// alphabetically).
+    fn direct_counts<'g>(group: &'g Group, scope: &DocSet) -> Vec<(&'g str, usize)> {
+        let lists = group.lists(None).expect("a whole group");
+        let count = |docs: &Vec<u32>| docs.iter().filter(|&&d| scope.contains(d as usize)).count();
+        let mut direct: Vec<(&str, usize)> = group
+            .values
+            .iter()
+            .zip(lists)
+            .map(|(v, docs)| (v.as_str(), count(docs)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        direct.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        direct
+    }
+
     /// Counting walks the papers in scope, or those out of it, or the
     /// values one by one (bitsets for the common ones), whichever costs
     /// least for the scope's size: every way gives the direct count, the
@@ -1042,16 +1059,7 @@ mod tests {
             let counts = index.counts(&scope, &Selection::default());
             let with_selection = index.counts(&scope, &selection);
             for ((counted, selected), group) in counts.iter().zip(&with_selection).zip(&index.groups) {
-                let mut direct: Vec<(&str, usize)> = group
-                    .values
-                    .iter()
-                    .zip(group.lists(None).expect("a whole group"))
-                    .map(|(v, docs)| {
-                        (v.as_str(), docs.iter().filter(|&&d| scope.contains(d as usize)).count())
-                    })
-                    .filter(|&(_, n)| n > 0)
-                    .collect();
-                direct.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let direct = direct_counts(group, &scope);
                 let at = format!("{} over {percent}%", group.key);
                 assert_eq!(names(&counted.top(usize::MAX)), direct, "{at}");
                 assert_eq!(names(&counted.top(3)), direct[..direct.len().min(3)], "{at}");
@@ -1079,16 +1087,7 @@ mod tests {
             scope.extend((0..5).filter(|d| mask & (1 << d) != 0));
             let counts = index.counts(&scope, &Selection::default());
             for (counted, group) in counts.iter().zip(&index.groups) {
-                let mut direct: Vec<(&str, usize)> = group
-                    .values
-                    .iter()
-                    .zip(group.lists(None).expect("a whole group"))
-                    .map(|(v, docs)| {
-                        (v.as_str(), docs.iter().filter(|&&d| scope.contains(d as usize)).count())
-                    })
-                    .filter(|&(_, n)| n > 0)
-                    .collect();
-                direct.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let direct = direct_counts(group, &scope);
                 assert_eq!(names(&counted.top(usize::MAX)), direct, "{} over {mask:05b}", group.key);
             }
         }
