@@ -313,8 +313,9 @@ impl Group {
     /// totals (a one-letter query matches most of a corpus). Zeros, the
     /// missing shards noted, while a sharded group's lists are not held.
     /// With the slots counted when the papers in scope were walked (or the
-    /// values one by one): a few hundred results name a few hundred of a group's 100k
-    /// values, and listing and ranking them then costs those, not the group.
+    /// values counted one by one): a few hundred results name a few hundred
+    /// of a group's 100k values, and listing and ranking them then costs
+    /// those, not the group.
     fn count(
         &self,
         scope: &DocSet,
