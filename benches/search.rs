@@ -58,13 +58,17 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
         status_mib("VmHWM:"),
     );
     println!(
-        "{:<20} {:>9} {:>9} {:>9} {:>10} {:>10}",
-        "class", "p50 ms", "p95 ms", "max ms", "p95 CPU", "hits(1st)"
+        "{:<20} {:>9} {:>9} {:>9} {:>10} {:>10} {:>16}",
+        "class", "p50 ms", "p95 ms", "max ms", "p95 CPU", "hits(1st)", "fastest p50/p95"
     );
     for (class, queries) in QUERIES {
         let (mut times, mut cpu_times) = (Vec::new(), Vec::new());
+        // Per query its fastest run: on a machine shared with other work a
+        // run that lost its core is not the engine's time.
+        let mut fastest = Vec::new();
         let mut first_hits = 0;
         for (i, q) in queries.iter().enumerate() {
+            fastest.push(f64::INFINITY);
             for _ in 0..7 {
                 // One keystroke as the UI does it: parse, match, rank the top
                 // 20 and highlight the 10 shown.
@@ -75,6 +79,9 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
                     std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
                 }
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
+                if let (Some(best), Some(&time)) = (fastest.last_mut(), times.last()) {
+                    *best = f64::min(*best, time);
+                }
                 cpu_times.push(cpu_ms() - cpu);
                 if i == 0 {
                     first_hits = results.hits.len();
@@ -83,12 +90,15 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
         }
         times.sort_by(f64::total_cmp);
         cpu_times.sort_by(f64::total_cmp);
+        fastest.sort_by(f64::total_cmp);
         println!(
-            "{class:<20} {:>9.2} {:>9.2} {:>9.2} {:>10.2} {first_hits:>10}",
+            "{class:<20} {:>9.2} {:>9.2} {:>9.2} {:>10.2} {first_hits:>10} {:>7.2} / {:>6.2}",
             percentile(&times, 0.5),
             percentile(&times, 0.95),
             times.last().copied().unwrap_or(0.0),
             percentile(&cpu_times, 0.95),
+            percentile(&fastest, 0.5),
+            percentile(&fastest, 0.95),
         );
     }
 }

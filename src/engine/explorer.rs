@@ -52,10 +52,14 @@ pub struct Exploration {
     /// The first matching papers (paper numbers), in display order: all of
     /// them, or with a query ranked by relevance, the best [`ORDERED`].
     ordered: Vec<u32>,
-    /// The other matching papers, scored but not yet ranked: a keystroke
-    /// matching 90k papers shows the first few, and ranking them all would
-    /// cost more than the search.
-    rest: Vec<search::Hit>,
+    /// How many other papers match: with a query ranked by relevance,
+    /// those of `search`'s hits in `ranked` not in `ordered`, scored but
+    /// not yet ranked (a keystroke matching 90k papers shows the first
+    /// few, and ranking them all would cost more than the search).
+    rest: usize,
+    /// The papers matching query and filters, when the rest is ranked from
+    /// the search's hits.
+    ranked: Option<DocSet>,
     /// Every matching paper in display order, made when first needed.
     all: OnceLock<Vec<u32>>,
     /// Facet counts for the papers matching the query, per group.
@@ -78,6 +82,7 @@ impl PartialEq for Exploration {
     fn eq(&self, other: &Self) -> bool {
         self.ordered == other.ordered
             && self.rest == other.rest
+            && self.ranked == other.ranked
             && self.facets == other.facets
             && self.search == other.search
             && self.query_matches == other.query_matches
@@ -103,7 +108,7 @@ impl Exploration {
 
     /// The number of matching papers.
     pub fn len(&self) -> usize {
-        self.ordered.len() + self.rest.len()
+        self.ordered.len() + self.rest
     }
 
     pub fn is_empty(&self) -> bool {
@@ -127,13 +132,14 @@ impl Exploration {
 
     /// Every matching paper in display order.
     pub fn docs(&self) -> &[u32] {
-        if self.rest.is_empty() {
+        let (Some(ranked), Some(results)) = (&self.ranked, &self.search) else { return &self.ordered };
+        if self.rest == 0 {
             return &self.ordered;
         }
         self.all.get_or_init(|| {
-            let mut rest = self.rest.clone();
-            rest.sort_unstable_by(search::best_first);
-            self.ordered.iter().copied().chain(rest.into_iter().map(|h| h.doc)).collect()
+            // The first ones are `ordered`: the order is total.
+            let matching = results.hits.iter().filter(|h| ranked.contains(h.doc as usize));
+            search::rank(matching.copied().collect()).into_iter().map(|h| h.doc).collect()
         })
     }
 }
@@ -607,23 +613,18 @@ impl Explorer {
         };
         let matching = filter_all(&indexes, &candidates, &state.selection);
         let facets = counts_all(&indexes, &candidates, &state.selection);
-        let (ordered, rest) = match (&search, state.sort) {
+        let (ordered, rest, ranked) = match (&search, state.sort) {
             (Some(results), Sort::Relevance) => {
-                let mut hits: Vec<search::Hit> =
-                    results.hits.iter().copied().filter(|h| matching.contains(h.doc as usize)).collect();
-                let rest = if hits.len() > ORDERED {
-                    hits.select_nth_unstable_by(ORDERED - 1, search::best_first);
-                    hits.split_off(ORDERED)
-                } else {
-                    Vec::new()
-                };
-                hits.sort_unstable_by(search::best_first);
-                (hits.into_iter().map(|h| h.doc).collect(), rest)
+                // The best ORDERED in one pass; the rest when scrolled to.
+                let hits = results.hits.iter().filter(|h| matching.contains(h.doc as usize));
+                let best = search::best_of(hits, ORDERED);
+                let rest = matching.count_ones(..) - best.len();
+                (best.into_iter().map(|h| h.doc).collect(), rest, Some(matching))
             }
-            _ => (self.order(&matching, state.sort), Vec::new()),
+            _ => (self.order(&matching, state.sort), 0, None),
         };
         let query_matches = search.as_ref().map_or(self.len(), |r| r.hits.len());
-        Exploration { ordered, rest, all: OnceLock::new(), facets, search, query_matches }
+        Exploration { ordered, rest, ranked, all: OnceLock::new(), facets, search, query_matches }
     }
 
     /// Runs once what keystrokes run (a prefix and a stem, a typo, a

@@ -28,7 +28,7 @@ use std::collections::HashSet;
 
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
 pub use expand::{suggest, MatchKind};
-pub use score::{best_first, rank, top, Contribution, Hit, RankingWeights};
+pub use score::{best_first, best_of, rank, top, Contribution, Hit, RankingWeights};
 
 use super::bundle::Paper;
 use super::facet_kind::FacetKind;
@@ -39,7 +39,7 @@ use super::query::{parse, Atom, Clause, Field, Query};
 use entities::{add_entities, named_entities, score_qualifier};
 use expand::{Expansion, Expansions};
 use phrase::score_phrase;
-use score::{best_of, score_term, Scores, Trace};
+use score::{score_term, Scores, Trace};
 
 /// What a search needs besides the index and the query.
 pub struct SearchOptions<'a> {
@@ -156,6 +156,20 @@ fn all_words(
     }
 
     let n = index.doc_count();
+    if let ([clause], None) = (query.clauses.as_slice(), &trace) {
+        if !clause.negated {
+            // One clause (most keystrokes): its scores are the hits' (a
+            // query of one word names no entity by its words together).
+            let scores = evaluate_clause(index, &clause.alternatives, options, None, expansions, None);
+            let hit = |d: usize| Hit {
+                doc: d as u32,
+                score: scores.score[d],
+                words: 1,
+                typed: u16::from(scores.typed.contains(d)),
+            };
+            return scores.docs.ones().map(hit).collect();
+        }
+    }
     let mut matching = DocSet::with_capacity(n);
     match &trace {
         Some(trace) => matching.insert(trace.doc() as usize),
@@ -473,6 +487,9 @@ impl SearchResults {
     /// The best `n` hits, best first (ties in paper order), without sorting
     /// every match.
     pub fn top(&self, n: usize) -> Vec<Hit> {
+        if self.hits.len() <= n {
+            return top(self.hits.clone(), n);
+        }
         best_of(&self.hits, n)
     }
 

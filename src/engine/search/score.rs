@@ -437,12 +437,13 @@ pub fn top(mut hits: Vec<Hit>, n: usize) -> Vec<Hit> {
 
 /// The best `n` of `hits`, best first, in one pass without copying them:
 /// for the few rows a page shows, most hits lose one comparison with the
-/// worst kept so far (the same hits as [`top`]: the order is total).
-pub(super) fn best_of(hits: &[Hit], n: usize) -> Vec<Hit> {
-    if n == 0 || hits.len() <= n {
-        return top(hits.to_vec(), n);
+/// worst kept so far (the same hits as [`top`]: the order is total). For
+/// a large `n` and about as many hits, [`top`] sorts less.
+pub fn best_of<'h>(hits: impl IntoIterator<Item = &'h Hit>, n: usize) -> Vec<Hit> {
+    let mut best: Vec<Hit> = Vec::with_capacity(n.min(1024) + 1);
+    if n == 0 {
+        return best;
     }
-    let mut best: Vec<Hit> = Vec::with_capacity(n + 1);
     for hit in hits {
         if best.len() == n && best_first(hit, &best[n - 1]).is_ge() {
             continue;

@@ -1,0 +1,255 @@
+//! The fast paths of a keystroke give exactly what full scoring and a full
+//! sort give: the best rows ranked in one pass (`SearchResults::top`, the
+//! explorer's first 256 rows and the rest when scrolled to), a one-clause
+//! query's hits taken straight from its clause (against the same query
+//! through the path of several clauses), and the number of matches and
+//! facet counts over every match. On the seed, the HAY fixture, and
+//! generated corpora of a small vocabulary (many ties, more matches than
+//! the explorer ranks up front).
+
+#[path = "fixtures/search/hay.rs"]
+#[allow(dead_code)]
+mod hay;
+
+use folio::engine::bundle::Bundle;
+use folio::engine::compile::{compile, CompileOptions, Input};
+use folio::engine::explorer::{Explorer, ORDERED};
+use folio::engine::facets::{counts_all, filter_all, Selection};
+use folio::engine::search::{rank, run, CatalogResolver, Hit, SearchOptions};
+use folio::engine::tags::UserData;
+use folio::engine::view_state::ViewState;
+
+const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
+
+/// Queries of every class: words, prefixes, typos, phrases, identifiers,
+/// qualifiers and operators, several words, no match.
+const QUERIES: &[&str] = &[
+    "m",
+    "la",
+    "mod",
+    "model ",
+    "language models ",
+    "languge ",
+    "lerning ",
+    "\"language models\"",
+    "\"of the\"",
+    "GPT-4 ",
+    "llama2 chat 70b ",
+    "title:model ",
+    "model -reasoning ",
+    "lora OR adapter ",
+    "year:2020..2025 model",
+    "a",
+    "the of and ",
+    "zzqx ",
+    "safety fine-tuning of open chat models ",
+];
+
+/// A corpus of `n` papers drawn from a vocabulary of 40 words by a
+/// generator seeded with `seed`, as JSON Lines: titles of 3-6 words,
+/// abstracts of 10-40, a year and a venue of a few.
+fn generated(seed: u64, n: usize) -> Bundle {
+    const WORDS: [&str; 40] = [
+        "model",
+        "models",
+        "modeling",
+        "language",
+        "learning",
+        "learned",
+        "graph",
+        "graphs",
+        "neural",
+        "network",
+        "networks",
+        "machine",
+        "translation",
+        "translate",
+        "robot",
+        "robots",
+        "policy",
+        "diffusion",
+        "attention",
+        "transformer",
+        "transformers",
+        "transform",
+        "data",
+        "dataset",
+        "the",
+        "of",
+        "a",
+        "and",
+        "mixture",
+        "experts",
+        "expert",
+        "reasoning",
+        "reason",
+        "large",
+        "small",
+        "chat",
+        "safety",
+        "open",
+        "fine",
+        "tuning",
+    ];
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below as u64) as usize
+    };
+    let mut text = String::new();
+    for i in 0..n {
+        let words = |count: usize, next: &mut dyn FnMut(usize) -> usize| {
+            (0..count).map(|_| WORDS[next(WORDS.len())]).collect::<Vec<_>>().join(" ")
+        };
+        let title_words = 3 + next(4);
+        let title = format!("{} {i}", words(title_words, &mut next));
+        let abstract_words = 10 + next(31);
+        let abstract_text = words(abstract_words, &mut next);
+        let year = 2018 + next(7);
+        let venue = ["ACL", "NeurIPS", "ICML", "CoRL"][next(4)];
+        text.push_str(
+            &serde_json::json!({"title": title, "abstract": abstract_text, "year": year, "venue": venue})
+                .to_string(),
+        );
+        text.push('\n');
+    }
+    compile(&[Input { name: "generated.jsonl", bytes: text.as_bytes() }], &CompileOptions::default())
+        .bundle
+        .expect("the generated corpus compiles")
+}
+
+fn seed() -> Bundle {
+    compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle.expect("the seed")
+}
+
+fn hay_bundle() -> Bundle {
+    let mut bundle = seed();
+    let mut papers = hay::papers();
+    bundle.corpus =
+        folio::engine::enrich::enrich(&mut papers, &folio::engine::enrich::Dictionaries::builtin());
+    bundle.papers = papers;
+    bundle
+}
+
+/// Every query on `bundle`: the fast paths against full scoring. Returns
+/// how many of them match more papers than the explorer ranks up front.
+#[track_caller]
+fn check(name: &str, bundle: Bundle, queries: &[&str]) -> usize {
+    let mut beyond_ordered = 0;
+    let catalog = bundle.corpus.catalog.clone();
+    let explorer = Explorer::new(bundle);
+    let resolver = CatalogResolver(&catalog);
+    let options = SearchOptions { entities: &resolver, ..Default::default() };
+    let index = explorer.search_index();
+    let user = UserData::default();
+    let user_facets = explorer.user_facets(&user);
+    let n = explorer.len();
+    for &query in queries {
+        let at = format!("{name}: {query:?}");
+        let results = run(index, query, &options);
+        let full: Vec<Hit> = rank(results.hits.clone());
+        for k in [0, 1, 3, 10, ORDERED, usize::MAX] {
+            assert_eq!(results.top(k), full[..k.min(full.len())], "{at}: top {k}");
+        }
+        // The same query through the path of several clauses: an excluded
+        // word no paper has changes nothing but the path.
+        if results.query.clauses.len() == 1 && !results.query.clauses[0].negated {
+            let general = run(index, &format!("-zzqqxxnothing {query}"), &options);
+            assert_eq!(results.hits, general.hits, "{at}: one clause, as several");
+        }
+        // The explorer's order, count and facet counts, with no filter and
+        // with the most common year selected.
+        let mut selections = vec![Selection::default()];
+        let year = explorer.explore(&ViewState::default(), &user, &user_facets).facets;
+        if let Some(top) = year.iter().find(|g| g.key == "year").and_then(|g| g.top(1).into_iter().next()) {
+            let mut selection = Selection::default();
+            selection.include("year", &top.value);
+            selections.push(selection);
+        }
+        for selection in selections {
+            let state =
+                ViewState { query: query.to_owned(), selection: selection.clone(), ..Default::default() };
+            let exploration = explorer.explore(&state, &user, &user_facets);
+            let indexes = [explorer.facets(), &user_facets];
+            let (candidates, expected) = match &exploration.search {
+                Some(results) => {
+                    let candidates = results.doc_set(n);
+                    let matching = filter_all(&indexes, &candidates, &selection);
+                    let hits = results.hits.iter().filter(|h| matching.contains(h.doc as usize)).copied();
+                    (candidates, rank(hits.collect()).into_iter().map(|h| h.doc).collect::<Vec<u32>>())
+                }
+                None => (explorer.facets().all(), Vec::new()),
+            };
+            if exploration.search.is_none() {
+                continue;
+            }
+            assert_eq!(exploration.len(), expected.len(), "{at}: count with {selection:?}");
+            beyond_ordered += usize::from(expected.len() > ORDERED);
+            for k in [1, 12, ORDERED, ORDERED + 1, usize::MAX] {
+                assert_eq!(exploration.first(k), &expected[..k.min(expected.len())], "{at}: first {k}");
+            }
+            assert_eq!(exploration.docs(), expected, "{at}: every match in order");
+            let direct = counts_all(&indexes, &candidates, &selection);
+            for (got, want) in exploration.facets.iter().zip(&direct) {
+                assert_eq!(got.top(usize::MAX), want.top(usize::MAX), "{at}: counts of {}", got.key);
+                assert_eq!(got.len(), want.len(), "{at}: values of {}", got.key);
+                // Counted directly from the papers in scope.
+                for value in want.top(5) {
+                    let count = (0..n as u32)
+                        .filter(|&d| candidates.contains(d as usize))
+                        .filter(|&d| {
+                            let paper = explorer.paper(d);
+                            folio::engine::facet_kind::values_of(&paper)
+                                .into_iter()
+                                .any(|(kind, v)| kind.key() == got.key && v == value.value)
+                        })
+                        .count();
+                    if selection.is_empty() && explorer.facets().groups().any(|(key, _)| key == got.key) {
+                        assert_eq!(value.count, count, "{at}: {} {:?}", got.key, value.value);
+                    }
+                }
+            }
+        }
+    }
+    beyond_ordered
+}
+
+#[test]
+fn the_seed_ranks_and_counts_as_full_scoring_does() {
+    check("seed", seed(), QUERIES);
+}
+
+#[test]
+fn the_hay_fixture_ranks_and_counts_as_full_scoring_does() {
+    check("hay", hay_bundle(), QUERIES);
+}
+
+#[test]
+fn generated_corpora_rank_and_count_as_full_scoring_does() {
+    let queries: &[&str] = &[
+        "m",
+        "mo",
+        "model",
+        "model ",
+        "the ",
+        "a ",
+        "graph neural ",
+        "graph n",
+        "modle ",
+        "transformr ",
+        "\"neural network\"",
+        "\"mixture of experts\"",
+        "title:graph ",
+        "robot -policy ",
+        "diffusion OR attention ",
+        "year:2020..2022 model ",
+        "safety fine tuning of open chat models ",
+        "chat zzqx ",
+    ];
+    for (seed, n) in [(1, 300), (2, 700), (3, 1200)] {
+        let beyond = check(&format!("generated {seed}"), generated(seed, n), queries);
+        assert!(n < ORDERED * 2 || beyond > 0, "generated {seed}: some query matches more than {ORDERED}");
+    }
+}
