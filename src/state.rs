@@ -30,6 +30,12 @@ impl ExplorerHandle {
         self.0.with_value(|e| f(&e.read().unwrap_or_else(PoisonError::into_inner)))
     }
 
+    /// Runs `f` on the explorer unless the view it belonged to is gone
+    /// (after an await: another corpus may have opened meanwhile).
+    pub fn try_with<T>(&self, f: impl FnOnce(&Explorer) -> T) -> Option<T> {
+        self.0.try_with_value(|e| f(&e.read().unwrap_or_else(PoisonError::into_inner)))
+    }
+
     /// Runs `f` on the explorer to change it (shards added, the cache's
     /// bookkeeping), unless the view it belonged to is gone.
     pub fn try_with_mut<T>(&self, f: impl FnOnce(&mut Explorer) -> T) -> Option<T> {

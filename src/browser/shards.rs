@@ -140,12 +140,20 @@ impl Fetcher {
     /// what says them (`Explorer::missing_ids`: a few papers' records, or
     /// every id shard) and waiting for it.
     pub async fn ids_of(&self, docs: &[u32]) -> Result<Vec<String>, Problem> {
-        let missing = self.explorer.try_with_mut(|e| e.missing_ids(docs)).unwrap_or_default();
-        self.wait_for(missing).await?;
-        let ids: Option<Vec<String>> =
-            self.explorer.with(|e| docs.iter().map(|&d| e.try_id(d).map(str::to_owned)).collect());
-        // Only if the host changed its files meanwhile (the shards asked
-        // for are kept until the next exploration).
+        // The shards asked for are kept until the next exploration, which a
+        // shard arriving meanwhile may start: ask again until none is missing.
+        for _ in 0..ID_ROUNDS {
+            let missing = self.explorer.try_with_mut(|e| e.missing_ids(docs)).unwrap_or_default();
+            if missing.is_empty() {
+                break;
+            }
+            self.wait_for(missing).await?;
+        }
+        let ids: Option<Vec<String>> = self
+            .explorer
+            .try_with(|e| docs.iter().map(|&d| e.try_id(d).map(str::to_owned)).collect())
+            .flatten();
+        // Only if the host changed its files meanwhile, or the corpus closed.
         ids.ok_or(Problem::Replaced)
     }
 
@@ -155,11 +163,15 @@ impl Fetcher {
         for batch in missing.chunks(BATCH) {
             let paths: Vec<(ShardId, String)> = batch
                 .iter()
-                .filter_map(|&id| Some((id, self.explorer.with(|e| e.shard_entry(id).map(|s| s.path()))?)))
+                .filter_map(|&id| {
+                    Some((id, self.explorer.try_with(|e| e.shard_entry(id).map(|s| s.path()))??))
+                })
                 .collect();
             let fetched = futures::future::join_all(paths.iter().map(|(_, path)| fetch_shard(path))).await;
             for ((id, _), bytes) in paths.into_iter().zip(fetched) {
-                self.add(id, bytes?)?;
+                if self.add(id, bytes?)? {
+                    self.arrived(id);
+                }
             }
         }
         Ok(())
@@ -186,11 +198,16 @@ impl Fetcher {
                 if self.problem.get_untracked().is_some() {
                     self.problem.set(None);
                 }
-                let signal = if id.kind == ShardKind::Records { self.records } else { self.index };
-                signal.update(|n| *n += 1);
+                self.arrived(id);
             }
             Err(problem) => self.problem.set(Some(problem)),
         }
+    }
+
+    /// Says that shard `id` is held: what waits for its kind runs again.
+    fn arrived(&self, id: ShardId) {
+        let signal = if id.kind == ShardKind::Records { self.records } else { self.index };
+        signal.try_update(|n| *n += 1);
     }
 }
 
@@ -318,6 +335,8 @@ pub async fn offline_state(explorer: ExplorerHandle) -> Option<OfflineState> {
 
 /// Shards fetched together by "Make available offline".
 const BATCH: usize = 8;
+/// How many times [`Fetcher::ids_of`] asks for what is missing.
+const ID_ROUNDS: usize = 3;
 
 /// Puts every shard not yet on this device in the shard cache, a batch at
 /// a time; `progress(bytes done, bytes to do)` after each batch; stops

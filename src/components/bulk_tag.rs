@@ -22,18 +22,22 @@ pub fn BulkTag() -> impl IntoView {
     let count = move || results.with(|r| r.len());
     let apply = move |_| {
         let docs = results.with_untracked(|r| r.docs().to_vec());
+        // What was confirmed, not what the dialog says once the ids are in.
+        let (name, remove) = (tag.get_untracked(), remove.get_untracked());
         busy.set(true);
         leptos::task::spawn_local(async move {
             let ids = fetcher.ids_of(&docs).await;
-            busy.set(false);
+            busy.try_set(false);
             let ids = match ids {
                 Ok(ids) => ids,
-                Err(problem) => return message.set(Some(problem.message().to_owned())),
+                Err(problem) => {
+                    message.try_set(Some(problem.message().to_owned()));
+                    return;
+                }
             };
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let name = tag.get_untracked();
             let outcome = user.change(|s, now| {
-                if remove.get_untracked() {
+                if remove {
                     Ok(s.remove_tag(&ids, &name, now))
                 } else {
                     s.add_tag(&ids, &name, now)
@@ -41,10 +45,12 @@ pub fn BulkTag() -> impl IntoView {
             });
             match outcome {
                 Ok(changed) => {
-                    message.set(Some(format!("{changed} papers changed. Undo is in Tags.")));
-                    open.set(false);
+                    message.try_set(Some(format!("{changed} papers changed. Undo is in Tags.")));
+                    open.try_set(false);
                 }
-                Err(err) => message.set(Some(err.to_string())),
+                Err(err) => {
+                    message.try_set(Some(err.to_string()));
+                }
             }
         });
     };

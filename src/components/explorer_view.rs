@@ -65,12 +65,23 @@ pub fn ExplorerView(
             });
         let Some(action) = action_for(&event.key(), typing) else { return };
         let count = results.with_untracked(|r| r.len());
-        let open_selected = || {
-            if let Some(doc) = results.with_untracked(|r| r.get(cursor.get_untracked())) {
-                // A shown row's id is known (its record is held).
-                if let Some(id) = papers.with(|e| e.try_id(doc).map(str::to_owned)) {
-                    view.update(|v| v.paper = Some(id));
+        // Opens the selected paper (and focuses its tag input): at once, or
+        // for a row still loading once its id is in.
+        let open_selected = move |focus_tag: bool| {
+            let Some(doc) = results.with_untracked(|r| r.get(cursor.get_untracked())) else { return };
+            let open = move |id: String| {
+                view.try_update(|v| v.paper = Some(id));
+                if focus_tag {
+                    user.focus_tag_input.try_set(true);
                 }
+            };
+            match papers.with(|e| e.try_id(doc).map(str::to_owned)) {
+                Some(id) => open(id),
+                None => leptos::task::spawn_local(async move {
+                    if let Some(id) = fetcher.ids_of(&[doc]).await.ok().and_then(|mut ids| ids.pop()) {
+                        open(id);
+                    }
+                }),
             }
         };
         match action {
@@ -100,13 +111,14 @@ pub fn ExplorerView(
             Action::Next | Action::Previous => {}
             Action::Tag => {
                 // Open the selected paper (if none is open) and focus its tag input.
-                if view.with_untracked(|v| v.paper.is_none()) {
-                    open_selected();
-                }
                 event.prevent_default();
-                user.focus_tag_input.set(true);
+                if view.with_untracked(|v| v.paper.is_none()) {
+                    open_selected(true);
+                } else {
+                    user.focus_tag_input.set(true);
+                }
             }
-            Action::Open => open_selected(),
+            Action::Open => open_selected(false),
         }
     });
     // Another corpus opened: this explorer goes, and its keys with it.

@@ -34,6 +34,8 @@ pub fn PaperView() -> impl IntoView {
     // Then it waits for its record shard, and asks for its similar papers'
     // (their titles are listed; they are named by id).
     Effect::new(move |_| {
+        // A similar paper's id shard arriving names its record shard.
+        fetcher.index.track();
         fetcher.records.track();
         let id_shard = match lookup.get() {
             Some(Err(shard)) => vec![shard],

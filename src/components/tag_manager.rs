@@ -48,11 +48,11 @@ pub fn TagManager(
     let export_results = move |format: ExportFormat| {
         let docs = results.with_untracked(|r| r.docs().to_vec());
         let sharded = explorer.with(|e| e.is_sharded());
-        // Every result's id: at once, or (sharded) from the records fetched below.
-        let id_of = move |docs: &[u32]| -> Option<Vec<String>> {
-            explorer.with(|e| docs.iter().map(|&d| e.try_id(d).map(str::to_owned)).collect())
+        // Every result's id: at once, or (sharded) from id shards fetched below.
+        let known = match sharded {
+            true => None,
+            false => explorer.with(|e| docs.iter().map(|&d| e.try_id(d).map(str::to_owned)).collect()),
         };
-        let known = if sharded { None } else { id_of(&docs) };
         let data = user.store.with_untracked(|s| encode(s.data(), "", 0));
         leptos::task::spawn_local(async move {
             let bytes = match sharded {
@@ -65,7 +65,11 @@ pub fn TagManager(
                     Err(problem) => Err(problem.message().to_owned()),
                 },
             };
-            let ids = known.or_else(|| bytes.is_ok().then(|| id_of(&docs)).flatten());
+            let ids = match known {
+                Some(ids) => Some(ids),
+                None if bytes.is_ok() => fetcher.ids_of(&docs).await.ok(),
+                None => None,
+            };
             let bytes = bytes.and_then(|b| Ok((b, ids.ok_or("the papers' ids could not be read")?)));
             let exported = match bytes {
                 Ok((bytes, ids)) => compile_worker::run(Task::Export {

@@ -119,7 +119,7 @@ impl Discovery {
     /// candidates are both lists' (the vectors' best `4 * limit`).
     pub fn similar_blended(&self, paper: usize, limit: usize) -> Vec<Neighbour> {
         let mut candidates: Vec<usize> =
-            self.vectors.nearest(paper, 4 * limit).iter().map(|n| n.paper).collect();
+            self.vectors.nearest(paper, limit.saturating_mul(4)).iter().map(|n| n.paper).collect();
         let today = self.today.get(paper).map_or(&[][..], Vec::as_slice);
         candidates.extend(today.iter().map(|&(p, _)| p as usize));
         candidates.sort_unstable();

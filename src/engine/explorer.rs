@@ -510,7 +510,8 @@ impl Explorer {
             return Vec::new();
         }
         if unknown.len() <= IDS_FROM_RECORDS {
-            return self.missing_records(&unknown);
+            // When few, every paper's, known ones too: all stay held until read.
+            return self.missing_records(if docs.len() <= IDS_FROM_RECORDS { docs } else { &unknown });
         }
         let ids: Vec<ShardId> = self.shard_ids(ShardKind::Ids).collect();
         let Some(sharded) = &mut self.sharded else { return Vec::new() };

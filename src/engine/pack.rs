@@ -341,7 +341,10 @@ impl Papers {
     pub fn try_id(&self, doc: u32) -> Option<&str> {
         match &self.ids {
             PaperIds::Whole(ids) => Some(ids.id(doc)),
-            PaperIds::Sharded(ids) => ids.id(doc).or_else(|| Some(self.held_paper(doc)?.id.as_str())),
+            PaperIds::Sharded(ids) => {
+                // A damaged record's placeholder has no id of its own.
+                ids.id(doc).or_else(|| Some(self.held_paper(doc)?.id.as_str()).filter(|id| !id.is_empty()))
+            }
         }
     }
 

@@ -67,6 +67,13 @@ test('the sharded site shows what the one-file site shows, for every kind of que
     await expect(explorer.paperView).toBeVisible();
     await expect(page.getByTestId('paper-abstract')).not.toBeEmpty();
     await expect(page.getByTestId('similar-paper').first()).not.toHaveText('…');
+    // Every similar paper's title comes in, those named in id shards not yet
+    // held too (their id shard, then their record shard), as the one-file site's.
+    await new Explorer(reference).resultTitles.first().click();
+    const similar = (p) => p.getByTestId('similar-paper').allTextContents();
+    await expect(reference.getByTestId('similar-paper').first()).toBeVisible();
+    const expectedSimilar = await similar(reference);
+    await expect.poll(() => similar(page)).toEqual(expectedSimilar);
     // An export of the results reads every result's record: all fetched first.
     await page.goto(`${sharded.origin}${BASE}?q=model`);
     await settled(page);

@@ -38,7 +38,11 @@ pub fn write_pending<T>(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir)
+    // Named so that one left by a process killed mid-write (out of
+    // memory, say) is recognisable beside the outputs, and removable.
+    let mut file = tempfile::Builder::new()
+        .prefix(".folio-partial-")
+        .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a file in this folder", dir.display()))?;
     let cannot_write = || format!("{}: cannot write", path.display());
     let mut out = BufWriter::with_capacity(64 * 1024, file.as_file_mut());

@@ -127,7 +127,8 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     drop(compiled.diagnostics);
     let papers = bundle.papers.len();
     let without_abstract = bundle.papers.iter().filter(|p| p.abstract_text.is_empty()).count();
-    // Both files are made before either is put in place: all or nothing.
+    // Both files are made before either is put in place (an error while
+    // making them leaves the old ones), then put in place one after the other.
     // The bundle is written as it is serialized, never held whole.
     bar.message("writing the bundle");
     let (json, records_bytes) = write_pending(out, |file| bundle.write_json(file))?;
