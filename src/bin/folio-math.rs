@@ -56,6 +56,8 @@ mod worker {
     }
 
     pub fn start() {
+        // A panic names itself in the console (else only "unreachable").
+        console_error_panic_hook::set_once();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
             let Some(source) = event.data().as_string() else { return };
             let tree = render(&source).map(|tree| value(&tree)).unwrap_or(JsValue::NULL);

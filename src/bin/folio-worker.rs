@@ -61,6 +61,8 @@ mod worker {
     }
 
     pub fn start() {
+        // A panic names itself in the console (else only "unreachable").
+        console_error_panic_hook::set_once();
         folio::browser::unicode::install();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| run(&event.data()));
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
