@@ -8,6 +8,10 @@ cd "$FOLIO_ROOT"
 
 folio_log "native tests (cargo test)"
 "$FOLIO_NATIVE_CARGO" test --locked --quiet
+# The benchmarks print figures and assert nothing, so they are not run here,
+# but they must keep building: a type check of each (seconds, not a build).
+folio_log "benchmarks type-check (cargo check --benches)"
+"$FOLIO_NATIVE_CARGO" check --locked --quiet --benches
 
 folio_log "release build of the site"
 (folio_wasm_env && trunk build --release)
