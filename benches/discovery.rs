@@ -20,43 +20,20 @@
 #[path = "common/corpus.rs"]
 #[allow(dead_code)]
 mod corpus;
+#[path = "common/counting.rs"]
+mod counting;
 #[path = "common/process.rs"]
 #[allow(dead_code)]
 mod process;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use counting::Counting;
 use folio::engine::bundle::Paper;
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::discover::{Classifier, Discovery, Features, Neighbour, Options};
 use process::load_average;
-
-/// Counts live bytes and their peak, for a stage's memory.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let live = LIVE.fetch_add(new_size, Ordering::Relaxed) + new_size;
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -137,13 +114,11 @@ fn env_or(name: &str, default: usize) -> usize {
 }
 
 fn stage_start() -> (Instant, usize) {
-    let live = LIVE.load(Ordering::Relaxed);
-    PEAK.store(live, Ordering::Relaxed);
-    (Instant::now(), live)
+    (Instant::now(), Counting::reset_peak())
 }
 
 fn stage_peak(base: usize) -> f64 {
-    (PEAK.load(Ordering::Relaxed) - base) as f64 / (1024.0 * 1024.0)
+    (Counting::peak() - base) as f64 / (1024.0 * 1024.0)
 }
 
 /// Folded keywords of a paper.

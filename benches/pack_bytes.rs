@@ -26,6 +26,8 @@
 //! Lines (what bench-shards.mjs compiles past the real papers). Figures:
 //! docs/benchmarks.md.
 
+#[path = "common/counting.rs"]
+mod counting;
 #[path = "common/process.rs"]
 mod process;
 #[path = "common/queries.rs"]
@@ -33,13 +35,12 @@ mod queries;
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use counting::Counting;
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::explorer::{Exploration, Explorer};
 use folio::engine::facets::FacetIndex;
@@ -48,27 +49,6 @@ use folio::engine::pack::{breakdown, head_breakdown, ShardSizes, ShardedPack};
 use folio::engine::tags::UserData;
 use folio::engine::view_state::ViewState;
 use process::{cpu_seconds, load_average, peak_mib};
-
-/// Counts the bytes allocated and not yet freed, for the head's resident size.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -336,7 +316,7 @@ fn print_sharded(sharded: ShardedPack) {
     let ShardedPack { head, shards } = sharded;
     print_head(&head);
     let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = Counting::live();
     let t = Instant::now();
     let mut explorer = Explorer::from_head(&head).expect("its own head");
     let decode = t.elapsed().as_secs_f64() * 1e3;
@@ -352,19 +332,19 @@ fn print_sharded(sharded: ShardedPack) {
         "head read again: {}",
         reads.iter().map(|ms| format!("{ms:.0} ms")).collect::<Vec<_>>().join(", ")
     );
-    let resident = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let resident = Counting::live().saturating_sub(before);
     println!(
         "head read in {decode:.0} ms; resident {:.1} MB (allocated and kept by the explorer)",
         mb(resident)
     );
     let user = UserData::default();
     let facets = explorer.user_facets(&user);
-    let before_query = LIVE.load(Ordering::Relaxed);
+    let before_query = Counting::live();
     let language = ViewState { query: "language".to_owned(), ..Default::default() };
     fetch_and_explore(&mut explorer, &files, &language, &facets);
     println!(
         "after a first query (`language`): {:.1} MB more allocated, {:.1} MB of it the shards held",
-        mb(LIVE.load(Ordering::Relaxed).saturating_sub(before_query)),
+        mb(Counting::live().saturating_sub(before_query)),
         mb(explorer.shard_bytes().0)
     );
     explorer.clear_shards();
