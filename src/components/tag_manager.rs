@@ -32,9 +32,7 @@ pub fn TagManager(
     });
     let tree = move || {
         fetcher.index.track();
-        let in_corpus =
-            |e: &crate::engine::explorer::Explorer, id: &str| e.try_doc(id).map_or(true, |d| d.is_some());
-        explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| in_corpus(e, id)), 0)))
+        explorer.with(|e| user.store.with(|s| flatten(&s.tree(|id| e.may_have(id)), 0)))
     };
 
     let export_all = move |_| {

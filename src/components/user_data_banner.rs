@@ -18,7 +18,7 @@ pub fn UserDataBanner() -> impl IntoView {
     // ask for the user's) counts as in the corpus until it is.
     let orphans = move || {
         fetcher.index.track();
-        explorer.with(|e| user.store.with(|s| s.orphans(|id| e.try_doc(id).map_or(true, |d| d.is_some()))))
+        explorer.with(|e| user.store.with(|s| s.orphans(|id| e.may_have(id))))
     };
     let export = move |_| {
         let text = user.store.with_untracked(|s| encode(s.data(), &user_store::key(), user_store::now()));

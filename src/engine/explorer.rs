@@ -542,6 +542,13 @@ impl Explorer {
         }
     }
 
+    /// Whether the paper with this id is in the corpus, or may be (a
+    /// sharded pack's id shard that says is not held yet): what the user's
+    /// data does not count as an orphan until it is known.
+    pub fn may_have(&self, id: &str) -> bool {
+        self.try_doc(id).map_or(true, |doc| doc.is_some())
+    }
+
     /// The paper with this id if known now (a sharded pack's id shard
     /// that is not held is noted as missing).
     fn known_doc(&self, id: &str) -> Option<u32> {
