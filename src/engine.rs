@@ -20,6 +20,7 @@ pub mod formats;
 pub mod highlight;
 pub mod index;
 pub mod listing;
+pub mod map;
 pub mod math;
 pub mod open;
 pub mod pack;
