@@ -390,8 +390,10 @@ fn print_sharded(sharded: ShardedPack) {
                 .map(|e| e.bytes as usize)
                 .sum()
         };
-        let [postings, positions, records, entities, facets, order, ids] = ShardKind::ALL.map(bytes_of);
-        let total = postings + positions + records + entities + facets + order + ids;
+        // Queries read no vector or map shard (tests/discover_pack.rs).
+        let [postings, positions, records, entities, facets, order, ids, vectors, map] =
+            ShardKind::ALL.map(bytes_of);
+        let total = postings + positions + records + entities + facets + order + ids + vectors + map;
         totals.push(total);
         without_facets.push(total - facets);
         println!(

@@ -279,7 +279,9 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
     );
     assert!(!dir.join("shards").exists());
 
-    compile(&["--pack-layout", "sharded", "--shard-size", "3000"]);
+    // Without the vectors: what a pack ships of discovery is tested in
+    // tests/discover_cli.rs.
+    compile(&["--pack-layout", "sharded", "--shard-size", "3000", "--vectors", "off"]);
     let bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let sizes = ShardSizes {
         postings: 12_000,
@@ -289,6 +291,7 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
         facets: 24_000,
         facet_lists_in_head: 24_000,
         ids: 1500,
+        vectors: 48_000,
     };
     let expected = Explorer::new(bundle).into_sharded(sizes).unwrap();
     let head = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();

@@ -134,3 +134,59 @@ fn recommend_refuses_a_list_with_no_paper_of_the_bundle() {
     let none = format!("folio: {like}: none of its ids is a paper of the bundle");
     assert_eq!(check(&["recommend", &bundle, "--like", like], 1, &[&none]), Vec::<Value>::new());
 }
+
+/// `folio compile --pack` with `extra` arguments on the fixture: the
+/// bundle's JSON, and the pack's explorer (head only when sharded).
+fn compiled_pack(name: &str, extra: &[&str]) -> (Value, folio::engine::explorer::Explorer) {
+    let dir = temp_dir(name);
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discover/papers.jsonl");
+    let (out, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
+    let mut args = vec!["compile", input.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend(["--pack", pack.to_str().unwrap(), "--quiet", "--dims", "16"]);
+    args.extend(extra);
+    let output = folio(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "compile: {stderr}");
+    let bytes = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();
+    let explorer = match bytes.starts_with(folio::engine::pack::HEAD_MAGIC) {
+        true => folio::engine::explorer::Explorer::from_head(&bytes).unwrap(),
+        false => folio::engine::explorer::Explorer::from_pack(bytes).unwrap(),
+    };
+    (serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap(), explorer)
+}
+
+#[test]
+fn compiling_a_pack_ships_vectors_a_map_and_blended_similar_papers() {
+    use folio::engine::pack::shards::ShardKind;
+    let (bundle, whole) = compiled_pack("pack-whole", &[]);
+    assert!(whole.has_vectors() && whole.has_map() && !whole.is_sharded());
+    assert_eq!(whole.map().unwrap().len(), 18);
+    let (_, sharded) = compiled_pack("pack-sharded", &["--pack-layout", "sharded", "--shard-size", "300"]);
+    assert!(!sharded.missing_vectors().is_empty(), "vector shards");
+    assert_eq!(sharded.shard_ids(ShardKind::Map).count(), 1);
+    let (plain, none) = compiled_pack("pack-off", &["--vectors", "off"]);
+    assert!(!none.has_vectors() && !none.has_map());
+    // The pack's records list the blended similar papers; the bundle
+    // keeps the compiler's.
+    let scores = |bundle: &Value| -> Vec<f64> {
+        let papers = bundle["papers"].as_array().unwrap();
+        papers
+            .iter()
+            .flat_map(|p| p["similar"].as_array().cloned().unwrap_or_default())
+            .map(|s| s["score"].as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(scores(&bundle), scores(&plain));
+    let blended: Vec<f64> = (0..18)
+        .flat_map(|d| {
+            whole.paper(d).enrichment.similar.iter().map(|s| f64::from(s.score)).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_ne!(blended, scores(&bundle));
+    assert!(blended.iter().all(|&s| s > 0.0 && s <= 1.5));
+    let ids = |value: &Value| -> Vec<String> {
+        value.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let unblended: Vec<String> = none.paper(0).enrichment.similar.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(unblended, ids(&plain["papers"][0]["similar"]), "without vectors, the compiler's list");
+}

@@ -64,6 +64,7 @@ const SMALL: ShardSizes = ShardSizes {
     facets: 60,
     facet_lists_in_head: 16,
     ids: 40,
+    vectors: 600,
 };
 
 /// A whole-pack explorer, a sharded one (with a cache of `budget` bytes)
@@ -173,6 +174,8 @@ fn check_parity(bundle: Bundle, budget: usize) {
     for (kind, count) in kinds {
         match kind {
             ShardKind::Order => assert_eq!(count, 1, "the title order is one shard"),
+            // Packed without discovery (tests/discover_pack.rs has it).
+            ShardKind::Vectors | ShardKind::Map => assert_eq!(count, 0, "no vectors, no map"),
             _ => assert!(count > 1, "every other kind is cut into several shards: {kinds:?}"),
         }
     }
@@ -467,8 +470,9 @@ fn the_cli_writes_a_head_and_exactly_its_shards_and_removes_stale_ones() {
 
     let head = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();
     let explorer = Explorer::from_head(&head).unwrap();
-    let bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let expected = Explorer::new(bundle).into_sharded(ShardSizes::default()).unwrap();
+    let mut bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let shipped = folio::engine::discover::ship(&mut bundle.papers, &Default::default(), |_| {});
+    let expected = Explorer::new(bundle).with_discovery(shipped).into_sharded(ShardSizes::default()).unwrap();
     assert!(head == expected.head, "the compiler's head is the engine's head of the bundle it wrote");
     let mut named: Vec<String> = ShardKind::ALL
         .iter()

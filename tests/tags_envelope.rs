@@ -25,7 +25,7 @@ fn the_envelope_has_the_documented_shape() {
     store.set_color("a", Some("#ff8800")).unwrap();
     assert_eq!(
         encode(store.data(), "seed", 42),
-        r##"{"app":"folio","kind":"user-data","version":3,"corpus":"seed","saved_at":42,"data":{"papers":{"p1":{"tags":["a"],"updated":1700000000000}},"tags":{"a":{"colors":["#ff8800"]}}}}"##
+        r##"{"app":"folio","kind":"user-data","version":4,"corpus":"seed","saved_at":42,"data":{"papers":{"p1":{"tags":["a"],"updated":1700000000000}},"tags":{"a":{"colors":["#ff8800"]}}}}"##
     );
     assert_eq!(storage_key("seed"), "folio:v1:seed:user-data");
     assert_eq!(storage_key("/papers/"), "folio:v1:/papers/:user-data");
@@ -70,6 +70,7 @@ fn version_2_is_migrated() {
             starred: true,
             read: true,
             note: "n".into(),
+            not_interested: false,
             updated: 9
         }
     );
@@ -97,7 +98,10 @@ fn garbage_is_refused_with_a_reason_and_the_raw_text() {
         r#"{"app":"folio","kind":"bundle","version":2}"#,
         "a Folio file of another kind (\"bundle\"), not user data",
     );
-    check_garbage(r#"{"app":"folio","kind":5,"version":3}"#, "a Folio file of another kind (5), not user data");
+    check_garbage(
+        r#"{"app":"folio","kind":5,"version":3}"#,
+        "a Folio file of another kind (5), not user data",
+    );
     check_garbage(r#"{"app":"folio","kind":"user-data"}"#, "Folio user data without a version number");
     check_garbage(r#"{"app":"folio","version":"2"}"#, "Folio user data without a version number");
     check_garbage(
@@ -179,6 +183,7 @@ fn the_import_preview_names_what_changes_and_applying_matches_it() {
             stars_added: 1,
             reads_added: 1,
             notes_changed: 1,
+            not_interested_added: 0,
             colors_added: 1,
         }
     );
@@ -199,4 +204,33 @@ fn a_malformed_import_is_an_error_and_changes_nothing() {
         "damaged Folio user data (format 3): paper p1 has an invalid tag \"\""
     );
     assert_eq!(store.data(), &before);
+}
+
+#[test]
+fn not_interested_marks_round_trip_and_version_3_reads_without_them() {
+    let mut store = sample();
+    assert_eq!(store.set_not_interested(&["t-1", "t-2"], true, T), 2);
+    let text = encode(store.data(), "seed", T);
+    assert!(text.contains(r#""t-1":{"not_interested":true,"updated":1700000000000}"#), "{text}");
+    let decoded = decode(&text).unwrap();
+    assert_eq!(&decoded.data, store.data());
+    assert_eq!(decoded.data.not_interested(), ["t-1", "t-2"]);
+    let v3 = r#"{"app":"folio","kind":"user-data","version":3,"data":{"papers":{"p1":{"tags":["a"]}}}}"#;
+    let decoded = decode(v3).unwrap();
+    assert_eq!((decoded.version, decoded.read_only), (3, false));
+    assert!(decoded.data.not_interested().is_empty());
+}
+
+#[test]
+fn importing_not_interested_marks_is_previewed_and_undone_in_one_step() {
+    let mut current = TagStore::default();
+    current.add_tag(&["p1"], "cite", T).unwrap();
+    let mut incoming = TagStore::default();
+    incoming.set_not_interested(&["p1", "p2"], true, T);
+    let preview = preview_import(current.data(), incoming.data());
+    assert_eq!((preview.not_interested_added, preview.papers_changed), (2, 2));
+    current.apply_import(incoming.data());
+    assert_eq!(current.data().not_interested(), ["p1", "p2"]);
+    assert!(current.undo());
+    assert!(current.data().not_interested().is_empty());
 }

@@ -17,6 +17,7 @@ fn paper(tags: &[&str], starred: bool, read: bool, note: &str) -> PaperData {
         starred,
         read,
         note: note.into(),
+        not_interested: false,
         updated: T,
     }
 }

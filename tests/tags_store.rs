@@ -49,6 +49,8 @@ fn run(store: &mut TagStore, script: &str) {
             "unstar" => _ = store.set_starred(&ids, false, T),
             "read" => _ = store.set_read(&ids, true, T),
             "unread" => _ = store.set_read(&ids, false, T),
+            "nope" => _ = store.set_not_interested(&ids, true, T),
+            "renope" => _ = store.set_not_interested(&ids, false, T),
             "note" => store.set_note(args[0], args[1], T).unwrap(),
             "color" => store.set_colors(args[0], &args[1].split(',').collect::<Vec<_>>()).unwrap(),
             "undo" => assert!(store.undo(), "nothing to undo"),
@@ -58,7 +60,8 @@ fn run(store: &mut TagStore, script: &str) {
     }
 }
 
-/// `p1[a, b]*r"note" p2[c]`: tags, `*` starred, `r` read, the note; then
+/// `p1[a, b]*rx"note" p2[c]`: tags, `*` starred, `r` read, `x` not
+/// interested, the note; then
 /// tag colors as `tag=#..,#..`.
 fn dump(data: &UserData) -> String {
     let mut parts: Vec<String> = data
@@ -72,6 +75,9 @@ fn dump(data: &UserData) -> String {
             }
             if p.read {
                 s.push('r');
+            }
+            if p.not_interested {
+                s.push('x');
             }
             if !p.note.is_empty() {
                 s.push_str(&format!("{:?}", p.note));
@@ -104,6 +110,9 @@ fn operations_change_exactly_what_they_name() {
     check("rm p9 | a", "");
     check("star p1,p2; unstar p2", "p1[]*");
     check("read p1; note p1 | check table 2", "p1[]r\"check table 2\"");
+    check("nope p1,p2; renope p2", "p1[]x");
+    check("add p1 | a; nope p1; undo", "p1[a]");
+    check("nope p1; undo; redo", "p1[]x");
     check("note p1 | x; note p1 |  ", "");
     check("add p1 | a; color a | #FF8800,#00aa00,#ff8800", "p1[a] a=#ff8800,#00aa00");
     check("add p1 | reading/now; color READING | #000000", "p1[reading/now] reading=#000000");
@@ -229,12 +238,12 @@ fn undo_leaves_another_tabs_changes_in_place() {
     run(&mut store, "add p1 | mine");
     // Another tab saved: p1 also got `theirs`, p2 a star.
     let mut other = TagStore::new(store.data().clone());
-    run(&mut other, "add p1 | theirs; star p2; note p1 | their note");
+    run(&mut other, "add p1 | theirs; star p2; note p1 | their note; nope p3");
     store.replace(other.data().clone());
     run(&mut store, "undo");
-    assert_eq!(dump(store.data()), "p1[theirs]\"their note\" p2[]*");
+    assert_eq!(dump(store.data()), "p1[theirs]\"their note\" p2[]* p3[]x");
     run(&mut store, "redo");
-    assert_eq!(dump(store.data()), "p1[mine, theirs]\"their note\" p2[]*");
+    assert_eq!(dump(store.data()), "p1[mine, theirs]\"their note\" p2[]* p3[]x");
 }
 
 #[test]
@@ -312,7 +321,8 @@ fn notes_have_a_limit() {
 
 /// User data written directly, as an import or an older Folio may leave it
 /// (the store's own operations respell new tags): `;`-separated papers,
-/// each `id [tag, tag] flags` with flags `*` starred, `r` read, `n` a note.
+/// each `id [tag, tag] flags` with flags `*` starred, `r` read, `n` a note,
+/// `x` not interested.
 fn user(papers: &str) -> UserData {
     let mut data = UserData::default();
     for paper in papers.split(';').map(str::trim).filter(|p| !p.is_empty()) {
@@ -324,6 +334,7 @@ fn user(papers: &str) -> UserData {
             starred: flags.contains('*'),
             read: flags.contains('r'),
             note: if flags.contains('n') { "a note".to_owned() } else { String::new() },
+            not_interested: flags.contains('x'),
             updated: T,
         };
         data.papers.insert(id.to_owned(), entry);

@@ -27,10 +27,14 @@ use crate::state::ExplorerHandle;
 pub struct Fetcher {
     explorer: ExplorerHandle,
     /// Bumped when a shard other than a record shard comes in (postings,
-    /// positions, entities, facets, ids, the title order).
+    /// positions, entities, facets, ids, the title order, vectors, map).
     pub index: RwSignal<u32>,
     /// Bumped when a record shard comes in.
     pub records: RwSignal<u32>,
+    /// Bumped when a vector or map shard comes in (the map and the
+    /// recommendations wait for them; `index` is bumped too, for the
+    /// results of a map region or a "recommended for" view).
+    pub discovery: RwSignal<u32>,
     /// Whether the results in view wait for shards.
     pub waiting: RwSignal<bool>,
     /// Why some shards could not be had (cleared when one comes in).
@@ -68,6 +72,7 @@ pub fn provide(explorer: ExplorerHandle) -> Fetcher {
         explorer,
         index: RwSignal::new(0),
         records: RwSignal::new(0),
+        discovery: RwSignal::new(0),
         waiting: RwSignal::new(false),
         problem: RwSignal::new(None),
         in_flight: StoredValue::new(HashSet::new()),
@@ -119,6 +124,32 @@ impl Fetcher {
             let this = *self;
             leptos::task::spawn_local(async move { this.receive(id, fetch_shard(&path).await) });
         }
+    }
+
+    /// Fetches the vector shards not held (every one: a recommendation
+    /// scores every paper), without the results saying they wait.
+    pub fn fetch_vectors(&self) {
+        let ids = self.explorer.try_with(|e| e.missing_vectors()).unwrap_or_default();
+        self.prefetch(ids);
+    }
+
+    /// Fetches the map's shard when not held (the map is opening).
+    pub fn fetch_map(&self) {
+        let ids = self.explorer.try_with(|e| e.missing_map()).unwrap_or_default();
+        self.prefetch(ids);
+    }
+
+    /// Fetches the vector shards not held and waits for them, a batch at
+    /// a time (then `Explorer::recommend` asks only for records).
+    pub async fn vectors_ready(&self) -> Result<(), Problem> {
+        let missing = self.explorer.try_with(|e| e.missing_vectors()).unwrap_or_default();
+        self.wait_for(missing).await
+    }
+
+    /// Fetches the map's shard when not held and waits for it.
+    pub async fn map_ready(&self) -> Result<(), Problem> {
+        let missing = self.explorer.try_with(|e| e.missing_map()).unwrap_or_default();
+        self.wait_for(missing).await
     }
 
     /// Fetches the record shards of papers `docs` that are not held.
@@ -206,6 +237,9 @@ impl Fetcher {
 
     /// Says that shard `id` is held: what waits for its kind runs again.
     fn arrived(&self, id: ShardId) {
+        if matches!(id.kind, ShardKind::Vectors | ShardKind::Map) {
+            self.discovery.try_update(|n| *n += 1);
+        }
         let signal = if id.kind == ShardKind::Records { self.records } else { self.index };
         signal.try_update(|n| *n += 1);
     }

@@ -16,6 +16,7 @@
 //! ([`recommend`]). Figures and what they mean: `docs/discovery.md`.
 
 mod features;
+pub mod reasons;
 mod recommend;
 mod svd;
 mod vectors;
@@ -23,10 +24,12 @@ mod vectors;
 use std::collections::HashMap;
 
 pub use features::{FeatureKind, Features};
-pub use recommend::{recommend, Classifier, Recommendation, NEGATIVES};
-pub use vectors::{Vectors, VectorsError};
+pub use recommend::{recommend, Classifier, Model, Recommendation, NEGATIVES, REASON_PAPERS, REASON_TERMS};
+pub use vectors::{Vectors, VectorsError, EXACT_SCAN};
 
+use super::bundle::enrichment::Similar;
 use super::bundle::Paper;
+use super::map::Layout;
 
 /// How paper vectors are made. Out-of-range values are clamped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,23 +121,8 @@ impl Discovery {
     /// The vectors' cosine plus [`BLEND`] times today's score: the
     /// candidates are both lists' (the vectors' best `4 * limit`).
     pub fn similar_blended(&self, paper: usize, limit: usize) -> Vec<Neighbour> {
-        let mut candidates: Vec<usize> =
-            self.vectors.nearest(paper, limit.saturating_mul(4)).iter().map(|n| n.paper).collect();
-        let today = self.today.get(paper).map_or(&[][..], Vec::as_slice);
-        candidates.extend(today.iter().map(|&(p, _)| p as usize));
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut scored: Vec<Neighbour> = candidates
-            .into_iter()
-            .filter(|&other| other != paper)
-            .map(|other| {
-                let old = today.iter().find(|&&(p, _)| p as usize == other).map_or(0.0, |&(_, s)| s);
-                Neighbour { paper: other, score: self.vectors.cosine(paper, other) + BLEND * old }
-            })
-            .filter(|n| n.score > 0.0)
-            .collect();
-        keep_best(&mut scored, limit, |a, b| b.score.total_cmp(&a.score).then(a.paper.cmp(&b.paper)));
-        scored
+        let candidates = self.vectors.nearest(paper, limit.saturating_mul(4));
+        blend(&self.vectors, &self.today, paper, candidates, limit)
     }
 
     /// The features that two papers share, weightiest first (the product
@@ -142,6 +130,82 @@ impl Discovery {
     pub fn shared_terms(&self, a: usize, b: usize, limit: usize) -> Vec<&str> {
         self.features.shared(a, b, limit)
     }
+}
+
+/// Similar papers the compiler keeps per paper (as the enrichment's).
+pub const SIMILAR_KEPT: usize = 5;
+
+/// What the compiler ships of discovery in a pack: the paper vectors and
+/// the corpus map, in paper order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shipped {
+    pub vectors: Vectors,
+    pub map: Layout,
+}
+
+/// Computes what a pack ships of discovery for `papers`, and replaces each
+/// paper's `enrichment.similar` with its blended list
+/// ([`Discovery::similar_blended`]: the vectors' cosine plus [`BLEND`]
+/// times the enrichment's own score, [`SIMILAR_KEPT`] papers, scores
+/// rounded to 3 decimals as the enrichment's are), so that similar papers
+/// are the better ones everywhere the records are read, with no scan in
+/// the browser. Past [`EXACT_SCAN`] papers the vectors' candidates come
+/// from [`Vectors::all_nearest`]'s clusters. `progress` is told each step
+/// (`"vectors"`, `"similar papers"`, `"map"`).
+pub fn ship(papers: &mut [Paper], options: &Options, mut progress: impl FnMut(&str)) -> Shipped {
+    progress("vectors");
+    let discovery = Discovery::build(papers, options);
+    let Discovery { vectors, today, features } = discovery;
+    drop(features);
+    progress("similar papers");
+    let nearest = vectors.all_nearest(SIMILAR_KEPT * 4);
+    let lists: Vec<Vec<Neighbour>> = nearest
+        .into_iter()
+        .enumerate()
+        .map(|(paper, candidates)| blend(&vectors, &today, paper, candidates, SIMILAR_KEPT))
+        .collect();
+    for (paper, list) in papers.iter_mut().zip(&lists) {
+        paper.enrichment.similar = list
+            .iter()
+            .filter(|n| n.score >= 0.0005)
+            .map(|n| Similar { id: String::new(), score: (n.score * 1000.0).round() / 1000.0 })
+            .collect();
+    }
+    let ids: Vec<String> = papers.iter().map(|p| p.id.clone()).collect();
+    for (paper, list) in papers.iter_mut().zip(&lists) {
+        for (similar, n) in paper.enrichment.similar.iter_mut().zip(list) {
+            similar.id.clone_from(&ids[n.paper]);
+        }
+    }
+    progress("map");
+    let map = Layout::build(&vectors, papers);
+    Shipped { vectors, map }
+}
+
+/// The blended list of `paper` from the vectors' `candidates` and today's.
+fn blend(
+    vectors: &Vectors,
+    today: &[Vec<(u32, f32)>],
+    paper: usize,
+    candidates: Vec<Neighbour>,
+    limit: usize,
+) -> Vec<Neighbour> {
+    let today = today.get(paper).map_or(&[][..], Vec::as_slice);
+    let mut candidates: Vec<usize> = candidates.iter().map(|n| n.paper).collect();
+    candidates.extend(today.iter().map(|&(p, _)| p as usize));
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut scored: Vec<Neighbour> = candidates
+        .into_iter()
+        .filter(|&other| other != paper)
+        .map(|other| {
+            let old = today.iter().find(|&&(p, _)| p as usize == other).map_or(0.0, |&(_, s)| s);
+            Neighbour { paper: other, score: vectors.cosine(paper, other) + BLEND * old }
+        })
+        .filter(|n| n.score > 0.0)
+        .collect();
+    keep_best(&mut scored, limit, |a, b| b.score.total_cmp(&a.score).then(a.paper.cmp(&b.paper)));
+    scored
 }
 
 /// Keeps the `limit` first of `items` by `order`, sorted by it (a

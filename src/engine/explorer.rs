@@ -1,6 +1,10 @@
 //! The explorer: one call per interaction. Given the view state (query,
 //! facet selection, sort), returns the ordered matching papers and the facet
 //! counts for them. The UI renders what this returns and nothing else.
+//! Discovery (issue 17: the map, recommendations, "recommended for" a tag)
+//! reads the vectors and the map the pack ships ([`discovery`]).
+
+mod discovery;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -8,16 +12,20 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use super::bundle::{Bundle, Paper};
+use super::discover::reasons::Profile;
+use super::discover::{Shipped, REASON_PAPERS, REASON_TERMS};
 use super::facet_kind::{values_of, FacetKind};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
+use super::map::Layout;
 use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
 use super::pack::{title_order, Contents, Head, IdShards, PackError, Papers, ShardSizes, ShardedPack};
 use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
+use discovery::Discovered;
 
 /// A loaded corpus, indexed for exploring: built from a bundle
 /// ([`Explorer::new`]) or read from the app pack the compiler made of it
@@ -33,6 +41,8 @@ pub struct Explorer {
     search_index: SearchIndex,
     /// Read from a sharded pack's head: the shard tables and cache.
     sharded: Option<Sharded>,
+    /// The paper vectors and the map, when the pack has them.
+    discovery: Discovered,
 }
 
 /// What an explorer read from a sharded pack's head keeps besides the head.
@@ -69,6 +79,26 @@ pub struct Exploration {
     /// Papers matching the query alone (before filters).
     pub query_matches: usize,
 }
+
+/// A recommended paper and why ([`Explorer::recommend`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommended {
+    pub doc: u32,
+    /// The classifier's probability that the paper belongs with the liked
+    /// ones, 0..1.
+    pub score: f32,
+    /// The words, entities and keyphrases that tie it to the liked papers,
+    /// weightiest first (at most [`REASON_TERMS`]).
+    pub reasons: Vec<String>,
+    /// The liked papers nearest to it by their vectors, nearest first (at
+    /// most [`REASON_PAPERS`]).
+    pub closest: Vec<u32>,
+}
+
+/// Liked (and disliked) papers whose records make a recommendation's
+/// reasons: a spread of them past this many (each may be a record shard
+/// to fetch).
+const PROFILE_PAPERS: usize = 32;
 
 /// Matching papers ranked by relevance before any is asked for.
 pub const ORDERED: usize = 256;
@@ -181,7 +211,17 @@ impl Explorer {
         by_title: Vec<u32>,
         search_index: SearchIndex,
     ) -> Self {
-        Self { meta, papers, facets, by_title, search_index, sharded: None }
+        Self { meta, papers, facets, by_title, search_index, sharded: None, discovery: Discovered::default() }
+    }
+
+    /// This corpus with the vectors and the map the compiler made of it
+    /// ([`super::discover::ship`]), which its packs then store; left out
+    /// when they are not of this corpus's papers.
+    pub fn with_discovery(mut self, shipped: Shipped) -> Self {
+        if !self.is_sharded() {
+            self.discovery = Discovered::whole(Some(shipped), self.len());
+        }
+        self
     }
 
     /// Reads an app pack ([`super::pack`]): the indexes are copied, not
@@ -190,29 +230,54 @@ impl Explorer {
     pub fn from_pack(pack: Vec<u8>) -> Result<Self, PackError> {
         let (contents, records_start) = Contents::decode(&pack)?;
         let meta = Bundle::from_json(&contents.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let n = contents.ids.len();
+        let discovery = Discovered::from_bytes(&contents.vectors, &contents.map, n)?;
         let papers = Papers::packed(contents.ids, pack, records_start, contents.paper_ends);
-        Ok(Self::assemble(meta, papers, contents.facets, contents.by_title, contents.index))
+        let mut explorer = Self::assemble(meta, papers, contents.facets, contents.by_title, contents.index);
+        explorer.discovery = discovery;
+        Ok(explorer)
     }
 
     /// The app pack of this corpus.
     pub fn into_pack(self) -> Result<Vec<u8>, PackError> {
-        let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
+        let Explorer { meta, papers, facets, by_title, search_index, discovery, .. } = self;
         // The decoded papers are as large as their records: not both at once.
         let (records, paper_ends, table) = papers.into_records()?;
         let ids = (0..table.len() as u32).map(|d| table.id(d).to_owned()).collect();
         drop(table);
-        Ok(Contents { meta_json: meta.to_json(), ids, paper_ends, by_title, facets, index: search_index }
-            .encode(&records))
+        let (vectors, map) = discovery.shipped();
+        let contents = Contents {
+            meta_json: meta.to_json(),
+            ids,
+            paper_ends,
+            by_title,
+            facets,
+            index: search_index,
+            vectors: vectors.map(|v| v.to_bytes()).unwrap_or_default(),
+            map: map.map(Layout::to_bytes).unwrap_or_default(),
+        };
+        Ok(contents.encode(&records))
     }
 
     /// The pack of this corpus cut into a head and shards
     /// (docs/pack-format.md); `sizes` says how big shards grow.
     pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
-        let Explorer { meta, papers, facets, by_title, search_index, .. } = self;
+        let Explorer { meta, papers, facets, by_title, search_index, discovery, .. } = self;
         // The decoded papers are as large as their records: not both at once.
         let (records, paper_ends, ids) = papers.into_records()?;
         let meta_json = meta.to_json();
-        Ok(Head::write(meta_json, &ids, by_title, facets, search_index, &records, &paper_ends, sizes))
+        let shipped = discovery.shipped();
+        Ok(Head::write(
+            meta_json,
+            &ids,
+            by_title,
+            facets,
+            search_index,
+            &records,
+            &paper_ends,
+            shipped,
+            sizes,
+        ))
     }
 
     /// Reads a sharded pack's head: the explorer answers from it and the
@@ -234,6 +299,9 @@ impl Explorer {
             facet_lists,
             order,
             id_shards,
+            vectors,
+            vector_papers,
+            map,
             ..
         } = head;
         let tables = [
@@ -244,6 +312,8 @@ impl Explorer {
             facet_lists.clone(),
             order.clone(),
             id_shards.clone(),
+            vectors.clone(),
+            map.clone(),
         ];
         if !index.use_shards(postings, positions, entities, &reads) || !facets.use_shards(facet_lists, &reads)
         {
@@ -263,7 +333,9 @@ impl Explorer {
         let papers = Papers::sharded(ids, n, record_set);
         // The title order comes with its shard (`Explorer::title_order`).
         let order = ShardSet::new(ShardKind::Order, order, 1, Arc::clone(&reads));
+        let discovery = Discovered::sharded(n, vector_papers as usize, vectors, map, Arc::clone(&reads))?;
         let mut explorer = Self::assemble(meta, papers, facets, Vec::new(), index);
+        explorer.discovery = discovery;
         explorer.sharded = Some(Sharded { tables, cache: ShardCache::new(DEFAULT_BUDGET), reads, order });
         Ok(explorer)
     }
@@ -305,6 +377,7 @@ impl Explorer {
             self.drop_shard(id);
         }
         self.facets.forget_lists();
+        self.discovery.clear();
         if self.sharded.is_some() {
             self.by_title = Vec::new();
         }
@@ -312,7 +385,7 @@ impl Explorer {
 
     /// Whether shard `id` is held.
     pub fn has_shard(&self, id: ShardId) -> bool {
-        self.sharded.as_ref().is_some_and(|s| s.cache.contains(id))
+        self.sharded.as_ref().is_some_and(|s| s.cache.contains(id)) || self.discovery.has(id)
     }
 
     /// Takes shard `id`'s file, fetched by the caller from its
@@ -325,9 +398,15 @@ impl Explorer {
             ShardKind::Facets => self.facets.shards().map(|s| s.count(id.number)),
             ShardKind::Order => self.sharded.as_ref().map(|s| s.order.count(id.number)),
             ShardKind::Ids => self.papers.id_shards().and_then(|s| s.set()).map(|s| s.count(id.number)),
+            // One item each: a range of papers' vectors, the map.
+            ShardKind::Vectors | ShardKind::Map => Some(1),
             kind => self.search_index.shards().and_then(|s| s.set(kind)).map(|s| s.count(id.number)),
         };
         let shard = Arc::new(Shard::decode(bytes, &entry, count.ok_or(PackError::UnknownShard(id))?)?);
+        if matches!(id.kind, ShardKind::Vectors | ShardKind::Map) {
+            // Decoded and kept whole, outside the cache's budget.
+            return self.discovery.add(id, &shard);
+        }
         let size = shard.heap_bytes();
         match id.kind {
             ShardKind::Records => self.papers.insert_shard(id.number, shard),
@@ -360,6 +439,7 @@ impl Explorer {
             ShardKind::Records => self.papers.remove_shard(id.number),
             ShardKind::Ids => self.papers.remove_id_shard(id.number),
             ShardKind::Facets => self.facets.remove_shard(id.number),
+            ShardKind::Vectors | ShardKind::Map => {}
             ShardKind::Order => {
                 if let Some(sharded) = &mut self.sharded {
                     sharded.order.remove(id.number);
@@ -615,13 +695,25 @@ impl Explorer {
         let search = (!state.query.trim().is_empty()).then(|| {
             self.with_options(user, |options| search::run(&self.search_index, &state.query, options))
         });
-        let candidates = match &search {
+        let mut candidates = match &search {
             Some(results) => results.doc_set(self.len()),
             None => self.facets.all(),
         };
+        // A map region narrows what the query matches, counts included (a
+        // corpus without a map has no regions: the parameter is ignored).
+        if let Some(map) = state.region.and_then(|_| self.discovery.map()) {
+            let mut inside = DocSet::with_capacity(self.len());
+            for doc in state.region.map(|rect| map.inside(rect)).unwrap_or_default() {
+                inside.insert(doc as usize);
+            }
+            candidates.intersect_with(&inside);
+        }
         let matching = filter_all(&indexes, &candidates, &state.selection);
         let facets = counts_all(&indexes, &candidates, &state.selection);
+        let recommended =
+            state.recommend_for.as_deref().and_then(|tag| self.recommended_order(tag, user, &matching));
         let (ordered, rest, ranked) = match (&search, state.sort) {
+            _ if recommended.is_some() => (recommended.unwrap_or_default(), 0, None),
             (Some(results), Sort::Relevance) => {
                 // The best ORDERED in one pass; the rest when scrolled to.
                 let hits = results.hits.iter().filter(|h| matching.contains(h.doc as usize));
@@ -633,6 +725,162 @@ impl Explorer {
         };
         let query_matches = search.as_ref().map_or(self.len(), |r| r.hits.len());
         Exploration { ordered, rest, ranked, all: OnceLock::new(), facets, search, query_matches }
+    }
+
+    /// The papers of `matching` ordered by tag `tag`'s classifier (most
+    /// likely first, ties by paper number), without the tag's own papers
+    /// and those marked "not interested": `None` (the view keeps its sort)
+    /// when the tag names no paper of the corpus or the corpus has no
+    /// vectors, or while its vector shards are not held (noted as missing).
+    fn recommended_order(&self, tag: &str, user: &UserData, matching: &DocSet) -> Option<Vec<u32>> {
+        let (like, unlike) = self.liked_of(user, tag);
+        if like.is_empty() || !self.discovery.has_vectors() {
+            return None;
+        }
+        let (model, probabilities) = self.discovery.trained(&like, &unlike)?;
+        let mut docs: Vec<u32> =
+            matching.ones().filter(|&d| !model.excluded.contains(&d)).map(|d| d as u32).collect();
+        let score = |d: u32| probabilities.get(d as usize).copied().unwrap_or(0.0);
+        docs.sort_unstable_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
+        Some(docs)
+    }
+
+    /// The papers of the corpus tagged `tag` (or a tag below it) and those
+    /// marked "not interested" (but not tagged `tag`), sorted.
+    fn liked_of(&self, user: &UserData, tag: &str) -> (Vec<u32>, Vec<u32>) {
+        let like = self.docs_in(PaperSet::Only(user.papers_with(tag)));
+        let mut unlike = self.docs_in(PaperSet::Only(user.not_interested()));
+        unlike.retain(|d| like.binary_search(d).is_err());
+        (like, unlike)
+    }
+
+    /// Whether the pack has paper vectors (recommendations and the
+    /// "recommended for" order need them; a bundle read alone has none).
+    pub fn has_vectors(&self) -> bool {
+        self.discovery.has_vectors()
+    }
+
+    /// Whether the pack has a corpus map.
+    pub fn has_map(&self) -> bool {
+        self.discovery.has_map()
+    }
+
+    /// The vector shards not held (every one is read by a recommendation:
+    /// fetch them all, in any order, then call again).
+    pub fn missing_vectors(&self) -> Vec<ShardId> {
+        self.discovery.missing_vectors()
+    }
+
+    /// The map's shard, when not held.
+    pub fn missing_map(&self) -> Vec<ShardId> {
+        self.discovery.missing_map()
+    }
+
+    /// The corpus map, or the shards to fetch first; a corpus without a
+    /// map (see [`Explorer::has_map`]) gives an empty one.
+    pub fn map(&self) -> Result<&Layout, Vec<ShardId>> {
+        static NONE: OnceLock<Layout> = OnceLock::new();
+        if !self.discovery.has_map() {
+            return Ok(NONE.get_or_init(Layout::default));
+        }
+        let missing = self.missing_map();
+        self.discovery.map().ok_or(missing)
+    }
+
+    /// The `limit` papers most like `like` and least like `unlike` (paper
+    /// numbers; out of range ones ignored), best first, neither list's
+    /// papers among them, each with its reasons; or the shards to fetch
+    /// first: every vector shard, then the record shards of the papers
+    /// the reasons are read from (kept until the next exploration, as
+    /// [`Explorer::missing_records`]' are). Nothing liked, or a corpus
+    /// without vectors, gives nothing.
+    pub fn recommend(
+        &mut self,
+        like: &[u32],
+        unlike: &[u32],
+        limit: usize,
+    ) -> Result<Vec<Recommended>, Vec<ShardId>> {
+        let n = self.len() as u32;
+        let sorted = |docs: &[u32]| {
+            let mut docs: Vec<u32> = docs.iter().copied().filter(|&d| d < n).collect();
+            docs.sort_unstable();
+            docs.dedup();
+            docs
+        };
+        let like = sorted(like);
+        let mut unlike = sorted(unlike);
+        unlike.retain(|d| like.binary_search(d).is_err());
+        if like.is_empty() || limit == 0 || !self.discovery.has_vectors() {
+            return Ok(Vec::new());
+        }
+        let missing = self.missing_vectors();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let Some((model, probabilities)) = self.discovery.trained(&like, &unlike) else {
+            return Ok(Vec::new());
+        };
+        let mut best: Vec<(u32, f32)> = (0..n)
+            .filter(|d| !model.excluded.contains(&(*d as usize)))
+            .map(|d| (d, probabilities.get(d as usize).copied().unwrap_or(0.0)))
+            .collect();
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if best.len() > limit {
+            best.select_nth_unstable_by(limit - 1, order);
+            best.truncate(limit);
+        }
+        best.sort_unstable_by(order);
+        // The reasons read the records of the shown papers and of (a spread
+        // of) the liked and disliked ones.
+        let spread = |docs: &[u32]| -> Vec<u32> {
+            let step = docs.len().div_ceil(PROFILE_PAPERS).max(1);
+            docs.iter().step_by(step).copied().collect()
+        };
+        let (liked, disliked) = (spread(&like), spread(&unlike));
+        let mut read: Vec<u32> = best.iter().map(|b| b.0).chain(liked.iter().copied()).collect();
+        read.extend(&disliked);
+        let missing = self.missing_records(&read);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let papers = |docs: &[u32]| -> Vec<Arc<Paper>> { docs.iter().map(|&d| self.paper(d)).collect() };
+        let (liked_papers, disliked_papers) = (papers(&liked), papers(&disliked));
+        let profile = Profile::new(liked_papers.iter().map(|p| &**p), disliked_papers.iter().map(|p| &**p));
+        let index = &self.search_index;
+        let df = |word: &str| index.find(word).map(|id| index.doc_frequency(id));
+        let vectors = self.discovery.vectors();
+        Ok(best
+            .into_iter()
+            .map(|(doc, score)| {
+                let reasons = profile.reasons(&self.paper(doc), n as usize, df, REASON_TERMS);
+                let mut closest: Vec<(u32, f32)> = like
+                    .iter()
+                    .map(|&l| (l, vectors.map_or(0.0, |v| v.cosine(doc as usize, l as usize))))
+                    .filter(|&(_, c)| c > 0.0)
+                    .collect();
+                closest.sort_unstable_by(order);
+                closest.truncate(REASON_PAPERS);
+                Recommended { doc, score, reasons, closest: closest.into_iter().map(|c| c.0).collect() }
+            })
+            .collect())
+    }
+
+    /// [`Explorer::recommend`] for tag `tag` of `user`: its papers (and
+    /// those of the tags below it) liked, the papers marked "not
+    /// interested" disliked; or the shards to fetch first (the id shards
+    /// of the papers `user` names come first).
+    pub fn recommend_for(
+        &mut self,
+        user: &UserData,
+        tag: &str,
+        limit: usize,
+    ) -> Result<Vec<Recommended>, Vec<ShardId>> {
+        let missing = self.missing_user_ids(user);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let (like, unlike) = self.liked_of(user, tag);
+        self.recommend(&like, &unlike, limit)
     }
 
     /// Runs once what keystrokes run (a prefix and a stem, a typo, a

@@ -872,7 +872,12 @@ impl IndexShards {
             ShardKind::Postings => Some(&self.postings),
             ShardKind::Positions => Some(&self.positions),
             ShardKind::Entities => Some(&self.entities),
-            ShardKind::Records | ShardKind::Facets | ShardKind::Order | ShardKind::Ids => None,
+            ShardKind::Records
+            | ShardKind::Facets
+            | ShardKind::Order
+            | ShardKind::Ids
+            | ShardKind::Vectors
+            | ShardKind::Map => None,
         }
     }
 
@@ -933,7 +938,12 @@ impl IndexShards {
             ShardKind::Postings => Some(&mut self.postings),
             ShardKind::Positions => Some(&mut self.positions),
             ShardKind::Entities => Some(&mut self.entities),
-            ShardKind::Records | ShardKind::Facets | ShardKind::Order | ShardKind::Ids => None,
+            ShardKind::Records
+            | ShardKind::Facets
+            | ShardKind::Order
+            | ShardKind::Ids
+            | ShardKind::Vectors
+            | ShardKind::Map => None,
         }
     }
 }

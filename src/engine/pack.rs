@@ -49,7 +49,7 @@ pub const MAGIC: &[u8; 8] = b"FOLIOPAK";
 /// The version of the pack layout and of everything in it (index encoding,
 /// tokenizer): a pack of another version is refused and the app falls back
 /// to `bundle.json`. Bump it with any change to the index or the analyzer.
-pub const PACK_VERSION: u32 = 5;
+pub const PACK_VERSION: u32 = 6;
 
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
@@ -94,6 +94,14 @@ pub(super) struct Contents {
     pub by_title: Vec<u32>,
     pub facets: FacetIndex,
     pub index: SearchIndex,
+    /// The paper vectors ([`Vectors::to_bytes`](super::discover::Vectors::to_bytes)),
+    /// empty when the compiler made none (pack version 6).
+    #[serde(with = "serde_bytes")]
+    pub vectors: Vec<u8>,
+    /// The corpus map ([`Layout::to_bytes`](super::map::Layout::to_bytes)),
+    /// empty when the compiler made none (pack version 6).
+    #[serde(with = "serde_bytes")]
+    pub map: Vec<u8>,
 }
 
 impl Contents {

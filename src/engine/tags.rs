@@ -50,6 +50,11 @@ pub struct PaperData {
     pub read: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// "Not interested": the user does not want this paper recommended,
+    /// for any tag. Recommendations learn from it (it weighs as a paper
+    /// unlike the tag's) and leave it out (docs/user-data.md).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_interested: bool,
     /// Milliseconds since the epoch of the last change (given by the caller:
     /// the engine has no clock).
     #[serde(skip_serializing_if = "is_zero")]
@@ -63,7 +68,7 @@ fn is_zero(n: &u64) -> bool {
 impl PaperData {
     /// Nothing recorded (a paper in this state is dropped from the data).
     pub fn is_empty(&self) -> bool {
-        self.tags.is_empty() && !self.starred && !self.read && self.note.is_empty()
+        self.tags.is_empty() && !self.starred && !self.read && self.note.is_empty() && !self.not_interested
     }
 
     fn has_tag(&self, name: &str) -> bool {
@@ -184,6 +189,11 @@ impl UserData {
             .filter(|(_, p)| p.tags.iter().any(|t| is_within(t, &tag)))
             .map(|(id, _)| id.as_str())
             .collect()
+    }
+
+    /// Papers marked "not interested", corpus or not, sorted by id.
+    pub fn not_interested(&self) -> Vec<&str> {
+        self.papers.iter().filter(|(_, p)| p.not_interested).map(|(id, _)| id.as_str()).collect()
     }
 
     /// The papers in reading state `state`, corpus or not.
@@ -646,6 +656,14 @@ impl TagStore {
 
     pub fn set_read(&mut self, ids: &[&str], read: bool, now: u64) -> usize {
         self.set_flag(ids, now, |paper| std::mem::replace(&mut paper.read, read) != read)
+    }
+
+    /// Marks the papers "not interested" (or clears the mark): one
+    /// undoable step; returns how many papers changed.
+    pub fn set_not_interested(&mut self, ids: &[&str], not_interested: bool, now: u64) -> usize {
+        self.set_flag(ids, now, |paper| {
+            std::mem::replace(&mut paper.not_interested, not_interested) != not_interested
+        })
     }
 
     fn set_flag(&mut self, ids: &[&str], now: u64, mut set: impl FnMut(&mut PaperData) -> bool) -> usize {

@@ -4,12 +4,16 @@
 //!
 //! Parameters: `q` query text; `f` an included facet value and `x` an
 //! excluded one, both `group:value` and repeatable; `sort`; `paper` the open
-//! paper's id. Unknown parameters and malformed values are ignored (a link
+//! paper's id; `map` a region of the corpus map, `x0,y0,x1,y1` in map units
+//! (0..=65535, corners in any order: only papers inside it match); `for` a
+//! tag whose recommendations order the results ("Recommended for <tag>",
+//! docs/discovery.md). Unknown parameters and malformed values are ignored (a link
 //! never fails to open). The query string is encoded and parsed here, as the
 //! browser's `URLSearchParams` does (`application/x-www-form-urlencoded`), so
 //! the URL the app writes and every link it shows are the same text.
 
 use super::facets::Selection;
+use super::map::Rect;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,6 +51,26 @@ pub struct ViewState {
     pub selection: Selection,
     pub sort: Sort,
     pub paper: Option<String>,
+    /// Only the papers inside this region of the corpus map match (a box
+    /// drawn on the map).
+    pub region: Option<Rect>,
+    /// Order the matching papers by how well they fit this tag (its
+    /// classifier), leaving out the tag's own papers and those marked
+    /// "not interested"; overrides `sort` while the corpus has vectors.
+    pub recommend_for: Option<String>,
+}
+
+/// A map region as its URL value: `x0,y0,x1,y1`.
+pub fn region_value(rect: Rect) -> String {
+    format!("{},{},{},{}", rect.min[0], rect.min[1], rect.max[0], rect.max[1])
+}
+
+/// Reads a map region (`x0,y0,x1,y1`, integers 0..=65535, corners in any
+/// order; spaces around numbers allowed); anything else is `None`.
+pub fn parse_region(value: &str) -> Option<Rect> {
+    let numbers: Vec<u16> = value.split(',').map(|n| n.trim().parse().ok()).collect::<Option<_>>()?;
+    let [x0, y0, x1, y1] = numbers[..] else { return None };
+    Some(Rect { min: [x0.min(x1), y0.min(y1)], max: [x0.max(x1), y0.max(y1)] })
 }
 
 impl ViewState {
@@ -66,6 +90,12 @@ impl ViewState {
         }
         if let Some(paper) = &self.paper {
             pairs.push(("paper".to_owned(), paper.clone()));
+        }
+        if let Some(region) = self.region {
+            pairs.push(("map".to_owned(), region_value(region)));
+        }
+        if let Some(tag) = &self.recommend_for {
+            pairs.push(("for".to_owned(), tag.clone()));
         }
         pairs
     }
@@ -111,6 +141,8 @@ impl ViewState {
                 }
                 "sort" => state.sort = Sort::parse(value).unwrap_or_default(),
                 "paper" if !value.is_empty() => state.paper = Some(value.to_owned()),
+                "map" => state.region = parse_region(value),
+                "for" if !value.trim().is_empty() => state.recommend_for = Some(value.trim().to_owned()),
                 _ => {}
             }
         }
@@ -138,6 +170,8 @@ mod tests {
             query: "speculative \"decoding\" -lora".into(),
             sort: Sort::Year,
             paper: Some("t-576499ffffc6".into()),
+            region: Some(Rect { min: [0, 10], max: [65535, 20000] }),
+            recommend_for: Some("reading/MoE & co".into()),
             ..Default::default()
         };
         state.selection.include("model", "Llama-2-70B-Chat");
@@ -158,6 +192,10 @@ mod tests {
             ("sort", "sideways"),
             ("paper", ""),
             ("zzz", "1"),
+            ("map", "1,2,3"),
+            ("map", "1,2,3,70000"),
+            ("map", "a,b,c,d"),
+            ("for", " "),
         ]);
         assert_eq!(state, ViewState::default());
     }
@@ -216,6 +254,33 @@ mod tests {
         assert_eq!(ViewState::from_query(&state.to_query()), state);
         assert_eq!(ViewState::from_query(&state.href()), state);
         assert_eq!(ViewState::default().to_query(), "");
+    }
+
+    #[test]
+    fn a_map_region_is_read_leniently_and_written_in_order() {
+        let region = |q: &str| ViewState::from_query(q).region;
+        let rect = |x0, y0, x1, y1| Some(Rect { min: [x0, y0], max: [x1, y1] });
+        assert_eq!(region("map=10,20,300,400"), rect(10, 20, 300, 400));
+        assert_eq!(region("map=300,400,10,20"), rect(10, 20, 300, 400), "corners in any order");
+        assert_eq!(region("map=300,20,10,400"), rect(10, 20, 300, 400));
+        assert_eq!(region("map=+1+%2C+2%2C3%2C4"), rect(1, 2, 3, 4), "spaces around numbers");
+        assert_eq!(region("map=0,0,65535,65535"), rect(0, 0, 65535, 65535));
+        assert_eq!(region("map=0,0,65536,1"), None, "out of range");
+        assert_eq!(region("map=1,2,3,4,5"), None);
+        assert_eq!(region("map=-1,2,3,4"), None);
+        assert_eq!(region("map="), None);
+        let state = ViewState { region: rect(300, 20, 300, 400), ..Default::default() };
+        assert_eq!(state.to_query(), "map=300%2C20%2C300%2C400");
+        assert_eq!(ViewState::from_query(&state.to_query()), state);
+    }
+
+    #[test]
+    fn recommended_for_a_tag_is_a_parameter() {
+        let state = ViewState::from_query("for=reading%2Fnow&sort=year");
+        assert_eq!(state.recommend_for.as_deref(), Some("reading/now"));
+        assert_eq!(state.sort, Sort::Year, "the sort is kept for when it cannot apply");
+        assert_eq!(ViewState::from_query(&state.to_query()), state);
+        assert_eq!(ViewState::from_query("for=+x+").recommend_for.as_deref(), Some("x"));
     }
 
     #[test]

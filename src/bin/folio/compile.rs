@@ -47,6 +47,10 @@ pub struct CompileArgs {
     pack_layout: Layout,
     #[command(flatten)]
     shard_size: crate::pack::ShardSize,
+    /// With `--pack`: the paper vectors and map it ships, and its records'
+    /// blended similar papers.
+    #[command(flatten)]
+    discovery: crate::pack::DiscoveryArgs,
     /// No progress bar (it is drawn only on a terminal anyway).
     #[arg(long, short)]
     quiet: bool,
@@ -117,7 +121,7 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     for line in summarised(&compiled.diagnostics, args.verbose) {
         eprintln!("{line}");
     }
-    let Some(bundle) = compiled.bundle else {
+    let Some(mut bundle) = compiled.bundle else {
         eprintln!(
             "folio: {errors} error(s), {warnings} warning(s){}; no bundle written",
             if options.strict && errors == 0 { " (--strict)" } else { "" }
@@ -135,6 +139,11 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     bar.finish();
     let pack = match pack {
         Some(path) => {
+            // After the bundle is written: the blended similar papers are
+            // the pack's (bundle.json keeps the enrichment's, so that `folio
+            // pack` of it makes this same pack).
+            let shipped = args.discovery.ship(&mut bundle, |what| bar.message(&format!("computing {what}")));
+            bar.finish();
             bar.message("building the app pack");
             // Papers whose records alone pass the threshold make a pack that
             // `auto` cuts: cut it at once rather than make the whole one first.
@@ -142,7 +151,7 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
                 Layout::Auto if records_bytes > SHARD_THRESHOLD as u64 => Layout::Sharded,
                 layout => layout,
             };
-            let files = crate::pack::pack_of(bundle, layout, args.shard_size.sizes());
+            let files = crate::pack::pack_of(bundle, shipped, layout, args.shard_size.sizes());
             bar.finish();
             Some((path, files?))
         }

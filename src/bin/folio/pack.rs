@@ -1,7 +1,9 @@
 //! `folio pack`: the app pack of a bundle (its indexes precomputed, what the
 //! browser app loads instead of indexing `bundle.json` itself): one file, or
 //! above a size threshold a head and content-hashed shards
-//! (docs/pack-format.md).
+//! (docs/pack-format.md). Both `folio pack` and `folio compile --pack`
+//! compute the paper vectors and the corpus map the pack ships
+//! (docs/discovery.md; `--vectors`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use folio::engine::bundle::Bundle;
+use folio::engine::discover::{self, Shipped};
 use folio::engine::explorer::Explorer;
 use folio::engine::pack::{ShardSizes, ShardedPack, SHARD_THRESHOLD};
 
@@ -31,6 +34,67 @@ pub struct PackArgs {
     /// How large a sharded pack's shards grow; see [`ShardSize`].
     #[command(flatten)]
     shard_size: ShardSize,
+    #[command(flatten)]
+    discovery: DiscoveryArgs,
+}
+
+/// Papers up to which `--vectors auto` computes them (docs/discovery.md:
+/// vectors, similar papers and the map cost about 2 minutes at 96k papers
+/// natively; ten times the papers cost more than ten times that).
+pub const VECTORS_AUTO_LIMIT: usize = 300_000;
+
+/// `--vectors` and `--dims`: the paper vectors and map a pack ships.
+#[derive(Args, Clone, Copy)]
+pub struct DiscoveryArgs {
+    /// Compute the paper vectors, the blended similar papers and the corpus
+    /// map the pack ships (recommendations, "recommended for", the map):
+    /// `auto` up to 300,000 papers.
+    #[arg(long, value_enum, default_value_t = Vectors::Auto)]
+    vectors: Vectors,
+    /// Dimensions of the paper vectors (8 to 256).
+    #[arg(long = "dims", value_name = "D", default_value_t = 128,
+          value_parser = clap::value_parser!(u16).range(8..=256))]
+    dims: u16,
+}
+
+/// Whether a pack ships paper vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Vectors {
+    /// Up to 300,000 papers.
+    Auto,
+    On,
+    Off,
+}
+
+impl DiscoveryArgs {
+    /// What the pack of `bundle` ships of discovery, computed now (and
+    /// each paper's similar papers replaced by the blended list), or
+    /// `None` when off; says how long it took on stderr.
+    pub fn ship(self, bundle: &mut Bundle, mut step: impl FnMut(&str)) -> Option<Shipped> {
+        let papers = bundle.papers.len();
+        let on = match self.vectors {
+            Vectors::On => true,
+            Vectors::Off => false,
+            Vectors::Auto => papers <= VECTORS_AUTO_LIMIT,
+        };
+        if !on {
+            if self.vectors == Vectors::Auto {
+                eprintln!(
+                    "folio: {papers} papers: no paper vectors or map (--vectors auto stops at {VECTORS_AUTO_LIMIT}; --vectors on computes them)"
+                );
+            }
+            return None;
+        }
+        let options = discover::Options { dims: usize::from(self.dims), ..Default::default() };
+        let started = std::time::Instant::now();
+        let shipped = discover::ship(&mut bundle.papers, &options, |what| step(what));
+        eprintln!(
+            "folio: paper vectors ({} dimensions), similar papers and map of {papers} papers in {:.1} s",
+            options.dims,
+            started.elapsed().as_secs_f64()
+        );
+        Some(shipped)
+    }
 }
 
 /// `--shard-size BYTES`: a record shard's target size (the other kinds
@@ -40,7 +104,7 @@ pub struct PackArgs {
 pub struct ShardSize {
     /// Target size of a sharded pack's record shards, in bytes (postings
     /// shards grow to 4x that, positions 8x, entities 2x, facets 8x, ids
-    /// half; facet lists over 8x stay out of the head).
+    /// half, vectors 16x; facet lists over 8x stay out of the head).
     #[arg(long = "shard-size", value_name = "BYTES", default_value_t = 16 * 1024,
           value_parser = clap::value_parser!(u32).range(256..))]
     bytes: u32,
@@ -57,6 +121,7 @@ impl ShardSize {
             facets: 8 * records,
             facet_lists_in_head: 8 * records,
             ids: records / 2,
+            vectors: 16 * records,
         }
     }
 }
@@ -81,15 +146,25 @@ pub enum PackFiles {
 pub fn run(args: PackArgs) -> Result<ExitCode> {
     let path = args.bundle.display();
     let json = std::fs::read_to_string(&args.bundle).with_context(|| format!("{path}: cannot read"))?;
-    let bundle = Bundle::from_json(&json).with_context(|| format!("{path}: not a readable bundle"))?;
-    let files = pack_of(bundle, args.layout, args.shard_size.sizes())?;
+    let mut bundle = Bundle::from_json(&json).with_context(|| format!("{path}: not a readable bundle"))?;
+    drop(json);
+    let shipped = args.discovery.ship(&mut bundle, |_| {});
+    let files = pack_of(bundle, shipped, args.layout, args.shard_size.sizes())?;
     write_pack(&args.out, &files)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The pack's files.
-pub fn pack_of(bundle: Bundle, layout: Layout, sizes: ShardSizes) -> Result<PackFiles> {
-    let explorer = Explorer::new(bundle);
+/// The pack's files, with the vectors and map of `shipped` when given.
+pub fn pack_of(
+    bundle: Bundle,
+    shipped: Option<Shipped>,
+    layout: Layout,
+    sizes: ShardSizes,
+) -> Result<PackFiles> {
+    let mut explorer = Explorer::new(bundle);
+    if let Some(shipped) = shipped {
+        explorer = explorer.with_discovery(shipped);
+    }
     if layout == Layout::Sharded {
         return Ok(PackFiles::Sharded(explorer.into_sharded(sizes)?));
     }

@@ -222,3 +222,83 @@ impl Vectors {
 fn dot(a: &[i8], b: &[i8]) -> i32 {
     a.iter().zip(b).map(|(&x, &y)| x as i32 * y as i32).sum()
 }
+
+/// Up to this many papers, [`Vectors::all_nearest`] scans every pair.
+pub const EXACT_SCAN: usize = 5_000;
+/// Clusters each paper is looked for in, by [`Vectors::all_nearest`] past
+/// [`EXACT_SCAN`] papers.
+const PROBES: usize = 4;
+
+impl Vectors {
+    /// Every paper's `limit` nearest papers (cosine above 0, best first,
+    /// not itself), as [`Vectors::nearest`] gives them one by one: exactly
+    /// up to [`EXACT_SCAN`] papers; past it, among the papers of the
+    /// [`PROBES`] clusters nearest to it (an inverted-file search: `2√n`
+    /// seeded papers are the clusters' centres, each paper joins its
+    /// nearest centre's cluster), which costs about `n·(2√n + PROBES·√n/2)`
+    /// dot products instead of `n²` (docs/discovery.md measures what it
+    /// misses). The same vectors give the same lists.
+    pub fn all_nearest(&self, limit: usize) -> Vec<Vec<Neighbour>> {
+        let n = self.len();
+        if n <= EXACT_SCAN {
+            return (0..n).map(|i| self.nearest(self.first + i, limit)).collect();
+        }
+        let live: Vec<u32> = (0..n as u32).filter(|&i| self.scales[i as usize] > 0.0).collect();
+        let centres = (2.0 * (n as f64).sqrt()) as usize;
+        let mut rng = fastrand::Rng::with_seed(0xc105_7e25_u64 ^ n as u64);
+        let mut chosen: Vec<u32> = Vec::with_capacity(centres);
+        if !live.is_empty() {
+            let mut picked = std::collections::HashSet::new();
+            while chosen.len() < centres.min(live.len()) {
+                let i = live[rng.usize(0..live.len())];
+                if picked.insert(i) {
+                    chosen.push(i);
+                }
+            }
+        }
+        let row = |i: u32| &self.codes[i as usize * self.dims..(i as usize + 1) * self.dims];
+        // Each live paper's nearest centres, nearest first.
+        let mut probes: Vec<[u32; PROBES]> = vec![[u32::MAX; PROBES]; n];
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); chosen.len()];
+        for &i in &live {
+            let mut best: [(i32, u32); PROBES] = [(i32::MIN, u32::MAX); PROBES];
+            for (c, &centre) in chosen.iter().enumerate() {
+                let d = dot(row(i), row(centre));
+                if d > best[PROBES - 1].0 {
+                    best[PROBES - 1] = (d, c as u32);
+                    best.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+                }
+            }
+            probes[i as usize] = best.map(|(_, c)| c);
+            if let Some(&(_, c)) = best.first().filter(|b| b.1 != u32::MAX) {
+                members[c as usize].push(i);
+            }
+        }
+        let mut out = Vec::with_capacity(n);
+        let mut candidates: Vec<(i32, u32)> = Vec::new();
+        for i in 0..n as u32 {
+            let scale = self.scales[i as usize];
+            candidates.clear();
+            if scale > 0.0 && limit > 0 {
+                for &c in probes[i as usize].iter().filter(|&&c| c != u32::MAX) {
+                    for &j in &members[c as usize] {
+                        let d = dot(row(i), row(j));
+                        if d > 0 && j != i {
+                            candidates.push((d, j));
+                        }
+                    }
+                }
+            }
+            let score = |&(d, j): &(i32, u32)| d as f32 * self.scales[j as usize];
+            let order = |a: &(i32, u32), b: &(i32, u32)| score(b).total_cmp(&score(a)).then(a.1.cmp(&b.1));
+            keep_best(&mut candidates, limit, order);
+            out.push(
+                candidates
+                    .iter()
+                    .map(|s| Neighbour { paper: s.1 as usize + self.first, score: score(s) * scale })
+                    .collect(),
+            );
+        }
+        out
+    }
+}

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::compact::{FrontCoded, IdTable, Packed};
 use super::shards::{table, table_len, Shard, ShardEntry};
 use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
+use crate::engine::discover::Vectors;
 use crate::engine::facets::FacetIndex;
 use crate::engine::index::{EntityShards, HeadIndex, SearchIndex};
+use crate::engine::map::Layout;
 
 /// The first bytes of a sharded pack's head.
 pub const HEAD_MAGIC: &[u8; 8] = b"FOLIOHED";
@@ -33,6 +35,9 @@ pub struct ShardSizes {
     pub facet_lists_in_head: usize,
     /// Id shards (a paper named by id, for tags and links, reads one).
     pub ids: usize,
+    /// Vector shards (recommendations read them all; a shard is a range of
+    /// papers, `dims + 4` bytes each).
+    pub vectors: usize,
 }
 
 impl Default for ShardSizes {
@@ -51,6 +56,7 @@ impl Default for ShardSizes {
             facets: 128 * 1024,
             facet_lists_in_head: 128 * 1024,
             ids: 8 * 1024,
+            vectors: 256 * 1024,
         }
     }
 }
@@ -80,6 +86,11 @@ pub(crate) struct Head {
     /// The title order's shard (one).
     pub order: Vec<ShardEntry>,
     pub id_shards: Vec<ShardEntry>,
+    /// The paper vectors' shards (empty: none) and papers per shard.
+    pub vectors: Vec<ShardEntry>,
+    pub vector_papers: u32,
+    /// The corpus map's shard (empty: none).
+    pub map: Vec<ShardEntry>,
 }
 
 /// The head's body as stored (postcard), framed like a whole pack's index
@@ -105,12 +116,18 @@ struct HeadForm {
     order: Vec<ShardEntry>,
     #[serde(with = "table")]
     id_shards: Vec<ShardEntry>,
+    #[serde(with = "table")]
+    vectors: Vec<ShardEntry>,
+    vector_papers: u32,
+    #[serde(with = "table")]
+    map: Vec<ShardEntry>,
 }
 
 impl Head {
     /// Cuts a whole corpus into a head and shards: `index` still holds its
     /// postings; `records` and `ends` are the records section and where
-    /// each record ends.
+    /// each record ends; `discovery` the paper vectors and the map, when
+    /// the compiler made them.
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         meta_json: String,
@@ -120,6 +137,7 @@ impl Head {
         mut index: SearchIndex,
         records: &[u8],
         ends: &[u32],
+        discovery: (Option<&Vectors>, Option<&Layout>),
         sizes: ShardSizes,
     ) -> ShardedPack {
         let mut files = Vec::new();
@@ -144,6 +162,15 @@ impl Head {
         // One block per shard (a target of 1 byte), keyed by its number.
         let (firsts, blocks) = super::ids::cut(ids, sizes.ids);
         let id_shards = cut(blocks.iter().map(Vec::as_slice), 1, &mut files);
+        // One range of papers per vector shard (keyed by its number), one
+        // map shard.
+        let (vectors, map) = discovery;
+        let vector_papers = vectors.map_or(0, |v| (sizes.vectors / (v.dims() + 4)).max(1));
+        let ranges: Vec<Vec<u8>> =
+            vectors.map_or_else(Vec::new, |v| v.split(vector_papers).iter().map(Vectors::to_bytes).collect());
+        let vectors = cut(ranges.iter().map(Vec::as_slice), 1, &mut files);
+        let map_bytes: Vec<Vec<u8>> = map.map(Layout::to_bytes).into_iter().collect();
+        let map = cut(map_bytes.iter().map(Vec::as_slice), 1, &mut files);
         let head = HeadForm {
             meta_json,
             ids: firsts,
@@ -156,6 +183,9 @@ impl Head {
             facet_lists,
             order,
             id_shards,
+            vectors,
+            vector_papers: vector_papers as u32,
+            map,
         };
         ShardedPack { head: head.encode(), shards: files }
     }
@@ -182,6 +212,9 @@ impl Head {
             facet_lists: form.facet_lists,
             order: form.order,
             id_shards: form.id_shards,
+            vectors: form.vectors,
+            vector_papers: form.vector_papers,
+            map: form.map,
         };
         check_tables(n, &head.facets, &head.index)?;
         if head.order.len() != 1 || head.order[0].first != 0 {
@@ -237,6 +270,8 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
         ("positions", &form.positions),
         ("records", &form.records),
         ("ids", &form.id_shards),
+        ("vectors", &form.vectors),
+        ("map", &form.map),
     ] {
         parts.push(part(&format!("shard table: {name}"), table_len(table), Some(table.len())));
     }
@@ -306,6 +341,7 @@ mod tests {
         facets: 40,
         facet_lists_in_head: 40,
         ids: 60,
+        vectors: 600,
     };
 
     fn seed_head() -> HeadForm {

@@ -39,10 +39,18 @@ pub enum ShardKind {
     /// Paper ids by id range (sorted, front coded, each with its paper),
     /// one block per shard: what a tag or a link naming a paper reads.
     Ids,
+    /// Paper vectors ([`Vectors::to_bytes`](crate::engine::discover::Vectors::to_bytes))
+    /// by paper range, one range per shard, keyed by the shard's number:
+    /// what recommendations and the "recommended for" order read (all of
+    /// them: a classifier scores every paper).
+    Vectors,
+    /// The corpus map ([`Layout::to_bytes`](crate::engine::map::Layout::to_bytes)),
+    /// one item: read when the map opens or a map region filters.
+    Map,
 }
 
 impl ShardKind {
-    pub const ALL: [ShardKind; 7] = [
+    pub const ALL: [ShardKind; 9] = [
         ShardKind::Postings,
         ShardKind::Positions,
         ShardKind::Records,
@@ -50,6 +58,8 @@ impl ShardKind {
         ShardKind::Facets,
         ShardKind::Order,
         ShardKind::Ids,
+        ShardKind::Vectors,
+        ShardKind::Map,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +71,8 @@ impl ShardKind {
             ShardKind::Facets => "facets",
             ShardKind::Order => "order",
             ShardKind::Ids => "ids",
+            ShardKind::Vectors => "vectors",
+            ShardKind::Map => "map",
         }
     }
 }

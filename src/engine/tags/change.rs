@@ -103,6 +103,9 @@ fn apply_paper(current: &mut PaperData, before: &PaperData, after: &PaperData) {
     if before.read != after.read {
         current.read = after.read;
     }
+    if before.not_interested != after.not_interested {
+        current.not_interested = after.not_interested;
+    }
     if before.note != after.note && current.note != after.note {
         current.note = if current.note == before.note {
             after.note.clone()

@@ -3,7 +3,7 @@
 //! caller does the storage IO (the engine is storage-agnostic).
 //!
 //! ```json
-//! {"app":"folio","kind":"user-data","version":3,"corpus":"/papers/","saved_at":1700000000000,
+//! {"app":"folio","kind":"user-data","version":4,"corpus":"/papers/","saved_at":1700000000000,
 //!  "data":{"papers":{"arxiv:2401.04088":{"tags":["reading/now"],"starred":true,"read":true,
 //!                                         "note":"…","updated":1700000000000}},
 //!          "tags":{"reading":{"colors":["#ff8800"]}}}}
@@ -11,7 +11,8 @@
 //!
 //! Versions: 1 held only tags (`"tags":{"<paper id>":["tag", …]}`); 2 added
 //! the `data` object with stars, read marks, notes and one `color` per tag;
-//! 3 allows any number of `colors`. Any new field means a new version,
+//! 3 allows any number of `colors`; 4 adds a paper's `not_interested` mark
+//! (version 3 reads as version 4 without marks). Any new field means a new version,
 //! because an older Folio would otherwise load the data and drop the field
 //! on its next save; with a new version it opens the data read-only instead.
 
@@ -25,7 +26,7 @@ use thiserror::Error;
 use super::{clean_levels, parse_color, tag_key, PaperData, TagInfo, UserData};
 
 /// The version of the envelope this build writes.
-pub const USER_DATA_VERSION: u32 = 3;
+pub const USER_DATA_VERSION: u32 = 4;
 
 /// The storage key of a corpus's user data: `folio:v1:<corpus>:user-data`,
 /// namespaced by app and corpus so that corpora and other apps on one
@@ -128,7 +129,8 @@ fn read(text: &str) -> Result<Decoded, DecodeProblem> {
         0 => return Err(damaged("there is no format 0".to_owned())),
         1 => serde_json::from_str::<V1>(text).map(v1_to_v3),
         2 => serde_json::from_str::<V2>(text).map(v2_to_v3),
-        USER_DATA_VERSION => serde_json::from_str::<Current>(text).map(|current| current.data),
+        // Version 3 is version 4 with no paper marked "not interested".
+        3 | USER_DATA_VERSION => serde_json::from_str::<Current>(text).map(|current| current.data),
         _ => {
             let data = serde_json::from_str::<Current>(text)
                 .ok()

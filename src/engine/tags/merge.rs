@@ -25,6 +25,7 @@ pub fn merge(base: &UserData, incoming: &UserData) -> UserData {
         }
         ours.starred |= theirs.starred;
         ours.read |= theirs.read;
+        ours.not_interested |= theirs.not_interested;
         ours.note = join_notes(&ours.note, &theirs.note);
         ours.updated = ours.updated.max(theirs.updated);
     }
@@ -65,6 +66,8 @@ pub struct ImportPreview {
     pub tags_added: usize,
     pub stars_added: usize,
     pub reads_added: usize,
+    /// Papers newly marked "not interested".
+    pub not_interested_added: usize,
     /// Notes added or joined with an existing one.
     pub notes_changed: usize,
     /// Tags that gain a color.
@@ -101,6 +104,7 @@ pub fn preview_import(current: &UserData, incoming: &UserData) -> ImportPreview 
         preview.tags_added += after.tags.len() - before.tags.len();
         preview.stars_added += usize::from(after.starred && !before.starred);
         preview.reads_added += usize::from(after.read && !before.read);
+        preview.not_interested_added += usize::from(after.not_interested && !before.not_interested);
         preview.notes_changed += usize::from(after.note != before.note);
         for tag in &after.tags {
             if !existing.contains(&tag_key(tag)) {
