@@ -27,7 +27,7 @@ folio_log "release build of a real BibTeX export without abstracts (target/dist-
 folio_log "release build with no corpus of its own (target/dist-empty/)"
 (folio_wasm_env && FOLIO_CORPUS= trunk build --release --dist target/dist-empty)
 
-# The seed cut into a head and small shards (29 files), for
+# The seed cut into a head and small shards (31 files), for
 # tests/e2e/sharded.spec.mjs: what a 100k-paper site does, on 24 papers.
 folio_log "release build of the seed as a sharded pack (target/dist-sharded/)"
 (folio_wasm_env && FOLIO_PACK_LAYOUT=sharded FOLIO_SHARD_SIZE=3000 trunk build --release --dist target/dist-sharded)
