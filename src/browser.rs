@@ -6,6 +6,7 @@ pub mod bundle_fetch;
 pub mod compile_worker;
 pub mod corpus_store;
 pub mod download;
+pub mod map_canvas;
 pub mod math_worker;
 pub mod service_worker;
 pub mod shards;
