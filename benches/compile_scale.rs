@@ -32,6 +32,7 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use folio::engine::compile::{compile_owned, CompileOptions, OwnedInput};
+use folio::engine::discover;
 use folio::engine::explorer::Explorer;
 use folio::engine::open::{open, OpenFile};
 use folio::engine::pack::{ShardSizes, SHARD_THRESHOLD};
@@ -167,7 +168,7 @@ fn main() {
     }
     let errors = compiled.errors();
     let (warnings, skipped) = (compiled.warnings(), compiled.skipped());
-    let Some(bundle) = compiled.bundle else {
+    let Some(mut bundle) = compiled.bundle else {
         for diagnostic in compiled.diagnostics.iter().filter(|d| d.is_error()).take(10) {
             println!("{diagnostic}");
         }
@@ -185,7 +186,28 @@ fn main() {
     let records = bundle.write_json(std::io::BufWriter::new(file)).expect("writing the bundle");
     let json_len = std::fs::metadata(&json_path).map_or(0, |m| m.len() as usize);
     stages.end(&format!("bundle written ({:.0} MiB)", mib(json_len)));
-    let explorer = Explorer::new(bundle);
+    // As `--vectors auto` does (src/bin/folio/pack.rs): the paper vectors,
+    // the blended similar papers and the map, stage by stage.
+    let shipped = (papers <= VECTORS_AUTO_LIMIT
+        && std::env::var("FOLIO_BENCH_VECTORS").as_deref() != Ok("off"))
+    .then(|| {
+        let mut current: Option<&'static str> = None;
+        let shipped = discover::ship(&mut bundle.papers, &discover::Options::default(), |what| {
+            if let Some(stage) = current.replace(discovery_stage(what)) {
+                stages.end(stage);
+            }
+        });
+        if let Some(stage) = current {
+            stages.end(stage);
+        }
+        shipped
+    });
+    let vector_bytes = shipped.as_ref().map_or(0, |s| s.vectors.to_bytes().len());
+    let map_bytes = shipped.as_ref().map_or(0, |s| s.map.to_bytes().len());
+    let mut explorer = Explorer::new(bundle);
+    if let Some(shipped) = shipped {
+        explorer = explorer.with_discovery(shipped);
+    }
     stages.end("index (Explorer::new)");
     let layout = if records > SHARD_THRESHOLD as u64 { "sharded" } else { "single" };
     let shards = if layout == "sharded" {
@@ -209,12 +231,30 @@ fn main() {
     println!("  total       {wall:>8.1} s, {cpu:.1} s CPU ({})", load_average());
     println!("  peak RSS    {:>8.0} MiB VmHWM", peak_mib());
     println!("  bundle      {:>8.1} MiB raw, {:.1} MiB gzipped", mib(json_len), mib(gzipped));
+    match vector_bytes {
+        0 => println!(
+            "  no paper vectors or map (past {VECTORS_AUTO_LIMIT} papers, or FOLIO_BENCH_VECTORS=off)"
+        ),
+        _ => println!("  in the pack: vectors {:.1} MiB, map {:.1} MiB", mib(vector_bytes), mib(map_bytes)),
+    }
     if papers <= 2 * DEFAULT_PAPERS {
         let within = wall < TARGET_SECONDS && peak_mib() < TARGET_PEAK_MIB;
         println!(
             "  {} (issue 3: under {TARGET_SECONDS} s and {TARGET_PEAK_MIB} MiB at 100k)",
             if within { "within target" } else { "OVER TARGET" }
         );
+    }
+}
+
+/// `folio compile --pack`'s `--vectors auto` limit (src/bin/folio/pack.rs).
+const VECTORS_AUTO_LIMIT: usize = 300_000;
+
+/// The name of a step of `discover::ship`.
+fn discovery_stage(step: &str) -> &'static str {
+    match step {
+        "vectors" => "paper vectors (TF-IDF, randomized SVD)",
+        "similar papers" => "similar papers (blend, inverted file)",
+        _ => "corpus map",
     }
 }
 

@@ -137,9 +137,13 @@ fn compiled_pack() -> Option<Vec<u8>> {
         files.push((path.display().to_string(), kept.into_bytes()));
     }
     let inputs: Vec<Input<'_>> = files.iter().map(|(name, bytes)| Input { name, bytes }).collect();
-    let bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("the corpora compile");
+    let mut bundle = compile(&inputs, &CompileOptions::default()).bundle.expect("the corpora compile");
     println!("## {} papers compiled in {:.1} s", bundle.papers.len(), t.elapsed().as_secs_f64());
-    Some(Explorer::new(bundle).into_pack().expect("a pack"))
+    // With what `folio compile --pack` ships of discovery (docs/discovery.md).
+    let t = Instant::now();
+    let shipped = folio::engine::discover::ship(&mut bundle.papers, &Default::default(), |_| {});
+    println!("paper vectors, blended similar papers and map in {:.1} s", t.elapsed().as_secs_f64());
+    Some(Explorer::new(bundle).with_discovery(shipped).into_pack().expect("a pack"))
 }
 
 /// `n` synthetic papers (benches/common/synthetic.rs) compiled, indexed and
@@ -171,6 +175,15 @@ fn synthetic_sharded(n: usize) -> Option<ShardedPack> {
     drop(text);
     let bundle = compiled.bundle.expect("the synthetic corpus compiles");
     stage(&format!("compile ({} papers)", bundle.papers.len()), t, cpu);
+    // Paper vectors and map at 1M: `--vectors auto` leaves them out (past
+    // 300,000 papers); their bytes are (dims + 4) and 6 a paper.
+    let papers = bundle.papers.len();
+    let dims = folio::engine::discover::Options::default().dims;
+    println!(
+        "  (not computed: paper vectors {:.1} MB, map {:.1} MB plus its clusters, at {dims} dimensions)",
+        mb(papers * (dims + 4)),
+        mb(papers * 6)
+    );
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let explorer = Explorer::new(bundle);
     stage("index (Explorer::new)", t, cpu);

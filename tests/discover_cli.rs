@@ -190,3 +190,54 @@ fn compiling_a_pack_ships_vectors_a_map_and_blended_similar_papers() {
     let unblended: Vec<String> = none.paper(0).enrichment.similar.iter().map(|s| s.id.clone()).collect();
     assert_eq!(unblended, ids(&plain["papers"][0]["similar"]), "without vectors, the compiler's list");
 }
+
+#[test]
+fn similar_and_recommend_read_a_packs_vectors_whole_or_sharded() {
+    let dir = temp_dir("from-pack");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discover/papers.jsonl");
+    let out = dir.join("bundle.json");
+    let (whole, sharded) = (dir.join("whole/bundle.pack"), dir.join("sharded/bundle.pack"));
+    for (pack, layout) in [(&whole, "single"), (&sharded, "sharded")] {
+        std::fs::create_dir_all(pack.parent().unwrap()).unwrap();
+        let (input, out, pack) = (input.to_str().unwrap(), out.to_str().unwrap(), pack.to_str().unwrap());
+        let args =
+            ["compile", input, "--out", out, "--pack", pack, "--pack-layout", layout, "--dims", "16", "-q"];
+        assert!(folio(&args).status.success());
+    }
+    let bundle = out.to_str().unwrap();
+    let (whole, sharded) = (whole.to_str().unwrap(), sharded.to_str().unwrap());
+    let like = dir.join("like.txt");
+    let liked = ["Protein Language Models", "Designing Protein Binders"].map(|t| id_of(bundle, t));
+    std::fs::write(&like, format!("{}\n# a comment\n{}\nnot-a-paper\n", liked[0], liked[1])).unwrap();
+    let like = like.to_str().unwrap();
+    let warning = format!("{like}:4: warning: no paper with id \"not-a-paper\" in the pack (left out)");
+    let from_whole = check(&["recommend", whole, "--like", like, "--json", "--limit", "4"], 0, &[&warning]);
+    let from_shards =
+        check(&["recommend", sharded, "--like", like, "--json", "--limit", "4"], 0, &[&warning]);
+    assert_eq!(from_whole, from_shards);
+    assert_eq!(from_whole.len(), 4);
+    // The fixture's protein papers are its lines 7 to 12.
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(bundle).unwrap()).unwrap();
+    let proteins: Vec<&str> = json["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| (7..=12).contains(&p["source"]["line"].as_u64().unwrap()))
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    let of_proteins = |rows: &[Value]| rows.iter().all(|r| proteins.contains(&r["id"].as_str().unwrap()));
+    assert!(of_proteins(&from_whole[..3]), "{from_whole:?}");
+    assert!(from_whole.iter().all(|r| !r["reasons"]["terms"].as_array().unwrap().is_empty()));
+    assert!(from_whole.iter().all(|r| !r["reasons"]["closest"].as_array().unwrap().is_empty()));
+
+    let id = &liked[0];
+    let blended = check(&["similar", whole, id, "--json", "--limit", "3"], 0, &[]);
+    assert_eq!(blended, check(&["similar", sharded, id, "--json", "--limit", "3"], 0, &[]));
+    assert_eq!(blended.len(), 3);
+    assert!(of_proteins(&blended), "{blended:?}");
+    let by_vectors = check(&["similar", sharded, id, "--json", "--limit", "3", "--by", "vectors"], 0, &[]);
+    assert_eq!(by_vectors.len(), 3);
+    let refusal = "folio: a pack's records hold the blended similar papers: --by today reads a bundle";
+    check(&["similar", whole, id, "--by", "today"], 1, &[refusal]);
+    check(&["similar", whole, "nope"], 1, &[]);
+}

@@ -41,8 +41,14 @@ fn cli_pack(inputs: &[(&str, &[u8])]) -> Vec<u8> {
 /// (`--entities`).
 fn cli_pack_with(inputs: &[(&str, &[u8])], options: &CompileOptions) -> Vec<u8> {
     let inputs: Vec<Input<'_>> = inputs.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
-    let bundle = compile(&inputs, options).bundle.expect("inputs compile");
-    Explorer::new(bundle).into_pack().expect("packs")
+    packed(compile(&inputs, options).bundle.expect("inputs compile"))
+}
+
+/// The pack of `bundle` as `folio compile --pack` and the worker make it:
+/// with the paper vectors, the map and the blended similar papers.
+fn packed(mut bundle: folio::engine::bundle::Bundle) -> Vec<u8> {
+    let shipped = folio::engine::discover::ship(&mut bundle.papers, &Default::default(), |_| {});
+    Explorer::new(bundle).with_discovery(shipped).into_pack().expect("packs")
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -57,6 +63,8 @@ fn opening_the_seed_makes_the_pack_the_cli_makes_and_reports_each_stage() {
     assert_eq!(opened.outcome.failure, None);
     assert_eq!((opened.outcome.papers, opened.outcome.before), (24, 0));
     assert_eq!(opened.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED)]).as_slice()));
+    let explorer = Explorer::from_pack(opened.pack.clone().unwrap()).unwrap();
+    assert!(explorer.has_vectors() && explorer.has_map(), "the worker ships them too");
     let stages: Vec<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
     for stage in ["reading", "extracting entities", INDEXING] {
         assert!(stages.contains(&stage), "no {stage:?} step in {stages:?}");
@@ -153,7 +161,7 @@ fn adding_onto_a_bundle_json_gives_what_adding_onto_its_pack_gives() {
     let bundle =
         compile(&[Input { name: SEED_NAME, bytes: SEED }], &CompileOptions::default()).bundle.unwrap();
     let json = bundle.to_json();
-    let pack = Explorer::new(bundle).into_pack().unwrap();
+    let pack = packed(bundle);
     let (onto_json, _) = opened(vec![file("papers.csv", CSV)], Some(json.as_bytes()));
     let (onto_pack, _) = opened(vec![file("papers.csv", CSV)], Some(&pack));
     assert!(onto_json.pack.is_some());
@@ -252,7 +260,7 @@ fn an_export_of_a_pack_is_its_bundle_json() {
 fn a_bundle_json_converted_to_a_pack_is_the_pack_the_cli_writes() {
     let bundle = compile(&[Input { name: "a.bib", bytes: BIB }], &CompileOptions::default()).bundle.unwrap();
     let json = bundle.to_json();
-    let pack = Explorer::new(bundle).into_pack().unwrap();
+    let pack = packed(bundle);
     assert_eq!(pack_bundle(json.as_bytes()).as_deref(), Ok(pack.as_slice()));
     assert_eq!(pack_bundle(&pack).as_deref(), Ok(pack.as_slice()));
     let damaged = pack_bundle(b"{\"schema_version\": 1, \"papers\": [").unwrap_err();

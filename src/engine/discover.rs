@@ -125,6 +125,13 @@ impl Discovery {
         blend(&self.vectors, &self.today, paper, candidates, limit)
     }
 
+    /// Every paper's blended list as [`ship`] stores it (past
+    /// [`EXACT_SCAN`] papers, its vectors' candidates from the clusters
+    /// of [`Vectors::all_nearest`] rather than a scan).
+    pub fn similar_all_blended(&self, limit: usize) -> Vec<Vec<Neighbour>> {
+        blend_all(&self.vectors, &self.today, limit)
+    }
+
     /// The features that two papers share, weightiest first (the product
     /// of their TF-IDF weights): why they are alike, in words.
     pub fn shared_terms(&self, a: usize, b: usize, limit: usize) -> Vec<&str> {
@@ -158,12 +165,7 @@ pub fn ship(papers: &mut [Paper], options: &Options, mut progress: impl FnMut(&s
     let Discovery { vectors, today, features } = discovery;
     drop(features);
     progress("similar papers");
-    let nearest = vectors.all_nearest(SIMILAR_KEPT * 4);
-    let lists: Vec<Vec<Neighbour>> = nearest
-        .into_iter()
-        .enumerate()
-        .map(|(paper, candidates)| blend(&vectors, &today, paper, candidates, SIMILAR_KEPT))
-        .collect();
+    let lists = blend_all(&vectors, &today, SIMILAR_KEPT);
     for (paper, list) in papers.iter_mut().zip(&lists) {
         paper.enrichment.similar = list
             .iter()
@@ -180,6 +182,17 @@ pub fn ship(papers: &mut [Paper], options: &Options, mut progress: impl FnMut(&s
     progress("map");
     let map = Layout::build(&vectors, papers);
     Shipped { vectors, map }
+}
+
+/// Every paper's blended list of `limit`, its vectors' candidates from
+/// [`Vectors::all_nearest`].
+fn blend_all(vectors: &Vectors, today: &[Vec<(u32, f32)>], limit: usize) -> Vec<Vec<Neighbour>> {
+    let nearest = vectors.all_nearest(limit.saturating_mul(4));
+    nearest
+        .into_iter()
+        .enumerate()
+        .map(|(paper, candidates)| blend(vectors, today, paper, candidates, limit))
+        .collect()
 }
 
 /// The blended list of `paper` from the vectors' `candidates` and today's.

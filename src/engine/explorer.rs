@@ -865,6 +865,38 @@ impl Explorer {
             .collect())
     }
 
+    /// The `limit` papers nearest to paper `doc` by the vectors' cosine
+    /// (an exact scan; above 0, best first, not itself), or the vector
+    /// shards to fetch first; nothing without vectors. The records'
+    /// similar papers (`enrichment.similar`) are already the blended list
+    /// the compiler made: this is for longer lists.
+    pub fn similar(&self, doc: u32, limit: usize) -> Result<Vec<(u32, f32)>, Vec<ShardId>> {
+        if !self.discovery.has_vectors() {
+            return Ok(Vec::new());
+        }
+        let missing = self.missing_vectors();
+        let Some(vectors) = self.discovery.vectors().filter(|_| missing.is_empty()) else {
+            return Err(missing);
+        };
+        Ok(vectors.nearest(doc as usize, limit).into_iter().map(|n| (n.paper as u32, n.score)).collect())
+    }
+
+    /// Why papers `doc` and `other` are alike: up to `limit` words,
+    /// entities and keyphrases both have, rarest first (as a
+    /// recommendation's reasons, with `doc` liked); or the record shards
+    /// to fetch first.
+    pub fn alike(&mut self, doc: u32, other: u32, limit: usize) -> Result<Vec<String>, Vec<ShardId>> {
+        let missing = self.missing_records(&[doc, other]);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let (paper, other) = (self.paper(doc), self.paper(other));
+        let profile = Profile::new([&*paper], []);
+        let index = &self.search_index;
+        let df = |word: &str| index.find(word).map(|id| index.doc_frequency(id));
+        Ok(profile.reasons(&other, self.len(), df, limit))
+    }
+
     /// [`Explorer::recommend`] for tag `tag` of `user`: its papers (and
     /// those of the tags below it) liked, the papers marked "not
     /// interested" disliked; or the shards to fetch first (the id shards

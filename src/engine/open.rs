@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::bundle::{Bundle, Paper, SourceFile};
 use super::compile::{self, CompileOptions, Compiled, Input};
 use super::diagnostic::Diagnostic;
+use super::discover::{self, Shipped};
 use super::enrich::Dictionaries;
 use super::explorer::Explorer;
 use super::export::{export, ExportFormat};
@@ -35,8 +36,21 @@ pub struct OpenFile {
 /// ([`super::progress::Stage`]): the browser reading the files from disk.
 pub const LOADING: &str = "loading the files";
 
-/// The name of the last stage, after the compiler's own.
+/// The name of the stage after the compiler's own where the paper vectors,
+/// the blended similar papers and the corpus map are computed (up to
+/// [`VECTORS_IN_WORKER`] papers).
+pub const DISCOVERING: &str = "computing paper vectors and the map";
+
+/// The name of the last stage.
 pub const INDEXING: &str = "building the search index";
+
+/// Up to this many papers an open computes the paper vectors, the blended
+/// similar papers and the corpus map in the worker ([`super::discover::ship`]);
+/// past it the pack has none (recommendations, "recommended for" and the
+/// map need a pack compiled by `folio compile --pack`). The cost grows
+/// faster than the papers (the SVD's sparse products, then the neighbours'
+/// search): docs/discovery.md has the figures this limit is set from.
+pub const VECTORS_IN_WORKER: usize = 20_000;
 
 /// Where an open is, for a progress bar: the stage's name, `done` of
 /// `total` units (bytes while reading, papers after), papers read so far.
@@ -179,8 +193,29 @@ pub fn export_bundle(bytes: &[u8]) -> Result<String, String> {
 /// A corpus (a `bundle.json` or an app pack) as an app pack: what the page
 /// opens when its site has no usable pack (the page itself never indexes).
 pub fn pack_bundle(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let bundle = bundle_of(bytes)?;
-    Explorer::new(bundle).into_pack().map_err(|err| err.to_string())
+    if bytes.starts_with(MAGIC) && Explorer::from_pack(bytes.to_vec()).is_ok() {
+        // A pack already (its records' similar papers may be blended ones,
+        // which another blend would count twice).
+        return Ok(bytes.to_vec());
+    }
+    let mut bundle = bundle_of(bytes)?;
+    let shipped = ship_in_worker(&mut bundle, &mut |_| {});
+    let mut explorer = Explorer::new(bundle);
+    if let Some(shipped) = shipped {
+        explorer = explorer.with_discovery(shipped);
+    }
+    explorer.into_pack().map_err(|err| err.to_string())
+}
+
+/// What the worker's pack of `bundle` ships of discovery, up to
+/// [`VECTORS_IN_WORKER`] papers.
+fn ship_in_worker(bundle: &mut Bundle, report: &mut dyn FnMut(Progress)) -> Option<Shipped> {
+    let papers = bundle.papers.len();
+    if papers > VECTORS_IN_WORKER {
+        return None;
+    }
+    report(Progress { stage: DISCOVERING.to_owned(), done: 0, total: papers as u64, papers });
+    Some(discover::ship(&mut bundle.papers, &discover::Options::default(), |_| {}))
 }
 
 /// The dictionaries to enrich papers added to `base` with: the ones it was
@@ -282,7 +317,7 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
         };
     }
     outcome.diagnostics.extend(compiled.diagnostics);
-    let Some(bundle) = compiled.bundle else {
+    let Some(mut bundle) = compiled.bundle else {
         let what = if outcome.refused.len() == 1 { "the file was refused" } else { "every file was refused" };
         outcome.failure = Some(format!("nothing was opened: {what}"));
         return Opened { pack: None, outcome };
@@ -290,13 +325,18 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
     // Read: the files' bytes are not needed by the index and the pack.
     drop(inputs);
     outcome.papers = bundle.papers.len();
+    let shipped = ship_in_worker(&mut bundle, report);
     report(Progress {
         stage: INDEXING.to_owned(),
         done: 0,
         total: outcome.papers as u64,
         papers: outcome.papers,
     });
-    match Explorer::new(bundle).into_pack() {
+    let mut explorer = Explorer::new(bundle);
+    if let Some(shipped) = shipped {
+        explorer = explorer.with_discovery(shipped);
+    }
+    match explorer.into_pack() {
         Ok(pack) => Opened { pack: Some(pack), outcome },
         Err(err) => {
             outcome.failure = Some(format!("nothing was opened: {err}"));

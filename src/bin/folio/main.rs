@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod atomic_write;
 mod compile;
 mod pack;
+mod packed;
 mod progress;
 mod recommend;
 mod search;

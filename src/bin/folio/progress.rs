@@ -28,7 +28,8 @@ impl Bar {
                 Stage::Corpus => "{elapsed}",
             };
             let template = format!("{{spinner}} {{prefix}} [{{bar:30}}] {units}");
-            let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style =
+                ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
             self.bar.set_style(style.progress_chars("=> "));
             self.bar.set_length(step.total);
             self.bar.reset();
@@ -45,7 +46,8 @@ impl Bar {
     /// A stage of the CLI's own (writing the pack), drawn as a spinner.
     pub fn message(&mut self, text: &str) {
         self.stage = None;
-        self.bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
+        self.bar
+            .set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"));
         self.bar.set_message(text.to_owned());
         self.bar.tick();
     }
@@ -85,7 +87,10 @@ pub fn summarised(diagnostics: &[Diagnostic], verbose: bool) -> Vec<String> {
     for (kind, count) in seen {
         if count > SHOWN_PER_KIND && !kind.starts_with("error") {
             let more = count - SHOWN_PER_KIND;
-            lines.push(format!("folio: ... and {more} more like \"{}\" (--verbose shows all)", &kind["warning ".len()..]));
+            lines.push(format!(
+                "folio: ... and {more} more like \"{}\" (--verbose shows all)",
+                &kind["warning ".len()..]
+            ));
         }
     }
     lines
@@ -106,7 +111,9 @@ mod tests {
     #[test]
     fn many_warnings_of_a_kind_are_summarised_errors_never() {
         let mut diagnostics: Vec<Diagnostic> = (1..=8)
-            .map(|line| Diagnostic::warning("a.jsonl", line, format!("duplicate of the paper at a.jsonl:{line}")))
+            .map(|line| {
+                Diagnostic::warning("a.jsonl", line, format!("duplicate of the paper at a.jsonl:{line}"))
+            })
             .collect();
         diagnostics.push(Diagnostic::warning("a.jsonl", 9, "not valid JSON: x (record skipped)"));
         diagnostics.extend((10..=16).map(|line| Diagnostic::error("a.jsonl", line, "binary data")));
@@ -114,7 +121,10 @@ mod tests {
         assert_eq!(lines.iter().filter(|l| l.contains("warning: duplicate of")).count(), 5);
         assert_eq!(lines.iter().filter(|l| l.contains("error: binary")).count(), 7);
         assert!(lines.contains(&"a.jsonl:9: warning: not valid JSON: x (record skipped)".to_owned()));
-        assert_eq!(lines.last().unwrap(), "folio: ... and 3 more like \"duplicate of ...\" (--verbose shows all)");
+        assert_eq!(
+            lines.last().unwrap(),
+            "folio: ... and 3 more like \"duplicate of ...\" (--verbose shows all)"
+        );
         assert_eq!(summarised(&diagnostics, true).len(), diagnostics.len());
     }
 }

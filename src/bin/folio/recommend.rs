@@ -1,6 +1,7 @@
 //! `folio recommend BUNDLE --like FILE [--unlike FILE]`: the papers to read
 //! next for the ones listed (a tag's papers, one id a line), ranked by the
-//! same classifier the app will run, each with its reasons.
+//! same classifier the app runs, each with its reasons; from a bundle
+//! (vectors computed on each run) or from a pack that ships them.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,9 @@ use crate::similar::{load, print, Loaded, PaperRef, Reasons, Row, VectorArgs};
 or nothing is left to recommend, 2 on errors.\nAn id not in the bundle is a warning (FILE:LINE) and is left out."
 )]
 pub struct RecommendArgs {
-    /// A bundle written by `folio compile`.
+    /// A bundle written by `folio compile`, or an app pack with paper
+    /// vectors (`folio compile --pack`; a sharded pack's head with its
+    /// `shards/` beside it).
     bundle: PathBuf,
     /// The papers liked (a tag's): a file of paper ids, one a line.
     #[arg(long)]
@@ -40,6 +43,9 @@ pub struct RecommendArgs {
 pub fn run(args: RecommendArgs) -> Result<ExitCode> {
     let like_text = read(&args.like)?;
     let unlike_text = args.unlike.as_deref().map(read).transpose()?;
+    if let Some(packed) = crate::packed::open(&args.bundle)? {
+        return run_packed(&args, packed, &like_text, unlike_text.as_deref());
+    }
     let Loaded { bundle, discovery } = load(&args.bundle, &args.vectors)?;
     let index: HashMap<&str, usize> =
         bundle.papers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
@@ -104,4 +110,80 @@ fn papers_of(path: &Path, text: &str, index: &HashMap<&str, usize>) -> Vec<usize
         }
     }
     papers
+}
+
+/// `folio recommend` on a pack: the explorer's recommendations (the
+/// classifier on the pack's vectors, the reasons from the records).
+fn run_packed(
+    args: &RecommendArgs,
+    mut packed: crate::packed::Packed,
+    like_text: &str,
+    unlike_text: Option<&str>,
+) -> Result<ExitCode> {
+    let mut docs_of = |path: &Path, text: &str| -> Result<Vec<u32>> {
+        let mut docs = Vec::new();
+        for (n, id) in ids_of(text) {
+            match packed.doc(id)? {
+                Some(doc) => docs.push(doc),
+                None => eprintln!(
+                    "{}:{}: warning: no paper with id {id:?} in the pack (left out)",
+                    path.display(),
+                    n + 1
+                ),
+            }
+        }
+        Ok(docs)
+    };
+    let like = docs_of(&args.like, like_text)?;
+    let unlike = match (&args.unlike, unlike_text) {
+        (Some(path), Some(text)) => docs_of(path, text)?,
+        _ => Vec::new(),
+    };
+    if like.is_empty() {
+        eprintln!("folio: {}: none of its ids is a paper of the pack", args.like.display());
+        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+    }
+    let started = Instant::now();
+    let found = packed.until_answered(|e| e.recommend(&like, &unlike, args.limit))?;
+    eprintln!(
+        "folio: {} papers ranked for {} liked and {} not in {:.1} ms (from the pack, its shards read included)",
+        packed.explorer.len(),
+        like.len(),
+        unlike.len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    if found.is_empty() {
+        eprintln!("folio: no paper is left to recommend");
+        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+    }
+    let closest: Vec<u32> = found.iter().flat_map(|r| r.closest.iter().copied()).collect();
+    let missing = packed.explorer.missing_records(&closest);
+    packed.load(&missing)?;
+    let explorer = &packed.explorer;
+    let papers: Vec<_> = found.iter().map(|r| explorer.paper(r.doc)).collect();
+    let liked: std::collections::HashMap<u32, _> = closest.iter().map(|&d| (d, explorer.paper(d))).collect();
+    let rows: Vec<Row<'_>> = found
+        .iter()
+        .zip(&papers)
+        .enumerate()
+        .map(|(rank, (r, paper))| {
+            let reasons = Reasons {
+                terms: r.reasons.iter().map(String::as_str).collect(),
+                closest: r
+                    .closest
+                    .iter()
+                    .map(|d| PaperRef { id: &liked[d].id, title: &liked[d].title })
+                    .collect(),
+            };
+            Row::new(rank + 1, paper, r.score, reasons)
+        })
+        .collect();
+    print(&rows, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The ids listed in `text` (one a line; blank lines and `#` comments
+/// skipped), with their line's index.
+fn ids_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().map(str::trim).enumerate().filter(|(_, id)| !id.is_empty() && !id.starts_with('#'))
 }

@@ -57,7 +57,8 @@ struct JsonHit<'a> {
 pub fn run(args: SearchArgs) -> Result<ExitCode> {
     let path = &args.bundle;
     let json = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let bundle = Bundle::from_json(&json).with_context(|| format!("{}: not a readable bundle", path.display()))?;
+    let bundle =
+        Bundle::from_json(&json).with_context(|| format!("{}: not a readable bundle", path.display()))?;
     let index = SearchIndex::from_papers(&bundle.papers);
     let catalog = CatalogResolver(&bundle.corpus.catalog);
     let entities: &dyn EntityResolver =
@@ -118,8 +119,5 @@ pub fn run(args: SearchArgs) -> Result<ExitCode> {
 
 /// Plain-text rendering of highlighted segments: `[match]`.
 fn marked(segments: &[Segment]) -> String {
-    segments
-        .iter()
-        .map(|s| if s.highlighted { format!("[{}]", s.text) } else { s.text.clone() })
-        .collect()
+    segments.iter().map(|s| if s.highlighted { format!("[{}]", s.text) } else { s.text.clone() }).collect()
 }

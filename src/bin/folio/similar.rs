@@ -1,7 +1,8 @@
 //! `folio similar BUNDLE ID`: the papers most like one paper, by the paper
-//! vectors (computed from the bundle on each run: `docs/discovery.md`), each
-//! with the words and entities the two share. Also what `folio recommend`
-//! shares with it: reading a bundle into its discovery, and printing rows.
+//! vectors (computed from a bundle on each run, or read from a pack that
+//! ships them: `docs/discovery.md`), each with the words and entities the
+//! two share. Also what `folio recommend` shares with it: reading a bundle
+//! into its discovery, and printing rows.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,9 @@ const SHARED_TERMS: usize = 4;
     after_help = "Exit status: 0 when similar papers were found, 1 when none or no such id, 2 on errors."
 )]
 pub struct SimilarArgs {
-    /// A bundle written by `folio compile`.
+    /// A bundle written by `folio compile`, or an app pack with paper
+    /// vectors (`folio compile --pack`; a sharded pack's head with its
+    /// `shards/` beside it).
     bundle: PathBuf,
     /// The paper's id (as `folio search --json` prints it).
     id: String,
@@ -132,6 +135,9 @@ pub fn print(rows: &[Row<'_>], json: bool) -> Result<()> {
 }
 
 pub fn run(args: SimilarArgs) -> Result<ExitCode> {
+    if let Some(packed) = crate::packed::open(&args.bundle)? {
+        return run_packed(&args, packed);
+    }
     let Loaded { bundle, discovery } = load(&args.bundle, &args.vectors)?;
     let Some(paper) = bundle.papers.iter().position(|p| p.id == args.id) else {
         eprintln!("folio: {}: no paper with id {:?}", args.bundle.display(), args.id);
@@ -154,6 +160,63 @@ pub fn run(args: SimilarArgs) -> Result<ExitCode> {
         .map(|(rank, n)| {
             let terms = discovery.shared_terms(paper, n.paper, SHARED_TERMS);
             Row::new(rank + 1, &bundle.papers[n.paper], n.score, Reasons { terms, closest: Vec::new() })
+        })
+        .collect();
+    print(&rows, args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `folio similar` on a pack: the blended list its records hold (`--by
+/// blend`, at most 5), or the vectors' nearest (`--by vectors`).
+fn run_packed(args: &SimilarArgs, mut packed: crate::packed::Packed) -> Result<ExitCode> {
+    let Some(doc) = packed.doc(&args.id)? else {
+        eprintln!("folio: {}: no paper with id {:?}", args.bundle.display(), args.id);
+        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+    };
+    let started = Instant::now();
+    let neighbours: Vec<(u32, f32)> = match args.by {
+        By::Today => {
+            eprintln!("folio: a pack's records hold the blended similar papers: --by today reads a bundle");
+            return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+        }
+        By::Vectors => packed.until_answered(|e| e.similar(doc, args.limit))?,
+        By::Blend => {
+            let paper = packed.until_answered(|e| {
+                let missing = e.missing_records(&[doc]);
+                if missing.is_empty() {
+                    Ok(e.paper(doc))
+                } else {
+                    Err(missing)
+                }
+            })?;
+            let mut found = Vec::new();
+            for similar in paper.enrichment.similar.iter().take(args.limit) {
+                if let Some(other) = packed.doc(&similar.id)? {
+                    found.push((other, similar.score));
+                }
+            }
+            found
+        }
+    };
+    eprintln!(
+        "folio: similar papers found in {:.1} ms (from the pack)",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    if neighbours.is_empty() {
+        eprintln!("folio: no paper is like {}", args.id);
+        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+    }
+    let mut papers = Vec::new();
+    for &(other, score) in &neighbours {
+        let terms = packed.until_answered(|e| e.alike(doc, other, SHARED_TERMS))?;
+        papers.push((packed.explorer.paper(other), score, terms));
+    }
+    let rows: Vec<Row<'_>> = papers
+        .iter()
+        .enumerate()
+        .map(|(rank, (paper, score, terms))| {
+            let terms = terms.iter().map(String::as_str).collect();
+            Row::new(rank + 1, paper, *score, Reasons { terms, closest: Vec::new() })
         })
         .collect();
     print(&rows, args.json)?;

@@ -63,8 +63,13 @@ pub fn run(args: StatsArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
         }
     };
-    let papers: Vec<&Map<String, Value>> =
-        bundle.get("papers").and_then(Value::as_array).map_or(&[][..], Vec::as_slice).iter().filter_map(Value::as_object).collect();
+    let papers: Vec<&Map<String, Value>> = bundle
+        .get("papers")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(Value::as_object)
+        .collect();
     let generator = bundle.get("generator").and_then(Value::as_str).unwrap_or("unknown generator");
     println!("{path}: {} papers (schema {SCHEMA_VERSION}, {generator})", papers.len());
     for source in bundle.get("sources").and_then(Value::as_array).into_iter().flatten() {
@@ -192,7 +197,9 @@ fn facet_counts(papers: &[&Map<String, Value>]) -> BTreeMap<String, BTreeMap<Str
         for (key, value) in paper.iter() {
             if let Some(&(_, facet)) = metadata_facets.iter().find(|(k, _)| k == key) {
                 match value {
-                    Value::Array(items) => values.extend(items.iter().filter_map(name_of).map(|v| (facet.to_owned(), v))),
+                    Value::Array(items) => {
+                        values.extend(items.iter().filter_map(name_of).map(|v| (facet.to_owned(), v)))
+                    }
                     other if present(other) => values.push((facet.to_owned(), label(other))),
                     _ => {}
                 }
@@ -208,7 +215,9 @@ fn facet_counts(papers: &[&Map<String, Value>]) -> BTreeMap<String, BTreeMap<Str
                     "entities" => {
                         let kind = kind.unwrap_or_else(|| "entity".to_owned());
                         values.extend(name_of(item).map(|name| (kind.clone(), name)));
-                        if let Some(name) = item.get("family").filter(|v| present(v) && kind != EntityKind::Family.as_str()) {
+                        if let Some(name) =
+                            item.get("family").filter(|v| present(v) && kind != EntityKind::Family.as_str())
+                        {
                             values.push((family.to_owned(), label(name)));
                         }
                     }
@@ -259,8 +268,19 @@ mod tests {
         assert_eq!(
             show,
             [
-                "author=X:1", "author=Y:1", "benchmark=B:1", "code=has code:1", "code=no code:1", "family=M:1",
-                "link=code:1", "link=page:1", "model=M-7B:1", "novel=N:1", "topic=T:1", "topic=U:1", "year=2024:1",
+                "author=X:1",
+                "author=Y:1",
+                "benchmark=B:1",
+                "code=has code:1",
+                "code=no code:1",
+                "family=M:1",
+                "link=code:1",
+                "link=page:1",
+                "model=M-7B:1",
+                "novel=N:1",
+                "topic=T:1",
+                "topic=U:1",
+                "year=2024:1",
             ]
         );
     }
@@ -270,7 +290,10 @@ mod tests {
         let message = |text: &str| parse(text).unwrap_err().to_string();
         assert_eq!(message("[1]"), "the bundle is not a JSON object: not a Folio bundle");
         assert_eq!(message("{}"), "the bundle has no schema_version field: not a Folio bundle");
-        assert_eq!(message(r#"{"schema_version": 1}"#), "the bundle has schema version 1, this build of Folio reads version 2");
+        assert_eq!(
+            message(r#"{"schema_version": 1}"#),
+            "the bundle has schema version 1, this build of Folio reads version 2"
+        );
         assert!(parse(r#"{"schema_version": 2, "papers": []}"#).is_ok());
     }
 }

@@ -9,7 +9,7 @@ use super::{Contents, PackError, HEADER};
 /// One part of a pack and its size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
-    /// `index`, `facets` or `records`, then what.
+    /// `index`, `facets`, `discovery` or `records`, then what.
     pub section: &'static str,
     pub name: String,
     pub bytes: usize,
@@ -43,6 +43,8 @@ pub fn breakdown(pack: &[u8]) -> Result<Vec<Part>, PackError> {
             Some(group.pairs),
         ));
     }
+    parts.push(part("discovery", "paper vectors (FVEC)", contents.vectors.len(), Some(n)));
+    parts.push(part("discovery", "corpus map (FMAP)", contents.map.len(), Some(n)));
     let counted: usize = parts.iter().map(|p| p.bytes).sum();
     parts.push(part(
         "index",
