@@ -115,6 +115,13 @@ impl Camera {
     }
 }
 
+/// A point's side in CSS pixels: larger when there are few papers, and as
+/// the map is zoomed in.
+pub fn point_size(papers: usize, zoom: f64) -> f64 {
+    let base = (7.0 - 1.2 * (papers.max(1) as f64).log10()).clamp(2.0, 6.0);
+    (base * zoom.max(1.0).powf(0.3)).min(10.0)
+}
+
 /// What one frame shows.
 pub struct Scene<'a> {
     pub points: &'a [[u16; 2]],
@@ -185,7 +192,10 @@ impl Painter {
         let (w, h) = (width as f64, height as f64);
         let s = camera.scale(w, h) / UNIT;
         let (ox, oy) = (w / 2.0 - camera.center[0] * UNIT * s, h / 2.0 - camera.center[1] * UNIT * s);
-        let size = (if camera.zoom >= 8.0 { 3.0 } else { 2.0 } * ratio).round() as usize;
+        let side = point_size(scene.points.len(), camera.zoom) * ratio;
+        let size = side.round().max(1.0) as usize;
+        // Points are drawn from their top-left corner: centred on the point.
+        let (ox, oy) = (ox - side / 2.0, oy - side / 2.0);
         // Dimmed points first, then the lit ones over them.
         for pass in [false, true] {
             if pass && scene.lit.is_none() {
@@ -280,7 +290,8 @@ impl Painter {
             ctx.set_stroke_style_str(&text);
             ctx.set_line_width(2.0 * ratio);
             ctx.begin_path();
-            let _ = ctx.arc(x + ratio, y + ratio, 6.0 * ratio, 0.0, std::f64::consts::TAU);
+            let radius = (point_size(scene.points.len(), camera.zoom) / 2.0 + 4.0) * ratio;
+            let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
             ctx.stroke();
         }
     }
@@ -299,7 +310,7 @@ pub fn nearest(
     let mut best: Option<(bool, f64, u32)> = None;
     for (i, point) in points.iter().enumerate() {
         let [x, y] = camera.to_screen(*point, size.0, size.1);
-        let d = (x + 1.0 - at[0]).powi(2) + (y + 1.0 - at[1]).powi(2);
+        let d = (x - at[0]).powi(2) + (y - at[1]).powi(2);
         if d > radius * radius {
             continue;
         }

@@ -3,6 +3,7 @@
 // (undoable, kept with the user's data); the similar papers the pack ships.
 import { test, expect } from '@playwright/test';
 import { Explorer } from './explorer.page.mjs';
+import { port, shardedDist, startServer } from './offline-server.mjs';
 import { seedPapers } from './seed.mjs';
 
 const BASE = '/some/sub/path/';
@@ -108,4 +109,32 @@ test('similar papers are the pack\'s list: seed papers, each opening', async ({ 
   for (const title of shown) expect(titles).toContain(title);
   await similar.first().getByRole('button').click();
   await expect(page.locator('#paper-title')).toHaveText(shown[0]);
+});
+
+test('a sharded site fetches the vectors and recommends what the one-file site does', async ({ page, browser }) => {
+  const explorer = new Explorer(page);
+  await tagFive(explorer);
+  const data = await page.evaluate((key) => localStorage.getItem(key), KEY);
+  await page.getByTestId('sort').selectOption('for:alignment');
+  await expect(page.getByTestId('reason-terms').first()).toBeVisible();
+  const rows = async (p) => p.evaluate(() => [...document.querySelectorAll('[data-testid="result"]')].map((row) => [
+    row.querySelector('[data-testid="result-title"]').textContent,
+    row.querySelector('[data-testid="reasons"]')?.textContent,
+  ]));
+  const expected = await rows(page);
+  const sharded = await startServer(shardedDist, port(52));
+  const other = await browser.newPage();
+  try {
+    const requested = [];
+    other.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await other.addInitScript(([key, value]) => localStorage.setItem(key, value), [KEY, data]);
+    await other.goto(`${sharded.origin}${BASE}?for=alignment`);
+    await expect(other.getByTestId('recommend-banner')).toBeVisible();
+    await expect(other.getByTestId('result-count')).toHaveText('19 of 24 papers');
+    await expect.poll(() => rows(other)).toEqual(expected);
+    expect(requested.filter((p) => p.startsWith(`${BASE}shards/`)).length).toBeGreaterThan(0);
+  } finally {
+    await other.close();
+    await sharded.stop();
+  }
 });

@@ -4,7 +4,9 @@
 // becomes a filter; points colored by a facet with a legend; the cluster
 // list as the map's text.
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { Explorer } from './explorer.page.mjs';
+import { dist, port, shardedDist, startServer } from './offline-server.mjs';
 import { seedPapers } from './seed.mjs';
 
 const BASE = '/some/sub/path/';
@@ -142,8 +144,55 @@ test('a shift-drag box filters the results to its region, until cleared', async 
   expect(shown).toBeGreaterThan(0);
   expect(shown).toBeLessThan(24);
   await expect.poll(async () => (await mapPixels(page)).dim).toBeGreaterThan(0);
+  // A filter like the others: in the URL, a chip, kept across a reload.
+  await expect(page).toHaveURL(/[?&]map=\d+%2C\d+%2C\d+%2C\d+/);
+  await expect(page.getByTestId('filter-chip')).toHaveText(['map region ×']);
+  await page.reload();
+  await expect(explorer.count).toHaveText(`${shown} of 24 papers`);
+  await page.getByTestId('filter-chip').click();
+  await expect(explorer.count).toHaveText('24 papers');
+  await expect(page).not.toHaveURL(/[?&]map=/);
+  await page.goBack();
+  await expect(explorer.count).toHaveText(`${shown} of 24 papers`);
   await page.getByTestId('map-clear-region').click();
   await expect(explorer.count).toHaveText('24 papers');
+});
+
+test('the cluster list is the map as text: activating a cluster filters to it', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await openMap(explorer);
+  const clusters = page.getByTestId('map-cluster');
+  // A map without named clusters (the layout names none) says so instead.
+  if ((await clusters.count()) === 0) {
+    await expect(page.getByTestId('map-no-clusters')).toBeVisible();
+    return;
+  }
+  const first = clusters.first();
+  const papers = Number(await first.locator('xpath=..').locator('.facet-count').textContent());
+  await first.click();
+  await expect(explorer.count).toHaveText(/^\d+ of 24 papers$/);
+  const shown = Number((await explorer.count.textContent()).split(' ')[0]);
+  expect(shown).toBeGreaterThanOrEqual(papers);
+  await expect(page.getByTestId('filter-chip')).toHaveText(['map region ×']);
+});
+
+test("a sharded site fetches the map's shard and draws what the one-file site draws", async ({ page, browser }) => {
+  const [whole, sharded] = await Promise.all([startServer(dist, port(50)), startServer(shardedDist, port(51))]);
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  const reference = await browser.newPage();
+  try {
+    await reference.goto(`${whole.origin}${BASE}?show=map`);
+    await expectDrawn(reference);
+    const expected = await mapPixels(reference);
+    await page.goto(`${sharded.origin}${BASE}?show=map`);
+    await expectDrawn(page);
+    expect(await mapPixels(page)).toEqual(expected);
+    expect(requested.filter((p) => p.startsWith(`${BASE}shards/`)).length).toBeGreaterThan(0);
+  } finally {
+    await reference.close();
+    await Promise.all([whole.stop(), sharded.stop()]);
+  }
 });
 
 test('points colored by a facet come with a legend, kept in the URL', async ({ page }) => {
@@ -159,3 +208,17 @@ test('points colored by a facet come with a legend, kept in the URL', async ({ p
   await expect(page.getByTestId('map-color')).toHaveValue(group);
   await expect(page.getByTestId('map-legend')).toBeVisible();
 });
+
+for (const scheme of ['light', 'dark']) {
+  test(`the map pane has no serious accessibility violations in ${scheme} mode`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const explorer = new Explorer(page);
+    await openMap(explorer);
+    await page.getByTestId('map-color').selectOption('model');
+    await expect(page.getByTestId('map-legend')).toBeVisible();
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+    await page.screenshot({ path: `artifacts/map-${scheme}.png` });
+  });
+}
