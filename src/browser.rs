@@ -7,6 +7,7 @@ pub mod compile_worker;
 pub mod corpus_store;
 pub mod download;
 pub mod map_canvas;
+pub mod map_gl;
 pub mod math_worker;
 pub mod service_worker;
 pub mod shards;

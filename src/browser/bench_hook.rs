@@ -56,23 +56,31 @@ pub fn wasm_memory_bytes() -> f64 {
 /// Milliseconds per frame of the corpus map (`browser::map_canvas`) with
 /// `points` synthetic papers (clustered, seeded) on a 1200 x 800 canvas,
 /// half of them lit and the rest dimmed, panned and zoomed a little each
-/// frame: the mean of `frames` frames, drawn back to back.
+/// frame: the mean of `frames` frames, drawn back to back (each waited
+/// for: WebGL draws later otherwise). `webgl` false draws the points
+/// without WebGL, as a browser without it does; true, with WebGL where the
+/// browser has it.
 #[wasm_bindgen(js_name = folioBenchMapFrame)]
-pub fn bench_map_frame(points: u32, frames: u32) -> f64 {
+pub fn bench_map_frame(points: u32, frames: u32, webgl: bool) -> f64 {
     use crate::browser::map_canvas::{Camera, Painter, Scene, PALETTE};
     use crate::engine::facets::DocSet;
     use wasm_bindgen::JsCast;
 
-    let Some(canvas) = gloo::utils::document()
-        .create_element("canvas")
-        .ok()
-        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-    else {
-        return f64::NAN;
+    let canvas = || {
+        let canvas = gloo::utils::document()
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())?;
+        canvas.set_width(1200);
+        canvas.set_height(800);
+        Some(canvas)
     };
-    canvas.set_width(1200);
-    canvas.set_height(800);
-    let Some(mut painter) = Painter::new(canvas) else { return f64::NAN };
+    let (Some(points_canvas), Some(overlay)) = (canvas(), canvas()) else { return f64::NAN };
+    if !webgl {
+        // A 2D context taken first: the canvas then has no WebGL.
+        let _ = points_canvas.get_context("2d");
+    }
+    let Some(mut painter) = Painter::new(points_canvas, overlay) else { return f64::NAN };
     // A seeded generator (xorshift): blobs of papers around 40 centres.
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
@@ -110,7 +118,8 @@ pub fn bench_map_frame(points: u32, frames: u32) -> f64 {
     for frame in 0..frames.max(1) {
         let t = f64::from(frame) / f64::from(frames.max(1));
         let camera = Camera { center: [0.4 + 0.2 * t, 0.5], zoom: 1.0 + t };
-        painter.draw(&scene, &camera);
+        painter.draw(&scene, &camera, 1);
+        painter.finish();
     }
     (now() - start) / f64::from(frames.max(1))
 }

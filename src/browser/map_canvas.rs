@@ -1,13 +1,15 @@
-//! The corpus map drawn into a `<canvas>`: every paper's point written into
-//! one pixel buffer straight from the layout's arrays (no object per point)
-//! and put on the canvas at once, then the cluster labels, the box being
-//! drawn and the pointed paper's ring on top with the 2D context. The
+//! The corpus map drawn into two `<canvas>` elements, one over the other:
+//! every paper's point drawn by WebGL from the layout's arrays
+//! (`browser::map_gl`), or where there is no WebGL written into one pixel
+//! buffer (no object per point) put on a 2D canvas at once; over them the
+//! cluster labels, the box being drawn and the pointed paper's ring. The
 //! camera (centre and zoom over the map's unit square) turns map units
 //! into canvas pixels and back, for panning, zooming, pointing and boxes.
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use super::map_gl::GlPoints;
 use crate::engine::facets::DocSet;
 use crate::engine::map::{Cluster, Rect};
 
@@ -139,24 +141,56 @@ pub struct Scene<'a> {
     pub pointed: Option<u32>,
 }
 
-/// A canvas and the pixel buffer its points are drawn into.
+/// Two canvases, one over the other: the points (WebGL, or a pixel buffer
+/// put on a 2D canvas), and over them the labels, boxes and ring (2D).
 pub struct Painter {
+    points: Points,
+    points_canvas: HtmlCanvasElement,
     canvas: HtmlCanvasElement,
     context: CanvasRenderingContext2d,
-    /// RGBA bytes, row by row.
-    pixels: Vec<u8>,
     width: u32,
     height: u32,
 }
 
+/// How the points are drawn.
+enum Points {
+    Gl(GlPoints),
+    /// RGBA bytes, row by row, put on the canvas's 2D context.
+    Raster {
+        context: CanvasRenderingContext2d,
+        pixels: Vec<u8>,
+    },
+}
+
 /// Alpha of a dimmed point (papers outside the current results).
-const DIM_ALPHA: u8 = 0x40;
+pub const DIM_ALPHA: u8 = 0x40;
 
 impl Painter {
-    /// A painter for `canvas`, unless the browser gives it no 2D context.
-    pub fn new(canvas: HtmlCanvasElement) -> Option<Painter> {
-        let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some(Painter { canvas, context, pixels: Vec::new(), width: 0, height: 0 })
+    /// A painter of the points on `points_canvas` (WebGL where the
+    /// browser has it, else 2D) and the rest on `canvas` over it, unless
+    /// the browser gives them no context.
+    pub fn new(points_canvas: HtmlCanvasElement, canvas: HtmlCanvasElement) -> Option<Painter> {
+        let context_2d = |c: &HtmlCanvasElement| {
+            c.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        };
+        let points = match GlPoints::new(&points_canvas) {
+            Some(gl) => Points::Gl(gl),
+            None => Points::Raster { context: context_2d(&points_canvas)?, pixels: Vec::new() },
+        };
+        let context = context_2d(&canvas)?;
+        Some(Painter { points, points_canvas, canvas, context, width: 0, height: 0 })
+    }
+
+    /// Whether the points are drawn by WebGL.
+    pub fn is_webgl(&self) -> bool {
+        matches!(self.points, Points::Gl(_))
+    }
+
+    /// Waits until the points are drawn (WebGL draws later otherwise).
+    pub fn finish(&self) {
+        if let Points::Gl(gl) = &self.points {
+            gl.finish();
+        }
     }
 
     /// The canvas's size in CSS pixels (what pointer events measure).
@@ -175,59 +209,37 @@ impl Painter {
         let (w, h) = self.css_size();
         let (width, height) = (((w * ratio).round() as u32).max(1), ((h * ratio).round() as u32).max(1));
         if (width, height) != (self.width, self.height) {
-            self.canvas.set_width(width);
-            self.canvas.set_height(height);
+            for canvas in [&self.canvas, &self.points_canvas] {
+                canvas.set_width(width);
+                canvas.set_height(height);
+            }
             self.width = width;
             self.height = height;
         }
         ratio
     }
 
-    /// Draws `scene` seen by `camera`.
-    pub fn draw(&mut self, scene: &Scene<'_>, camera: &Camera) {
+    /// Draws `scene` seen by `camera`; `version` changes whenever its
+    /// points, colours or lit papers do (WebGL uploads them again then).
+    pub fn draw(&mut self, scene: &Scene<'_>, camera: &Camera, version: u64) {
         let ratio = self.fit();
-        let (width, height) = (self.width as usize, self.height as usize);
-        self.pixels.clear();
-        self.pixels.resize(width * height * 4, 0);
-        let (w, h) = (width as f64, height as f64);
-        let s = camera.scale(w, h) / UNIT;
-        let (ox, oy) = (w / 2.0 - camera.center[0] * UNIT * s, h / 2.0 - camera.center[1] * UNIT * s);
+        let (width, height) = (self.width, self.height);
+        let (w, h) = (f64::from(width), f64::from(height));
         let side = point_size(scene.points.len(), camera.zoom) * ratio;
-        let size = side.round().max(1.0) as usize;
-        // Points are drawn from their top-left corner: centred on the point.
-        let (ox, oy) = (ox - side / 2.0, oy - side / 2.0);
-        // Dimmed points first, then the lit ones over them.
-        for pass in [false, true] {
-            if pass && scene.lit.is_none() {
-                break;
+        match &mut self.points {
+            Points::Gl(gl) => {
+                gl.upload(version, scene.points, scene.colors, scene.lit);
+                gl.draw(camera.center, camera.scale(w, h), side.round().max(1.0), width, height);
             }
-            for (i, point) in scene.points.iter().enumerate() {
-                let lit = scene.lit.is_none_or(|lit| lit.contains(i));
-                if scene.lit.is_some() && lit != pass {
-                    continue;
-                }
-                let x = f64::from(point[0]) * s + ox;
-                let y = f64::from(point[1]) * s + oy;
-                if x < 0.0 || y < 0.0 || x >= w || y >= h {
-                    continue;
-                }
-                let index = usize::from(scene.colors.get(i).copied().unwrap_or(OTHER)).min(PALETTE.len() - 1);
-                let [r, g, b] = PALETTE[index];
-                let pixel = [r, g, b, if lit { 0xff } else { DIM_ALPHA }];
-                let (x, y) = (x as usize, y as usize);
-                for row in y..(y + size).min(height) {
-                    let at = (row * width + x) * 4;
-                    let end = (row * width + (x + size).min(width)) * 4;
-                    for px in self.pixels[at..end].chunks_exact_mut(4) {
-                        px.copy_from_slice(&pixel);
-                    }
+            Points::Raster { context, pixels } => {
+                raster(pixels, scene, camera, side, width as usize, height as usize);
+                let bytes = Clamped(pixels.as_slice());
+                if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(bytes, width, height) {
+                    let _ = context.put_image_data(&image, 0.0, 0.0);
                 }
             }
         }
-        let bytes = Clamped(self.pixels.as_slice());
-        if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(bytes, self.width, self.height) {
-            let _ = self.context.put_image_data(&image, 0.0, 0.0);
-        }
+        self.context.clear_rect(0.0, 0.0, w, h);
         self.overlay(scene, camera, ratio);
     }
 
@@ -293,6 +305,46 @@ impl Painter {
             let radius = (point_size(scene.points.len(), camera.zoom) / 2.0 + 4.0) * ratio;
             let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
             ctx.stroke();
+        }
+    }
+}
+
+/// The points of `scene` written into `pixels` (RGBA, `width` x
+/// `height`), squares of `side` device pixels, dimmed ones first.
+fn raster(pixels: &mut Vec<u8>, scene: &Scene<'_>, camera: &Camera, side: f64, width: usize, height: usize) {
+    pixels.clear();
+    pixels.resize(width * height * 4, 0);
+    let (w, h) = (width as f64, height as f64);
+    let s = camera.scale(w, h) / UNIT;
+    // Squares are drawn from their top-left corner: centred on the point.
+    let ox = w / 2.0 - camera.center[0] * UNIT * s - side / 2.0;
+    let oy = h / 2.0 - camera.center[1] * UNIT * s - side / 2.0;
+    let size = side.round().max(1.0) as usize;
+    for pass in [false, true] {
+        if pass && scene.lit.is_none() {
+            break;
+        }
+        for (i, point) in scene.points.iter().enumerate() {
+            let lit = scene.lit.is_none_or(|lit| lit.contains(i));
+            if scene.lit.is_some() && lit != pass {
+                continue;
+            }
+            let x = f64::from(point[0]) * s + ox;
+            let y = f64::from(point[1]) * s + oy;
+            if x < 0.0 || y < 0.0 || x >= w || y >= h {
+                continue;
+            }
+            let index = usize::from(scene.colors.get(i).copied().unwrap_or(OTHER)).min(PALETTE.len() - 1);
+            let [r, g, b] = PALETTE[index];
+            let pixel = [r, g, b, if lit { 0xff } else { DIM_ALPHA }];
+            let (x, y) = (x as usize, y as usize);
+            for row in y..(y + size).min(height) {
+                let at = (row * width + x) * 4;
+                let end = (row * width + (x + size).min(width)) * 4;
+                for px in pixels[at..end].chunks_exact_mut(4) {
+                    px.copy_from_slice(&pixel);
+                }
+            }
         }
     }
 }

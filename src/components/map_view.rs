@@ -112,6 +112,11 @@ pub fn MapView() -> impl IntoView {
     let region = move || view.with(|v| v.region);
 
     let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let points_canvas = NodeRef::<leptos::html::Canvas>::new();
+    // Bumped when the points, their colours or the lit papers change.
+    let version = StoredValue::new(0u64);
+    // What draws the points (`webgl`, `2d`, or `none`), for people and tests.
+    let renderer = RwSignal::new("");
     let painter = StoredValue::new_local(None::<Painter>);
     let frame_pending = StoredValue::new(false);
     let draw = move || {
@@ -129,9 +134,10 @@ pub fn MapView() -> impl IntoView {
             pointed: pointed.get_untracked(),
         };
         let camera = camera.get_untracked();
+        let version = version.get_value();
         painter.update_value(|p| {
             if let Some(p) = p {
-                p.draw(&scene, &camera);
+                p.draw(&scene, &camera, version);
             }
         });
     };
@@ -144,13 +150,27 @@ pub fn MapView() -> impl IntoView {
         request_animation_frame(draw);
     };
     Effect::new(move |_| {
-        if let Some(element) = canvas.get() {
-            let element: web_sys::HtmlCanvasElement = element;
-            painter.set_value(Painter::new(element));
+        if let (Some(points), Some(element)) = (points_canvas.get(), canvas.get()) {
+            if painter.with_value(Option::is_none) {
+                let made = Painter::new(points, element);
+                renderer.set(match &made {
+                    Some(p) if p.is_webgl() => "webgl",
+                    Some(_) => "2d",
+                    None => "none",
+                });
+                painter.set_value(made);
+            }
         }
+        request();
+    });
+    Effect::new(move |_| {
         layout.track();
         lit.track();
         coloring.track();
+        version.update_value(|v| *v += 1);
+        request();
+    });
+    Effect::new(move |_| {
         camera.track();
         pointed.track();
         dragging.track();
@@ -315,6 +335,8 @@ pub fn MapView() -> impl IntoView {
                 {move || layout.with(|l| l.is_none()).then(|| view! {
                     <p class="map-loading" role="status" data-testid="map-loading">"Loading the map…"</p>
                 })}
+                <canvas class="map-points" data-testid="map-points" node_ref=points_canvas aria-hidden="true"
+                    data-renderer=move || renderer.get()></canvas>
                 <canvas class="map-canvas" data-testid="map-canvas" node_ref=canvas tabindex="0"
                     role="img" aria-label=description aria-describedby="map-tooltip"
                     on:pointerdown=on_pointerdown on:pointermove=on_pointermove on:pointerup=on_pointerup

@@ -19,12 +19,17 @@ const PALETTE = ['0,114,178', '230,159,0', '0,158,115', '204,121,167', '86,180,2
  * (translucent ones), the box around the lit ones, and one lit pixel in CSS
  * pixels from the canvas's corner. */
 async function mapPixels(page) {
-  return page.getByTestId('map-canvas').evaluate((canvas, palette) => {
+  return page.getByTestId('map-points').evaluate((points, palette) => {
+    // The points' canvas (WebGL or 2D) read through a 2D copy.
+    const canvas = document.createElement('canvas');
+    canvas.width = points.width;
+    canvas.height = points.height;
+    canvas.getContext('2d').drawImage(points, 0, 0);
     const colors = new Set(palette);
     const rgbs = palette.map((c) => c.split(',').map(Number));
     // A dimmed point's colour reads back rounded (the canvas stores it premultiplied).
     const near = (r, g, b) => rgbs.some(([R, G, B]) => Math.abs(r - R) + Math.abs(g - G) + Math.abs(b - B) <= 12);
-    const ratio = canvas.width / canvas.clientWidth;
+    const ratio = points.width / points.clientWidth;
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     const out = { lit: 0, dim: 0, minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity, first: null };
     for (let i = 0; i < data.length; i += 4) {
@@ -50,17 +55,29 @@ async function expectDrawn(page) {
   await expect.poll(async () => (await mapPixels(page)).lit).toBeGreaterThan(0);
 }
 
-async function openMap(explorer) {
+/** Opens the map, its points drawn by `renderer`: WebGL (headless Chromium
+ * has it, by SwiftShader) or, for a browser without WebGL, the 2D canvas. */
+async function openMap(explorer, renderer = 'webgl') {
+  if (renderer === '2d') {
+    await explorer.page.addInitScript(() => {
+      const get = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+        return kind.startsWith('webgl') ? null : get.call(this, kind, ...rest);
+      };
+    });
+  }
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
   await explorer.page.getByTestId('map-toggle').click();
   await expect(explorer.page.getByTestId('map-view')).toBeVisible();
+  await expect(explorer.page.getByTestId('map-points')).toHaveAttribute('data-renderer', renderer);
   await expectDrawn(explorer.page);
 }
 
-test('the map draws every paper and stays open across a reload', async ({ page }) => {
+for (const renderer of ['webgl', '2d']) {
+test(`the map draws every paper and stays open across a reload (${renderer})`, async ({ page }) => {
   const explorer = new Explorer(page);
-  await openMap(explorer);
+  await openMap(explorer, renderer);
   await expect(page.getByTestId('map-toggle')).toHaveAttribute('aria-pressed', 'true');
   await expect(page).toHaveURL(/[?&]show=map/);
   await page.reload();
@@ -72,9 +89,9 @@ test('the map draws every paper and stays open across a reload', async ({ page }
   expect(explorer.consoleErrors).toEqual([]);
 });
 
-test('pointing at a point names its paper and a click opens it', async ({ page }) => {
+test(`pointing at a point names its paper and a click opens it (${renderer})`, async ({ page }) => {
   const explorer = new Explorer(page);
-  await openMap(explorer);
+  await openMap(explorer, renderer);
   const { first } = await mapPixels(page);
   const canvas = page.getByTestId('map-canvas');
   await canvas.hover({ position: first });
@@ -88,9 +105,9 @@ test('pointing at a point names its paper and a click opens it', async ({ page }
   expect(explorer.consoleErrors).toEqual([]);
 });
 
-test('keys zoom and pan the map, and leave the result cursor alone', async ({ page }) => {
+test(`keys zoom and pan the map, and leave the result cursor alone (${renderer})`, async ({ page }) => {
   const explorer = new Explorer(page);
-  await openMap(explorer);
+  await openMap(explorer, renderer);
   const before = await mapPixels(page);
   const canvas = page.getByTestId('map-canvas');
   await canvas.focus();
@@ -112,9 +129,9 @@ test('keys zoom and pan the map, and leave the result cursor alone', async ({ pa
     .not.toBe(before.maxX - before.minX);
 });
 
-test('the query lights up its papers and dims the others', async ({ page }) => {
+test(`the query lights up its papers and dims the others (${renderer})`, async ({ page }) => {
   const explorer = new Explorer(page);
-  await openMap(explorer);
+  await openMap(explorer, renderer);
   const all = await mapPixels(page);
   expect(all.dim).toBe(0);
   await explorer.search.fill('speculative');
@@ -125,6 +142,8 @@ test('the query lights up its papers and dims the others', async ({ page }) => {
   await explorer.search.fill('');
   await expect.poll(async () => (await mapPixels(page)).dim).toBe(0);
 });
+
+}
 
 test('a shift-drag box filters the results to its region, until cleared', async ({ page }) => {
   const explorer = new Explorer(page);
