@@ -192,7 +192,7 @@ fn main() {
         && std::env::var("FOLIO_BENCH_VECTORS").as_deref() != Ok("off"))
     .then(|| {
         let mut current: Option<&'static str> = None;
-        let shipped = discover::ship(&mut bundle.papers, &discover::Options::default(), |what| {
+        let shipped = discover::ship_bundle(&mut bundle, &discover::Options::default(), |what| {
             if let Some(stage) = current.replace(discovery_stage(what)) {
                 stages.end(stage);
             }

@@ -141,7 +141,7 @@ fn compiled_pack() -> Option<Vec<u8>> {
     println!("## {} papers compiled in {:.1} s", bundle.papers.len(), t.elapsed().as_secs_f64());
     // With what `folio compile --pack` ships of discovery (docs/discovery.md).
     let t = Instant::now();
-    let shipped = folio::engine::discover::ship(&mut bundle.papers, &Default::default(), |_| {});
+    let shipped = folio::engine::discover::ship_bundle(&mut bundle, &Default::default(), |_| {});
     println!("paper vectors, blended similar papers and map in {:.1} s", t.elapsed().as_secs_f64());
     Some(Explorer::new(bundle).with_discovery(shipped).into_pack().expect("a pack"))
 }

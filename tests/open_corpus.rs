@@ -47,7 +47,7 @@ fn cli_pack_with(inputs: &[(&str, &[u8])], options: &CompileOptions) -> Vec<u8> 
 /// The pack of `bundle` as `folio compile --pack` and the worker make it:
 /// with the paper vectors, the map and the blended similar papers.
 fn packed(mut bundle: folio::engine::bundle::Bundle) -> Vec<u8> {
-    let shipped = folio::engine::discover::ship(&mut bundle.papers, &Default::default(), |_| {});
+    let shipped = folio::engine::discover::ship_bundle(&mut bundle, &Default::default(), |_| {});
     Explorer::new(bundle).with_discovery(shipped).into_pack().expect("packs")
 }
 

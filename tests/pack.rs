@@ -207,7 +207,7 @@ fn the_cli_writes_the_pack_beside_the_bundle_and_packs_a_bundle() {
     let written = std::fs::read(&pack).unwrap();
     let mut bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     // With the vectors, the map and the blended similar papers it ships.
-    let shipped = folio::engine::discover::ship(&mut bundle.papers, &Default::default(), |_| {});
+    let shipped = folio::engine::discover::ship_bundle(&mut bundle, &Default::default(), |_| {});
     let expected = Explorer::new(bundle).with_discovery(shipped).into_pack().unwrap();
     assert!(written == expected, "the compiler's pack is the engine's pack of the bundle it wrote");
 

@@ -51,6 +51,13 @@ pub struct Bundle {
     pub generator: String,
     /// The inputs the bundle was compiled from, in command-line order.
     pub sources: Vec<SourceFile>,
+    /// Whether the papers' `similar` lists are the blended ones (the
+    /// paper vectors' cosine plus half the TF-IDF one, written with a pack
+    /// that ships vectors: docs/discovery.md) rather than the enrichment's
+    /// TF-IDF ones; `"similar_blended": true`, left out when false. What
+    /// ships them again keeps them instead of blending twice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub similar_blended: bool,
     /// Papers in corpus order (the order of the inputs).
     pub papers: Vec<Paper>,
     /// Corpus-level enrichment (entity catalog, topics, ...).
@@ -97,6 +104,8 @@ struct BundleRecord {
     schema_version: u32,
     generator: String,
     sources: Vec<SourceFile>,
+    #[serde(default)]
+    similar_blended: bool,
     papers: Vec<Paper>,
     #[serde(default)]
     catalog: Catalog,
@@ -111,6 +120,7 @@ impl From<BundleRecord> for Bundle {
             schema_version: r.schema_version,
             generator: r.generator,
             sources: r.sources,
+            similar_blended: r.similar_blended,
             papers: r.papers,
             corpus,
         }
@@ -223,6 +233,7 @@ impl Bundle {
             schema_version: self.schema_version,
             generator: self.generator.clone(),
             sources: self.sources.clone(),
+            similar_blended: self.similar_blended,
             papers: Vec::new(),
             corpus: self.corpus.clone(),
         };

@@ -274,6 +274,7 @@ fn compile_files<I: InputFile>(
         schema_version: SCHEMA_VERSION,
         generator: format!("folio {}", env!("CARGO_PKG_VERSION")),
         sources,
+        similar_blended: false,
         papers,
         corpus,
     };

@@ -28,7 +28,7 @@ pub use recommend::{recommend, Classifier, Model, Recommendation, NEGATIVES, REA
 pub use vectors::{Vectors, VectorsError, EXACT_SCAN};
 
 use super::bundle::enrichment::Similar;
-use super::bundle::Paper;
+use super::bundle::{Bundle, Paper};
 use super::map::Layout;
 
 /// How paper vectors are made. Out-of-range values are clamped.
@@ -159,11 +159,35 @@ pub struct Shipped {
 /// the browser. Past [`EXACT_SCAN`] papers the vectors' candidates come
 /// from [`Vectors::all_nearest`]'s clusters. `progress` is told each step
 /// (`"vectors"`, `"similar papers"`, `"map"`).
-pub fn ship(papers: &mut [Paper], options: &Options, mut progress: impl FnMut(&str)) -> Shipped {
+pub fn ship(papers: &mut [Paper], options: &Options, progress: impl FnMut(&str)) -> Shipped {
+    ship_papers(papers, true, options, progress)
+}
+
+/// [`ship`] of a bundle, which then says its similar papers are blended
+/// ([`Bundle::similar_blended`]); a bundle whose lists are blended already
+/// keeps them (blending them again would count the TF-IDF score twice),
+/// so that shipping a bundle written with a pack makes that same pack.
+pub fn ship_bundle(bundle: &mut Bundle, options: &Options, progress: impl FnMut(&str)) -> Shipped {
+    let shipped = ship_papers(&mut bundle.papers, !bundle.similar_blended, options, progress);
+    bundle.similar_blended = true;
+    shipped
+}
+
+fn ship_papers(
+    papers: &mut [Paper],
+    blend: bool,
+    options: &Options,
+    mut progress: impl FnMut(&str),
+) -> Shipped {
     progress("vectors");
     let discovery = Discovery::build(papers, options);
     let Discovery { vectors, today, features } = discovery;
     drop(features);
+    if !blend {
+        progress("map");
+        let map = Layout::build(&vectors, papers);
+        return Shipped { vectors, map };
+    }
     progress("similar papers");
     let lists = blend_all(&vectors, &today, SIMILAR_KEPT);
     for (paper, list) in papers.iter_mut().zip(&lists) {

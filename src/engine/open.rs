@@ -215,7 +215,7 @@ fn ship_in_worker(bundle: &mut Bundle, report: &mut dyn FnMut(Progress)) -> Opti
         return None;
     }
     report(Progress { stage: DISCOVERING.to_owned(), done: 0, total: papers as u64, papers });
-    Some(discover::ship(&mut bundle.papers, &discover::Options::default(), |_| {}))
+    Some(discover::ship_bundle(bundle, &discover::Options::default(), |_| {}))
 }
 
 /// The dictionaries to enrich papers added to `base` with: the ones it was

@@ -47,8 +47,8 @@ pub struct CompileArgs {
     pack_layout: Layout,
     #[command(flatten)]
     shard_size: crate::pack::ShardSize,
-    /// With `--pack`: the paper vectors and map it ships, and its records'
-    /// blended similar papers.
+    /// With `--pack`: the paper vectors and map it ships, and the blended
+    /// similar papers (in the bundle too).
     #[command(flatten)]
     discovery: crate::pack::DiscoveryArgs,
     /// No progress bar (it is drawn only on a terminal anyway).
@@ -129,6 +129,16 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     };
     drop(compiled.diagnostics);
+    // Before the bundle is written: it lists the blended similar papers the
+    // pack ships (and says so, so that `folio pack` of it keeps them).
+    let shipped = match pack {
+        Some(_) => {
+            let shipped = args.discovery.ship(&mut bundle, |what| bar.message(&format!("computing {what}")));
+            bar.finish();
+            shipped
+        }
+        None => None,
+    };
     let papers = bundle.papers.len();
     let without_abstract = bundle.papers.iter().filter(|p| p.abstract_text.is_empty()).count();
     // Both files are made before either is put in place (an error while
@@ -139,11 +149,6 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     bar.finish();
     let pack = match pack {
         Some(path) => {
-            // After the bundle is written: the blended similar papers are
-            // the pack's (bundle.json keeps the enrichment's, so that `folio
-            // pack` of it makes this same pack).
-            let shipped = args.discovery.ship(&mut bundle, |what| bar.message(&format!("computing {what}")));
-            bar.finish();
             bar.message("building the app pack");
             // Papers whose records alone pass the threshold make a pack that
             // `auto` cuts: cut it at once rather than make the whole one first.

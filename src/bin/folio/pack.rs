@@ -87,7 +87,7 @@ impl DiscoveryArgs {
         }
         let options = discover::Options { dims: usize::from(self.dims), ..Default::default() };
         let started = std::time::Instant::now();
-        let shipped = discover::ship(&mut bundle.papers, &options, |what| step(what));
+        let shipped = discover::ship_bundle(bundle, &options, |what| step(what));
         eprintln!(
             "folio: paper vectors ({} dimensions), similar papers and map of {papers} papers in {:.1} s",
             options.dims,

@@ -144,10 +144,16 @@ pub fn run(args: SimilarArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     };
     let started = Instant::now();
-    let neighbours = match args.by {
-        By::Vectors => discovery.similar(paper, args.limit),
-        By::Today => discovery.similar_today(paper, args.limit),
-        By::Blend => discovery.similar_blended(paper, args.limit),
+    // A bundle written with a pack lists the blended papers already.
+    let neighbours = match (args.by, bundle.similar_blended) {
+        (By::Vectors, _) => discovery.similar(paper, args.limit),
+        (By::Today, false) => discovery.similar_today(paper, args.limit),
+        (By::Today, true) => {
+            eprintln!("folio: this bundle lists the blended similar papers (written with a pack): --by today needs one written without");
+            return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
+        }
+        (By::Blend, false) => discovery.similar_blended(paper, args.limit),
+        (By::Blend, true) => discovery.similar_today(paper, args.limit),
     };
     eprintln!("folio: similar papers found in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     if neighbours.is_empty() {

@@ -30,10 +30,10 @@
 //! (a series named without size or variant), `benchmark`, `method`. `kind` of
 //! a link: `code` (a repository), `page` (project page), `other`. `unit` of
 //! a figure: `%`, `x` (a factor) or `points`. `similar` lists up to five
-//! papers by TF-IDF cosine (0..1), best first. A pack that ships paper
-//! vectors holds in its records the blended list instead: the vectors'
-//! cosine plus 0.5 times the TF-IDF one (0..1.5; `discover::ship`,
-//! docs/discovery.md); `bundle.json` keeps the TF-IDF one.
+//! papers by TF-IDF cosine (0..1), best first; in a bundle that says
+//! `"similar_blended": true` (written with a pack that ships paper
+//! vectors), the blended list instead: the vectors' cosine plus 0.5 times
+//! the TF-IDF one (0..1.5; `discover::ship_bundle`, docs/discovery.md).
 //!
 //! Per bundle (flattened into the bundle object):
 //!
