@@ -6,6 +6,8 @@ pub mod bundle_fetch;
 pub mod compile_worker;
 pub mod corpus_store;
 pub mod download;
+pub mod map_canvas;
+pub mod map_gl;
 pub mod math_worker;
 pub mod service_worker;
 pub mod shards;

@@ -234,6 +234,11 @@ pub struct CursorContext(pub RwSignal<usize>);
 #[derive(Clone, Copy)]
 pub struct HoverContext(pub RwSignal<Option<(String, String)>>);
 
+/// How the page shows the view (the map or not, what colors it), kept in
+/// the URL beside the view state (`url_state::Pane`).
+#[derive(Clone, Copy)]
+pub struct PaneContext(pub RwSignal<url_state::Pane>);
+
 /// The user's tags, notes and reading state, and how saving them goes.
 #[derive(Clone, Copy)]
 pub struct UserContext {
@@ -360,10 +365,13 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
             view.with_untracked(|state| url_state::write(state, false));
         }
     });
+    let pane = RwSignal::new(url_state::read_pane());
+    Effect::new(move |_| url_state::set_pane(pane.get()));
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         let state = url_state::read();
         previous.set_value(state.clone());
         view.set(state);
+        pane.set(url_state::read_pane());
     });
     // Another corpus opened: this explorer's signals are disposed with it.
     on_cleanup(move || {
@@ -375,6 +383,7 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
     provide_context(ResultsContext(results.read_only()));
     provide_context(CursorContext(RwSignal::new(0)));
     provide_context(HoverContext(RwSignal::new(None)));
+    provide_context(PaneContext(pane));
 }
 
 fn provide_user_state(explorer: ExplorerHandle, fetcher: shards::Fetcher) -> UserContext {
@@ -455,6 +464,10 @@ pub fn expect_cursor() -> RwSignal<usize> {
 
 pub fn expect_hover() -> RwSignal<Option<(String, String)>> {
     expect_context::<HoverContext>().0
+}
+
+pub fn expect_pane() -> RwSignal<url_state::Pane> {
+    expect_context::<PaneContext>().0
 }
 
 pub fn expect_user() -> UserContext {

@@ -11,6 +11,7 @@ use crate::components::entity_chip::{clear, leave_focus, track_mentions};
 use crate::components::facet_panel::FacetPanel;
 use crate::components::filter_bar::FilterBar;
 use crate::components::keyboard_help::KeyboardHelp;
+use crate::components::map_view::MapView;
 use crate::components::offline::OfflineButton;
 use crate::components::open_papers::OpenButton;
 use crate::components::overview::Overview;
@@ -22,8 +23,8 @@ use crate::components::theme_toggle::ThemeToggle;
 use crate::components::user_data_banner::UserDataBanner;
 use crate::engine::shortcuts::{action_for, Action};
 use crate::state::{
-    after_paint, expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view,
-    provide_explorer_state, SharedExplorer,
+    after_paint, expect_cursor, expect_explorer, expect_hover, expect_pane, expect_results, expect_user,
+    expect_view, provide_explorer_state, SharedExplorer,
 };
 
 #[component]
@@ -49,6 +50,7 @@ pub fn ExplorerView(
     let cursor = expect_cursor();
     let user = expect_user();
     let hover = expect_hover();
+    let pane = expect_pane();
     let help_open = RwSignal::new(false);
     let tags_open = RwSignal::new(false);
     let facets_open = RwSignal::new(false);
@@ -154,6 +156,9 @@ pub fn ExplorerView(
             <main id="results" class="results-pane" tabindex="-1">
                 <UserDataBanner />
                 <FilterBar />
+                <Show when=move || pane.with(|p| p.map)>
+                    <MapView />
+                </Show>
                 <Overview />
                 <ResultList />
             </main>

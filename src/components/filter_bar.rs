@@ -4,12 +4,13 @@ use leptos::prelude::*;
 
 use crate::components::bulk_tag::BulkTag;
 use crate::engine::view_state::Sort;
-use crate::state::{expect_explorer, expect_results, expect_view};
+use crate::state::{expect_explorer, expect_pane, expect_results, expect_user, expect_view};
 
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let view = expect_view();
     let results = expect_results();
+    let pane = expect_pane();
     let total = expect_explorer().with(|e| e.len());
     let chips = move || {
         view.with(|v| {
@@ -26,7 +27,17 @@ pub fn FilterBar() -> impl IntoView {
             include.chain(exclude).collect::<Vec<_>>()
         })
     };
-    let has_filters = move || view.with(|v| !v.selection.is_empty() || !v.query.is_empty());
+    // A "recommended for" order per tag (and the one in view, tagged or not).
+    let user = expect_user();
+    let tags = move || {
+        let mut tags = user.store.with(|s| s.all_tags());
+        if let Some(tag) = view.with(|v| v.recommend_for.clone()).filter(|t| !tags.contains(t)) {
+            tags.push(tag);
+        }
+        tags
+    };
+    let has_filters =
+        move || view.with(|v| !v.selection.is_empty() || !v.query.is_empty() || v.region.is_some());
     view! {
         <div class="filter-bar">
             <p class="result-count" data-testid="result-count" role="status" aria-live="polite">
@@ -53,28 +64,53 @@ pub fn FilterBar() -> impl IntoView {
                         </li>
                     }
                 }).collect_view()}
+                {move || view.with(|v| v.region.is_some()).then(|| view! {
+                    <li>
+                        <button class="chip" data-testid="filter-chip" aria-label="Remove filter map region"
+                            on:click=move |_| view.update(|s| s.region = None)>
+                            "map region" <span aria-hidden="true">" ×"</span>
+                        </button>
+                    </li>
+                })}
             </ul>
             <Show when=has_filters>
                 <button class="link-button" data-testid="clear-all"
-                    on:click=move |_| view.update(|s| { s.selection = Default::default(); s.query.clear(); })>
+                    on:click=move |_| view.update(|s| { s.selection = Default::default(); s.query.clear(); s.region = None; })>
                     "Clear all"
                 </button>
             </Show>
             <BulkTag />
+            <button class="button map-toggle" data-testid="map-toggle" aria-pressed=move || pane.with(|p| p.map).to_string()
+                on:click=move |_| pane.update(|p| p.map = !p.map)>
+                "Map"
+            </button>
             <label class="sort">
                 "Sort "
                 <select data-testid="sort" on:change=move |ev| {
-                    let sort = Sort::parse(&event_target_value(&ev)).unwrap_or_default();
-                    view.update(|s| s.sort = sort);
+                    let value = event_target_value(&ev);
+                    view.update(|s| match value.strip_prefix(FOR_TAG) {
+                        Some(tag) => s.recommend_for = Some(tag.to_owned()),
+                        None => {
+                            s.sort = Sort::parse(&value).unwrap_or_default();
+                            s.recommend_for = None;
+                        }
+                    });
                 }>
                     {Sort::ALL.into_iter().map(|sort| view! {
-                        <option value=sort.as_str() selected=move || view.with(|v| v.sort == sort)>{sort_label(sort)}</option>
+                        <option value=sort.as_str() selected=move || view.with(|v| v.sort == sort && v.recommend_for.is_none())>{sort_label(sort)}</option>
+                    }).collect_view()}
+                    {move || tags().into_iter().map(|tag| {
+                        let selected = { let tag = tag.clone(); move || view.with(|v| v.recommend_for.as_ref() == Some(&tag)) };
+                        view! { <option value=format!("{FOR_TAG}{tag}") selected=selected>{format!("Recommended for {tag}")}</option> }
                     }).collect_view()}
                 </select>
             </label>
         </div>
     }
 }
+
+/// The sort select's value for "recommended for" a tag: this, then the tag.
+const FOR_TAG: &str = "for:";
 
 fn sort_label(sort: Sort) -> &'static str {
     match sort {

@@ -4,12 +4,13 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use crate::browser::shards::expect_fetcher;
 use crate::components::entity_chip::EntityChip;
 use crate::components::math_formula::MathFormula;
+use crate::components::recommendations::{provide_reasons, RecommendBanner, RowReasons};
 use crate::engine::facet_kind::FacetKind;
 use crate::engine::highlight::{segments, Segment, Span};
 use crate::engine::view_state::ViewState;
-use crate::browser::shards::expect_fetcher;
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
 /// Results rendered per page: about a screenful. The next page comes when
@@ -76,7 +77,9 @@ pub fn ResultList() -> impl IntoView {
         let docs = results.with(|r| r.first(shown.get()).to_vec());
         fetcher.fetch_records(&docs);
     });
+    provide_reasons(shown.into());
     view! {
+        <RecommendBanner />
         <ShardStatus />
         <Show when=move || results.with(|r| r.fewer_words())>
             <p class="fewer-words" role="status" data-testid="fewer-words">
@@ -99,11 +102,11 @@ pub fn ResultList() -> impl IntoView {
                     }
                 })}
                 {move || {
-                    let (matches, filtered) = results.with(|r| (r.query_matches, !view.with(|v| v.selection.is_empty())));
+                    let (matches, filtered) = results.with(|r| (r.query_matches, view.with(|v| !v.selection.is_empty() || v.region.is_some())));
                     if matches > 0 && filtered {
                         Some(view! {
                             <p>{format!("{matches} papers match the search, but not the filters. ")}
-                                <button class="button" data-testid="drop-filters" on:click=move |_| view.update(|s| s.selection = Default::default())>"Drop all filters"</button>
+                                <button class="button" data-testid="drop-filters" on:click=move |_| view.update(|s| { s.selection = Default::default(); s.region = None; })>"Drop all filters"</button>
                             </p>
                         }.into_any())
                     } else if matches == 0 {
@@ -146,13 +149,15 @@ fn RowWhenLoaded(doc: u32, index: usize) -> impl IntoView {
 #[component]
 fn ShardStatus() -> impl IntoView {
     let fetcher = expect_fetcher();
-    move || match fetcher.problem.get() {
+    move || {
+        match fetcher.problem.get() {
         Some(problem) => Some(view! {
             <p class="shard-status shard-problem" role="alert" data-testid="shard-problem">{problem.message()}</p>
         }.into_any()),
         None => fetcher.waiting.get().then(|| view! {
             <p class="shard-status" role="status" data-testid="shard-waiting">"Searching…"</p>
         }.into_any()),
+    }
     }
 }
 
@@ -187,7 +192,11 @@ fn ResultRow(
     };
     let snippet = move || {
         shown.with(|(h, _)| {
-            explorer.with(|e| e.snippet_around(doc, &h.abstract_spans)).into_iter().map(segment_view).collect_view()
+            explorer
+                .with(|e| e.snippet_around(doc, &h.abstract_spans))
+                .into_iter()
+                .map(segment_view)
+                .collect_view()
         })
     };
     let naming = move || shown.with(|(_, mention)| *mention);
@@ -253,6 +262,7 @@ fn ResultRow(
                 </ul>
             })}
             {user_data}
+            <RowReasons doc id=id.clone() title=paper.title.clone() />
         </li>
     }
 }

@@ -1,5 +1,5 @@
-//! The user's data on one paper: star, read mark, tags (with autocomplete)
-//! and a note.
+//! The user's data on one paper: star, read mark, "not interested", tags
+//! (with autocomplete) and a note.
 
 use leptos::prelude::*;
 
@@ -53,6 +53,11 @@ pub fn TagEditor(
                 <button class="button" data-testid="read" aria-pressed=move || paper().read.to_string() disabled=disabled
                     on:click=move |_| { let on = !paper().read; user.change(|s, now| id.with_value(|id| s.set_read(&[id.as_str()], on, now))); }>
                     {move || if paper().read { "✓ Read" } else { "Mark read" }}
+                </button>
+                // Kept out of every "recommended for" list (and learnt from).
+                <button class="button" data-testid="paper-not-interested" aria-pressed=move || paper().not_interested.to_string() disabled=disabled
+                    on:click=move |_| { let on = !paper().not_interested; user.change(|s, now| id.with_value(|id| s.set_not_interested(&[id.as_str()], on, now))); }>
+                    {move || if paper().not_interested { "Not interested ✕" } else { "Not interested" }}
                 </button>
             </div>
             <ul class="tag-chips" aria-label="Tags">

@@ -11,7 +11,7 @@ use crate::browser::user_store;
 use crate::components::dialog::Dialog;
 use crate::engine::export::ExportFormat;
 use crate::engine::tags::{decode, encode, preview_import, ImportPreview, TagNode, UserData};
-use crate::state::{expect_corpus, expect_explorer, expect_results, expect_user};
+use crate::state::{expect_corpus, expect_explorer, expect_results, expect_user, expect_view};
 
 #[component]
 pub fn TagManager(
@@ -125,7 +125,7 @@ pub fn TagManager(
                     on:click=move |_| { user.store.update(|s| { s.redo(); }); }>"Redo"</button>
             </div>
             <ul class="tag-list">
-                {move || tree().into_iter().map(|(depth, node)| view! { <TagRow depth node error /> }).collect_view()}
+                {move || tree().into_iter().map(|(depth, node)| view! { <TagRow depth node error on_close /> }).collect_view()}
             </ul>
             <Show when=move || tree().is_empty()>
                 <p class="muted">"No tags yet: add some from a paper, or tag all results at once."</p>
@@ -170,9 +170,20 @@ fn TagRow(
     node: TagNode,
     /// Where to report a refused rename.
     error: RwSignal<Option<String>>,
+    /// Closes the dialog (to show the tag's recommendations).
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let user = expect_user();
+    let view = expect_view();
     let name = StoredValue::new(node.name.clone());
+    let recommend = move |_| {
+        let tag = name.get_value();
+        view.update(|v| {
+            v.recommend_for = Some(tag);
+            v.paper = None;
+        });
+        on_close.run(());
+    };
     let draft = RwSignal::new(node.name.clone());
     let rename = move || {
         let to = draft.get_untracked();
@@ -199,6 +210,8 @@ fn TagRow(
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=move |ev| if ev.key() == "Enter" { rename() } />
             <span class="facet-count">{node.count}</span>
+            <button class="button" data-testid="tag-recommend" aria-label=format!("Recommended for {}", node.name)
+                on:click=recommend>"Recommended"</button>
             <button class="button" on:click=move |_| rename() disabled=move || user.read_only.get()>"Rename"</button>
             <button class="button" aria-label=format!("Delete tag {}", node.name) disabled=move || user.read_only.get()
                 on:click=move |_| { user.change(|s, now| s.delete_tag(&name.get_value(), now)); }>"Delete"</button>
