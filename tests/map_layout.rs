@@ -45,7 +45,8 @@ fn has_vector(vectors: &Vectors, paper: usize) -> bool {
     vectors.get(paper).is_some_and(|v| v.iter().any(|&x| x != 0.0))
 }
 
-/// A cluster's label's terms are keyphrases or entity names of its papers.
+/// A cluster's label's terms are keyphrases or entity names of its papers
+/// (a keyphrase with the hyphenated words before it in the text).
 #[track_caller]
 fn check_labels_are_the_clusters_own_terms(bundle: &Bundle, layout: &Layout) {
     for (c, cluster) in layout.clusters().iter().enumerate() {
@@ -56,7 +57,7 @@ fn check_labels_are_the_clusters_own_terms(bundle: &Bundle, layout: &Layout) {
             .collect();
         for term in cluster.label.split(LABEL_SEPARATOR) {
             assert!(
-                members.iter().any(|p| p.enrichment.keyphrases.iter().any(|k| k.phrase == term)
+                members.iter().any(|p| p.enrichment.keyphrases.iter().any(|k| term.ends_with(&k.phrase))
                     || p.enrichment.entities.iter().any(|e| e.name == term)),
                 "cluster {c}'s term {term:?} is none of its papers' keyphrases or entities"
             );

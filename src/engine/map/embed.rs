@@ -40,9 +40,14 @@ pub fn tsne(graph: &Graph, start: &[[f32; 2]], epochs: usize) -> Vec<[f32; 2]> {
     let perplexity = (graph.k as f32 / 3.0).max(2.0);
     let exaggerated = (epochs / 4).min(250);
     let points: Vec<u32> = (0..n as u32).collect();
+    // The crate's default rate (scikit-learn's n / 48) is for a gradient
+    // with a factor 4 that the crate's (van der Maaten's) has not: openTSNE's
+    // n / 12 (Belkina et al. 2019) is the same step for this gradient.
+    let learning_rate = (n as f32 / 12.0).max(200.0);
     let run = || {
         let mut tsne: tSNE<f32, u32, 2> = tSNE::new(&points);
         tsne.perplexity(perplexity)
+            .learning_rate(learning_rate)
             .epochs(epochs.max(exaggerated + 1))
             .stop_lying_epoch(exaggerated)
             .momentum_switch_epoch(exaggerated)
