@@ -215,6 +215,15 @@ fn empty_and_tiny_corpora_make_maps_without_failing() {
         assert_eq!(layout.len(), vectors.len());
         assert_eq!(Layout::from_bytes(&layout.to_bytes()), Ok(layout));
     }
+    // Every small size, through the t-SNE's smallest perplexities.
+    let mut rng = fastrand::Rng::with_seed(3);
+    for papers in 4..=40 {
+        let floats: Vec<f32> = (0..papers * 8).map(|_| rng.f32() - 0.5).collect();
+        let vectors = Vectors::quantize(8, &floats);
+        let layout = Layout::build(&vectors, &[]);
+        assert_eq!(layout.len(), papers);
+        assert_eq!(layout.clusters().iter().map(|c| c.papers as usize).sum::<usize>(), papers);
+    }
     // Papers without vectors for some of them: no panic, every vector placed.
     let vectors = Discovery::build(&subjects().papers, &VECTORS).vectors;
     assert_eq!(Layout::build(&vectors, &[]).len(), vectors.len());

@@ -37,7 +37,10 @@ pub fn tsne(graph: &Graph, start: &[[f32; 2]], epochs: usize) -> Vec<[f32; 2]> {
     let spread = (start.iter().map(|p| p[0] * p[0] + p[1] * p[1]).sum::<f32>() / (2 * n) as f32).sqrt();
     let scale = if spread > 0.0 && spread.is_finite() { 1e-4 / spread } else { 0.0 };
     let init: Vec<f32> = start.iter().flat_map(|p| [p[0] * scale, p[1] * scale]).collect();
-    let perplexity = (graph.k as f32 / 3.0).max(2.0);
+    // The crate wants three other points per whole unit of perplexity:
+    // small maps get less.
+    let most = ((n - 1) / 3 + 1) as f32 - 0.01;
+    let perplexity = (graph.k as f32 / 3.0).max(2.0).min(most);
     let exaggerated = (epochs / 4).min(250);
     let points: Vec<u32> = (0..n as u32).collect();
     // The crate's default rate (scikit-learn's n / 48) is for a gradient
