@@ -5,10 +5,16 @@
 //!
 //! A point is two `u16` coordinates over the map's unit square (0 is the
 //! left or top edge, 65535 the right or bottom one): 4 bytes a paper. The
-//! layout here is the first step's: the papers' two leading latent
-//! dimensions (the truncated SVD's first two axes, which order the vectors'
-//! components), spread over the square. Papers with a zero vector (nothing
-//! in common with the corpus) sit at the centre.
+//! layout ([`Method::Tsne`], the default) is a t-SNE of the papers'
+//! nearest-neighbour graph by cosine ([`neighbours`]: exact for small
+//! corpora, NN-descent above), through the bhtsne crate ([`embed`]),
+//! started from the vectors' two leading latent axes, scaled to the square
+//! with both axes alike (distances mean the same across and down). Papers
+//! with a zero vector (nothing in common with the corpus) sit together at
+//! the top left corner, in no cluster. Clusters are k-means regions of the
+//! layout ([`clusters`]), each labeled by its most distinctive keyphrases
+//! and entities, its label drawn at its most central paper. The same
+//! vectors, papers and options give the same bytes. Figures: `docs/map.md`.
 //!
 //! # Bytes
 //!
@@ -17,10 +23,17 @@
 //! for none); each cluster: its centre (2 x u16 LE), its papers (u32 LE)
 //! and its label (u16 LE length, UTF-8).
 
+mod clusters;
+mod embed;
+pub mod neighbours;
+
 use thiserror::Error;
 
 use super::bundle::Paper;
 use super::discover::Vectors;
+
+/// Between the terms of a cluster's label.
+pub const LABEL_SEPARATOR: &str = " · ";
 
 const MAGIC: &[u8; 4] = b"FMAP";
 const VERSION: u8 = 1;
@@ -35,6 +48,67 @@ pub enum MapError {
     Version(u8),
     #[error("a corpus map cut short or malformed at byte {0}")]
     Malformed(usize),
+}
+
+/// How the layout is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// t-SNE of the nearest-neighbour graph (the map).
+    Tsne,
+    /// The vectors' two leading latent axes (the first step's placeholder,
+    /// kept to measure the t-SNE against).
+    LeadingAxes,
+}
+
+/// How a map is made. Out-of-range values are clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub method: Method,
+    /// Neighbours of each paper the t-SNE keeps close, 5..=90; the
+    /// perplexity is a third of it. More keep more of each subject
+    /// together and cost time (NN-descent grows with its square).
+    pub neighbours: usize,
+    /// t-SNE steps, 100..=3000 (the first quarter, at most 250, with early
+    /// exaggeration); its time is linear in them.
+    pub epochs: usize,
+    /// Clusters at most, 1..=1000 (fewer for small corpora: [`cluster_count`]).
+    pub clusters: usize,
+    /// Terms in a cluster's label, 1..=5.
+    pub label_terms: usize,
+    /// Seed of NN-descent's start and of k-means++.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            method: Method::Tsne,
+            neighbours: 30,
+            epochs: 750,
+            clusters: 60,
+            label_terms: 3,
+            seed: 0x5eed_0017_3a90,
+        }
+    }
+}
+
+impl Options {
+    fn clamped(self) -> Options {
+        Options {
+            neighbours: self.neighbours.clamp(5, 90),
+            epochs: self.epochs.clamp(100, 3000),
+            clusters: self.clusters.clamp(1, 1000),
+            label_terms: self.label_terms.clamp(1, 5),
+            ..self
+        }
+    }
+}
+
+/// How many clusters a map of `papers` placed papers has, with `most` at
+/// most: about the square root of half of them (3 for 24 papers, 22 for
+/// 1,000, 60 from 7,200 up by default).
+pub fn cluster_count(papers: usize, most: usize) -> usize {
+    clusters::count(papers, most)
 }
 
 /// A named group of nearby papers.
@@ -74,34 +148,83 @@ impl Layout {
     /// The map of the papers whose vectors are `vectors` (`papers` gives
     /// the keyphrases clusters are named by; its order is the vectors').
     pub fn build(vectors: &Vectors, papers: &[Paper]) -> Layout {
-        let _ = papers;
-        let raw: Vec<Option<[f32; 2]>> = (0..vectors.len())
-            .map(|i| {
-                let v = vectors.get(vectors.first() + i)?;
-                (v.len() >= 2 && v.iter().any(|&x| x != 0.0)).then(|| [v[0], v[1]])
-            })
-            .collect();
-        let mut low = [f32::INFINITY; 2];
-        let mut high = [f32::NEG_INFINITY; 2];
-        for point in raw.iter().flatten() {
-            for axis in 0..2 {
-                low[axis] = low[axis].min(point[axis]);
-                high[axis] = high[axis].max(point[axis]);
+        Layout::build_with(vectors, papers, &Options::default())
+    }
+
+    /// [`Layout::build`] with other options.
+    pub fn build_with(vectors: &Vectors, papers: &[Paper], options: &Options) -> Layout {
+        let options = options.clamped();
+        let dims = vectors.dims();
+        // The papers with a vector, and their vectors in one block.
+        let mut placed: Vec<usize> = Vec::new();
+        let mut data: Vec<f32> = Vec::new();
+        for i in 0..vectors.len() {
+            if let Some(v) = vectors.get(vectors.first() + i) {
+                if v.len() == dims && v.iter().any(|&x| x != 0.0) && v.iter().all(|x| x.is_finite()) {
+                    placed.push(i);
+                    data.extend_from_slice(&v);
+                }
             }
         }
-        let scale = |x: f32, axis: usize| -> u16 {
-            let span = high[axis] - low[axis];
-            if !(span > 0.0) {
-                return u16::MAX / 2;
+        let leading: Vec<[f32; 2]> =
+            data.chunks_exact(dims.max(1)).map(|v| [v[0], v.get(1).copied().unwrap_or(0.0)]).collect();
+        let floats = match options.method {
+            Method::LeadingAxes => leading,
+            Method::Tsne => {
+                let graph = neighbours::graph(&data, dims, options.neighbours, options.seed);
+                drop(data);
+                embed::tsne(&graph, &leading, options.epochs)
             }
-            ((x - low[axis]) / span * f32::from(u16::MAX)).round().clamp(0.0, f32::from(u16::MAX)) as u16
         };
-        let points = raw
+        let placed_points = to_square(&floats);
+        let mut points = vec![[0u16; 2]; vectors.len()];
+        for (&i, &p) in placed.iter().zip(&placed_points) {
+            points[i] = p;
+        }
+
+        // Clusters: k-means of the placed papers' points, in map units.
+        let units: Vec<[f32; 2]> = placed_points.iter().map(|p| [f32::from(p[0]), f32::from(p[1])]).collect();
+        let k = clusters::count(placed.len(), options.clusters);
+        let (assignment, means) = clusters::kmeans(&units, k, options.seed);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); means.len()];
+        for (local, &c) in assignment.iter().enumerate() {
+            members[c].push(local);
+        }
+        let no_paper = Paper::default();
+        let placed_papers: Vec<&Paper> = placed.iter().map(|&i| papers.get(i).unwrap_or(&no_paper)).collect();
+        let terms = clusters::labels(&placed_papers, &members, options.label_terms);
+        let mut cluster_of = vec![NO_CLUSTER; vectors.len()];
+        for (&i, &c) in placed.iter().zip(&assignment) {
+            cluster_of[i] = c as u16;
+        }
+        let clusters = members
             .iter()
-            .map(|p| p.map_or([u16::MAX / 2; 2], |[x, y]| [scale(x, 0), scale(y, 1)]))
-            .collect::<Vec<_>>();
-        let cluster_of = vec![NO_CLUSTER; points.len()];
-        Layout { points, cluster_of, clusters: Vec::new() }
+            .zip(&means)
+            .zip(terms)
+            .map(|((inside, mean), terms)| {
+                // The label goes on the paper nearest the mean: a mean can
+                // fall between the arms of a curved cluster.
+                let central = inside
+                    .iter()
+                    .copied()
+                    .min_by(|&a, &b| {
+                        distance2(units[a], *mean).total_cmp(&distance2(units[b], *mean)).then(a.cmp(&b))
+                    })
+                    .unwrap_or(0);
+                let label = if terms.is_empty() {
+                    // No keyphrase nor entity in the cluster: its central paper's title.
+                    placed_papers.get(central).map_or(String::new(), |p| shorten(&p.title, 48))
+                } else {
+                    terms.join(LABEL_SEPARATOR)
+                };
+                Cluster {
+                    label,
+                    center: placed_points.get(central).copied().unwrap_or([u16::MAX / 2; 2]),
+                    papers: inside.len() as u32,
+                }
+            })
+            .collect();
+        Layout { points, cluster_of, clusters }
     }
 
     /// Papers on the map.
@@ -195,6 +318,49 @@ impl Layout {
     }
 }
 
+/// Points spread over the map's square, both axes by one scale (the wider
+/// axis spans it; the other is centred); all at the centre when they do
+/// not spread.
+fn to_square(points: &[[f32; 2]]) -> Vec<[u16; 2]> {
+    let mut low = [f32::INFINITY; 2];
+    let mut high = [f32::NEG_INFINITY; 2];
+    for p in points {
+        for axis in 0..2 {
+            low[axis] = low[axis].min(p[axis]);
+            high[axis] = high[axis].max(p[axis]);
+        }
+    }
+    let span = (high[0] - low[0]).max(high[1] - low[1]);
+    let full = f32::from(u16::MAX);
+    if !(span > 0.0) || !span.is_finite() {
+        return vec![[u16::MAX / 2; 2]; points.len()];
+    }
+    let offset = [(span - (high[0] - low[0])) / 2.0, (span - (high[1] - low[1])) / 2.0];
+    points
+        .iter()
+        .map(|p| {
+            let unit = |axis: usize| {
+                ((p[axis] - low[axis] + offset[axis]) / span * full).round().clamp(0.0, full) as u16
+            };
+            [unit(0), unit(1)]
+        })
+        .collect()
+}
+
+fn distance2(a: [f32; 2], b: [f32; 2]) -> f32 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+/// `text` cut to about `chars` characters at a word, with an ellipsis.
+fn shorten(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(chars).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i > chars / 2).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end())
+}
+
 /// `text` cut to at most `bytes` bytes at a character boundary.
 fn truncate(text: &str, bytes: usize) -> &str {
     let mut end = text.len().min(bytes);
@@ -228,36 +394,21 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::discover::{Discovery, Options};
 
-    fn seed_layout() -> (Layout, usize) {
-        use crate::engine::compile::{compile, CompileOptions, Input};
-        let bytes = include_bytes!("../../corpus/000_aec88eee982df8fa.txt");
-        let input = Input { name: "seed.txt", bytes };
-        let bundle = compile(&[input], &CompileOptions::default()).bundle.expect("the seed compiles");
-        let discovery = Discovery::build(&bundle.papers, &Options { dims: 16, ..Options::default() });
-        (Layout::build(&discovery.vectors, &bundle.papers), bundle.papers.len())
-    }
-
-    #[test]
-    fn every_paper_gets_a_point_and_the_points_span_the_square() {
-        let (layout, papers) = seed_layout();
-        assert_eq!(layout.len(), papers);
-        let xs: Vec<u16> = layout.points().iter().map(|p| p[0]).collect();
-        assert_eq!(xs.iter().min(), Some(&0));
-        assert_eq!(xs.iter().max(), Some(&u16::MAX));
-        let everything = Rect { min: [0, 0], max: [u16::MAX, u16::MAX] };
-        assert_eq!(layout.inside(everything).len(), papers);
-        let left = Rect { min: [0, 0], max: [u16::MAX / 2, u16::MAX] };
-        let some = layout.inside(left).len();
-        assert!(some > 0 && some < papers, "{some} of {papers} papers on the left half");
+    fn layout() -> Layout {
+        Layout {
+            points: vec![[0, 0], [10, 20], [u16::MAX, 7]],
+            cluster_of: vec![0, NO_CLUSTER, 1],
+            clusters: vec![
+                Cluster { label: "decoding · drafts".into(), center: [10, 20], papers: 1 },
+                Cluster { label: "ß · 語".into(), center: [u16::MAX, 0], papers: 1 },
+            ],
+        }
     }
 
     #[test]
     fn bytes_round_trip_and_damage_is_refused() {
-        let (mut layout, _) = seed_layout();
-        layout.clusters.push(Cluster { label: "decoding · drafts".into(), center: [10, 20], papers: 1 });
-        layout.cluster_of[0] = 0;
+        let layout = layout();
         let bytes = layout.to_bytes();
         assert_eq!(Layout::from_bytes(&bytes), Ok(layout.clone()));
         assert_eq!(layout.cluster_of(0), Some(0));
@@ -268,8 +419,30 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(Layout::from_bytes(&longer).is_err());
-        let mut version = bytes;
+        let mut version = bytes.clone();
         version[4] = 9;
         assert_eq!(Layout::from_bytes(&version), Err(MapError::Version(9)));
+        let mut magic = bytes.clone();
+        magic[0] = b'X';
+        assert_eq!(Layout::from_bytes(&magic), Err(MapError::NotMap));
+        // A paper's cluster past the clusters there are.
+        let mut cluster = bytes;
+        let at = 13 + 3 * 4;
+        cluster[at..at + 2].copy_from_slice(&2u16.to_le_bytes());
+        assert!(matches!(Layout::from_bytes(&cluster), Err(MapError::Malformed(_))));
+    }
+
+    #[test]
+    fn points_keep_their_proportions_on_the_square() {
+        let square = to_square(&[[0.0, 0.0], [2.0, 1.0], [1.0, 0.5]]);
+        assert_eq!(square, vec![[0, 16384], [u16::MAX, 49151], [32768, 32768]]);
+        assert_eq!(to_square(&[[1.0, 1.0], [1.0, 1.0]]), vec![[u16::MAX / 2; 2]; 2]);
+        assert_eq!(to_square(&[]), Vec::<[u16; 2]>::new());
+    }
+
+    #[test]
+    fn titles_shorten_at_a_word() {
+        assert_eq!(shorten("Short title", 48), "Short title");
+        assert_eq!(shorten("Attention is all you need in every single place", 20), "Attention is all…");
     }
 }

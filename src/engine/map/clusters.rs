@@ -1,0 +1,266 @@
+//! The map's clusters: k-means over the laid-out points (regions of the
+//! map, as a reader sees them), each named by the keyphrases and entities
+//! most distinctive of its papers (in many of them, in few of the rest).
+
+use std::collections::HashMap;
+
+use crate::engine::bundle::enrichment::Field;
+use crate::engine::bundle::Paper;
+
+/// How many clusters for `papers` placed papers: about the square root of
+/// half of them, 1 to `most` (3 for the seed's 24 papers, 60 at 7,200
+/// papers and above).
+pub fn count(papers: usize, most: usize) -> usize {
+    (((papers as f64) / 2.0).sqrt().round() as usize).clamp(1, most.max(1)).min(papers)
+}
+
+/// Lloyd's k-means of `points` into `k` clusters, started by k-means++
+/// (seeded): each point's cluster, and the clusters' means. Empty clusters
+/// are dropped (the numbers stay dense).
+pub fn kmeans(points: &[[f32; 2]], k: usize, seed: u64) -> (Vec<usize>, Vec<[f32; 2]>) {
+    let n = points.len();
+    let k = k.min(n);
+    if k == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let d2 = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut centres = vec![points[rng.usize(..n)]];
+    let mut nearest: Vec<f32> = points.iter().map(|&p| d2(p, centres[0])).collect();
+    while centres.len() < k {
+        let total: f64 = nearest.iter().map(|&d| f64::from(d)).sum();
+        let next = if total > 0.0 {
+            let mut target = rng.f64() * total;
+            let mut chosen = n - 1;
+            for (i, &d) in nearest.iter().enumerate() {
+                target -= f64::from(d);
+                if target < 0.0 {
+                    chosen = i;
+                    break;
+                }
+            }
+            chosen
+        } else {
+            rng.usize(..n)
+        };
+        centres.push(points[next]);
+        for (best, &p) in nearest.iter_mut().zip(points) {
+            *best = best.min(d2(p, points[next]));
+        }
+    }
+    let mut assignment = vec![0usize; n];
+    for _ in 0..100 {
+        let mut changed = false;
+        for (a, &p) in assignment.iter_mut().zip(points) {
+            let best = (0..centres.len())
+                .min_by(|&x, &y| d2(p, centres[x]).total_cmp(&d2(p, centres[y])).then(x.cmp(&y)))
+                .unwrap_or(0);
+            changed |= *a != best;
+            *a = best;
+        }
+        let mut sums = vec![[0f64; 3]; centres.len()];
+        for (&a, &p) in assignment.iter().zip(points) {
+            sums[a][0] += f64::from(p[0]);
+            sums[a][1] += f64::from(p[1]);
+            sums[a][2] += 1.0;
+        }
+        for (centre, sum) in centres.iter_mut().zip(&sums) {
+            if sum[2] > 0.0 {
+                *centre = [(sum[0] / sum[2]) as f32, (sum[1] / sum[2]) as f32];
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Dense numbers, in order of first paper.
+    let mut renumber = vec![usize::MAX; centres.len()];
+    let mut kept = Vec::new();
+    for a in assignment.iter_mut() {
+        if renumber[*a] == usize::MAX {
+            renumber[*a] = kept.len();
+            kept.push(centres[*a]);
+        }
+        *a = renumber[*a];
+    }
+    (assignment, kept)
+}
+
+/// The terms of a paper a cluster can be named by: its keyphrases and the
+/// names of its entities, each once.
+fn terms(paper: &Paper) -> Vec<&str> {
+    let mut terms: Vec<&str> = paper
+        .enrichment
+        .keyphrases
+        .iter()
+        .map(|k| k.phrase.as_str())
+        .chain(paper.enrichment.entities.iter().map(|e| e.name.as_str()))
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+/// Lowercased words of a term, to tell terms that repeat each other.
+fn words(term: &str) -> Vec<String> {
+    term.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// How `term` reads in `paper`'s text where the paper has it as a
+/// keyphrase, with the words hyphenated onto its front that the keyphrase
+/// left out (`oriented dialogue` -> `task-oriented dialogue`); `term`
+/// itself otherwise.
+fn surface(paper: &Paper, term: &str) -> String {
+    let Some(span) =
+        paper.enrichment.keyphrases.iter().find(|k| k.phrase == term).and_then(|k| k.spans.first())
+    else {
+        return term.to_owned();
+    };
+    let text = match span.field {
+        Field::Title => &paper.title,
+        Field::Abstract => &paper.abstract_text,
+    };
+    if text.get(span.start..span.end).is_none() {
+        return term.to_owned();
+    }
+    let mut start = span.start;
+    while text[..start].ends_with('-') {
+        let before = &text[..start - 1];
+        let word = before
+            .rfind(|c: char| !c.is_alphanumeric())
+            .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+        if word == start - 1 {
+            break;
+        }
+        start = word;
+    }
+    if start == span.start {
+        return term.to_owned();
+    }
+    let extended = format!("{}{}", &text[start..span.start], term);
+    if term.chars().any(char::is_uppercase) {
+        extended
+    } else {
+        extended.to_lowercase()
+    }
+}
+
+/// Up to `most` terms naming each cluster (`members[c]`: the indexes into
+/// `papers` of cluster `c`'s papers), most distinctive first. A term's
+/// score is the cluster's papers that have it times the log of how much
+/// likelier a paper of the cluster has it than a paper of the corpus (its
+/// lift): frequent there and rare elsewhere; where there is one cluster,
+/// times the log of how rare it is in the corpus instead. Terms that at
+/// least two of the cluster's papers have come first (one, where too few
+/// have two); a term whose words are all in a term already chosen (or the
+/// reverse) is skipped. A keyphrase reads as in the text of the cluster's
+/// first paper that has it ([`surface`]).
+pub fn labels(papers: &[&Paper], members: &[Vec<usize>], most: usize) -> Vec<Vec<String>> {
+    let mut corpus: HashMap<&str, u32> = HashMap::new();
+    let paper_terms: Vec<Vec<&str>> = papers.iter().map(|p| terms(p)).collect();
+    for list in &paper_terms {
+        for &t in list {
+            *corpus.entry(t).or_default() += 1;
+        }
+    }
+    let total = papers.len().max(1) as f64;
+    let one_cluster = members.len() == 1;
+    members
+        .iter()
+        .map(|cluster| {
+            let mut counts: HashMap<&str, u32> = HashMap::new();
+            for &p in cluster {
+                for &t in &paper_terms[p] {
+                    *counts.entry(t).or_default() += 1;
+                }
+            }
+            let size = cluster.len().max(1) as f64;
+            let mut scored: Vec<(f64, u32, &str)> = counts
+                .into_iter()
+                .map(|(t, c)| {
+                    let (c, df) = (f64::from(c), f64::from(corpus[t]));
+                    let ratio = if one_cluster { total / df } else { (c / size) / (df / total) };
+                    (c * ratio.ln(), c as u32, t)
+                })
+                .filter(|&(score, _, _)| score > 0.0)
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(b.2)));
+            let shared = scored.iter().filter(|s| s.1 >= 2).count();
+            let least = if shared >= most.min(2) { 2 } else { 1 };
+            let mut chosen: Vec<(String, Vec<String>)> = Vec::new();
+            for &(_, c, t) in &scored {
+                if chosen.len() == most {
+                    break;
+                }
+                if c < least {
+                    continue;
+                }
+                let first = cluster.iter().find(|&&p| paper_terms[p].contains(&t)).map(|&p| papers[p]);
+                let shown = first.map_or_else(|| t.to_owned(), |p| surface(p, t));
+                let w = words(&shown);
+                let repeats = chosen.iter().any(|(_, other)| {
+                    w.iter().all(|x| other.contains(x)) || other.iter().all(|x| w.contains(x))
+                });
+                if !repeats {
+                    chosen.push((shown, w));
+                }
+            }
+            chosen.into_iter().map(|(t, _)| t).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::bundle::enrichment::{Keyphrase, Span};
+
+    fn paper(title: &str, phrases: &[(&str, usize)]) -> Paper {
+        let mut paper = Paper { title: title.into(), ..Paper::default() };
+        paper.enrichment.keyphrases = phrases
+            .iter()
+            .map(|&(phrase, start)| Keyphrase {
+                phrase: phrase.into(),
+                score: 1.0,
+                spans: vec![Span { field: Field::Title, start, end: start + phrase.len() }],
+            })
+            .collect();
+        paper
+    }
+
+    #[test]
+    fn a_keyphrase_cut_at_a_hyphen_reads_whole() {
+        let p = paper(
+            "Task-Oriented Dialogue for Cross-Lingual Transfer",
+            &[("oriented dialogue", 5), ("lingual transfer", 33)],
+        );
+        assert_eq!(surface(&p, "oriented dialogue"), "task-oriented dialogue");
+        assert_eq!(surface(&p, "lingual transfer"), "cross-lingual transfer");
+        assert_eq!(surface(&p, "not there"), "not there");
+        let broken = Paper { title: "x".into(), ..p.clone() };
+        assert_eq!(surface(&broken, "oriented dialogue"), "oriented dialogue");
+    }
+
+    #[test]
+    fn labels_prefer_what_is_frequent_in_the_cluster_and_rare_elsewhere() {
+        // "models" is in every paper; "graph" only in the first cluster's.
+        let papers: Vec<Paper> = (0..8)
+            .map(|i| {
+                let mut p = paper("t", &[]);
+                for phrase in if i < 4 { ["models", "graph"] } else { ["models", "speech"] } {
+                    p.enrichment.keyphrases.push(Keyphrase {
+                        phrase: phrase.into(),
+                        score: 1.0,
+                        spans: Vec::new(),
+                    });
+                }
+                p
+            })
+            .collect();
+        let refs: Vec<&Paper> = papers.iter().collect();
+        let labels = labels(&refs, &[vec![0, 1, 2, 3], vec![4, 5, 6, 7]], 3);
+        assert_eq!(labels, vec![vec!["graph".to_owned()], vec!["speech".to_owned()]]);
+        assert_eq!(count(24, 60), 3);
+    }
+}
