@@ -167,7 +167,10 @@ fn all_words(
                 words: 1,
                 typed: u16::from(scores.typed.contains(d)),
             };
-            return scores.docs.ones().map(hit).collect();
+            // Sized once: growing it by doubling copied every hit again.
+            let mut hits = Vec::with_capacity(scores.docs.count_ones(..));
+            hits.extend(scores.docs.ones().map(hit));
+            return hits;
         }
     }
     let mut matching = DocSet::with_capacity(n);

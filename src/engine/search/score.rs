@@ -106,9 +106,9 @@ impl<'t> Scores<'t> {
     #[inline(always)]
     pub fn offer(&mut self, doc: u32, score: f32) {
         let d = doc as usize;
-        self.docs.insert(d);
+        insert(&mut self.docs, d);
         if self.offering_typed {
-            self.typed.insert(d);
+            insert(&mut self.typed, d);
         }
         let better = score > self.score[d];
         if better {
@@ -190,6 +190,16 @@ impl<'t> Scores<'t> {
         if let Some(trace) = self.traced(doc) {
             trace.close_term(score);
         }
+    }
+}
+
+/// `set.insert(d)` for a paper within the set's capacity, inlined: once
+/// per posting, and `opt-level = "z"` makes the bitset's own a call.
+#[inline(always)]
+fn insert(set: &mut DocSet, d: usize) {
+    const BITS: usize = usize::BITS as usize;
+    if let Some(block) = set.as_mut_slice().get_mut(d / BITS) {
+        *block |= 1 << (d % BITS);
     }
 }
 
