@@ -245,7 +245,9 @@ fn seed_titles_naming_llama2_chat_70b() -> Vec<String> {
         .filter(|pair| {
             let squashed: String =
                 pair.join(" ").chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-            ["llama270bchat", "llama2chat70b", "llama2chat7b13b70b", "llama2chat7b70b", "70bllama2chat"].iter().any(|s| squashed.contains(s))
+            ["llama270bchat", "llama2chat70b", "llama2chat7b13b70b", "llama2chat7b70b", "70bllama2chat"]
+                .iter()
+                .any(|s| squashed.contains(s))
         })
         .map(|pair| pair[0].trim_start_matches("Subscribe").to_owned())
         .collect();
@@ -356,8 +358,10 @@ fn an_explanation_names_boosts_tags_years_and_entities_named_by_several_words() 
     assert_eq!(bundle.papers[mixtral as usize].title, "Mixtral of Experts");
     #[track_caller]
     fn check(lines: Vec<folio::engine::search::Contribution>, expected: &[&str]) {
-        let rendered: Vec<String> =
-            lines.iter().map(|c| format!("{} -> {} ({:?} {} {})", c.query, c.term, c.kind, c.field, c.score_text())).collect();
+        let rendered: Vec<String> = lines
+            .iter()
+            .map(|c| format!("{} -> {} ({:?} {} {})", c.query, c.term, c.kind, c.field, c.score_text()))
+            .collect();
         assert_eq!(rendered, expected);
     }
     let explain = |query: &str, doc: u32| explain(&index, &parse(query), doc, &options);
@@ -376,4 +380,29 @@ fn an_explanation_names_boosts_tags_years_and_entities_named_by_several_words() 
         explain("Llama 2-Chat 70B ", bita),
         &[&format!("llama 2-chat 70b -> Llama-2-70B-Chat (Entity entity {:.2})", hit.score)],
     );
+}
+
+#[test]
+fn a_words_inflections_are_every_word_of_the_dictionary_with_its_stem() {
+    use folio::engine::analyze::stem;
+    let fixture = Fixture::seed();
+    let index = &fixture.index;
+    let words: Vec<&str> = index.words().map(|(_, w)| w).collect();
+    // Inflections share the stem's beginning but its last letter (the
+    // stemmer may end a stem in an e or i the word does not have there):
+    // the scan `same_stem` narrows is every word of that beginning.
+    let scan = |term: &str| -> Vec<&str> {
+        let target = stem(term);
+        if target.chars().count() < 3 || target.chars().any(|c| !c.is_alphabetic()) {
+            return words.iter().copied().filter(|&w| w == term).collect();
+        }
+        let start = &target[..target.char_indices().last().map_or(0, |(at, _)| at)];
+        let words = words.iter().copied();
+        words.filter(|w| w.starts_with(start) && w.len() <= term.len() + 5 && stem(w) == target).collect()
+    };
+    let extra = ["hoping", "studies", "study", "relational", "organization", "skies", "controlling"];
+    for term in words.iter().copied().chain(extra) {
+        let found: Vec<&str> = index.same_stem(term).into_iter().map(|id| index.term(id)).collect();
+        assert_eq!(found, scan(term), "{term}");
+    }
 }

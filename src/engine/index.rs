@@ -737,7 +737,17 @@ impl SearchIndex {
         if chars.len() < 3 || target.chars().any(|c| !c.is_alphabetic()) {
             return self.find(term).into_iter().collect();
         }
-        let cut = chars[chars.len() - 1].0;
+        // The English stemmer takes a suffix off and may then end the stem
+        // in a letter the word does not have there: an e or i (or y:
+        // "hoping" -> "hope", "study" -> "studi", "relational" -> "relate"),
+        // or the l of "bility" -> "bl" ("capability" -> "capabl").
+        // Otherwise the stem is the word's beginning, and only words
+        // starting with the whole stem need stemming (a tenth of the range
+        // or less: the stemmer is most of the cost of a short word's
+        // expansion).
+        let (last_at, last) = chars[chars.len() - 1];
+        let changed = matches!(last, 'e' | 'i' | 'y') || target.ends_with("bl");
+        let cut = if changed { last_at } else { target.len() };
         let max_length = term.len() + 5;
         let range = self.prefix_range(&target[..cut]);
         // A short stem's range can be large: inflections are never much longer.

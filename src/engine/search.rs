@@ -39,7 +39,7 @@ use super::query::{parse, Atom, Clause, Field, Query};
 use entities::{add_entities, named_entities, score_qualifier};
 use expand::{Expansion, Expansions};
 use phrase::score_phrase;
-use score::{score_term, Scores, Trace};
+use score::{score_term, Bm25, Scores, Trace};
 
 /// What a search needs besides the index and the query.
 pub struct SearchOptions<'a> {
@@ -167,7 +167,14 @@ fn all_words(
                 words: 1,
                 typed: u16::from(scores.typed.contains(d)),
             };
-            return scores.docs.ones().map(hit).collect();
+            // Sized once (growing it by doubling copied every hit again)
+            // and filled in place (`push` is a call at `opt-level = "z"`).
+            let empty = Hit { doc: 0, score: 0.0, words: 1, typed: 0 };
+            let mut hits = vec![empty; scores.docs.count_ones(..)];
+            for (slot, d) in hits.iter_mut().zip(scores.docs.ones()) {
+                *slot = hit(d);
+            }
+            return hits;
         }
     }
     let mut matching = DocSet::with_capacity(n);
@@ -328,17 +335,18 @@ fn evaluate_atom(
     expansions: &mut Expansions,
     into: &mut Scores,
 ) {
-    let w = options.weights.clamped();
+    let bm25 = || Bm25::new(index, options.weights.clamped());
     into.trace_query(|| label(atom));
     match atom {
         Atom::Terms { terms, field, prefix, phrase } if terms.len() == 1 => {
             if *phrase {
                 if let Some(term) = index.find(&terms[0]) {
-                    score_term(index, &Expansion::exact(term), *field, &w, candidates, into);
+                    score_term(index, &Expansion::exact(term), *field, &bm25(), candidates, into);
                 }
             } else {
+                let bm = bm25();
                 for e in expansions.of(index, &terms[0], *prefix) {
-                    score_term(index, e, *field, &w, candidates, into);
+                    score_term(index, e, *field, &bm, candidates, into);
                 }
             }
             if !phrase {
@@ -347,7 +355,7 @@ fn evaluate_atom(
         }
         Atom::Terms { terms, field, prefix, .. } => {
             let field = field.filter(|f| matches!(f, Field::Title | Field::Abstract));
-            score_phrase(index, terms, field, *prefix, &w, candidates, into);
+            score_phrase(index, terms, field, *prefix, &bm25(), candidates, into);
             // "llama-2-chat-70b" also finds every spelling of the model.
             add_entities(index, None, &terms.join("-"), options, into);
         }

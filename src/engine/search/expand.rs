@@ -161,7 +161,7 @@ fn typo_candidates(index: &SearchIndex, word: &str, unknown: bool) -> Vec<(u32, 
         _ => return Vec::new(),
     };
     let Some(first) = word.chars().next() else { return Vec::new() };
-    let (chars, mut row): (Vec<char>, Vec<usize>) = (word.chars().collect(), Vec::new());
+    let (chars, mut rows): (Vec<char>, Rows) = (word.chars().collect(), Rows::default());
     let mut fuzzy = Vec::new();
     for (id, term) in index.starting_with_char(first) {
         if term.len().abs_diff(word.len()) > 4 * max_distance {
@@ -171,7 +171,7 @@ fn typo_candidates(index: &SearchIndex, word: &str, unknown: bool) -> Vec<(u32, 
         if term.chars().count().abs_diff(length) > max_distance {
             continue;
         }
-        match distance_within(&chars, term, max_distance, &mut row) {
+        match distance_within(&chars, term, max_distance, &mut rows) {
             Some(distance) if distance > 0 => fuzzy.push((id, distance)),
             _ => {}
         }
@@ -199,49 +199,90 @@ impl Expansions {
     }
 }
 
-/// The edit distance (Levenshtein, over characters) between `word` and
-/// `term` when it is at most `max`. Only the diagonal band of width
-/// `2 * max + 1` can stay within `max`, so only it is computed (values above
-/// `max` are kept as `max + 1`), and it gives up as soon as a whole row
-/// exceeds `max`: a few cells per character instead of the full table.
-/// `row`: scratch space.
-fn distance_within(word: &[char], term: &str, max: usize, row: &mut Vec<usize>) -> Option<usize> {
+/// Scratch space of [`distance_within`]: three rows of the table (the row
+/// being computed, the one above it and the one above that, for a swap of
+/// two letters), one after the other.
+#[derive(Default)]
+struct Rows(Vec<usize>);
+
+/// The edit distance between `word` and `term` when it is at most `max`:
+/// Damerau's (optimal string alignment, over characters), where an
+/// insertion, a deletion, a substitution or a swap of two neighbouring
+/// letters is one edit ("trnaslation" is one edit from "translation").
+/// Only the diagonal band of width `2 * max + 1` can stay within `max`, so
+/// only it is computed (values above `max` are kept as `max + 1`), and it
+/// gives up as soon as a whole row exceeds `max`: a few cells per
+/// character instead of the full table. Plain loops over one buffer: at
+/// `opt-level = "z"` range iterators and swapped vectors are calls.
+fn distance_within(word: &[char], term: &str, max: usize, rows: &mut Rows) -> Option<usize> {
     let (n, over) = (word.len(), max + 1);
-    row.clear();
-    row.extend((0..=n).map(|j| j.min(over)));
+    let width = n + 1;
+    if rows.0.len() < 3 * width {
+        rows.0.resize(3 * width, over);
+    }
+    // A slice: indexing a `Vec` is a call at `opt-level = "z"`. Cells of a
+    // row outside its band are never read but its edges, set below.
+    let cells = &mut rows.0[..3 * width];
+    // Offsets of the row above, the one above that and the one computed.
+    let (mut above, mut two_above, mut here) = (0, width, 2 * width);
+    let mut j = 0;
+    while j <= n {
+        cells[j] = j.min(over);
+        j += 1;
+    }
+    let (mut previous, mut length) = (None, 0);
     for (i, c) in term.chars().enumerate() {
         let i = i + 1;
+        length = i;
         if i > n + max {
             return None;
         }
         let low = if i > max { i - max } else { 1 };
         let high = (i + max).min(n);
-        let mut diagonal = row[low - 1];
-        let mut left = if low == 1 { i.min(over) } else { over };
-        row[low - 1] = left;
-        let mut best = left;
-        for (cell, &w) in row[low..=high].iter_mut().zip(&word[low - 1..high]) {
-            let above = *cell;
-            let mut value = if above < left { above + 1 } else { left + 1 };
-            let substitute = diagonal + usize::from(w != c);
+        cells[here] = i.min(over);
+        if low > 1 {
+            cells[here + low - 1] = over;
+        }
+        let mut best = cells[here + low - 1];
+        let mut j = low;
+        while j <= high {
+            let w = word[j - 1];
+            let left = cells[here + j - 1];
+            let up = cells[above + j];
+            let mut value = if up < left { up + 1 } else { left + 1 };
+            let substitute = cells[above + j - 1] + usize::from(w != c);
             if substitute < value {
                 value = substitute;
+            }
+            if j > 1 && previous == Some(w) && word[j - 2] == c {
+                let swap = cells[two_above + j - 2] + 1;
+                if swap < value {
+                    value = swap;
+                }
             }
             if value > over {
                 value = over;
             }
-            diagonal = above;
-            *cell = value;
-            left = value;
+            cells[here + j] = value;
             if value < best {
                 best = value;
             }
+            j += 1;
+        }
+        if high < n {
+            cells[here + high + 1] = over;
         }
         if best > max {
             return None;
         }
+        (two_above, above, here) = (above, here, two_above);
+        previous = Some(c);
     }
-    let distance = row[n];
+    if length.abs_diff(n) > max {
+        // The last cell is outside the last row's band.
+        return None;
+    }
+    let distance = cells[above + n];
     (distance <= max).then_some(distance)
 }
 
@@ -258,12 +299,12 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
                 return word.to_owned();
             }
             let term = &terms[0];
-            let (chars, mut row): (Vec<char>, Vec<usize>) = (term.chars().collect(), Vec::new());
+            let (chars, mut rows): (Vec<char>, Rows) = (term.chars().collect(), Rows::default());
             let best = index
                 .words()
                 .filter(|(_, w)| w.chars().count().abs_diff(chars.len()) <= 2)
                 .filter_map(|(id, w)| {
-                    let distance = distance_within(&chars, w, 2, &mut row)?;
+                    let distance = distance_within(&chars, w, 2, &mut rows)?;
                     Some((distance, std::cmp::Reverse(index.doc_frequency(id)), w))
                 })
                 .min();
@@ -283,23 +324,42 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// An index whose dictionary is `words` (each a title).
+    fn index_of(words: &[&str]) -> SearchIndex {
+        let papers: Vec<crate::engine::bundle::Paper> = words
+            .iter()
+            .map(|w| {
+                serde_json::from_value(serde_json::json!({
+                    "id": w, "title": w, "abstract": "", "source": {"file": "test", "line": 1},
+                }))
+                .expect("a minimal paper")
+            })
+            .collect();
+        SearchIndex::build(&papers, |_| Vec::new())
+    }
+
     #[test]
-    fn bounded_edit_distance_agrees_with_levenshtein_up_to_the_bound() {
+    fn bounded_edit_distance_agrees_with_damerau_up_to_the_bound() {
         let words = [
             "",
             "a",
             "ab",
             "ba",
             "abc",
+            "acb",
+            "bca",
             "translation",
             "trnaslation",
             "tranlsation",
+            "translatoin",
+            "rtanslation",
             "translations",
             "segmenta",
             "segmentation",
             "segment",
             "café",
             "cafe",
+            "caéf",
             "naïve",
             "attention",
             "attenton",
@@ -308,17 +368,31 @@ mod tests {
             "transformers",
             "reinforcment",
             "reinforcement",
+            "grpah",
+            "graph",
         ];
-        let mut row = Vec::new();
+        let mut rows = Rows::default();
         for a in words {
             let chars: Vec<char> = a.chars().collect();
             for b in words {
                 for max in 0..4 {
-                    let exact = strsim::levenshtein(a, b);
+                    let exact = strsim::osa_distance(a, b);
                     let expected = (exact <= max).then_some(exact);
-                    assert_eq!(distance_within(&chars, b, max, &mut row), expected, "{a:?} {b:?} {max}");
+                    assert_eq!(distance_within(&chars, b, max, &mut rows), expected, "{a:?} {b:?} {max}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_swap_of_neighbouring_letters_is_one_edit() {
+        let index = index_of(&["translation", "transition", "graph", "grasp"]);
+        let id = |word| index.find(word).unwrap();
+        assert_eq!(typo_candidates(&index, "trnaslation", false), [(id("translation"), 1)]);
+        // Four letters and a swap: one edit (Levenshtein counts two).
+        assert_eq!(typo_candidates(&index, "grpah", false), [(id("graph"), 1)]);
+        // Candidates share the first letter.
+        assert_eq!(typo_candidates(&index, "rgpah", false), []);
+        assert_eq!(suggest(&index, "trnasition"), Some("transition".to_owned()));
     }
 }

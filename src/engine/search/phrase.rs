@@ -2,7 +2,7 @@
 //! or the abstract, scored as the sum of the words' BM25F.
 
 use super::expand::{top_completions, MatchKind};
-use super::score::{idf, saturate, weighted_tf, RankingWeights, Scores};
+use super::score::{idf, saturate, weighted_tf, Bm25, Scores};
 use crate::engine::facets::DocSet;
 use crate::engine::index::{Positions, Posting, SearchIndex};
 use crate::engine::query::Field;
@@ -23,7 +23,7 @@ pub(super) fn score_phrase(
     terms: &[String],
     field: Option<Field>,
     prefix: bool,
-    w: &RankingWeights,
+    bm: &Bm25,
     candidates: Option<&DocSet>,
     into: &mut Scores,
 ) {
@@ -157,10 +157,10 @@ pub(super) fn score_phrase(
         for k in 0..words {
             let (mut best, mut any) = (0.0f32, false);
             for (a, &idf) in idfs[k].iter().enumerate() {
-                let tfw = word_tfw(index, w, &gathered[k][ranges[k].clone()], a, field, |_, _| {});
+                let tfw = word_tfw(index, bm, &gathered[k][ranges[k].clone()], a, field, |_, _| {});
                 if tfw > 0.0 {
                     any = true;
-                    let score = saturate(1.0, idf, tfw, w);
+                    let score = saturate(1.0, idf, tfw, &bm.w);
                     if score > best {
                         (best, best_term[k]) = (score, a);
                     }
@@ -175,7 +175,7 @@ pub(super) fn score_phrase(
                     let a = best_term[k];
                     into.trace_term(index.term(alternatives[k][a]), MatchKind::Phrase);
                     let postings = &gathered[k][ranges[k].clone()];
-                    word_tfw(index, w, postings, a, field, |p, weighted| into.trace_posting(p, weighted));
+                    word_tfw(index, bm, postings, a, field, |p, weighted| into.trace_posting(p, weighted));
                     into.trace_scored(doc, word_scores[k]);
                 }
             }
@@ -190,7 +190,7 @@ pub(super) fn score_phrase(
 #[inline(always)]
 fn word_tfw(
     index: &SearchIndex,
-    w: &RankingWeights,
+    bm: &Bm25,
     postings: &[Gathered<'_>],
     a: usize,
     field: Option<Field>,
@@ -199,7 +199,7 @@ fn word_tfw(
     let mut tfw = 0.0f32;
     for g in postings {
         if g.1 == a && field.is_none_or(|f| f == g.2.field) {
-            let weighted = weighted_tf(index, w, &g.2);
+            let weighted = weighted_tf(index, bm, &g.2);
             tfw += weighted;
             visit(&g.2, weighted);
         }

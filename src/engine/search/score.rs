@@ -106,16 +106,19 @@ impl<'t> Scores<'t> {
     #[inline(always)]
     pub fn offer(&mut self, doc: u32, score: f32) {
         let d = doc as usize;
-        self.docs.insert(d);
+        insert(&mut self.docs, d);
         if self.offering_typed {
-            self.typed.insert(d);
+            insert(&mut self.typed, d);
         }
         let better = score > self.score[d];
         if better {
             self.score[d] = score;
         }
-        if let Some(trace) = self.traced(doc) {
-            trace.offer(score, better);
+        // Checked here first: `traced` is a call at `opt-level = "z"`.
+        if self.trace.is_some() {
+            if let Some(trace) = self.traced(doc) {
+                trace.offer(score, better);
+            }
         }
     }
 
@@ -193,6 +196,16 @@ impl<'t> Scores<'t> {
     }
 }
 
+/// `set.insert(d)` for a paper within the set's capacity, inlined: once
+/// per posting, and `opt-level = "z"` makes the bitset's own a call.
+#[inline(always)]
+fn insert(set: &mut DocSet, d: usize) {
+    const BITS: usize = usize::BITS as usize;
+    if let Some(block) = set.as_mut_slice().get_mut(d / BITS) {
+        *block |= 1 << (d % BITS);
+    }
+}
+
 /// The score of naming an entity: BM25 of one occurrence in the entity
 /// field, so a rare model counts for more than a common one.
 pub(super) fn entity_score(index: &SearchIndex, docs: usize, w: &RankingWeights) -> f32 {
@@ -204,13 +217,45 @@ pub(super) fn idf(n: usize, df: usize) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
+/// Field lengths below this have their BM25 length norm in a table.
+const TABLED: usize = 512;
+
+/// The ranking weights of a query and, per field, the length norm of
+/// each length below [`TABLED`] (words: almost every title, abstract,
+/// author list and entity list), computed once per query item instead of
+/// once per posting (a division fewer per posting; the same values).
+pub(super) struct Bm25 {
+    pub w: RankingWeights,
+    norms: Vec<f32>,
+}
+
+impl Bm25 {
+    pub fn new(index: &SearchIndex, w: RankingWeights) -> Self {
+        let mut norms = Vec::with_capacity(Field::ALL.len() * TABLED);
+        for field in Field::ALL {
+            norms.extend((0..TABLED).map(|length| norm(index, &w, field, length as u16)));
+        }
+        Self { w, norms }
+    }
+}
+
+/// BM25's length norm of a field `length` words long (at least 0.01).
+#[inline(always)]
+fn norm(index: &SearchIndex, w: &RankingWeights, field: Field, length: u16) -> f32 {
+    let norm = 1.0 - w.b + w.b * f32::from(length) / index.average_length(field);
+    norm.max(0.01)
+}
+
 /// A posting's weighted, length-normalized term frequency (BM25F).
 // Hot (once per posting): `opt-level = "z"` would not inline it.
 #[inline(always)]
-pub(super) fn weighted_tf(index: &SearchIndex, w: &RankingWeights, p: &Posting) -> f32 {
-    let length = f32::from(index.field_length(p.doc, p.field));
-    let norm = 1.0 - w.b + w.b * length / index.average_length(p.field);
-    w.field(p.field) * p.tf as f32 / norm.max(0.01)
+pub(super) fn weighted_tf(index: &SearchIndex, bm: &Bm25, p: &Posting) -> f32 {
+    let length = index.field_length(p.doc, p.field);
+    let norm = match bm.norms.get(p.field.index() * TABLED + usize::from(length)) {
+        Some(&norm) if usize::from(length) < TABLED => norm,
+        _ => norm(index, &bm.w, p.field, length),
+    };
+    bm.w.field(p.field) * p.tf as f32 / norm
 }
 
 /// BM25F of a term in a paper from its summed [`weighted_tf`], scaled by `weight`.
@@ -226,7 +271,7 @@ pub(super) fn score_term(
     index: &SearchIndex,
     expansion: &Expansion,
     field: Option<Field>,
-    w: &RankingWeights,
+    bm: &Bm25,
     candidates: Option<&DocSet>,
     into: &mut Scores,
 ) {
@@ -240,25 +285,44 @@ pub(super) fn score_term(
     into.offering_typed = expansion.typed;
     let mut current = u32::MAX;
     let mut tfw = 0.0f32;
+    if field.is_none() && candidates.is_none() && !tracing {
+        // The common case (a word in any field, a first clause) without a
+        // test per posting that cannot fail.
+        for p in index.postings(term) {
+            if p.doc != current {
+                if current != u32::MAX && tfw > 0.0 {
+                    into.offer(current, saturate(weight, idf, tfw, &bm.w));
+                }
+                current = p.doc;
+                tfw = 0.0;
+            }
+            tfw += weighted_tf(index, bm, &p);
+        }
+        if current != u32::MAX && tfw > 0.0 {
+            into.offer(current, saturate(weight, idf, tfw, &bm.w));
+        }
+        into.offering_typed = true;
+        return;
+    }
     for p in index.postings(term) {
         if field.is_some_and(|f| f != p.field) || candidates.is_some_and(|c| !c.contains(p.doc as usize)) {
             continue;
         }
         if p.doc != current {
             if current != u32::MAX && tfw > 0.0 {
-                into.offer(current, saturate(weight, idf, tfw, w));
+                into.offer(current, saturate(weight, idf, tfw, &bm.w));
             }
             current = p.doc;
             tfw = 0.0;
         }
-        let weighted = weighted_tf(index, w, &p);
+        let weighted = weighted_tf(index, bm, &p);
         tfw += weighted;
         if tracing {
             into.trace_posting(&p, weighted);
         }
     }
     if current != u32::MAX && tfw > 0.0 {
-        into.offer(current, saturate(weight, idf, tfw, w));
+        into.offer(current, saturate(weight, idf, tfw, &bm.w));
     }
     into.offering_typed = true;
 }
