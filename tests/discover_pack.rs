@@ -170,7 +170,7 @@ fn damaged_or_foreign_discovery_shards_are_refused_whole() {
 }
 
 #[test]
-fn a_whole_pack_with_damaged_vectors_is_refused() {
+fn vectors_of_other_papers_are_left_out_and_a_cut_pack_refused() {
     let (bundle, shipped) = subjects();
     // Vectors of other papers than the pack's.
     let fewer = Shipped { vectors: shipped.vectors.range(0..5), map: shipped.map.clone() };
@@ -271,9 +271,21 @@ fn recommended_for_a_tag_orders_the_results_without_the_tags_or_dismissed_papers
     let matching =
         explorer.explore(&ViewState { query: "learning".into(), ..Default::default() }, &user, &facets);
     let ordered = explorer.explore(&query, &user, &facets);
-    let mut expected: Vec<u32> = order.iter().copied().filter(|d| matching.docs().contains(d)).collect();
-    expected.truncate(ordered.len());
+    let expected: Vec<u32> = order.iter().copied().filter(|d| matching.docs().contains(d)).collect();
     assert_eq!(ordered.docs(), expected);
+    // Every row the query leaves gets its reasons, not only the corpus's best.
+    let shown = ordered.docs().to_vec();
+    assert!(!shown.is_empty() && shown.len() < order.len(), "{} of {}", shown.len(), order.len());
+    let rows = explorer.recommend_among(&user, "robots", &shown).unwrap();
+    assert_eq!(rows.iter().map(|r| r.doc).collect::<Vec<_>>(), shown);
+    assert!(rows.iter().all(|r| !r.reasons.is_empty() || !r.closest.is_empty()), "{rows:?}");
+    for row in &rows {
+        if let Some(best) = recommended.iter().find(|r| r.doc == row.doc) {
+            assert_eq!(best, row, "the same reasons as in the corpus's list");
+        }
+    }
+    let tagged = explorer.recommend_among(&user, "robots", &[excluded[0], excluded[3], shown[0]]).unwrap();
+    assert_eq!(tagged.iter().map(|r| r.doc).collect::<Vec<_>>(), [shown[0]], "tagged and dismissed left out");
 
     // A tag with no paper of the corpus keeps the view's sort.
     let none = ViewState { recommend_for: Some("nothing".into()), ..Default::default() };
@@ -321,6 +333,21 @@ fn a_map_region_keeps_only_the_papers_inside_it() {
     assert!(half.len() >= 9 && half.len() < 18, "{}", half.len());
     let counted: u32 = half.facets.iter().flat_map(|g| g.top(1)).map(|v| v.count as u32).max().unwrap_or(0);
     assert!(counted as usize <= half.len(), "facet counts are the region's");
+    assert_ne!(half.facets, all.facets, "the counts follow the region");
+    // A cluster keeps exactly its papers.
+    let clusters = map.clusters().len();
+    assert!(clusters >= 2, "{clusters} clusters");
+    let mut seen = 0;
+    for cluster in 0..clusters {
+        let state = ViewState { cluster: Some(cluster as u16), ..Default::default() };
+        let members = explorer.explore(&state, &user, &facets);
+        assert_eq!(members.docs(), map.members(cluster));
+        assert_eq!(members.len(), map.clusters()[cluster].papers as usize);
+        seen += members.len();
+    }
+    assert_eq!(seen, 18, "every paper is in one cluster");
+    let beyond = ViewState { cluster: Some(clusters as u16), ..Default::default() };
+    assert!(explorer.explore(&beyond, &user, &facets).is_empty(), "a cluster the map lacks keeps nothing");
     let empty = Rect { min: [1, 1], max: [1, 1] };
     let outside: Vec<u32> = map.inside(empty);
     let none = explorer.explore(&ViewState { region: Some(empty), ..Default::default() }, &user, &facets);

@@ -200,6 +200,17 @@ fn a_paper_with_nothing_in_common_sits_in_the_corner_in_no_cluster() {
     assert_eq!(layout.points()[odd], [0, 0]);
     assert_eq!(layout.cluster_of(odd), None);
     assert_eq!(layout.len(), bundle.papers.len());
+    // It is part of no region, not even the whole map, and of no cluster.
+    assert!(!layout.is_placed(odd));
+    let everything = Rect { min: [0, 0], max: [u16::MAX, u16::MAX] };
+    assert_eq!(layout.inside(everything).len(), bundle.papers.len() - 1);
+    assert!((0..layout.clusters().len()).all(|c| !layout.members(c).contains(&(odd as u32))));
+    let members: usize = (0..layout.clusters().len()).map(|c| layout.members(c).len()).sum();
+    assert_eq!(members, bundle.papers.len() - 1, "every placed paper is in one cluster");
+    for (c, cluster) in layout.clusters().iter().enumerate() {
+        assert_eq!(layout.members(c).len(), cluster.papers as usize);
+    }
+    assert!(layout.members(layout.clusters().len()).is_empty());
 }
 
 #[test]

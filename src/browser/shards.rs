@@ -126,32 +126,6 @@ impl Fetcher {
         }
     }
 
-    /// Fetches the vector shards not held (every one: a recommendation
-    /// scores every paper), without the results saying they wait.
-    pub fn fetch_vectors(&self) {
-        let ids = self.explorer.try_with(|e| e.missing_vectors()).unwrap_or_default();
-        self.prefetch(ids);
-    }
-
-    /// Fetches the map's shard when not held (the map is opening).
-    pub fn fetch_map(&self) {
-        let ids = self.explorer.try_with(|e| e.missing_map()).unwrap_or_default();
-        self.prefetch(ids);
-    }
-
-    /// Fetches the vector shards not held and waits for them, a batch at
-    /// a time (then `Explorer::recommend` asks only for records).
-    pub async fn vectors_ready(&self) -> Result<(), Problem> {
-        let missing = self.explorer.try_with(|e| e.missing_vectors()).unwrap_or_default();
-        self.wait_for(missing).await
-    }
-
-    /// Fetches the map's shard when not held and waits for it.
-    pub async fn map_ready(&self) -> Result<(), Problem> {
-        let missing = self.explorer.try_with(|e| e.missing_map()).unwrap_or_default();
-        self.wait_for(missing).await
-    }
-
     /// Fetches the record shards of papers `docs` that are not held.
     pub fn fetch_records(&self, docs: &[u32]) {
         if let Some(missing) = self.explorer.try_with_mut(|e| e.missing_records(docs)) {

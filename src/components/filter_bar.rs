@@ -11,7 +11,8 @@ pub fn FilterBar() -> impl IntoView {
     let view = expect_view();
     let results = expect_results();
     let pane = expect_pane();
-    let total = expect_explorer().with(|e| e.len());
+    let explorer = expect_explorer();
+    let total = explorer.with(|e| e.len());
     let chips = move || {
         view.with(|v| {
             let include = v
@@ -36,8 +37,7 @@ pub fn FilterBar() -> impl IntoView {
         }
         tags
     };
-    let has_filters =
-        move || view.with(|v| !v.selection.is_empty() || !v.query.is_empty() || v.region.is_some());
+    let has_filters = move || view.with(|v| !v.selection.is_empty() || !v.query.is_empty() || v.on_map());
     view! {
         <div class="filter-bar">
             <p class="result-count" data-testid="result-count" role="status" aria-live="polite">
@@ -72,10 +72,24 @@ pub fn FilterBar() -> impl IntoView {
                         </button>
                     </li>
                 })}
+                {move || view.with(|v| v.cluster).map(|cluster| {
+                    let name = explorer.with(|e| {
+                        e.map().ok().and_then(|m| m.clusters().get(usize::from(cluster)).map(|c| c.label.clone()))
+                    });
+                    let label = format!("map cluster: {}", name.unwrap_or_else(|| (cluster + 1).to_string()));
+                    view! {
+                        <li>
+                            <button class="chip" data-testid="filter-chip" aria-label=format!("Remove filter {label}")
+                                on:click=move |_| view.update(|s| s.cluster = None)>
+                                {label.clone()} <span aria-hidden="true">" ×"</span>
+                            </button>
+                        </li>
+                    }
+                })}
             </ul>
             <Show when=has_filters>
                 <button class="link-button" data-testid="clear-all"
-                    on:click=move |_| view.update(|s| { s.selection = Default::default(); s.query.clear(); s.region = None; })>
+                    on:click=move |_| view.update(|s| { s.clear_filters(); s.query.clear(); })>
                     "Clear all"
                 </button>
             </Show>

@@ -119,8 +119,12 @@ pub fn MapView() -> impl IntoView {
     let renderer = RwSignal::new("");
     let painter = StoredValue::new_local(None::<Painter>);
     let frame_pending = StoredValue::new(false);
+    // The frame asked for, cancelled when the map leaves the page (its
+    // signals are gone by the time it would be drawn).
+    let frame = StoredValue::new_local(None::<AnimationFrameRequestHandle>);
     let draw = move || {
         frame_pending.set_value(false);
+        frame.set_value(None);
         let Some(layout) = layout.get_untracked() else { return };
         let lit = lit.get_untracked();
         let coloring = coloring.get_untracked();
@@ -147,8 +151,13 @@ pub fn MapView() -> impl IntoView {
             return;
         }
         frame_pending.set_value(true);
-        request_animation_frame(draw);
+        frame.set_value(request_animation_frame_with_handle(draw).ok());
     };
+    on_cleanup(move || {
+        if let Some(Some(handle)) = frame.try_get_value() {
+            handle.cancel();
+        }
+    });
     Effect::new(move |_| {
         if let (Some(points), Some(element)) = (points_canvas.get(), canvas.get()) {
             if painter.with_value(Option::is_none) {
@@ -377,7 +386,7 @@ fn Legend(
 }
 
 /// The clusters as a list: label and papers; activating one filters the
-/// view to its region of the map and shows it.
+/// view to its papers and shows it.
 #[component]
 fn ClusterList(
     /// The map.
@@ -399,11 +408,10 @@ fn ClusterList(
                 .map(|(i, cluster)| {
                     let layout = Arc::clone(layout);
                     let activate = move |_| {
-                        let rect = cluster_rect(&layout, i);
-                        if let Some(rect) = rect {
+                        if let Some(rect) = cluster_rect(&layout, i) {
                             camera.set(Camera::showing(rect));
                         }
-                        view.update(|v| v.region = rect);
+                        view.update(|v| v.cluster = u16::try_from(i).ok());
                     };
                     view! {
                         <li><button class="link-button" data-testid="map-cluster" on:click=activate>

@@ -22,9 +22,10 @@ pub struct ReasonsContext {
     dismissed: RwSignal<Option<(String, String)>>,
 }
 
-/// Provides the reasons of the first `shown` recommended papers (while the
-/// view is "recommended for" a tag), asking for the shards they need.
-pub fn provide_reasons(shown: Signal<usize>) {
+/// Provides the reasons of the recommended papers `shown` (the rows on
+/// screen, whatever the query and filters left, while the view is
+/// "recommended for" a tag), asking for the shards they need.
+pub fn provide_reasons(shown: Signal<Vec<u32>>) {
     let explorer = expect_explorer();
     let view = expect_view();
     let user = expect_user();
@@ -33,8 +34,8 @@ pub fn provide_reasons(shown: Signal<usize>) {
         fetcher.index.track();
         fetcher.records.track();
         let Some(tag) = view.with(|v| v.recommend_for.clone()) else { return Arc::new(HashMap::new()) };
-        let limit = shown.get();
-        let answer = user.store.with(|s| explorer.try_with_mut(|e| e.recommend_for(s.data(), &tag, limit)));
+        let docs = shown.get();
+        let answer = user.store.with(|s| explorer.try_with_mut(|e| e.recommend_among(s.data(), &tag, &docs)));
         match answer {
             Some(Ok(list)) => Arc::new(list.into_iter().map(|r| (r.doc, r)).collect()),
             Some(Err(missing)) => {

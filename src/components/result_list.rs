@@ -77,7 +77,7 @@ pub fn ResultList() -> impl IntoView {
         let docs = results.with(|r| r.first(shown.get()).to_vec());
         fetcher.fetch_records(&docs);
     });
-    provide_reasons(shown.into());
+    provide_reasons(Signal::derive(move || results.with(|r| r.first(shown.get()).to_vec())));
     view! {
         <RecommendBanner />
         <ShardStatus />
@@ -102,11 +102,11 @@ pub fn ResultList() -> impl IntoView {
                     }
                 })}
                 {move || {
-                    let (matches, filtered) = results.with(|r| (r.query_matches, view.with(|v| !v.selection.is_empty() || v.region.is_some())));
+                    let (matches, filtered) = results.with(|r| (r.query_matches, view.with(|v| !v.selection.is_empty() || v.on_map())));
                     if matches > 0 && filtered {
                         Some(view! {
                             <p>{format!("{matches} papers match the search, but not the filters. ")}
-                                <button class="button" data-testid="drop-filters" on:click=move |_| view.update(|s| { s.selection = Default::default(); s.region = None; })>"Drop all filters"</button>
+                                <button class="button" data-testid="drop-filters" on:click=move |_| view.update(|s| s.clear_filters())>"Drop all filters"</button>
                             </p>
                         }.into_any())
                     } else if matches == 0 {

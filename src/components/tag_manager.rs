@@ -246,5 +246,8 @@ fn describe(preview: &ImportPreview) -> String {
     if preview.notes_changed > 0 {
         parts.push(format!("{} notes", preview.notes_changed));
     }
+    if preview.not_interested_added > 0 {
+        parts.push(format!("{} marked not interested", preview.not_interested_added));
+    }
     format!("Importing merges without removing anything: {}.", parts.join("; "))
 }

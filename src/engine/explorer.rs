@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::bundle::{Bundle, Paper};
 use super::discover::reasons::Profile;
-use super::discover::{Shipped, REASON_PAPERS, REASON_TERMS};
+use super::discover::{Model, Shipped, REASON_PAPERS, REASON_TERMS};
 use super::facet_kind::{values_of, FacetKind};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::highlight::{self, Highlights, Segment, Span};
@@ -99,6 +99,12 @@ pub struct Recommended {
 /// reasons: a spread of them past this many (each may be a record shard
 /// to fetch).
 const PROFILE_PAPERS: usize = 32;
+
+/// Best score first, ties by paper number: the order of recommendations
+/// and of the liked papers a recommendation is closest to.
+fn by_score(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
 
 /// Matching papers ranked by relevance before any is asked for.
 pub const ORDERED: usize = 256;
@@ -701,17 +707,36 @@ impl Explorer {
         };
         // A map region narrows what the query matches, counts included (a
         // corpus without a map has no regions: the parameter is ignored).
-        if let Some(map) = state.region.and_then(|_| self.discovery.map()) {
-            let mut inside = DocSet::with_capacity(self.len());
-            for doc in state.region.map(|rect| map.inside(rect)).unwrap_or_default() {
-                inside.insert(doc as usize);
+        // So does one of its clusters.
+        if state.region.is_some() || state.cluster.is_some() {
+            if let Some(map) = self.discovery.map() {
+                let only = |docs: Vec<u32>| {
+                    let mut set = DocSet::with_capacity(self.len());
+                    docs.into_iter().for_each(|doc| set.insert(doc as usize));
+                    set
+                };
+                if let Some(rect) = state.region {
+                    candidates.intersect_with(&only(map.inside(rect)));
+                }
+                if let Some(cluster) = state.cluster {
+                    candidates.intersect_with(&only(map.members(usize::from(cluster))));
+                }
             }
-            candidates.intersect_with(&inside);
+        }
+        // "Recommended for" a tag leaves out the tag's own papers and those
+        // marked "not interested", from the counts too.
+        let recommender = state.recommend_for.as_deref().and_then(|tag| self.recommender(tag, user));
+        if let Some((model, _)) = &recommender {
+            model.excluded.iter().filter(|&&d| d < self.len()).for_each(|&d| candidates.set(d, false));
         }
         let matching = filter_all(&indexes, &candidates, &state.selection);
         let facets = counts_all(&indexes, &candidates, &state.selection);
-        let recommended =
-            state.recommend_for.as_deref().and_then(|tag| self.recommended_order(tag, user, &matching));
+        let recommended = recommender.map(|(_, probabilities)| {
+            let mut docs: Vec<u32> = matching.ones().map(|d| d as u32).collect();
+            let score = |d: u32| probabilities.get(d as usize).copied().unwrap_or(0.0);
+            docs.sort_unstable_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
+            docs
+        });
         let (ordered, rest, ranked) = match (&search, state.sort) {
             _ if recommended.is_some() => (recommended.unwrap_or_default(), 0, None),
             (Some(results), Sort::Relevance) => {
@@ -727,22 +752,16 @@ impl Explorer {
         Exploration { ordered, rest, ranked, all: OnceLock::new(), facets, search, query_matches }
     }
 
-    /// The papers of `matching` ordered by tag `tag`'s classifier (most
-    /// likely first, ties by paper number), without the tag's own papers
-    /// and those marked "not interested": `None` (the view keeps its sort)
-    /// when the tag names no paper of the corpus or the corpus has no
-    /// vectors, or while its vector shards are not held (noted as missing).
-    fn recommended_order(&self, tag: &str, user: &UserData, matching: &DocSet) -> Option<Vec<u32>> {
+    /// Tag `tag`'s classifier and its probability for every paper: `None`
+    /// (the view keeps its sort) when the tag names no paper of the corpus
+    /// or the corpus has no vectors, or while its vector shards are not
+    /// held (noted as missing).
+    fn recommender(&self, tag: &str, user: &UserData) -> Option<(Arc<Model>, Arc<Vec<f32>>)> {
         let (like, unlike) = self.liked_of(user, tag);
         if like.is_empty() || !self.discovery.has_vectors() {
             return None;
         }
-        let (model, probabilities) = self.discovery.trained(&like, &unlike)?;
-        let mut docs: Vec<u32> =
-            matching.ones().filter(|&d| !model.excluded.contains(&d)).map(|d| d as u32).collect();
-        let score = |d: u32| probabilities.get(d as usize).copied().unwrap_or(0.0);
-        docs.sort_unstable_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
-        Some(docs)
+        self.discovery.trained(&like, &unlike)
     }
 
     /// The papers of the corpus tagged `tag` (or a tag below it) and those
@@ -824,19 +843,68 @@ impl Explorer {
             .filter(|d| !model.excluded.contains(&(*d as usize)))
             .map(|d| (d, probabilities.get(d as usize).copied().unwrap_or(0.0)))
             .collect();
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if best.len() > limit {
-            best.select_nth_unstable_by(limit - 1, order);
+            best.select_nth_unstable_by(limit - 1, by_score);
             best.truncate(limit);
         }
-        best.sort_unstable_by(order);
+        best.sort_unstable_by(by_score);
+        self.with_reasons(&like, &unlike, best)
+    }
+
+    /// The recommendations of tag `tag` for exactly the papers `docs` (the
+    /// rows a view shows, in their order; the tag's own papers, those
+    /// marked "not interested" and out of range ones left out), each with
+    /// its score and reasons; or the shards to fetch first (the user's id
+    /// shards, every vector shard, the records the reasons read). What
+    /// [`Explorer::recommend_for`] gives for the best of the corpus, for
+    /// the papers a query and filters left.
+    pub fn recommend_among(
+        &mut self,
+        user: &UserData,
+        tag: &str,
+        docs: &[u32],
+    ) -> Result<Vec<Recommended>, Vec<ShardId>> {
+        let missing = self.missing_user_ids(user);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let (like, unlike) = self.liked_of(user, tag);
+        if like.is_empty() || docs.is_empty() || !self.discovery.has_vectors() {
+            return Ok(Vec::new());
+        }
+        let missing = self.missing_vectors();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let Some((model, probabilities)) = self.discovery.trained(&like, &unlike) else {
+            return Ok(Vec::new());
+        };
+        let n = self.len() as u32;
+        let scored = docs
+            .iter()
+            .filter(|&&d| d < n && !model.excluded.contains(&(d as usize)))
+            .map(|&d| (d, probabilities.get(d as usize).copied().unwrap_or(0.0)))
+            .collect();
+        self.with_reasons(&like, &unlike, scored)
+    }
+
+    /// `scored` papers (paper, probability) as recommendations of `like`
+    /// against `unlike` (both sorted), each with its reasons, or the
+    /// record shards the reasons read.
+    fn with_reasons(
+        &mut self,
+        like: &[u32],
+        unlike: &[u32],
+        best: Vec<(u32, f32)>,
+    ) -> Result<Vec<Recommended>, Vec<ShardId>> {
+        let n = self.len() as u32;
         // The reasons read the records of the shown papers and of (a spread
         // of) the liked and disliked ones.
         let spread = |docs: &[u32]| -> Vec<u32> {
             let step = docs.len().div_ceil(PROFILE_PAPERS).max(1);
             docs.iter().step_by(step).copied().collect()
         };
-        let (liked, disliked) = (spread(&like), spread(&unlike));
+        let (liked, disliked) = (spread(like), spread(unlike));
         let mut read: Vec<u32> = best.iter().map(|b| b.0).chain(liked.iter().copied()).collect();
         read.extend(&disliked);
         let missing = self.missing_records(&read);
@@ -858,7 +926,7 @@ impl Explorer {
                     .map(|&l| (l, vectors.map_or(0.0, |v| v.cosine(doc as usize, l as usize))))
                     .filter(|&(_, c)| c > 0.0)
                     .collect();
-                closest.sort_unstable_by(order);
+                closest.sort_unstable_by(by_score);
                 closest.truncate(REASON_PAPERS);
                 Recommended { doc, score, reasons, closest: closest.into_iter().map(|c| c.0).collect() }
             })

@@ -250,9 +250,24 @@ impl Layout {
         &self.clusters
     }
 
-    /// The papers whose points are inside `rect`, in paper order.
+    /// Whether paper `paper` has a place on the map: a paper with nothing
+    /// in common with the corpus (a zero vector) sits in the corner in no
+    /// cluster, and is no part of any region.
+    pub fn is_placed(&self, paper: usize) -> bool {
+        paper < self.points.len() && (self.clusters.is_empty() || self.cluster_of(paper).is_some())
+    }
+
+    /// The placed papers whose points are inside `rect`, in paper order.
     pub fn inside(&self, rect: Rect) -> Vec<u32> {
-        (0..self.points.len() as u32).filter(|&i| rect.contains(self.points[i as usize])).collect()
+        (0..self.points.len() as u32)
+            .filter(|&i| rect.contains(self.points[i as usize]) && self.is_placed(i as usize))
+            .collect()
+    }
+
+    /// The papers of cluster `cluster`, in paper order (none for a
+    /// cluster the map does not have).
+    pub fn members(&self, cluster: usize) -> Vec<u32> {
+        (0..self.points.len() as u32).filter(|&i| self.cluster_of(i as usize) == Some(cluster)).collect()
     }
 
     /// The map as bytes (see the module's docs).

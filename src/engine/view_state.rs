@@ -5,7 +5,8 @@
 //! Parameters: `q` query text; `f` an included facet value and `x` an
 //! excluded one, both `group:value` and repeatable; `sort`; `paper` the open
 //! paper's id; `map` a region of the corpus map, `x0,y0,x1,y1` in map units
-//! (0..=65535, corners in any order: only papers inside it match); `for` a
+//! (0..=65535, corners in any order: only papers inside it match); `cluster`
+//! one of the map's clusters by its number (only its papers match); `for` a
 //! tag whose recommendations order the results ("Recommended for <tag>",
 //! docs/discovery.md). Unknown parameters and malformed values are ignored (a link
 //! never fails to open). The query string is encoded and parsed here, as the
@@ -54,10 +55,27 @@ pub struct ViewState {
     /// Only the papers inside this region of the corpus map match (a box
     /// drawn on the map).
     pub region: Option<Rect>,
+    /// Only the papers of this cluster of the corpus map match (its number
+    /// in the map's cluster list).
+    pub cluster: Option<u16>,
     /// Order the matching papers by how well they fit this tag (its
     /// classifier), leaving out the tag's own papers and those marked
     /// "not interested"; overrides `sort` while the corpus has vectors.
     pub recommend_for: Option<String>,
+}
+
+impl ViewState {
+    /// Whether a region or a cluster of the corpus map narrows the view.
+    pub fn on_map(&self) -> bool {
+        self.region.is_some() || self.cluster.is_some()
+    }
+
+    /// Drops the facet filters and the map's region and cluster.
+    pub fn clear_filters(&mut self) {
+        self.selection = Selection::default();
+        self.region = None;
+        self.cluster = None;
+    }
 }
 
 /// A map region as its URL value: `x0,y0,x1,y1`.
@@ -93,6 +111,9 @@ impl ViewState {
         }
         if let Some(region) = self.region {
             pairs.push(("map".to_owned(), region_value(region)));
+        }
+        if let Some(cluster) = self.cluster {
+            pairs.push(("cluster".to_owned(), cluster.to_string()));
         }
         if let Some(tag) = &self.recommend_for {
             pairs.push(("for".to_owned(), tag.clone()));
@@ -142,6 +163,7 @@ impl ViewState {
                 "sort" => state.sort = Sort::parse(value).unwrap_or_default(),
                 "paper" if !value.is_empty() => state.paper = Some(value.to_owned()),
                 "map" => state.region = parse_region(value),
+                "cluster" => state.cluster = value.trim().parse().ok(),
                 "for" if !value.trim().is_empty() => state.recommend_for = Some(value.trim().to_owned()),
                 _ => {}
             }
@@ -171,6 +193,7 @@ mod tests {
             sort: Sort::Year,
             paper: Some("t-576499ffffc6".into()),
             region: Some(Rect { min: [0, 10], max: [65535, 20000] }),
+            cluster: Some(7),
             recommend_for: Some("reading/MoE & co".into()),
             ..Default::default()
         };
@@ -254,6 +277,17 @@ mod tests {
         assert_eq!(ViewState::from_query(&state.to_query()), state);
         assert_eq!(ViewState::from_query(&state.href()), state);
         assert_eq!(ViewState::default().to_query(), "");
+    }
+
+    #[test]
+    fn a_map_cluster_is_its_number() {
+        let cluster = |q: &str| ViewState::from_query(q).cluster;
+        assert_eq!(cluster("cluster=3"), Some(3));
+        assert_eq!(cluster("cluster=+3+"), Some(3));
+        assert_eq!(cluster("cluster=-1"), None);
+        assert_eq!(cluster("cluster=65536"), None);
+        assert_eq!(cluster("cluster=x"), None);
+        assert_eq!(ViewState { cluster: Some(0), ..Default::default() }.to_query(), "cluster=0");
     }
 
     #[test]

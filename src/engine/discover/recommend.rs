@@ -162,6 +162,93 @@ impl Model {
         let bias = self.bias;
         vectors.scores(&self.weights).into_iter().map(|s| 1.0 / (1.0 + (-(s + bias)).exp())).collect()
     }
+}
+
+impl Classifier {
+    /// [`recommend`] with these knobs.
+    pub fn recommend(
+        &self,
+        discovery: &Discovery,
+        like: &[usize],
+        unlike: &[usize],
+        limit: usize,
+    ) -> Vec<Recommendation> {
+        let vectors = &discovery.vectors;
+        let Some(model) = self.train(vectors, like, unlike) else { return Vec::new() };
+        if limit == 0 {
+            return Vec::new();
+        }
+        let Model { like, unlike, excluded, .. } = &model;
+        let (like, unlike) = (like.clone(), unlike.clone());
+
+        // What the liked papers are made of, less what the disliked ones are.
+        let mut profile = vec![0f32; discovery.features.len()];
+        for (list, sign) in [(&like, 1.0), (&unlike, -1.0)] {
+            for &paper in list.iter() {
+                let (terms, weights) = discovery.features.row(paper);
+                for (&t, &w) in terms.iter().zip(weights) {
+                    profile[t as usize] += sign * w / list.len() as f32;
+                }
+            }
+        }
+        let norm = profile.iter().map(|w| w * w).sum::<f32>().sqrt();
+        let terms_weight = if norm > 0.0 { self.terms.clamp(0.0, 2.0) / norm } else { 0.0 };
+
+        let mut scored: Vec<(usize, f32)> = model
+            .probabilities(vectors)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !excluded.contains(i))
+            .map(|(i, probability)| {
+                if terms_weight == 0.0 {
+                    return (i, probability);
+                }
+                let (terms, weights) = discovery.features.row(i);
+                let words: f32 = terms.iter().zip(weights).map(|(&t, &w)| w * profile[t as usize]).sum();
+                (i, probability + terms_weight * words)
+            })
+            .collect();
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        keep_best(&mut scored, limit, order);
+
+        scored
+            .into_iter()
+            .map(|(paper, s)| {
+                let terms = discovery.features.weighed(paper, |t| profile[t as usize], REASON_TERMS);
+                let mut closest: Vec<(usize, f32)> =
+                    like.iter().map(|&l| (l, vectors.cosine(paper, l))).filter(|&(_, c)| c > 0.0).collect();
+                keep_best(&mut closest, REASON_PAPERS, order);
+                Recommendation {
+                    paper,
+                    score: s,
+                    terms: terms.into_iter().map(str::to_owned).collect(),
+                    closest: closest.into_iter().map(|(l, _)| l).collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A trained classifier: the liked and disliked papers it was trained on
+/// (in range, sorted, each once; a liked paper is never disliked) and its
+/// weights over the vectors' dimensions and bias.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub like: Vec<usize>,
+    pub unlike: Vec<usize>,
+    /// The liked and disliked papers: what a ranking leaves out.
+    pub excluded: HashSet<usize>,
+    weights: Vec<f32>,
+    bias: f32,
+}
+
+impl Model {
+    /// The probability of each paper of `vectors` (those trained on
+    /// included) that it belongs with the liked ones, in paper order.
+    pub fn probabilities(&self, vectors: &Vectors) -> Vec<f32> {
+        let bias = self.bias;
+        vectors.scores(&self.weights).into_iter().map(|s| 1.0 / (1.0 + (-(s + bias)).exp())).collect()
+    }
 
     /// Every paper but the liked and disliked ones, most probable first
     /// (ties by index), with its probability.
