@@ -309,6 +309,11 @@ fn recommended_for_a_tag_waits_for_the_vector_shards_when_sharded() {
     let missing = explorer.try_explore(&state, &user, &facets).unwrap_err();
     assert_eq!(missing, explorer.missing_vectors());
     load(&mut explorer, &files, &missing);
+    // Without the tag's papers the counts are of a part of the corpus: they
+    // read the facet shards, as a query's do.
+    let missing = explorer.try_explore(&state, &user, &facets).unwrap_err();
+    assert!(missing.iter().all(|id| id.kind == ShardKind::Facets), "{missing:?}");
+    load(&mut explorer, &files, &missing);
     let exploration = explorer.try_explore(&state, &user, &facets).unwrap();
     let expected = whole.explore(&state, &user, &whole.user_facets(&user));
     assert_eq!(exploration.docs(), expected.docs());
