@@ -256,7 +256,7 @@ impl Painter {
                 .unwrap_or_else(|| fallback.to_owned())
         };
         let text = read("color", "#1c1e21");
-        let halo = read("--map-halo", "#ffffff");
+        let halo = read("caret-color", "#ffffff");
         ctx.set_line_join("round");
         if let Some(region) = scene.region {
             let a = camera.to_screen(region.min, w, h);

@@ -210,7 +210,15 @@ pub fn MapView() -> impl IntoView {
             }),
         }
     };
-    let set_region = move |rect: Option<Rect>| view.update(|v| v.region = rect);
+    let set_region = move |rect: Option<Rect>| {
+        view.update(|v| {
+            // A box drawn replaces a cluster chosen in the list.
+            if rect.is_some() {
+                v.cluster = None;
+            }
+            v.region = rect;
+        })
+    };
 
     let on_pointerdown = move |ev: web_sys::PointerEvent| {
         if ev.button() != 0 {
@@ -411,7 +419,11 @@ fn ClusterList(
                         if let Some(rect) = cluster_rect(&layout, i) {
                             camera.set(Camera::showing(rect));
                         }
-                        view.update(|v| v.cluster = u16::try_from(i).ok());
+                        // One selection of the map at a time: the cluster replaces a region.
+                        view.update(|v| {
+                            v.cluster = u16::try_from(i).ok();
+                            v.region = None;
+                        });
                     };
                     view! {
                         <li><button class="link-button" data-testid="map-cluster" on:click=activate>

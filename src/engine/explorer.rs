@@ -829,14 +829,10 @@ impl Explorer {
         let like = sorted(like);
         let mut unlike = sorted(unlike);
         unlike.retain(|d| like.binary_search(d).is_err());
-        if like.is_empty() || limit == 0 || !self.discovery.has_vectors() {
+        if limit == 0 {
             return Ok(Vec::new());
         }
-        let missing = self.missing_vectors();
-        if !missing.is_empty() {
-            return Err(missing);
-        }
-        let Some((model, probabilities)) = self.discovery.trained(&like, &unlike) else {
+        let Some((model, probabilities)) = self.trained_on(&like, &unlike)? else {
             return Ok(Vec::new());
         };
         let mut best: Vec<(u32, f32)> = (0..n)
@@ -869,14 +865,10 @@ impl Explorer {
             return Err(missing);
         }
         let (like, unlike) = self.liked_of(user, tag);
-        if like.is_empty() || docs.is_empty() || !self.discovery.has_vectors() {
+        if docs.is_empty() {
             return Ok(Vec::new());
         }
-        let missing = self.missing_vectors();
-        if !missing.is_empty() {
-            return Err(missing);
-        }
-        let Some((model, probabilities)) = self.discovery.trained(&like, &unlike) else {
+        let Some((model, probabilities)) = self.trained_on(&like, &unlike)? else {
             return Ok(Vec::new());
         };
         let n = self.len() as u32;
@@ -886,6 +878,24 @@ impl Explorer {
             .map(|&d| (d, probabilities.get(d as usize).copied().unwrap_or(0.0)))
             .collect();
         self.with_reasons(&like, &unlike, scored)
+    }
+
+    /// The classifier of `like` against `unlike` (sorted paper numbers)
+    /// and its probability for every paper; `None` with nothing liked or
+    /// no vectors; or the vector shards to fetch first.
+    fn trained_on(
+        &self,
+        like: &[u32],
+        unlike: &[u32],
+    ) -> Result<Option<(Arc<Model>, Arc<Vec<f32>>)>, Vec<ShardId>> {
+        if like.is_empty() || !self.discovery.has_vectors() {
+            return Ok(None);
+        }
+        let missing = self.missing_vectors();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        Ok(self.discovery.trained(like, unlike))
     }
 
     /// `scored` papers (paper, probability) as recommendations of `like`
