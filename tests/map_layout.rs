@@ -209,8 +209,18 @@ fn a_paper_with_nothing_in_common_sits_in_the_corner_in_no_cluster() {
     assert_eq!(members, bundle.papers.len() - 1, "every placed paper is in one cluster");
     for (c, cluster) in layout.clusters().iter().enumerate() {
         assert_eq!(layout.members(c).len(), cluster.papers as usize);
+        // Its bounds are the tightest rectangle around its papers.
+        let bounds = layout.bounds(c).expect("a cluster has papers");
+        let inside = layout.inside(bounds);
+        assert!(layout.members(c).iter().all(|m| inside.contains(m)));
+        for axis in 0..2 {
+            let values = || layout.members(c).into_iter().map(|m| layout.points()[m as usize][axis]);
+            assert_eq!(bounds.min[axis], values().min().unwrap());
+            assert_eq!(bounds.max[axis], values().max().unwrap());
+        }
     }
     assert!(layout.members(layout.clusters().len()).is_empty());
+    assert_eq!(layout.bounds(layout.clusters().len()), None);
 }
 
 #[test]

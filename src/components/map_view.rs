@@ -416,7 +416,7 @@ fn ClusterList(
                 .map(|(i, cluster)| {
                     let layout = Arc::clone(layout);
                     let activate = move |_| {
-                        if let Some(rect) = cluster_rect(&layout, i) {
+                        if let Some(rect) = layout.bounds(i) {
                             camera.set(Camera::showing(rect));
                         }
                         // One selection of the map at a time: the cluster replaces a region.
@@ -440,22 +440,6 @@ fn ClusterList(
             }.into_any())
         })
     }
-}
-
-/// The smallest rectangle holding every paper of cluster `cluster`.
-fn cluster_rect(layout: &Layout, cluster: usize) -> Option<Rect> {
-    let mut rect: Option<Rect> = None;
-    for (i, point) in layout.points().iter().enumerate() {
-        if layout.cluster_of(i) != Some(cluster) {
-            continue;
-        }
-        let r = rect.get_or_insert(Rect { min: *point, max: *point });
-        for axis in 0..2 {
-            r.min[axis] = r.min[axis].min(point[axis]);
-            r.max[axis] = r.max[axis].max(point[axis]);
-        }
-    }
-    rect
 }
 
 /// Each point's palette index when colored `by`, and the legend.

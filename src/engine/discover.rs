@@ -247,7 +247,11 @@ fn blend(
 
 /// Keeps the `limit` first of `items` by `order`, sorted by it (a
 /// selection first: `limit` is small beside a corpus).
-fn keep_best<T>(items: &mut Vec<T>, limit: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering + Copy) {
+pub(crate) fn keep_best<T>(
+    items: &mut Vec<T>,
+    limit: usize,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+) {
     if items.len() > limit {
         if limit == 0 {
             items.clear();

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::bundle::{Bundle, Paper};
 use super::discover::reasons::Profile;
-use super::discover::{Model, Shipped, REASON_PAPERS, REASON_TERMS};
+use super::discover::{keep_best, Model, Shipped, REASON_PAPERS, REASON_TERMS};
 use super::facet_kind::{values_of, FacetKind};
 use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::highlight::{self, Highlights, Segment, Span};
@@ -100,8 +100,7 @@ pub struct Recommended {
 /// to fetch).
 const PROFILE_PAPERS: usize = 32;
 
-/// Best score first, ties by paper number: the order of recommendations
-/// and of the liked papers a recommendation is closest to.
+/// Best score first, ties by paper number: the order of recommendations.
 fn by_score(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
@@ -839,11 +838,7 @@ impl Explorer {
             .filter(|d| !model.excluded.contains(&(*d as usize)))
             .map(|d| (d, probabilities.get(d as usize).copied().unwrap_or(0.0)))
             .collect();
-        if best.len() > limit {
-            best.select_nth_unstable_by(limit - 1, by_score);
-            best.truncate(limit);
-        }
-        best.sort_unstable_by(by_score);
+        keep_best(&mut best, limit, by_score);
         self.with_reasons(&like, &unlike, best)
     }
 
@@ -931,14 +926,10 @@ impl Explorer {
             .into_iter()
             .map(|(doc, score)| {
                 let reasons = profile.reasons(&self.paper(doc), n as usize, df, REASON_TERMS);
-                let mut closest: Vec<(u32, f32)> = like
-                    .iter()
-                    .map(|&l| (l, vectors.map_or(0.0, |v| v.cosine(doc as usize, l as usize))))
-                    .filter(|&(_, c)| c > 0.0)
-                    .collect();
-                closest.sort_unstable_by(by_score);
-                closest.truncate(REASON_PAPERS);
-                Recommended { doc, score, reasons, closest: closest.into_iter().map(|c| c.0).collect() }
+                let liked = like.iter().map(|&l| l as usize);
+                let closest =
+                    vectors.map_or_else(Vec::new, |v| v.closest(doc as usize, liked, REASON_PAPERS));
+                Recommended { doc, score, reasons, closest: closest.into_iter().map(|l| l as u32).collect() }
             })
             .collect())
     }

@@ -264,6 +264,22 @@ impl Layout {
             .collect()
     }
 
+    /// The smallest rectangle holding every paper of cluster `cluster`
+    /// (none for a cluster the map does not have): what the map shows when
+    /// the cluster is chosen.
+    pub fn bounds(&self, cluster: usize) -> Option<Rect> {
+        let mut rect: Option<Rect> = None;
+        for &paper in &self.members(cluster) {
+            let point = self.points[paper as usize];
+            let r = rect.get_or_insert(Rect { min: point, max: point });
+            for axis in 0..2 {
+                r.min[axis] = r.min[axis].min(point[axis]);
+                r.max[axis] = r.max[axis].max(point[axis]);
+            }
+        }
+        rect
+    }
+
     /// The papers of cluster `cluster`, in paper order (none for a
     /// cluster the map does not have).
     pub fn members(&self, cluster: usize) -> Vec<u32> {

@@ -128,14 +128,11 @@ impl Classifier {
             .into_iter()
             .map(|(paper, s)| {
                 let terms = discovery.features.weighed(paper, |t| profile[t as usize], REASON_TERMS);
-                let mut closest: Vec<(usize, f32)> =
-                    like.iter().map(|&l| (l, vectors.cosine(paper, l))).filter(|&(_, c)| c > 0.0).collect();
-                keep_best(&mut closest, REASON_PAPERS, order);
                 Recommendation {
                     paper,
                     score: s,
                     terms: terms.into_iter().map(str::to_owned).collect(),
-                    closest: closest.into_iter().map(|(l, _)| l).collect(),
+                    closest: vectors.closest(paper, like.iter().copied(), REASON_PAPERS),
                 }
             })
             .collect()

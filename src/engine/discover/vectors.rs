@@ -139,6 +139,19 @@ impl Vectors {
             .collect()
     }
 
+    /// The `limit` papers of `among` nearest to paper `paper` (cosine above
+    /// 0), best first, ties by index: the liked papers a recommendation is
+    /// closest to.
+    pub fn closest(&self, paper: usize, among: impl IntoIterator<Item = usize>, limit: usize) -> Vec<usize> {
+        let mut scored: Vec<(usize, f32)> = among
+            .into_iter()
+            .map(|other| (other, self.cosine(paper, other)))
+            .filter(|&(_, c)| c > 0.0)
+            .collect();
+        keep_best(&mut scored, limit, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.into_iter().map(|(other, _)| other).collect()
+    }
+
     /// The vectors of the papers of `range` (corpus indexes, clipped to the
     /// papers held).
     pub fn range(&self, range: Range<usize>) -> Vectors {
