@@ -16,6 +16,9 @@
 //! browser's `URLSearchParams` does (`application/x-www-form-urlencoded`), so
 //! the URL the app writes and every link it shows are the same text.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
 use super::facets::Selection;
 use super::map::{Polygon, Rect, LASSO_VERTICES};
 
@@ -98,44 +101,23 @@ pub fn parse_region(value: &str) -> Option<Rect> {
     Some(Rect { min: [x0.min(x1), y0.min(y1)], max: [x0.max(x1), y0.max(y1)] })
 }
 
-/// URL-safe base64's alphabet (RFC 4648 section 5).
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// A map lasso as its URL value: the vertices' coordinates (`u16` LE, x
 /// then y) in unpadded URL-safe base64, which the query string carries as
 /// is.
 pub fn lasso_value(polygon: &Polygon) -> String {
     let bytes: Vec<u8> = polygon.vertices().iter().flatten().flat_map(|c| c.to_le_bytes()).collect();
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(BASE64[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Reads a map lasso written by [`lasso_value`] (surrounding spaces
 /// allowed); anything else, fewer than 3 or more than
 /// [`LASSO_VERTICES`] vertices, or an outline enclosing nothing, is `None`.
 pub fn parse_lasso(value: &str) -> Option<Polygon> {
-    let value = value.trim().as_bytes();
+    let value = value.trim();
     if value.len() > (LASSO_VERTICES * 4).div_ceil(3) * 4 {
         return None;
     }
-    let sextets: Vec<u32> = value
-        .iter()
-        .map(|&c| BASE64.iter().position(|&a| a == c).map(|i| i as u32))
-        .collect::<Option<_>>()?;
-    let mut bytes = Vec::with_capacity(value.len() * 3 / 4);
-    for chunk in sextets.chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &s)| n | s << (18 - 6 * i));
-        bytes.extend((0..chunk.len() - 1).map(|i| (n >> (16 - 8 * i)) as u8));
-    }
+    let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
     if bytes.len() % 4 != 0 {
         return None;
     }
