@@ -3,7 +3,8 @@
 //
 //   node scripts/bench-browser.mjs [--sizes 24,10000,100000] [--runs 5]
 //     [--quiet 500] [--profile] [--interactions-only]
-//   (FOLIO_BENCH_REUSE=1: keep the corpora compiled by an earlier run)
+//   (FOLIO_BENCH_REUSE=1: keep the corpora compiled by an earlier run;
+//   FOLIO_DIST=DIR: measure that build instead of dist/)
 //
 // For each corpus size it compiles a corpus with `folio compile` (the seed,
 // or real papers from ../shared/corpus written as listing text: the first N
@@ -42,6 +43,8 @@ const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/
 // Corpora, bundles and sites are written here (FOLIO_BENCH_DIR); the site is
 // served on FOLIO_BENCH_PORT, so that two runs can go side by side.
 const work = process.env.FOLIO_BENCH_DIR ?? '/tmp/folio-bench';
+// FOLIO_DIST: measure another build of the app (default: dist/).
+const dist = path.resolve(process.env.FOLIO_DIST ?? path.join(root, 'dist'));
 fs.mkdirSync(work, { recursive: true });
 
 const QUERIES = {
@@ -87,10 +90,10 @@ function siteFor(size, corpus) {
   const reuse = process.env.FOLIO_BENCH_REUSE === '1' && fs.existsSync(pack);
   if (reuse) {
     for (const f of fs.readdirSync(dir)) if (!f.startsWith('bundle.')) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
-    fs.cpSync(path.join(root, 'dist'), dir, { recursive: true, filter: (f) => !path.basename(f).startsWith('bundle.') });
+    fs.cpSync(dist, dir, { recursive: true, filter: (f) => !path.basename(f).startsWith('bundle.') });
   } else {
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.cpSync(path.join(root, 'dist'), dir, { recursive: true });
+    fs.cpSync(dist, dir, { recursive: true });
   }
   // FOLIO_BENCH_WASM_NAMES=1: the app's wasm as wasm-bindgen wrote it,
   // before scripts/post-build.mjs strips its function names, so that a
@@ -317,7 +320,7 @@ async function profileTyping(page) {
   await cdp.detach();
 }
 
-if (!fs.existsSync(path.join(root, 'dist/index.html'))) {
+if (!fs.existsSync(path.join(dist, 'index.html'))) {
   console.error('no dist/: run `bash scripts/build.sh` first');
   process.exit(2);
 }
