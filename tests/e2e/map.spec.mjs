@@ -379,11 +379,12 @@ test('a lasso filters the results to exactly the papers inside it, until cleared
   await openMap(explorer);
   const lassoButton = page.getByTestId('map-shape-lasso');
   await expect(page.getByTestId('map-shape-box')).toHaveAttribute('aria-pressed', 'true');
-  // Keyboard reachable (Space: Enter also reaches the page's "open the
-  // current result").
+  // Keyboard reachable: Enter presses the button, and only the button (the
+  // page's Enter, "open the current result", leaves it alone).
   await lassoButton.focus();
-  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
   await expect(lassoButton).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).not.toHaveURL(/[?&]paper=/);
   // The left 60% of the map, as a box, then as a lasso through its corners.
   const rect = [[0.003, 0.003], [0.6, 0.997]];
   const corners = [[0.003, 0.003], [0.6, 0.003], [0.6, 0.997], [0.003, 0.997]];
