@@ -23,12 +23,14 @@ mod entities;
 mod expand;
 mod phrase;
 mod score;
+mod topk;
 
 use std::collections::HashSet;
 
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
 pub use expand::{suggest, MatchKind};
 pub use score::{best_first, best_of, rank, top, Contribution, Hit, RankingWeights};
+pub use topk::{prepare, Ranker};
 
 use super::bundle::Paper;
 use super::facet_kind::FacetKind;
@@ -73,6 +75,44 @@ pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -
         suggestion,
         query,
     }
+}
+
+/// [`run`] for a view that shows the best few matches and counts them all
+/// (the explorer): for a one-word query (a word, a prefix, a typo) in an
+/// index that is not sharded, the matches are found without being scored
+/// and a [`Ranker`] finds the best k exactly ([`Ranker::best`]) and every
+/// match's score when asked ([`Ranker::all`]); the results' `hits` are
+/// then empty (the ranker has the matches). Any other query is [`run`]'s.
+pub fn run_ranked(
+    index: &SearchIndex,
+    query_text: &str,
+    options: &SearchOptions<'_>,
+) -> (SearchResults, Option<Ranker>) {
+    let query = parse(query_text);
+    let mut expansions = Expansions::default();
+    let ranker = match query.clauses.as_slice() {
+        [clause] if !clause.negated => match clause.alternatives.as_slice() {
+            [Atom::Terms { terms, field: None, prefix, phrase: false }]
+                if terms.len() == 1 && options.entities.resolve(None, &terms[0]).is_empty() =>
+            {
+                let words = expansions.of(index, &terms[0], *prefix);
+                Ranker::new(index, words, options.weights)
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(ranker) = ranker else { return (run(index, query_text, options), None) };
+    let suggestion = if ranker.count() == 0 { suggest(index, query_text) } else { None };
+    let results = SearchResults {
+        words: matched_words_with(index, &query, &mut expansions),
+        entities: named_entities(&query, options),
+        hits: Vec::new(),
+        fewer_words: false,
+        suggestion,
+        query,
+    };
+    (results, Some(ranker))
 }
 
 /// Every paper matching `query`, best first (ties in corpus order). An empty
