@@ -78,8 +78,9 @@ pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -
 }
 
 /// [`run`] for a view that shows the best few matches and counts them all
-/// (the explorer): for a one-word query (a word, a prefix, a typo) in an
-/// index that is not sharded, the matches are found without being scored
+/// (the explorer): for a one-word query (a word, a prefix, a typo, or
+/// words joined by `OR`, none naming an entity, in no field) in an index
+/// that is not sharded, the matches are found without being scored
 /// and a [`Ranker`] finds the best k exactly ([`Ranker::best`]) and every
 /// match's score when asked ([`Ranker::all`]); the results' `hits` are
 /// then empty (the ranker has the matches). Any other query is [`run`]'s.
@@ -90,16 +91,30 @@ pub fn run_ranked(
 ) -> (SearchResults, Option<Ranker>) {
     let query = parse(query_text);
     let mut expansions = Expansions::default();
+    // One clause of words (`lora OR adapter`: a paper scores its best
+    // term of any of them), in any field, none naming an entity.
+    let words = |clause: &Clause| -> Option<Vec<(String, bool)>> {
+        clause
+            .alternatives
+            .iter()
+            .map(|atom| match atom {
+                Atom::Terms { terms, field: None, prefix, phrase: false }
+                    if terms.len() == 1 && options.entities.resolve(None, &terms[0]).is_empty() =>
+                {
+                    Some((terms[0].clone(), *prefix))
+                }
+                _ => None,
+            })
+            .collect()
+    };
     let ranker = match query.clauses.as_slice() {
-        [clause] if !clause.negated => match clause.alternatives.as_slice() {
-            [Atom::Terms { terms, field: None, prefix, phrase: false }]
-                if terms.len() == 1 && options.entities.resolve(None, &terms[0]).is_empty() =>
-            {
-                let words = expansions.of(index, &terms[0], *prefix);
-                Ranker::new(index, words, options.weights)
+        [clause] if !clause.negated => words(clause).and_then(|words| {
+            let mut terms = Vec::new();
+            for (word, prefix) in &words {
+                terms.extend_from_slice(expansions.of(index, word, *prefix));
             }
-            _ => None,
-        },
+            Ranker::new(index, &terms, options.weights)
+        }),
         _ => None,
     };
     let Some(ranker) = ranker else { return (run(index, query_text, options), None) };

@@ -2,9 +2,10 @@
 //! (block-max early termination, as Lucene's and tantivy's block-max
 //! WAND do for a disjunction).
 //!
-//! A query of one word (a word, a prefix being typed, a typo; not a
-//! phrase, a field, an entity or several clauses) matches the papers of
-//! its expansions (`expand`), each paper scored by its best expansion.
+//! A query of one word (a word, a prefix being typed, a typo, or words
+//! joined by `OR`; not a phrase, a field, an entity or several clauses)
+//! matches the papers of its expansions (`expand`), each paper scored by
+//! its best expansion.
 //! The count and the facet counts need every match but no score: the
 //! matches are the union of the expansions' papers (a common term's
 //! papers are a bitset kept in its [`TermSummary`]). Only the best k
@@ -95,8 +96,9 @@ pub fn prepare(index: &SearchIndex) -> usize {
     if index.is_sharded() {
         return 0;
     }
+    let bm = Bm25::new(index, RankingWeights::default().clamped());
     let common = (0..index.term_count() as u32).filter(|&id| index.doc_frequency(id) >= SUMMARIZED);
-    common.map(|id| summary_of(index, id)).count()
+    common.map(|id| index.summary(id, || summarize(index, id, &bm))).count()
 }
 
 impl Ranker {
