@@ -258,19 +258,29 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
         let mut out = String::new();
         let all = QUERIES.iter().flat_map(|(_, queries)| queries.iter()).chain(MORE.iter());
         for q in all {
-            let results = run(&index, q, options);
+            // FOLIO_BENCH_RANKED: the same lines from the explorer's search
+            // (`run_ranked`: a one-word query's hits scored when asked for,
+            // its top rows by blocks), which should write the same file.
+            let (results, ranker) = match std::env::var_os("FOLIO_BENCH_RANKED") {
+                Some(_) => run_ranked(&index, q, options),
+                None => (run(&index, q, options), None),
+            };
+            let (hits, top) = match &ranker {
+                Some(ranker) => (ranker.all(&index), ranker.best(&index, ranker.docs(), 20)),
+                None => (results.hits.clone(), results.top(20)),
+            };
             let mut words: Vec<&String> = results.words.iter().collect();
             words.sort();
             let _ = writeln!(
                 out,
                 "## {q:?}: {} hits, words {words:?}, suggestion {:?}",
-                results.hits.len(),
+                hits.len(),
                 results.suggestion
             );
-            for hit in &results.hits {
+            for hit in &hits {
                 let _ = writeln!(out, "{} {:08x}", hit.doc, hit.score.to_bits());
             }
-            for hit in results.top(20).iter().take(10) {
+            for hit in top.iter().take(10) {
                 let paper = &papers[hit.doc as usize];
                 let _ = writeln!(out, "top {} {:?}", hit.doc, results.highlights(paper));
                 let _ = writeln!(out, "snippet {:?}", results.snippet(paper, 40));

@@ -67,7 +67,8 @@ pub struct Exploration {
     /// How many other papers match: with a query ranked by relevance,
     /// those of `search`'s hits in `ranked` not in `ordered`, scored but
     /// not yet ranked (a keystroke matching 90k papers shows the first
-    /// few, and ranking them all would cost more than the search).
+    /// few, and ranking them all would cost more than the search); for a
+    /// one-word query, not even scored yet (`ranker` scores them).
     rest: usize,
     /// The papers matching query and filters, when the rest is ranked from
     /// the search's hits.
