@@ -325,3 +325,13 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
     }
     assert!(summarized && ranked >= 8, "one-word queries went through the ranker ({ranked})");
 }
+
+/// The explorer's rows, order (the rest scored when asked for) and counts
+/// on a corpus where one-word queries go through the ranker
+/// (`search::run_ranked`: their terms in 8,192 papers or more in all).
+#[test]
+fn the_explorer_ranks_a_common_word_as_full_scoring_does() {
+    let queries: &[&str] = &["m", "model ", "t", "graph OR robot ", "transformr "];
+    let beyond = check("generated 5", generated(5, 9000), queries);
+    assert!(beyond > 0, "some query matches more than {ORDERED}");
+}
