@@ -62,8 +62,18 @@ impl Default for SearchOptions<'_> {
 /// paper has every word of a query of several, the hits are the papers with
 /// most of them ([`SearchResults::fewer_words`]).
 pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -> SearchResults {
-    let query = parse(query_text);
-    let mut expansions = Expansions::default();
+    run_with(index, parse(query_text), query_text, options, Expansions::default())
+}
+
+/// [`run`] of `query` (parsed from `query_text`) with the word expansions
+/// made so far.
+fn run_with(
+    index: &SearchIndex,
+    query: Query,
+    query_text: &str,
+    options: &SearchOptions<'_>,
+    mut expansions: Expansions,
+) -> SearchResults {
     let (hits, fewer_words) = hits_of(index, &query, options, &mut expansions);
     let suggestion =
         if (hits.is_empty() || fewer_words) && !query.is_empty() { suggest(index, query_text) } else { None };
@@ -118,7 +128,7 @@ pub fn run_ranked(
         }),
         _ => None,
     };
-    let Some(ranker) = ranker else { return (run(index, query_text, options), None) };
+    let Some(ranker) = ranker else { return (run_with(index, query, query_text, options, expansions), None) };
     let suggestion = if ranker.count() == 0 { suggest(index, query_text) } else { None };
     let results = SearchResults {
         words: matched_words_with(index, &query, &mut expansions),
