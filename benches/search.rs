@@ -6,7 +6,11 @@
 //!
 //! Corpora are read from `FOLIO_CORPUS_DIR` (default `../shared/corpus`);
 //! without them only the seed is measured, and the bench says so. The query
-//! set is documented in docs/search.md.
+//! set is documented in docs/search.md. A keystroke is timed as the explorer
+//! searches (`run_ranked`: a one-word query's best rows scored by blocks,
+//! after the common terms' summaries are made, as the app makes them when
+//! idle); `FOLIO_BENCH_FULL=1` times the search that scores every match
+//! (`run`) instead, for comparison.
 
 use std::time::Instant;
 
@@ -14,7 +18,7 @@ use folio::engine::bundle::Paper;
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::enrich::Dictionaries;
 use folio::engine::index::SearchIndex;
-use folio::engine::search::{run, CatalogResolver, SearchOptions};
+use folio::engine::search::{prepare, run, run_ranked, CatalogResolver, Hit, SearchOptions, SearchResults};
 
 #[path = "common/corpus.rs"]
 mod corpus;
@@ -44,6 +48,34 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// One keystroke's search as the explorer runs it: [`run_ranked`], whose
+/// one-word queries score only their best rows, and the best `n`; with how
+/// many papers match. With `FOLIO_BENCH_FULL` set, as before it: [`run`]
+/// (every match scored) and its best `n`.
+fn keystroke(
+    index: &SearchIndex,
+    q: &str,
+    options: &SearchOptions<'_>,
+    n: usize,
+) -> (SearchResults, Vec<Hit>, usize) {
+    if std::env::var_os("FOLIO_BENCH_FULL").is_some() {
+        let results = run(index, q, options);
+        let (top, count) = (results.top(n), results.hits.len());
+        return (results, top, count);
+    }
+    let (results, ranker) = run_ranked(index, q, options);
+    match ranker {
+        Some(ranker) => {
+            let top = ranker.best(index, ranker.docs(), n);
+            (results, top, ranker.count())
+        }
+        None => {
+            let (top, count) = (results.top(n), results.hits.len());
+            (results, top, count)
+        }
+    }
+}
+
 fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
     let rss_before = status_mib("VmRSS:");
     let (start, cpu) = (Instant::now(), cpu_ms());
@@ -51,6 +83,14 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
     let build = start.elapsed().as_secs_f64() * 1000.0;
     let build_cpu = cpu_ms() - cpu;
     println!("\n## {name}: {} papers, {} terms", papers.len(), index.term_count());
+    // What the app does when idle after loading (`Explorer::warm_up`).
+    let (start, cpu) = (Instant::now(), cpu_ms());
+    let summarized = prepare(&index);
+    println!(
+        "summaries of common terms (top-k blocks): {summarized} terms, {:.0} ms ({:.0} ms CPU)",
+        start.elapsed().as_secs_f64() * 1000.0,
+        cpu_ms() - cpu
+    );
     println!(
         "index build: {build:.0} ms ({build_cpu:.0} ms CPU); index heap: {:.1} MiB; RSS growth while building: {:.0} MiB; peak RSS (papers included): {:.0} MiB",
         index.heap_bytes() as f64 / (1024.0 * 1024.0),
@@ -73,8 +113,7 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
                 // One keystroke as the UI does it: parse, match, rank the top
                 // 20 and highlight the 10 shown.
                 let (t, cpu) = (Instant::now(), cpu_ms());
-                let results = run(&index, q, options);
-                let top = results.top(20);
+                let (results, top, count) = keystroke(&index, q, options, 20);
                 for hit in top.iter().take(10) {
                     std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
                 }
@@ -84,7 +123,7 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
                 }
                 cpu_times.push(cpu_ms() - cpu);
                 if i == 0 {
-                    first_hits = results.hits.len();
+                    first_hits = count;
                 }
             }
         }
@@ -183,11 +222,14 @@ fn probe(papers: &[Paper]) {
 }
 
 /// Per query at 100k, the median of 7 runs of each phase of a keystroke (ms):
-/// matching, the words to highlight, the rest of `run` (entities,
-/// suggestion, parse), top 20 and the snippets of the 10 shown rows.
+/// matching with every match scored (`matches`), the words to highlight,
+/// the explorer's search (`run_ranked`: a one-word query's matches
+/// unscored), its top 20 (a one-word query's scored by blocks) and the
+/// snippets of the 10 shown rows.
 fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
     use folio::engine::search::{matched_words, matches};
     let index = SearchIndex::from_papers(papers);
+    prepare(&index);
     // FOLIO_BENCH_DUMP=FILE: write every result of the query set and of
     // some more queries, to compare two versions of the engine (`diff`).
     if let Some(path) = std::env::var_os("FOLIO_BENCH_DUMP") {
@@ -216,19 +258,29 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
         let mut out = String::new();
         let all = QUERIES.iter().flat_map(|(_, queries)| queries.iter()).chain(MORE.iter());
         for q in all {
-            let results = run(&index, q, options);
+            // FOLIO_BENCH_RANKED: the same lines from the explorer's search
+            // (`run_ranked`: a one-word query's hits scored when asked for,
+            // its top rows by blocks), which should write the same file.
+            let (results, ranker) = match std::env::var_os("FOLIO_BENCH_RANKED") {
+                Some(_) => run_ranked(&index, q, options),
+                None => (run(&index, q, options), None),
+            };
+            let (hits, top) = match &ranker {
+                Some(ranker) => (ranker.all(&index), ranker.best(&index, ranker.docs(), 20)),
+                None => (results.hits.clone(), results.top(20)),
+            };
             let mut words: Vec<&String> = results.words.iter().collect();
             words.sort();
             let _ = writeln!(
                 out,
                 "## {q:?}: {} hits, words {words:?}, suggestion {:?}",
-                results.hits.len(),
+                hits.len(),
                 results.suggestion
             );
-            for hit in &results.hits {
+            for hit in &hits {
                 let _ = writeln!(out, "{} {:08x}", hit.doc, hit.score.to_bits());
             }
-            for hit in results.top(20).iter().take(10) {
+            for hit in top.iter().take(10) {
                 let paper = &papers[hit.doc as usize];
                 let _ = writeln!(out, "top {} {:?}", hit.doc, results.highlights(paper));
                 let _ = writeln!(out, "snippet {:?}", results.snippet(paper, 40));
@@ -241,8 +293,8 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
     if let Some(q) = std::env::var_os("FOLIO_BENCH_QUERY") {
         let q = q.to_string_lossy();
         for _ in 0..3000 {
-            let results = run(&index, &q, options);
-            for hit in results.top(20).iter().take(10) {
+            let (results, top, _) = keystroke(&index, &q, options, 20);
+            for hit in top.iter().take(10) {
                 std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
             }
         }
@@ -276,17 +328,20 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
                 std::hint::black_box(matched_words(&index, &query));
                 phases[1].push(t.elapsed().as_secs_f64() * 1e3);
                 let t = Instant::now();
-                let results = run(&index, q, options);
+                let (results, ranker) = run_ranked(&index, q, options);
                 phases[2].push(t.elapsed().as_secs_f64() * 1e3);
                 let t = Instant::now();
-                let top = results.top(20);
+                let top = match &ranker {
+                    Some(ranker) => ranker.best(&index, ranker.docs(), 20),
+                    None => results.top(20),
+                };
                 phases[3].push(t.elapsed().as_secs_f64() * 1e3);
                 let t = Instant::now();
                 for hit in top.iter().take(10) {
                     std::hint::black_box(results.snippet(&papers[hit.doc as usize], 40));
                 }
                 phases[4].push(t.elapsed().as_secs_f64() * 1e3);
-                hits = results.hits.len();
+                hits = ranker.as_ref().map_or(results.hits.len(), |r| r.count());
             }
             let [a, b, c, d, e] = phases.map(median);
             println!("{:<28} {a:>8.2} {b:>8.2} {c:>8.2} {d:>8.2} {e:>8.2} {hits:>8}", format!("{q:?}"));

@@ -173,8 +173,10 @@ fn check(name: &str, bundle: Bundle, queries: &[&str]) -> usize {
                 ViewState { query: query.to_owned(), selection: selection.clone(), ..Default::default() };
             let exploration = explorer.explore(&state, &user, &user_facets);
             let indexes = [explorer.facets(), &user_facets];
+            // Against `run`'s hits: every match scored (the explorer's own
+            // search scores only what it ranks, `search::run_ranked`).
             let (candidates, expected) = match &exploration.search {
-                Some(results) => {
+                Some(_) => {
                     let candidates = results.doc_set(n);
                     let matching = filter_all(&indexes, &candidates, &selection);
                     let hits = results.hits.iter().filter(|h| matching.contains(h.doc as usize)).copied();
@@ -252,4 +254,84 @@ fn generated_corpora_rank_and_count_as_full_scoring_does() {
         let beyond = check(&format!("generated {seed}"), generated(seed, n), queries);
         assert!(n < ORDERED * 2 || beyond > 0, "generated {seed}: some query matches more than {ORDERED}");
     }
+}
+
+/// The explorer's search of a one-word query (`run_ranked`; words joined
+/// by `OR` too): its matches,
+/// its best k in any set of papers (every paper, a third of them, a
+/// scattered few) and every match's score when asked are `run`'s, on a
+/// corpus large enough for common words to be cut into many blocks of
+/// postings (so that scoring stops early), with words whose other forms
+/// rank below them (tiers).
+#[test]
+fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
+    use folio::engine::facets::DocSet;
+    use folio::engine::search::{prepare, run_ranked, top};
+    let bundle = generated(4, 6000);
+    let index = folio::engine::index::SearchIndex::from_papers(&bundle.papers);
+    let n = index.doc_count();
+    let options = SearchOptions::default();
+    let (mut ranked, mut summarized) = (0, false);
+    for query in [
+        "m",
+        "mo",
+        "model",
+        "model ",
+        "models ",
+        "the ",
+        "a",
+        "t",
+        "transform",
+        "transformr ",
+        "zzqx ",
+        "graph ",
+        "graph OR robot ",
+        "modle OR transf",
+    ] {
+        if query == "the " {
+            // The rest with the summaries of every common term made first.
+            summarized = prepare(&index) > 0;
+        }
+        let full = run(&index, query, &options);
+        let (results, ranker) = run_ranked(&index, query, &options);
+        assert_eq!(results.words, full.words, "{query:?}: words");
+        assert_eq!(results.suggestion, full.suggestion, "{query:?}: suggestion");
+        let Some(ranker) = ranker else {
+            assert_eq!(results.hits, full.hits, "{query:?}: not one word: run's hits");
+            continue;
+        };
+        ranked += 1;
+        assert!(results.hits.is_empty(), "{query:?}: the ranker has the hits");
+        assert_eq!(ranker.count(), full.hits.len(), "{query:?}: count");
+        assert_eq!(ranker.all(&index), full.hits, "{query:?}: every match and its score");
+        let every: DocSet = {
+            let mut set = DocSet::with_capacity(n);
+            set.insert_range(..);
+            set
+        };
+        let some = |step: usize| {
+            let mut set = DocSet::with_capacity(n);
+            (0..n).step_by(step).for_each(|d| set.insert(d));
+            set
+        };
+        for (name, within) in [("every paper", every), ("a third", some(3)), ("a few", some(97))] {
+            let hits: Vec<Hit> =
+                full.hits.iter().filter(|h| within.contains(h.doc as usize)).copied().collect();
+            for k in [1, 10, ORDERED, 1000, usize::MAX] {
+                let best = ranker.best(&index, &within, k);
+                assert_eq!(best, top(hits.clone(), k), "{query:?}: best {k} of {name}");
+            }
+        }
+    }
+    assert!(summarized && ranked >= 8, "one-word queries went through the ranker ({ranked})");
+}
+
+/// The explorer's rows, order (the rest scored when asked for) and counts
+/// on a corpus where one-word queries go through the ranker
+/// (`search::run_ranked`: their terms in 8,192 papers or more in all).
+#[test]
+fn the_explorer_ranks_a_common_word_as_full_scoring_does() {
+    let queries: &[&str] = &["m", "model ", "t", "graph OR robot ", "transformr "];
+    let beyond = check("generated 5", generated(5, 9000), queries);
+    assert!(beyond > 0, "some query matches more than {ORDERED}");
 }

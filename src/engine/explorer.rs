@@ -22,7 +22,7 @@ use super::map::Layout;
 use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
 use super::pack::{title_order, Contents, Head, IdShards, PackError, Papers, ShardSizes, ShardedPack};
-use super::search::{self, CatalogResolver, Contribution, SearchOptions, SearchResults};
+use super::search::{self, CatalogResolver, Contribution, Ranker, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
 use discovery::Discovered;
@@ -38,7 +38,9 @@ pub struct Explorer {
     facets: FacetIndex,
     /// Papers by title (folded), for the title sort.
     by_title: Vec<u32>,
-    search_index: SearchIndex,
+    /// Shared with the explorations whose rest is ranked when scrolled to
+    /// (never in a sharded pack, whose index changes as shards come and go).
+    search_index: Arc<SearchIndex>,
     /// Read from a sharded pack's head: the shard tables and cache.
     sharded: Option<Sharded>,
     /// The paper vectors and the map, when the pack has them.
@@ -65,11 +67,15 @@ pub struct Exploration {
     /// How many other papers match: with a query ranked by relevance,
     /// those of `search`'s hits in `ranked` not in `ordered`, scored but
     /// not yet ranked (a keystroke matching 90k papers shows the first
-    /// few, and ranking them all would cost more than the search).
+    /// few, and ranking them all would cost more than the search); for a
+    /// one-word query, not even scored yet (`ranker` scores them).
     rest: usize,
     /// The papers matching query and filters, when the rest is ranked from
     /// the search's hits.
     ranked: Option<DocSet>,
+    /// For a one-word query, what scores the matches not ranked yet: the
+    /// search's hits are empty ([`search::run_ranked`]).
+    ranker: Option<Rest>,
     /// Every matching paper in display order, made when first needed.
     all: OnceLock<Vec<u32>>,
     /// Facet counts for the papers matching the query, per group.
@@ -108,18 +114,44 @@ fn by_score(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
 /// Matching papers ranked by relevance before any is asked for.
 pub const ORDERED: usize = 256;
 
+/// What ranks the matches of a one-word query past the first
+/// [`ORDERED`], when first asked for.
+#[derive(Clone)]
+struct Rest {
+    index: Arc<SearchIndex>,
+    ranker: Arc<Ranker>,
+}
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Rest")
+    }
+}
+
 /// Up to this many papers, [`Explorer::missing_ids`] asks for their
 /// record shards (about what a screen of rows holds); past it, for every
 /// id shard (0.7 MB at 100k papers, about 8.5 MB at 1M).
 const IDS_FROM_RECORDS: usize = 64;
 
+/// The same answer: the same rows in the same order (the first ones, and
+/// the same matches ranked by the same search for the rest), counts and
+/// search results. The search's hits are not compared: a one-word query's
+/// are empty ([`search::run_ranked`]), and what they rank is `ordered`
+/// and `ranked`.
 impl PartialEq for Exploration {
     fn eq(&self, other: &Self) -> bool {
+        let same_search = match (&self.search, &other.search) {
+            (Some(a), Some(b)) => {
+                (&a.query, &a.words, &a.entities, a.fewer_words, &a.suggestion)
+                    == (&b.query, &b.words, &b.entities, b.fewer_words, &b.suggestion)
+            }
+            (a, b) => a.is_none() && b.is_none(),
+        };
         self.ordered == other.ordered
             && self.rest == other.rest
             && self.ranked == other.ranked
             && self.facets == other.facets
-            && self.search == other.search
+            && same_search
             && self.query_matches == other.query_matches
     }
 }
@@ -173,10 +205,24 @@ impl Exploration {
         }
         self.all.get_or_init(|| {
             // The first ones are `ordered`: the order is total.
-            let matching = results.hits.iter().filter(|h| ranked.contains(h.doc as usize));
+            let scored;
+            let hits = match &self.ranker {
+                Some(rest) => {
+                    scored = rest.ranker.all(&rest.index);
+                    &scored
+                }
+                None => &results.hits,
+            };
+            let matching = hits.iter().filter(|h| ranked.contains(h.doc as usize));
             search::rank(matching.copied().collect()).into_iter().map(|h| h.doc).collect()
         })
     }
+}
+
+/// The index of an explorer turned into a pack: no exploration may still
+/// share it (none does: packs are made of explorers never explored).
+fn unshared(index: Arc<SearchIndex>) -> Result<SearchIndex, PackError> {
+    Arc::try_unwrap(index).map_err(|_| PackError::Malformed("the index is still in use".to_owned()))
 }
 
 /// What [`Explorer::warm_up`] runs.
@@ -216,6 +262,7 @@ impl Explorer {
         by_title: Vec<u32>,
         search_index: SearchIndex,
     ) -> Self {
+        let search_index = Arc::new(search_index);
         Self { meta, papers, facets, by_title, search_index, sharded: None, discovery: Discovered::default() }
     }
 
@@ -246,6 +293,7 @@ impl Explorer {
     /// The app pack of this corpus.
     pub fn into_pack(self) -> Result<Vec<u8>, PackError> {
         let Explorer { meta, papers, facets, by_title, search_index, discovery, .. } = self;
+        let search_index = unshared(search_index)?;
         // The decoded papers are as large as their records: not both at once.
         let (records, paper_ends, table) = papers.into_records()?;
         let ids = (0..table.len() as u32).map(|d| table.id(d).to_owned()).collect();
@@ -268,6 +316,7 @@ impl Explorer {
     /// (docs/pack-format.md); `sizes` says how big shards grow.
     pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
         let Explorer { meta, papers, facets, by_title, search_index, discovery, .. } = self;
+        let search_index = unshared(search_index)?;
         // The decoded papers are as large as their records: not both at once.
         let (records, paper_ends, ids) = papers.into_records()?;
         let meta_json = meta.to_json();
@@ -425,7 +474,9 @@ impl Explorer {
             }
             kind => {
                 let doc_count = self.len();
-                let shards = self.search_index.shards_mut().ok_or(PackError::UnknownShard(id))?;
+                let shards = Arc::get_mut(&mut self.search_index)
+                    .and_then(SearchIndex::shards_mut)
+                    .ok_or(PackError::UnknownShard(id))?;
                 shards.insert(kind, id.number, shard, doc_count)?;
             }
         }
@@ -451,7 +502,7 @@ impl Explorer {
                 }
             }
             kind => {
-                if let Some(shards) = self.search_index.shards_mut() {
+                if let Some(shards) = Arc::get_mut(&mut self.search_index).and_then(SearchIndex::shards_mut) {
                     shards.remove(kind, id.number);
                 }
             }
@@ -697,12 +748,17 @@ impl Explorer {
 
     pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {
         let indexes = [&self.facets, user_facets];
-        let search = (!state.query.trim().is_empty()).then(|| {
-            self.with_options(user, |options| search::run(&self.search_index, &state.query, options))
-        });
-        let mut candidates = match &search {
-            Some(results) => results.doc_set(self.len()),
-            None => self.facets.all(),
+        let (search, ranker) = if state.query.trim().is_empty() {
+            (None, None)
+        } else {
+            let (results, ranker) = self
+                .with_options(user, |options| search::run_ranked(&self.search_index, &state.query, options));
+            (Some(results), ranker)
+        };
+        let mut candidates = match (&search, &ranker) {
+            (_, Some(ranker)) => ranker.docs().clone(),
+            (Some(results), None) => results.doc_set(self.len()),
+            (None, None) => self.facets.all(),
         };
         // A map region or lasso narrows what the query matches, counts
         // included (a corpus without a map has no regions: the parameter
@@ -739,9 +795,23 @@ impl Explorer {
             docs.sort_unstable_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
             docs
         });
-        let (ordered, rest, ranked) = match (&search, state.sort) {
+        let query_matches = match (&search, &ranker) {
+            (_, Some(ranker)) => ranker.count(),
+            (Some(results), None) => results.hits.len(),
+            (None, None) => self.len(),
+        };
+        let mut rest_ranker = None;
+        let (ordered, rest, ranked) = match (&search, state.sort, ranker) {
             _ if recommended.is_some() => (recommended.unwrap_or_default(), 0, None),
-            (Some(results), Sort::Relevance) => {
+            (Some(_), Sort::Relevance, Some(ranker)) => {
+                // The best ORDERED scored, the others when scrolled to.
+                let best = ranker.best(&self.search_index, &matching, ORDERED);
+                let rest = matching.count_ones(..) - best.len();
+                let index = Arc::clone(&self.search_index);
+                rest_ranker = Some(Rest { index, ranker: Arc::new(ranker) });
+                (best.into_iter().map(|h| h.doc).collect(), rest, Some(matching))
+            }
+            (Some(results), Sort::Relevance, None) => {
                 // The best ORDERED in one pass; the rest when scrolled to.
                 let hits = results.hits.iter().filter(|h| matching.contains(h.doc as usize));
                 let best = search::best_of(hits, ORDERED);
@@ -750,8 +820,16 @@ impl Explorer {
             }
             _ => (self.order(&matching, state.sort), 0, None),
         };
-        let query_matches = search.as_ref().map_or(self.len(), |r| r.hits.len());
-        Exploration { ordered, rest, ranked, all: OnceLock::new(), facets, search, query_matches }
+        Exploration {
+            ordered,
+            rest,
+            ranked,
+            ranker: rest_ranker,
+            all: OnceLock::new(),
+            facets,
+            search,
+            query_matches,
+        }
     }
 
     /// Tag `tag`'s classifier and its probability for every paper: `None`
@@ -987,13 +1065,16 @@ impl Explorer {
         self.recommend(&like, &unlike, limit)
     }
 
-    /// Runs once what keystrokes run (a prefix and a stem, a typo, a
+    /// Summarizes the common terms of the index ([`search::prepare`]) and
+    /// runs once what keystrokes run (a prefix and a stem, a typo, a
     /// phrase, a query with no match and its suggestion; facet counts,
     /// highlights and a snippet) and drops the answers: the app calls it
     /// when idle after loading, so that the wasm engine's code is compiled
     /// before the first keystrokes instead of during them. Returns how much
     /// it found (for tests).
     pub fn warm_up(&self) -> usize {
+        // The common terms' summaries, which the first keystrokes read.
+        search::prepare(&self.search_index);
         let user = UserData::default();
         let facets = FacetIndex::new(self.len());
         WARM_UP_QUERIES

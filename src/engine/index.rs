@@ -29,6 +29,7 @@
 //! About 1.3 bytes per word occurrence, a tenth of fixed-width tuples.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,7 @@ use super::analyze::{fold, for_each_part, stem, tokenize, TokenKind};
 use super::bundle::enrichment::Enrichment;
 use super::bundle::Paper;
 use super::facet_kind::text_values;
+use super::facets::DocSet;
 use super::pack::compact::FrontCoded;
 use super::pack::shards::{Shard, ShardEntry, ShardKind, ShardSet};
 use super::pack::PackError;
@@ -105,6 +107,12 @@ impl<'a> Iterator for Postings<'a> {
 }
 
 impl<'a> Postings<'a> {
+    /// Bytes of the postings part not read yet.
+    #[inline(always)]
+    pub fn remaining(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// The positions of the posting [`next`](Iterator::next) returned last
     /// (empty for authors and entities, and when asked twice). Skipping the
     /// positions of the postings passed over is one pass over their bytes.
@@ -203,6 +211,43 @@ pub struct SearchIndex {
     /// the postings and positions shards, and those loaded.
     #[serde(skip)]
     shards: Option<Box<IndexShards>>,
+    /// Summaries of common terms' postings (papers, per-block maximum
+    /// impacts), made when first needed: the top-k of a query is found
+    /// without scoring every match (`search::topk`).
+    #[serde(skip)]
+    summaries: Mutex<FxHashMap<u32, Arc<TermSummary>>>,
+}
+
+/// Papers per block of a term's postings in a [`TermSummary`].
+pub const BLOCK: usize = 128;
+
+/// What the top-k search reads of a common term instead of scoring all
+/// its postings: its papers as a bitset (when it is in at least one paper
+/// in [`DENSE`]), and per block of [`BLOCK`] papers where the block's
+/// postings are and the largest weighted term frequency (BM25F's
+/// `sum of weight * tf / norm` over the fields) of its papers. Computed
+/// from the postings (no pack format change), for the default weights.
+#[derive(Debug, Default)]
+pub struct TermSummary {
+    pub docs: Option<DocSet>,
+    pub blocks: Vec<Block>,
+}
+
+/// A bitset of a term's papers is kept when it holds at least one paper in
+/// this many (denser than a list of paper numbers would be).
+pub const DENSE: usize = 16;
+
+/// One block of a term's postings ([`TermSummary`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Block {
+    /// Byte range of the block's postings in the term's postings part.
+    pub start: u32,
+    pub end: u32,
+    /// The paper before the block's first (its first posting's doc delta
+    /// counts from it; 0 for the first block).
+    pub base: u32,
+    /// The largest weighted term frequency of a paper of the block.
+    pub max_tfw: f32,
 }
 
 /// The postings, positions and entity table of a sharded index
@@ -494,6 +539,7 @@ impl SearchIndex {
             entities,
             doc_count: papers.len(),
             shards: None,
+            summaries: Mutex::default(),
         }
     }
 
@@ -782,6 +828,27 @@ impl SearchIndex {
         let length = (read_varint(&mut bytes) as usize).min(bytes.len());
         let (bytes, positions) = bytes.split_at(length);
         Postings { bytes, doc: 0, positions, pending: 0, last: 0, lazy_positions: None }
+    }
+
+    /// The postings of `block` of a term (no positions): one block of its
+    /// [`TermSummary`]. Empty in a sharded index (summaries are made only
+    /// for a whole index).
+    pub fn block_postings(&self, id: u32, block: &Block) -> Postings<'_> {
+        let part = if self.shards.is_some() { &[][..] } else { self.term_parts(id).0 };
+        let bytes = part.get(block.start as usize..block.end as usize).unwrap_or(&[]);
+        Postings { bytes, doc: block.base, positions: &[], pending: 0, last: 0, lazy_positions: None }
+    }
+
+    /// Whether the index is a sharded pack's (its postings in shards).
+    pub fn is_sharded(&self) -> bool {
+        self.shards.is_some()
+    }
+
+    /// Term `id`'s summary, made by `make` the first time it is asked for
+    /// (kept until the index is dropped).
+    pub fn summary(&self, id: u32, make: impl FnOnce() -> TermSummary) -> Arc<TermSummary> {
+        let mut summaries = self.summaries.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(summaries.entry(id).or_insert_with(|| Arc::new(make())))
     }
 
     /// Number of papers containing the term (in any field).

@@ -23,12 +23,14 @@ mod entities;
 mod expand;
 mod phrase;
 mod score;
+mod topk;
 
 use std::collections::HashSet;
 
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
 pub use expand::{suggest, MatchKind};
 pub use score::{best_first, best_of, rank, top, Contribution, Hit, RankingWeights};
+pub use topk::{prepare, Ranker};
 
 use super::bundle::Paper;
 use super::facet_kind::FacetKind;
@@ -60,8 +62,18 @@ impl Default for SearchOptions<'_> {
 /// paper has every word of a query of several, the hits are the papers with
 /// most of them ([`SearchResults::fewer_words`]).
 pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -> SearchResults {
-    let query = parse(query_text);
-    let mut expansions = Expansions::default();
+    run_with(index, parse(query_text), query_text, options, Expansions::default())
+}
+
+/// [`run`] of `query` (parsed from `query_text`) with the word expansions
+/// made so far.
+fn run_with(
+    index: &SearchIndex,
+    query: Query,
+    query_text: &str,
+    options: &SearchOptions<'_>,
+    mut expansions: Expansions,
+) -> SearchResults {
     let (hits, fewer_words) = hits_of(index, &query, options, &mut expansions);
     let suggestion =
         if (hits.is_empty() || fewer_words) && !query.is_empty() { suggest(index, query_text) } else { None };
@@ -73,6 +85,60 @@ pub fn run(index: &SearchIndex, query_text: &str, options: &SearchOptions<'_>) -
         suggestion,
         query,
     }
+}
+
+/// [`run`] for a view that shows the best few matches and counts them all
+/// (the explorer): for a one-word query (a word, a prefix, a typo, or
+/// words joined by `OR`, none naming an entity, in no field; its terms in
+/// `RANKED` (8,192) papers or more in all) in an index that is not
+/// sharded, the matches are found without being scored
+/// and a [`Ranker`] finds the best k exactly ([`Ranker::best`]) and every
+/// match's score when asked ([`Ranker::all`]); the results' `hits` are
+/// then empty (the ranker has the matches). Any other query is [`run`]'s.
+pub fn run_ranked(
+    index: &SearchIndex,
+    query_text: &str,
+    options: &SearchOptions<'_>,
+) -> (SearchResults, Option<Ranker>) {
+    let query = parse(query_text);
+    let mut expansions = Expansions::default();
+    // One clause of words (`lora OR adapter`: a paper scores its best
+    // term of any of them), in any field, none naming an entity.
+    let words = |clause: &Clause| -> Option<Vec<(String, bool)>> {
+        clause
+            .alternatives
+            .iter()
+            .map(|atom| match atom {
+                Atom::Terms { terms, field: None, prefix, phrase: false }
+                    if terms.len() == 1 && options.entities.resolve(None, &terms[0]).is_empty() =>
+                {
+                    Some((terms[0].clone(), *prefix))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let ranker = match query.clauses.as_slice() {
+        [clause] if !clause.negated => words(clause).and_then(|words| {
+            let mut terms = Vec::new();
+            for (word, prefix) in &words {
+                terms.extend_from_slice(expansions.of(index, word, *prefix));
+            }
+            Ranker::new(index, &terms, options.weights)
+        }),
+        _ => None,
+    };
+    let Some(ranker) = ranker else { return (run_with(index, query, query_text, options, expansions), None) };
+    let suggestion = if ranker.count() == 0 { suggest(index, query_text) } else { None };
+    let results = SearchResults {
+        words: matched_words_with(index, &query, &mut expansions),
+        entities: named_entities(&query, options),
+        hits: Vec::new(),
+        fewer_words: false,
+        suggestion,
+        query,
+    };
+    (results, Some(ranker))
 }
 
 /// Every paper matching `query`, best first (ties in corpus order). An empty
