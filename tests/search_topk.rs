@@ -189,6 +189,12 @@ fn check(name: &str, bundle: Bundle, queries: &[&str]) -> usize {
             }
             assert_eq!(exploration.len(), expected.len(), "{at}: count with {selection:?}");
             beyond_ordered += usize::from(expected.len() > ORDERED);
+            // The matches as a set, before any is ranked past the first.
+            let mut set: Vec<u32> = exploration.matching(n).ones().map(|d| d as u32).collect();
+            let mut want = expected.clone();
+            want.sort_unstable();
+            set.sort_unstable();
+            assert_eq!(set, want, "{at}: the matching set");
             for k in [1, 12, ORDERED, ORDERED + 1, usize::MAX] {
                 assert_eq!(exploration.first(k), &expected[..k.min(expected.len())], "{at}: first {k}");
             }

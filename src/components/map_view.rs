@@ -88,17 +88,7 @@ pub fn MapView() -> impl IntoView {
         }
     });
     // The papers the query and filters keep, unless that is all of them.
-    let lit = Memo::new(move |_| {
-        results.with(|r| {
-            (r.len() != papers).then(|| {
-                let mut set = DocSet::with_capacity(papers);
-                for &doc in r.docs() {
-                    set.insert(doc as usize);
-                }
-                Arc::new(set)
-            })
-        })
-    });
+    let lit = Memo::new(move |_| results.with(|r| (r.len() != papers).then(|| Arc::new(r.matching(papers)))));
     let color_by =
         move || pane.with(|p| if p.color.is_empty() { BY_CLUSTER.to_owned() } else { p.color.clone() });
     let coloring = Memo::new(move |_| {

@@ -197,6 +197,20 @@ impl Exploration {
         self.first(i.saturating_add(1)).get(i).copied()
     }
 
+    /// Every matching paper as a set of `papers` (the corpus's size), in
+    /// no order: what [`Exploration::docs`] holds, without ranking the
+    /// matches not ranked yet (the map lights them up at each keystroke).
+    pub fn matching(&self, papers: usize) -> DocSet {
+        if let Some(ranked) = &self.ranked {
+            return ranked.clone();
+        }
+        let mut set = DocSet::with_capacity(papers);
+        for &doc in &self.ordered {
+            set.insert(doc as usize);
+        }
+        set
+    }
+
     /// Every matching paper in display order.
     pub fn docs(&self) -> &[u32] {
         let (Some(ranked), Some(results)) = (&self.ranked, &self.search) else { return &self.ordered };
