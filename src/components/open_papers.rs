@@ -9,8 +9,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
 use crate::browser::bundle_fetch::explorer_of_pack;
-use crate::browser::compile_worker::{self, Done, Event, Job, Step, Task};
-use crate::browser::corpus_store::{self, StoredCorpus};
+use crate::browser::compile_worker::{self, Done, Event, Job, Made, Step, Task};
+use crate::browser::corpus_store::{self, files_buffer, StoredCorpus};
+use crate::browser::shards::{self, Source};
 use crate::components::dialog::Dialog;
 use crate::state::{expect_corpus, CorpusContext, CorpusOrigin, CorpusState};
 
@@ -66,14 +67,17 @@ fn new_id() -> String {
 
 /// Shows the pack just made (or fetched) and keeps it in the browser,
 /// whole or not at all: when it cannot be kept, it stays open in this page
-/// only and `kept` says why. Returns the papers shown, or why none.
+/// only and `kept` says why. A sharded pack (a large corpus) shows from
+/// its head, its shards read from the page's memory until they are kept,
+/// then from the store. Returns the papers shown, or why none.
 fn show_and_keep(
     corpus: CorpusContext,
     name: String,
-    pack: js_sys::Uint8Array,
+    made: Made,
     added: bool,
     kept: RwSignal<Option<Result<(), String>>>,
 ) -> Result<usize, String> {
+    let Made { pack, shards } = &made;
     let explorer = explorer_of_pack(pack.to_vec())
         .map_err(|err| format!("the new corpus could not be opened: {err}"))?;
     // Added to a kept corpus: it is replaced; else a new one is kept.
@@ -84,13 +88,27 @@ fn show_and_keep(
         name: name.clone(),
         papers: papers as f64,
         date: js_sys::Date::now(),
-        bytes: f64::from(pack.length()),
+        bytes: made.len(),
+        shards: shards.len() as f64,
     };
+    let in_memory = std::rc::Rc::new(shards.iter().cloned().collect::<std::collections::HashMap<_, _>>());
+    shards::read_from(Source::Opened(in_memory.clone()));
     corpus.show(explorer, name, CorpusOrigin::Kept(id.clone()));
     leptos::task::spawn_local(async move {
         corpus_store::request_persistence();
-        let result = corpus_store::save(&stored, &pack).await;
-        corpus.set_origin(if result.is_ok() { CorpusOrigin::Kept(id) } else { CorpusOrigin::Unsaved(pack) });
+        let result = corpus_store::save(&stored, &made.pack, &made.shards).await;
+        let origin = match &result {
+            Ok(()) => {
+                // Unless another corpus was put in view meanwhile.
+                if shards::reads_from(&in_memory) {
+                    shards::read_from(Source::Kept(id.clone()));
+                }
+                CorpusOrigin::Kept(id)
+            }
+            Err(_) if made.is_sharded() => CorpusOrigin::Unsaved(files_buffer(&made)),
+            Err(_) => CorpusOrigin::Unsaved(made.pack),
+        };
+        corpus.set_origin(origin);
         kept.set(Some(result.map_err(|err| corpus_store::describe(&err))));
     });
     Ok(papers)
@@ -155,7 +173,7 @@ pub fn OpenPapers() -> impl IntoView {
                         progress.set(None);
                         let kept = RwSignal::new(None);
                         if let Some(Err(failure)) =
-                            pack.map(|pack| show_and_keep(corpus, name.clone(), pack, add, kept))
+                            pack.map(|made| show_and_keep(corpus, name.clone(), made, add, kept))
                         {
                             done.failure = Some(failure);
                         }
@@ -168,7 +186,8 @@ pub fn OpenPapers() -> impl IntoView {
                     }
                 }
             };
-            match compile_worker::start(Task::Open { files, base }, Box::new(on_event)) {
+            let task = Task::Open { files, base, shard_above: shard_threshold() };
+            match compile_worker::start(task, Box::new(on_event)) {
                 Ok(started) => job.set_value(Some(started)),
                 Err(reason) => fail(reason, add),
             }
@@ -199,7 +218,7 @@ pub fn OpenPapers() -> impl IntoView {
                 match fetch_corpus(&url).await {
                     Ok(Fetched::Pack(name, pack)) => {
                         let kept = RwSignal::new(None);
-                        match show_and_keep(corpus, name, pack, false, kept) {
+                        match show_and_keep(corpus, name, Made { pack, shards: Vec::new() }, false, kept) {
                             Ok(papers) => {
                                 let done = Done { papers: papers as f64, ..Done::default() };
                                 report.set(Some(Report { done, added: false, kept }));
@@ -290,6 +309,16 @@ pub fn OpenPapers() -> impl IntoView {
         })}
         {move || report.get().map(|r| view! { <OpenReport report=r on_close=Callback::new(move |_| report.set(None)) /> })}
     }
+}
+
+/// The `localStorage` key of the records' size (bytes) past which an
+/// opened corpus is kept sharded, instead of `engine::pack::SHARD_THRESHOLD`
+/// (the browser tests set a small one, to shard the 24-paper seed).
+pub const SHARD_THRESHOLD_KEY: &str = "folio:kept-shard-threshold";
+
+fn shard_threshold() -> Option<f64> {
+    let storage = gloo::utils::window().local_storage().ok().flatten()?;
+    storage.get_item(SHARD_THRESHOLD_KEY).ok().flatten()?.trim().parse().ok()
 }
 
 fn file_list(list: &web_sys::FileList) -> Vec<File> {

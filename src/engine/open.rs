@@ -428,17 +428,7 @@ fn refuse(outcome: &mut Outcome, diagnostic: Diagnostic) {
 /// The bytes of the papers' records as a pack holds them (their JSON),
 /// counted without being kept: what decides the pack's layout.
 fn records_len(papers: &[Paper]) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
+    let mut count = super::pack::Count(0);
     for paper in papers {
         // A Paper always serializes.
         let _ = serde_json::to_writer(&mut count, paper);
