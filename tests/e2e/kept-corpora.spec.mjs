@@ -180,6 +180,42 @@ test('a large corpus is kept as a head and shards: offline reload with its tags,
   expect(explorer.consoleErrors).toEqual([]);
 });
 
+test('a corpus kept by an earlier version (one file, no shards store) still opens', async ({ page }) => {
+  const server = await startServer(dist, port(35));
+  try {
+    // Before the app ever ran here: the store as version 1 of the database wrote it.
+    await page.goto(`${server.origin}${BASE}bundle.json`);
+    await page.evaluate(async () => {
+      const pack = new Uint8Array(await (await fetch('bundle.pack')).arrayBuffer());
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open('folio:v1:/some/sub/path:corpora', 1);
+        request.onupgradeneeded = () => ['corpora', 'packs', 'settings'].forEach((s) => request.result.createObjectStore(s));
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      await new Promise((resolve, reject) => {
+        const tx = db.transaction(['corpora', 'packs', 'settings'], 'readwrite');
+        tx.objectStore('packs').put(pack, 'c1');
+        tx.objectStore('corpora').put({ id: 'c1', name: 'Kept long ago', papers: 24, date: Date.now(), bytes: pack.length }, 'c1');
+        tx.objectStore('settings').put('c1', 'current');
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    });
+    // Console errors from here (that page's missing icon is not the app's).
+    const explorer = new Explorer(page);
+    await explorer.open(`${server.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await expect(page.getByTestId('corpus-menu')).toHaveText('Kept long ago');
+    await page.getByTestId('corpus-menu').click();
+    await expect(page.getByTestId('corpus-dialog').getByTestId('kept-corpus')).toContainText('24 papers');
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('the site\'s own corpus exports from the corpus menu as bundle.json and as its app pack', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open(BASE);
