@@ -62,6 +62,8 @@ async function corpusFile(size) {
 }
 
 function native(file) {
+  // FOLIO_BENCH_NATIVE=off: the browser alone (the native column then reads NaN).
+  if (process.env.FOLIO_BENCH_NATIVE === 'off') return { seconds: NaN, peakMiB: NaN };
   const started = process.hrtime.bigint();
   const run = spawnSync('/usr/bin/time', ['-f', '%M', folio, 'compile', file, '--out', path.join(work, 'open.json'),
     '--pack', path.join(work, 'open.pack'), '--pack-layout', 'auto', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -121,6 +123,8 @@ async function browser(file) {
       peakMiB: bench.workerPeak / 2 ** 20,
       longTasks: during.length,
       longest: during.reduce((m, t) => Math.max(m, t.duration), 0),
+      // Each long task: when it started, in seconds from the report on screen, and how long it took.
+      tasks: during.map((t) => `${((t.start - end) / 1000).toFixed(2)} s: ${t.duration.toFixed(0)} ms`),
       reopenSeconds: reopen.at / 1000,
       reopenTasks: reopen.tasks.length,
       reopenLongest: reopen.tasks.reduce((m, t) => Math.max(m, t.duration), 0),
@@ -140,4 +144,5 @@ for (const size of sizes) {
   console.log(`${String(size).padStart(6)}  ${n.seconds.toFixed(1).padStart(9)}  ${n.peakMiB.toFixed(0).padStart(10)}  ${b.seconds.toFixed(1).padStart(10)}  ` +
     `${(b.seconds / n.seconds).toFixed(2).padStart(5)}  ${b.peakMiB.toFixed(0).padStart(10)}  ${String(b.longTasks).padStart(5)}, ${b.longest.toFixed(0)} ms` +
     `  ${b.keptSeconds.toFixed(1).padStart(6)}  ${b.reopenSeconds.toFixed(1).padStart(8)}  ${String(b.reopenTasks).padStart(5)}, ${b.reopenLongest.toFixed(0)} ms  ${b.summary}`);
+  console.log(`        long tasks of the open (start from the report on screen: duration): ${b.tasks.join(', ') || 'none'}`);
 }
