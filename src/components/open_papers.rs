@@ -65,21 +65,33 @@ fn new_id() -> String {
     format!("c{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
 }
 
+/// Lets the page run (paint, input) before what follows: a task of its own.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = gloo::utils::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Shows the pack just made (or fetched) and keeps it in the browser,
 /// whole or not at all: when it cannot be kept, it stays open in this page
 /// only and `kept` says why. A sharded pack (a large corpus) shows from
 /// its head, its shards read from the page's memory until they are kept,
-/// then from the store. Returns the papers shown, or why none.
-fn show_and_keep(
+/// then from the store. Decoding the pack and showing it are tasks of
+/// their own (each of them takes tens of milliseconds at 100k papers).
+/// Returns the papers shown, or why none.
+async fn show_and_keep(
     corpus: CorpusContext,
     name: String,
     made: Made,
     added: bool,
     kept: RwSignal<Option<Result<(), String>>>,
 ) -> Result<usize, String> {
+    next_task().await;
     let Made { pack, shards } = &made;
     let explorer = explorer_of_pack(pack.to_vec())
         .map_err(|err| format!("the new corpus could not be opened: {err}"))?;
+    next_task().await;
     // Added to a kept corpus: it is replaced; else a new one is kept.
     let id = corpus.kept_id().filter(|_| added).unwrap_or_else(new_id);
     let papers = explorer.len();
@@ -170,14 +182,22 @@ pub fn OpenPapers() -> impl IntoView {
                     Event::Progress(step) => progress.set(Some(step)),
                     Event::Done(mut done, pack) => {
                         finish();
-                        progress.set(None);
                         let kept = RwSignal::new(None);
-                        if let Some(Err(failure)) =
-                            pack.map(|made| show_and_keep(corpus, name.clone(), made, add, kept))
-                        {
-                            done.failure = Some(failure);
-                        }
-                        report.set(Some(Report { done, added: add, kept }));
+                        let name = name.clone();
+                        leptos::task::spawn_local(async move {
+                            if let Some(made) = pack {
+                                progress.update(|step| {
+                                    if let Some(step) = step {
+                                        step.stage = "opening the new corpus".into();
+                                    }
+                                });
+                                if let Err(failure) = show_and_keep(corpus, name, made, add, kept).await {
+                                    done.failure = Some(failure);
+                                }
+                            }
+                            progress.set(None);
+                            report.set(Some(Report { done, added: add, kept }));
+                        });
                     }
                     Event::Converted(_) => finish(),
                     Event::Failed(reason) => {
@@ -218,7 +238,9 @@ pub fn OpenPapers() -> impl IntoView {
                 match fetch_corpus(&url).await {
                     Ok(Fetched::Pack(name, pack)) => {
                         let kept = RwSignal::new(None);
-                        match show_and_keep(corpus, name, Made { pack, shards: Vec::new() }, false, kept) {
+                        match show_and_keep(corpus, name, Made { pack, shards: Vec::new() }, false, kept)
+                            .await
+                        {
                             Ok(papers) => {
                                 let done = Done { papers: papers as f64, ..Done::default() };
                                 report.set(Some(Report { done, added: false, kept }));
