@@ -79,19 +79,29 @@ async fn next_task() {
 /// its head, its shards read from the page's memory until they are kept,
 /// then from the store. Decoding the pack and showing it are tasks of
 /// their own (each of them takes tens of milliseconds at 100k papers).
-/// Returns the papers shown, or why none.
+/// Returns the papers shown, or why none; `None` when `wanted` said no
+/// meanwhile (the open was cancelled: nothing changed).
 async fn show_and_keep(
     corpus: CorpusContext,
     name: String,
     made: Made,
     added: bool,
     kept: RwSignal<Option<Result<(), String>>>,
-) -> Result<usize, String> {
+    wanted: impl Fn() -> bool,
+) -> Option<Result<usize, String>> {
     next_task().await;
+    if !wanted() {
+        return None;
+    }
     let Made { pack, shards } = &made;
-    let explorer = explorer_of_pack(pack.to_vec())
-        .map_err(|err| format!("the new corpus could not be opened: {err}"))?;
+    let explorer = match explorer_of_pack(pack.to_vec()) {
+        Ok(explorer) => explorer,
+        Err(err) => return Some(Err(format!("the new corpus could not be opened: {err}"))),
+    };
     next_task().await;
+    if !wanted() {
+        return None;
+    }
     // Added to a kept corpus: it is replaced; else a new one is kept.
     let id = corpus.kept_id().filter(|_| added).unwrap_or_else(new_id);
     let papers = explorer.len();
@@ -123,7 +133,7 @@ async fn show_and_keep(
         corpus.set_origin(origin);
         kept.set(Some(result.map_err(|err| corpus_store::describe(&err))));
     });
-    Ok(papers)
+    Some(Ok(papers))
 }
 
 /// The file input, the drop zone and the opener's dialogs (mounted once, at the root).
@@ -191,8 +201,12 @@ pub fn OpenPapers() -> impl IntoView {
                                         step.stage = "opening the new corpus".into();
                                     }
                                 });
-                                if let Err(failure) = show_and_keep(corpus, name, made, add, kept).await {
-                                    done.failure = Some(failure);
+                                // Cancel, until the corpus is shown, still changes nothing.
+                                let wanted = move || progress.with_untracked(Option::is_some);
+                                match show_and_keep(corpus, name, made, add, kept, wanted).await {
+                                    None => return,
+                                    Some(Err(failure)) => done.failure = Some(failure),
+                                    Some(Ok(_)) => {}
                                 }
                             }
                             progress.set(None);
@@ -238,14 +252,14 @@ pub fn OpenPapers() -> impl IntoView {
                 match fetch_corpus(&url).await {
                     Ok(Fetched::Pack(name, pack)) => {
                         let kept = RwSignal::new(None);
-                        match show_and_keep(corpus, name, Made { pack, shards: Vec::new() }, false, kept)
-                            .await
-                        {
-                            Ok(papers) => {
+                        let made = Made { pack, shards: Vec::new() };
+                        match show_and_keep(corpus, name, made, false, kept, || true).await {
+                            Some(Ok(papers)) => {
                                 let done = Done { papers: papers as f64, ..Done::default() };
                                 report.set(Some(Report { done, added: false, kept }));
                             }
-                            Err(failure) => fail(failure, false),
+                            Some(Err(failure)) => fail(failure, false),
+                            None => {}
                         }
                     }
                     Ok(Fetched::File(file)) => {
