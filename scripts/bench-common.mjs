@@ -43,3 +43,101 @@ export async function typeEachKey({ TYPING }) {
   }
   return keys;
 }
+
+/** Runs in the page (pass it to `page.evaluate` with `{ TYPING, toggles,
+ * quietMs }`): every keystroke of `TYPING` (the box cleared between words),
+ * then `toggles` clicks on the first facet value's checkbox, each timed two
+ * ways:
+ * - `paint`: to the next painted frame (the older figure, kept for
+ *   comparison): a change made after that frame is not counted;
+ * - `settled`: to the last change the interaction makes to the page: the
+ *   frame painted after the last DOM mutation (a MutationObserver on the
+ *   whole document: nodes, attributes, text) or the last History call (the
+ *   URL), whichever is later, once nothing has changed for `quietMs`
+ *   (which must exceed any pause the app waits before writing the URL, so
+ *   that a delayed write is counted, not missed).
+ * Also the longest main-thread task seen during them (Long Tasks API:
+ * tasks of 50 ms or more; 0 when none was that long). */
+export async function interactionsSettled({ TYPING, toggles, quietMs }) {
+  const now = () => performance.now();
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const rec = { seq: 0, lastChange: 0, lastPaint: 0, lastUrl: 0, urlCalls: 0 };
+  const observer = new MutationObserver(() => {
+    const seq = ++rec.seq;
+    rec.lastChange = now();
+    requestAnimationFrame(() => setTimeout(() => {
+      if (seq === rec.seq) rec.lastPaint = now();
+    }, 0));
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  const wrap = (name) => {
+    const original = history[name];
+    history[name] = function (...args) {
+      const result = original.apply(this, args);
+      rec.lastUrl = now();
+      rec.lastChange = rec.lastUrl;
+      rec.urlCalls++;
+      return result;
+    };
+    return () => { history[name] = original; };
+  };
+  const unwrap = [wrap('replaceState'), wrap('pushState')];
+  let longest = 0;
+  const tasks = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+  });
+  tasks.observe({ type: 'longtask' });
+  // One interaction: `act` changes the page; times to its first frame and
+  // to its last change.
+  async function time(act) {
+    await pause(quietMs);
+    rec.seq = 0; rec.lastPaint = 0; rec.lastUrl = 0; rec.urlCalls = 0;
+    const t = now();
+    rec.lastChange = t;
+    act();
+    await frame();
+    const paint = now() - t;
+    while (now() - rec.lastChange < quietMs || (rec.seq && !rec.lastPaint)) await pause(20);
+    const settled = Math.max(rec.lastPaint, rec.lastUrl, t + paint) - t;
+    // For a trace of the run (bench-browser --profile): the interaction's span.
+    performance.measure('folio-interaction', { start: t, end: t + settled });
+    return { paint, settled, url: rec.lastUrl ? rec.lastUrl - t : null, urlCalls: rec.urlCalls, mutations: rec.seq };
+  }
+  const input = document.querySelector('[data-testid=search]');
+  const type = (text) => () => {
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const keys = [];
+  for (const text of TYPING) {
+    for (let i = 1; i <= text.length; i++) keys.push({ text: text.slice(0, i), ...(await time(type(text.slice(0, i)))) });
+    await time(type(''));
+  }
+  const clicks = [];
+  for (let i = 0; i < toggles; i++) {
+    const box = document.querySelector('[data-testid=facet-value] input[type=checkbox]');
+    if (!box) break;
+    clicks.push(await time(() => box.click()));
+  }
+  await pause(100);
+  tasks.disconnect();
+  observer.disconnect();
+  unwrap.forEach((f) => f());
+  return { keys, toggles: clicks, longest };
+}
+
+/** Prints the figures of `interactionsSettled`'s answer. */
+export function printSettled({ keys, toggles, longest }) {
+  const f = (xs, key) => `p50 ${pct(xs.map((x) => x[key]), 0.5).toFixed(1)} / p95 ${pct(xs.map((x) => x[key]), 0.95).toFixed(1)} ms`;
+  const first = keys[0];
+  const later = keys.slice(1);
+  console.log(`keystroke to its last change (DOM painted, URL written): ${f(keys, 'settled')}; to the next frame (older figure): ${f(keys, 'paint')}`);
+  console.log(`  first keystroke after load (${JSON.stringify(first.text)}): ${first.settled.toFixed(1)} ms to its last change (${first.paint.toFixed(1)} to the next frame); later keystrokes ${f(later, 'settled')}`);
+  const urls = keys.filter((k) => k.url != null).map((k) => k.url);
+  console.log(`  URL written by ${urls.length} of ${keys.length} keystrokes, p50 ${pct(urls, 0.5).toFixed(1)} / p95 ${pct(urls, 0.95).toFixed(1)} ms after the key`);
+  if (toggles.length) console.log(`facet toggle to its last change: ${f(toggles, 'settled')}; to the next frame (older figure): ${f(toggles, 'paint')}`);
+  console.log(`longest main-thread task during them: ${longest ? `${longest.toFixed(0)} ms` : 'none of 50 ms or more'}`);
+  const slow = [...keys].sort((a, b) => b.settled - a.settled).slice(0, 5);
+  console.log(`  slowest keystrokes: ${slow.map((k) => `${JSON.stringify(k.text)} ${k.settled.toFixed(1)}`).join(', ')}`);
+}

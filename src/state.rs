@@ -262,9 +262,6 @@ impl UserContext {
     }
 }
 
-/// How long typing pauses before the query goes into the URL.
-const URL_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
-
 /// Runs `f` once the next frame is painted.
 pub fn after_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
@@ -297,6 +294,19 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
     });
     let (first, complete) = first.expect("the explorer is provided just above");
     let results = RwSignal::new(Arc::new(first));
+    // The one writer of the URL, created before the answer's effect so that
+    // it runs first, before the interaction changes the page: a History call
+    // makes Chromium update styles at once, which costs little on a page not
+    // yet changed and milliseconds in the middle of the interaction's DOM
+    // changes. Typing replaces the entry, keystroke by keystroke (the URL is
+    // part of what a keystroke changes); anything else pushes one.
+    let previous = StoredValue::new(view.get_untracked());
+    Effect::new(move |_| {
+        let state = view.get();
+        let typing = previous.with_value(|old| old.query != state.query && old.paper == state.paper);
+        url_state::write(&state, !typing);
+        previous.set_value(state);
+    });
     Effect::new(move |ran: Option<()>| {
         fetcher.index.track();
         let user_facets = user.facets.get();
@@ -321,46 +331,6 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
             None => {}
         }
     });
-    // The one writer of the URL: typing replaces the entry once typing
-    // pauses (each History call costs Chromium a reload of the page icon,
-    // milliseconds a keystroke), anything else pushes one, after writing a
-    // pending query into the entry it leaves. Pushes wait until the frame
-    // is painted: a History call makes Chromium update styles at once, in
-    // the middle of the interaction's DOM changes.
-    let previous = StoredValue::new(view.get_untracked());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    // Cancels the pending write; whether there was one.
-    let cancel = move || pending.try_update_value(Option::take).flatten().map(|h| h.clear()).is_some();
-    Effect::new(move |_| {
-        let state = view.get();
-        let typing = previous.with_value(|old| old.query != state.query && old.paper == state.paper);
-        let left = (cancel() && !typing).then(|| previous.get_value());
-        if typing {
-            let write = move || {
-                pending.set_value(None);
-                view.with_untracked(|state| url_state::write(state, false));
-            };
-            pending.set_value(set_timeout_with_handle(write, URL_PAUSE).ok());
-        } else {
-            let state = state.clone();
-            after_paint(move || {
-                if let Some(left) = &left {
-                    url_state::write(left, false);
-                }
-                // Unless the view moved on (another click, back/forward) meanwhile.
-                if view.with_untracked(|now| *now == state) {
-                    url_state::write(&state, true);
-                }
-            });
-        }
-        previous.set_value(state);
-    });
-    // Leaving the page (reload, close, another site) writes a pending query.
-    let pagehide = window_event_listener_untyped("pagehide", move |_| {
-        if cancel() {
-            view.with_untracked(|state| url_state::write(state, false));
-        }
-    });
     let pane = RwSignal::new(url_state::read_pane());
     Effect::new(move |_| url_state::set_pane(pane.get()));
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
@@ -370,10 +340,7 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
         pane.set(url_state::read_pane());
     });
     // Another corpus opened: this explorer's signals are disposed with it.
-    on_cleanup(move || {
-        pagehide.remove();
-        popstate.remove();
-    });
+    on_cleanup(move || popstate.remove());
     provide_context(explorer);
     provide_context(ViewContext(view));
     provide_context(ResultsContext(results.read_only()));

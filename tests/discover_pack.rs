@@ -11,7 +11,7 @@ use folio::engine::bundle::Bundle;
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::discover::{self, Options, Shipped, Vectors};
 use folio::engine::explorer::{Explorer, Recommended};
-use folio::engine::map::Rect;
+use folio::engine::map::{Polygon, Rect};
 use folio::engine::pack::shards::{ShardId, ShardKind};
 use folio::engine::pack::{PackError, ShardSizes, ShardedPack};
 use folio::engine::tags::{TagStore, UserData};
@@ -357,6 +357,45 @@ fn a_map_region_keeps_only_the_papers_inside_it() {
     let outside: Vec<u32> = map.inside(empty);
     let none = explorer.explore(&ViewState { region: Some(empty), ..Default::default() }, &user, &facets);
     assert_eq!(none.docs(), outside);
+}
+
+#[test]
+fn a_map_lasso_keeps_only_the_papers_inside_its_outline() {
+    let explorer = whole();
+    let map = explorer.map().unwrap().clone();
+    let user = UserData::default();
+    let facets = explorer.user_facets(&user);
+    let mut xs: Vec<u16> = map.points().iter().map(|p| p[0]).collect();
+    xs.sort_unstable();
+    // A lasso along the left half's rectangle keeps what the box keeps.
+    let left = Rect { min: [0, 0], max: [xs[8], u16::MAX] };
+    let lasso =
+        explorer.explore(&ViewState { lasso: Some(outline_of(&left)), ..Default::default() }, &user, &facets);
+    assert_eq!(lasso.docs(), map.inside(left));
+    // A triangle (the box's lower-left half) keeps its own papers, fewer.
+    let triangle = Polygon::new(vec![[0, 0], [xs[8], 0], [0, u16::MAX]]).unwrap();
+    let state = ViewState { lasso: Some(triangle.clone()), ..Default::default() };
+    let got = explorer.explore(&state, &user, &facets);
+    assert_eq!(got.docs(), map.inside_polygon(&triangle));
+    assert!(got.len() <= lasso.len());
+    // With a query, the lasso narrows its hits and their counts.
+    let query = ViewState { query: "language".into(), lasso: Some(outline_of(&left)), ..Default::default() };
+    let hits = explorer.explore(&query, &user, &facets);
+    let unfiltered =
+        explorer.explore(&ViewState { query: "language".into(), ..Default::default() }, &user, &facets);
+    let inside = map.inside(left);
+    let mut expected: Vec<u32> = unfiltered.docs().iter().copied().filter(|d| inside.contains(d)).collect();
+    expected.sort_unstable();
+    assert!(!expected.is_empty() && expected.len() < unfiltered.len(), "{expected:?}");
+    let mut got: Vec<u32> = hits.docs().to_vec();
+    got.sort_unstable();
+    assert_eq!(got, expected);
+}
+
+fn outline_of(rect: &Rect) -> Polygon {
+    let [x0, y0] = rect.min;
+    let [x1, y1] = rect.max;
+    Polygon::new(vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).unwrap()
 }
 
 #[test]

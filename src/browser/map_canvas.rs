@@ -2,16 +2,18 @@
 //! every paper's point drawn by WebGL from the layout's arrays
 //! (`browser::map_gl`), or where there is no WebGL written into one pixel
 //! buffer (no object per point) put on a 2D canvas at once; over them the
-//! cluster labels, the box being drawn and the pointed paper's ring. The
-//! camera (centre and zoom over the map's unit square) turns map units
-//! into canvas pixels and back, for panning, zooming, pointing and boxes.
+//! cluster labels, the box or lasso being drawn or in effect and the
+//! pointed paper's ring. Papers with no place on the map are not drawn.
+//! The camera (centre and zoom over the map's unit square) turns map units
+//! into canvas pixels and back, for panning, zooming, pointing, boxes and
+//! lassos.
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::map_gl::GlPoints;
 use crate::engine::facets::DocSet;
-use crate::engine::map::{Cluster, Rect};
+use crate::engine::map::{Cluster, Layout, Rect};
 
 /// Map units across the square (a point's coordinate is 0..=UNIT).
 const UNIT: f64 = 65535.0;
@@ -36,6 +38,8 @@ pub const PALETTE: [[u8; 3]; 9] = [
 ];
 /// The palette index of "no value" (grey).
 pub const OTHER: u8 = (PALETTE.len() - 1) as u8;
+/// The colour of a point not drawn (a paper with no place on the map).
+pub const HIDDEN: u8 = u8::MAX;
 
 /// `PALETTE[index]` as a CSS colour.
 pub fn css_color(index: u8) -> String {
@@ -97,6 +101,11 @@ impl Camera {
         }
     }
 
+    /// The map point (map units, clamped to the square) under canvas point `at`.
+    pub fn to_units(&self, at: [f64; 2], width: f64, height: f64) -> [u16; 2] {
+        self.to_map(at, width, height).map(|x| (x.clamp(0.0, 1.0) * UNIT).round() as u16)
+    }
+
     /// The map rectangle between canvas points `a` and `b` (in any order),
     /// clamped to the square.
     pub fn rect(&self, a: [f64; 2], b: [f64; 2], width: f64, height: f64) -> Rect {
@@ -124,19 +133,37 @@ pub fn point_size(papers: usize, zoom: f64) -> f64 {
     (base * zoom.max(1.0).powf(0.3)).min(10.0)
 }
 
+/// A selection of the map in effect, outlined over the points.
+#[derive(Debug, Clone, Copy)]
+pub enum Outline<'a> {
+    /// A box (map units).
+    Box(Rect),
+    /// A lasso's vertices (map units).
+    Lasso(&'a [[u16; 2]]),
+}
+
+/// A selection being drawn, in canvas CSS pixels.
+#[derive(Debug, Clone, Copy)]
+pub enum Drawing<'a> {
+    /// A box's two corners.
+    Box([f64; 2], [f64; 2]),
+    /// The lasso's path so far.
+    Lasso(&'a [[f64; 2]]),
+}
+
 /// What one frame shows.
 pub struct Scene<'a> {
     pub points: &'a [[u16; 2]],
-    /// Each point's palette index.
+    /// Each point's palette index ([`HIDDEN`]: not drawn).
     pub colors: &'a [u8],
     /// The papers the current query and filters keep (the others are
     /// dimmed); `None`: every paper.
     pub lit: Option<&'a DocSet>,
     pub clusters: &'a [Cluster],
-    /// The region filter in effect, outlined.
-    pub region: Option<Rect>,
-    /// The box being drawn (canvas pixels, two corners).
-    pub dragging: Option<([f64; 2], [f64; 2])>,
+    /// The map selection in effect (a box or a lasso), outlined.
+    pub region: Option<Outline<'a>>,
+    /// The box or lasso being drawn.
+    pub dragging: Option<Drawing<'a>>,
     /// The pointed or focused paper, ringed.
     pub pointed: Option<u32>,
 }
@@ -259,12 +286,20 @@ impl Painter {
         let halo = read("caret-color", "#ffffff");
         ctx.set_line_join("round");
         if let Some(region) = scene.region {
-            let a = camera.to_screen(region.min, w, h);
-            let b = camera.to_screen(region.max, w, h);
             ctx.set_stroke_style_str(&text);
             ctx.set_line_width(1.5 * ratio);
             let _ = ctx.set_line_dash(&js_sys::Array::of2(&(6.0 * ratio).into(), &(4.0 * ratio).into()));
-            ctx.stroke_rect(a[0], a[1], b[0] - a[0], b[1] - a[1]);
+            match region {
+                Outline::Box(rect) => {
+                    let a = camera.to_screen(rect.min, w, h);
+                    let b = camera.to_screen(rect.max, w, h);
+                    ctx.stroke_rect(a[0], a[1], b[0] - a[0], b[1] - a[1]);
+                }
+                Outline::Lasso(vertices) => {
+                    let screen: Vec<[f64; 2]> = vertices.iter().map(|&v| camera.to_screen(v, w, h)).collect();
+                    path(ctx, &screen, true);
+                }
+            }
             let _ = ctx.set_line_dash(&js_sys::Array::new());
         }
         // Labels, largest clusters first, none over another.
@@ -292,10 +327,17 @@ impl Painter {
             ctx.set_fill_style_str(&text);
             let _ = ctx.fill_text(&cluster.label, x, y);
         }
-        if let Some((a, b)) = scene.dragging {
-            ctx.set_stroke_style_str(&text);
-            ctx.set_line_width(ratio);
-            ctx.stroke_rect(a[0] * ratio, a[1] * ratio, (b[0] - a[0]) * ratio, (b[1] - a[1]) * ratio);
+        ctx.set_stroke_style_str(&text);
+        ctx.set_line_width(ratio);
+        match scene.dragging {
+            Some(Drawing::Box(a, b)) => {
+                ctx.stroke_rect(a[0] * ratio, a[1] * ratio, (b[0] - a[0]) * ratio, (b[1] - a[1]) * ratio)
+            }
+            Some(Drawing::Lasso(points)) => {
+                let device: Vec<[f64; 2]> = points.iter().map(|p| [p[0] * ratio, p[1] * ratio]).collect();
+                path(ctx, &device, false);
+            }
+            None => {}
         }
         if let Some(point) = scene.pointed.and_then(|doc| scene.points.get(doc as usize)) {
             let [x, y] = camera.to_screen(*point, w, h);
@@ -307,6 +349,21 @@ impl Painter {
             ctx.stroke();
         }
     }
+}
+
+/// Strokes the line through `points` (device pixels), back to the first
+/// when `closed`.
+fn path(ctx: &CanvasRenderingContext2d, points: &[[f64; 2]], closed: bool) {
+    let Some(first) = points.first() else { return };
+    ctx.begin_path();
+    ctx.move_to(first[0], first[1]);
+    for p in &points[1..] {
+        ctx.line_to(p[0], p[1]);
+    }
+    if closed {
+        ctx.close_path();
+    }
+    ctx.stroke();
 }
 
 /// The points of `scene` written into `pixels` (RGBA, `width` x
@@ -334,7 +391,11 @@ fn raster(pixels: &mut Vec<u8>, scene: &Scene<'_>, camera: &Camera, side: f64, w
             if x < 0.0 || y < 0.0 || x >= w || y >= h {
                 continue;
             }
-            let index = usize::from(scene.colors.get(i).copied().unwrap_or(OTHER)).min(PALETTE.len() - 1);
+            let color = scene.colors.get(i).copied().unwrap_or(OTHER);
+            if color == HIDDEN {
+                continue;
+            }
+            let index = usize::from(color).min(PALETTE.len() - 1);
             let [r, g, b] = PALETTE[index];
             let pixel = [r, g, b, if lit { 0xff } else { DIM_ALPHA }];
             let (x, y) = (x as usize, y as usize);
@@ -349,10 +410,11 @@ fn raster(pixels: &mut Vec<u8>, scene: &Scene<'_>, camera: &Camera, side: f64, w
     }
 }
 
-/// The paper whose point is nearest to canvas point `at` (CSS pixels), if
-/// one is within `radius` pixels; lit papers win over dimmed ones.
+/// The placed paper of `layout` whose point is nearest to canvas point
+/// `at` (CSS pixels), if one is within `radius` pixels; lit papers win over
+/// dimmed ones.
 pub fn nearest(
-    points: &[[u16; 2]],
+    layout: &Layout,
     lit: Option<&DocSet>,
     camera: &Camera,
     at: [f64; 2],
@@ -360,7 +422,10 @@ pub fn nearest(
     radius: f64,
 ) -> Option<u32> {
     let mut best: Option<(bool, f64, u32)> = None;
-    for (i, point) in points.iter().enumerate() {
+    for (i, point) in layout.points().iter().enumerate() {
+        if !layout.is_placed(i) {
+            continue;
+        }
         let [x, y] = camera.to_screen(*point, size.0, size.1);
         let d = (x - at[0]).powi(2) + (y - at[1]).powi(2);
         if d > radius * radius {

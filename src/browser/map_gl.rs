@@ -3,12 +3,14 @@
 //! layout's points and each paper's colour and lit flag are uploaded as
 //! vertex buffers when they change, and a frame is two draw calls (the
 //! dimmed points, then the lit ones over them) whose camera is uniforms.
+//! Dropped, it gives its context back (`WEBGL_lose_context`): a browser
+//! holds few (Chromium 16), and the map may be opened many times.
 
-use js_sys::{Object, Reflect, Uint16Array, Uint8Array};
+use js_sys::{Function, Object, Reflect, Uint16Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, WebGlBuffer, WebGlProgram, WebGlRenderingContext as Gl, WebGlShader};
 
-use super::map_canvas::{DIM_ALPHA, OTHER, PALETTE};
+use super::map_canvas::{DIM_ALPHA, HIDDEN, OTHER, PALETTE};
 use crate::engine::facets::DocSet;
 
 const VERTEX: &str = "
@@ -22,6 +24,7 @@ uniform float u_dim;
 uniform vec3 u_palette[9];
 varying vec4 v_color;
 void main() {
+  // a_meta.y: 0 dimmed, 1 lit, 2 not drawn (in neither pass).
   if (abs(a_meta.y - u_pass) > 0.5) {
     gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
     gl_PointSize = 0.0;
@@ -87,9 +90,9 @@ impl GlPoints {
             Gl::STATIC_DRAW,
         );
         let meta: Vec<u8> = (0..points.len())
-            .flat_map(|i| {
-                let color = colors.get(i).copied().unwrap_or(OTHER).min(OTHER);
-                [color, u8::from(lit.is_none_or(|lit| lit.contains(i)))]
+            .flat_map(|i| match colors.get(i).copied().unwrap_or(OTHER) {
+                HIDDEN => [0, 2],
+                color => [color.min(OTHER), u8::from(lit.is_none_or(|lit| lit.contains(i)))],
             })
             .collect();
         gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&self.meta));
@@ -144,6 +147,24 @@ impl GlPoints {
     /// Waits until the GPU has drawn (for the benchmark's timing).
     pub fn finish(&self) {
         self.gl.finish();
+    }
+}
+
+impl Drop for GlPoints {
+    /// Frees the buffers and program and loses the context at once,
+    /// rather than when the canvas is collected.
+    fn drop(&mut self) {
+        let gl = &self.gl;
+        gl.delete_buffer(Some(&self.positions));
+        gl.delete_buffer(Some(&self.meta));
+        gl.delete_program(Some(&self.program));
+        if let Ok(Some(extension)) = gl.get_extension("WEBGL_lose_context") {
+            if let Ok(lose) = Reflect::get(&extension, &"loseContext".into())
+                .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+            {
+                let _ = lose.call0(&extension);
+            }
+        }
     }
 }
 

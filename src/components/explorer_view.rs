@@ -59,12 +59,15 @@ pub fn ExplorerView(
         if event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
-        let typing = event
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
-            });
+        let target =
+            event.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok());
+        let typing = target.as_ref().is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
+        });
+        // Enter on a button or a link is that control's: it does not also
+        // open the selected paper.
+        let activates = event.key() == "Enter"
+            && target.as_ref().is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY"));
         let Some(action) = action_for(&event.key(), typing) else { return };
         let count = results.with_untracked(|r| r.len());
         // Opens the selected paper (and focuses its tag input): at once, or
@@ -120,7 +123,8 @@ pub fn ExplorerView(
                     user.focus_tag_input.set(true);
                 }
             }
-            Action::Open => open_selected(false),
+            Action::Open if !activates => open_selected(false),
+            Action::Open => {}
         }
     });
     // Another corpus opened: this explorer goes, and its keys with it.

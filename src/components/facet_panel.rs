@@ -1,11 +1,10 @@
 //! The facet panel: one group per facet the corpus has, each value with its
 //! count for the current results; include (OR within a group) or exclude.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 
 use crate::engine::facet_kind::FacetKind;
+use crate::engine::facets::ValueCount;
 use crate::state::{expect_cursor, expect_results, expect_view};
 
 /// Values shown per group before "show more".
@@ -48,8 +47,10 @@ fn FacetGroup(
     let labelledby = heading_id.clone();
     let testid = format!("facet-{key}");
     // The values shown and how many there are to show (with a filter, how
-    // many match), as a memo: rows are keyed by value and update their
-    // count and state in place (a keystroke changes counts, rarely the rows).
+    // many match), as a memo: rows are keyed by position and update their
+    // value, count and state in place (a keystroke changes the top values
+    // of most groups: updating a row's text costs far less than making a
+    // row and dropping another).
     let shown = Memo::new(move |_| {
         let limit = effective();
         filter.with(|needle| {
@@ -70,11 +71,7 @@ fn FacetGroup(
         })
     });
     let available = move || shown.with(|(_, n)| *n);
-    let states: Memo<HashMap<String, (usize, bool, bool)>> = Memo::new(move |_| {
-        shown.with(|(values, _)| {
-            values.iter().map(|v| (v.value.clone(), (v.count, v.included, v.excluded))).collect()
-        })
-    });
+    let rows = Memo::new(move |_| shown.with(|(values, _)| values.len()));
     let text_group = FacetKind::from_key(&key).is_some_and(FacetKind::is_named_in_text);
     view! {
         <section class="facet-group" aria-labelledby=labelledby data-testid=testid>
@@ -86,9 +83,9 @@ fn FacetGroup(
             </Show>
             <ul class="facet-values">
                 <For
-                    each=move || shown.with(|(values, _)| values.iter().map(|v| v.value.clone()).collect::<Vec<_>>())
-                    key=|value| value.clone()
-                    children=move |value| view! { <FacetValue group value states text_group /> }
+                    each=move || 0..rows.get()
+                    key=|&position| position
+                    children=move |position| view! { <FacetValue group position shown text_group /> }
                 />
             </ul>
             <div class="facet-more">
@@ -105,42 +102,43 @@ fn FacetGroup(
     }
 }
 
-/// One value of a group: include it (checkbox) or exclude it (`−`), with its
-/// count for the current results.
+/// The value shown at one position of a group: include it (checkbox) or
+/// exclude it (`−`), with its count for the current results. The row stays
+/// while the values change: it shows whichever value is at its position.
 #[component]
 fn FacetValue(
     /// The group's key.
     group: StoredValue<String>,
-    /// The value.
-    value: String,
-    /// Count, included and excluded of the values shown (this one's are read from it).
-    states: Memo<HashMap<String, (usize, bool, bool)>>,
+    /// The row's position among the values shown.
+    position: usize,
+    /// The values shown (this row's is read from it) and how many there are.
+    shown: Memo<(Vec<ValueCount>, usize)>,
     /// Whether the value is named in the text (pointing at it highlights where).
     text_group: bool,
 ) -> impl IntoView {
     let view = expect_view();
     let cursor = expect_cursor();
-    let name = StoredValue::new(value.clone());
-    let state = Memo::new(move |_| name.with_value(|name| states.with(|s| s.get(name).copied())));
-    let count = move || state.get().map_or(0, |(count, _, _)| count);
-    let included = move || state.get().is_some_and(|(_, included, _)| included);
-    let excluded = move || state.get().is_some_and(|(_, _, excluded)| excluded);
+    let entry = Memo::new(move |_| shown.with(|(values, _)| values.get(position).cloned()));
+    let value = move || entry.with(|e| e.as_ref().map(|v| v.value.clone()).unwrap_or_default());
+    let count = move || entry.with(|e| e.as_ref().map_or(0, |v| v.count));
+    let included = move || entry.with(|e| e.as_ref().is_some_and(|v| v.included));
+    let excluded = move || entry.with(|e| e.as_ref().is_some_and(|v| v.excluded));
     // Pointing at a value named in the text highlights where (see
     // entity_chip::track_mentions).
-    let (mention_group, mention_value) =
-        if text_group { (Some(group.get_value()), Some(value.clone())) } else { (None, None) };
+    let mention_group = text_group.then(|| group.get_value());
+    let mention_value = move || text_group.then(value);
     let toggle = move |exclude: bool| {
+        let Some(v) = entry.get_untracked() else { return };
         cursor.set(0);
-        let (on, g, v) = (if exclude { excluded() } else { included() }, group.get_value(), name.get_value());
+        let (on, g) = (if exclude { v.excluded } else { v.included }, group.get_value());
         view.update(|s| match (on, exclude) {
-            (true, _) => s.selection.clear_value(&g, &v),
-            (false, false) => s.selection.include(&g, &v),
-            (false, true) => s.selection.exclude(&g, &v),
+            (true, _) => s.selection.clear_value(&g, &v.value),
+            (false, false) => s.selection.include(&g, &v.value),
+            (false, true) => s.selection.exclude(&g, &v.value),
         });
     };
-    let (label, data_value) = (value.clone(), value.clone());
     view! {
-        <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=data_value
+        <li class="facet-value" class:excluded=excluded data-testid="facet-value" data-value=value
             data-mention-group=mention_group data-mention-value=mention_value>
             <label>
                 <input type="checkbox" prop:checked=included on:change=move |_| toggle(false) />
@@ -148,7 +146,7 @@ fn FacetValue(
                 <span class="facet-count" data-testid="facet-count">{count}</span>
             </label>
             <button class="exclude" aria-pressed=move || excluded().to_string()
-                aria-label=move || format!("{} {label}", if excluded() { "Stop excluding" } else { "Exclude" })
+                aria-label=move || format!("{} {}", if excluded() { "Stop excluding" } else { "Exclude" }, value())
                 title=move || if excluded() { "Stop excluding" } else { "Exclude" }
                 on:click=move |_| toggle(true)>
                 "−"

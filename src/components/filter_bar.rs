@@ -72,6 +72,14 @@ pub fn FilterBar() -> impl IntoView {
                         </button>
                     </li>
                 })}
+                {move || view.with(|v| v.lasso.is_some()).then(|| view! {
+                    <li>
+                        <button class="chip" data-testid="filter-chip" aria-label="Remove filter map lasso"
+                            on:click=move |_| view.update(|s| s.lasso = None)>
+                            "map lasso" <span aria-hidden="true">" ×"</span>
+                        </button>
+                    </li>
+                })}
                 {move || view.with(|v| v.cluster).map(|cluster| {
                     let name = explorer.with(|e| {
                         e.map().ok().and_then(|m| m.clusters().get(usize::from(cluster)).map(|c| c.label.clone()))

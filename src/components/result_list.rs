@@ -67,9 +67,10 @@ pub fn ResultList() -> impl IntoView {
         }
     });
     on_cleanup(move || scroll.remove());
-    // Rows keyed by position and paper: a new page appends, and a paper that
-    // keeps its place across a keystroke keeps its row.
-    let rows = move || results.with(|r| r.first(shown.get()).iter().copied().enumerate().collect::<Vec<_>>());
+    // Rows keyed by paper: a new page appends, and a paper still among the
+    // rows shown after a keystroke keeps its row (moved, with its position
+    // updated) instead of a new one being made.
+    let rows = move || results.with(|r| r.first(shown.get()).to_vec());
     // A sharded pack's rows need their record shards: asked for as soon as
     // the rows are known, each row shown when its own is in.
     let fetcher = expect_fetcher();
@@ -87,7 +88,12 @@ pub fn ResultList() -> impl IntoView {
             </p>
         </Show>
         <ol class="result-list" aria-label="Results">
-            <For each=rows key=|&row| row children=move |(index, doc)| view! { <RowWhenLoaded doc index /> } />
+            <For each=rows key=|&doc| doc children=move |doc| {
+                let index = Memo::new(move |_| {
+                    results.with(|r| r.first(shown.get()).iter().position(|&d| d == doc).unwrap_or(0))
+                });
+                view! { <RowWhenLoaded doc index /> }
+            } />
         </ol>
         <Show when=move || { total() == 0 }>
             <section class="empty-state" data-testid="no-results">
@@ -128,7 +134,7 @@ pub fn ResultList() -> impl IntoView {
 /// A row once its paper's record is held (at once, but for a sharded
 /// pack whose record shard is on its way).
 #[component]
-fn RowWhenLoaded(doc: u32, index: usize) -> impl IntoView {
+fn RowWhenLoaded(doc: u32, index: Memo<usize>) -> impl IntoView {
     let explorer = expect_explorer();
     let fetcher = expect_fetcher();
     let loaded = Memo::new(move |_| {
@@ -168,8 +174,8 @@ fn ShardStatus() -> impl IntoView {
 fn ResultRow(
     /// The paper.
     doc: u32,
-    /// Its position in the results.
-    index: usize,
+    /// Its position in the results (it changes as the results do).
+    index: Memo<usize>,
 ) -> impl IntoView {
     let explorer = expect_explorer();
     let view = expect_view();
@@ -228,7 +234,7 @@ fn ResultRow(
         let id = id.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
-            cursor.set(index);
+            cursor.set(index.get_untracked());
             let id = id.clone();
             view.update(|s| s.paper = Some(id));
         }
@@ -249,7 +255,7 @@ fn ResultRow(
     };
     view! {
         <li class="result" data-testid="result" data-paper-id=id.clone() class:naming=naming
-            aria-current=move || (cursor.get() == index).to_string()>
+            aria-current=move || (cursor.get() == index.get()).to_string()>
             <h2 class="result-title">
                 <a href=href data-testid="result-title" on:click=open>{title}</a>
             </h2>

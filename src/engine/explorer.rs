@@ -704,10 +704,10 @@ impl Explorer {
             Some(results) => results.doc_set(self.len()),
             None => self.facets.all(),
         };
-        // A map region narrows what the query matches, counts included (a
-        // corpus without a map has no regions: the parameter is ignored).
-        // So does one of its clusters.
-        if state.region.is_some() || state.cluster.is_some() {
+        // A map region or lasso narrows what the query matches, counts
+        // included (a corpus without a map has no regions: the parameter
+        // is ignored). So does one of its clusters.
+        if state.on_map() {
             if let Some(map) = self.discovery.map() {
                 let only = |docs: Vec<u32>| {
                     let mut set = DocSet::with_capacity(self.len());
@@ -716,6 +716,9 @@ impl Explorer {
                 };
                 if let Some(rect) = state.region {
                     candidates.intersect_with(&only(map.inside(rect)));
+                }
+                if let Some(lasso) = &state.lasso {
+                    candidates.intersect_with(&only(map.inside_polygon(lasso)));
                 }
                 if let Some(cluster) = state.cluster {
                     candidates.intersect_with(&only(map.members(usize::from(cluster))));

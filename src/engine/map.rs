@@ -135,6 +135,131 @@ impl Rect {
     }
 }
 
+/// Most vertices a lasso keeps ([`Polygon::simplified`]): enough to follow
+/// a hand-drawn outline, few enough for a link (4 bytes each in the URL).
+pub const LASSO_VERTICES: usize = 48;
+
+/// A closed outline of the map in map units (a lasso): 3 to
+/// [`LASSO_VERTICES`] vertices in order, the last joined to the first,
+/// enclosing some area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Polygon {
+    vertices: Vec<[u16; 2]>,
+}
+
+impl Polygon {
+    /// The polygon through `vertices` (a repeated vertex counts once), if
+    /// they are 3 to [`LASSO_VERTICES`] and enclose some area.
+    pub fn new(mut vertices: Vec<[u16; 2]>) -> Option<Polygon> {
+        vertices.dedup();
+        while vertices.len() > 1 && vertices.first() == vertices.last() {
+            vertices.pop();
+        }
+        let n = vertices.len();
+        if !(3..=LASSO_VERTICES).contains(&n) {
+            return None;
+        }
+        let twice_area: i64 = (0..n).map(|i| cross([0, 0], vertices[i], vertices[(i + 1) % n])).sum();
+        (twice_area != 0).then_some(Polygon { vertices })
+    }
+
+    /// The outline of `path` (a lasso as drawn, any number of points)
+    /// with at most `most` vertices (3..=[`LASSO_VERTICES`]): the vertex
+    /// that adds the least area is dropped until few enough are left
+    /// (Visvalingam and Whyatt's simplification), so the corners stay;
+    /// a vertex that adds none (on the line between its neighbours) is
+    /// always dropped.
+    pub fn simplified(path: &[[u16; 2]], most: usize) -> Option<Polygon> {
+        let most = most.clamp(3, LASSO_VERTICES);
+        // A very long path is thinned first (every k-th point): each drop scans them all.
+        let every = path.len().div_ceil(1024).max(1);
+        let mut vertices: Vec<[u16; 2]> = path.iter().copied().step_by(every).collect();
+        vertices.dedup();
+        while vertices.len() > 1 && vertices.first() == vertices.last() {
+            vertices.pop();
+        }
+        while vertices.len() > 3 {
+            let n = vertices.len();
+            let added = |i: usize| cross(vertices[(i + n - 1) % n], vertices[i], vertices[(i + 1) % n]).abs();
+            let (area, least) = (0..n).map(|i| (added(i), i)).min().unwrap_or((0, 0));
+            if n <= most && area > 0 {
+                break;
+            }
+            vertices.remove(least);
+        }
+        Polygon::new(vertices)
+    }
+
+    /// Its vertices in order.
+    pub fn vertices(&self) -> &[[u16; 2]] {
+        &self.vertices
+    }
+
+    /// The smallest rectangle around it.
+    pub fn bounds(&self) -> Rect {
+        let mut rect = Rect { min: self.vertices[0], max: self.vertices[0] };
+        for v in &self.vertices {
+            for axis in 0..2 {
+                rect.min[axis] = rect.min[axis].min(v[axis]);
+                rect.max[axis] = rect.max[axis].max(v[axis]);
+            }
+        }
+        rect
+    }
+
+    /// Whether `point` is inside (edges included; where the outline
+    /// crosses itself, the parts it encloses an odd number of times).
+    pub fn contains(&self, point: [u16; 2]) -> bool {
+        let n = self.vertices.len();
+        let [px, py] = point.map(i64::from);
+        let mut inside = false;
+        for i in 0..n {
+            let (a, b) = (self.vertices[i], self.vertices[(i + 1) % n]);
+            let c = cross(a, b, point);
+            let [ax, ay] = a.map(i64::from);
+            let [bx, by] = b.map(i64::from);
+            if c == 0 && ax.min(bx) <= px && px <= ax.max(bx) && ay.min(by) <= py && py <= ay.max(by) {
+                return true;
+            }
+            // The edge crosses the ray from the point to the right.
+            if (ay > py) != (by > py) && (by > ay) == (c > 0) {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+}
+
+/// The cross product of `b - a` and `c - a`: positive when `c` is to the
+/// left of `a` to `b` (y down: clockwise on screen), zero on its line.
+fn cross(a: [u16; 2], b: [u16; 2], c: [u16; 2]) -> i64 {
+    let [ax, ay] = a.map(i64::from);
+    let [bx, by] = b.map(i64::from);
+    let [cx, cy] = c.map(i64::from);
+    (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
+}
+
+/// A way to step from a point of the map to the next one (arrow keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Left,
+    Right,
+    Up,
+    Down,
+}
+
+impl Direction {
+    /// The unit step in map units (y grows downwards).
+    fn unit(self) -> [i64; 2] {
+        match self {
+            Direction::Left => [-1, 0],
+            Direction::Right => [1, 0],
+            Direction::Up => [0, -1],
+            Direction::Down => [0, 1],
+        }
+    }
+}
+
 /// The map of a corpus: a point and a cluster for each paper, in paper
 /// order, and the clusters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -262,6 +387,57 @@ impl Layout {
         (0..self.points.len() as u32)
             .filter(|&i| rect.contains(self.points[i as usize]) && self.is_placed(i as usize))
             .collect()
+    }
+
+    /// The placed papers whose points are inside `polygon` (a lasso), in
+    /// paper order.
+    pub fn inside_polygon(&self, polygon: &Polygon) -> Vec<u32> {
+        let bounds = polygon.bounds();
+        (0..self.points.len() as u32)
+            .filter(|&i| {
+                let point = self.points[i as usize];
+                bounds.contains(point) && polygon.contains(point) && self.is_placed(i as usize)
+            })
+            .collect()
+    }
+
+    /// How many papers have no place on the map (see [`Layout::is_placed`]).
+    pub fn unplaced(&self) -> usize {
+        (0..self.points.len()).filter(|&i| !self.is_placed(i)).count()
+    }
+
+    /// The placed paper nearest to `at` (map units) among those `among`
+    /// keeps; ties go to the first.
+    pub fn closest(&self, at: [u16; 2], among: impl Fn(usize) -> bool) -> Option<u32> {
+        let [x, y] = at.map(i64::from);
+        (0..self.points.len())
+            .filter(|&i| self.is_placed(i) && among(i))
+            .min_by_key(|&i| {
+                let [px, py] = self.points[i].map(i64::from);
+                ((px - x).pow(2) + (py - y).pow(2), i)
+            })
+            .map(|i| i as u32)
+    }
+
+    /// The paper an arrow key goes to from paper `from`: the nearest placed
+    /// paper `among` keeps in `direction`, within 63° of it on either side
+    /// (at most twice as far across as along), the distance across counted
+    /// twice (so the point straight ahead wins over one as near aside);
+    /// none when there is none that way. Ties go to the first.
+    pub fn step(&self, from: usize, direction: Direction, among: impl Fn(usize) -> bool) -> Option<u32> {
+        let origin = self.points.get(from)?.map(i64::from);
+        let [ux, uy] = direction.unit();
+        (0..self.points.len())
+            .filter(|&i| i != from && self.is_placed(i) && among(i))
+            .filter_map(|i| {
+                let [px, py] = self.points[i].map(i64::from);
+                let (dx, dy) = (px - origin[0], py - origin[1]);
+                let along = dx * ux + dy * uy;
+                let across = (dx * uy - dy * ux).abs();
+                (along > 0 && across <= 2 * along).then_some((along * along + 4 * across * across, i))
+            })
+            .min()
+            .map(|(_, i)| i as u32)
     }
 
     /// The smallest rectangle holding every paper of cluster `cluster`
@@ -469,6 +645,117 @@ mod tests {
         assert_eq!(square, vec![[0, 16384], [u16::MAX, 49151], [32768, 32768]]);
         assert_eq!(to_square(&[[1.0, 1.0], [1.0, 1.0]]), vec![[u16::MAX / 2; 2]; 2]);
         assert_eq!(to_square(&[]), Vec::<[u16; 2]>::new());
+    }
+
+    /// A map of `points`, every one placed (no clusters).
+    fn of(points: &[[u16; 2]]) -> Layout {
+        Layout { points: points.to_vec(), cluster_of: vec![NO_CLUSTER; points.len()], clusters: Vec::new() }
+    }
+
+    fn polygon(vertices: &[[u16; 2]]) -> Polygon {
+        Polygon::new(vertices.to_vec()).expect("a polygon")
+    }
+
+    #[test]
+    fn a_lasso_holds_exactly_the_papers_inside_its_outline() {
+        // An L: the square 0..100 without its top right quarter.
+        let l = polygon(&[[0, 0], [50, 0], [50, 50], [100, 50], [100, 100], [0, 100]]);
+        let layout = of(&[[10, 10], [75, 25], [75, 75], [25, 75], [50, 25], [100, 100], [101, 50], [60, 49]]);
+        // Inside, in the missing quarter, inside, inside, on an edge, a
+        // corner, just outside, just outside the inner corner.
+        assert_eq!(layout.inside_polygon(&l), vec![0, 2, 3, 4, 5]);
+        // The box around it would take the missing quarter's too.
+        assert_eq!(layout.inside(l.bounds()), vec![0, 1, 2, 3, 4, 5, 7]);
+        // Drawn the other way round, the same papers.
+        let reversed: Vec<[u16; 2]> = l.vertices().iter().rev().copied().collect();
+        assert_eq!(layout.inside_polygon(&polygon(&reversed)), vec![0, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_lasso_leaves_out_papers_with_no_place() {
+        let layout = layout();
+        let all = polygon(&[[0, 0], [u16::MAX, 0], [u16::MAX, u16::MAX], [0, u16::MAX]]);
+        assert_eq!(layout.inside_polygon(&all), vec![0, 2]);
+        assert_eq!(layout.unplaced(), 1);
+        assert_eq!(of(&[[1, 1]]).unplaced(), 0);
+        assert_eq!(Layout::default().inside_polygon(&all), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_polygon_needs_three_corners_and_some_area() {
+        assert_eq!(Polygon::new(vec![[0, 0], [10, 0]]), None);
+        assert_eq!(Polygon::new(vec![[0, 0], [10, 10], [20, 20]]), None, "on one line");
+        assert_eq!(Polygon::new(vec![[0, 0], [0, 0], [10, 0], [10, 0], [0, 0]]), None, "repeats count once");
+        assert_eq!(Polygon::new(vec![[5, 5]; 4]), None);
+        assert_eq!(Polygon::new(Vec::new()), None);
+        let square = Polygon::new(vec![[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]).expect("a square");
+        assert_eq!(square.vertices().len(), 4, "closing vertex dropped");
+        assert_eq!(Polygon::new(vec![[0, 0]; LASSO_VERTICES + 1]), None);
+        let many: Vec<[u16; 2]> = (0..=LASSO_VERTICES as u16).map(|i| [i, i * i]).collect();
+        assert_eq!(Polygon::new(many), None, "too many vertices");
+    }
+
+    #[test]
+    fn a_drawn_lasso_is_simplified_keeping_its_corners() {
+        // A square drawn with a point every unit of each side: 400 points.
+        let mut path = Vec::new();
+        for i in 0..100u16 {
+            path.push([100 + i, 100]);
+        }
+        for i in 0..100u16 {
+            path.push([200, 100 + i]);
+        }
+        for i in 0..100u16 {
+            path.push([200 - i, 200]);
+        }
+        for i in 0..100u16 {
+            path.push([100, 200 - i]);
+        }
+        let square = Polygon::simplified(&path, 8).expect("a square");
+        assert_eq!(square.vertices().len(), 4, "the points along the sides add nothing");
+        for corner in [[100, 100], [200, 100], [200, 200], [100, 200]] {
+            assert!(square.vertices().contains(&corner), "{corner:?} kept");
+        }
+        assert_eq!(of(&[[150, 150], [99, 150], [201, 201]]).inside_polygon(&square), vec![0]);
+        // Asked for fewer than 3, or more than the most, is clamped.
+        assert_eq!(Polygon::simplified(&path, 0).map(|p| p.vertices().len()), Some(3));
+        assert!(Polygon::simplified(&path, 10_000).expect("a square").vertices().len() <= LASSO_VERTICES);
+        // A click, a line: no lasso.
+        assert_eq!(Polygon::simplified(&[[5, 5]; 30], 8), None);
+        assert_eq!(Polygon::simplified(&[[0, 0], [10, 10], [20, 20]], 8), None);
+        assert_eq!(Polygon::simplified(&[], 8), None);
+        // A long scribble stays bounded.
+        let scribble: Vec<[u16; 2]> =
+            (0..50_000u64).map(|i| [(i * 7919 % 65_536) as u16, (i * 104_729 % 65_536) as u16]).collect();
+        assert!(
+            Polygon::simplified(&scribble, LASSO_VERTICES).expect("a lasso").vertices().len()
+                <= LASSO_VERTICES
+        );
+    }
+
+    #[test]
+    fn arrow_keys_step_to_the_nearest_paper_that_way() {
+        //   0 . 1
+        //   . 2 . 3
+        //   4
+        let map = of(&[[0, 0], [20, 0], [10, 10], [30, 10], [0, 20]]);
+        let all = |_: usize| true;
+        assert_eq!(map.step(0, Direction::Right, all), Some(1));
+        assert_eq!(map.step(0, Direction::Down, all), Some(4), "straight down beats the diagonal");
+        assert_eq!(map.step(2, Direction::Right, all), Some(3));
+        assert_eq!(map.step(2, Direction::Up, all), Some(0), "ties go to the first");
+        assert_eq!(map.step(0, Direction::Left, all), None, "nothing that way");
+        assert_eq!(map.step(0, Direction::Up, all), None);
+        assert_eq!(map.step(3, Direction::Down, all), None, "too far aside");
+        assert_eq!(map.step(0, Direction::Right, |i| i != 1), Some(2), "only the papers kept");
+        assert_eq!(map.step(99, Direction::Right, all), None);
+        assert_eq!(map.closest([28, 12], all), Some(3));
+        assert_eq!(map.closest([28, 12], |i| i < 3), Some(1));
+        assert_eq!(map.closest([28, 12], |_| false), None);
+        // Papers with no place are never stepped to.
+        let unplaced = layout();
+        assert_eq!(unplaced.step(0, Direction::Right, all), Some(2));
+        assert_eq!(unplaced.closest([10, 20], all), Some(0));
     }
 
     #[test]

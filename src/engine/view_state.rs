@@ -5,7 +5,10 @@
 //! Parameters: `q` query text; `f` an included facet value and `x` an
 //! excluded one, both `group:value` and repeatable; `sort`; `paper` the open
 //! paper's id; `map` a region of the corpus map, `x0,y0,x1,y1` in map units
-//! (0..=65535, corners in any order: only papers inside it match); `cluster`
+//! (0..=65535, corners in any order: only papers inside it match); `lasso`
+//! a polygon drawn on the map (only papers inside it match), its vertices'
+//! coordinates as `u16` LE, x then y, in unpadded URL-safe base64 (4 bytes
+//! a vertex, 3 to [`LASSO_VERTICES`] of them: at most 256 characters); `cluster`
 //! one of the map's clusters by its number (only its papers match); `for` a
 //! tag whose recommendations order the results ("Recommended for <tag>",
 //! docs/discovery.md). Unknown parameters and malformed values are ignored (a link
@@ -13,8 +16,11 @@
 //! browser's `URLSearchParams` does (`application/x-www-form-urlencoded`), so
 //! the URL the app writes and every link it shows are the same text.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
 use super::facets::Selection;
-use super::map::Rect;
+use super::map::{Polygon, Rect, LASSO_VERTICES};
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,6 +61,9 @@ pub struct ViewState {
     /// Only the papers inside this region of the corpus map match (a box
     /// drawn on the map).
     pub region: Option<Rect>,
+    /// Only the papers inside this outline of the corpus map match (a
+    /// lasso drawn on the map).
+    pub lasso: Option<Polygon>,
     /// Only the papers of this cluster of the corpus map match (its number
     /// in the map's cluster list).
     pub cluster: Option<u16>,
@@ -65,15 +74,16 @@ pub struct ViewState {
 }
 
 impl ViewState {
-    /// Whether a region or a cluster of the corpus map narrows the view.
+    /// Whether a region, a lasso or a cluster of the corpus map narrows the view.
     pub fn on_map(&self) -> bool {
-        self.region.is_some() || self.cluster.is_some()
+        self.region.is_some() || self.lasso.is_some() || self.cluster.is_some()
     }
 
-    /// Drops the facet filters and the map's region and cluster.
+    /// Drops the facet filters and the map's region, lasso and cluster.
     pub fn clear_filters(&mut self) {
         self.selection = Selection::default();
         self.region = None;
+        self.lasso = None;
         self.cluster = None;
     }
 }
@@ -89,6 +99,33 @@ pub fn parse_region(value: &str) -> Option<Rect> {
     let numbers: Vec<u16> = value.split(',').map(|n| n.trim().parse().ok()).collect::<Option<_>>()?;
     let [x0, y0, x1, y1] = numbers[..] else { return None };
     Some(Rect { min: [x0.min(x1), y0.min(y1)], max: [x0.max(x1), y0.max(y1)] })
+}
+
+/// A map lasso as its URL value: the vertices' coordinates (`u16` LE, x
+/// then y) in unpadded URL-safe base64, which the query string carries as
+/// is.
+pub fn lasso_value(polygon: &Polygon) -> String {
+    let bytes: Vec<u8> = polygon.vertices().iter().flatten().flat_map(|c| c.to_le_bytes()).collect();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Reads a map lasso written by [`lasso_value`] (surrounding spaces
+/// allowed); anything else, fewer than 3 or more than
+/// [`LASSO_VERTICES`] vertices, or an outline enclosing nothing, is `None`.
+pub fn parse_lasso(value: &str) -> Option<Polygon> {
+    let value = value.trim();
+    if value.len() > (LASSO_VERTICES * 4).div_ceil(3) * 4 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    let vertices = bytes
+        .chunks_exact(4)
+        .map(|v| [u16::from_le_bytes([v[0], v[1]]), u16::from_le_bytes([v[2], v[3]])])
+        .collect();
+    Polygon::new(vertices)
 }
 
 impl ViewState {
@@ -111,6 +148,9 @@ impl ViewState {
         }
         if let Some(region) = self.region {
             pairs.push(("map".to_owned(), region_value(region)));
+        }
+        if let Some(lasso) = &self.lasso {
+            pairs.push(("lasso".to_owned(), lasso_value(lasso)));
         }
         if let Some(cluster) = self.cluster {
             pairs.push(("cluster".to_owned(), cluster.to_string()));
@@ -163,6 +203,7 @@ impl ViewState {
                 "sort" => state.sort = Sort::parse(value).unwrap_or_default(),
                 "paper" if !value.is_empty() => state.paper = Some(value.to_owned()),
                 "map" => state.region = parse_region(value),
+                "lasso" => state.lasso = parse_lasso(value),
                 "cluster" => state.cluster = value.trim().parse().ok(),
                 "for" if !value.trim().is_empty() => state.recommend_for = Some(value.trim().to_owned()),
                 _ => {}
@@ -193,6 +234,7 @@ mod tests {
             sort: Sort::Year,
             paper: Some("t-576499ffffc6".into()),
             region: Some(Rect { min: [0, 10], max: [65535, 20000] }),
+            lasso: Polygon::new(vec![[0, 0], [65535, 1], [300, 65535]]),
             cluster: Some(7),
             recommend_for: Some("reading/MoE & co".into()),
             ..Default::default()
@@ -218,6 +260,8 @@ mod tests {
             ("map", "1,2,3"),
             ("map", "1,2,3,70000"),
             ("map", "a,b,c,d"),
+            ("lasso", "AAAAAA"),
+            ("lasso", "!!!!"),
             ("for", " "),
         ]);
         assert_eq!(state, ViewState::default());
@@ -306,6 +350,37 @@ mod tests {
         let state = ViewState { region: rect(300, 20, 300, 400), ..Default::default() };
         assert_eq!(state.to_query(), "map=300%2C20%2C300%2C400");
         assert_eq!(ViewState::from_query(&state.to_query()), state);
+    }
+
+    #[test]
+    fn a_map_lasso_is_compact_base64_and_bounded() {
+        let lasso = |q: &str| ViewState::from_query(q).lasso;
+        let triangle = Polygon::new(vec![[0, 0], [65535, 1], [300, 65535]]).expect("a triangle");
+        // 12 bytes: 16 characters, none of them escaped in the query string.
+        assert_eq!(lasso_value(&triangle), "AAAAAP__AQAsAf__");
+        let state = ViewState { lasso: Some(triangle.clone()), ..Default::default() };
+        assert_eq!(state.to_query(), "lasso=AAAAAP__AQAsAf__");
+        assert_eq!(lasso("lasso=AAAAAP__AQAsAf__"), Some(triangle.clone()));
+        assert_eq!(lasso("lasso=+AAAAAP__AQAsAf__+"), Some(triangle), "spaces around it");
+        // Byte counts that are not whole chunks of base64 (4 vertices: 16 bytes, 22 characters).
+        let four = Polygon::new(vec![[1, 2], [300, 4], [5000, 60000], [7, 65535]]).expect("a polygon");
+        let value = lasso_value(&four);
+        assert_eq!(value.len(), 22);
+        assert_eq!(parse_lasso(&value), Some(four));
+        // The most vertices a lasso has, and one more.
+        let most: Vec<[u16; 2]> =
+            (0..LASSO_VERTICES as u16).map(|i| [i * 1000, if i % 2 == 0 { 0 } else { 5000 + i }]).collect();
+        let most = Polygon::new(most).expect("a zigzag");
+        let value = lasso_value(&most);
+        assert!(value.len() <= 256, "{} characters", value.len());
+        assert_eq!(parse_lasso(&value), Some(most));
+        assert_eq!(parse_lasso(&format!("{value}AAAAAA")), None, "too many vertices");
+        assert_eq!(lasso("lasso=AAAAAP__AQAsAf_"), None, "cut short");
+        assert_eq!(lasso("lasso=AAAAAP__AQAsAf__A"), None, "a lone character");
+        assert_eq!(lasso("lasso=AAAAAP%2B_AQAsAf__"), None, "not URL-safe base64");
+        assert_eq!(lasso("lasso=AAAAAAAAAAAAAAAA"), None, "one point three times");
+        assert_eq!(lasso("lasso="), None);
+        assert_eq!(lasso(&"lasso=".repeat(2)), None);
     }
 
     #[test]

@@ -126,13 +126,16 @@ async function firstPaperId(page) {
   return first.getAttribute('data-paper-id');
 }
 
-test('a typed query goes into the URL once typing pauses, or at once when a paper is opened', async ({ page }) => {
+test('a typed query goes into the URL with each keystroke, and back from a paper returns to it', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
-  // Typing writes the URL once it pauses; opening a paper at once still
-  // leaves the query in the entry that back returns to.
+  // The URL is part of what a keystroke changes: written at once, not
+  // once typing pauses (read without waiting).
+  await explorer.search.pressSequentially('mix');
+  expect(await page.evaluate(() => location.search)).toBe('?q=mix');
   await explorer.search.fill('mixtral');
+  expect(await page.evaluate(() => location.search)).toBe('?q=mixtral');
   await explorer.resultTitles.first().click();
   await expect(explorer.paperView).toBeVisible();
   await expect(page).toHaveURL(/q=mixtral.*paper=/);
@@ -140,11 +143,37 @@ test('a typed query goes into the URL once typing pauses, or at once when a pape
   await expect(explorer.paperView).toHaveCount(0);
   await expect(page).toHaveURL(/\?q=mixtral$/);
   await expect(explorer.search).toHaveValue('mixtral');
-  // Once typing pauses the URL has the query, and a reload keeps it.
+  // A reload keeps the query typed last.
   await explorer.search.fill('jailbreaking');
   await expect(page).toHaveURL(/\?q=jailbreaking$/);
   await page.reload();
   await expect(explorer.search).toHaveValue('jailbreaking');
+});
+
+test('a keystroke updates the rows and facet values in place instead of making new ones', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await explorer.search.fill('lang');
+  await expect(explorer.resultTitles.first()).toBeVisible();
+  // Marks every row and facet value element, then types one more letter.
+  const before = await page.evaluate(() => {
+    for (const el of document.querySelectorAll('[data-testid=result], [data-testid=facet-value]')) el.folioMark = true;
+    return [...document.querySelectorAll('[data-testid=result]')].map((el) => el.dataset.paperId);
+  });
+  await explorer.search.pressSequentially('u');
+  await expect(page).toHaveURL(/\?q=langu$/);
+  const after = await page.evaluate(() => ({
+    rows: [...document.querySelectorAll('[data-testid=result]')].map((el) => ({ id: el.dataset.paperId, kept: el.folioMark === true })),
+    facetValues: [...document.querySelectorAll('[data-testid=facet-value]')].map((el) => el.folioMark === true),
+  }));
+  // A paper still shown keeps its row (keyed by paper), and the facet
+  // values shown keep their elements (keyed by position, text updated).
+  const stayed = after.rows.filter((r) => before.includes(r.id));
+  expect(stayed.length).toBeGreaterThan(0);
+  expect(stayed.every((r) => r.kept)).toBe(true);
+  expect(after.facetValues.length).toBeGreaterThan(0);
+  expect(after.facetValues.filter((kept) => kept).length).toBeGreaterThan(after.facetValues.length / 2);
 });
 
 test('scrolling to the end of the list renders the next page once and keeps the rows', async ({ page }) => {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::engine::analyze;
 use crate::engine::bundle::enrichment::Field;
 use crate::engine::bundle::Paper;
 
@@ -102,9 +103,51 @@ fn terms(paper: &Paper) -> Vec<&str> {
     terms
 }
 
-/// Lowercased words of a term, to tell terms that repeat each other.
+/// Words that tie nothing together: two labels sharing one do not repeat
+/// each other (`theory of mind`, `bag of words`).
+const LITTLE_WORDS: [&str; 14] =
+    ["a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to", "via", "with"];
+
+/// The words of a term as labels are compared: folded by the one analyzer
+/// (`analyze::fold`), British spellings made American (`dialogue` and
+/// `dialog`, `behaviour`, `optimisation`), stemmed (`analyze::stem`), the
+/// little words left out. Only compared, never shown.
 fn words(term: &str) -> Vec<String> {
-    term.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    let mut out = Vec::new();
+    analyze::for_each_part(term, |part, _, _| {
+        let word = american(part);
+        if !word.is_empty() && !LITTLE_WORDS.contains(&word.as_str()) {
+            out.push(analyze::stem(&word).into_owned());
+        }
+    });
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `word` (folded) with a British ending made American: -ogue, -our,
+/// -is(e|ed|es|ing|ation). Both words of a comparison go through it, so a
+/// word it changes wrongly (`promise`) still only equals itself.
+fn american(word: &str) -> String {
+    for (british, american, shortest) in [
+        ("isations", "izations", 9),
+        ("isation", "ization", 8),
+        ("ising", "izing", 7),
+        ("ised", "ized", 6),
+        ("ises", "izes", 6),
+        ("ise", "ize", 6),
+        ("ogues", "ogs", 7),
+        ("ogue", "og", 6),
+        ("ours", "ors", 7),
+        ("our", "or", 6),
+    ] {
+        if word.len() >= shortest {
+            if let Some(stem) = word.strip_suffix(british) {
+                return format!("{stem}{american}");
+            }
+        }
+    }
+    word.to_owned()
 }
 
 /// How `term` reads in `paper`'s text where the paper has it as a
@@ -153,8 +196,9 @@ fn surface(paper: &Paper, term: &str) -> String {
 /// lift): frequent there and rare elsewhere; where there is one cluster,
 /// times the log of how rare it is in the corpus instead. Terms that at
 /// least two of the cluster's papers have come first (one, where too few
-/// have two); a term whose words are all in a term already chosen (or the
-/// reverse) is skipped. A keyphrase reads as in the text of the cluster's
+/// have two); a term sharing a word with a term already chosen (its
+/// stem, British or American spelling, little words aside: [`words`]) is
+/// skipped. A keyphrase reads as in the text of the cluster's
 /// first paper that has it ([`surface`]).
 pub fn labels(papers: &[&Paper], members: &[Vec<usize>], most: usize) -> Vec<Vec<String>> {
     let mut corpus: HashMap<&str, u32> = HashMap::new();
@@ -198,9 +242,14 @@ pub fn labels(papers: &[&Paper], members: &[Vec<usize>], most: usize) -> Vec<Vec
                 }
                 let first = cluster.iter().find(|&&p| paper_terms[p].contains(&t)).map(|&p| papers[p]);
                 let shown = first.map_or_else(|| t.to_owned(), |p| surface(p, t));
+                // A term sharing a word (its stem, either spelling) with a
+                // better one repeats it: a cut n-gram (`speech detection`
+                // after `hate speech`), a part (`decoding` after
+                // `speculative decoding`), a variant (`oriented dialog`
+                // after `dialogue state`).
                 let w = words(&shown);
                 let repeats = chosen.iter().any(|(_, other)| {
-                    w.iter().all(|x| other.contains(x)) || other.iter().all(|x| w.contains(x))
+                    w.iter().any(|x| other.contains(x)) || (w.is_empty() && other.is_empty())
                 });
                 if !repeats {
                     chosen.push((shown, w));
@@ -240,6 +289,72 @@ mod tests {
         assert_eq!(surface(&p, "not there"), "not there");
         let broken = Paper { title: "x".into(), ..p.clone() };
         assert_eq!(surface(&broken, "oriented dialogue"), "oriented dialogue");
+    }
+
+    /// The label of a cluster of papers with these phrases, beside a
+    /// cluster of as many papers with another one.
+    fn label_of(papers: &[&[&str]]) -> Vec<String> {
+        let others: Vec<&[&str]> = vec![&["graph"]; papers.len()];
+        let papers: Vec<Paper> = papers
+            .iter()
+            .chain(&others)
+            .map(|phrases| {
+                let mut p = paper("t", &[]);
+                p.enrichment.keyphrases = phrases
+                    .iter()
+                    .map(|&phrase| Keyphrase { phrase: phrase.into(), score: 1.0, spans: Vec::new() })
+                    .collect();
+                p
+            })
+            .collect();
+        let refs: Vec<&Paper> = papers.iter().collect();
+        let (first, second) = ((0..refs.len() / 2).collect(), (refs.len() / 2..refs.len()).collect());
+        labels(&refs, &[first, second], 3).remove(0)
+    }
+
+    #[test]
+    fn a_label_leaves_out_cut_ngrams_and_spelling_variants_of_a_better_term() {
+        // Every paper has "dialogue state", fewer "oriented dialog" (a cut
+        // n-gram, the other spelling), "slot filling", "behavior cloning"
+        // and "behaviour cloning".
+        let label = label_of(&[
+            &["dialogue state", "oriented dialog", "slot filling"],
+            &["dialogue state", "oriented dialog", "slot filling", "behaviour cloning"],
+            &["dialogue state", "oriented dialog", "slot filling", "behaviour cloning"],
+            &["dialogue state", "oriented dialog", "behavior cloning"],
+            &["dialogue state", "behavior cloning", "dialogue states"],
+        ]);
+        assert_eq!(label, ["dialogue state", "slot filling", "behavior cloning"]);
+        let label = label_of(&[
+            &["hate speech", "speech detection", "BERT", "optimisation"],
+            &["hate speech", "speech detection", "BERT", "optimisation"],
+            &["hate speech", "speech detection", "optimization"],
+            &["hate speech", "optimization"],
+            &["hate speech"],
+        ]);
+        assert_eq!(label, ["hate speech", "BERT", "optimisation"]);
+        // Little words tie nothing: both stay.
+        assert_eq!(
+            label_of(&[&["theory of mind", "bag of words"], &["theory of mind", "bag of words"]]),
+            ["bag of words", "theory of mind"]
+        );
+    }
+
+    #[test]
+    fn british_endings_read_as_american_ones() {
+        for (british, american) in [
+            ("dialogue", "dialog"),
+            ("behaviour", "behavior"),
+            ("optimisation", "optimization"),
+            ("normalising", "normalizing"),
+            ("catalogues", "catalogs"),
+            ("colours", "colors"),
+        ] {
+            assert_eq!(words(british), words(american), "{british}");
+        }
+        assert_ne!(words("four"), words("for"), "short words stay");
+        assert_eq!(words("hour"), ["hour"]);
+        assert!(words("of the").is_empty());
     }
 
     #[test]
