@@ -68,7 +68,8 @@ pub enum CorpusOrigin {
     /// A corpus kept in this browser (`browser::corpus_store`), by id.
     Kept(String),
     /// Files opened but not kept (the store was full or refused): the app
-    /// pack the compile worker made, until the page is left.
+    /// pack the compile worker made (a sharded one as its files in one
+    /// buffer, `engine::open::FILES_MAGIC`), until the page is left.
     Unsaved(js_sys::Uint8Array),
 }
 
@@ -130,7 +131,7 @@ impl CorpusContext {
     pub async fn bytes(&self) -> Result<js_sys::Uint8Array, String> {
         match self.origin.get_value() {
             CorpusOrigin::Site => bundle_fetch::site_corpus_bytes().await.map_err(|e| e.to_string()),
-            CorpusOrigin::Kept(id) => match corpus_store::pack(&id).await {
+            CorpusOrigin::Kept(id) => match corpus_store::whole(&id).await {
                 Ok(Some(pack)) => Ok(pack),
                 Ok(None) => Err("it is no longer kept in this browser".to_owned()),
                 Err(err) => Err(corpus_store::describe(&err)),
@@ -143,12 +144,7 @@ impl CorpusContext {
     /// Shows the kept corpus `id` (remembered as the one in view), on a
     /// fresh view or (`fresh` false: a reload) the URL's.
     pub async fn open_kept(&self, id: &str, name: String, fresh: bool) -> Result<(), String> {
-        let pack = match corpus_store::pack(id).await {
-            Ok(Some(pack)) => pack,
-            Ok(None) => return Err("it is no longer kept in this browser".to_owned()),
-            Err(err) => return Err(corpus_store::describe(&err)),
-        };
-        let explorer = bundle_fetch::explorer_of_pack(pack.to_vec())?;
+        let explorer = corpus_store::explorer(id).await?;
         let _ = corpus_store::set_current(Some(id)).await;
         let origin = CorpusOrigin::Kept(id.to_owned());
         match fresh {

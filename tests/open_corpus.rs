@@ -11,8 +11,8 @@ use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
 use folio::engine::export::{export, ExportFormat};
 use folio::engine::open::{
-    bundle_of, export_bundle, export_papers, open, pack_bundle, Message, OpenFile, Opened, Outcome, Progress,
-    INDEXING,
+    bundle_of, export_bundle, export_papers, files_of, open, open_with, pack_bundle, Message, OpenFile,
+    Opened, Outcome, Pack, Progress, INDEXING,
 };
 use folio::engine::tags::{encode, TagStore, UserData};
 
@@ -62,15 +62,15 @@ fn opening_the_seed_makes_the_pack_the_cli_makes_and_reports_each_stage() {
     let (opened, steps) = opened(vec![file(SEED_NAME, SEED)], None);
     assert_eq!(opened.outcome.failure, None);
     assert_eq!((opened.outcome.papers, opened.outcome.before), (24, 0));
-    assert_eq!(opened.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED)]).as_slice()));
-    let explorer = Explorer::from_pack(opened.pack.clone().unwrap()).unwrap();
+    assert_eq!(opened.pack.as_ref().and_then(Pack::whole), Some(cli_pack(&[(SEED_NAME, SEED)]).as_slice()));
+    let explorer = Explorer::from_pack(opened.pack.as_ref().and_then(Pack::whole).unwrap().to_vec()).unwrap();
     assert!(explorer.has_vectors() && explorer.has_map(), "the worker ships them too");
     let stages: Vec<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
     for stage in ["reading", "extracting entities", INDEXING] {
         assert!(stages.contains(&stage), "no {stage:?} step in {stages:?}");
     }
     assert_eq!(steps.last().map(|s| s.papers), Some(24));
-    assert_eq!(Explorer::from_pack(opened.pack.unwrap()).unwrap().len(), 24);
+    assert_eq!(explorer.len(), 24);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn a_broken_file_is_refused_alone_and_says_why() {
     assert!(refused[0].1.starts_with("not a valid gzip file"), "{}", refused[0].1);
     assert_eq!(refused[1], ("notes.docx", "binary data (NUL byte): not a text corpus"));
     assert!(diagnostics.iter().any(|d| d.file == "notes.docx" && d.is_error()));
-    assert_eq!(opened.pack.as_deref(), Some(cli_pack(&[("papers.csv", CSV)]).as_slice()));
+    assert_eq!(opened.pack.as_ref().and_then(Pack::whole), Some(cli_pack(&[("papers.csv", CSV)]).as_slice()));
     assert!(*papers > 0);
 }
 
@@ -115,7 +115,10 @@ fn adding_files_to_a_corpus_gives_the_corpus_the_cli_compiles_from_all_of_them()
     let (added, _) = opened(vec![file("refs.bib", BIB)], Some(&base));
     assert_eq!(added.outcome.failure, None);
     assert_eq!(added.outcome.before, 24);
-    assert_eq!(added.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED), ("refs.bib", BIB)]).as_slice()));
+    assert_eq!(
+        added.pack.as_ref().and_then(Pack::whole),
+        Some(cli_pack(&[(SEED_NAME, SEED), ("refs.bib", BIB)]).as_slice())
+    );
 }
 
 #[test]
@@ -131,7 +134,7 @@ fn papers_added_to_a_corpus_are_enriched_with_its_own_dictionaries() {
         br#"{"title": "Zorb tuning of small language models", "abstract": "We apply zorbling to models."}"#;
     let (added, _) = opened(vec![file("new.jsonl", new)], Some(&base));
     assert_eq!(added.outcome.failure, None);
-    let pack = added.pack.expect("the file is added");
+    let pack = added.pack.as_ref().and_then(Pack::whole).expect("the file is added").to_vec();
     let bundle = bundle_of(&pack).unwrap();
     let paper = bundle.papers.iter().find(|p| p.title.starts_with("Zorb")).expect("the new paper is in");
     let methods: Vec<&str> = paper
@@ -173,7 +176,10 @@ fn a_refused_file_added_to_a_corpus_leaves_the_others_to_merge() {
     let base = cli_pack(&[(SEED_NAME, SEED)]);
     let (added, _) = opened(vec![file("bad.json", b"{not json"), file("papers.csv", CSV)], Some(&base));
     assert_eq!(added.outcome.refused.len(), 1);
-    assert_eq!(added.pack.as_deref(), Some(cli_pack(&[(SEED_NAME, SEED), ("papers.csv", CSV)]).as_slice()));
+    assert_eq!(
+        added.pack.as_ref().and_then(Pack::whole),
+        Some(cli_pack(&[(SEED_NAME, SEED), ("papers.csv", CSV)]).as_slice())
+    );
 }
 
 #[test]
@@ -327,4 +333,66 @@ fn the_bundle_of_some_papers_of_a_sharded_pack_is_their_records_as_a_bundle() {
     let expected: Vec<_> = docs.iter().map(|&d| (*whole.paper(d)).clone()).collect();
     assert_eq!(bundle.papers, expected);
     assert_eq!(whole.bundle_of(&docs), None, "papers read from a bundle have no records");
+}
+
+/// The seed opened with every pack sharded (the threshold the browser
+/// tests set), and its pack as the site's one-file pack.
+fn opened_sharded() -> (folio::engine::pack::ShardedPack, Vec<u8>) {
+    let sharded = open_with(vec![file(SEED_NAME, SEED)], None, 0, &mut |_| {});
+    assert_eq!(sharded.outcome.failure, None);
+    let Some(Pack::Sharded(pack)) = sharded.pack else { panic!("a threshold of 0 shards every pack") };
+    (pack, cli_pack(&[(SEED_NAME, SEED)]))
+}
+
+#[test]
+fn past_the_threshold_an_open_is_a_head_and_shards_that_answer_as_the_whole_pack() {
+    use folio::engine::pack::shards::ShardKind;
+    use folio::engine::view_state::ViewState;
+    let (pack, whole) = opened_sharded();
+    let whole = Explorer::from_pack(whole).unwrap();
+    let mut explorer = Explorer::from_head(&pack.head).unwrap();
+    assert!(explorer.has_vectors() || explorer.shard_ids(ShardKind::Vectors).count() > 0);
+    for kind in ShardKind::ALL {
+        for id in explorer.shard_ids(kind).collect::<Vec<_>>() {
+            let path = explorer.shard_entry(id).unwrap().path();
+            let bytes = &pack.shards.iter().find(|(p, _)| *p == path).expect("every named shard is made").1;
+            explorer.add_shard(id, bytes).unwrap();
+        }
+    }
+    let state = ViewState { query: "language models".to_owned(), ..ViewState::default() };
+    let user = UserData::default();
+    let facets = folio::engine::facets::FacetIndex::new(24);
+    let sharded = explorer.try_explore(&state, &user, &facets).expect("every shard is held");
+    assert_eq!(sharded.docs(), whole.explore(&state, &user, &facets).docs());
+    // Below the threshold it stays one file.
+    let small = open_with(vec![file(SEED_NAME, SEED)], None, usize::MAX, &mut |_| {});
+    assert!(small.pack.as_ref().and_then(Pack::whole).is_some());
+    assert!(open(vec![file(SEED_NAME, SEED)], None, &mut |_| {}).pack.unwrap().whole().is_some());
+}
+
+#[test]
+fn a_kept_sharded_corpus_reads_back_as_its_bundle_and_exports_as_the_cli_pack() {
+    let (pack, whole) = opened_sharded();
+    let files = files_of(&pack);
+    assert_eq!(bundle_of(&files).unwrap(), bundle_of(&whole).unwrap());
+    assert_eq!(export_bundle(&files).unwrap(), export_bundle(&whole).unwrap());
+    // The app pack exported is the one `folio compile --pack` writes,
+    // vectors and map included (not blended twice).
+    assert_eq!(pack_bundle(&files).unwrap(), whole);
+    // Files added to it: what adding to the whole pack gives.
+    let (onto_files, _) = opened(vec![file("papers.csv", CSV)], Some(&files));
+    let (onto_whole, _) = opened(vec![file("papers.csv", CSV)], Some(&whole));
+    assert!(onto_files.pack.is_some());
+    assert_eq!(onto_files.pack, onto_whole.pack);
+}
+
+#[test]
+fn a_kept_sharded_corpus_missing_a_shard_or_cut_short_is_refused_whole() {
+    let (mut pack, _) = opened_sharded();
+    let files = files_of(&pack);
+    let cut = bundle_of(&files[..files.len() - 3]).unwrap_err();
+    assert_eq!(cut, "the kept corpus's files are cut short");
+    let (path, _) = pack.shards.pop().unwrap();
+    let missing = bundle_of(&files_of(&pack)).unwrap_err();
+    assert_eq!(missing, format!("the pack is damaged: the shard {path} is missing"));
 }

@@ -11,7 +11,10 @@
 //! `Converted` with those papers exported); the worker posts
 //! `[json, null, memory]` progress messages, then `[json, pack, memory]` with the
 //! `Done` outcome and the new corpus's app pack (a transferred
-//! `Uint8Array`, or null when nothing was opened); every message carries
+//! `Uint8Array`, or null when nothing was opened) or, when its records
+//! pass the threshold (`shardAbove` in the job, bytes; else
+//! `engine::pack::SHARD_THRESHOLD`), its head there and its shards fourth
+//! (`[[path, Uint8Array], ...]`, transferred); every message carries
 //! the worker's wasm memory size in bytes third (its peak so far, read by
 //! `scripts/bench-open.mjs`). One job per worker: the
 //! app terminates it after `Done`, or to cancel.
@@ -32,8 +35,9 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use folio::engine::open::{
-        export_bundle, export_papers, open, pack_bundle, Message, OpenFile, Outcome, Progress,
+        export_bundle, export_papers, open_with, pack_bundle, Message, OpenFile, Outcome, Pack, Progress,
     };
+    use folio::engine::pack::SHARD_THRESHOLD;
     use js_sys::{Array, Reflect, Uint8Array};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -45,7 +49,12 @@ mod worker {
 
     /// Posts `message`, with `pack`'s buffer transferred (not copied).
     fn post(message: &Message, pack: Option<Uint8Array>) {
-        let transfer = Array::new();
+        post_with(message, pack, Array::new(), Array::new());
+    }
+
+    /// Posts `message` and `pack` with `shards` (`[path, bytes]` pairs)
+    /// fourth, their buffers in `transfer`.
+    fn post_with(message: &Message, pack: Option<Uint8Array>, shards: Array, transfer: Array) {
         let bytes = match pack {
             Some(pack) => {
                 transfer.push(&pack.buffer());
@@ -56,7 +65,7 @@ mod worker {
         // The worker's wasm memory, which only grows: its peak (for the benchmark).
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         let peak = JsValue::from(js_sys::ArrayBuffer::from(memory.buffer()).byte_length());
-        let data = Array::of3(&JsValue::from_str(&message.to_json()), &bytes, &peak);
+        let data = Array::of4(&JsValue::from_str(&message.to_json()), &bytes, &peak, &shards);
         let _ = scope().post_message_with_transfer(&data, &transfer);
     }
 
@@ -124,10 +133,29 @@ mod worker {
             done += file.size();
         }
         let base = base.map(|b| b.to_vec());
-        let opened = open(read, base.as_deref(), &mut |progress| post(&Message::from(&progress), None));
+        let shard_above = Reflect::get(job, &"shardAbove".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(SHARD_THRESHOLD, |bytes| bytes as usize);
+        let opened = open_with(read, base.as_deref(), shard_above, &mut |progress| {
+            post(&Message::from(&progress), None)
+        });
         drop(base);
-        let pack = opened.pack.map(|pack| Uint8Array::from(pack.as_slice()));
-        post(&Message::from(&opened.outcome), pack);
+        let message = Message::from(&opened.outcome);
+        match opened.pack {
+            None => post(&message, None),
+            Some(Pack::Whole(pack)) => post(&message, Some(Uint8Array::from(pack.as_slice()))),
+            Some(Pack::Sharded(pack)) => {
+                let (shards, transfer) = (Array::new(), Array::new());
+                // Each shard leaves the worker's memory once copied out.
+                for (path, bytes) in pack.shards {
+                    let bytes = Uint8Array::from(bytes.as_slice());
+                    transfer.push(&bytes.buffer());
+                    shards.push(&Array::of2(&JsValue::from_str(&path), &bytes));
+                }
+                post_with(&message, Some(Uint8Array::from(pack.head.as_slice())), shards, transfer);
+            }
+        }
     }
 
     fn read_file(file: &File) -> Result<Vec<u8>, String> {

@@ -64,6 +64,8 @@ pub fn inline_pack() -> Option<Uint8Array> {
 /// order. A pack that is missing, damaged or of another version is skipped
 /// with a console warning: the bundle is always the reference.
 pub async fn load_explorer() -> Result<Explorer, LoadError> {
+    // A sharded site pack reads its shards from the host.
+    crate::browser::shards::read_from(crate::browser::shards::Source::Site);
     if let Some(pack) = inline_pack() {
         return explorer_of_pack(pack.to_vec())
             .map_err(|reason| LoadError::Corrupt { url: INLINE_PACK_NAME.to_owned(), reason });

@@ -25,8 +25,10 @@ pub const WORKER: &str = "folio-worker";
 
 /// What to ask of the worker.
 pub enum Task {
-    /// Compile `files`, onto `base` (the corpus in view, a pack or a bundle) if given.
-    Open { files: Vec<File>, base: Option<Uint8Array> },
+    /// Compile `files`, onto `base` (the corpus in view, a pack, a bundle
+    /// or a kept sharded corpus's files) if given; the pack is sharded when
+    /// its records pass `shard_above` bytes (`None`: the engine's threshold).
+    Open { files: Vec<File>, base: Option<Uint8Array>, shard_above: Option<f64> },
     /// A corpus (an app pack or a `bundle.json`) in the other form.
     Convert { corpus: Uint8Array, into: Form },
     /// The papers `ids` of a corpus with the user's data (`user`, as
@@ -84,11 +86,31 @@ pub struct Done {
     pub diagnostics: Vec<String>,
 }
 
+/// The app pack an open made, as the worker handed it over: one file, or
+/// a sharded pack's head and its shards (path as the head names it, bytes).
+pub struct Made {
+    pub pack: Uint8Array,
+    pub shards: Vec<(String, Uint8Array)>,
+}
+
+impl Made {
+    /// Whether `pack` is a sharded pack's head.
+    pub fn is_sharded(&self) -> bool {
+        !self.shards.is_empty()
+    }
+
+    /// Bytes of all its files.
+    pub fn len(&self) -> f64 {
+        let shards: f64 = self.shards.iter().map(|(_, bytes)| f64::from(bytes.length())).sum();
+        f64::from(self.pack.length()) + shards
+    }
+}
+
 /// What the worker tells the app.
 pub enum Event {
     Progress(Step),
     /// An open's end and, when something was opened, its app pack.
-    Done(Done, Option<Uint8Array>),
+    Done(Done, Option<Made>),
     /// A conversion's bytes, or why there are none.
     Converted(Result<Uint8Array, String>),
     /// The worker could not start or stopped (its script missing, a crash).
@@ -135,6 +157,18 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
             let message =
                 data.get(0).as_string().and_then(|json| js_sys::JSON::parse(&json).ok()).unwrap_or_default();
             let bytes = data.get(1).dyn_into::<Uint8Array>().ok();
+            let shards: Vec<(String, Uint8Array)> = data
+                .get(3)
+                .dyn_into::<Array>()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|pair| {
+                            let pair: Array = pair.dyn_into().ok()?;
+                            Some((pair.get(0).as_string()?, pair.get(1).dyn_into().ok()?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             match text(&message, "kind").as_deref() {
                 Some("ready") => {
                     if let Some(task) = task.borrow_mut().take() {
@@ -157,7 +191,7 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
                         refused: texts(&message, "refused"),
                         diagnostics: texts(&message, "diagnostics"),
                     };
-                    on_event(Event::Done(done, bytes));
+                    on_event(Event::Done(done, bytes.map(|pack| Made { pack, shards })));
                 }
                 Some("converted") => {
                     worker.terminate();
@@ -220,8 +254,11 @@ fn post(worker: &Worker, task: Task) {
         let _ = Reflect::set(&job, &key.into(), value);
     };
     match task {
-        Task::Open { files, base } => {
+        Task::Open { files, base, shard_above } => {
             set("files", &files.into_iter().collect::<Array>());
+            if let Some(bytes) = shard_above {
+                set("shardAbove", &JsValue::from_f64(bytes));
+            }
             if let Some(base) = base {
                 transfer.push(&base.buffer());
                 set("base", &base);

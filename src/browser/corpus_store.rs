@@ -1,12 +1,17 @@
 //! The corpora a person opened, kept in this browser's IndexedDB (not
 //! localStorage: packs run to hundreds of MB), so they open again offline.
 //!
-//! One database per site folder (as the user-data key), three object
+//! One database per site folder (as the user-data key), four object
 //! stores: `corpora` (each corpus's description, keyed by id),
-//! `packs` (its app pack, a `Uint8Array`, same key) and `settings` (the
-//! corpus in view). A corpus is written in one transaction over both
-//! stores, so it is kept whole or not at all: a full or refused store
-//! aborts the transaction and leaves nothing half-saved.
+//! `packs` (its app pack, a `Uint8Array`, same key), `shards` (a large
+//! corpus's pack is a head, in `packs`, and shards, each keyed
+//! `{id}/{path}` by the path its head names: opening it decodes the head
+//! alone, and `browser::shards` reads the shards a view needs from here)
+//! and `settings` (the corpus in view). A corpus is written in one
+//! transaction over the stores, so it is kept whole or not at all: a full
+//! or refused store aborts the transaction and leaves nothing half-saved.
+//! Corpora kept before shards were (version 1 of the database) are one
+//! file, and still open.
 //!
 //! web-sys directly, not an IndexedDB crate (`rexie`, `idb`,
 //! `indexed_db_futures`): five operations need only a promise around a
@@ -20,10 +25,13 @@ use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTran
 
 use crate::engine::open::megabytes;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const CORPORA: &str = "corpora";
 const PACKS: &str = "packs";
+const SHARDS: &str = "shards";
 const SETTINGS: &str = "settings";
+/// Shards put in the store in one go (a few MB: a few milliseconds).
+const SAVED_AT_ONCE: usize = 200;
 const CURRENT: &str = "current";
 
 /// A kept corpus, as the corpus menu lists it (stored as a plain object:
@@ -35,8 +43,10 @@ pub struct StoredCorpus {
     pub papers: f64,
     /// When it was opened or last changed (milliseconds since the epoch).
     pub date: f64,
-    /// The pack's size in bytes.
+    /// The pack's size in bytes (all its files).
     pub bytes: f64,
+    /// How many shard files its pack has (0: one file).
+    pub shards: f64,
 }
 
 impl StoredCorpus {
@@ -48,6 +58,7 @@ impl StoredCorpus {
             ("papers", self.papers.into()),
             ("date", self.date.into()),
             ("bytes", self.bytes.into()),
+            ("shards", self.shards.into()),
         ] {
             let _ = js_sys::Reflect::set(&object, &key.into(), &value);
         }
@@ -63,6 +74,7 @@ impl StoredCorpus {
             papers: number("papers"),
             date: number("date"),
             bytes: number("bytes"),
+            shards: number("shards"),
         })
     }
 }
@@ -123,7 +135,21 @@ fn committed(transaction: &IdbTransaction) -> Promise {
     })
 }
 
+thread_local! {
+    /// The database, once opened (a view reads its shards one by one).
+    static DATABASE: std::cell::RefCell<Option<IdbDatabase>> = const { std::cell::RefCell::new(None) };
+}
+
 async fn open() -> Result<IdbDatabase, JsValue> {
+    if let Some(db) = DATABASE.with(|db| db.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = open_new().await?;
+    DATABASE.with(|cached| *cached.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+async fn open_new() -> Result<IdbDatabase, JsValue> {
     let factory =
         gloo::utils::window().indexed_db()?.ok_or_else(|| JsValue::from_str("IndexedDB is not available"))?;
     let request: IdbOpenDbRequest = factory.open_with_u32(&database_name(), VERSION)?;
@@ -131,7 +157,7 @@ async fn open() -> Result<IdbDatabase, JsValue> {
         let request = request.clone();
         move || {
             if let Ok(db) = request.result().and_then(|db| db.dyn_into::<IdbDatabase>()) {
-                for store in [CORPORA, PACKS, SETTINGS] {
+                for store in [CORPORA, PACKS, SHARDS, SETTINGS] {
                     if !db.object_store_names().contains(store) {
                         let _ = db.create_object_store(store);
                     }
@@ -159,13 +185,44 @@ pub async fn list() -> Result<Vec<StoredCorpus>, JsValue> {
     Ok(corpora)
 }
 
-/// Keeps `corpus` and its `pack` (replacing a corpus of the same id) and
-/// makes it the corpus in view, in one transaction: all or nothing.
-pub async fn save(corpus: &StoredCorpus, pack: &Uint8Array) -> Result<(), JsValue> {
+/// The keys of corpus `id`'s shards: `{id}/` then any path.
+fn shard_keys(id: &str) -> Result<JsValue, JsValue> {
+    let range = web_sys::IdbKeyRange::bound(&format!("{id}/").into(), &format!("{id}/\u{ffff}").into())?;
+    Ok(range.into())
+}
+
+/// Keeps `corpus` and its `pack` (a sharded pack's head, with its
+/// `shards` by path; replacing a corpus of the same id, its old shards
+/// too) and makes it the corpus in view, in one transaction: all or
+/// nothing.
+pub async fn save(
+    corpus: &StoredCorpus,
+    pack: &Uint8Array,
+    shards: &[(String, Uint8Array)],
+) -> Result<(), JsValue> {
     let db = open().await?;
-    let tx = transaction(&db, &[CORPORA, PACKS, SETTINGS], true)?;
+    let tx = transaction(&db, &[CORPORA, PACKS, SHARDS, SETTINGS], true)?;
     let done = committed(&tx);
     let key = JsValue::from_str(&corpus.id);
+    // The shards a batch at a time, each batch once the one before is
+    // written (the transaction stays open meanwhile): each put copies its
+    // bytes on this thread, and a 100k-paper corpus has 15,000 shards.
+    let shards_written = async {
+        let store = tx.object_store(SHARDS)?;
+        let mut last = store.delete(&shard_keys(&corpus.id)?)?;
+        for batch in shards.chunks(SAVED_AT_ONCE) {
+            JsFuture::from(settled(&last)).await?;
+            for (path, bytes) in batch {
+                last = store.put_with_key(bytes, &JsValue::from_str(&format!("{}/{path}", corpus.id)))?;
+            }
+        }
+        Ok::<(), JsValue>(())
+    };
+    if let Err(err) = shards_written.await {
+        let _ = tx.abort();
+        let _ = JsFuture::from(done).await;
+        return Err(err);
+    }
     let written = (|| {
         tx.object_store(PACKS)?.put_with_key(pack, &key)?;
         tx.object_store(CORPORA)?.put_with_key(&corpus.to_js(), &key)?;
@@ -177,6 +234,19 @@ pub async fn save(corpus: &StoredCorpus, pack: &Uint8Array) -> Result<(), JsValu
         return Err(err);
     }
     JsFuture::from(done).await.map(|_| ())
+}
+
+/// The explorer over kept corpus `id` (a sharded pack's head: its shards
+/// are then read from this store, `browser::shards::Source::Kept`).
+pub async fn explorer(id: &str) -> Result<crate::engine::explorer::Explorer, String> {
+    let pack = match pack(id).await {
+        Ok(Some(pack)) => pack,
+        Ok(None) => return Err("it is no longer kept in this browser".to_owned()),
+        Err(err) => return Err(describe(&err)),
+    };
+    let explorer = crate::browser::bundle_fetch::explorer_of_pack(pack.to_vec())?;
+    crate::browser::shards::read_from(crate::browser::shards::Source::Kept(id.to_owned()));
+    Ok(explorer)
 }
 
 /// Renames a kept corpus.
@@ -202,14 +272,81 @@ pub async fn pack(id: &str) -> Result<Option<Uint8Array>, JsValue> {
     Ok(value.dyn_into::<Uint8Array>().ok())
 }
 
-/// Deletes a kept corpus and its pack (and forgets it as the corpus in view).
+/// Shard `path` of kept corpus `id` (`None` if it has none by that path).
+pub async fn shard(id: &str, path: &str) -> Result<Option<Uint8Array>, JsValue> {
+    let db = open().await?;
+    let tx = transaction(&db, &[SHARDS], false)?;
+    let key = JsValue::from_str(&format!("{id}/{path}"));
+    let value = JsFuture::from(settled(&tx.object_store(SHARDS)?.get(&key)?)).await?;
+    Ok(value.dyn_into::<Uint8Array>().ok())
+}
+
+/// The whole of kept corpus `id` in one buffer the compile worker reads
+/// (to add files to it, or export it): its pack, or for a sharded pack
+/// its head and every shard (`engine::open::FILES_MAGIC`), put together
+/// on the JavaScript side (not in the app's memory). `None` if there is
+/// no corpus by that id (a shard missing is for the worker to refuse).
+pub async fn whole(id: &str) -> Result<Option<Uint8Array>, JsValue> {
+    let db = open().await?;
+    let tx = transaction(&db, &[PACKS, SHARDS], false)?;
+    let pack = JsFuture::from(settled(&tx.object_store(PACKS)?.get(&JsValue::from_str(id))?)).await?;
+    let Ok(pack) = pack.dyn_into::<Uint8Array>() else { return Ok(None) };
+    if !pack.subarray(0, 8).to_vec().starts_with(crate::engine::pack::HEAD_MAGIC) {
+        return Ok(Some(pack));
+    }
+    let store = tx.object_store(SHARDS)?;
+    let range = shard_keys(id)?;
+    let keys: Array = JsFuture::from(settled(&store.get_all_keys_with_key(&range)?)).await?.unchecked_into();
+    let values: Array = JsFuture::from(settled(&store.get_all_with_key(&range)?)).await?.unchecked_into();
+    let prefix = id.len() + 1;
+    let mut files: Vec<(String, Uint8Array)> = vec![("head".to_owned(), pack)];
+    for (key, value) in keys.iter().zip(values.iter()) {
+        let path = key.as_string().unwrap_or_default().get(prefix..).unwrap_or_default().to_owned();
+        files.push((path, value.unchecked_into()));
+    }
+    Ok(Some(buffer_of(&files)))
+}
+
+/// An opened sharded pack's files in one buffer (what the worker reads,
+/// as [`whole`] gives a kept one's).
+pub fn files_buffer(made: &crate::browser::compile_worker::Made) -> Uint8Array {
+    let files: Vec<(String, Uint8Array)> =
+        std::iter::once(("head".to_owned(), made.pack.clone())).chain(made.shards.iter().cloned()).collect();
+    buffer_of(&files)
+}
+
+/// `files` in one buffer, as `engine::open::files_of` writes them.
+fn buffer_of(files: &[(String, Uint8Array)]) -> Uint8Array {
+    let word = |n: usize| (n as u32).to_le_bytes();
+    let total =
+        12 + files.iter().map(|(name, bytes)| 8 + name.len() + bytes.length() as usize).sum::<usize>();
+    let out = Uint8Array::new_with_length(total as u32);
+    let mut at = 0u32;
+    let mut put = |bytes: &Uint8Array| {
+        out.set(bytes, at);
+        at += bytes.length();
+    };
+    put(&Uint8Array::from(&crate::engine::open::FILES_MAGIC[..]));
+    put(&Uint8Array::from(&word(files.len())[..]));
+    for (name, bytes) in files {
+        put(&Uint8Array::from(&word(name.len())[..]));
+        put(&Uint8Array::from(name.as_bytes()));
+        put(&Uint8Array::from(&word(bytes.length() as usize)[..]));
+        put(bytes);
+    }
+    out
+}
+
+/// Deletes a kept corpus, its pack and its shards (and forgets it as the
+/// corpus in view).
 pub async fn delete(id: &str) -> Result<(), JsValue> {
     let db = open().await?;
-    let tx = transaction(&db, &[CORPORA, PACKS, SETTINGS], true)?;
+    let tx = transaction(&db, &[CORPORA, PACKS, SHARDS, SETTINGS], true)?;
     let done = committed(&tx);
     let key = JsValue::from_str(id);
     tx.object_store(CORPORA)?.delete(&key)?;
     tx.object_store(PACKS)?.delete(&key)?;
+    tx.object_store(SHARDS)?.delete(&shard_keys(id)?)?;
     let settings = tx.object_store(SETTINGS)?;
     let current = JsFuture::from(settled(&settings.get(&JsValue::from_str(CURRENT))?)).await?;
     if current.as_string().as_deref() == Some(id) {

@@ -6,12 +6,19 @@
 //! service worker's shard cache, and "Make available offline" puts the
 //! rest there, so the corpus then works with no network.
 //!
+//! A corpus the person opened and keeps (`browser::corpus_store`) can be
+//! a sharded pack too: its shards are then read from the browser's store
+//! (or, until it is kept, from the page's memory) instead of the host:
+//! [`Source`], set by whoever puts a corpus in view.
+//!
 //! The shard cache is shared by every deployment of the site (shards are
 //! named by the hash of their bytes, so a name always means the same
 //! bytes); the head is in the deployment's own cache (`sw.js`), so a page
 //! always reads one deployment's head with exactly the shards it names.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
@@ -42,6 +49,41 @@ pub struct Fetcher {
     in_flight: StoredValue<HashSet<ShardId>>,
 }
 
+/// Where the shards of the corpus in view are read from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// The site's host, through the service worker's shard cache.
+    Site,
+    /// A corpus kept in this browser (`corpus_store`), by id.
+    Kept(String),
+    /// A corpus just opened, not kept (yet): its shards by path, in the
+    /// page's memory (JavaScript's, not the app's).
+    Opened(Rc<HashMap<String, Uint8Array>>),
+}
+
+thread_local! {
+    static SOURCE: RefCell<Source> = const { RefCell::new(Source::Site) };
+}
+
+/// Reads the shards of the corpus put in view next (or now in view) from
+/// `source`. A shard read from the wrong source is refused by the head's
+/// hash, never used.
+pub fn read_from(source: Source) {
+    SOURCE.with(|s| *s.borrow_mut() = source);
+}
+
+/// Whether the corpus in view reads its shards from `opened` (it is still
+/// the one just opened).
+pub fn reads_from(opened: &Rc<HashMap<String, Uint8Array>>) -> bool {
+    SOURCE.with(|s| matches!(&*s.borrow(), Source::Opened(now) if Rc::ptr_eq(now, opened)))
+}
+
+/// Whether the corpus in view reads its shards from the site's host
+/// (only then is "Make available offline" for it).
+pub fn reads_from_site() -> bool {
+    SOURCE.with(|s| matches!(*s.borrow(), Source::Site))
+}
+
 /// Why shards could not be had, in words the page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
@@ -50,6 +92,9 @@ pub enum Problem {
     /// The host no longer has them, or has other bytes under their name:
     /// the site was updated since this page loaded.
     Replaced,
+    /// A kept corpus's shards are not in this browser's storage (cleared
+    /// by the browser, or the corpus deleted in another tab).
+    NotKept,
 }
 
 impl Problem {
@@ -61,6 +106,10 @@ impl Problem {
             }
             Problem::Replaced => {
                 "This site was updated since the page was loaded: reload the page to see the new version."
+            }
+            Problem::NotKept => {
+                "Parts of this corpus are no longer kept in this browser (its storage was cleared, or the \
+                 corpus deleted): open its files again."
             }
         }
     }
@@ -219,9 +268,21 @@ impl Fetcher {
     }
 }
 
-/// A shard's bytes: from the service worker's cache when there, else from
-/// the host (and then put in that cache).
+/// A shard's bytes, from where the corpus in view reads them ([`Source`]).
 async fn fetch_shard(path: &str) -> Result<Vec<u8>, Problem> {
+    match SOURCE.with(|s| s.borrow().clone()) {
+        Source::Site => fetch_site_shard(path).await,
+        Source::Opened(shards) => shards.get(path).map(Uint8Array::to_vec).ok_or(Problem::NotKept),
+        Source::Kept(id) => match crate::browser::corpus_store::shard(&id, path).await {
+            Ok(Some(bytes)) => Ok(bytes.to_vec()),
+            Ok(None) | Err(_) => Err(Problem::NotKept),
+        },
+    }
+}
+
+/// A site shard's bytes: from the service worker's cache when there, else
+/// from the host (and then put in that cache).
+async fn fetch_site_shard(path: &str) -> Result<Vec<u8>, Problem> {
     let window = gloo::utils::window();
     let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| Problem::Unreachable)?;
     let response: web_sys::Response = response.unchecked_into();

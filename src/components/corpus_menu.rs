@@ -78,7 +78,7 @@ async fn act(corpus: CorpusContext, action: &str, kept: StoredCorpus) -> Result<
         }
         "pack" | "json" => {
             let pack =
-                corpus_store::pack(&kept.id).await.map_err(store_error)?.ok_or("it is no longer kept")?;
+                corpus_store::whole(&kept.id).await.map_err(store_error)?.ok_or("it is no longer kept")?;
             let stem: String =
                 kept.name.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' }).collect();
             let form = form_of(action);

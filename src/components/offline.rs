@@ -1,7 +1,8 @@
 //! "Available offline" for a sharded site corpus (a large one, fetched by
 //! query): how much of it is on this device, and a download of the rest
 //! with its size, a progress bar and Cancel. A small corpus is one file the
-//! service worker keeps at the first visit: no button then.
+//! service worker keeps at the first visit, and a corpus kept in this
+//! browser is on this device already: no button then.
 
 use leptos::prelude::*;
 
@@ -14,7 +15,8 @@ use crate::state::expect_explorer;
 #[component]
 pub fn OfflineButton() -> impl IntoView {
     let explorer = expect_explorer();
-    let sharded = explorer.with(|e| e.is_sharded());
+    // A kept corpus is on this device already.
+    let sharded = explorer.with(|e| e.is_sharded()) && crate::browser::shards::reads_from_site();
     let open = RwSignal::new(false);
     // The download outlives the dialog (closing it does not stop it).
     let state = RwSignal::new(None::<OfflineState>);

@@ -9,8 +9,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
 use crate::browser::bundle_fetch::explorer_of_pack;
-use crate::browser::compile_worker::{self, Done, Event, Job, Step, Task};
-use crate::browser::corpus_store::{self, StoredCorpus};
+use crate::browser::compile_worker::{self, Done, Event, Job, Made, Step, Task};
+use crate::browser::corpus_store::{self, files_buffer, StoredCorpus};
+use crate::browser::shards::{self, Source};
 use crate::components::dialog::Dialog;
 use crate::state::{expect_corpus, CorpusContext, CorpusOrigin, CorpusState};
 
@@ -64,18 +65,43 @@ fn new_id() -> String {
     format!("c{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
 }
 
+/// Lets the page run (paint, input) before what follows: a task of its own.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = gloo::utils::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Shows the pack just made (or fetched) and keeps it in the browser,
 /// whole or not at all: when it cannot be kept, it stays open in this page
-/// only and `kept` says why. Returns the papers shown, or why none.
-fn show_and_keep(
+/// only and `kept` says why. A sharded pack (a large corpus) shows from
+/// its head, its shards read from the page's memory until they are kept,
+/// then from the store. Decoding the pack and showing it are tasks of
+/// their own (each of them takes tens of milliseconds at 100k papers).
+/// Returns the papers shown, or why none; `None` when `wanted` said no
+/// meanwhile (the open was cancelled: nothing changed).
+async fn show_and_keep(
     corpus: CorpusContext,
     name: String,
-    pack: js_sys::Uint8Array,
+    made: Made,
     added: bool,
     kept: RwSignal<Option<Result<(), String>>>,
-) -> Result<usize, String> {
-    let explorer = explorer_of_pack(pack.to_vec())
-        .map_err(|err| format!("the new corpus could not be opened: {err}"))?;
+    wanted: impl Fn() -> bool,
+) -> Option<Result<usize, String>> {
+    next_task().await;
+    if !wanted() {
+        return None;
+    }
+    let Made { pack, shards } = &made;
+    let explorer = match explorer_of_pack(pack.to_vec()) {
+        Ok(explorer) => explorer,
+        Err(err) => return Some(Err(format!("the new corpus could not be opened: {err}"))),
+    };
+    next_task().await;
+    if !wanted() {
+        return None;
+    }
     // Added to a kept corpus: it is replaced; else a new one is kept.
     let id = corpus.kept_id().filter(|_| added).unwrap_or_else(new_id);
     let papers = explorer.len();
@@ -84,16 +110,30 @@ fn show_and_keep(
         name: name.clone(),
         papers: papers as f64,
         date: js_sys::Date::now(),
-        bytes: f64::from(pack.length()),
+        bytes: made.len(),
+        shards: shards.len() as f64,
     };
+    let in_memory = std::rc::Rc::new(shards.iter().cloned().collect::<std::collections::HashMap<_, _>>());
+    shards::read_from(Source::Opened(in_memory.clone()));
     corpus.show(explorer, name, CorpusOrigin::Kept(id.clone()));
     leptos::task::spawn_local(async move {
         corpus_store::request_persistence();
-        let result = corpus_store::save(&stored, &pack).await;
-        corpus.set_origin(if result.is_ok() { CorpusOrigin::Kept(id) } else { CorpusOrigin::Unsaved(pack) });
+        let result = corpus_store::save(&stored, &made.pack, &made.shards).await;
+        let origin = match &result {
+            Ok(()) => {
+                // Unless another corpus was put in view meanwhile.
+                if shards::reads_from(&in_memory) {
+                    shards::read_from(Source::Kept(id.clone()));
+                }
+                CorpusOrigin::Kept(id)
+            }
+            Err(_) if made.is_sharded() => CorpusOrigin::Unsaved(files_buffer(&made)),
+            Err(_) => CorpusOrigin::Unsaved(made.pack),
+        };
+        corpus.set_origin(origin);
         kept.set(Some(result.map_err(|err| corpus_store::describe(&err))));
     });
-    Ok(papers)
+    Some(Ok(papers))
 }
 
 /// The file input, the drop zone and the opener's dialogs (mounted once, at the root).
@@ -152,14 +192,26 @@ pub fn OpenPapers() -> impl IntoView {
                     Event::Progress(step) => progress.set(Some(step)),
                     Event::Done(mut done, pack) => {
                         finish();
-                        progress.set(None);
                         let kept = RwSignal::new(None);
-                        if let Some(Err(failure)) =
-                            pack.map(|pack| show_and_keep(corpus, name.clone(), pack, add, kept))
-                        {
-                            done.failure = Some(failure);
-                        }
-                        report.set(Some(Report { done, added: add, kept }));
+                        let name = name.clone();
+                        leptos::task::spawn_local(async move {
+                            if let Some(made) = pack {
+                                progress.update(|step| {
+                                    if let Some(step) = step {
+                                        step.stage = "opening the new corpus".into();
+                                    }
+                                });
+                                // Cancel, until the corpus is shown, still changes nothing.
+                                let wanted = move || progress.with_untracked(Option::is_some);
+                                match show_and_keep(corpus, name, made, add, kept, wanted).await {
+                                    None => return,
+                                    Some(Err(failure)) => done.failure = Some(failure),
+                                    Some(Ok(_)) => {}
+                                }
+                            }
+                            progress.set(None);
+                            report.set(Some(Report { done, added: add, kept }));
+                        });
                     }
                     Event::Converted(_) => finish(),
                     Event::Failed(reason) => {
@@ -168,7 +220,8 @@ pub fn OpenPapers() -> impl IntoView {
                     }
                 }
             };
-            match compile_worker::start(Task::Open { files, base }, Box::new(on_event)) {
+            let task = Task::Open { files, base, shard_above: shard_threshold() };
+            match compile_worker::start(task, Box::new(on_event)) {
                 Ok(started) => job.set_value(Some(started)),
                 Err(reason) => fail(reason, add),
             }
@@ -199,12 +252,14 @@ pub fn OpenPapers() -> impl IntoView {
                 match fetch_corpus(&url).await {
                     Ok(Fetched::Pack(name, pack)) => {
                         let kept = RwSignal::new(None);
-                        match show_and_keep(corpus, name, pack, false, kept) {
-                            Ok(papers) => {
+                        let made = Made { pack, shards: Vec::new() };
+                        match show_and_keep(corpus, name, made, false, kept, || true).await {
+                            Some(Ok(papers)) => {
                                 let done = Done { papers: papers as f64, ..Done::default() };
                                 report.set(Some(Report { done, added: false, kept }));
                             }
-                            Err(failure) => fail(failure, false),
+                            Some(Err(failure)) => fail(failure, false),
+                            None => {}
                         }
                     }
                     Ok(Fetched::File(file)) => {
@@ -290,6 +345,16 @@ pub fn OpenPapers() -> impl IntoView {
         })}
         {move || report.get().map(|r| view! { <OpenReport report=r on_close=Callback::new(move |_| report.set(None)) /> })}
     }
+}
+
+/// The `localStorage` key of the records' size (bytes) past which an
+/// opened corpus is kept sharded, instead of `engine::pack::SHARD_THRESHOLD`
+/// (the browser tests set a small one, to shard the 24-paper seed).
+pub const SHARD_THRESHOLD_KEY: &str = "folio:kept-shard-threshold";
+
+fn shard_threshold() -> Option<f64> {
+    let storage = gloo::utils::window().local_storage().ok().flatten()?;
+    storage.get_item(SHARD_THRESHOLD_KEY).ok().flatten()?.trim().parse().ok()
 }
 
 fn file_list(list: &web_sys::FileList) -> Vec<File> {

@@ -21,7 +21,7 @@ use super::discover::{self, Shipped};
 use super::enrich::Dictionaries;
 use super::explorer::Explorer;
 use super::export::{export, ExportFormat};
-use super::pack::{bundle_of_pack, MAGIC};
+use super::pack::{bundle_of_pack, whole_of_sharded, ShardSizes, ShardedPack, MAGIC, SHARD_THRESHOLD};
 use super::progress::{Stage, Step};
 use super::tags;
 
@@ -198,6 +198,17 @@ pub fn pack_bundle(bytes: &[u8]) -> Result<Vec<u8>, String> {
         // which another blend would count twice).
         return Ok(bytes.to_vec());
     }
+    if bytes.starts_with(FILES_MAGIC) {
+        // A kept sharded corpus: its records' similar papers are blended
+        // already, and its vectors and map come with it.
+        let (bundle, shipped) = whole_of_files(bytes)?;
+        let explorer = Explorer::new(bundle);
+        let explorer = match shipped {
+            Some(shipped) => explorer.with_discovery(shipped),
+            None => explorer,
+        };
+        return explorer.into_pack().map_err(|err| err.to_string());
+    }
     let mut bundle = bundle_of(bytes)?;
     let shipped = ship_in_worker(&mut bundle, &mut |_| {});
     let mut explorer = Explorer::new(bundle);
@@ -263,15 +274,70 @@ pub fn export_papers(corpus: &[u8], ids: &[String], user: &str, extension: &str)
     Ok(export(&papers, &user, format))
 }
 
+/// The app pack of an opened corpus: one file, or (its papers' records
+/// past the threshold [`open_with`] is given) a head and shards, the
+/// layout of a large site's pack (docs/pack-format.md): the page then
+/// decodes only the head, and reads the shards a view needs from where
+/// the corpus is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pack {
+    Whole(Vec<u8>),
+    Sharded(ShardedPack),
+}
+
+impl Pack {
+    /// The pack's bytes, all files together.
+    pub fn len(&self) -> usize {
+        match self {
+            Pack::Whole(bytes) => bytes.len(),
+            Pack::Sharded(pack) => pack.head.len() + pack.shards.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The one-file pack, if the pack is one file.
+    pub fn whole(&self) -> Option<&[u8]> {
+        match self {
+            Pack::Whole(bytes) => Some(bytes),
+            Pack::Sharded(_) => None,
+        }
+    }
+
+    /// The head and shards, if the pack is sharded.
+    pub fn sharded(&self) -> Option<&ShardedPack> {
+        match self {
+            Pack::Whole(_) => None,
+            Pack::Sharded(pack) => Some(pack),
+        }
+    }
+}
+
 /// The new corpus as an app pack (`None` when nothing was opened), and what happened.
 pub struct Opened {
-    pub pack: Option<Vec<u8>>,
+    pub pack: Option<Pack>,
     pub outcome: Outcome,
 }
 
 /// Compiles `files` into a new corpus, or onto `base` (the corpus in view,
-/// as an app pack or a `bundle.json`), and packs it.
+/// as an app pack, a `bundle.json` or a kept sharded corpus's
+/// [`files`](FILES_MAGIC)), and packs it: one file, or sharded when its
+/// papers' records pass [`SHARD_THRESHOLD`] bytes (as `folio compile
+/// --pack` does).
 pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Progress)) -> Opened {
+    open_with(files, base, SHARD_THRESHOLD, report)
+}
+
+/// [`open`], sharding the pack when the papers' records pass
+/// `shard_above` bytes (0: always; `usize::MAX`: never).
+pub fn open_with(
+    files: Vec<OpenFile>,
+    base: Option<&[u8]>,
+    shard_above: usize,
+    report: &mut dyn FnMut(Progress),
+) -> Opened {
     let mut outcome = Outcome::default();
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
     for file in files {
@@ -332,11 +398,16 @@ pub fn open(files: Vec<OpenFile>, base: Option<&[u8]>, report: &mut dyn FnMut(Pr
         total: outcome.papers as u64,
         papers: outcome.papers,
     });
+    let sharded = records_len(&bundle.papers) > shard_above;
     let mut explorer = Explorer::new(bundle);
     if let Some(shipped) = shipped {
         explorer = explorer.with_discovery(shipped);
     }
-    match explorer.into_pack() {
+    let pack = match sharded {
+        true => explorer.into_sharded(ShardSizes::default()).map(Pack::Sharded),
+        false => explorer.into_pack().map(Pack::Whole),
+    };
+    match pack {
         Ok(pack) => Opened { pack: Some(pack), outcome },
         Err(err) => {
             outcome.failure = Some(format!("nothing was opened: {err}"));
@@ -354,10 +425,99 @@ fn refuse(outcome: &mut Outcome, diagnostic: Diagnostic) {
     outcome.diagnostics.push(diagnostic);
 }
 
-/// The bundle of a corpus given as an app pack or as `bundle.json`.
+/// The bytes of the papers' records as a pack holds them (their JSON),
+/// counted without being kept: what decides the pack's layout.
+fn records_len(papers: &[Paper]) -> usize {
+    let mut count = super::pack::Count(0);
+    for paper in papers {
+        // A Paper always serializes.
+        let _ = serde_json::to_writer(&mut count, paper);
+    }
+    count.0
+}
+
+/// The first bytes of a sharded pack's files in one buffer: how the page
+/// hands a kept sharded corpus to the compile worker (to add files to it,
+/// or export it). Then the number of files (u32), and per file its name's
+/// length (u32), its name (UTF-8), its length (u32) and its bytes
+/// (integers little-endian); the first file is the head, the others the
+/// shards by the paths the head names.
+pub const FILES_MAGIC: &[u8; 8] = b"FOLIOFLS";
+
+/// A sharded pack's head and shards in one buffer ([`FILES_MAGIC`]).
+pub fn files_of(pack: &ShardedPack) -> Vec<u8> {
+    let mut out = FILES_MAGIC.to_vec();
+    out.extend_from_slice(&(1 + pack.shards.len() as u32).to_le_bytes());
+    let files = std::iter::once(("head", pack.head.as_slice()))
+        .chain(pack.shards.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
+    for (name, bytes) in files {
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// The files of a [`FILES_MAGIC`] buffer of `len` bytes, as (name, start,
+/// length), read through `read(start, length)` (the worker reads the
+/// buffer where the page put it, a little at a time); refused whole when
+/// a length runs past the end.
+pub fn walk_files(
+    len: usize,
+    read: &mut dyn FnMut(usize, usize) -> Vec<u8>,
+) -> Result<Vec<(String, usize, usize)>, String> {
+    let short = || "the kept corpus's files are cut short".to_owned();
+    let word = |read: &mut dyn FnMut(usize, usize) -> Vec<u8>, at: &mut usize| -> Result<usize, String> {
+        if *at + 4 > len {
+            return Err(short());
+        }
+        let bytes: [u8; 4] = read(*at, 4).try_into().map_err(|_| short())?;
+        *at += 4;
+        Ok(u32::from_le_bytes(bytes) as usize)
+    };
+    let mut at = FILES_MAGIC.len();
+    if len < at + 4 || read(0, FILES_MAGIC.len()) != FILES_MAGIC {
+        return Err("not a kept corpus's files".to_owned());
+    }
+    let count = word(read, &mut at)?;
+    let mut files = Vec::with_capacity(count.min(len / 8));
+    for _ in 0..count {
+        let name_len = word(read, &mut at)?;
+        if at + name_len > len {
+            return Err(short());
+        }
+        let name = String::from_utf8(read(at, name_len)).map_err(|_| short())?;
+        at += name_len;
+        let bytes = word(read, &mut at)?;
+        if at + bytes > len {
+            return Err(short());
+        }
+        files.push((name, at, bytes));
+        at += bytes;
+    }
+    Ok(files)
+}
+
+/// The bundle and discovery of a kept sharded corpus's files ([`FILES_MAGIC`]).
+fn whole_of_files(bytes: &[u8]) -> Result<(Bundle, Option<Shipped>), String> {
+    let files = walk_files(bytes.len(), &mut |at, len| bytes[at..at + len].to_vec())?;
+    let (_, start, len) = files.first().ok_or("a kept corpus's files without a head")?;
+    let head = &bytes[*start..*start + *len];
+    let by_path: std::collections::HashMap<&str, (usize, usize)> =
+        files.iter().skip(1).map(|(name, start, len)| (name.as_str(), (*start, *len))).collect();
+    whole_of_sharded(head, &mut |path| by_path.get(path).map(|&(at, len)| bytes[at..at + len].to_vec()))
+        .map_err(|e| e.to_string())
+}
+
+/// The bundle of a corpus given as an app pack, as `bundle.json`, or as a
+/// kept sharded corpus's [`files`](FILES_MAGIC).
 pub fn bundle_of(bytes: &[u8]) -> Result<Bundle, String> {
     if bytes.starts_with(MAGIC) {
         return bundle_of_pack(bytes).map_err(|e| e.to_string());
+    }
+    if bytes.starts_with(FILES_MAGIC) {
+        return whole_of_files(bytes).map(|(bundle, _)| bundle);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
     Bundle::from_json(text).map_err(|e| e.to_string())

@@ -98,6 +98,124 @@ test('an opened corpus is kept: offline reload, tags, adding to it offline, swit
   expect(explorer.consoleErrors).toEqual([]);
 });
 
+/** How many shard files the kept corpora hold (IndexedDB, `browser::corpus_store`). */
+const keptShards = (page) => page.evaluate(async () => {
+  const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.endsWith(':corpora'));
+  if (!name) return 0;
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    if (!db.objectStoreNames.contains('shards')) return 0;
+    return await new Promise((resolve, reject) => {
+      const request = db.transaction('shards').objectStore('shards').count();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  } finally {
+    db.close();
+  }
+});
+
+test('a large corpus is kept as a head and shards: offline reload with its tags, search, export, and delete frees the shards', async ({ page }) => {
+  const server = await startServer(dist, port(34));
+  const explorer = new Explorer(page);
+  const bib = repoFile(BIB);
+  const entries = bibEntries(bib);
+  let title;
+  try {
+    await explorer.open(`${server.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await waitForServiceWorker(page);
+    // Shard whatever is opened (the threshold a 100k-paper corpus passes).
+    await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+    await openAsNew(explorer, [bib]);
+    await explorer.expectLoaded(entries);
+    expect(await keptShards(page)).toBeGreaterThan(3);
+    title = await explorer.resultTitles.first().textContent();
+    await explorer.resultTitles.first().click();
+    await expect(explorer.paperView.locator('#paper-title')).toHaveText(title);
+    await page.getByTestId('tag-input').fill('kept');
+    await page.getByTestId('tag-input').press('Enter');
+    await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
+  } finally {
+    await server.stop();
+  }
+
+  // No server: the head from the store, its shards read from the store as the view asks.
+  await page.reload();
+  await explorer.expectLoaded(entries);
+  await expect(page.getByTestId('corpus-menu')).toHaveText('scholar-srush.bib');
+  await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
+  await expect(page.getByTestId('offline-open')).toHaveCount(0);
+  const word = title.split(/\W+/).find((w) => w.length > 5);
+  await explorer.search.fill(word);
+  await expect(explorer.resultTitles.first()).toBeVisible();
+  await expect(explorer.resultTitles).toContainText([title]);
+  await explorer.resultTitles.filter({ hasText: title }).first().click();
+  await expect(explorer.paperView.locator('#paper-title')).toHaveText(title);
+
+  await page.getByTestId('corpus-menu').click();
+  const menu = page.getByTestId('corpus-dialog');
+  const kept = menu.getByTestId('kept-corpus');
+  await expect(kept).toHaveCount(1);
+  const json = page.waitForEvent('download');
+  await kept.getByRole('button', { name: 'bundle.json' }).click();
+  const bundle = JSON.parse(fs.readFileSync(await (await json).path(), 'utf8'));
+  expect(bundle.papers).toHaveLength(entries);
+  expect(bundle.papers.map((p) => p.title)).toContain(title);
+  const packed = page.waitForEvent('download');
+  await kept.getByRole('button', { name: 'App pack' }).click();
+  expect(fs.readFileSync(await (await packed).path()).subarray(0, 8).toString()).toBe('FOLIOPAK');
+  await expect(page.getByTestId('corpus-error')).toBeEmpty();
+
+  // Deleting it deletes its shards.
+  const before = await usage(page);
+  await kept.getByRole('button', { name: 'Delete' }).click();
+  await expect(kept).toHaveCount(0);
+  await expect.poll(() => keptShards(page)).toBe(0);
+  await expect.poll(() => usage(page)).toBeLessThan(before);
+  expect(explorer.consoleErrors).toEqual([]);
+});
+
+test('a corpus kept by an earlier version (one file, no shards store) still opens', async ({ page }) => {
+  const server = await startServer(dist, port(35));
+  try {
+    // Before the app ever ran here: the store as version 1 of the database wrote it.
+    await page.goto(`${server.origin}${BASE}bundle.json`);
+    await page.evaluate(async () => {
+      const pack = new Uint8Array(await (await fetch('bundle.pack')).arrayBuffer());
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open('folio:v1:/some/sub/path:corpora', 1);
+        request.onupgradeneeded = () => ['corpora', 'packs', 'settings'].forEach((s) => request.result.createObjectStore(s));
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      await new Promise((resolve, reject) => {
+        const tx = db.transaction(['corpora', 'packs', 'settings'], 'readwrite');
+        tx.objectStore('packs').put(pack, 'c1');
+        tx.objectStore('corpora').put({ id: 'c1', name: 'Kept long ago', papers: 24, date: Date.now(), bytes: pack.length }, 'c1');
+        tx.objectStore('settings').put('c1', 'current');
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    });
+    // Console errors from here (that page's missing icon is not the app's).
+    const explorer = new Explorer(page);
+    await explorer.open(`${server.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await expect(page.getByTestId('corpus-menu')).toHaveText('Kept long ago');
+    await page.getByTestId('corpus-menu').click();
+    await expect(page.getByTestId('corpus-dialog').getByTestId('kept-corpus')).toContainText('24 papers');
+    expect(explorer.consoleErrors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('the site\'s own corpus exports from the corpus menu as bundle.json and as its app pack', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open(BASE);
