@@ -3,7 +3,7 @@
 //! facets and as `tag:` queries; exports read back through the compiler.
 
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::explorer::Explorer;
+use folio::engine::explorer::{Explorer, WarmUp};
 use folio::engine::export::{export, ExportFormat};
 use folio::engine::formats::{read, Format};
 use folio::engine::tags::TagStore;
@@ -235,7 +235,21 @@ fn a_large_result_set_is_ranked_in_full_when_asked() {
 fn warming_up_runs_a_keystroke_that_finds_papers() {
     // "learning mod" matches the seed (prefix "mod" of "models"): the warm-up
     // exercised search, counts, highlights and a snippet.
-    assert!(explorer().warm_up() > 0);
+    let explorer = explorer();
+    let found = explorer.warm_up();
+    assert!(found > 0);
+    // Step by step, as the app runs it (a task each): the same work, the
+    // terms first, then each query, then done.
+    let (mut at, mut stepped, mut steps) = (WarmUp::default(), 0, Vec::new());
+    while at != WarmUp::Done {
+        let (next, more) = explorer.warm_up_step(at);
+        steps.push(at);
+        (at, stepped) = (next, stepped + more);
+    }
+    assert_eq!(stepped, found);
+    assert_eq!(steps.first(), Some(&WarmUp::Terms(0)));
+    assert!(steps.contains(&WarmUp::Query(3)) && !steps.contains(&WarmUp::Query(4)), "{steps:?}");
+    assert_eq!(explorer.warm_up_step(WarmUp::Done), (WarmUp::Done, 0));
 }
 
 /// Every facet group comes from the facet kind table, in its order, with

@@ -21,6 +21,7 @@ use crate::components::search_box::{SearchBox, SEARCH_INPUT_ID};
 use crate::components::tag_manager::TagManager;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::components::user_data_banner::UserDataBanner;
+use crate::engine::explorer::WarmUp;
 use crate::engine::shortcuts::{action_for, Action};
 use crate::state::{
     after_paint, expect_cursor, expect_explorer, expect_hover, expect_pane, expect_results, expect_user,
@@ -34,12 +35,11 @@ pub fn ExplorerView(
 ) -> impl IntoView {
     crate::browser::bench_hook::register(Arc::clone(&explorer));
     // Right after the first view is painted, run keystrokes' engine work so
-    // that the first real ones do not wait for its code to compile.
+    // that the first real ones do not wait for its code to compile, a step
+    // per task: a keystroke meanwhile waits for one step, not all of it.
     {
         let explorer = Arc::clone(&explorer);
-        after_paint(move || {
-            explorer.read().unwrap_or_else(PoisonError::into_inner).warm_up();
-        });
+        after_paint(move || warm_up(explorer, WarmUp::default()));
     }
     provide_explorer_state(explorer);
     let papers = expect_explorer();
@@ -183,5 +183,14 @@ fn focus_search() {
             let _ = input.focus();
             input.select();
         }
+    }
+}
+
+/// Runs the explorer's warm-up step `at`, and the next one in a task of
+/// its own, until done (or the corpus is gone).
+fn warm_up(explorer: SharedExplorer, at: WarmUp) {
+    let next = explorer.read().unwrap_or_else(PoisonError::into_inner).warm_up_step(at).0;
+    if next != WarmUp::Done && Arc::strong_count(&explorer) > 1 {
+        set_timeout(move || warm_up(explorer, next), std::time::Duration::ZERO);
     }
 }

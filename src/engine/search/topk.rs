@@ -102,12 +102,30 @@ fn summarize(index: &SearchIndex, id: u32, bm: &Bm25) -> TermSummary {
 /// after loading, so that the first keystrokes find them made). Returns
 /// how many terms have a summary.
 pub fn prepare(index: &SearchIndex) -> usize {
+    prepare_from(index, 0, usize::MAX).0
+}
+
+/// Summarizes up to `limit` common terms of `index` from term `from` on
+/// (the app's warm-up does it a few at a time, one task each, so that
+/// no task keeps the page from a keystroke for long): how many it made,
+/// and the term to go on from (`None` once every one is made).
+pub fn prepare_from(index: &SearchIndex, from: u32, limit: usize) -> (usize, Option<u32>) {
     if index.is_sharded() {
-        return 0;
+        return (0, None);
     }
     let bm = Bm25::new(index, RankingWeights::default().clamped());
-    let common = (0..index.term_count() as u32).filter(|&id| index.doc_frequency(id) >= SUMMARIZED);
-    common.map(|id| index.summary(id, || summarize(index, id, &bm))).count()
+    let mut made = 0;
+    for id in from..index.term_count() as u32 {
+        if index.doc_frequency(id) < SUMMARIZED {
+            continue;
+        }
+        if made == limit {
+            return (made, Some(id));
+        }
+        index.summary(id, || summarize(index, id, &bm));
+        made += 1;
+    }
+    (made, None)
 }
 
 impl Ranker {
