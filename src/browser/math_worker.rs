@@ -1,6 +1,7 @@
 //! The app's side of the math worker (`src/bin/folio-math.rs`): formulas
 //! rendered as MathML off the app's own wasm (the TeX parser and renderer
-//! live only in the worker). Started when the first formula asks; answers
+//! live only in the worker). Started when the first formula asks, or
+//! early when a corpus has formulas ([`start_early`]); answers
 //! are kept per formula source for the page's life, so a formula shown
 //! again (a new highlight, a reopened paper) renders at once. A worker that
 //! cannot start or stops leaves every formula as its source text, with one
@@ -66,6 +67,21 @@ pub fn render(source: &str, then: impl FnOnce(&JsValue) + 'static) {
         math.waiting.entry(source.to_owned()).or_default().push(Box::new(then));
         if first {
             ask(&mut math, source);
+        }
+    });
+}
+
+/// Starts the worker if it is not started yet, with no formula asked
+/// (the app does it once idle after loading a corpus with formulas, so
+/// that the first rows with one do not wait for the worker to load).
+pub fn start_early() {
+    MATH.with(|math| {
+        let mut math = math.borrow_mut();
+        if matches!(math.state, State::Off) {
+            match start() {
+                Ok(worker) => math.state = State::Starting(worker, Vec::new()),
+                Err(reason) => fail(&mut math, &reason),
+            }
         }
     });
 }

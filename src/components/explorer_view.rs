@@ -186,11 +186,21 @@ fn focus_search() {
     }
 }
 
+/// Papers looked at for a formula once the warm-up is done.
+const FORMULA_SAMPLE: usize = 256;
+
 /// Runs the explorer's warm-up step `at`, and the next one in a task of
-/// its own, until done (or the corpus is gone).
+/// its own, until done (or the corpus is gone); then starts the math
+/// worker if the corpus has formulas (its first rows with one would wait
+/// for the worker to load: 100 ms on a first keystroke at 10k papers).
 fn warm_up(explorer: SharedExplorer, at: WarmUp) {
     let next = explorer.read().unwrap_or_else(PoisonError::into_inner).warm_up_step(at).0;
-    if next != WarmUp::Done && Arc::strong_count(&explorer) > 1 {
+    if Arc::strong_count(&explorer) == 1 {
+        return;
+    }
+    if next != WarmUp::Done {
         set_timeout(move || warm_up(explorer, next), std::time::Duration::ZERO);
+    } else if explorer.read().unwrap_or_else(PoisonError::into_inner).has_formulas(FORMULA_SAMPLE) {
+        crate::browser::math_worker::start_early();
     }
 }

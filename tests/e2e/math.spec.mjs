@@ -137,3 +137,29 @@ test('without the math worker, formulas stay as their TeX source with one consol
     fs.rmSync(site, { recursive: true, force: true });
   }
 });
+
+test('the math worker starts once the page is idle when the corpus has formulas, and never for one without', async ({ page }) => {
+  const mathRequests = (requests) => requests.filter((url) => url.includes('folio-math'));
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  // No row shows a formula (the query matches nothing), yet the worker
+  // comes: the corpus has formulas, so the first row with one will not wait.
+  expect(fs.existsSync(path.join(mathDist, 'index.html'))).toBe(true);
+  const server = await startServer(mathDist, port(18));
+  try {
+    const explorer = new Explorer(page);
+    await explorer.open(`${server.origin}/some/sub/path/?q=zzqqxxnothing`);
+    await expect(explorer.results).toHaveCount(0);
+    await expect(page.locator('math')).toHaveCount(0);
+    await expect.poll(() => mathRequests(requests).length, { timeout: 10_000 }).toBeGreaterThan(0);
+  } finally {
+    await server.close();
+  }
+  // The seed's abstracts have no formula: no math worker, however long the page stays.
+  requests.length = 0;
+  const seed = new Explorer(page);
+  await seed.open('/some/sub/path/');
+  await seed.expectLoaded(24);
+  await page.waitForTimeout(2000);
+  expect(mathRequests(requests)).toEqual([]);
+});
