@@ -153,7 +153,7 @@ test('the math worker starts once the page is idle when the corpus has formulas,
     await expect(page.locator('math')).toHaveCount(0);
     await expect.poll(() => mathRequests(requests).length, { timeout: 10_000 }).toBeGreaterThan(0);
   } finally {
-    await server.close();
+    await server.stop();
   }
   // The seed's abstracts have no formula: no math worker, however long the page stays.
   requests.length = 0;
