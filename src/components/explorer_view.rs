@@ -190,17 +190,21 @@ fn focus_search() {
 const FORMULA_SAMPLE: usize = 256;
 
 /// Runs the explorer's warm-up step `at`, and the next one in a task of
-/// its own, until done (or the corpus is gone); then starts the math
-/// worker if the corpus has formulas (its first rows with one would wait
-/// for the worker to load: 100 ms on a first keystroke at 10k papers).
+/// its own, until done (or the corpus is gone). Before the first, starts
+/// the math worker if the corpus has formulas, so that it loads while the
+/// engine warms up (the first rows with a formula would wait for it: 100
+/// ms on a first keystroke at 10k papers).
 fn warm_up(explorer: SharedExplorer, at: WarmUp) {
-    let next = explorer.read().unwrap_or_else(PoisonError::into_inner).warm_up_step(at).0;
     if Arc::strong_count(&explorer) == 1 {
         return;
     }
+    let engine = explorer.read().unwrap_or_else(PoisonError::into_inner);
+    if at == WarmUp::default() && engine.has_formulas(FORMULA_SAMPLE) {
+        crate::browser::math_worker::start_early();
+    }
+    let next = engine.warm_up_step(at).0;
+    drop(engine);
     if next != WarmUp::Done {
         set_timeout(move || warm_up(explorer, next), std::time::Duration::ZERO);
-    } else if explorer.read().unwrap_or_else(PoisonError::into_inner).has_formulas(FORMULA_SAMPLE) {
-        crate::browser::math_worker::start_early();
     }
 }
