@@ -25,6 +25,20 @@ async function openAsNew(explorer, files) {
 
 const usage = (page) => page.evaluate(async () => (await navigator.storage.estimate()).usage);
 
+/** Tags the paper open in the paper view with `tag`. */
+async function tagOpenPaper(page, tag) {
+  await page.getByTestId('tag-input').fill(tag);
+  await page.getByTestId('tag-input').press('Enter');
+}
+
+/** Reloads with no server: the kept corpus of `entries` papers comes back, its tag "kept" on one paper. */
+async function expectKeptAfterReload(page, explorer, entries) {
+  await page.reload();
+  await explorer.expectLoaded(entries);
+  await expect(page.getByTestId('corpus-menu')).toHaveText('scholar-srush.bib');
+  await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
+}
+
 test('an opened corpus is kept: offline reload, tags, adding to it offline, switch, rename, export and delete', async ({ page }) => {
   const server = await startServer(dist, port(31));
   const explorer = new Explorer(page);
@@ -37,17 +51,13 @@ test('an opened corpus is kept: offline reload, tags, adding to it offline, swit
     await openAsNew(explorer, [bib]);
     await explorer.expectLoaded(entries);
     await explorer.resultTitles.first().click();
-    await page.getByTestId('tag-input').fill('kept');
-    await page.getByTestId('tag-input').press('Enter');
+    await tagOpenPaper(page, 'kept');
   } finally {
     await server.stop();
   }
 
   // No server: the app, the kept corpus and the tag all come from the browser.
-  await page.reload();
-  await explorer.expectLoaded(entries);
-  await expect(page.getByTestId('corpus-menu')).toHaveText('scholar-srush.bib');
-  await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
+  await expectKeptAfterReload(page, explorer, entries);
 
   // Adding to the kept corpus in view replaces it: still one kept corpus.
   const csv = repoFile(CSV);
@@ -137,18 +147,14 @@ test('a large corpus is kept as a head and shards: offline reload with its tags,
     title = await explorer.resultTitles.first().textContent();
     await explorer.resultTitles.first().click();
     await expect(explorer.paperView.locator('#paper-title')).toHaveText(title);
-    await page.getByTestId('tag-input').fill('kept');
-    await page.getByTestId('tag-input').press('Enter');
+    await tagOpenPaper(page, 'kept');
     await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
   } finally {
     await server.stop();
   }
 
   // No server: the head from the store, its shards read from the store as the view asks.
-  await page.reload();
-  await explorer.expectLoaded(entries);
-  await expect(page.getByTestId('corpus-menu')).toHaveText('scholar-srush.bib');
-  await expect(explorer.facetValue('tag', 'kept').getByTestId('facet-count')).toHaveText('1');
+  await expectKeptAfterReload(page, explorer, entries);
   await expect(page.getByTestId('offline-open')).toHaveCount(0);
   const word = title.split(/\W+/).find((w) => w.length > 5);
   await explorer.search.fill(word);
