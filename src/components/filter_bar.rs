@@ -53,46 +53,24 @@ pub fn FilterBar() -> impl IntoView {
             <ul class="chips" aria-label="Active filters">
                 {move || chips().into_iter().map(|(group, value, excluded)| {
                     let label = format!("{}{group}: {value}", if excluded { "not " } else { "" });
-                    let (g, v) = (group.clone(), value.clone());
-                    view! {
-                        <li>
-                            <button class="chip" class:chip-excluded=excluded data-testid="filter-chip"
-                                aria-label=format!("Remove filter {label}")
-                                on:click=move |_| view.update(|s| s.selection.clear_value(&g, &v))>
-                                {label.clone()} <span aria-hidden="true">" ×"</span>
-                            </button>
-                        </li>
-                    }
+                    let remove = move || view.update(|s| s.selection.clear_value(&group, &value));
+                    view! { <FilterChip label excluded remove /> }
                 }).collect_view()}
-                {move || view.with(|v| v.region.is_some()).then(|| view! {
-                    <li>
-                        <button class="chip" data-testid="filter-chip" aria-label="Remove filter map region"
-                            on:click=move |_| view.update(|s| s.region = None)>
-                            "map region" <span aria-hidden="true">" ×"</span>
-                        </button>
-                    </li>
+                {move || view.with(|v| v.region.is_some()).then(|| {
+                    let remove = move || view.update(|s| s.region = None);
+                    view! { <FilterChip label="map region".to_owned() remove /> }
                 })}
-                {move || view.with(|v| v.lasso.is_some()).then(|| view! {
-                    <li>
-                        <button class="chip" data-testid="filter-chip" aria-label="Remove filter map lasso"
-                            on:click=move |_| view.update(|s| s.lasso = None)>
-                            "map lasso" <span aria-hidden="true">" ×"</span>
-                        </button>
-                    </li>
+                {move || view.with(|v| v.lasso.is_some()).then(|| {
+                    let remove = move || view.update(|s| s.lasso = None);
+                    view! { <FilterChip label="map lasso".to_owned() remove /> }
                 })}
                 {move || view.with(|v| v.cluster).map(|cluster| {
                     let name = explorer.with(|e| {
                         e.map().ok().and_then(|m| m.clusters().get(usize::from(cluster)).map(|c| c.label.clone()))
                     });
                     let label = format!("map cluster: {}", name.unwrap_or_else(|| (cluster + 1).to_string()));
-                    view! {
-                        <li>
-                            <button class="chip" data-testid="filter-chip" aria-label=format!("Remove filter {label}")
-                                on:click=move |_| view.update(|s| s.cluster = None)>
-                                {label.clone()} <span aria-hidden="true">" ×"</span>
-                            </button>
-                        </li>
-                    }
+                    let remove = move || view.update(|s| s.cluster = None);
+                    view! { <FilterChip label remove /> }
                 })}
             </ul>
             <Show when=has_filters>
@@ -140,5 +118,24 @@ fn sort_label(sort: Sort) -> &'static str {
         Sort::Title => "Title",
         Sort::Year => "Year",
         Sort::Corpus => "Corpus order",
+    }
+}
+
+/// One active filter as a chip: its label, and a click removes it.
+#[component]
+fn FilterChip(
+    label: String,
+    /// An excluded facet value ("not ...").
+    #[prop(optional)]
+    excluded: bool,
+    remove: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <li>
+            <button class="chip" class:chip-excluded=excluded data-testid="filter-chip"
+                aria-label=format!("Remove filter {label}") on:click=move |_| remove()>
+                {label.clone()} <span aria-hidden="true">" ×"</span>
+            </button>
+        </li>
     }
 }
