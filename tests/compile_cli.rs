@@ -2,6 +2,9 @@
 //! and formats, `.gz`, `--format`, `--map`, `--entities`, `--strict`; exit
 //! codes, stderr messages, and no output file on error.
 
+mod common;
+use common::temp_dir;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,14 +13,6 @@ use folio::engine::bundle::Bundle;
 
 fn formats_fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
-}
-
-/// A fresh folder for one test's files.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-compile-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn folio(args: &[&Path]) -> Output {
@@ -65,7 +60,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn several_formats_compile_into_one_bundle() {
-    let dir = temp_dir("several");
+    let dir = temp_dir("compile-cli-several");
     let jsonl =
         write(&dir, "corpus.jsonl.gz", &gzip(&std::fs::read(formats_fixture("folio-corpus.jsonl")).unwrap()));
     let tsv = formats_fixture("simple.tsv");
@@ -82,7 +77,7 @@ fn several_formats_compile_into_one_bundle() {
 
 #[test]
 fn every_problem_of_every_input_is_reported_and_an_unreadable_input_writes_nothing() {
-    let dir = temp_dir("errors");
+    let dir = temp_dir("compile-cli-errors");
     let listing = write(&dir, "seed.txt", b"Only A Title\n");
     let jsonl = formats_fixture("arxiv.jsonl");
     let bib = formats_fixture("refs.bib");
@@ -120,7 +115,7 @@ fn every_problem_of_every_input_is_reported_and_an_unreadable_input_writes_nothi
 
 #[test]
 fn format_and_map_options_apply_to_every_input() {
-    let dir = temp_dir("options");
+    let dir = temp_dir("compile-cli-options");
     let csv_as_txt = write(&dir, "papers.txt", b"Headline,Summary\nA Title,An abstract.\n");
     let summary = format!(
         "folio: compiled 1 papers from 1 file(s) into {} (0 warning(s))",
@@ -153,7 +148,7 @@ fn format_and_map_options_apply_to_every_input() {
 
 #[test]
 fn strict_turns_warnings_into_failure() {
-    let dir = temp_dir("strict");
+    let dir = temp_dir("compile-cli-strict");
     let a = write(&dir, "a.jsonl", br#"{"title": "Same Paper", "abstract": "One."}"#);
     let b = write(&dir, "b.jsonl", br#"{"title": "same paper!", "abstract": "Two."}"#);
     let warning = format!(
@@ -176,7 +171,7 @@ fn strict_turns_warnings_into_failure() {
 
 #[test]
 fn entities_files_extend_the_dictionaries_or_fail_with_their_line() {
-    let dir = temp_dir("entities");
+    let dir = temp_dir("compile-cli-entities");
     let papers =
         write(&dir, "p.jsonl", br#"{"title": "FooBench for all", "abstract": "We evaluate on FooBench."}"#);
     let good = write(&dir, "mine.json", br#"{"benchmarks": [{"name": "FooBench"}]}"#);
@@ -201,7 +196,7 @@ fn entities_files_extend_the_dictionaries_or_fail_with_their_line() {
 
 #[test]
 fn unreadable_inputs_exit_2() {
-    let dir = temp_dir("unreadable");
+    let dir = temp_dir("compile-cli-unreadable");
     let missing = dir.join("missing.txt");
     check(
         &dir,
@@ -223,7 +218,7 @@ fn unreadable_inputs_exit_2() {
 
 #[test]
 fn stats_counts_fields_and_facets() {
-    let dir = temp_dir("stats");
+    let dir = temp_dir("compile-cli-stats");
     let jsonl = formats_fixture("folio-corpus.jsonl");
     let hf = formats_fixture("hugging-face.json");
     check(
@@ -262,7 +257,7 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
     use folio::engine::explorer::Explorer;
     use folio::engine::pack::shards::ShardKind;
     use folio::engine::pack::ShardSizes;
-    let dir = temp_dir("shard-size");
+    let dir = temp_dir("compile-cli-shard-size");
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/000_aec88eee982df8fa.txt");
     let (json, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
     let compile = |extra: &[&str]| {

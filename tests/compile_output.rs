@@ -3,8 +3,11 @@
 //! the build before the compiler streamed its work wrote (their SHA-256
 //! below); its pack is the one made from that bundle in memory.
 
+mod common;
+use common::temp_dir;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use folio::engine::bundle::Bundle;
@@ -34,13 +37,6 @@ fn read(path: &str) -> Vec<u8> {
     out
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-output-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -50,7 +46,7 @@ fn hex(bytes: &[u8]) -> String {
 /// and pack, and the bundle's SHA-256 is `sha256`.
 #[track_caller]
 fn check(name: &str, paths: &[&str], sha256: &str) {
-    let dir = temp_dir(name);
+    let dir = temp_dir(&format!("output-{name}"));
     let (out, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
     let output = Command::new(env!("CARGO_BIN_EXE_folio"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))

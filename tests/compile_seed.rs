@@ -2,7 +2,9 @@
 //! their exact titles and abstracts (checked against the file's lines),
 //! stable ids, and the documented errors for malformed listings.
 
-use std::path::PathBuf;
+mod common;
+use common::temp_dir;
+
 use std::process::Command;
 
 use folio::engine::bundle::Bundle;
@@ -29,7 +31,10 @@ fn the_seed_has_24_papers_with_the_exact_text_of_the_file() {
         assert_eq!(paper.abstract_text, abstract_line.trim());
         assert_eq!(paper.source.line, 3 + 2 * i);
     }
-    assert_eq!(bundle.papers[0].title, "BiTA: Bi-Directional Tuning for Lossless Acceleration in Large Language Models");
+    assert_eq!(
+        bundle.papers[0].title,
+        "BiTA: Bi-Directional Tuning for Lossless Acceleration in Large Language Models"
+    );
     assert!(bundle.papers.iter().all(|p| !p.title.contains("Subscribe")));
 }
 
@@ -56,7 +61,10 @@ fn ids_are_stable_across_builds_and_whitespace_and_case_changes() {
     let (third, diagnostics) = compile_text("shouted.txt", shouted.as_bytes());
     assert_eq!(diagnostics, Vec::<String>::new());
     let third = third.unwrap();
-    assert_eq!(third.papers[0].title, "BITA: BI-DIRECTIONAL TUNING FOR LOSSLESS ACCELERATION IN LARGE LANGUAGE MODELS");
+    assert_eq!(
+        third.papers[0].title,
+        "BITA: BI-DIRECTIONAL TUNING FOR LOSSLESS ACCELERATION IN LARGE LANGUAGE MODELS"
+    );
     assert_eq!(third.papers.into_iter().map(|p| p.id).collect::<Vec<_>>(), a);
 }
 
@@ -98,7 +106,10 @@ fn malformed_listings_give_file_line_diagnostics() {
             "bad.txt: error: no paper could be read from this file as listing (1 record(s) skipped)",
         ],
     );
-    check_error(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &["bad.txt:3: error: binary data (NUL byte): not a text corpus"]);
+    check_error(
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+        &["bad.txt:3: error: binary data (NUL byte): not a text corpus"],
+    );
     check_error(b"caf\xe9 latin-1\n", &["bad.txt:1:4: error: invalid UTF-8: save the file as UTF-8 text"]);
     check_error(b"text\nwith a \0 byte", &["bad.txt:2: error: binary data (NUL byte): not a text corpus"]);
 }
@@ -115,16 +126,9 @@ fn folio() -> Command {
     Command::new(env!("CARGO_BIN_EXE_folio"))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn the_cli_writes_a_readable_bundle_and_says_so() {
-    let dir = temp_dir("ok");
+    let dir = temp_dir("cli-ok");
     let out = dir.join("bundle.json");
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/000_aec88eee982df8fa.txt");
     let output = folio().args(["compile", seed, "--out"]).arg(&out).output().unwrap();
@@ -139,21 +143,32 @@ fn the_cli_writes_a_readable_bundle_and_says_so() {
     }
     let stats = folio().arg("stats").arg(&out).output().unwrap();
     let stats = String::from_utf8_lossy(&stats.stdout);
-    for facet in ["facet model:", "facet benchmark:", "facet topic:", "facet code:", "facet link:", "  entities          24", "Llama-2-70B-Chat"] {
+    for facet in [
+        "facet model:",
+        "facet benchmark:",
+        "facet topic:",
+        "facet code:",
+        "facet link:",
+        "  entities          24",
+        "Llama-2-70B-Chat",
+    ] {
         assert!(stats.contains(facet), "stats lacks {facet:?}:\n{stats}");
     }
 }
 
 #[test]
 fn the_cli_writes_nothing_on_bad_input_and_exits_1() {
-    let dir = temp_dir("bad");
+    let dir = temp_dir("cli-bad");
     let input = dir.join("broken.txt");
     std::fs::write(&input, "Only A Title\n").unwrap();
     let out = dir.join("bundle.json");
     let output = folio().arg("compile").arg(&input).arg("--out").arg(&out).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("broken.txt: error: no paper could be read from this file as listing"), "{stderr}");
+    assert!(
+        stderr.contains("broken.txt: error: no paper could be read from this file as listing"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 error(s), 1 warning(s); no bundle written"), "{stderr}");
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left behind");
@@ -161,13 +176,24 @@ fn the_cli_writes_nothing_on_bad_input_and_exits_1() {
 
 #[test]
 fn the_cli_exits_2_on_a_missing_file_and_1_with_strict_warnings() {
-    let dir = temp_dir("missing");
-    let output = folio().args(["compile", "/nonexistent/corpus.txt", "--out"]).arg(dir.join("b.json")).output().unwrap();
+    let dir = temp_dir("cli-missing");
+    let output = folio()
+        .args(["compile", "/nonexistent/corpus.txt", "--out"])
+        .arg(dir.join("b.json"))
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/corpus.txt: cannot read"));
     let input = dir.join("cut.txt");
     std::fs::write(&input, format!("A Title\n{} and then", "word ".repeat(60))).unwrap();
-    let strict = folio().arg("compile").arg(&input).arg("--strict").arg("--out").arg(dir.join("b.json")).output().unwrap();
+    let strict = folio()
+        .arg("compile")
+        .arg(&input)
+        .arg("--strict")
+        .arg("--out")
+        .arg(dir.join("b.json"))
+        .output()
+        .unwrap();
     assert_eq!(strict.status.code(), Some(1));
     assert!(!dir.join("b.json").exists());
 }

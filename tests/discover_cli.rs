@@ -2,18 +2,13 @@
 //! and on the three-subject fixture; JSON rows, reasons, id files with
 //! unknown ids, exit codes.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::temp_dir;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-/// A fresh folder for one test's files.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-discover-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn folio(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_folio")).args(args).output().expect("folio runs")
@@ -59,7 +54,7 @@ fn titles(rows: &[Value]) -> Vec<&str> {
 
 #[test]
 fn similar_lists_the_seeds_speculative_decoding_paper_first_with_shared_words() {
-    let dir = temp_dir("similar-seed");
+    let dir = temp_dir("discover-cli-similar-seed");
     let bundle = compiled(&dir, "corpus/000_aec88eee982df8fa.txt");
     let id = id_of(&bundle, "SpecMemo");
     for by in ["vectors", "blend", "today"] {
@@ -74,7 +69,7 @@ fn similar_lists_the_seeds_speculative_decoding_paper_first_with_shared_words() 
 
 #[test]
 fn similar_refuses_an_unknown_id() {
-    let dir = temp_dir("similar-unknown");
+    let dir = temp_dir("discover-cli-similar-unknown");
     let bundle = compiled(&dir, "corpus/000_aec88eee982df8fa.txt");
     let message = format!("folio: {bundle}: no paper with id \"t-nope\"");
     assert_eq!(check(&["similar", &bundle, "t-nope", "--json"], 1, &[&message]), Vec::<Value>::new());
@@ -82,7 +77,7 @@ fn similar_refuses_an_unknown_id() {
 
 #[test]
 fn recommend_ranks_a_subjects_papers_first_for_its_liked_ones() {
-    let dir = temp_dir("recommend");
+    let dir = temp_dir("discover-cli-recommend");
     let bundle = compiled(&dir, "tests/fixtures/discover/papers.jsonl");
     let liked = ["Predicting Protein Structure", "Protein Language Models", "Designing Protein Binders"];
     let ids: Vec<String> = liked.iter().map(|t| id_of(&bundle, t)).collect();
@@ -126,7 +121,7 @@ fn recommend_ranks_a_subjects_papers_first_for_its_liked_ones() {
 
 #[test]
 fn recommend_refuses_a_list_with_no_paper_of_the_bundle() {
-    let dir = temp_dir("recommend-none");
+    let dir = temp_dir("discover-cli-recommend-none");
     let bundle = compiled(&dir, "tests/fixtures/discover/papers.jsonl");
     let like = dir.join("like.txt");
     std::fs::write(&like, "t-nope\n").unwrap();
@@ -138,7 +133,7 @@ fn recommend_refuses_a_list_with_no_paper_of_the_bundle() {
 /// `folio compile --pack` with `extra` arguments on the fixture: the
 /// bundle's JSON, and the pack's explorer (head only when sharded).
 fn compiled_pack(name: &str, extra: &[&str]) -> (Value, folio::engine::explorer::Explorer) {
-    let dir = temp_dir(name);
+    let dir = temp_dir(&format!("discover-cli-{name}"));
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discover/papers.jsonl");
     let (out, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
     let mut args = vec!["compile", input.to_str().unwrap(), "--out", out.to_str().unwrap()];
@@ -190,7 +185,7 @@ fn compiling_a_pack_ships_vectors_a_map_and_blended_similar_papers() {
 
 #[test]
 fn similar_and_recommend_read_a_packs_vectors_whole_or_sharded() {
-    let dir = temp_dir("from-pack");
+    let dir = temp_dir("discover-cli-from-pack");
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discover/papers.jsonl");
     let out = dir.join("bundle.json");
     let (whole, sharded) = (dir.join("whole/bundle.pack"), dir.join("sharded/bundle.pack"));

@@ -3,7 +3,10 @@
 //! whole or, where only a record is damaged, that paper says so; nothing
 //! panics; and the CLI writes packs beside bundles, all or nothing.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::temp_dir;
+
+use std::path::Path;
 use std::process::Command;
 
 use folio::engine::bundle::Bundle;
@@ -186,20 +189,13 @@ proptest! {
     }
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("folio-pack-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn folio(args: &[&Path]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_folio")).args(args).output().expect("folio runs")
 }
 
 #[test]
 fn the_cli_writes_the_pack_beside_the_bundle_and_packs_a_bundle() {
-    let dir = temp_dir("cli");
+    let dir = temp_dir("pack-cli");
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/000_aec88eee982df8fa.txt");
     let (json, pack) = (dir.join("bundle.json"), dir.join("bundle.pack"));
     let out = folio(&[Path::new("compile"), &seed, Path::new("--out"), &json, Path::new("--pack"), &pack]);

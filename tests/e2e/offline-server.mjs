@@ -47,9 +47,22 @@ export async function startServer(dir, serverPort) {
   };
 }
 
+/** Temporary folders this test process made, removed when it exits. */
+const temporary = [];
+process.on('exit', () => {
+  for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new empty folder under the system's temporary folder, removed at exit. */
+function temporaryFolder(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 /** A private copy of a build, to change as a new deploy would. */
 export function copyOf(dir) {
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-deploy-'));
+  const copy = temporaryFolder('folio-deploy-');
   fs.cpSync(dir, copy, { recursive: true });
   return copy;
 }
@@ -69,7 +82,7 @@ export function packBundle(dir, options = []) {
 
 /** Writes the single-file build of `dir`; returns its path. */
 export function singleFile(dir) {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'folio-single-')), 'folio.html');
+  const out = path.join(temporaryFolder('folio-single-'), 'folio.html');
   execFileSync(process.execPath, [path.join(root, 'scripts/single-file.mjs'), dir, out], { stdio: 'pipe' });
   return out;
 }
