@@ -4,7 +4,9 @@
 
 use folio::engine::bundle::{Bundle, Paper};
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::discover::{recommend, Discovery, Neighbour, Options, Vectors, VectorsError};
+use folio::engine::discover::{recommend, Discovery, Neighbour, Options, Shipped, Vectors, VectorsError};
+use folio::engine::explorer::Explorer;
+use folio::engine::map::Layout;
 
 /// Few dimensions: the fixture has 18 papers.
 const OPTIONS: Options = Options { dims: 16, power_iterations: 2, seed: 7 };
@@ -75,8 +77,10 @@ fn the_seeds_speculative_decoding_papers_are_each_others_nearest() {
     );
 }
 
-/// Liking the papers titled `liked` ranks the rest of their subject first,
-/// each with `term` among its reasons and a liked paper as its closest.
+/// Liking the papers titled `liked` ranks the rest of their subject first;
+/// the explorer ranks alike and gives each `term` (or a longer form of it,
+/// as the paper spells it) among its reasons and a liked paper as its
+/// closest.
 #[track_caller]
 fn check_tag_ranks_its_subject_first(liked: &[&str], term: &str) {
     let bundle = subjects();
@@ -84,16 +88,31 @@ fn check_tag_ranks_its_subject_first(liked: &[&str], term: &str) {
     let like: Vec<usize> = liked.iter().map(|t| index(&bundle, t)).collect();
     let wanted = subject(&bundle.papers[like[0]]);
     let rest = 6 - like.len();
-    let found = recommend(&discovery, &like, &[], rest + 2);
-    assert_eq!(found.len(), rest + 2);
-    for r in &found[..rest] {
+    let ranked = recommend(&discovery, &like, &[], rest + 2);
+    assert_eq!(ranked.len(), rest + 2);
+    for r in &ranked[..rest] {
         let title = &bundle.papers[r.paper].title;
         assert_eq!(subject(&bundle.papers[r.paper]), wanted, "{liked:?}: recommended {title:?}");
-        assert!(r.terms.iter().any(|t| t.eq_ignore_ascii_case(term)), "{title:?}: reasons {:?}", r.terms);
-        assert!(r.closest.first().is_some_and(|c| like.contains(c)), "{title:?}: closest {:?}", r.closest);
         assert!(!like.contains(&r.paper), "a liked paper is recommended");
     }
-    assert!(found.windows(2).all(|w| w[0].score >= w[1].score), "ranked best first");
+    assert!(ranked.windows(2).all(|w| w[0].score >= w[1].score), "ranked best first");
+
+    let shipped = Shipped { vectors: discovery.vectors.clone(), map: Layout::default() };
+    let mut explorer = Explorer::new(bundle.clone()).with_discovery(shipped);
+    let docs: Vec<u32> = like.iter().map(|&i| i as u32).collect();
+    let found = explorer.recommend(&docs, &[], rest + 2).unwrap();
+    let order = |found: &[u32]| found.iter().map(|&d| d as usize).collect::<Vec<_>>();
+    let papers: Vec<usize> = ranked.iter().map(|r| r.paper).collect();
+    assert_eq!(order(&found.iter().map(|r| r.doc).collect::<Vec<_>>()), papers, "the explorer ranks alike");
+    for r in &found[..rest] {
+        let title = &explorer.paper(r.doc).title;
+        assert!(
+            r.reasons.iter().any(|t| t.to_lowercase().starts_with(term)),
+            "{title:?}: reasons {:?}",
+            r.reasons
+        );
+        assert!(r.closest.first().is_some_and(|c| docs.contains(c)), "{title:?}: closest {:?}", r.closest);
+    }
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! An app pack on disk for `folio similar` and `folio recommend`: a whole
 //! pack, or a sharded pack's head with its `shards/` beside it (read as
 //! the explorer asks for them), so that they answer from the vectors the
-//! compiler stored instead of computing them again.
+//! compiler stored instead of computing them again; or an explorer made
+//! from a bundle, answered the same way.
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,12 @@ pub fn open(path: &Path) -> Result<Option<Packed>> {
 }
 
 impl Packed {
+    /// An explorer that holds all of its corpus (made from a bundle): no
+    /// shard to read.
+    pub fn whole(explorer: Explorer) -> Self {
+        Packed { explorer, dir: PathBuf::from(".") }
+    }
+
     /// Gives the explorer the shards `ids`, read from `shards/` beside the
     /// head.
     pub fn load(&mut self, ids: &[ShardId]) -> Result<()> {

@@ -1,16 +1,17 @@
 //! `folio recommend BUNDLE --like FILE [--unlike FILE]`: the papers to read
 //! next for the ones listed (a tag's papers, one id a line), ranked by the
-//! same classifier the app runs, each with its reasons; from a bundle
+//! same explorer call as the app's, each with its reasons; from a bundle
 //! (vectors computed on each run) or from a pack that ships them.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use folio::engine::discover::recommend as rank;
+use folio::engine::discover::Shipped;
+use folio::engine::explorer::Explorer;
+use folio::engine::map::Layout;
 
 use crate::similar::{load, print, Loaded, PaperRef, Reasons, Row, VectorArgs};
 
@@ -43,80 +44,30 @@ pub struct RecommendArgs {
 pub fn run(args: RecommendArgs) -> Result<ExitCode> {
     let like_text = read(&args.like)?;
     let unlike_text = args.unlike.as_deref().map(read).transpose()?;
-    if let Some(packed) = crate::packed::open(&args.bundle)? {
-        return run_packed(&args, packed, &like_text, unlike_text.as_deref());
-    }
-    let Loaded { bundle, discovery } = load(&args.bundle, &args.vectors)?;
-    let index: HashMap<&str, usize> =
-        bundle.papers.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let like = papers_of(&args.like, &like_text, &index);
-    let unlike = match (&args.unlike, &unlike_text) {
-        (Some(path), Some(text)) => papers_of(path, text, &index),
-        _ => Vec::new(),
+    let (packed, what) = match crate::packed::open(&args.bundle)? {
+        Some(packed) => (packed, "pack"),
+        None => {
+            // A bundle: its vectors computed now, then the same explorer
+            // call as a pack's (and the app's), reasons included.
+            let Loaded { bundle, discovery } = load(&args.bundle, &args.vectors)?;
+            let shipped = Shipped { vectors: discovery.vectors, map: Layout::default() };
+            (crate::packed::Packed::whole(Explorer::new(bundle).with_discovery(shipped)), "bundle")
+        }
     };
-    if like.is_empty() {
-        eprintln!("folio: {}: none of its ids is a paper of the bundle", args.like.display());
-        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
-    }
-    let started = Instant::now();
-    let recommendations = rank(&discovery, &like, &unlike, args.limit);
-    eprintln!(
-        "folio: {} papers ranked for {} liked and {} not in {:.1} ms",
-        bundle.papers.len(),
-        like.len(),
-        unlike.len(),
-        started.elapsed().as_secs_f64() * 1e3
-    );
-    if recommendations.is_empty() {
-        eprintln!("folio: no paper is left to recommend");
-        return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
-    }
-    let paper = |i: usize| PaperRef { id: &bundle.papers[i].id, title: &bundle.papers[i].title };
-    let rows: Vec<Row<'_>> = recommendations
-        .iter()
-        .enumerate()
-        .map(|(rank, r)| {
-            let reasons = Reasons {
-                terms: r.terms.iter().map(String::as_str).collect(),
-                closest: r.closest.iter().map(|&i| paper(i)).collect(),
-            };
-            Row::new(rank + 1, &bundle.papers[r.paper], r.score, reasons)
-        })
-        .collect();
-    print(&rows, args.json)?;
-    Ok(ExitCode::SUCCESS)
+    recommend(&args, packed, what, &like_text, unlike_text.as_deref())
 }
 
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
 }
 
-/// The papers of the ids listed in `text` (one a line; blank lines and
-/// `#` comments skipped), warning of each id the bundle lacks.
-fn papers_of(path: &Path, text: &str, index: &HashMap<&str, usize>) -> Vec<usize> {
-    let mut papers = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let id = line.trim();
-        if id.is_empty() || id.starts_with('#') {
-            continue;
-        }
-        match index.get(id) {
-            Some(&i) => papers.push(i),
-            None => eprintln!(
-                "{}:{}: warning: no paper with id {id:?} in the bundle (left out)",
-                path.display(),
-                n + 1
-            ),
-        }
-    }
-    papers
-}
-
-/// `folio recommend` on a pack: the explorer's recommendations (the
-/// classifier on the pack's vectors, the reasons from the records).
-fn run_packed(
+/// The explorer's recommendations (the classifier on the vectors, the
+/// reasons from the records) for the ids listed; `what` names the input
+/// ("bundle" or "pack") in messages.
+fn recommend(
     args: &RecommendArgs,
     mut packed: crate::packed::Packed,
+    what: &str,
     like_text: &str,
     unlike_text: Option<&str>,
 ) -> Result<ExitCode> {
@@ -126,7 +77,7 @@ fn run_packed(
             match packed.doc(id)? {
                 Some(doc) => docs.push(doc),
                 None => eprintln!(
-                    "{}:{}: warning: no paper with id {id:?} in the pack (left out)",
+                    "{}:{}: warning: no paper with id {id:?} in the {what} (left out)",
                     path.display(),
                     n + 1
                 ),
@@ -140,13 +91,13 @@ fn run_packed(
         _ => Vec::new(),
     };
     if like.is_empty() {
-        eprintln!("folio: {}: none of its ids is a paper of the pack", args.like.display());
+        eprintln!("folio: {}: none of its ids is a paper of the {what}", args.like.display());
         return Ok(ExitCode::from(crate::EXIT_BAD_INPUT));
     }
     let started = Instant::now();
     let found = packed.until_answered(|e| e.recommend(&like, &unlike, args.limit))?;
     eprintln!(
-        "folio: {} papers ranked for {} liked and {} not in {:.1} ms (from the pack, its shards read included)",
+        "folio: {} papers ranked for {} liked and {} not in {:.1} ms (shards read included)",
         packed.explorer.len(),
         like.len(),
         unlike.len(),

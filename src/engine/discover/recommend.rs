@@ -1,8 +1,10 @@
 //! Recommendations for a set of papers (a tag's): a logistic regression
 //! over the paper vectors, trained on the liked papers against the
 //! disliked ones ("not interested") and a seeded sample of the rest, ranks
-//! every other paper; each recommendation names the features that tie it
-//! to the liked papers and the liked papers nearest to it.
+//! every other paper. Why a paper is recommended (the words and the liked
+//! papers that tie it to them) is the explorer's to say, from the records
+//! (`Explorer::recommend`, [`super::reasons`]): the app and the CLI give
+//! the same reasons whether they read a bundle or a pack.
 
 use std::collections::HashSet;
 
@@ -23,7 +25,7 @@ pub const REASON_TERMS: usize = 4;
 /// Liked papers named per recommendation.
 pub const REASON_PAPERS: usize = 2;
 
-/// A recommended paper and why.
+/// A recommended paper.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
     /// The paper's index in the corpus.
@@ -32,11 +34,6 @@ pub struct Recommendation {
     /// ones (0..1), plus [`Classifier::terms`] times its words' cosine
     /// with the liked papers'.
     pub score: f32,
-    /// The features (words, entities, keyphrases) that tie it to the liked
-    /// papers, weightiest first.
-    pub terms: Vec<String>,
-    /// The liked papers nearest to it, nearest first.
-    pub closest: Vec<usize>,
 }
 
 /// The classifier's knobs. Out-of-range values are clamped.
@@ -92,11 +89,10 @@ impl Classifier {
             return Vec::new();
         }
         let Model { like, unlike, excluded, .. } = &model;
-        let (like, unlike) = (like.clone(), unlike.clone());
 
         // What the liked papers are made of, less what the disliked ones are.
         let mut profile = vec![0f32; discovery.features.len()];
-        for (list, sign) in [(&like, 1.0), (&unlike, -1.0)] {
+        for (list, sign) in [(like, 1.0), (unlike, -1.0)] {
             for &paper in list.iter() {
                 let (terms, weights) = discovery.features.row(paper);
                 for (&t, &w) in terms.iter().zip(weights) {
@@ -123,19 +119,7 @@ impl Classifier {
             .collect();
         let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         keep_best(&mut scored, limit, order);
-
-        scored
-            .into_iter()
-            .map(|(paper, s)| {
-                let terms = discovery.features.weighed(paper, |t| profile[t as usize], REASON_TERMS);
-                Recommendation {
-                    paper,
-                    score: s,
-                    terms: terms.into_iter().map(str::to_owned).collect(),
-                    closest: vectors.closest(paper, like.iter().copied(), REASON_PAPERS),
-                }
-            })
-            .collect()
+        scored.into_iter().map(|(paper, score)| Recommendation { paper, score }).collect()
     }
 }
 
