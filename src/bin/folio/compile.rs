@@ -9,7 +9,6 @@ use clap::Args;
 
 use folio::engine::compile::{compile_owned, CompileOptions, OwnedInput};
 use folio::engine::formats::{Format, FIELDS};
-use folio::engine::pack::SHARD_THRESHOLD;
 
 use crate::atomic_write::write_pending;
 use crate::pack::Layout;
@@ -150,12 +149,7 @@ fn run_compile(args: &CompileArgs, options: &CompileOptions) -> Result<ExitCode>
     let pack = match pack {
         Some(path) => {
             bar.message("building the app pack");
-            // Papers whose records alone pass the threshold make a pack that
-            // `auto` cuts: cut it at once rather than make the whole one first.
-            let layout = match args.pack_layout {
-                Layout::Auto if records_bytes > SHARD_THRESHOLD as u64 => Layout::Sharded,
-                layout => layout,
-            };
+            let layout = args.pack_layout.for_bundle(records_bytes);
             let files = crate::pack::pack_of(bundle, shipped, layout, args.shard_size.sizes());
             bar.finish();
             Some((path, files?))

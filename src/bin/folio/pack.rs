@@ -137,6 +137,21 @@ pub enum Layout {
     Sharded,
 }
 
+impl Layout {
+    /// `auto` decided before any pack is made, for a bundle whose JSON
+    /// is `bundle_bytes` long: a bundle past the threshold makes a pack
+    /// that `auto` would cut, so it is cut at once rather than made whole
+    /// first (at 1M papers that is gigabytes built, then read again).
+    /// Smaller ones stay `auto`: [`pack_of`] makes the whole pack and cuts
+    /// it only if it is over the threshold after all.
+    pub fn for_bundle(self, bundle_bytes: u64) -> Layout {
+        match self {
+            Layout::Auto if bundle_bytes > SHARD_THRESHOLD as u64 => Layout::Sharded,
+            layout => layout,
+        }
+    }
+}
+
 /// A pack ready to write.
 pub enum PackFiles {
     Single(Vec<u8>),
@@ -147,9 +162,10 @@ pub fn run(args: PackArgs) -> Result<ExitCode> {
     let path = args.bundle.display();
     let json = std::fs::read_to_string(&args.bundle).with_context(|| format!("{path}: cannot read"))?;
     let mut bundle = Bundle::from_json(&json).with_context(|| format!("{path}: not a readable bundle"))?;
+    let layout = args.layout.for_bundle(json.len() as u64);
     drop(json);
     let shipped = args.discovery.ship(&mut bundle, |_| {});
-    let files = pack_of(bundle, shipped, args.layout, args.shard_size.sizes())?;
+    let files = pack_of(bundle, shipped, layout, args.shard_size.sizes())?;
     write_pack(&args.out, &files)?;
     Ok(ExitCode::SUCCESS)
 }
