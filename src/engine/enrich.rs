@@ -18,6 +18,8 @@ mod figures;
 mod links;
 mod similar;
 mod terms;
+
+pub(crate) use terms::STOPWORDS;
 mod topics;
 
 use super::progress::{Stage, Step, EVERY};

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::engine::analyze;
 use crate::engine::bundle::enrichment::Field;
 use crate::engine::bundle::Paper;
+use crate::engine::enrich::STOPWORDS;
 
 /// How many clusters for `papers` placed papers: about the square root of
 /// half of them, 1 to `most` (3 for the seed's 24 papers, 60 at 7,200
@@ -189,6 +190,64 @@ fn surface(paper: &Paper, term: &str) -> String {
     }
 }
 
+/// The word right next to `term`'s first span in `paper`'s text (after
+/// it, or before it), as written, when only one space separates them: the
+/// word an n-gram's cut left out (`deep reinforcement` in `deep
+/// reinforcement learning`). `None` at the text's edge, across other
+/// punctuation, where the paper does not have `term` as a keyphrase.
+fn next_word(paper: &Paper, term: &str, after: bool) -> Option<String> {
+    let span = paper.enrichment.keyphrases.iter().find(|k| k.phrase == term)?.spans.first()?;
+    let text = match span.field {
+        Field::Title => &paper.title,
+        Field::Abstract => &paper.abstract_text,
+    };
+    text.get(span.start..span.end)?;
+    let word = |c: char| c.is_alphanumeric();
+    if after {
+        let rest = text[span.end..].strip_prefix(' ')?;
+        let end = rest.find(|c: char| !word(c)).unwrap_or(rest.len());
+        (end > 0).then(|| rest[..end].to_owned())
+    } else {
+        let before = text[..span.start].strip_suffix(' ')?;
+        let start = before
+            .rfind(|c: char| !word(c))
+            .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+        (start < before.len()).then(|| before[start..].to_owned())
+    }
+}
+
+/// `shown` (how `term` reads) with the word a cut left out on either side
+/// put back ([`next_word`]) where at least two thirds, and two or more, of
+/// `holders` (the cluster's papers with `term`) have the same word there
+/// and it is a word that says something (three letters or more, not a
+/// number, a little word or one of the keyphrases' stopwords: not `at`
+/// in `at MRP 2019`): `visual question` -> `visual question
+/// answering`, `role labeling` -> `semantic role labeling`. Written as
+/// in the first paper that has it; lower-cased when `term` is.
+fn completed(holders: &[&Paper], term: &str, shown: String) -> String {
+    let mut out = shown;
+    for after in [true, false] {
+        let mut counts: HashMap<String, (usize, String)> = HashMap::new();
+        for paper in holders {
+            if let Some(word) = next_word(paper, term, after) {
+                counts.entry(analyze::fold(&word)).or_insert((0, word)).0 += 1;
+            }
+        }
+        let best = counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(&a.0)));
+        let Some((folded, (count, word))) = best else { continue };
+        let weak = folded.chars().count() < 3
+            || !folded.chars().any(char::is_alphabetic)
+            || LITTLE_WORDS.contains(&folded.as_str())
+            || STOPWORDS.binary_search(&folded.as_str()).is_ok();
+        if count < 2 || count * 3 < holders.len() * 2 || weak {
+            continue;
+        }
+        let word = if term.chars().any(char::is_uppercase) { word } else { word.to_lowercase() };
+        out = if after { format!("{out} {word}") } else { format!("{word} {out}") };
+    }
+    out
+}
+
 /// Up to `most` terms naming each cluster (`members[c]`: the indexes into
 /// `papers` of cluster `c`'s papers), most distinctive first. A term's
 /// score is the cluster's papers that have it times the log of how much
@@ -199,7 +258,8 @@ fn surface(paper: &Paper, term: &str) -> String {
 /// have two); a term sharing a word with a term already chosen (its
 /// stem, British or American spelling, little words aside: [`words`]) is
 /// skipped. A keyphrase reads as in the text of the cluster's
-/// first paper that has it ([`surface`]).
+/// first paper that has it ([`surface`]), with the word its cut left out
+/// where most of the cluster's papers with it agree ([`completed`]).
 pub fn labels(papers: &[&Paper], members: &[Vec<usize>], most: usize) -> Vec<Vec<String>> {
     let mut corpus: HashMap<&str, u32> = HashMap::new();
     let paper_terms: Vec<Vec<&str>> = papers.iter().map(|p| terms(p)).collect();
@@ -240,8 +300,10 @@ pub fn labels(papers: &[&Paper], members: &[Vec<usize>], most: usize) -> Vec<Vec
                 if c < least {
                     continue;
                 }
-                let first = cluster.iter().find(|&&p| paper_terms[p].contains(&t)).map(|&p| papers[p]);
-                let shown = first.map_or_else(|| t.to_owned(), |p| surface(p, t));
+                let holders: Vec<&Paper> =
+                    cluster.iter().filter(|&&p| paper_terms[p].contains(&t)).map(|&p| papers[p]).collect();
+                let shown = holders.first().map_or_else(|| t.to_owned(), |p| surface(p, t));
+                let shown = completed(&holders, t, shown);
                 // A term sharing a word (its stem, either spelling) with a
                 // better one repeats it: a cut n-gram (`speech detection`
                 // after `hate speech`), a part (`decoding` after
@@ -289,6 +351,51 @@ mod tests {
         assert_eq!(surface(&p, "not there"), "not there");
         let broken = Paper { title: "x".into(), ..p.clone() };
         assert_eq!(surface(&broken, "oriented dialogue"), "oriented dialogue");
+    }
+
+    #[test]
+    fn a_cut_ngram_gets_back_the_word_most_of_its_papers_have_next_to_it() {
+        let titles = [
+            "Visual Question Answering with Semantic Role Labeling",
+            "Better visual question answering",
+            "Visual question generation",
+        ];
+        let papers: Vec<Paper> = titles
+            .iter()
+            .map(|t| {
+                let at = t.to_lowercase().find("visual question").unwrap();
+                let mut p = paper(t, &[("visual question", at)]);
+                if let Some(role) = t.find("Role Labeling") {
+                    p.enrichment
+                        .keyphrases
+                        .push(paper(t, &[("role labeling", role)]).enrichment.keyphrases[0].clone());
+                }
+                p
+            })
+            .collect();
+        let all: Vec<&Paper> = papers.iter().collect();
+        // Two of three say "answering" after it: put back; "with" and
+        // "better" are not.
+        assert_eq!(completed(&all, "visual question", "visual question".into()), "visual question answering");
+        // One of two is not enough.
+        assert_eq!(completed(&all[1..], "visual question", "visual question".into()), "visual question");
+        // Before it: "semantic" in the only paper with "role labeling" is
+        // one paper, not two.
+        assert_eq!(completed(&all[..1], "role labeling", "role labeling".into()), "role labeling");
+        let twice = [all[0], all[0]];
+        assert_eq!(completed(&twice, "role labeling", "role labeling".into()), "semantic role labeling");
+        assert_eq!(next_word(&papers[0], "visual question", false), None, "the title's start");
+        assert_eq!(next_word(&papers[2], "visual question", true).as_deref(), Some("generation"));
+        let broken = Paper { title: "x".into(), ..papers[0].clone() };
+        assert_eq!(next_word(&broken, "visual question", true), None);
+        // A word that says nothing is not put back, however many agree.
+        let shared = |title: &str| {
+            let at = title.find("MRP").unwrap();
+            paper(title, &[("MRP", at)])
+        };
+        let mrp = [shared("Parsing at MRP 2019"), shared("Results at MRP 2019")];
+        let mrp: Vec<&Paper> = mrp.iter().collect();
+        assert_eq!(completed(&mrp, "MRP", "MRP".into()), "MRP");
     }
 
     /// The label of a cluster of papers with these phrases, beside a
