@@ -20,6 +20,11 @@
 //   - reopen: a reload, which opens the kept corpus (a large one is a head
 //     and shards read from IndexedDB as the view asks): time to the first
 //     screen of results, and the long tasks meanwhile.
+// Each long task is named by the app's own `performance.measure` entries
+// (`folio: head: facets`, `folio: show`, ...; see
+// `browser::corpus_store::measure`) that fall inside it, and every such
+// entry over 10 ms is listed. `--trace FILE` also writes a Chromium trace
+// (devtools.timeline) of the open, from the click to the corpus kept.
 // Targets (issue 15) at 100k: under 3x the native time, under 1 GiB, no
 // main-thread task over 50 ms.
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,6 +36,7 @@ import readline from 'node:readline';
 import { arg, chromium, root } from './bench-common.mjs';
 
 const sizes = arg('sizes', '10000,100000').split(',').map(Number);
+const trace = arg('trace', '');
 const corpusDir = process.env.FOLIO_CORPUS_DIR ?? path.resolve(root, '../shared/corpus');
 const work = process.env.FOLIO_BENCH_DIR ?? '/tmp/folio-bench';
 const port = Number(process.env.FOLIO_BENCH_PORT ?? 4290);
@@ -100,6 +106,7 @@ async function browser(file) {
     await page.getByTestId('open-papers').first().click();
     await (await chooser).setFiles(file);
     const start = await page.evaluate(() => performance.now());
+    if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     await page.getByTestId('open-new').click();
     await page.getByTestId('open-summary').waitFor({ timeout: 30 * 60_000 });
     const end = await page.evaluate(() => performance.now());
@@ -109,8 +116,14 @@ async function browser(file) {
     await page.getByTestId('open-kept').waitFor({ timeout: 10 * 60_000 });
     const kept = await page.evaluate(() => performance.now());
     await page.waitForTimeout(1000);
+    if (trace) await browser.stopTracing();
     const bench = await page.evaluate(() => window.__bench);
+    const measures = await page.evaluate(() => performance.getEntriesByType('measure')
+      .filter((m) => m.name.startsWith('folio:')).map((m) => ({ name: m.name.slice(7), start: m.startTime, duration: m.duration })));
     const during = bench.longTasks.filter((t) => t.start >= start);
+    // A long task's name: the app's measures inside it.
+    const named = (t) => measures.filter((m) => m.start >= t.start - 1 && m.start + m.duration <= t.start + t.duration + 1)
+      .map((m) => `${m.name} ${m.duration.toFixed(0)} ms`).join(' + ');
     // Reopened from the browser's store.
     await page.reload();
     await page.getByTestId('result-count').filter({ hasText: `${papers} papers` }).waitFor({ timeout: 10 * 60_000 });
@@ -124,7 +137,8 @@ async function browser(file) {
       longTasks: during.length,
       longest: during.reduce((m, t) => Math.max(m, t.duration), 0),
       // Each long task: when it started, in seconds from the report on screen, and how long it took.
-      tasks: during.map((t) => `${((t.start - end) / 1000).toFixed(2)} s: ${t.duration.toFixed(0)} ms`),
+      tasks: during.map((t) => `${((t.start - end) / 1000).toFixed(2)} s: ${t.duration.toFixed(0)} ms${named(t) ? ` (${named(t)})` : ''}`),
+      measures: measures.filter((m) => m.start >= start && m.duration >= 10).map((m) => `${m.name} ${m.duration.toFixed(0)} ms`),
       reopenSeconds: reopen.at / 1000,
       reopenTasks: reopen.tasks.length,
       reopenLongest: reopen.tasks.reduce((m, t) => Math.max(m, t.duration), 0),
@@ -145,4 +159,5 @@ for (const size of sizes) {
     `${(b.seconds / n.seconds).toFixed(2).padStart(5)}  ${b.peakMiB.toFixed(0).padStart(10)}  ${String(b.longTasks).padStart(5)}, ${b.longest.toFixed(0)} ms` +
     `  ${b.keptSeconds.toFixed(1).padStart(6)}  ${b.reopenSeconds.toFixed(1).padStart(8)}  ${String(b.reopenTasks).padStart(5)}, ${b.reopenLongest.toFixed(0)} ms  ${b.summary}`);
   console.log(`        long tasks of the open (start from the report on screen: duration): ${b.tasks.join(', ') || 'none'}`);
+  console.log(`        the app's steps over 10 ms: ${b.measures.join(', ') || 'none'}`);
 }

@@ -14,7 +14,12 @@
 //! `Uint8Array`, or null when nothing was opened) or, when its records
 //! pass the threshold (`shardAbove` in the job, bytes; else
 //! `engine::pack::SHARD_THRESHOLD`), its head there and its shards fourth
-//! (`[[path, Uint8Array], ...]`, transferred); every message carries
+//! (`[[path, Uint8Array], ...]`, transferred) — or, when the job names
+//! a corpora database and a corpus id (`keepIn`, `keepAs`), the shards
+//! written there by the worker (`browser::corpus_store::write_shards`, one
+//! transaction: all or none) and `{id, shards, bytes}` fifth instead, so
+//! that the page receives the head alone (if they cannot be written, they
+//! are posted as without a database); every message carries
 //! the worker's wasm memory size in bytes third (its peak so far, read by
 //! `scripts/bench-open.mjs`). One job per worker: the
 //! app terminates it after `Done`, or to cancel.
@@ -37,7 +42,7 @@ mod worker {
     use folio::engine::open::{
         export_bundle, export_papers, open_with, pack_bundle, Message, OpenFile, Outcome, Pack, Progress,
     };
-    use folio::engine::pack::SHARD_THRESHOLD;
+    use folio::engine::pack::{ShardedPack, SHARD_THRESHOLD};
     use js_sys::{Array, Reflect, Uint8Array};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -55,6 +60,11 @@ mod worker {
     /// Posts `message` and `pack` with `shards` (`[path, bytes]` pairs)
     /// fourth, their buffers in `transfer`.
     fn post_with(message: &Message, pack: Option<Uint8Array>, shards: Array, transfer: Array) {
+        post_kept(message, pack, shards, transfer, JsValue::NULL);
+    }
+
+    /// [`post_with`] with `kept` fifth (the shards kept in the database).
+    fn post_kept(message: &Message, pack: Option<Uint8Array>, shards: Array, transfer: Array, kept: JsValue) {
         let bytes = match pack {
             Some(pack) => {
                 transfer.push(&pack.buffer());
@@ -65,7 +75,7 @@ mod worker {
         // The worker's wasm memory, which only grows: its peak (for the benchmark).
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         let peak = JsValue::from(js_sys::ArrayBuffer::from(memory.buffer()).byte_length());
-        let data = Array::of4(&JsValue::from_str(&message.to_json()), &bytes, &peak, &shards);
+        let data = Array::of5(&JsValue::from_str(&message.to_json()), &bytes, &peak, &shards, &kept);
         let _ = scope().post_message_with_transfer(&data, &transfer);
     }
 
@@ -145,17 +155,49 @@ mod worker {
         match opened.pack {
             None => post(&message, None),
             Some(Pack::Whole(pack)) => post(&message, Some(Uint8Array::from(pack.as_slice()))),
-            Some(Pack::Sharded(pack)) => {
-                let (shards, transfer) = (Array::new(), Array::new());
-                // Each shard leaves the worker's memory once copied out.
-                for (path, bytes) in pack.shards {
-                    let bytes = Uint8Array::from(bytes.as_slice());
-                    transfer.push(&bytes.buffer());
-                    shards.push(&Array::of2(&JsValue::from_str(&path), &bytes));
-                }
-                post_with(&message, Some(Uint8Array::from(pack.head.as_slice())), shards, transfer);
+            Some(Pack::Sharded(pack)) if !text(job, "keepAs").is_empty() => {
+                let (database, id) = (text(job, "keepIn"), text(job, "keepAs"));
+                wasm_bindgen_futures::spawn_local(keep_and_post(message, pack, database, id));
             }
+            Some(Pack::Sharded(pack)) => post_sharded(&message, pack),
         }
+    }
+
+    /// Writes `pack`'s shards into the corpora database under `id`, then
+    /// posts the head alone; if they cannot be written (nothing was: one
+    /// transaction), posts them all as [`post_sharded`] does.
+    async fn keep_and_post(message: Message, pack: ShardedPack, database: String, id: String) {
+        // Copied out a batch at a time as they are written; kept here
+        // until the write commits, to be posted if it fails.
+        let shards =
+            pack.shards.iter().map(|(path, bytes)| (path.clone(), Uint8Array::from(bytes.as_slice())));
+        match folio::browser::corpus_store::write_shards(&database, &id, shards).await {
+            Ok((count, bytes)) => {
+                let kept = js_sys::Object::new();
+                for (key, value) in [
+                    ("id", JsValue::from_str(&id)),
+                    ("shards", JsValue::from_f64(count as f64)),
+                    ("bytes", JsValue::from_f64(bytes)),
+                ] {
+                    let _ = Reflect::set(&kept, &key.into(), &value);
+                }
+                let head = Some(Uint8Array::from(pack.head.as_slice()));
+                post_kept(&message, head, Array::new(), Array::new(), kept.into());
+            }
+            Err(_) => post_sharded(&message, pack),
+        }
+    }
+
+    /// Posts the head of `pack` and its shards, transferred.
+    fn post_sharded(message: &Message, pack: ShardedPack) {
+        let (shards, transfer) = (Array::new(), Array::new());
+        // Each shard leaves the worker's memory once copied out.
+        for (path, bytes) in pack.shards {
+            let bytes = Uint8Array::from(bytes.as_slice());
+            transfer.push(&bytes.buffer());
+            shards.push(&Array::of2(&JsValue::from_str(&path), &bytes));
+        }
+        post_with(message, Some(Uint8Array::from(pack.head.as_slice())), shards, transfer);
     }
 
     fn read_file(file: &File) -> Result<Vec<u8>, String> {

@@ -1,6 +1,8 @@
 //! The app's side of the compile worker (`src/bin/folio-worker.rs`): starts
 //! it when a person opens files, hands it the files (and the corpus to add
-//! them to), relays its progress, and takes back the new corpus's app pack;
+//! them to), relays its progress, and takes back the new corpus's app pack
+//! (a large one's head alone: the worker keeps its shards in IndexedDB
+//! itself, [`Keep`]);
 //! it also converts a corpus ([`convert`]): a pack into `bundle.json` for
 //! export, a site's `bundle.json` into the pack the page opens (the page
 //! never indexes), and exports results in a reference manager's format
@@ -28,13 +30,34 @@ pub enum Task {
     /// Compile `files`, onto `base` (the corpus in view, a pack, a bundle
     /// or a kept sharded corpus's files) if given; the pack is sharded when
     /// its records pass `shard_above` bytes (`None`: the engine's threshold).
-    Open { files: Vec<File>, base: Option<Uint8Array>, shard_above: Option<f64> },
+    /// A sharded pack's shards are written by the worker into the corpora
+    /// database `keep` names, under its corpus id (the page receives the
+    /// head alone, [`Made::stored`]), when given.
+    Open { files: Vec<File>, base: Option<Uint8Array>, shard_above: Option<f64>, keep: Option<Keep> },
     /// A corpus (an app pack or a `bundle.json`) in the other form.
     Convert { corpus: Uint8Array, into: Form },
     /// The papers `ids` of a corpus with the user's data (`user`, as
     /// `engine::tags::encode` writes it), exported in the format whose
     /// file extension is `format` (`engine::export`, run in the worker).
     Export { corpus: Uint8Array, ids: Vec<String>, user: String, format: &'static str },
+}
+
+/// Where the worker keeps the shards of the pack it makes
+/// (`browser::corpus_store::write_shards`).
+pub struct Keep {
+    /// The corpora database's name (`browser::corpus_store::name`).
+    pub database: String,
+    /// The new corpus's id, which its shards are kept under.
+    pub id: String,
+}
+
+/// Shards the worker kept (`browser::corpus_store::write_shards`): half a
+/// corpus until the page commits it, or deletes them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stored {
+    pub id: String,
+    pub shards: f64,
+    pub bytes: f64,
 }
 
 /// The two forms of a corpus.
@@ -87,21 +110,31 @@ pub struct Done {
 }
 
 /// The app pack an open made, as the worker handed it over: one file, or
-/// a sharded pack's head and its shards (path as the head names it, bytes).
+/// a sharded pack's head and its shards (path as the head names it,
+/// bytes), or its head alone when the worker kept the shards (`stored`).
 pub struct Made {
     pub pack: Uint8Array,
     pub shards: Vec<(String, Uint8Array)>,
+    pub stored: Option<Stored>,
 }
 
 impl Made {
     /// Whether `pack` is a sharded pack's head.
     pub fn is_sharded(&self) -> bool {
-        !self.shards.is_empty()
+        !self.shards.is_empty() || self.stored.is_some()
+    }
+
+    /// How many shard files it has.
+    pub fn shard_count(&self) -> f64 {
+        self.stored.as_ref().map_or(self.shards.len() as f64, |stored| stored.shards)
     }
 
     /// Bytes of all its files.
     pub fn len(&self) -> f64 {
-        let shards: f64 = self.shards.iter().map(|(_, bytes)| f64::from(bytes.length())).sum();
+        let shards: f64 = match &self.stored {
+            Some(stored) => stored.bytes,
+            None => self.shards.iter().map(|(_, bytes)| f64::from(bytes.length())).sum(),
+        };
         f64::from(self.pack.length()) + shards
     }
 }
@@ -169,6 +202,12 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let kept = data.get(4);
+            let stored = text(&kept, "id").map(|id| Stored {
+                id,
+                shards: number(&kept, "shards"),
+                bytes: number(&kept, "bytes"),
+            });
             match text(&message, "kind").as_deref() {
                 Some("ready") => {
                     if let Some(task) = task.borrow_mut().take() {
@@ -191,7 +230,7 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
                         refused: texts(&message, "refused"),
                         diagnostics: texts(&message, "diagnostics"),
                     };
-                    on_event(Event::Done(done, bytes.map(|pack| Made { pack, shards })));
+                    on_event(Event::Done(done, bytes.map(|pack| Made { pack, shards, stored })));
                 }
                 Some("converted") => {
                     worker.terminate();
@@ -254,8 +293,12 @@ fn post(worker: &Worker, task: Task) {
         let _ = Reflect::set(&job, &key.into(), value);
     };
     match task {
-        Task::Open { files, base, shard_above } => {
+        Task::Open { files, base, shard_above, keep } => {
             set("files", &files.into_iter().collect::<Array>());
+            if let Some(Keep { database, id }) = keep {
+                set("keepIn", &JsValue::from_str(&database));
+                set("keepAs", &JsValue::from_str(&id));
+            }
             if let Some(bytes) = shard_above {
                 set("shardAbove", &JsValue::from_f64(bytes));
             }

@@ -10,8 +10,16 @@
 //! and `settings` (the corpus in view). A corpus is written in one
 //! transaction over the stores, so it is kept whole or not at all: a full
 //! or refused store aborts the transaction and leaves nothing half-saved.
+//! A large corpus the compile worker made is kept in two: the worker
+//! writes its shards under the new corpus's id ([`write_shards`], one
+//! transaction, from the worker: the page never receives them), then the
+//! page writes its head and description ([`commit`], one transaction);
+//! shards with no description are half a corpus, deleted when the open is
+//! cancelled or its commit fails ([`delete_shards`]).
 //! Corpora kept before shards were (version 1 of the database) are one
-//! file, and still open.
+//! file, and still open. A kept head is read a part at a time
+//! ([`explorer_in_steps`]), each part a task of its own, each named in
+//! the page's performance timeline ([`measure`]).
 //!
 //! web-sys directly, not an IndexedDB crate (`rexie`, `idb`,
 //! `indexed_db_futures`): five operations need only a promise around a
@@ -23,7 +31,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
+use crate::browser::bundle_fetch::explorer_of_pack;
+use crate::engine::explorer::Explorer;
 use crate::engine::open::megabytes;
+use crate::engine::pack::{HeadDecoder, HEAD_MAGIC};
 
 const VERSION: u32 = 2;
 const CORPORA: &str = "corpora";
@@ -150,9 +161,23 @@ async fn open() -> Result<IdbDatabase, JsValue> {
 }
 
 async fn open_new() -> Result<IdbDatabase, JsValue> {
-    let factory =
-        gloo::utils::window().indexed_db()?.ok_or_else(|| JsValue::from_str("IndexedDB is not available"))?;
-    let request: IdbOpenDbRequest = factory.open_with_u32(&database_name(), VERSION)?;
+    open_named(&database_name()).await
+}
+
+/// The name of this site's corpora database, for the compile worker (a
+/// worker cannot tell the page's folder: its location is its script's).
+pub fn name() -> String {
+    database_name()
+}
+
+/// Opens (creating or upgrading) the corpora database `name`, from the page
+/// or from a worker (both have `indexedDB`).
+pub async fn open_named(name: &str) -> Result<IdbDatabase, JsValue> {
+    let factory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<web_sys::IdbFactory>().ok())
+        .ok_or_else(|| JsValue::from_str("IndexedDB is not available"))?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(name, VERSION)?;
     let upgrade = Closure::once_into_js({
         let request = request.clone();
         move || {
@@ -191,6 +216,37 @@ fn shard_keys(id: &str) -> Result<JsValue, JsValue> {
     Ok(range.into())
 }
 
+/// Puts `shards` (path, bytes) under corpus `id` in `tx`, a batch at a
+/// time, each batch once the one before is written (the transaction stays
+/// open meanwhile): each put copies its bytes on the calling thread, and a
+/// 100k-paper corpus has 15,000 shards. Returns how many, and their bytes.
+async fn put_shards(
+    tx: &IdbTransaction,
+    id: &str,
+    shards: impl Iterator<Item = (String, Uint8Array)>,
+) -> Result<(usize, f64), JsValue> {
+    let store = tx.object_store(SHARDS)?;
+    let (mut count, mut bytes) = (0, 0.0);
+    let mut last = store.delete(&shard_keys(id)?)?;
+    for (path, shard) in shards {
+        if count % SAVED_AT_ONCE == 0 {
+            JsFuture::from(settled(&last)).await?;
+        }
+        last = store.put_with_key(&shard, &JsValue::from_str(&format!("{id}/{path}")))?;
+        count += 1;
+        bytes += f64::from(shard.length());
+    }
+    JsFuture::from(settled(&last)).await?;
+    Ok((count, bytes))
+}
+
+/// Aborts `tx` after `err` and waits for it to end: nothing it did stays.
+async fn abandon(tx: &IdbTransaction, done: Promise, err: JsValue) -> JsValue {
+    let _ = tx.abort();
+    let _ = JsFuture::from(done).await;
+    err
+}
+
 /// Keeps `corpus` and its `pack` (a sharded pack's head, with its
 /// `shards` by path; replacing a corpus of the same id, its old shards
 /// too) and makes it the corpus in view, in one transaction: all or
@@ -203,48 +259,169 @@ pub async fn save(
     let db = open().await?;
     let tx = transaction(&db, &[CORPORA, PACKS, SHARDS, SETTINGS], true)?;
     let done = committed(&tx);
-    let key = JsValue::from_str(&corpus.id);
-    // The shards a batch at a time, each batch once the one before is
-    // written (the transaction stays open meanwhile): each put copies its
-    // bytes on this thread, and a 100k-paper corpus has 15,000 shards.
-    let shards_written = async {
-        let store = tx.object_store(SHARDS)?;
-        let mut last = store.delete(&shard_keys(&corpus.id)?)?;
-        for batch in shards.chunks(SAVED_AT_ONCE) {
-            JsFuture::from(settled(&last)).await?;
-            for (path, bytes) in batch {
-                last = store.put_with_key(bytes, &JsValue::from_str(&format!("{}/{path}", corpus.id)))?;
-            }
-        }
-        Ok::<(), JsValue>(())
-    };
-    if let Err(err) = shards_written.await {
-        let _ = tx.abort();
-        let _ = JsFuture::from(done).await;
-        return Err(err);
+    if let Err(err) = put_shards(&tx, &corpus.id, shards.iter().cloned()).await {
+        return Err(abandon(&tx, done, err).await);
     }
-    let written = (|| {
-        tx.object_store(PACKS)?.put_with_key(pack, &key)?;
-        tx.object_store(CORPORA)?.put_with_key(&corpus.to_js(), &key)?;
-        tx.object_store(SETTINGS)?.put_with_key(&key, &JsValue::from_str(CURRENT))
-    })();
-    if let Err(err) = written {
-        let _ = tx.abort();
-        let _ = JsFuture::from(done).await;
-        return Err(err);
+    if let Err(err) = put_corpus(&tx, corpus, pack, None) {
+        return Err(abandon(&tx, done, err).await);
     }
     JsFuture::from(done).await.map(|_| ())
 }
 
-/// The explorer over kept corpus `id` (a sharded pack's head: its shards
-/// are then read from this store, `browser::shards::Source::Kept`).
-pub async fn explorer(id: &str) -> Result<crate::engine::explorer::Explorer, String> {
+/// Puts the description and pack of `corpus` and makes it the corpus in
+/// view; deletes corpus `replaced` (with its shards) when given.
+fn put_corpus(
+    tx: &IdbTransaction,
+    corpus: &StoredCorpus,
+    pack: &Uint8Array,
+    replaced: Option<&str>,
+) -> Result<(), JsValue> {
+    let key = JsValue::from_str(&corpus.id);
+    if let Some(old) = replaced.filter(|old| *old != corpus.id) {
+        let old_key = JsValue::from_str(old);
+        tx.object_store(CORPORA)?.delete(&old_key)?;
+        tx.object_store(PACKS)?.delete(&old_key)?;
+        tx.object_store(SHARDS)?.delete(&shard_keys(old)?)?;
+    }
+    tx.object_store(PACKS)?.put_with_key(pack, &key)?;
+    tx.object_store(CORPORA)?.put_with_key(&corpus.to_js(), &key)?;
+    tx.object_store(SETTINGS)?.put_with_key(&key, &JsValue::from_str(CURRENT))?;
+    Ok(())
+}
+
+/// Writes a sharded pack's shards under corpus `id` in database `db_name`
+/// (the compile worker does, so that they never cross to the page), in
+/// one transaction: all or none. They are half of a corpus until
+/// [`commit`] writes its head and description (or [`delete_shards`] drops
+/// them). Returns how many shards, and their bytes.
+pub async fn write_shards(
+    db_name: &str,
+    id: &str,
+    shards: impl Iterator<Item = (String, Uint8Array)>,
+) -> Result<(usize, f64), JsValue> {
+    let db = open_named(db_name).await?;
+    let tx = transaction(&db, &[SHARDS], true)?;
+    let done = committed(&tx);
+    let written = match put_shards(&tx, id, shards).await {
+        Ok(written) => written,
+        Err(err) => {
+            let err = abandon(&tx, done, err).await;
+            db.close();
+            return Err(err);
+        }
+    };
+    let result = JsFuture::from(done).await.map(|_| written);
+    db.close();
+    result
+}
+
+/// Keeps `corpus` whose shards [`write_shards`] wrote: its `head` and
+/// description, in view, in one transaction (replacing corpus `replaced`
+/// and its shards, when adding to a kept corpus made a new one).
+pub async fn commit(corpus: &StoredCorpus, head: &Uint8Array, replaced: Option<&str>) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = transaction(&db, &[CORPORA, PACKS, SHARDS, SETTINGS], true)?;
+    let done = committed(&tx);
+    if let Err(err) = put_corpus(&tx, corpus, head, replaced) {
+        return Err(abandon(&tx, done, err).await);
+    }
+    JsFuture::from(done).await.map(|_| ())
+}
+
+/// Deletes the shards kept under `id` (those of an open cancelled or not
+/// kept after [`write_shards`]).
+pub async fn delete_shards(id: &str) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = transaction(&db, &[SHARDS], true)?;
+    let done = committed(&tx);
+    tx.object_store(SHARDS)?.delete(&shard_keys(id)?)?;
+    JsFuture::from(done).await.map(|_| ())
+}
+
+/// Every shard kept under `id`, by path.
+pub async fn shards_of(id: &str) -> Result<Vec<(String, Uint8Array)>, JsValue> {
+    let db = open().await?;
+    let tx = transaction(&db, &[SHARDS], false)?;
+    read_shards(&tx, id).await
+}
+
+async fn read_shards(tx: &IdbTransaction, id: &str) -> Result<Vec<(String, Uint8Array)>, JsValue> {
+    let store = tx.object_store(SHARDS)?;
+    let range = shard_keys(id)?;
+    let keys: Array = JsFuture::from(settled(&store.get_all_keys_with_key(&range)?)).await?.unchecked_into();
+    let values: Array = JsFuture::from(settled(&store.get_all_with_key(&range)?)).await?.unchecked_into();
+    let prefix = id.len() + 1;
+    Ok(keys
+        .iter()
+        .zip(values.iter())
+        .map(|(key, value)| {
+            let path = key.as_string().unwrap_or_default().get(prefix..).unwrap_or_default().to_owned();
+            (path, value.unchecked_into())
+        })
+        .collect())
+}
+
+/// Lets the page run (paint, input) before what follows: a task of its own.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = gloo::utils::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Names the time from `start` (`performance.now()`) to now in the page's
+/// performance timeline as `folio: {name}`, for traces and
+/// `scripts/bench-open.mjs`.
+pub fn measure(name: &str, start: f64) {
+    let Some(performance) = gloo::utils::window().performance() else { return };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
+    let measure = js_sys::Reflect::get(&performance, &"measure".into());
+    if let Ok(measure) = measure.and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        let _ = measure.call2(&performance, &format!("folio: {name}").into(), &options);
+    }
+}
+
+/// `performance.now()` (0 where the page has no clock).
+pub fn now() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
+
+/// The explorer of `pack`: a sharded pack's head is read a part at a time,
+/// each part a task of its own ([`HeadDecoder`]: tens of milliseconds in
+/// all at 100k papers), so that the page paints and takes input between
+/// them; a whole pack at once.
+pub async fn explorer_in_steps(pack: Vec<u8>) -> Result<Explorer, String> {
+    if !pack.starts_with(HEAD_MAGIC) {
+        return explorer_of_pack(pack);
+    }
+    let start = now();
+    let mut decoder = HeadDecoder::new(pack).map_err(|err| err.to_string())?;
+    measure("head: frame", start);
+    while let Some(part) = decoder.next_part() {
+        next_task().await;
+        let start = now();
+        decoder.step().map_err(|err| err.to_string())?;
+        measure(&format!("head: {part}"), start);
+    }
+    next_task().await;
+    let start = now();
+    let explorer = Explorer::from_head_decoder(decoder).map_err(|err| err.to_string());
+    measure("head: explorer", start);
+    explorer
+}
+
+/// The explorer over kept corpus `id` (a sharded pack's head, read a part
+/// at a time: its shards are then read from this store,
+/// `browser::shards::Source::Kept`).
+pub async fn explorer(id: &str) -> Result<Explorer, String> {
     let pack = match pack(id).await {
         Ok(Some(pack)) => pack,
         Ok(None) => return Err("it is no longer kept in this browser".to_owned()),
         Err(err) => return Err(describe(&err)),
     };
-    let explorer = crate::browser::bundle_fetch::explorer_of_pack(pack.to_vec())?;
+    let explorer = explorer_in_steps(pack.to_vec()).await?;
     crate::browser::shards::read_from(crate::browser::shards::Source::Kept(id.to_owned()));
     Ok(explorer)
 }
@@ -294,24 +471,16 @@ pub async fn whole(id: &str) -> Result<Option<Uint8Array>, JsValue> {
     if !pack.subarray(0, 8).to_vec().starts_with(crate::engine::pack::HEAD_MAGIC) {
         return Ok(Some(pack));
     }
-    let store = tx.object_store(SHARDS)?;
-    let range = shard_keys(id)?;
-    let keys: Array = JsFuture::from(settled(&store.get_all_keys_with_key(&range)?)).await?.unchecked_into();
-    let values: Array = JsFuture::from(settled(&store.get_all_with_key(&range)?)).await?.unchecked_into();
-    let prefix = id.len() + 1;
     let mut files: Vec<(String, Uint8Array)> = vec![("head".to_owned(), pack)];
-    for (key, value) in keys.iter().zip(values.iter()) {
-        let path = key.as_string().unwrap_or_default().get(prefix..).unwrap_or_default().to_owned();
-        files.push((path, value.unchecked_into()));
-    }
+    files.extend(read_shards(&tx, id).await?);
     Ok(Some(buffer_of(&files)))
 }
 
-/// An opened sharded pack's files in one buffer (what the worker reads,
-/// as [`whole`] gives a kept one's).
-pub fn files_buffer(made: &crate::browser::compile_worker::Made) -> Uint8Array {
+/// An opened sharded pack's files, its `head` and `shards`, in one buffer
+/// (what the worker reads, as [`whole`] gives a kept one's).
+pub fn files_buffer(head: &Uint8Array, shards: &[(String, Uint8Array)]) -> Uint8Array {
     let files: Vec<(String, Uint8Array)> =
-        std::iter::once(("head".to_owned(), made.pack.clone())).chain(made.shards.iter().cloned()).collect();
+        std::iter::once(("head".to_owned(), head.clone())).chain(shards.iter().cloned()).collect();
     buffer_of(&files)
 }
 

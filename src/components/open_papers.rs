@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
-use crate::browser::bundle_fetch::explorer_of_pack;
-use crate::browser::compile_worker::{self, Done, Event, Job, Made, Step, Task};
-use crate::browser::corpus_store::{self, files_buffer, StoredCorpus};
+use crate::browser::compile_worker::{self, Done, Event, Job, Keep, Made, Step, Task};
+use crate::browser::corpus_store::{
+    self, explorer_in_steps, files_buffer, measure, next_task, now, StoredCorpus,
+};
 use crate::browser::shards::{self, Source};
 use crate::components::dialog::Dialog;
 use crate::state::{expect_corpus, CorpusContext, CorpusOrigin, CorpusState};
@@ -65,22 +66,18 @@ fn new_id() -> String {
     format!("c{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e9) as u64)
 }
 
-/// Lets the page run (paint, input) before what follows: a task of its own.
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = gloo::utils::window().set_timeout_with_callback(&resolve);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 /// Shows the pack just made (or fetched) and keeps it in the browser,
 /// whole or not at all: when it cannot be kept, it stays open in this page
 /// only and `kept` says why. A sharded pack (a large corpus) shows from
-/// its head, its shards read from the page's memory until they are kept,
-/// then from the store. Decoding the pack and showing it are tasks of
-/// their own (each of them takes tens of milliseconds at 100k papers).
-/// Returns the papers shown, or why none; `None` when `wanted` said no
-/// meanwhile (the open was cancelled: nothing changed).
+/// its head: its shards were kept by the worker ([`Made::stored`]; the
+/// head and the description, written here, commit the corpus), or else
+/// are read from the page's memory until they are kept, then from the
+/// store. Decoding the pack and showing it are tasks of their own (each of
+/// them takes tens of milliseconds at 100k papers). `claim` is called just
+/// before the corpus is shown: from then on the worker's shards are this
+/// corpus's (Cancel no longer deletes them). Returns the papers shown, or
+/// why none; `None` when `wanted` said no meanwhile (the open was
+/// cancelled: nothing changed).
 async fn show_and_keep(
     corpus: CorpusContext,
     name: String,
@@ -88,22 +85,32 @@ async fn show_and_keep(
     added: bool,
     kept: RwSignal<Option<Result<(), String>>>,
     wanted: impl Fn() -> bool,
+    claim: impl FnOnce(),
 ) -> Option<Result<usize, String>> {
     next_task().await;
     if !wanted() {
         return None;
     }
-    let Made { pack, shards } = &made;
-    let explorer = match explorer_of_pack(pack.to_vec()) {
+    let explorer = match explorer_in_steps(made.pack.to_vec()).await {
         Ok(explorer) => explorer,
-        Err(err) => return Some(Err(format!("the new corpus could not be opened: {err}"))),
+        Err(err) => {
+            if let Some(stored) = &made.stored {
+                let _ = corpus_store::delete_shards(&stored.id).await;
+            }
+            return Some(Err(format!("the new corpus could not be opened: {err}")));
+        }
     };
     next_task().await;
     if !wanted() {
         return None;
     }
+    claim();
+    let replaced = corpus.kept_id().filter(|_| added);
     // Added to a kept corpus: it is replaced; else a new one is kept.
-    let id = corpus.kept_id().filter(|_| added).unwrap_or_else(new_id);
+    let id = match &made.stored {
+        Some(stored) => stored.id.clone(),
+        None => replaced.clone().unwrap_or_else(new_id),
+    };
     let papers = explorer.len();
     let stored = StoredCorpus {
         id: id.clone(),
@@ -111,11 +118,28 @@ async fn show_and_keep(
         papers: papers as f64,
         date: js_sys::Date::now(),
         bytes: made.len(),
-        shards: shards.len() as f64,
+        shards: made.shard_count(),
     };
-    let in_memory = std::rc::Rc::new(shards.iter().cloned().collect::<std::collections::HashMap<_, _>>());
+    let start = now();
+    if made.stored.is_some() {
+        shards::read_from(Source::Kept(id.clone()));
+        corpus.show(explorer, name, CorpusOrigin::Kept(id.clone()));
+        measure("show", start);
+        leptos::task::spawn_local(async move {
+            corpus_store::request_persistence();
+            let result = corpus_store::commit(&stored, &made.pack, replaced.as_deref()).await;
+            if result.is_err() {
+                unkept(corpus, &id, made.pack).await;
+            }
+            kept.set(Some(result.map_err(|err| corpus_store::describe(&err))));
+        });
+        return Some(Ok(papers));
+    }
+    let in_memory =
+        std::rc::Rc::new(made.shards.iter().cloned().collect::<std::collections::HashMap<_, _>>());
     shards::read_from(Source::Opened(in_memory.clone()));
     corpus.show(explorer, name, CorpusOrigin::Kept(id.clone()));
+    measure("show", start);
     leptos::task::spawn_local(async move {
         corpus_store::request_persistence();
         let result = corpus_store::save(&stored, &made.pack, &made.shards).await;
@@ -127,13 +151,31 @@ async fn show_and_keep(
                 }
                 CorpusOrigin::Kept(id)
             }
-            Err(_) if made.is_sharded() => CorpusOrigin::Unsaved(files_buffer(&made)),
+            Err(_) if made.is_sharded() => CorpusOrigin::Unsaved(files_buffer(&made.pack, &made.shards)),
             Err(_) => CorpusOrigin::Unsaved(made.pack),
         };
         corpus.set_origin(origin);
         kept.set(Some(result.map_err(|err| corpus_store::describe(&err))));
     });
     Some(Ok(papers))
+}
+
+/// The corpus `id` whose shards the worker kept could not be committed:
+/// its shards are read back into the page (while it is in view, it reads
+/// them from there and stays open, unsaved) and deleted from the store, so
+/// that nothing is half-saved.
+async fn unkept(corpus: CorpusContext, id: &str, head: js_sys::Uint8Array) {
+    let in_view = corpus.kept_id().as_deref() == Some(id);
+    let read = match in_view {
+        true => corpus_store::shards_of(id).await.ok(),
+        false => None,
+    };
+    let _ = corpus_store::delete_shards(id).await;
+    if let Some(files) = read.filter(|_| corpus.kept_id().as_deref() == Some(id)) {
+        let buffer = files_buffer(&head, &files);
+        shards::read_from(Source::Opened(std::rc::Rc::new(files.into_iter().collect())));
+        corpus.set_origin(CorpusOrigin::Unsaved(buffer));
+    }
 }
 
 /// The file input, the drop zone and the opener's dialogs (mounted once, at the root).
@@ -143,6 +185,16 @@ pub fn OpenPapers() -> impl IntoView {
     // Files waiting for "add or new", and the running job: browser objects, kept locally.
     let pending = StoredValue::new_local(Vec::<File>::new());
     let job = StoredValue::new_local(None::<Job>);
+    // The id the running job's worker keeps its shards under, until the
+    // corpus is shown: a job that ends otherwise deletes them.
+    let keeping = StoredValue::new_local(None::<String>);
+    let drop_kept = move || {
+        if let Some(id) = keeping.try_update_value(Option::take).flatten() {
+            leptos::task::spawn_local(async move {
+                let _ = corpus_store::delete_shards(&id).await;
+            });
+        }
+    };
     let choosing = RwSignal::new(None::<Vec<String>>);
     let progress = RwSignal::new(None::<Step>);
     let report = RwSignal::new(None::<Report>);
@@ -194,6 +246,9 @@ pub fn OpenPapers() -> impl IntoView {
                         finish();
                         let kept = RwSignal::new(None);
                         let name = name.clone();
+                        if pack.is_none() {
+                            keeping.set_value(None);
+                        }
                         leptos::task::spawn_local(async move {
                             if let Some(made) = pack {
                                 progress.update(|step| {
@@ -203,7 +258,8 @@ pub fn OpenPapers() -> impl IntoView {
                                 });
                                 // Cancel, until the corpus is shown, still changes nothing.
                                 let wanted = move || progress.with_untracked(Option::is_some);
-                                match show_and_keep(corpus, name, made, add, kept, wanted).await {
+                                let claim = move || keeping.set_value(None);
+                                match show_and_keep(corpus, name, made, add, kept, wanted, claim).await {
                                     None => return,
                                     Some(Err(failure)) => done.failure = Some(failure),
                                     Some(Ok(_)) => {}
@@ -216,11 +272,15 @@ pub fn OpenPapers() -> impl IntoView {
                     Event::Converted(_) => finish(),
                     Event::Failed(reason) => {
                         finish();
+                        drop_kept();
                         fail(format!("{reason}: nothing was opened"), add);
                     }
                 }
             };
-            let task = Task::Open { files, base, shard_above: shard_threshold() };
+            let id = new_id();
+            keeping.set_value(Some(id.clone()));
+            let keep = Some(Keep { database: corpus_store::name(), id });
+            let task = Task::Open { files, base, shard_above: shard_threshold(), keep };
             match compile_worker::start(task, Box::new(on_event)) {
                 Ok(started) => job.set_value(Some(started)),
                 Err(reason) => fail(reason, add),
@@ -252,8 +312,8 @@ pub fn OpenPapers() -> impl IntoView {
                 match fetch_corpus(&url).await {
                     Ok(Fetched::Pack(name, pack)) => {
                         let kept = RwSignal::new(None);
-                        let made = Made { pack, shards: Vec::new() };
-                        match show_and_keep(corpus, name, made, false, kept, || true).await {
+                        let made = Made { pack, shards: Vec::new(), stored: None };
+                        match show_and_keep(corpus, name, made, false, kept, || true, || ()).await {
                             Some(Ok(papers)) => {
                                 let done = Done { papers: papers as f64, ..Done::default() };
                                 report.set(Some(Report { done, added: false, kept }));
@@ -339,6 +399,7 @@ pub fn OpenPapers() -> impl IntoView {
                     <button class="button" data-testid="open-cancel" on:click=move |_| {
                         job.set_value(None);
                         progress.set(None);
+                        drop_kept();
                     }>"Cancel"</button>
                 </div>
             </Dialog>

@@ -22,7 +22,9 @@ use super::map::Layout;
 use super::math;
 use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
-use super::pack::{title_order, Contents, Head, IdShards, PackError, Papers, ShardSizes, ShardedPack};
+use super::pack::{
+    title_order, Contents, Head, HeadDecoder, IdShards, PackError, Papers, ShardSizes, ShardedPack,
+};
 use super::search::{self, CatalogResolver, Contribution, Ranker, SearchOptions, SearchResults};
 use super::tags::{PaperSet, ReadingState, UserData};
 use super::view_state::{Sort, ViewState};
@@ -374,7 +376,15 @@ impl Explorer {
     /// shard it does not hold says which ([`Explorer::try_explore`]). A
     /// damaged head, or one of another version, is refused whole.
     pub fn from_head(head: &[u8]) -> Result<Self, PackError> {
-        let head = Head::decode(head)?;
+        Self::from_decoded_head(Head::decode(head)?)
+    }
+
+    /// [`Explorer::from_head`] of a head read a part at a time.
+    pub fn from_head_decoder(decoder: HeadDecoder) -> Result<Self, PackError> {
+        Self::from_decoded_head(decoder.finish()?)
+    }
+
+    fn from_decoded_head(head: Head) -> Result<Self, PackError> {
         let meta = Bundle::from_json(&head.meta_json).map_err(|e| PackError::Malformed(e.to_string()))?;
         let reads = Arc::new(Reads::default());
         let Head {

@@ -54,7 +54,9 @@ pub const PACK_VERSION: u32 = 6;
 const HEADER: usize = MAGIC.len() + 4 + 8 + 8;
 
 pub use breakdown::{breakdown, Part};
-pub use head::{head_breakdown, ShardSizes, ShardedPack, HEAD_MAGIC, SHARD_THRESHOLD};
+pub use head::{
+    head_breakdown, HeadDecoder, ShardSizes, ShardedPack, HEAD_MAGIC, HEAD_PARTS, SHARD_THRESHOLD,
+};
 pub(super) use head::{title_order, Head};
 
 /// The length of `value` encoded as in a pack (0 if it cannot be encoded,

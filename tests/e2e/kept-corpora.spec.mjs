@@ -3,8 +3,10 @@
 // (offline: the worker is precached) replace it; the corpus menu lists,
 // switches, renames, exports (the site's own corpus too) and deletes
 // (freeing the storage); a full
-// store says so and keeps nothing half-saved. A site built with no corpus
-// is an empty explorer that asks for files.
+// store says so and keeps nothing half-saved (a large corpus's shards,
+// which the worker writes, included: so does Cancel once they are
+// written). A site built with no corpus is an empty explorer that asks
+// for files.
 import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { Explorer, repoFile } from './explorer.page.mjs';
@@ -245,13 +247,7 @@ test('the site\'s own corpus exports from the corpus menu as bundle.json and as 
 
 test('a full store keeps nothing and says so; the papers stay open in the page', async ({ page }) => {
   // The browser's quota, reached: writing a pack fails as a full disk does.
-  await page.addInitScript(() => {
-    const put = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function (value, key) {
-      if (value instanceof Uint8Array) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return put.call(this, value, key);
-    };
-  });
+  await page.addInitScript(fillPageStore);
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
@@ -267,6 +263,70 @@ test('a full store keeps nothing and says so; the papers stay open in the page',
   await expect(page.getByTestId('corpus-dialog').getByTestId('kept-corpus')).toHaveCount(0);
   await page.reload();
   await explorer.expectLoaded(24);
+});
+
+/** Makes writing a pack's bytes from the page fail as a full disk does (a worker's writes are its own). */
+const fillPageStore = () => {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, key) {
+    if (value instanceof Uint8Array) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    return put.call(this, value, key);
+  };
+};
+
+test('a sharded corpus whose head cannot be kept keeps nothing, not even the shards the worker wrote; its papers stay open', async ({ page }) => {
+  await page.addInitScript(fillPageStore);
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+  const bib = repoFile(BIB);
+  await explorer.chooseFiles([bib]);
+  await page.getByTestId('open-new').click();
+  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(
+    /^Not kept: this browser's storage for the site is full\. .*nothing was half-saved/);
+  await explorer.openReport.close.click();
+  await explorer.expectLoaded(bibEntries(bib));
+  await expect.poll(() => keptShards(page)).toBe(0);
+  // Its shards now come from the page's memory.
+  const title = await explorer.resultTitles.first().textContent();
+  await explorer.search.fill(title.split(/\W+/).find((w) => w.length > 5));
+  await expect(explorer.resultTitles).toContainText([title]);
+  await page.getByTestId('corpus-menu').click();
+  await expect(page.getByTestId('corpus-dialog').getByTestId('kept-corpus')).toHaveCount(0);
+  await page.goto(BASE);
+  await explorer.expectLoaded(24);
+});
+
+test('Cancel once the worker has kept a sharded corpus\'s shards, before the page has its head, deletes them: nothing changes', async ({ page }) => {
+  // The worker's last message (the head, its shards kept) held back: as if Cancel came first.
+  await page.addInitScript(() => {
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      set onmessage(handler) {
+        super.onmessage = handler && ((event) => {
+          if (event.data?.[4]?.id) window.__heldShards = event.data[4].id;
+          else handler(event);
+        });
+      }
+      get onmessage() { return super.onmessage; }
+    };
+  });
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+  await explorer.chooseFiles([repoFile(BIB)]);
+  await page.getByTestId('open-new').click();
+  await expect.poll(() => page.evaluate(() => window.__heldShards ?? null)).not.toBeNull();
+  expect(await keptShards(page)).toBeGreaterThan(3);
+  await page.getByTestId('open-cancel').click();
+  await expect(page.getByTestId('open-progress')).toBeHidden();
+  await expect.poll(() => keptShards(page)).toBe(0);
+  await explorer.expectLoaded(24);
+  await page.getByTestId('corpus-menu').click();
+  await expect(page.getByTestId('corpus-dialog').getByTestId('kept-corpus')).toHaveCount(0);
+  expect(explorer.consoleErrors).toEqual([]);
 });
 
 test('a site built with no corpus asks for files, opens them and keeps them', async ({ page }) => {
