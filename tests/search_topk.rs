@@ -199,7 +199,10 @@ fn check(name: &str, bundle: Bundle, queries: &[&str]) -> usize {
                 assert_eq!(exploration.first(k), &expected[..k.min(expected.len())], "{at}: first {k}");
             }
             assert_eq!(exploration.docs(), expected, "{at}: every match in order");
-            let direct = counts_all(&indexes, &candidates, &selection);
+            // Counted afresh: copies of the indexes have no recent scopes
+            // to count from (`facets::Recent`).
+            let fresh = [explorer.facets().clone(), user_facets.clone()];
+            let direct = counts_all(&[&fresh[0], &fresh[1]], &candidates, &selection);
             for (got, want) in exploration.facets.iter().zip(&direct) {
                 assert_eq!(got.top(usize::MAX), want.top(usize::MAX), "{at}: counts of {}", got.key);
                 assert_eq!(got.len(), want.len(), "{at}: values of {}", got.key);
@@ -259,6 +262,53 @@ fn generated_corpora_rank_and_count_as_full_scoring_does() {
     for (seed, n) in [(1, 300), (2, 700), (3, 1200)] {
         let beyond = check(&format!("generated {seed}"), generated(seed, n), queries);
         assert!(n < ORDERED * 2 || beyond > 0, "generated {seed}: some query matches more than {ORDERED}");
+    }
+}
+
+/// Typing, deleting and toggling a filter as a person does, on one
+/// explorer: each keystroke's facet counts, which a group counts from the
+/// last scopes' counts when that is cheaper, are those of a fresh count.
+#[test]
+fn facet_counts_while_typing_are_those_of_a_fresh_count() {
+    for (name, bundle) in [("seed", seed()), ("generated", generated(4, 2500))] {
+        let catalog = bundle.corpus.catalog.clone();
+        let resolver = CatalogResolver(&catalog);
+        let options = SearchOptions { entities: &resolver, ..Default::default() };
+        let explorer = Explorer::new(bundle);
+        let user = UserData::default();
+        let user_facets = explorer.user_facets(&user);
+        let year = explorer.explore(&ViewState::default(), &user, &user_facets).facets;
+        let top_year = year.iter().find(|g| g.key == "year").and_then(|g| g.top(1).into_iter().next());
+        let mut filtered = Selection::default();
+        if let Some(top) = top_year {
+            filtered.include("year", &top.value);
+        }
+        let mut keystrokes: Vec<String> = Vec::new();
+        for text in ["model graph", "language models", "robot policy"] {
+            let typed = text.char_indices().map(|(i, c)| text[..i + c.len_utf8()].to_owned());
+            keystrokes.extend(typed.clone());
+            keystrokes.extend(typed.rev().skip(1));
+            keystrokes.push(String::new());
+        }
+        for selection in [Selection::default(), filtered.clone(), Selection::default()] {
+            for query in &keystrokes {
+                let at = format!("{name}: {query:?} with {selection:?}");
+                let state =
+                    ViewState { query: query.clone(), selection: selection.clone(), ..Default::default() };
+                let exploration = explorer.explore(&state, &user, &user_facets);
+                let candidates = match query.trim().is_empty() {
+                    true => explorer.facets().all(),
+                    false => run(explorer.search_index(), query, &options).doc_set(explorer.len()),
+                };
+                let fresh = [explorer.facets().clone(), user_facets.clone()];
+                let direct = counts_all(&[&fresh[0], &fresh[1]], &candidates, &selection);
+                assert_eq!(exploration.facets, direct, "{at}");
+                for (got, want) in exploration.facets.iter().zip(&direct) {
+                    assert_eq!(got.top(usize::MAX), want.top(usize::MAX), "{at}: {}", got.key);
+                    assert_eq!(got.top(8), want.top(8), "{at}: {}", got.key);
+                }
+            }
+        }
     }
 }
 

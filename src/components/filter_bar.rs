@@ -13,7 +13,9 @@ pub fn FilterBar() -> impl IntoView {
     let pane = expect_pane();
     let explorer = expect_explorer();
     let total = explorer.with(|e| e.len());
-    let chips = move || {
+    // Memos: a keystroke changes the view's query, not its filters or the
+    // sort, and must not make the chips or the sort's options again.
+    let chips = Memo::new(move |_| {
         view.with(|v| {
             let include = v
                 .selection
@@ -27,16 +29,20 @@ pub fn FilterBar() -> impl IntoView {
                 .flat_map(|(g, vals)| vals.iter().map(move |val| (g.clone(), val.clone(), true)));
             include.chain(exclude).collect::<Vec<_>>()
         })
-    };
+    });
     // A "recommended for" order per tag (and the one in view, tagged or not).
     let user = expect_user();
-    let tags = move || {
+    let tags = Memo::new(move |_| {
         let mut tags = user.store.with(|s| s.all_tags());
         if let Some(tag) = view.with(|v| v.recommend_for.clone()).filter(|t| !tags.contains(t)) {
             tags.push(tag);
         }
         tags
-    };
+    });
+    let region = Memo::new(move |_| view.with(|v| v.region.is_some()));
+    let lasso = Memo::new(move |_| view.with(|v| v.lasso.is_some()));
+    let cluster = Memo::new(move |_| view.with(|v| v.cluster));
+    let sorted_by = Memo::new(move |_| view.with(|v| (v.sort, v.recommend_for.clone())));
     let has_filters = move || view.with(|v| !v.selection.is_empty() || !v.query.is_empty() || v.on_map());
     view! {
         <div class="filter-bar">
@@ -51,20 +57,20 @@ pub fn FilterBar() -> impl IntoView {
                 }}
             </p>
             <ul class="chips" aria-label="Active filters">
-                {move || chips().into_iter().map(|(group, value, excluded)| {
+                {move || chips.get().into_iter().map(|(group, value, excluded)| {
                     let label = format!("{}{group}: {value}", if excluded { "not " } else { "" });
                     let remove = move || view.update(|s| s.selection.clear_value(&group, &value));
                     view! { <FilterChip label excluded remove /> }
                 }).collect_view()}
-                {move || view.with(|v| v.region.is_some()).then(|| {
+                {move || region.get().then(|| {
                     let remove = move || view.update(|s| s.region = None);
                     view! { <FilterChip label="map region".to_owned() remove /> }
                 })}
-                {move || view.with(|v| v.lasso.is_some()).then(|| {
+                {move || lasso.get().then(|| {
                     let remove = move || view.update(|s| s.lasso = None);
                     view! { <FilterChip label="map lasso".to_owned() remove /> }
                 })}
-                {move || view.with(|v| v.cluster).map(|cluster| {
+                {move || cluster.get().map(|cluster| {
                     let name = explorer.with(|e| {
                         e.map().ok().and_then(|m| m.clusters().get(usize::from(cluster)).map(|c| c.label.clone()))
                     });
@@ -97,10 +103,10 @@ pub fn FilterBar() -> impl IntoView {
                     });
                 }>
                     {Sort::ALL.into_iter().map(|sort| view! {
-                        <option value=sort.as_str() selected=move || view.with(|v| v.sort == sort && v.recommend_for.is_none())>{sort_label(sort)}</option>
+                        <option value=sort.as_str() selected=move || sorted_by.with(|(s, r)| *s == sort && r.is_none())>{sort_label(sort)}</option>
                     }).collect_view()}
-                    {move || tags().into_iter().map(|tag| {
-                        let selected = { let tag = tag.clone(); move || view.with(|v| v.recommend_for.as_ref() == Some(&tag)) };
+                    {move || tags.get().into_iter().map(|tag| {
+                        let selected = { let tag = tag.clone(); move || sorted_by.with(|(_, r)| r.as_ref() == Some(&tag)) };
                         view! { <option value=format!("{FOR_TAG}{tag}") selected=selected>{format!("Recommended for {tag}")}</option> }
                     }).collect_view()}
                 </select>
