@@ -47,7 +47,29 @@ pub struct Fetcher {
     /// Why some shards could not be had (cleared when one comes in).
     pub problem: RwSignal<Option<Problem>>,
     in_flight: StoredValue<HashSet<ShardId>>,
+    /// Where the fetch of the shards every query reads is
+    /// ([`Fetcher::prefetch_shared`]).
+    shared: StoredValue<Shared>,
 }
+
+/// When the shards that every query reads are fetched: not before the
+/// first query's own shards are in (on the modelled home line they would
+/// share its bandwidth), or the page has been quiet a while.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shared {
+    /// The first view is not painted yet.
+    NotYet,
+    /// Painted: waiting for a first query's shards, or for quiet.
+    Painted,
+    /// A query was answered after waiting for its shards: once nothing
+    /// is in flight (its rows' records).
+    AfterQuery,
+    Started,
+}
+
+/// How long the page is left quiet (nothing fetched, no query waiting)
+/// before the shards every query reads are fetched anyway.
+const QUIET: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// Where the shards of the corpus in view are read from.
 #[derive(Clone, Debug)]
@@ -125,6 +147,7 @@ pub fn provide(explorer: ExplorerHandle) -> Fetcher {
         waiting: RwSignal::new(false),
         problem: RwSignal::new(None),
         in_flight: StoredValue::new(HashSet::new()),
+        shared: StoredValue::new(Shared::NotYet),
     };
     provide_context(fetcher);
     fetcher
@@ -139,6 +162,12 @@ impl Fetcher {
     pub fn answered(&self) {
         if self.waiting.get_untracked() {
             self.waiting.set(false);
+            // A query's shards are in: the shared ones once its rows' are too
+            // (asked for when the rows render).
+            if self.advance(Shared::Painted, Shared::AfterQuery) {
+                let this = *self;
+                crate::state::after_paint(move || this.start_shared_if_quiet());
+            }
         }
     }
 
@@ -151,12 +180,57 @@ impl Fetcher {
         self.prefetch(ids);
     }
 
-    /// Fetches shards `ids` that every query reads (the facet lists kept
-    /// out of the head: any query's counts read them), once the first view
-    /// is painted, so that the first query waits only for its words'.
+    /// Fetches the shards that every query reads (the facet lists kept out
+    /// of the head: any query's counts read them) once the first view is
+    /// painted (this call) and then the first query's own shards have
+    /// arrived, or the page has been quiet for [`QUIET`]: they never share
+    /// the line with the first query's, whose results do not wait for
+    /// them (its facet groups say they are counting meanwhile).
     pub fn prefetch_shared(&self) {
-        let ids = self.explorer.with(|e| e.shard_ids(ShardKind::Facets).collect());
-        self.prefetch(ids);
+        if self.advance(Shared::NotYet, Shared::Painted) {
+            self.when_quiet();
+        }
+    }
+
+    /// Moves the shared shards' fetch from `from` to `to`: whether it was at `from`.
+    fn advance(&self, from: Shared, to: Shared) -> bool {
+        let moved = self.shared.try_update_value(|at| (*at == from).then(|| *at = to).is_some());
+        moved.unwrap_or(false)
+    }
+
+    /// Starts the shared shards' fetch after [`QUIET`] with nothing in
+    /// flight and no query waiting (checked again until so).
+    fn when_quiet(&self) {
+        let this = *self;
+        set_timeout(
+            move || {
+                let Some(state) = this.shared.try_get_value() else { return };
+                let busy = this.waiting.try_get_untracked().unwrap_or(true)
+                    || this.in_flight.try_with_value(|set| !set.is_empty()).unwrap_or(true);
+                match state {
+                    Shared::Painted if busy => this.when_quiet(),
+                    Shared::Painted => this.start_shared(),
+                    _ => {}
+                }
+            },
+            QUIET,
+        );
+    }
+
+    /// After a first query: the shared shards once nothing is in flight.
+    fn start_shared_if_quiet(&self) {
+        let quiet = self.in_flight.try_with_value(HashSet::is_empty).unwrap_or(false);
+        if quiet && self.shared.try_get_value() == Some(Shared::AfterQuery) {
+            self.start_shared();
+        }
+    }
+
+    fn start_shared(&self) {
+        if self.shared.try_update_value(|s| std::mem::replace(s, Shared::Started)) == Some(Shared::Started) {
+            return;
+        }
+        let ids = self.explorer.try_with(|e| e.shard_ids(ShardKind::Facets).collect());
+        self.prefetch(ids.unwrap_or_default());
     }
 
     /// Fetches shards `ids` (those not already on their way) in parallel,
@@ -246,6 +320,7 @@ impl Fetcher {
 
     fn receive(&self, id: ShardId, bytes: Result<Vec<u8>, Problem>) {
         self.in_flight.try_update_value(|set| set.remove(&id));
+        self.start_shared_if_quiet();
         match bytes.and_then(|bytes| self.add(id, bytes)) {
             Ok(false) => {}
             Ok(true) => {
