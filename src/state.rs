@@ -331,8 +331,9 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
             Some(Ok(exploration)) => {
                 fetcher.answered();
                 // The rows are in; facet groups still counting fill in when
-                // the shards they wait for arrive (this effect runs again).
-                fetcher.prefetch(exploration.counts_wait_for().to_vec());
+                // the shards they wait for arrive (this effect runs again),
+                // fetched after the rows' records.
+                fetcher.fetch_after_rows(exploration.counts_wait_for().to_vec());
                 if results.with_untracked(|old| **old != exploration) {
                     results.set(Arc::new(exploration));
                 }

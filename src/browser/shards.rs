@@ -50,6 +50,8 @@ pub struct Fetcher {
     /// Where the fetch of the shards every query reads is
     /// ([`Fetcher::prefetch_shared`]).
     shared: StoredValue<Shared>,
+    /// Shards to fetch once nothing is in flight ([`Fetcher::fetch_after_rows`]).
+    later: StoredValue<Vec<ShardId>>,
 }
 
 /// When the shards that every query reads are fetched: not before the
@@ -148,6 +150,7 @@ pub fn provide(explorer: ExplorerHandle) -> Fetcher {
         problem: RwSignal::new(None),
         in_flight: StoredValue::new(HashSet::new()),
         shared: StoredValue::new(Shared::NotYet),
+        later: StoredValue::new(Vec::new()),
     };
     provide_context(fetcher);
     fetcher
@@ -166,7 +169,7 @@ impl Fetcher {
             // (asked for when the rows render).
             if self.advance(Shared::Painted, Shared::AfterQuery) {
                 let this = *self;
-                crate::state::after_paint(move || this.start_shared_if_quiet());
+                crate::state::after_paint(move || this.when_idle());
             }
         }
     }
@@ -217,10 +220,33 @@ impl Fetcher {
         );
     }
 
-    /// After a first query: the shared shards once nothing is in flight.
-    fn start_shared_if_quiet(&self) {
-        let quiet = self.in_flight.try_with_value(HashSet::is_empty).unwrap_or(false);
-        if quiet && self.shared.try_get_value() == Some(Shared::AfterQuery) {
+    /// Fetches shards `ids` once nothing is in flight: what the facet
+    /// groups of the answer just shown wait for, after its rows' records
+    /// (asked for when the rows render), which would otherwise share the
+    /// line with them.
+    pub fn fetch_after_rows(&self, ids: Vec<ShardId>) {
+        if ids.is_empty() {
+            return;
+        }
+        self.later.try_update_value(|later| later.extend(ids));
+        let this = *self;
+        crate::state::after_paint(move || this.when_idle());
+    }
+
+    /// With nothing in flight: the shards put off until then, else (after
+    /// a first query) the shared ones.
+    fn when_idle(&self) {
+        if !self.in_flight.try_with_value(HashSet::is_empty).unwrap_or(false) {
+            return;
+        }
+        let later = self.later.try_update_value(std::mem::take).unwrap_or_default();
+        let later: Vec<ShardId> = self
+            .explorer
+            .try_with(|e| later.into_iter().filter(|&id| !e.has_shard(id)).collect())
+            .unwrap_or_default();
+        if !later.is_empty() {
+            self.prefetch(later);
+        } else if self.shared.try_get_value() == Some(Shared::AfterQuery) {
             self.start_shared();
         }
     }
@@ -320,7 +346,7 @@ impl Fetcher {
 
     fn receive(&self, id: ShardId, bytes: Result<Vec<u8>, Problem>) {
         self.in_flight.try_update_value(|set| set.remove(&id));
-        self.start_shared_if_quiet();
+        self.when_idle();
         match bytes.and_then(|bytes| self.add(id, bytes)) {
             Ok(false) => {}
             Ok(true) => {

@@ -145,6 +145,7 @@ test('a first query shows its rows before the facet lists arrive: their groups s
     const seen = [];
     probe.on('request', (request) => { if (isShard(request.url())) seen.push(request.url()); });
     await probe.goto(`${sharded.origin}${BASE}`);
+    await new Explorer(probe).expectLoaded(24);
     await settled(probe);
     const painted = seen.length;
     await expect.poll(() => seen.length, { timeout: 20_000 }).toBeGreaterThan(painted);
