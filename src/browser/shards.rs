@@ -264,12 +264,16 @@ impl Fetcher {
     /// shards, the tag manager's).
     pub fn prefetch(&self, ids: Vec<ShardId>) {
         for id in ids {
+            // Not one held already (the facet shards a first query's counts
+            // fetched, when the shared ones are) nor one on its way.
+            let path = self.explorer.try_with(|e| match e.has_shard(id) {
+                true => None,
+                false => e.shard_entry(id).map(|entry| entry.path()),
+            });
+            let Some(path) = path.flatten() else { continue };
             if !self.in_flight.try_update_value(|set| set.insert(id)).unwrap_or(false) {
                 continue;
             }
-            let Some(path) = self.explorer.with(|e| e.shard_entry(id).map(|entry| entry.path())) else {
-                continue;
-            };
             let this = *self;
             leptos::task::spawn_local(async move { this.receive(id, fetch_shard(&path).await) });
         }
@@ -346,7 +350,6 @@ impl Fetcher {
 
     fn receive(&self, id: ShardId, bytes: Result<Vec<u8>, Problem>) {
         self.in_flight.try_update_value(|set| set.remove(&id));
-        self.when_idle();
         match bytes.and_then(|bytes| self.add(id, bytes)) {
             Ok(false) => {}
             Ok(true) => {
@@ -357,6 +360,8 @@ impl Fetcher {
             }
             Err(problem) => self.problem.set(Some(problem)),
         }
+        // Once held (a shard put off until now may be this one).
+        self.when_idle();
     }
 
     /// Says that shard `id` is held: what waits for its kind runs again.

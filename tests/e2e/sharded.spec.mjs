@@ -156,6 +156,8 @@ test('a first query shows its rows before the facet lists arrive: their groups s
     // A fresh page whose facet shards are held back until released.
     const page = await context.newPage();
     const explorer = new Explorer(page);
+    const fetched = [];
+    page.on('request', (request) => { if (isShard(request.url())) fetched.push(request.url()); });
     let release;
     const released = new Promise((resolve) => { release = resolve; });
     const held = [];
@@ -187,6 +189,7 @@ test('a first query shows its rows before the facet lists arrive: their groups s
     release();
     await expect(busy).toHaveCount(0);
     expect(await shown(page)).toEqual(expected);
+    expect(new Set(fetched).size, 'no shard is fetched twice').toBe(fetched.length);
     // Blocked service workers register as nothing, which the page reads.
     expect(explorer.consoleErrors.filter((e) => !e.includes("reading 'waiting'"))).toEqual([]);
     await reference.close();
