@@ -276,12 +276,19 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
     // The answer for the view in effect: computed when the view, the user's
     // data or the shards held change; a sharded pack's explorer may first
     // need shards, fetched meanwhile (the previous answer stays, the page
-    // says it is searching), and answers once they are in.
+    // says it is searching), and answers once they are in, its facet
+    // groups whose lists are in facet shards not held yet still counting
+    // (shown so) until those arrive.
     let first = user.store.with_untracked(|store| {
         let facets = user.facets.get_untracked();
         view.with_untracked(|state| {
             explorer.try_with_mut(|e| match e.try_explore(state, store.data(), &facets) {
-                Ok(exploration) => (exploration, true),
+                // Complete, or its facet groups still counting (the effect
+                // below then asks for what they wait for).
+                Ok(exploration) => {
+                    let complete = exploration.counts_complete();
+                    (exploration, complete)
+                }
                 // Until its shards are in: the corpus as a whole (from the
                 // head), without the user's facets (they may wait for the
                 // ids of their papers too).
@@ -323,6 +330,10 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
         match answer {
             Some(Ok(exploration)) => {
                 fetcher.answered();
+                // The rows are in; facet groups still counting fill in when
+                // the shards they wait for arrive (this effect runs again),
+                // fetched after the rows' records.
+                fetcher.fetch_after_rows(exploration.counts_wait_for().to_vec());
                 if results.with_untracked(|old| **old != exploration) {
                     results.set(Arc::new(exploration));
                 }

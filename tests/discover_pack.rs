@@ -310,12 +310,15 @@ fn recommended_for_a_tag_waits_for_the_vector_shards_when_sharded() {
     assert_eq!(missing, explorer.missing_vectors());
     load(&mut explorer, &files, &missing);
     // Without the tag's papers the counts are of a part of the corpus: they
-    // read the facet shards, as a query's do.
-    let missing = explorer.try_explore(&state, &user, &facets).unwrap_err();
-    assert!(missing.iter().all(|id| id.kind == ShardKind::Facets), "{missing:?}");
+    // read the facet shards, as a query's do (the rows do not wait for them).
+    let early = explorer.try_explore(&state, &user, &facets).unwrap();
+    let missing = early.counts_wait_for().to_vec();
+    assert!(!missing.is_empty() && missing.iter().all(|id| id.kind == ShardKind::Facets), "{missing:?}");
     load(&mut explorer, &files, &missing);
     let exploration = explorer.try_explore(&state, &user, &facets).unwrap();
+    assert!(exploration.counts_complete());
     let expected = whole.explore(&state, &user, &whole.user_facets(&user));
+    assert_eq!(early.docs(), expected.docs());
     assert_eq!(exploration.docs(), expected.docs());
 }
 
@@ -410,7 +413,8 @@ fn a_map_region_waits_for_the_map_shard_when_sharded() {
     // Counting a region's facets reads the facet shards, as a query's does.
     let got = loop {
         match explorer.try_explore(&state, &user, &facets) {
-            Ok(got) => break got,
+            Ok(got) if got.counts_complete() => break got,
+            Ok(got) => load(&mut explorer, &files, got.counts_wait_for()),
             Err(missing) => {
                 assert!(missing.iter().all(|id| id.kind == ShardKind::Facets), "{missing:?}");
                 load(&mut explorer, &files, &missing);

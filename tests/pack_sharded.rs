@@ -86,7 +86,8 @@ fn load(explorer: &mut Explorer, files: &HashMap<String, Vec<u8>>, ids: &[ShardI
 }
 
 /// Explores `state` on a sharded explorer as the app will: fetch what it
-/// asks for until it answers; returns the answer and the rounds it took.
+/// asks for until it answers, then what its facet counts still wait for
+/// until they are complete; returns the answer and the rounds it took.
 fn explore_sharded(
     explorer: &mut Explorer,
     files: &HashMap<String, Vec<u8>>,
@@ -96,7 +97,13 @@ fn explore_sharded(
 ) -> (Exploration, usize) {
     for round in 1..=10 {
         match explorer.try_explore(state, user, facets) {
-            Ok(exploration) => return (exploration, round),
+            Ok(exploration) if exploration.counts_complete() => return (exploration, round),
+            Ok(exploration) => {
+                let waits = exploration.counts_wait_for().to_vec();
+                assert!(!waits.is_empty(), "{state:?}: groups being counted name their shards");
+                assert!(waits.iter().all(|id| id.kind == ShardKind::Facets), "{waits:?}");
+                load(explorer, files, &waits);
+            }
             Err(needed) => {
                 assert!(!needed.is_empty(), "{state:?}: an error names the shards");
                 load(explorer, files, &needed);
@@ -259,6 +266,91 @@ fn a_sharded_pack_answers_like_the_whole_pack_on_the_seed() {
 fn a_sharded_pack_answers_like_the_whole_pack_on_real_papers() {
     let Some(bundle) = real_bundle() else { return };
     check_parity(bundle, 200_000);
+}
+
+/// Explores `state` fetching what it asks for until it answers, but no
+/// facet shard its counts alone wait for.
+fn explore_without_counts(
+    explorer: &mut Explorer,
+    files: &HashMap<String, Vec<u8>>,
+    state: &ViewState,
+) -> Exploration {
+    let nobody = UserData::default();
+    let facets = explorer.try_user_facets(&nobody).expect("no paper is named");
+    for _ in 0..10 {
+        match explorer.try_explore(state, &nobody, &facets) {
+            Ok(exploration) => return exploration,
+            Err(needed) => load(explorer, files, &needed),
+        }
+    }
+    panic!("{state:?}: no answer after 10 rounds of fetching");
+}
+
+#[test]
+fn a_query_answers_before_the_facet_lists_arrive_and_counts_them_once_they_do() {
+    let ShardedPack { head, shards } = seed_sharded();
+    let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+    let whole = Explorer::new(seed_bundle());
+    let nobody = UserData::default();
+    let no_facets = whole.user_facets(&nobody);
+    let mut flagged = 0;
+    for query in ["language", "\"language models\"", "lerning", "model:llama", "mixture of experts"] {
+        let view = ViewState { query: query.to_owned(), ..Default::default() };
+        let expected = whole.explore(&view, &nobody, &no_facets);
+        let mut explorer = Explorer::from_head(&head).unwrap();
+        let early = explore_without_counts(&mut explorer, &files, &view);
+        // The rows, their order and the total are the whole answer's.
+        assert_eq!(early.len(), expected.len(), "{query}");
+        assert_eq!(early.docs(), expected.docs(), "{query}");
+        assert_eq!(early.query_matches, expected.query_matches, "{query}");
+        if expected.len() == whole.len() || expected.is_empty() {
+            continue;
+        }
+        // Groups whose lists are in the head are counted; the others say
+        // they are being counted, and which facet shards they wait for.
+        assert!(!early.counts_complete(), "{query}: the seed's facet lists are in shards");
+        flagged += 1;
+        let waits = early.counts_wait_for().to_vec();
+        assert!(!waits.is_empty() && waits.iter().all(|id| id.kind == ShardKind::Facets), "{waits:?}");
+        assert!(waits.iter().all(|&id| !explorer.has_shard(id)), "it waits only for shards not held");
+        for (got, want) in early.facets.iter().zip(&expected.facets) {
+            assert_eq!(got.key, want.key);
+            if early.counting(&got.key) {
+                assert!(got.top(usize::MAX).is_empty(), "{query}: {} shows no count yet", got.key);
+            } else {
+                assert_eq!(got, want, "{query}: {} is counted", got.key);
+            }
+        }
+        assert!(early.facets.iter().any(|g| !early.counting(&g.key)), "{query}: some group is counted");
+        assert_ne!(early, expected, "an answer still counting is not the complete one");
+        // Once they are in, the complete counts.
+        load(&mut explorer, &files, &waits);
+        let complete =
+            explorer.try_explore(&view, &nobody, &explorer.try_user_facets(&nobody).unwrap()).unwrap();
+        assert!(complete.counts_complete() && complete.counts_wait_for().is_empty());
+        assert_eq!(complete, expected, "{query}");
+    }
+    assert!(flagged >= 3, "most queries answered before their counts ({flagged})");
+    // A filter on a value whose list is in a facet shard is about the
+    // rows: the answer waits for that shard.
+    let first = whole.explore(&ViewState::default(), &nobody, &no_facets);
+    let mut explorer = Explorer::from_head(&head).unwrap();
+    let (key, value) = first
+        .facets
+        .iter()
+        .find_map(|g| {
+            let query = ViewState { query: "language".to_owned(), ..Default::default() };
+            let early = explore_without_counts(&mut explorer, &files, &query);
+            early.counting(&g.key).then(|| (g.key.clone(), g.top(1)[0].value.clone()))
+        })
+        .expect("a group in facet shards");
+    let mut view = ViewState { query: "language".to_owned(), ..Default::default() };
+    view.selection.include(&key, &value);
+    let mut explorer = Explorer::from_head(&head).unwrap();
+    let needed = explorer.shards_for(&view, &nobody, &no_facets);
+    assert!(needed.iter().any(|id| id.kind == ShardKind::Facets), "{key}={value}: {needed:?}");
+    let (got, _) = explore_sharded(&mut explorer, &files, &view, &nobody, &no_facets);
+    assert_eq!(got, whole.explore(&view, &nobody, &no_facets));
 }
 
 /// The seed's sharded pack, cut small (made once per test binary).
@@ -547,5 +639,31 @@ fn the_synthetic_corpus_is_made_of_real_sentences_and_is_the_same_every_time() {
             authors.len() == 1 || (named.len() == authors.len()),
             "papers titled {title:?} that share a first author (or lack one) are merged: {authors:?}"
         );
+    }
+}
+
+#[test]
+fn a_phrase_fetches_its_words_postings_in_one_round_and_their_positions_in_the_next() {
+    let ShardedPack { head, shards } = seed_sharded();
+    let files: HashMap<String, Vec<u8>> = shards.into_iter().collect();
+    let nobody = UserData::default();
+    for query in ["\"large language models\"", "\"mixture of experts\"", "\"instruction tuning\""] {
+        let mut explorer = Explorer::from_head(&head).unwrap();
+        let view = ViewState { query: query.to_owned(), ..Default::default() };
+        let facets = explorer.try_user_facets(&nobody).unwrap();
+        let first = explorer.try_explore(&view, &nobody, &facets).unwrap_err();
+        let postings = first.iter().filter(|id| id.kind == ShardKind::Postings).count();
+        assert!(postings > 1, "{query}: every word's postings at once: {first:?}");
+        assert!(first.iter().all(|id| id.kind != ShardKind::Positions), "{query}: {first:?}");
+        load(&mut explorer, &files, &first);
+        let second = explorer.try_explore(&view, &nobody, &facets).unwrap_err();
+        assert!(
+            second.iter().all(|id| id.kind == ShardKind::Positions),
+            "{query}: then positions alone: {second:?}"
+        );
+        load(&mut explorer, &files, &second);
+        let answer =
+            explorer.try_explore(&view, &nobody, &facets).expect("every word's positions were asked for");
+        assert!(!answer.is_empty(), "{query}");
     }
 }

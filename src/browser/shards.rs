@@ -47,7 +47,31 @@ pub struct Fetcher {
     /// Why some shards could not be had (cleared when one comes in).
     pub problem: RwSignal<Option<Problem>>,
     in_flight: StoredValue<HashSet<ShardId>>,
+    /// Where the fetch of the shards every query reads is
+    /// ([`Fetcher::prefetch_shared`]).
+    shared: StoredValue<Shared>,
+    /// Shards to fetch once nothing is in flight ([`Fetcher::fetch_after_rows`]).
+    later: StoredValue<Vec<ShardId>>,
 }
+
+/// When the shards that every query reads are fetched: not before the
+/// first query's own shards are in (on the modelled home line they would
+/// share its bandwidth), or the page has been quiet a while.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shared {
+    /// The first view is not painted yet.
+    NotYet,
+    /// Painted: waiting for a first query's shards, or for quiet.
+    Painted,
+    /// A query was answered after waiting for its shards: once nothing
+    /// is in flight (its rows' records).
+    AfterQuery,
+    Started,
+}
+
+/// How long the page is left quiet (nothing fetched, no query waiting)
+/// before the shards every query reads are fetched anyway.
+const QUIET: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// Where the shards of the corpus in view are read from.
 #[derive(Clone, Debug)]
@@ -125,6 +149,8 @@ pub fn provide(explorer: ExplorerHandle) -> Fetcher {
         waiting: RwSignal::new(false),
         problem: RwSignal::new(None),
         in_flight: StoredValue::new(HashSet::new()),
+        shared: StoredValue::new(Shared::NotYet),
+        later: StoredValue::new(Vec::new()),
     };
     provide_context(fetcher);
     fetcher
@@ -139,6 +165,12 @@ impl Fetcher {
     pub fn answered(&self) {
         if self.waiting.get_untracked() {
             self.waiting.set(false);
+            // A query's shards are in: the shared ones once its rows' are too
+            // (asked for when the rows render).
+            if self.advance(Shared::Painted, Shared::AfterQuery) {
+                let this = *self;
+                crate::state::after_paint(move || this.when_idle());
+            }
         }
     }
 
@@ -151,12 +183,80 @@ impl Fetcher {
         self.prefetch(ids);
     }
 
-    /// Fetches shards `ids` that every query reads (the facet lists kept
-    /// out of the head: any query's counts read them), once the first view
-    /// is painted, so that the first query waits only for its words'.
+    /// Fetches the shards that every query reads (the facet lists kept out
+    /// of the head: any query's counts read them) once the first view is
+    /// painted (this call) and then the first query's own shards have
+    /// arrived, or the page has been quiet for [`QUIET`]: they never share
+    /// the line with the first query's, whose results do not wait for
+    /// them (its facet groups say they are counting meanwhile).
     pub fn prefetch_shared(&self) {
-        let ids = self.explorer.with(|e| e.shard_ids(ShardKind::Facets).collect());
-        self.prefetch(ids);
+        if self.advance(Shared::NotYet, Shared::Painted) {
+            self.when_quiet();
+        }
+    }
+
+    /// Moves the shared shards' fetch from `from` to `to`: whether it was at `from`.
+    fn advance(&self, from: Shared, to: Shared) -> bool {
+        let moved = self.shared.try_update_value(|at| (*at == from).then(|| *at = to).is_some());
+        moved.unwrap_or(false)
+    }
+
+    /// Starts the shared shards' fetch after [`QUIET`] with nothing in
+    /// flight and no query waiting (checked again until so).
+    fn when_quiet(&self) {
+        let this = *self;
+        set_timeout(
+            move || {
+                let Some(state) = this.shared.try_get_value() else { return };
+                let busy = this.waiting.try_get_untracked().unwrap_or(true)
+                    || this.in_flight.try_with_value(|set| !set.is_empty()).unwrap_or(true);
+                match state {
+                    Shared::Painted if busy => this.when_quiet(),
+                    Shared::Painted => this.start_shared(),
+                    _ => {}
+                }
+            },
+            QUIET,
+        );
+    }
+
+    /// Fetches shards `ids` once nothing is in flight: what the facet
+    /// groups of the answer just shown wait for, after its rows' records
+    /// (asked for when the rows render), which would otherwise share the
+    /// line with them.
+    pub fn fetch_after_rows(&self, ids: Vec<ShardId>) {
+        if ids.is_empty() {
+            return;
+        }
+        self.later.try_update_value(|later| later.extend(ids));
+        let this = *self;
+        crate::state::after_paint(move || this.when_idle());
+    }
+
+    /// With nothing in flight: the shards put off until then, else (after
+    /// a first query) the shared ones.
+    fn when_idle(&self) {
+        if !self.in_flight.try_with_value(HashSet::is_empty).unwrap_or(false) {
+            return;
+        }
+        let later = self.later.try_update_value(std::mem::take).unwrap_or_default();
+        let later: Vec<ShardId> = self
+            .explorer
+            .try_with(|e| later.into_iter().filter(|&id| !e.has_shard(id)).collect())
+            .unwrap_or_default();
+        if !later.is_empty() {
+            self.prefetch(later);
+        } else if self.shared.try_get_value() == Some(Shared::AfterQuery) {
+            self.start_shared();
+        }
+    }
+
+    fn start_shared(&self) {
+        if self.shared.try_update_value(|s| std::mem::replace(s, Shared::Started)) == Some(Shared::Started) {
+            return;
+        }
+        let ids = self.explorer.try_with(|e| e.shard_ids(ShardKind::Facets).collect());
+        self.prefetch(ids.unwrap_or_default());
     }
 
     /// Fetches shards `ids` (those not already on their way) in parallel,
@@ -164,12 +264,16 @@ impl Fetcher {
     /// shards, the tag manager's).
     pub fn prefetch(&self, ids: Vec<ShardId>) {
         for id in ids {
+            // Not one held already (the facet shards a first query's counts
+            // fetched, when the shared ones are) nor one on its way.
+            let path = self.explorer.try_with(|e| match e.has_shard(id) {
+                true => None,
+                false => e.shard_entry(id).map(|entry| entry.path()),
+            });
+            let Some(path) = path.flatten() else { continue };
             if !self.in_flight.try_update_value(|set| set.insert(id)).unwrap_or(false) {
                 continue;
             }
-            let Some(path) = self.explorer.with(|e| e.shard_entry(id).map(|entry| entry.path())) else {
-                continue;
-            };
             let this = *self;
             leptos::task::spawn_local(async move { this.receive(id, fetch_shard(&path).await) });
         }
@@ -256,6 +360,8 @@ impl Fetcher {
             }
             Err(problem) => self.problem.set(Some(problem)),
         }
+        // Once held (a shard put off until now may be this one).
+        self.when_idle();
     }
 
     /// Says that shard `id` is held: what waits for its kind runs again.

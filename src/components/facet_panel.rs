@@ -1,5 +1,7 @@
 //! The facet panel: one group per facet the corpus has, each value with its
 //! count for the current results; include (OR within a group) or exclude.
+//! A group of a sharded pack whose paper lists are not fetched yet says it
+//! is counting (the results do not wait for it) and fills in when they are.
 
 use leptos::prelude::*;
 
@@ -70,12 +72,18 @@ fn FacetGroup(
             })
         })
     });
+    // Its counts wait for facet shards (a sharded pack's first query).
+    let counting = Memo::new(move |_| group.with_value(|key| results.with(|r| r.counting(key))));
     let available = move || shown.with(|(_, n)| *n);
     let rows = Memo::new(move |_| shown.with(|(values, _)| values.len()));
     let text_group = FacetKind::from_key(&key).is_some_and(FacetKind::is_named_in_text);
     view! {
-        <section class="facet-group" aria-labelledby=labelledby data-testid=testid>
+        <section class="facet-group" aria-labelledby=labelledby data-testid=testid
+            aria-busy=move || counting.get().to_string()>
             <h2 class="facet-heading" id=heading_id>{label.clone()}</h2>
+            <Show when=move || counting.get()>
+                <p class="facet-counting" role="status" data-testid="facet-counting">"Counting…"</p>
+            </Show>
             <Show when=move || { filtering() || available() > COLLAPSED }>
                 <input class="facet-filter" type="search" placeholder=format!("Filter {}", label.to_lowercase())
                     aria-label=format!("Filter {}", label.to_lowercase())
@@ -85,7 +93,7 @@ fn FacetGroup(
                 <For
                     each=move || 0..rows.get()
                     key=|&position| position
-                    children=move |position| view! { <FacetValue group position shown text_group /> }
+                    children=move |position| view! { <FacetValue group position shown text_group counting /> }
                 />
             </ul>
             <div class="facet-more">
@@ -115,12 +123,17 @@ fn FacetValue(
     shown: Memo<(Vec<ValueCount>, usize)>,
     /// Whether the value is named in the text (pointing at it highlights where).
     text_group: bool,
+    /// Whether the group's counts are not known yet (its count shows `…`).
+    counting: Memo<bool>,
 ) -> impl IntoView {
     let view = expect_view();
     let cursor = expect_cursor();
     let entry = Memo::new(move |_| shown.with(|(values, _)| values.get(position).cloned()));
     let value = move || entry.with(|e| e.as_ref().map(|v| v.value.clone()).unwrap_or_default());
-    let count = move || entry.with(|e| e.as_ref().map_or(0, |v| v.count));
+    let count = move || match counting.get() {
+        true => "…".to_owned(),
+        false => entry.with(|e| e.as_ref().map_or(0, |v| v.count)).to_string(),
+    };
     let included = move || entry.with(|e| e.as_ref().is_some_and(|v| v.included));
     let excluded = move || entry.with(|e| e.as_ref().is_some_and(|v| v.excluded));
     // Pointing at a value named in the text highlights where (see

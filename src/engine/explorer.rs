@@ -7,7 +7,7 @@
 mod discovery;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use std::sync::{Arc, OnceLock};
 
@@ -87,6 +87,12 @@ pub struct Exploration {
     pub search: Option<SearchResults>,
     /// Papers matching the query alone (before filters).
     pub query_matches: usize,
+    /// A sharded pack's facet groups not counted yet: their paper lists
+    /// are in facet shards not held ([`Exploration::counts_wait_for`]);
+    /// their counts are zeros meanwhile. Empty once every group is counted.
+    counting: Vec<String>,
+    /// The facet shards those groups' counts wait for.
+    counts_wait_for: Vec<ShardId>,
 }
 
 /// A recommended paper and why ([`Explorer::recommend`]).
@@ -156,10 +162,34 @@ impl PartialEq for Exploration {
             && self.facets == other.facets
             && same_search
             && self.query_matches == other.query_matches
+            && self.counting == other.counting
     }
 }
 
 impl Exploration {
+    /// Whether facet group `key` is still being counted: its counts wait
+    /// for facet shards (the rows, the total and the other groups do not).
+    pub fn counting(&self, key: &str) -> bool {
+        self.counting.iter().any(|k| k == key)
+    }
+
+    /// The keys of the groups still being counted.
+    pub fn counting_groups(&self) -> &[String] {
+        &self.counting
+    }
+
+    /// The facet shards the groups still being counted wait for: fetch
+    /// them, [`add`](Explorer::add_shard) them, and explore again for the
+    /// complete counts.
+    pub fn counts_wait_for(&self) -> &[ShardId] {
+        &self.counts_wait_for
+    }
+
+    /// Whether every facet group is counted.
+    pub fn counts_complete(&self) -> bool {
+        self.counting.is_empty()
+    }
+
     /// "Did you mean" when nothing matches the query.
     pub fn suggestion(&self) -> Option<&str> {
         self.search.as_ref()?.suggestion.as_deref()
@@ -557,10 +587,16 @@ impl Explorer {
     /// [`Explorer::explore`], or for a sharded pack the shards it needs and
     /// does not hold: fetch them, [`add`](Explorer::add_shard) them, and
     /// call again (a phrase may need another round, for the positions of
-    /// the papers holding its words). The answer is the whole pack's
-    /// answer: it is given only when every shard the call read was held,
-    /// the id shards of every paper `user` names included (`user_facets`
-    /// must then be [`Explorer::try_user_facets`]'s answer).
+    /// the papers holding its words). The rows, their order and the total
+    /// are the whole pack's answer: given only when every shard they read
+    /// was held, the id shards of every paper `user` names included
+    /// (`user_facets` must then be [`Explorer::try_user_facets`]'s answer).
+    /// The facet counts are too, but for the groups whose paper lists are
+    /// in facet shards not held: the answer does not wait for those (a
+    /// first query would wait for every author's list), it names them
+    /// ([`Exploration::counting`]) and the shards they wait for
+    /// ([`Exploration::counts_wait_for`]); once those are added, a call
+    /// again gives the complete counts.
     pub fn try_explore(
         &mut self,
         state: &ViewState,
@@ -580,16 +616,29 @@ impl Explorer {
         for id in user.papers.keys() {
             let _ = self.papers.try_doc(id);
         }
-        let exploration = self.explore(state, user, user_facets);
-        let log = reads.take();
+        // What the rows read, then what the counts read.
+        let mut rows = None;
+        let mut exploration = self.explore_then_count(state, user, user_facets, || rows = Some(reads.take()));
+        let rows = rows.unwrap_or_default();
+        let counts = reads.take();
         if let Some(sharded) = &mut self.sharded {
-            sharded.cache.touch(&log.used);
-            sharded.cache.pin(log.used.iter().chain(&log.missing).copied().collect());
+            sharded.cache.touch(rows.used.iter().chain(&counts.used));
+            let read = [&rows.used, &rows.missing, &counts.used, &counts.missing];
+            sharded.cache.pin(read.into_iter().flatten().copied().collect());
         }
-        if log.missing.is_empty() {
+        // Facet shards the counts alone read are not waited for (nor asked
+        // for until the rows are in: the answer then names them).
+        let (facet_lists, other): (BTreeSet<ShardId>, BTreeSet<ShardId>) =
+            counts.missing.into_iter().partition(|id| id.kind == ShardKind::Facets);
+        if rows.missing.is_empty() && other.is_empty() {
+            if !facet_lists.is_empty() {
+                let waiting: Vec<u32> = facet_lists.iter().map(|id| id.number).collect();
+                exploration.counting = self.facets.groups_in_shards(&waiting);
+                exploration.counts_wait_for = facet_lists.into_iter().collect();
+            }
             Ok(exploration)
         } else {
-            Err(log.missing.into_iter().collect())
+            Err(rows.missing.union(&other).copied().collect())
         }
     }
 
@@ -802,6 +851,19 @@ impl Explorer {
     }
 
     pub fn explore(&self, state: &ViewState, user: &UserData, user_facets: &FacetIndex) -> Exploration {
+        self.explore_then_count(state, user, user_facets, || {})
+    }
+
+    /// [`Explorer::explore`], calling `counting` once the rows are made,
+    /// before the facets are counted (a sharded pack's rows and counts
+    /// may wait for different shards: see [`Explorer::try_explore`]).
+    fn explore_then_count(
+        &self,
+        state: &ViewState,
+        user: &UserData,
+        user_facets: &FacetIndex,
+        counting: impl FnOnce(),
+    ) -> Exploration {
         let indexes = [&self.facets, user_facets];
         let (search, ranker) = if state.query.trim().is_empty() {
             (None, None)
@@ -843,7 +905,6 @@ impl Explorer {
             model.excluded.iter().filter(|&&d| d < self.len()).for_each(|&d| candidates.set(d, false));
         }
         let matching = filter_all(&indexes, &candidates, &state.selection);
-        let facets = counts_all(&indexes, &candidates, &state.selection);
         let recommended = recommender.map(|(_, probabilities)| {
             let mut docs: Vec<u32> = matching.ones().map(|d| d as u32).collect();
             let score = |d: u32| probabilities.get(d as usize).copied().unwrap_or(0.0);
@@ -875,6 +936,8 @@ impl Explorer {
             }
             _ => (self.order(&matching, state.sort), 0, None),
         };
+        counting();
+        let facets = counts_all(&indexes, &candidates, &state.selection);
         Exploration {
             ordered,
             rest,
@@ -884,6 +947,8 @@ impl Explorer {
             facets,
             search,
             query_matches,
+            counting: Vec::new(),
+            counts_wait_for: Vec::new(),
         }
     }
 

@@ -712,6 +712,20 @@ impl FacetIndex {
         true
     }
 
+    /// The keys of the groups whose paper lists are, even in part, in
+    /// facet shards `numbers` (the groups whose counts wait for them
+    /// while they are not held).
+    pub(crate) fn groups_in_shards(&self, numbers: &[u32]) -> Vec<String> {
+        let Some(set) = &self.shards else { return Vec::new() };
+        let in_them = |g: &Group| {
+            g.sharded.as_ref().is_some_and(|sharded| {
+                let blocks = sharded.first..sharded.first + blocks(g.values.len());
+                blocks.into_iter().any(|key| numbers.contains(&set.shard_of(key).number))
+            })
+        };
+        self.groups.iter().filter(|g| in_them(g)).map(|g| g.key.clone()).collect()
+    }
+
     /// The facet shards, when sharded.
     pub(crate) fn shards(&self) -> Option<&ShardSet> {
         self.shards.as_ref()

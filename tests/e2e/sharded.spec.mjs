@@ -22,10 +22,12 @@ async function exported(page) {
   return fs.readFileSync(await (await download).path(), 'utf8');
 }
 
-/** Waits until the page shows the answer for its view (no shard awaited). */
+/** Waits until the page shows the answer for its view (no shard awaited,
+ * every facet group counted). */
 async function settled(page) {
   await expect(page.getByTestId('shard-waiting')).toHaveCount(0);
   await expect(page.getByTestId('result-pending')).toHaveCount(0);
+  await expect(page.getByTestId('facet-counting')).toHaveCount(0);
 }
 
 /** What the page shows: the count, the rows (title and snippet) and every facet value's count. */
@@ -111,6 +113,90 @@ test('a view fetches only the shards it needs', async ({ page }) => {
     expect(new Set(fetched).size, 'no shard is fetched twice').toBe(fetched.length);
   } finally {
     await server.stop();
+  }
+});
+
+test('a first query shows its rows before the facet lists arrive: their groups say they are counting, then fill in', async ({ browser }) => {
+  // The seed with authors (it has none): enough of them that their paper
+  // lists go to facet shards, as the authors' do at 100k papers; as one
+  // file, and cut small.
+  const withAuthors = (from, layout) => {
+    const dir = copyOf(from);
+    const bundlePath = path.join(dir, 'bundle.json');
+    const bundle = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
+    bundle.papers.forEach((paper, i) => {
+      const shared = Array.from({ length: 40 }, (_, j) => j).filter((j) => (i + j) % 3 === 0).map((j) => `Member ${j}`);
+      paper.authors = [...shared, ...Array.from({ length: 80 }, (_, k) => `Author ${i}-${k}`)];
+    });
+    fs.writeFileSync(bundlePath, JSON.stringify(bundle));
+    packBundle(dir, layout);
+    postBuild(dir);
+    return dir;
+  };
+  const oneFile = withAuthors(dist, ['--layout', 'single']);
+  const site = withAuthors(shardedDist, ['--layout', 'sharded', '--shard-size', '256']);
+  const [whole, sharded] = await Promise.all([startServer(oneFile, port(48)), startServer(site, port(47))]);
+  // No service worker: every shard request reaches the routes below.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    // The facet shards: what the page fetches once it has been quiet
+    // after its first paint (nothing else is fetched then).
+    const probe = await context.newPage();
+    const seen = [];
+    probe.on('request', (request) => { if (isShard(request.url())) seen.push(request.url()); });
+    await probe.goto(`${sharded.origin}${BASE}`);
+    await new Explorer(probe).expectLoaded(24);
+    await settled(probe);
+    const painted = seen.length;
+    await expect.poll(() => seen.length, { timeout: 20_000 }).toBeGreaterThan(painted);
+    await probe.waitForTimeout(1_000);
+    const facetShards = new Set(seen.slice(painted));
+    await probe.close();
+
+    // A fresh page whose facet shards are held back until released.
+    const page = await context.newPage();
+    const explorer = new Explorer(page);
+    const fetched = [];
+    page.on('request', (request) => { if (isShard(request.url())) fetched.push(request.url()); });
+    let release;
+    const released = new Promise((resolve) => { release = resolve; });
+    const held = [];
+    await page.route((url) => facetShards.has(url.href), async (route) => {
+      held.push(route.request().url());
+      await released;
+      await route.continue();
+    });
+    await page.goto(`${sharded.origin}${BASE}`);
+    await explorer.expectLoaded(24);
+    await explorer.search.fill('language');
+    // The rows and the total, while the facet lists are held back.
+    const reference = await browser.newPage();
+    await reference.goto(`${whole.origin}${BASE}?q=language`);
+    await expect(reference.getByTestId('result-count')).toBeVisible();
+    const expected = await shown(reference);
+    await expect(page.getByTestId('result-count')).toHaveText(expected.count);
+    await expect(page.getByTestId('result-pending')).toHaveCount(0);
+    await expect(explorer.results).toHaveCount(expected.rows.length);
+    const titles = await page.getByTestId('result-title').allTextContents();
+    expect(titles).toEqual(expected.rows.map(([title]) => title));
+    expect(held.length, 'the facet lists were asked for, not given').toBeGreaterThan(0);
+    // The groups whose lists are held back say they are counting.
+    const busy = page.locator('[data-testid^="facet-"][aria-busy="true"]');
+    await expect(busy.first()).toBeVisible();
+    await expect(busy.first().getByTestId('facet-counting')).toHaveText('Counting…');
+    expect(await page.locator('[data-testid^="facet-"][aria-busy="false"]').count(), 'the other groups are counted').toBeGreaterThan(0);
+    // Once they arrive, the same counts as the one-file site's.
+    release();
+    await expect(busy).toHaveCount(0);
+    expect(await shown(page)).toEqual(expected);
+    expect(new Set(fetched).size, 'no shard is fetched twice').toBe(fetched.length);
+    // Blocked service workers register as nothing, which the page reads.
+    expect(explorer.consoleErrors.filter((e) => !e.includes("reading 'waiting'"))).toEqual([]);
+    await reference.close();
+  } finally {
+    await context.close();
+    await Promise.all([whole.stop(), sharded.stop()]);
+    for (const dir of [oneFile, site]) fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

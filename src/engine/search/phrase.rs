@@ -44,6 +44,15 @@ pub(super) fn score_phrase(
     if alternatives.iter().any(Vec::is_empty) {
         return;
     }
+    // A sharded index's postings shards of every word are asked for at
+    // once (so one round fetches them, and the next every word's
+    // positions): the walk below stops at the first word with none held.
+    if index.is_sharded() {
+        let held = |id: u32| index.doc_frequency(id) == 0 || index.postings(id).next().is_some();
+        if !alternatives.iter().flatten().fold(true, |all, &id| held(id) && all) {
+            return;
+        }
+    }
     let in_field = |p: &Posting| field.is_none_or(|f| f == p.field);
     let positional = |p: &Posting| matches!(p.field, Field::Title | Field::Abstract) && in_field(p);
     let words = alternatives.len();
