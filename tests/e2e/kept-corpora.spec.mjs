@@ -252,11 +252,7 @@ test('a full store keeps nothing and says so; the papers stay open in the page',
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
   const csv = repoFile(CSV);
-  await explorer.chooseFiles([csv]);
-  await page.getByTestId('open-new').click();
-  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(
-    /^Not kept: this browser's storage for the site is full\. .*nothing was half-saved/);
-  await explorer.openReport.close.click();
+  await openNotKept(page, explorer, csv);
   await explorer.expectLoaded(zoteroRows(csv));
 
   await page.getByTestId('corpus-menu').click();
@@ -264,6 +260,16 @@ test('a full store keeps nothing and says so; the papers stay open in the page',
   await page.reload();
   await explorer.expectLoaded(24);
 });
+
+/** Opens `file` as a new corpus with the store full: the report says it
+ * was not kept and nothing was half-saved; the report is then closed. */
+async function openNotKept(page, explorer, file) {
+  await explorer.chooseFiles([file]);
+  await page.getByTestId('open-new').click();
+  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(
+    /^Not kept: this browser's storage for the site is full\. .*nothing was half-saved/);
+  await explorer.openReport.close.click();
+}
 
 /** Makes writing a pack's bytes from the page fail as a full disk does (a worker's writes are its own). */
 const fillPageStore = () => {
@@ -281,11 +287,7 @@ test('a sharded corpus whose head cannot be kept keeps nothing, not even the sha
   await explorer.expectLoaded(24);
   await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
   const bib = repoFile(BIB);
-  await explorer.chooseFiles([bib]);
-  await page.getByTestId('open-new').click();
-  await expect(explorer.openReport.dialog.getByTestId('open-kept')).toHaveText(
-    /^Not kept: this browser's storage for the site is full\. .*nothing was half-saved/);
-  await explorer.openReport.close.click();
+  await openNotKept(page, explorer, bib);
   await explorer.expectLoaded(bibEntries(bib));
   await expect.poll(() => keptShards(page)).toBe(0);
   // Its shards now come from the page's memory.

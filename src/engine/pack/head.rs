@@ -95,7 +95,9 @@ pub(crate) struct Head {
 
 /// The head's body as stored (postcard), framed like a whole pack's index
 /// section: dictionary and facets in their compact forms
-/// ([`super::compact`]).
+/// ([`super::compact`]), then the shard tables. Postcard writes a struct as
+/// its fields one after the other, so the tables nested here are stored
+/// exactly as if they were fields of this struct.
 #[derive(Serialize, Deserialize)]
 struct HeadForm {
     meta_json: String,
@@ -103,6 +105,12 @@ struct HeadForm {
     ids: FrontCoded,
     facets: FacetIndex,
     index: HeadIndex,
+    tables: HeadTables,
+}
+
+/// The head's fields after its search index: the shard tables.
+#[derive(Serialize, Deserialize)]
+struct HeadTables {
     #[serde(with = "table")]
     postings: Vec<ShardEntry>,
     #[serde(with = "table")]
@@ -176,16 +184,18 @@ impl Head {
             ids: firsts,
             facets,
             index: index.to_head(),
-            postings,
-            positions,
-            records,
-            entities,
-            facet_lists,
-            order,
-            id_shards,
-            vectors,
-            vector_papers: vector_papers as u32,
-            map,
+            tables: HeadTables {
+                postings,
+                positions,
+                records,
+                entities,
+                facet_lists,
+                order,
+                id_shards,
+                vectors,
+                vector_papers: vector_papers as u32,
+                map,
+            },
         };
         ShardedPack { head: head.encode(), shards: files }
     }
@@ -231,29 +241,6 @@ pub struct HeadDecoder {
     index: Option<HeadIndex>,
     search: Option<SearchIndex>,
     head: Option<Head>,
-}
-
-/// The head's fields after its search index, as stored.
-#[derive(Deserialize)]
-struct HeadTables {
-    #[serde(with = "table")]
-    postings: Vec<ShardEntry>,
-    #[serde(with = "table")]
-    positions: Vec<ShardEntry>,
-    #[serde(with = "table")]
-    records: Vec<ShardEntry>,
-    entities: EntityShards,
-    #[serde(with = "table")]
-    facet_lists: Vec<ShardEntry>,
-    #[serde(with = "table")]
-    order: Vec<ShardEntry>,
-    #[serde(with = "table")]
-    id_shards: Vec<ShardEntry>,
-    #[serde(with = "table")]
-    vectors: Vec<ShardEntry>,
-    vector_papers: u32,
-    #[serde(with = "table")]
-    map: Vec<ShardEntry>,
 }
 
 /// The parts a [`HeadDecoder`] reads, in order (named for traces and the
@@ -391,20 +378,24 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
         parts.push(part(&name, group.doc_bytes, Some(group.pairs)));
     }
     for (name, table) in [
-        ("postings", &form.postings),
-        ("positions", &form.positions),
-        ("records", &form.records),
-        ("ids", &form.id_shards),
-        ("vectors", &form.vectors),
-        ("map", &form.map),
+        ("postings", &form.tables.postings),
+        ("positions", &form.tables.positions),
+        ("records", &form.tables.records),
+        ("ids", &form.tables.id_shards),
+        ("vectors", &form.tables.vectors),
+        ("map", &form.tables.map),
     ] {
         parts.push(part(&format!("shard table: {name}"), table_len(table), Some(table.len())));
     }
-    let entities = &form.entities;
+    let entities = &form.tables.entities;
     parts.push(part("shard table: entities", encoded_len(entities), Some(entities.entries.len())));
-    let facets = &form.facet_lists;
+    let facets = &form.tables.facet_lists;
     parts.push(part("shard table: facets", table_len(facets), Some(facets.len())));
-    parts.push(part("shard table: title order", table_len(&form.order), Some(form.order.len())));
+    parts.push(part(
+        "shard table: title order",
+        table_len(&form.tables.order),
+        Some(form.tables.order.len()),
+    ));
     let counted: usize = parts.iter().map(|p| p.bytes).sum();
     parts.push(part("encoding overhead (lengths, counts)", bytes.len().saturating_sub(counted), None));
     Ok(parts)
@@ -492,23 +483,23 @@ mod tests {
     fn a_head_whose_tables_disagree_with_each_other_is_refused() {
         let bytes = seed_head().encode();
         assert!(Explorer::from_head(&bytes).is_ok(), "re-framed unchanged, it reads");
-        check_refused(|h| h.records[0].first = 1, "the records' shard table");
-        check_refused(|h| h.records.clear(), "the records' shard table");
-        check_refused(|h| h.records.push(h.records[0].clone()), "the records' shard table");
-        check_refused(|h| h.postings.reverse(), "the shard tables do not match the index");
-        check_refused(|h| h.positions.clear(), "the shard tables do not match the index");
-        check_refused(|h| drop(h.entities.firsts.pop()), "the shard tables do not match the index");
-        check_refused(|h| h.entities.firsts.swap(0, 1), "the shard tables do not match the index");
-        check_refused(|h| h.entities.count = 0, "the shard tables do not match the index");
-        check_refused(|h| h.order.clear(), "the title order's shard table");
-        check_refused(|h| h.order.push(h.order[0].clone()), "the title order's shard table");
+        check_refused(|h| h.tables.records[0].first = 1, "the records' shard table");
+        check_refused(|h| h.tables.records.clear(), "the records' shard table");
+        check_refused(|h| h.tables.records.push(h.tables.records[0].clone()), "the records' shard table");
+        check_refused(|h| h.tables.postings.reverse(), "the shard tables do not match the index");
+        check_refused(|h| h.tables.positions.clear(), "the shard tables do not match the index");
+        check_refused(|h| drop(h.tables.entities.firsts.pop()), "the shard tables do not match the index");
+        check_refused(|h| h.tables.entities.firsts.swap(0, 1), "the shard tables do not match the index");
+        check_refused(|h| h.tables.entities.count = 0, "the shard tables do not match the index");
+        check_refused(|h| h.tables.order.clear(), "the title order's shard table");
+        check_refused(|h| h.tables.order.push(h.tables.order[0].clone()), "the title order's shard table");
         let fewer = |h: &mut HeadForm| {
             let firsts = h.ids.strings().expect("its own ids");
             h.ids = FrontCoded::new(firsts[1..].iter().map(String::as_str));
         };
         check_refused(fewer, "the ids' shard table");
         check_refused(|h| h.ids = FrontCoded::default(), "the ids' shard table");
-        check_refused(|h| h.id_shards[1].first = 0, "the ids' shard table");
+        check_refused(|h| h.tables.id_shards[1].first = 0, "the ids' shard table");
     }
 
     /// A corpus of `n` generated papers (JSON Lines, years and authors
@@ -543,20 +534,22 @@ mod tests {
             ids: head.ids.clone(),
             facets: head.facets.clone(),
             index: head.index.to_head(),
-            postings: head.postings.clone(),
-            positions: head.positions.clone(),
-            records: head.records.clone(),
-            entities: EntityShards {
-                entries: head.entities.entries.clone(),
-                firsts: head.entities.firsts.clone(),
-                count: head.entities.count,
+            tables: HeadTables {
+                postings: head.postings.clone(),
+                positions: head.positions.clone(),
+                records: head.records.clone(),
+                entities: EntityShards {
+                    entries: head.entities.entries.clone(),
+                    firsts: head.entities.firsts.clone(),
+                    count: head.entities.count,
+                },
+                facet_lists: head.facet_lists.clone(),
+                order: head.order.clone(),
+                id_shards: head.id_shards.clone(),
+                vectors: head.vectors.clone(),
+                vector_papers: head.vector_papers,
+                map: head.map.clone(),
             },
-            facet_lists: head.facet_lists.clone(),
-            order: head.order.clone(),
-            id_shards: head.id_shards.clone(),
-            vectors: head.vectors.clone(),
-            vector_papers: head.vector_papers,
-            map: head.map.clone(),
         }
         .encode()
     }
