@@ -5,6 +5,7 @@
 //! and evictions are exercised; damaged shards and heads are refused whole;
 //! the CLI writes a head and its shards and nothing else.
 
+mod common;
 #[path = "../benches/common/queries.rs"]
 mod queries;
 #[path = "../benches/common/synthetic.rs"]
@@ -23,6 +24,8 @@ use folio::engine::pack::shards::{ShardId, ShardKind};
 use folio::engine::pack::{ShardSizes, ShardedPack};
 use folio::engine::tags::{TagStore, UserData};
 use folio::engine::view_state::{Sort, ViewState};
+
+use common::temp_dir;
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 /// Real papers read from the shared corpus (when present).
@@ -547,8 +550,7 @@ fn shard_files(dir: &Path) -> Vec<String> {
 
 #[test]
 fn the_cli_writes_a_head_and_exactly_its_shards_and_removes_stale_ones() {
-    let dir = std::env::temp_dir().join(format!("folio-pack-sharded-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = temp_dir("pack-sharded-cli");
     std::fs::create_dir_all(dir.join("shards")).unwrap();
     let stale = format!("{:032x}.bin", 7);
     std::fs::write(dir.join("shards").join(&stale), b"an earlier build's shard").unwrap();
@@ -581,7 +583,6 @@ fn the_cli_writes_a_head_and_exactly_its_shards_and_removes_stale_ones() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(Explorer::from_pack(std::fs::read(&pack).unwrap()).is_ok(), "the seed is below the threshold");
     assert_eq!(shard_files(&dir), ["notes.txt"]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
