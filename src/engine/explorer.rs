@@ -702,7 +702,7 @@ impl Explorer {
     /// formula in its title or abstract: the app then starts the math
     /// worker before a row asks for it.
     pub fn has_formulas(&self, limit: usize) -> bool {
-        (0..self.len() as u32).filter_map(|doc| self.try_paper(doc)).take(limit).any(|paper| {
+        self.papers.held().take(limit).any(|paper| {
             [&paper.title, &paper.abstract_text].iter().any(|text| !math::formulas(text).is_empty())
         })
     }

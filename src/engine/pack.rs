@@ -464,6 +464,21 @@ impl Papers {
         }
     }
 
+    /// The papers in memory, in paper order, decoded, without noting any
+    /// read: every paper of a whole pack; those of the record shards a
+    /// sharded pack holds (the rest is not walked).
+    pub fn held(&self) -> Box<dyn Iterator<Item = Arc<Paper>> + '_> {
+        let Some(sharded) = &self.sharded else {
+            return Box::new((0..self.len() as u32).filter_map(|doc| self.try_get(doc)));
+        };
+        let set = &sharded.set;
+        let held = (0..set.entries().len() as u32).filter(|&number| set.loaded(number).is_some());
+        Box::new(held.flat_map(move |number| {
+            let first = set.entries()[number as usize].first;
+            (first..first + set.count(number) as u32).filter_map(|doc| self.held_paper(doc).cloned())
+        }))
+    }
+
     /// Paper `doc` of a sharded pack, decoded, when its record shard is
     /// held (not noted as a read).
     fn held_paper(&self, doc: u32) -> Option<&Arc<Paper>> {
