@@ -90,12 +90,11 @@ fn run_with(
 /// [`run`] for a view that shows the best few matches and counts them all
 /// (the explorer): for a one-word query (a word, a prefix, a typo, or
 /// words joined by `OR`, none naming an entity, in no field; its terms in
-/// `RANKED` (8,192) papers or more in all), or two such words (not
-/// naming an entity together, one of them that common, some paper having
-/// both), the matches are found without being scored and a [`Ranker`]
-/// finds the best k exactly ([`Ranker::best`]) and every match's score
-/// when asked ([`Ranker::all`]); the results' `hits` are then empty (the
-/// ranker has the matches). Any other query is [`run`]'s.
+/// `RANKED` (8,192) papers or more in all), the matches are found
+/// without being scored and a [`Ranker`] finds the best k exactly
+/// ([`Ranker::best`]) and every match's score when asked
+/// ([`Ranker::all`]); the results' `hits` are then empty (the ranker has
+/// the matches). Any other query is [`run`]'s.
 pub fn run_ranked(
     index: &SearchIndex,
     query_text: &str,
@@ -119,30 +118,14 @@ pub fn run_ranked(
             })
             .collect()
     };
-    let mut terms_of = |words: Vec<(String, bool)>| {
-        let mut terms = Vec::new();
-        for (word, prefix) in &words {
-            terms.extend_from_slice(expansions.of(index, word, *prefix));
-        }
-        terms
-    };
     let ranker = match query.clauses.as_slice() {
         [clause] if !clause.negated => words(clause).and_then(|words| {
-            let terms = terms_of(words);
+            let mut terms = Vec::new();
+            for (word, prefix) in &words {
+                terms.extend_from_slice(expansions.of(index, word, *prefix));
+            }
             Ranker::new(index, &terms, options.weights)
         }),
-        // Two words that do not name an entity together ("machine t").
-        [a, b]
-            if !a.negated
-                && !b.negated
-                && plain_words(&query)
-                    .is_some_and(|both| options.entities.resolve(None, &both).is_empty()) =>
-        {
-            words(a).zip(words(b)).and_then(|(a, b)| {
-                let (a, b) = (terms_of(a), terms_of(b));
-                Ranker::pair(index, &a, &b, options.weights)
-            })
-        }
         _ => None,
     };
     let Some(ranker) = ranker else { return (run_with(index, query, query_text, options, expansions), None) };

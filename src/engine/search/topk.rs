@@ -1,6 +1,6 @@
-//! The exact best k of a one-word (or two-word) query without scoring
-//! every match (block-max early termination, as Lucene's and tantivy's
-//! block-max WAND do for a disjunction, MaxScore for a conjunction).
+//! The exact best k of a one-word query without scoring every match
+//! (block-max early termination, as Lucene's and tantivy's block-max
+//! WAND do for a disjunction).
 //!
 //! A query of one word (a word, a prefix being typed, a typo, or words
 //! joined by `OR`; not a phrase, a field, an entity or several clauses)
@@ -21,15 +21,6 @@
 //! the best k are the same hits, with the same scores, as a full
 //! scoring's; the others are scored when asked for
 //! ([`Ranker::all`]).
-//!
-//! Two words ("machine t": two clauses of such words, not naming an
-//! entity together) match the papers having both, scored as the sum of
-//! the two words' scores. The word in fewer papers is scored whole (what
-//! `search::run` does for a first clause); the other, common one is
-//! ranked by blocks as above, each block's bound raised by the largest
-//! score the first word gives a paper in the block's range of papers
-//! (per 64 papers), so a paper of the best k still has its block scored
-//! before the scoring stops, and gets its exact sum.
 //!
 //! A sharded index ranks alike: a term's summary is made from its
 //! postings shard the first time a query ranks it and forgotten when the
@@ -55,27 +46,15 @@ pub const SUMMARIZED: usize = 1024;
 /// 8x; `translation`, 5k, loses a little).
 pub const RANKED: usize = 8192;
 
-/// The match set of a one-word (or two-word) query and what ranks it:
-/// the best k ([`Ranker::best`]) or every match ([`Ranker::all`]).
+/// The match set of a one-word query and what ranks it: the best k
+/// ([`Ranker::best`]) or every match ([`Ranker::all`]).
 #[derive(Debug, Clone)]
 pub struct Ranker {
-    /// The word ranked by blocks.
     expansions: Vec<Expansion>,
     weights: RankingWeights,
     /// Every matching paper.
     docs: DocSet,
-    /// The papers matching that word as typed ([`Hit::typed`]).
-    typed: DocSet,
-    /// Of a two-word query, the other word (the one in fewer papers),
-    /// scored whole.
-    other: Option<Scored>,
-}
-
-/// A query word scored whole: its score per paper and the papers it
-/// matches as typed.
-#[derive(Debug, Clone)]
-struct Scored {
-    score: Vec<f32>,
+    /// The papers matching as typed ([`Hit::typed`]).
     typed: DocSet,
 }
 
@@ -173,36 +152,36 @@ impl Ranker {
         if expansions.iter().map(|e| index.doc_frequency(e.term)).sum::<usize>() < RANKED {
             return None;
         }
-        let (docs, typed) = matches_of(index, expansions);
-        Some(Ranker { expansions: expansions.to_vec(), weights: weights.clamped(), docs, typed, other: None })
-    }
-
-    /// The match set of a query of two words (`a`'s and `b`'s terms), in
-    /// the papers having both: the word in more papers (8,192 or more) is
-    /// ranked by blocks, the other scored whole (a paper's score is the
-    /// sum of the two, as `search::run` adds its clauses'); `None` when
-    /// neither word is that common or no paper has both (`run` then falls
-    /// back to the papers with either).
-    pub(super) fn pair(
-        index: &SearchIndex,
-        a: &[Expansion],
-        b: &[Expansion],
-        weights: RankingWeights,
-    ) -> Option<Ranker> {
-        let papers = |e: &[Expansion]| e.iter().map(|e| index.doc_frequency(e.term)).sum::<usize>();
-        let (whole, blocks) = if papers(a) <= papers(b) { (a, b) } else { (b, a) };
-        let mut ranker = Ranker::new(index, blocks, weights)?;
-        let bm = Bm25::new(index, ranker.weights);
-        let mut scores = Scores::new(index.doc_count(), None);
-        for e in whole {
-            score_term(index, e, None, &bm, None, &mut scores);
+        let n = index.doc_count();
+        let (mut docs, mut typed) = (DocSet::with_capacity(n), DocSet::with_capacity(n));
+        for e in expansions {
+            let dense = if index.doc_frequency(e.term) >= SUMMARIZED {
+                summary_of(index, e.term)
+            } else {
+                Arc::default()
+            };
+            match &dense.docs {
+                Some(set) => {
+                    docs.union_with(set);
+                    if e.typed {
+                        typed.union_with(set);
+                    }
+                }
+                None => {
+                    let mut last = u32::MAX;
+                    for p in index.postings(e.term) {
+                        if p.doc != last {
+                            last = p.doc;
+                            docs.insert(p.doc as usize);
+                            if e.typed {
+                                typed.insert(p.doc as usize);
+                            }
+                        }
+                    }
+                }
+            }
         }
-        ranker.docs.intersect_with(&scores.docs);
-        if ranker.docs.is_clear() {
-            return None;
-        }
-        ranker.other = Some(Scored { score: scores.score, typed: scores.typed });
-        Some(ranker)
+        Some(Ranker { expansions: expansions.to_vec(), weights: weights.clamped(), docs, typed })
     }
 
     /// Every matching paper.
@@ -223,24 +202,17 @@ impl Ranker {
         for e in &self.expansions {
             score_term(index, e, None, &bm, None, &mut scores);
         }
-        self.docs.ones().map(|d| self.hit(d as u32, scores.score[d], &scores.typed)).collect()
-    }
-
-    /// Paper `doc`'s hit, `score` and `typed` its ranked word's: of two
-    /// words, with the other's score added (as `search::run` adds its
-    /// clauses' in order: `0 + a + b`, and `a + b == b + a`).
-    fn hit(&self, doc: u32, score: f32, typed: &DocSet) -> Hit {
-        let d = doc as usize;
-        let typed = u16::from(typed.contains(d));
-        match &self.other {
-            None => Hit { doc, score, words: 1, typed },
-            Some(other) => Hit {
-                doc,
-                score: other.score[d] + score,
-                words: 2,
-                typed: typed + u16::from(other.typed.contains(d)),
-            },
-        }
+        let typed = &scores.typed;
+        scores
+            .docs
+            .ones()
+            .map(|d| Hit {
+                doc: d as u32,
+                score: scores.score[d],
+                words: 1,
+                typed: u16::from(typed.contains(d)),
+            })
+            .collect()
     }
 
     /// The best `k` matches among `within`, best first: the same hits as
@@ -252,20 +224,6 @@ impl Ranker {
         }
         let n = index.doc_count();
         let bm = Bm25::new(index, self.weights);
-        // Of two words, the other's largest score per 64 papers matching
-        // both: what it adds at most to a block of papers (0 for one word).
-        let mut other_max = Vec::new();
-        if let Some(other) = &self.other {
-            other_max = vec![0.0f32; n.div_ceil(64)];
-            for d in self.docs.ones().filter(|&d| within.contains(d)) {
-                other_max[d / 64] = other_max[d / 64].max(other.score[d]);
-            }
-        }
-        // The most the other word adds to the papers from `lo` to `hi`.
-        let added = |lo: u32, hi: u32| -> f32 {
-            let chunks = other_max.get(lo as usize / 64..=(hi as usize / 64).min(other_max.len().max(1) - 1));
-            chunks.unwrap_or(&[]).iter().copied().fold(0.0, f32::max)
-        };
         // (expansion, block or the whole list, bound of the score it gives)
         let mut work: Vec<(usize, Option<Block>, f32)> = Vec::new();
         for (i, e) in self.expansions.iter().enumerate() {
@@ -274,19 +232,13 @@ impl Ranker {
                 work.push((i, None, f32::INFINITY));
                 continue;
             }
-            let blocks = &summary_of(index, e.term).blocks;
-            for (j, block) in blocks.iter().enumerate() {
+            for block in &summary_of(index, e.term).blocks {
                 // A hair above the bound: float rounding must not make it
-                // lower than a score it bounds. A block's papers are after
-                // its `base` and up to the next block's.
-                let last = blocks.get(j + 1).map_or(n.saturating_sub(1) as u32, |next| next.base);
-                let bound = saturate(e.weight, idf, block.max_tfw, &bm.w) * (1.0 + 1e-5)
-                    + 1e-30
-                    + added(block.base, last);
+                // lower than a score it bounds.
+                let bound = saturate(e.weight, idf, block.max_tfw, &bm.w) * (1.0 + 1e-5) + 1e-30;
                 work.push((i, Some(*block), bound));
             }
         }
-        let top_tier = 1 + u16::from(self.other.is_some());
         work.sort_by(|a, b| b.2.total_cmp(&a.2));
         let mut score = vec![0.0f32; n];
         let mut seen = DocSet::with_capacity(n);
@@ -296,7 +248,7 @@ impl Ranker {
         let mut threshold: Option<(u16, f32)> = None;
         let mut at_threshold = 0usize;
         for (i, block, bound) in work {
-            if threshold.is_some_and(|(tier, kth)| (top_tier, bound) < (tier, kth)) {
+            if threshold.is_some_and(|(tier, kth)| (1, bound) < (tier, kth)) {
                 break;
             }
             let e = &self.expansions[i];
@@ -307,7 +259,7 @@ impl Ranker {
             };
             let mut offer = |doc: u32, tfw: f32| {
                 let d = doc as usize;
-                if tfw > 0.0 && within.contains(d) && self.docs.contains(d) {
+                if tfw > 0.0 && within.contains(d) {
                     let s = saturate(e.weight, idf, tfw, &bm.w);
                     if s > score[d] {
                         score[d] = s;
@@ -337,10 +289,7 @@ impl Ranker {
             if scored.len() >= k && scored.len() * 4 >= at_threshold * 5 {
                 let mut keys: Vec<(u16, f32)> = scored
                     .iter()
-                    .map(|&d| {
-                        let hit = self.hit(d, score[d as usize], &self.typed);
-                        (hit.typed, hit.score)
-                    })
+                    .map(|&d| (u16::from(self.typed.contains(d as usize)), score[d as usize]))
                     .collect();
                 let by_key = |a: &(u16, f32), b: &(u16, f32)| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1));
                 keys.select_nth_unstable_by(k - 1, by_key);
@@ -348,44 +297,17 @@ impl Ranker {
                 at_threshold = scored.len();
             }
         }
-        let hits: Vec<Hit> = scored.iter().map(|&d| self.hit(d, score[d as usize], &self.typed)).collect();
+        let hits: Vec<Hit> = scored
+            .iter()
+            .map(|&d| Hit {
+                doc: d,
+                score: score[d as usize],
+                words: 1,
+                typed: u16::from(self.typed.contains(d as usize)),
+            })
+            .collect();
         let mut best = super::score::top(hits, k);
         best.sort_unstable_by(best_first);
         best
     }
-}
-
-/// The papers of `expansions` (a word's terms), and those matching it as
-/// typed.
-fn matches_of(index: &SearchIndex, expansions: &[Expansion]) -> (DocSet, DocSet) {
-    let n = index.doc_count();
-    let (mut docs, mut typed) = (DocSet::with_capacity(n), DocSet::with_capacity(n));
-    for e in expansions {
-        let dense = if index.doc_frequency(e.term) >= SUMMARIZED {
-            summary_of(index, e.term)
-        } else {
-            Arc::default()
-        };
-        match &dense.docs {
-            Some(set) => {
-                docs.union_with(set);
-                if e.typed {
-                    typed.union_with(set);
-                }
-            }
-            None => {
-                let mut last = u32::MAX;
-                for p in index.postings(e.term) {
-                    if p.doc != last {
-                        last = p.doc;
-                        docs.insert(p.doc as usize);
-                        if e.typed {
-                            typed.insert(p.doc as usize);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    (docs, typed)
 }
