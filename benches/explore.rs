@@ -207,15 +207,8 @@ fn main() {
             .collect();
         prefetch(&mut explorer, &set);
         let runs = explore_runs(&mut explorer, &set, &facets);
-        let mut all: Vec<f64> = runs.iter().flatten().copied().collect();
-        all.sort_by(f64::total_cmp);
-        println!(
-            "query set    n={:<3} every run, explore + first screen: p50 {:>7.2} p95 {:>7.2} max {:>7.2} ms",
-            all.len(),
-            percentile(&all, 0.5),
-            percentile(&all, 0.95),
-            all.last().copied().unwrap_or(0.0)
-        );
+        let all: Vec<f64> = runs.iter().flatten().copied().collect();
+        spread("query set", "every run", &all);
         best_of_runs("query set", &explore_sums(&runs));
         if flag("--per-query") {
             per_query(&mut explorer, &set, &runs, &facets);
@@ -335,10 +328,15 @@ fn explore_sums(runs: &[Vec<f64>]) -> Vec<f64> {
 /// shared with other work a run that lost its core for a few ms is not the
 /// engine's time, and the fastest of several runs leaves such runs out.
 fn best_of_runs(name: &str, fastest: &[f64]) {
-    let mut sorted = fastest.to_vec();
+    spread(name, "fastest of 5 runs per interaction", fastest);
+}
+
+/// p50/p95/max of `times` (ms, explore + first screen), labelled.
+fn spread(name: &str, what: &str, times: &[f64]) {
+    let mut sorted = times.to_vec();
     sorted.sort_by(f64::total_cmp);
     println!(
-        "{name:<12} n={:<3} fastest of 5 runs per interaction, explore + first screen: p50 {:>7.2} p95 {:>7.2} max {:>7.2} ms",
+        "{name:<12} n={:<3} {what}, explore + first screen: p50 {:>7.2} p95 {:>7.2} max {:>7.2} ms",
         sorted.len(),
         percentile(&sorted, 0.5),
         percentile(&sorted, 0.95),
