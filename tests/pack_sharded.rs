@@ -6,6 +6,8 @@
 //! the CLI writes a head and its shards and nothing else.
 
 mod common;
+#[path = "common/generated.rs"]
+mod generated;
 #[path = "../benches/common/queries.rs"]
 mod queries;
 #[path = "../benches/common/synthetic.rs"]
@@ -17,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use folio::engine::bundle::Bundle;
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::explorer::{Exploration, Explorer};
+use folio::engine::explorer::{Exploration, Explorer, ORDERED};
 use folio::engine::facet_kind::FacetKind;
 use folio::engine::facets::FacetIndex;
 use folio::engine::pack::shards::{ShardId, ShardKind};
@@ -269,6 +271,46 @@ fn a_sharded_pack_answers_like_the_whole_pack_on_the_seed() {
 fn a_sharded_pack_answers_like_the_whole_pack_on_real_papers() {
     let Some(bundle) = real_bundle() else { return };
     check_parity(bundle, 200_000);
+}
+
+/// A one-word query matching most of a corpus is ranked by blocks of
+/// postings in a sharded pack as in the whole one (`search::topk`: its
+/// best rows scored, the rest when scrolled to): the same rows, order,
+/// counts and facet counts, every match in order once scrolled past the
+/// first rows, and that long after other queries' shards pushed its own
+/// out of a small cache (an exploration keeps the index it searched).
+#[test]
+fn a_sharded_pack_ranks_a_common_word_by_blocks_as_the_whole_pack_does() {
+    let bundle = generated::generated(6, 9000);
+    let queries = ["m", "mo", "model", "model ", "modle ", "transformr ", "t", "the ", "graph OR robot "];
+    for budget in [usize::MAX, 40_000] {
+        let (whole, mut sharded, files) = pair(bundle.clone(), budget);
+        let nobody = UserData::default();
+        let whole_facets = whole.user_facets(&nobody);
+        let facets = sharded.try_user_facets(&nobody).expect("no paper is named");
+        let (mut kept, mut by_blocks) = (Vec::new(), 0);
+        for query in queries {
+            let state = ViewState { query: query.to_owned(), ..Default::default() };
+            let expected = whole.explore(&state, &nobody, &whole_facets);
+            let (got, _) = explore_sharded(&mut sharded, &files, &state, &nobody, &facets);
+            assert_eq!(got, expected, "{query:?} (budget {budget})");
+            assert!(expected.len() > ORDERED, "{query:?}: more matches than the first rows");
+            let ranked = |e: &Exploration| e.search.as_ref().is_some_and(|s| s.hits.is_empty());
+            assert_eq!(ranked(&got), ranked(&expected), "{query:?}: ranked by blocks as the whole pack");
+            by_blocks += usize::from(ranked(&got));
+            kept.push((query, got, expected));
+        }
+        assert!(by_blocks >= 6, "most of these queries are ranked by blocks ({by_blocks})");
+        if budget != usize::MAX {
+            // The first queries' postings shards were dropped since.
+            let first = ViewState { query: queries[0].to_owned(), ..Default::default() };
+            assert!(!sharded.shards_for(&first, &nobody, &facets).is_empty(), "budget {budget}");
+        }
+        for (query, got, expected) in &kept {
+            assert_eq!(got.first(ORDERED + 1), expected.first(ORDERED + 1), "{query:?}");
+            assert_eq!(got.docs(), expected.docs(), "{query:?}: every match, scrolled to");
+        }
+    }
 }
 
 /// Explores `state` fetching what it asks for until it answers, but no

@@ -5,8 +5,11 @@
 //! through the path of several clauses), and the number of matches and
 //! facet counts over every match. On the seed, the HAY fixture, and
 //! generated corpora of a small vocabulary (many ties, more matches than
-//! the explorer ranks up front).
+//! the explorer ranks up front), these read whole and as a sharded pack
+//! holding its shards.
 
+#[path = "common/generated.rs"]
+mod generated;
 #[path = "fixtures/search/hay.rs"]
 #[allow(dead_code)]
 mod hay;
@@ -15,9 +18,12 @@ use folio::engine::bundle::Bundle;
 use folio::engine::compile::{compile, CompileOptions, Input};
 use folio::engine::explorer::{Explorer, ORDERED};
 use folio::engine::facets::{counts_all, filter_all, Selection};
+use folio::engine::pack::shards::ShardKind;
+use folio::engine::pack::{ShardSizes, ShardedPack};
 use folio::engine::search::{rank, run, CatalogResolver, Hit, SearchOptions};
 use folio::engine::tags::UserData;
 use folio::engine::view_state::ViewState;
+use generated::generated;
 
 const SEED: &[u8] = include_bytes!("../corpus/000_aec88eee982df8fa.txt");
 
@@ -45,81 +51,6 @@ const QUERIES: &[&str] = &[
     "safety fine-tuning of open chat models ",
 ];
 
-/// A corpus of `n` papers drawn from a vocabulary of 40 words by a
-/// generator seeded with `seed`, as JSON Lines: titles of 3-6 words,
-/// abstracts of 10-40, a year and a venue of a few.
-fn generated(seed: u64, n: usize) -> Bundle {
-    const WORDS: [&str; 40] = [
-        "model",
-        "models",
-        "modeling",
-        "language",
-        "learning",
-        "learned",
-        "graph",
-        "graphs",
-        "neural",
-        "network",
-        "networks",
-        "machine",
-        "translation",
-        "translate",
-        "robot",
-        "robots",
-        "policy",
-        "diffusion",
-        "attention",
-        "transformer",
-        "transformers",
-        "transform",
-        "data",
-        "dataset",
-        "the",
-        "of",
-        "a",
-        "and",
-        "mixture",
-        "experts",
-        "expert",
-        "reasoning",
-        "reason",
-        "large",
-        "small",
-        "chat",
-        "safety",
-        "open",
-        "fine",
-        "tuning",
-    ];
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move |below: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % below as u64) as usize
-    };
-    let mut text = String::new();
-    for i in 0..n {
-        let words = |count: usize, next: &mut dyn FnMut(usize) -> usize| {
-            (0..count).map(|_| WORDS[next(WORDS.len())]).collect::<Vec<_>>().join(" ")
-        };
-        let title_words = 3 + next(4);
-        let title = format!("{} {i}", words(title_words, &mut next));
-        let abstract_words = 10 + next(31);
-        let abstract_text = words(abstract_words, &mut next);
-        let year = 2018 + next(7);
-        let venue = ["ACL", "NeurIPS", "ICML", "CoRL"][next(4)];
-        text.push_str(
-            &serde_json::json!({"title": title, "abstract": abstract_text, "year": year, "venue": venue})
-                .to_string(),
-        );
-        text.push('\n');
-    }
-    compile(&[Input { name: "generated.jsonl", bytes: text.as_bytes() }], &CompileOptions::default())
-        .bundle
-        .expect("the generated corpus compiles")
-}
-
 fn seed() -> Bundle {
     compile(&[Input { name: "seed.txt", bytes: SEED }], &CompileOptions::default()).bundle.expect("the seed")
 }
@@ -133,14 +64,53 @@ fn hay_bundle() -> Bundle {
     bundle
 }
 
+/// `bundle` cut into a sharded pack's head and shards, read back with
+/// every shard given to it (postings shards small enough that a common
+/// word's are several).
+fn sharded(bundle: Bundle) -> Explorer {
+    let sizes = ShardSizes { postings: 4_000, ..ShardSizes::default() };
+    let ShardedPack { head, shards } = Explorer::new(bundle).into_sharded(sizes).expect("a whole corpus");
+    let files: std::collections::HashMap<String, Vec<u8>> = shards.into_iter().collect();
+    let mut explorer = Explorer::from_head(&head).expect("its own head");
+    explorer.set_shard_budget(usize::MAX);
+    assert!(explorer.shard_ids(ShardKind::Postings).count() > 1, "postings in several shards");
+    for kind in ShardKind::ALL {
+        for id in explorer.shard_ids(kind).collect::<Vec<_>>() {
+            let path = explorer.shard_entry(id).expect("listed").path();
+            explorer.add_shard(id, &files[&path]).expect("its own shard");
+        }
+    }
+    explorer
+}
+
 /// Every query on `bundle`: the fast paths against full scoring. Returns
 /// how many of them match more papers than the explorer ranks up front.
 #[track_caller]
 fn check(name: &str, bundle: Bundle, queries: &[&str]) -> usize {
-    let mut beyond_ordered = 0;
     let catalog = bundle.corpus.catalog.clone();
-    let explorer = Explorer::new(bundle);
-    let resolver = CatalogResolver(&catalog);
+    check_explorer(name, &Explorer::new(bundle), &catalog, queries)
+}
+
+/// [`check`] of the whole pack and of the sharded one holding its
+/// shards; the number of queries beyond the first rows is the same.
+#[track_caller]
+fn check_whole_and_sharded(name: &str, bundle: Bundle, queries: &[&str]) -> usize {
+    let catalog = bundle.corpus.catalog.clone();
+    let sharded = sharded(bundle.clone());
+    let beyond = check(name, bundle, queries);
+    assert_eq!(check_explorer(&format!("{name}, sharded"), &sharded, &catalog, queries), beyond);
+    beyond
+}
+
+#[track_caller]
+fn check_explorer(
+    name: &str,
+    explorer: &Explorer,
+    catalog: &folio::engine::catalog::Catalog,
+    queries: &[&str],
+) -> usize {
+    let mut beyond_ordered = 0;
+    let resolver = CatalogResolver(catalog);
     let options = SearchOptions { entities: &resolver, ..Default::default() };
     let index = explorer.search_index();
     let user = UserData::default();
@@ -260,7 +230,7 @@ fn generated_corpora_rank_and_count_as_full_scoring_does() {
         "chat zzqx ",
     ];
     for (seed, n) in [(1, 300), (2, 700), (3, 1200)] {
-        let beyond = check(&format!("generated {seed}"), generated(seed, n), queries);
+        let beyond = check_whole_and_sharded(&format!("generated {seed}"), generated(seed, n), queries);
         assert!(n < ORDERED * 2 || beyond > 0, "generated {seed}: some query matches more than {ORDERED}");
     }
 }
@@ -321,10 +291,28 @@ fn facet_counts_while_typing_are_those_of_a_fresh_count() {
 /// rank below them (tiers).
 #[test]
 fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
+    let bundle = generated(4, 6000);
+    let whole = folio::engine::index::SearchIndex::from_papers(&bundle.papers);
+    let sharded = sharded(bundle);
+    let all_full = |index: &folio::engine::index::SearchIndex, query: &str| {
+        run(index, query, &SearchOptions::default()).hits
+    };
+    for query in ["m", "model ", "transformr ", "graph OR robot "] {
+        // Full scoring reads the same postings from the shards.
+        assert_eq!(all_full(sharded.search_index(), query), all_full(&whole, query), "{query:?}");
+    }
+    best_of_one_word_queries(&whole, true);
+    // A sharded index's summaries are made as queries rank their terms
+    // (none by the warm-up: its postings come with queries).
+    best_of_one_word_queries(sharded.search_index(), false);
+}
+
+/// [`the_best_of_a_one_word_query_are_those_of_full_scoring`] on `index`;
+/// `prepared`: the warm-up summarizes its common terms.
+#[track_caller]
+fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared: bool) {
     use folio::engine::facets::DocSet;
     use folio::engine::search::{prepare, prepare_from, run_ranked, top};
-    let bundle = generated(4, 6000);
-    let index = folio::engine::index::SearchIndex::from_papers(&bundle.papers);
     let n = index.doc_count();
     let options = SearchOptions::default();
     let (mut ranked, mut summarized) = (0, false);
@@ -350,15 +338,15 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
             // terms as all at once.
             let (mut made, mut from) = (0, Some(0));
             while let Some(start) = from {
-                let (some, next) = prepare_from(&index, start, 7);
+                let (some, next) = prepare_from(index, start, 7);
                 assert!(some <= 7 && (some == 7 || next.is_none()), "{some} then {next:?}");
                 (made, from) = (made + some, next);
             }
             summarized = made > 0;
-            assert_eq!(prepare(&index), made, "stepwise and at once");
+            assert_eq!(prepare(index), made, "stepwise and at once");
         }
-        let full = run(&index, query, &options);
-        let (results, ranker) = run_ranked(&index, query, &options);
+        let full = run(index, query, &options);
+        let (results, ranker) = run_ranked(index, query, &options);
         assert_eq!(results.words, full.words, "{query:?}: words");
         assert_eq!(results.suggestion, full.suggestion, "{query:?}: suggestion");
         let Some(ranker) = ranker else {
@@ -368,7 +356,7 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
         ranked += 1;
         assert!(results.hits.is_empty(), "{query:?}: the ranker has the hits");
         assert_eq!(ranker.count(), full.hits.len(), "{query:?}: count");
-        assert_eq!(ranker.all(&index), full.hits, "{query:?}: every match and its score");
+        assert_eq!(ranker.all(index), full.hits, "{query:?}: every match and its score");
         let every: DocSet = {
             let mut set = DocSet::with_capacity(n);
             set.insert_range(..);
@@ -383,12 +371,13 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
             let hits: Vec<Hit> =
                 full.hits.iter().filter(|h| within.contains(h.doc as usize)).copied().collect();
             for k in [1, 10, ORDERED, 1000, usize::MAX] {
-                let best = ranker.best(&index, &within, k);
+                let best = ranker.best(index, &within, k);
                 assert_eq!(best, top(hits.clone(), k), "{query:?}: best {k} of {name}");
             }
         }
     }
-    assert!(summarized && ranked >= 8, "one-word queries went through the ranker ({ranked})");
+    assert_eq!(summarized, prepared, "the warm-up's summaries");
+    assert!(ranked >= 8, "one-word queries went through the ranker ({ranked})");
 }
 
 /// The explorer's rows, order (the rest scored when asked for) and counts
@@ -397,6 +386,6 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
 #[test]
 fn the_explorer_ranks_a_common_word_as_full_scoring_does() {
     let queries: &[&str] = &["m", "model ", "t", "graph OR robot ", "transformr "];
-    let beyond = check("generated 5", generated(5, 9000), queries);
+    let beyond = check_whole_and_sharded("generated 5", generated(5, 9000), queries);
     assert!(beyond > 0, "some query matches more than {ORDERED}");
 }

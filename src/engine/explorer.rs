@@ -42,7 +42,8 @@ pub struct Explorer {
     /// Papers by title (folded), for the title sort.
     by_title: Vec<u32>,
     /// Shared with the explorations whose rest is ranked when scrolled to
-    /// (never in a sharded pack, whose index changes as shards come and go).
+    /// (in a sharded pack, whose index changes as shards come and go, an
+    /// exploration keeps the index it searched: [`Explorer::index_mut`]).
     search_index: Arc<SearchIndex>,
     /// Read from a sharded pack's head: the shard tables and cache.
     sharded: Option<Sharded>,
@@ -549,9 +550,8 @@ impl Explorer {
             }
             kind => {
                 let doc_count = self.len();
-                let shards = Arc::get_mut(&mut self.search_index)
-                    .and_then(SearchIndex::shards_mut)
-                    .ok_or(PackError::UnknownShard(id))?;
+                let shards =
+                    self.index_mut().and_then(SearchIndex::shards_mut).ok_or(PackError::UnknownShard(id))?;
                 shards.insert(kind, id.number, shard, doc_count)?;
             }
         }
@@ -577,11 +577,21 @@ impl Explorer {
                 }
             }
             kind => {
-                if let Some(shards) = Arc::get_mut(&mut self.search_index).and_then(SearchIndex::shards_mut) {
-                    shards.remove(kind, id.number);
+                if let Some(index) = self.index_mut() {
+                    index.remove_shard(kind, id.number);
                 }
             }
         }
+    }
+
+    /// A sharded pack's index, to add or drop its shards: when an
+    /// exploration still shares it (its rest is scored when scrolled to,
+    /// from the shards its query read), the explorer goes on with a copy
+    /// of it (its tables shared: [`SearchIndex`]'s `Clone`) and the
+    /// exploration keeps the one it searched, with those shards.
+    fn index_mut(&mut self) -> Option<&mut SearchIndex> {
+        self.sharded.as_ref()?;
+        Some(Arc::make_mut(&mut self.search_index))
     }
 
     /// [`Explorer::explore`], or for a sharded pack the shards it needs and

@@ -185,24 +185,28 @@ impl Extra {
 }
 
 /// Serializable (`serde`) so the compiler can ship it precomputed in the
-/// app pack; every field must stay serializable.
+/// app pack; every field must stay serializable. The tables a sharded
+/// head keeps are shared (`Arc`, stored as the table itself): a clone
+/// ([`Clone`]) costs the shard tables and the summaries' map, which is
+/// how an exploration keeps the index it searched while the explorer's
+/// shards come and go (`explorer::Rest`).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SearchIndex {
     /// Every term, concatenated in sorted order; a term id is its rank.
-    term_text: String,
+    term_text: Arc<String>,
     /// Start of each term in `term_text` (len = terms + 1).
-    term_starts: Vec<u32>,
+    term_starts: Arc<Vec<u32>>,
     /// Papers containing each term (in any field).
-    df: Vec<u32>,
+    df: Arc<Vec<u32>>,
     /// Start of each term's postings in `postings` (len = terms + 1).
     offsets: Vec<u32>,
     /// Encoded postings, see the module docs.
     #[serde(with = "serde_bytes")]
     postings: Vec<u8>,
     /// Per field, the length (in words) of each paper's field.
-    lengths: [Vec<u16>; 4],
+    lengths: Arc<[Vec<u16>; 4]>,
     average: [f32; 4],
-    years: Vec<Option<i32>>,
+    years: Arc<Vec<Option<i32>>>,
     /// (kind, folded canonical name) -> papers, ascending.
     #[serde(serialize_with = "super::pack::sorted")]
     entities: HashMap<(String, String), Vec<u32>>,
@@ -213,9 +217,33 @@ pub struct SearchIndex {
     shards: Option<Box<IndexShards>>,
     /// Summaries of common terms' postings (papers, per-block maximum
     /// impacts), made when first needed: the top-k of a query is found
-    /// without scoring every match (`search::topk`).
+    /// without scoring every match (`search::topk`). In a sharded index,
+    /// only of terms whose postings shard is held, and forgotten with it.
     #[serde(skip)]
     summaries: Mutex<FxHashMap<u32, Arc<TermSummary>>>,
+}
+
+impl Clone for SearchIndex {
+    /// Shares the tables; copies the shard tables, the loaded shards'
+    /// handles and the summaries' map (the postings and entity table of
+    /// a whole index too: only a sharded one is cloned, by the explorer).
+    fn clone(&self) -> Self {
+        let summaries = self.summaries.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        SearchIndex {
+            term_text: Arc::clone(&self.term_text),
+            term_starts: Arc::clone(&self.term_starts),
+            df: Arc::clone(&self.df),
+            offsets: self.offsets.clone(),
+            postings: self.postings.clone(),
+            lengths: Arc::clone(&self.lengths),
+            average: self.average,
+            years: Arc::clone(&self.years),
+            entities: self.entities.clone(),
+            doc_count: self.doc_count,
+            shards: self.shards.clone(),
+            summaries: Mutex::new(summaries),
+        }
+    }
 }
 
 /// Papers per block of a term's postings in a [`TermSummary`].
@@ -252,14 +280,14 @@ pub struct Block {
 
 /// The postings, positions and entity table of a sharded index
 /// (docs/pack-format.md).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct IndexShards {
     pub postings: ShardSet,
     pub positions: ShardSet,
     pub entities: ShardSet,
     /// The first key of each entity shard (the head's top level of the table).
-    entity_firsts: Vec<(String, String)>,
-    entity_tables: Vec<Option<EntityTable>>,
+    entity_firsts: Arc<Vec<(String, String)>>,
+    entity_tables: Vec<Option<Arc<EntityTable>>>,
 }
 
 /// Where a sharded index's entity table is: its shards, the first key of
@@ -528,14 +556,14 @@ impl SearchIndex {
             (sum as f64 / l.len().max(1) as f64).max(1.0) as f32
         });
         SearchIndex {
-            term_text,
-            term_starts,
-            df,
+            term_text: Arc::new(term_text),
+            term_starts: Arc::new(term_starts),
+            df: Arc::new(df),
             offsets,
             postings,
-            lengths,
+            lengths: Arc::new(lengths),
             average,
-            years: papers.iter().map(|p| p.metadata.year).collect(),
+            years: Arc::new(papers.iter().map(|p| p.metadata.year).collect()),
             entities,
             doc_count: papers.len(),
             shards: None,
@@ -621,7 +649,7 @@ impl SearchIndex {
             positions: ShardSet::new(ShardKind::Positions, positions, terms, arc(reads)),
             entity_tables: (0..entries.len()).map(|_| None).collect(),
             entities: ShardSet::new(ShardKind::Entities, entries, count, arc(reads)),
-            entity_firsts: firsts,
+            entity_firsts: Arc::new(firsts),
         }));
         true
     }
@@ -642,8 +670,8 @@ impl SearchIndex {
         let years = self.years.iter().map(|y| y.map_or(0, |y| y.abs_diff(first).saturating_add(1))).collect();
         HeadIndex {
             terms: FrontCoded::new(self.words().map(|(_, term)| term)),
-            df: self.df.clone(),
-            lengths: self.lengths.clone(),
+            df: self.df.to_vec(),
+            lengths: (*self.lengths).clone(),
             average: self.average,
             first_year: first,
             years,
@@ -669,12 +697,12 @@ impl SearchIndex {
             })
             .collect::<Option<Vec<_>>>()?;
         fits.then(|| SearchIndex {
-            term_text,
-            term_starts,
-            df: head.df,
-            lengths: head.lengths,
+            term_text: Arc::new(term_text),
+            term_starts: Arc::new(term_starts),
+            df: Arc::new(head.df),
+            lengths: Arc::new(head.lengths),
             average: head.average,
-            years,
+            years: Arc::new(years),
             doc_count,
             ..SearchIndex::default()
         })
@@ -831,10 +859,13 @@ impl SearchIndex {
     }
 
     /// The postings of `block` of a term (no positions): one block of its
-    /// [`TermSummary`]. Empty in a sharded index (summaries are made only
-    /// for a whole index).
+    /// [`TermSummary`] (empty, noted missing, while a sharded index does
+    /// not hold the term's postings).
     pub fn block_postings(&self, id: u32, block: &Block) -> Postings<'_> {
-        let part = if self.shards.is_some() { &[][..] } else { self.term_parts(id).0 };
+        let part = match &self.shards {
+            Some(shards) => shards.postings.get(id).unwrap_or(&[]),
+            None => self.term_parts(id).0,
+        };
         let bytes = part.get(block.start as usize..block.end as usize).unwrap_or(&[]);
         Postings { bytes, doc: block.base, positions: &[], pending: 0, last: 0, lazy_positions: None }
     }
@@ -845,10 +876,29 @@ impl SearchIndex {
     }
 
     /// Term `id`'s summary, made by `make` the first time it is asked for
-    /// (kept until the index is dropped).
+    /// (kept until the index is dropped; in a sharded index, until the
+    /// term's postings shard is: while it is not held, an empty summary,
+    /// not kept, and the shard noted missing).
     pub fn summary(&self, id: u32, make: impl FnOnce() -> TermSummary) -> Arc<TermSummary> {
+        if let Some(shards) = &self.shards {
+            if shards.postings.get(id).is_none() {
+                return Arc::default();
+            }
+        }
         let mut summaries = self.summaries.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(summaries.entry(id).or_insert_with(|| Arc::new(make())))
+    }
+
+    /// Drops shard `number` of `kind` from a sharded index, and the
+    /// summaries made of the postings it held.
+    pub fn remove_shard(&mut self, kind: ShardKind, number: u32) {
+        let Some(shards) = self.shards.as_deref_mut() else { return };
+        shards.remove(kind, number);
+        if kind == ShardKind::Postings {
+            let terms = shards.postings.keys(number);
+            let summaries = self.summaries.get_mut().unwrap_or_else(PoisonError::into_inner);
+            summaries.retain(|term, _| !terms.contains(term));
+        }
     }
 
     /// Number of papers containing the term (in any field).
@@ -990,7 +1040,7 @@ impl IndexShards {
                 return Err(bad());
             }
             if let Some(slot) = self.entity_tables.get_mut(n) {
-                *slot = Some(EntityTable { keys, docs });
+                *slot = Some(Arc::new(EntityTable { keys, docs }));
             }
         }
         if let Some(set) = self.set_mut(kind) {

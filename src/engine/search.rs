@@ -90,11 +90,11 @@ fn run_with(
 /// [`run`] for a view that shows the best few matches and counts them all
 /// (the explorer): for a one-word query (a word, a prefix, a typo, or
 /// words joined by `OR`, none naming an entity, in no field; its terms in
-/// `RANKED` (8,192) papers or more in all) in an index that is not
-/// sharded, the matches are found without being scored
-/// and a [`Ranker`] finds the best k exactly ([`Ranker::best`]) and every
-/// match's score when asked ([`Ranker::all`]); the results' `hits` are
-/// then empty (the ranker has the matches). Any other query is [`run`]'s.
+/// `RANKED` (8,192) papers or more in all), the matches are found
+/// without being scored and a [`Ranker`] finds the best k exactly
+/// ([`Ranker::best`]) and every match's score when asked
+/// ([`Ranker::all`]); the results' `hits` are then empty (the ranker has
+/// the matches). Any other query is [`run`]'s.
 pub fn run_ranked(
     index: &SearchIndex,
     query_text: &str,

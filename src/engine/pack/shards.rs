@@ -274,7 +274,8 @@ impl Reads {
 #[derive(Debug, Clone)]
 pub struct ShardSet {
     kind: ShardKind,
-    entries: Vec<ShardEntry>,
+    /// Shared by the copies of a sharded index (`SearchIndex`'s `Clone`).
+    entries: Arc<[ShardEntry]>,
     /// One past the last key of the last shard.
     end: u32,
     loaded: Vec<Option<Arc<Shard>>>,
@@ -284,7 +285,7 @@ pub struct ShardSet {
 impl ShardSet {
     pub(crate) fn new(kind: ShardKind, entries: Vec<ShardEntry>, end: u32, reads: Arc<Reads>) -> Self {
         let loaded = vec![None; entries.len()];
-        Self { kind, entries, end, loaded, reads }
+        Self { kind, entries: entries.into(), end, loaded, reads }
     }
 
     /// Whether the table covers keys `0..end` in order, from 0.
@@ -306,9 +307,14 @@ impl ShardSet {
 
     /// How many items shard `number` holds.
     pub(crate) fn count(&self, number: u32) -> usize {
+        self.keys(number).len()
+    }
+
+    /// The keys of shard `number`'s items (empty if it is not listed).
+    pub(crate) fn keys(&self, number: u32) -> std::ops::Range<u32> {
         let n = number as usize;
         let next = self.entries.get(n + 1).map_or(self.end, |e| e.first);
-        self.entries.get(n).map_or(0, |e| (next - e.first) as usize)
+        self.entries.get(n).map_or(0..0, |e| e.first..next)
     }
 
     /// The bytes of item `key`, noting the read; `None` (noted as missing)

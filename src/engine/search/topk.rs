@@ -21,6 +21,11 @@
 //! the best k are the same hits, with the same scores, as a full
 //! scoring's; the others are scored when asked for
 //! ([`Ranker::all`]).
+//!
+//! A sharded index ranks alike: a term's summary is made from its
+//! postings shard the first time a query ranks it and forgotten when the
+//! shard is dropped, and the exploration that scores its rest later keeps
+//! the index it searched, with the shards it read (`explorer::Rest`).
 
 use std::sync::Arc;
 
@@ -108,7 +113,9 @@ pub fn prepare(index: &SearchIndex) -> usize {
 /// Summarizes up to `limit` common terms of `index` from term `from` on
 /// (the app's warm-up does it a few at a time, one task each, so that
 /// no task keeps the page from a keystroke for long): how many it made,
-/// and the term to go on from (`None` once every one is made).
+/// and the term to go on from (`None` once every one is made). None of
+/// a sharded index, whose postings come with queries: a term's summary
+/// is made the first time a query ranks it, once per fetch of its shard.
 pub fn prepare_from(index: &SearchIndex, from: u32, limit: usize) -> (usize, Option<u32>) {
     if index.is_sharded() {
         return (0, None);
@@ -130,14 +137,16 @@ pub fn prepare_from(index: &SearchIndex, from: u32, limit: usize) -> (usize, Opt
 
 impl Ranker {
     /// The match set of a one-word query of `expansions` (the word's
-    /// terms), scored with `weights` (the default ones: the summaries'),
-    /// in an index that is not sharded; `None` otherwise.
+    /// terms), scored with `weights` (the default ones: the summaries');
+    /// `None` otherwise. In a sharded index the terms' postings shards
+    /// are read (noted missing while not held: the match set is then
+    /// incomplete, and the explorer asks for them first).
     pub(super) fn new(
         index: &SearchIndex,
         expansions: &[Expansion],
         weights: RankingWeights,
     ) -> Option<Ranker> {
-        if index.is_sharded() || weights.clamped() != RankingWeights::default().clamped() {
+        if weights.clamped() != RankingWeights::default().clamped() {
             return None;
         }
         if expansions.iter().map(|e| index.doc_frequency(e.term)).sum::<usize>() < RANKED {
