@@ -1298,7 +1298,7 @@ mod tests {
             for step in 0..5 {
                 assert_eq!(reader.step(&mut rest, 1).ok(), Some(false), "{case}: step {step}");
             }
-            let err = reader.step(&mut rest, 1).err().expect("refused at the bad group's last step");
+            let err = reader.step(&mut rest, 1).expect_err("refused at the bad group's last step");
             assert!(err.to_string().contains("the facet group \"model\" does not decode"), "{case}: {err}");
         }
         let bytes = postcard::to_allocvec(&(2usize, vec![good(), sharded(vec![1, 1])])).expect("it encodes");
