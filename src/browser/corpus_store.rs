@@ -15,7 +15,11 @@
 //! transaction, from the worker: the page never receives them), then the
 //! page writes its head and description ([`commit`], one transaction);
 //! shards with no description are half a corpus, deleted when the open is
-//! cancelled or its commit fails ([`delete_shards`]).
+//! cancelled or its commit fails ([`delete_shards`]); a tab closed while
+//! its worker wrote them leaves them behind, so the page deletes, once
+//! idle after it starts, the shards of no described corpus that no tab is
+//! writing ([`delete_orphan_shards`]: each writer holds a Web Lock named
+//! for its corpus, [`hold`]).
 //! Corpora kept before shards were (version 1 of the database) are one
 //! file, and still open. A kept head is read a part at a time
 //! ([`explorer_in_steps`]), each part a task of its own, each named in
@@ -325,17 +329,152 @@ pub async fn commit(corpus: &StoredCorpus, head: &Uint8Array, replaced: Option<&
     if let Err(err) = put_corpus(&tx, corpus, head, replaced) {
         return Err(abandon(&tx, done, err).await);
     }
-    JsFuture::from(done).await.map(|_| ())
+    let committed = JsFuture::from(done).await.map(|_| ());
+    if committed.is_ok() {
+        release(&corpus.id);
+    }
+    committed
 }
 
 /// Deletes the shards kept under `id` (those of an open cancelled or not
-/// kept after [`write_shards`]).
+/// kept after [`write_shards`]), and lets go of the corpus ([`release`]).
 pub async fn delete_shards(id: &str) -> Result<(), JsValue> {
+    let deleted = async {
+        let db = open().await?;
+        let tx = transaction(&db, &[SHARDS], true)?;
+        let done = committed(&tx);
+        tx.object_store(SHARDS)?.delete(&shard_keys(id)?)?;
+        JsFuture::from(done).await.map(|_| ())
+    }
+    .await;
+    release(id);
+    deleted
+}
+
+thread_local! {
+    /// Per corpus this page writes, the function that lets go of its lock.
+    static HELD: std::cell::RefCell<std::collections::HashMap<String, js_sys::Function>> =
+        std::cell::RefCell::default();
+}
+
+/// The Web Lock a page holds while corpus `id` is being written: its name.
+fn lock_name(id: &str) -> String {
+    format!("{}/{id}", database_name())
+}
+
+/// The page's lock manager (`navigator.locks`), where the browser has one.
+fn locks() -> Option<JsValue> {
+    let navigator = gloo::utils::window().navigator();
+    js_sys::Reflect::get(&navigator, &"locks".into()).ok().filter(|l| !l.is_undefined() && !l.is_null())
+}
+
+/// Marks corpus `id` as being written by this page until [`release`]
+/// (its shards first, by the worker; then its head and description, by
+/// [`commit`]), with a Web Lock: the lock, unlike a mark in the store,
+/// goes with the tab, so shards whose writer closed are told apart from
+/// shards another tab is writing ([`delete_orphan_shards`]).
+pub fn hold(id: &str) {
+    let Some(locks) = locks() else { return };
+    let mut release = None;
+    let held = Promise::new(&mut |resolve, _| release = Some(resolve));
+    let Some(release) = release else { return };
+    let until_released = Closure::once_into_js(move |_lock: JsValue| held);
+    let request =
+        js_sys::Reflect::get(&locks, &"request".into()).and_then(|f| f.dyn_into::<js_sys::Function>());
+    if let Ok(request) = request {
+        if request.call2(&locks, &lock_name(id).into(), &until_released).is_ok() {
+            HELD.with(|held| held.borrow_mut().insert(id.to_owned(), release));
+        }
+    }
+}
+
+/// Lets go of corpus `id` ([`hold`]): written whole, or deleted.
+pub fn release(id: &str) {
+    if let Some(release) = HELD.with(|held| held.borrow_mut().remove(id)) {
+        let _ = release.call0(&JsValue::NULL);
+    }
+}
+
+/// The corpora some tab of this site is writing now (the locks held), or
+/// `None` where the browser cannot tell (no Web Locks).
+async fn being_written() -> Option<std::collections::HashSet<String>> {
+    let locks = locks()?;
+    let query = js_sys::Reflect::get(&locks, &"query".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let promise: Promise = query.call0(&locks).ok()?.dyn_into().ok()?;
+    let state = JsFuture::from(promise).await.ok()?;
+    let prefix = format!("{}/", database_name());
+    let mut names = std::collections::HashSet::new();
+    for list in ["held", "pending"] {
+        let list: Array = js_sys::Reflect::get(&state, &list.into()).ok()?.dyn_into().ok()?;
+        for lock in list.iter() {
+            let name = js_sys::Reflect::get(&lock, &"name".into()).ok().and_then(|n| n.as_string());
+            if let Some(id) = name.as_deref().and_then(|n| n.strip_prefix(&prefix)) {
+                names.insert(id.to_owned());
+            }
+        }
+    }
+    Some(names)
+}
+
+/// Deletes the shards of no described corpus that no tab is writing (a
+/// tab closed while its worker wrote a corpus's shards leaves them):
+/// returns the corpora whose shards it deleted. Does nothing where the
+/// browser cannot say which corpora are being written. One transaction;
+/// it reads a key per corpus (the first shard after the last corpus's),
+/// not every shard's.
+pub async fn delete_orphan_shards() -> Result<Vec<String>, JsValue> {
+    let Some(writing) = being_written().await else { return Ok(Vec::new()) };
     let db = open().await?;
-    let tx = transaction(&db, &[SHARDS], true)?;
+    let tx = transaction(&db, &[CORPORA, SHARDS], true)?;
     let done = committed(&tx);
-    tx.object_store(SHARDS)?.delete(&shard_keys(id)?)?;
-    JsFuture::from(done).await.map(|_| ())
+    let described: Array =
+        JsFuture::from(settled(&tx.object_store(CORPORA)?.get_all_keys()?)).await?.unchecked_into();
+    let described: std::collections::HashSet<String> =
+        described.iter().filter_map(|k| k.as_string()).collect();
+    let store = tx.object_store(SHARDS)?;
+    let mut deleted = Vec::new();
+    let mut after = web_sys::IdbKeyRange::lower_bound(&"".into())?;
+    loop {
+        let key = JsFuture::from(settled(&store.get_key(&after)?)).await?;
+        let Some(key) = key.as_string() else { break };
+        let id = key.split('/').next().unwrap_or_default().to_owned();
+        if !described.contains(&id) && !writing.contains(&id) {
+            store.delete(&shard_keys(&id)?)?;
+            deleted.push(id.clone());
+        }
+        after = web_sys::IdbKeyRange::lower_bound_with_open(&format!("{id}/\u{ffff}").into(), true)?;
+    }
+    JsFuture::from(done).await?;
+    Ok(deleted)
+}
+
+/// Runs [`delete_orphan_shards`] once the page is idle (after its first
+/// paint and the corpus's opening), so that it takes nothing from them.
+pub fn delete_orphan_shards_when_idle() {
+    let tidy = Closure::once_into_js(|| {
+        wasm_bindgen_futures::spawn_local(async {
+            if let Ok(deleted) = delete_orphan_shards().await {
+                if !deleted.is_empty() {
+                    let message = format!("deleted the shards of {} corpora never kept", deleted.len());
+                    web_sys::console::info_1(&message.into());
+                }
+            }
+        });
+    });
+    let window = gloo::utils::window();
+    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>());
+    let scheduled = match idle {
+        Ok(idle) => {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &10_000.into());
+            idle.call2(&window, &tidy, &options).is_ok()
+        }
+        Err(_) => false,
+    };
+    if !scheduled {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(tidy.unchecked_ref(), 5_000);
+    }
 }
 
 /// Every shard kept under `id`, by path.

@@ -202,7 +202,9 @@ fn warm_up(explorer: SharedExplorer, at: WarmUp) {
     if at == WarmUp::default() && engine.has_formulas(FORMULA_SAMPLE) {
         crate::browser::math_worker::start_early();
     }
+    let start = crate::browser::corpus_store::now();
     let next = engine.warm_up_step(at).0;
+    crate::browser::corpus_store::measure("warm-up step", start);
     drop(engine);
     if next != WarmUp::Done {
         set_timeout(move || warm_up(explorer, next), std::time::Duration::ZERO);

@@ -199,6 +199,7 @@ pub fn OpenPapers() -> impl IntoView {
     let progress = RwSignal::new(None::<Step>);
     let report = RwSignal::new(None::<Report>);
     let dragging = RwSignal::new(false);
+    corpus_store::delete_orphan_shards_when_idle();
 
     let fail = move |failure: String, added: bool| {
         progress.set(None);
@@ -237,6 +238,12 @@ pub fn OpenPapers() -> impl IntoView {
             if progress.with_untracked(Option::is_none) {
                 return;
             }
+            // The worker keeps a large corpus's shards under this id; this
+            // page holds it as being written until it is kept or deleted.
+            let id = new_id();
+            keeping.set_value(Some(id.clone()));
+            corpus_store::hold(&id);
+            let worker_id = id.clone();
             let on_event = move |event| {
                 // The callback runs inside the job: drop it once that returns.
                 let finish = || set_timeout(move || job.set_value(None), std::time::Duration::ZERO);
@@ -248,6 +255,9 @@ pub fn OpenPapers() -> impl IntoView {
                         let name = name.clone();
                         if pack.is_none() {
                             keeping.set_value(None);
+                        }
+                        if !pack.as_ref().is_some_and(|made| made.stored.is_some()) {
+                            corpus_store::release(&worker_id);
                         }
                         leptos::task::spawn_local(async move {
                             if let Some(made) = pack {
@@ -277,13 +287,14 @@ pub fn OpenPapers() -> impl IntoView {
                     }
                 }
             };
-            let id = new_id();
-            keeping.set_value(Some(id.clone()));
-            let keep = Some(Keep { database: corpus_store::name(), id });
+            let keep = Some(Keep { database: corpus_store::name(), id: id.clone() });
             let task = Task::Open { files, base, shard_above: shard_threshold(), keep };
             match compile_worker::start(task, Box::new(on_event)) {
                 Ok(started) => job.set_value(Some(started)),
-                Err(reason) => fail(reason, add),
+                Err(reason) => {
+                    corpus_store::release(&id);
+                    fail(reason, add)
+                }
             }
         });
     };

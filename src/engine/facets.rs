@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use fixedbitset::FixedBitSet;
 use serde::{Deserialize, Serialize};
 
-use super::pack::compact::{FrontCoded, GapLists};
+use super::pack::compact::{FrontCoded, FrontCodedReader, GapLists};
 use super::pack::encoded_len;
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardKind, ShardSet};
 use super::pack::PackError;
@@ -138,20 +138,124 @@ impl TryFrom<GroupForm> for Group {
     /// list (their range is checked against the corpus by
     /// [`FacetIndex::is_consistent`]).
     fn try_from(form: GroupForm) -> Result<Self, String> {
-        let bad = || format!("the facet group {:?} does not decode", form.key);
-        let values = form.values.strings().ok_or_else(bad)?;
-        let docs = form.docs.decode(u32::MAX).ok_or_else(bad)?;
-        let fits = match &form.sharded {
+        let values = form.values.strings().ok_or_else(|| form.refused())?;
+        form.into_group(values)
+    }
+}
+
+impl GroupForm {
+    fn refused(&self) -> String {
+        format!("the facet group {:?} does not decode", self.key)
+    }
+
+    /// The group, its values decoded (`values`, ascending: the decoding
+    /// checked them); refused unless each value has its ascending paper
+    /// list (or, its lists in facet shards, its total).
+    fn into_group(self, values: Vec<String>) -> Result<Group, String> {
+        let docs = self.docs.decode(u32::MAX).ok_or_else(|| self.refused())?;
+        let fits = match &self.sharded {
             None => docs.len() == values.len(),
             Some(sharded) => docs.is_empty() && sharded.totals.len() == values.len(),
         };
         if !fits {
-            return Err(bad());
+            return Err(self.refused());
         }
-        let docs = if form.sharded.is_some() { OnceLock::new() } else { OnceLock::from(docs) };
-        let (key, label, values) = (form.key, form.label, values.into());
-        Ok(Group { key, label, values, docs, sharded: form.sharded, derived: OnceLock::new() })
+        let docs = if self.sharded.is_some() { OnceLock::new() } else { OnceLock::from(docs) };
+        let (key, label, values) = (self.key, self.label, values.into());
+        Ok(Group { key, label, values, docs, sharded: self.sharded, derived: OnceLock::new() })
     }
+}
+
+/// A [`FacetIndex`] read from its stored form (postcard) a slice at a
+/// time, so that a page can paint between slices: at 100k papers the
+/// authors' group alone has over 100,000 values, each made a `String`.
+/// The bytes are the index's as a whole read takes them: a postcard struct
+/// is its fields one after the other (the paper count, then the groups: their
+/// count, then each group's stored form), so each slice is taken from
+/// where the one before ended; the checks are a whole read's.
+pub(crate) struct FacetsReader {
+    doc_count: usize,
+    /// Groups whose stored form is not read yet.
+    unread: usize,
+    groups: Vec<Group>,
+    /// The group being read: its form, and its values read so far.
+    reading: Option<(GroupForm, FrontCodedReader, Vec<String>)>,
+}
+
+/// Facet values a [`FacetsReader::step`] makes at most (its paper lists
+/// count a value per 8 bytes of gaps): a few tens of milliseconds in the
+/// page at 100k papers.
+pub(crate) const VALUES_PER_STEP: usize = 32 * 1024;
+
+impl FacetsReader {
+    /// Reads the paper count and the number of groups from the front of
+    /// `bytes` (leaving `bytes` after them).
+    pub(crate) fn new(bytes: &mut &[u8]) -> Result<Self, PackError> {
+        let doc_count: usize = take(bytes)?;
+        let unread: usize = take(bytes)?;
+        Ok(FacetsReader { doc_count, unread, groups: Vec::new(), reading: None })
+    }
+
+    /// Makes about `budget` values (at least one group's stored form read),
+    /// taking the groups' stored forms from the front of `bytes` as they
+    /// are needed; `Ok(true)` once every group is made. A group that does
+    /// not decode is an error.
+    pub(crate) fn step(&mut self, bytes: &mut &[u8], budget: usize) -> Result<bool, PackError> {
+        let mut left = budget.max(1);
+        while left > 0 {
+            if self.reading.is_none() {
+                if self.unread == 0 {
+                    return Ok(true);
+                }
+                self.unread -= 1;
+                self.reading = Some((take(bytes)?, FrontCodedReader::default(), Vec::new()));
+            }
+            let Some((form, reader, values)) = &mut self.reading else { break };
+            let slice =
+                reader.next(&form.values, left).ok_or_else(|| PackError::Malformed(form.refused()))?;
+            left = left.saturating_sub(slice.len().max(1));
+            values.extend(slice);
+            if !reader.is_done(&form.values) {
+                continue;
+            }
+            let Some((form, _, values)) = self.reading.take() else { break };
+            left = left.saturating_sub(form.docs.byte_len() / 8);
+            self.groups.push(form.into_group(values).map_err(PackError::Malformed)?);
+        }
+        Ok(self.unread == 0 && self.reading.is_none())
+    }
+
+    /// The index, once every group is made (else an error): checked
+    /// against the corpus as a whole index read at once is
+    /// ([`FacetIndex::is_consistent`], by the pack's checks).
+    pub(crate) fn finish(self) -> Result<FacetIndex, PackError> {
+        if self.unread > 0 || self.reading.is_some() {
+            return Err(PackError::Malformed("the facet index was read in part".to_owned()));
+        }
+        Ok(FacetIndex { doc_count: self.doc_count, groups: self.groups, shards: None })
+    }
+}
+
+#[cfg(test)]
+impl FacetIndex {
+    /// This index as stored, but with the first two values of its first
+    /// group of several values swapped (a damaged pack).
+    pub(crate) fn stored_out_of_order(&self) -> Vec<u8> {
+        let mut groups: Vec<GroupForm> = self.groups.iter().cloned().map(GroupForm::from).collect();
+        if let Some(form) = groups.iter_mut().find(|g| g.values.len() > 1) {
+            let mut values = form.values.strings().unwrap_or_default();
+            values.swap(0, 1);
+            form.values = FrontCoded::new(values.iter().map(String::as_str));
+        }
+        postcard::to_allocvec(&(self.doc_count, groups)).unwrap_or_default()
+    }
+}
+
+/// The next postcard value at the front of `bytes`.
+fn take<T: serde::de::DeserializeOwned>(bytes: &mut &[u8]) -> Result<T, PackError> {
+    let (value, rest) = postcard::take_from_bytes(bytes).map_err(|e| PackError::Malformed(e.to_string()))?;
+    *bytes = rest;
+    Ok(value)
 }
 
 /// What counting needs besides the doc lists: each paper's values, so that
@@ -1106,5 +1210,98 @@ mod tests {
                 assert_eq!(names(&counted.top(usize::MAX)), direct, "{} over {mask:05b}", group.key);
             }
         }
+    }
+
+    /// `bytes` (a stored facet index) read `budget` values at a time: the
+    /// index, and how many steps it took; an error as soon as a step fails.
+    fn in_steps(bytes: &[u8], budget: usize) -> Result<(FacetIndex, usize), PackError> {
+        let mut rest = bytes;
+        let mut reader = FacetsReader::new(&mut rest)?;
+        let mut steps = 1;
+        while !reader.step(&mut rest, budget)? {
+            steps += 1;
+        }
+        assert!(rest.is_empty(), "the index's bytes read to their end");
+        Ok((reader.finish()?, steps))
+    }
+
+    /// An index of `n` papers whose group "author" has about `n` values.
+    fn larger(n: usize) -> FacetIndex {
+        let mut index = fixture();
+        index.doc_count = n;
+        index.set_group("author", "Authors", (0..n).map(|d| (d, format!("Author {}", d * 7 % n))));
+        index.set_group("venue", "Venues", (0..n).map(|d| (d, format!("venue {}", d % 3))));
+        index
+    }
+
+    #[test]
+    fn an_index_read_a_slice_of_values_at_a_time_is_the_index_read_whole() {
+        for index in [FacetIndex::new(0), fixture(), larger(300)] {
+            let bytes = postcard::to_allocvec(&index).expect("it encodes");
+            let whole: FacetIndex = postcard::from_bytes(&bytes).expect("it decodes");
+            let values: usize = index.groups.iter().map(|g| g.values.len()).sum();
+            for budget in [1, 2, 7, 100, VALUES_PER_STEP] {
+                let (read, steps) = in_steps(&bytes, budget).expect("its own index");
+                assert_eq!(postcard::to_allocvec(&read).expect("it encodes"), bytes, "budget {budget}");
+                assert_eq!(
+                    read.counts(&read.all(), &Selection::default()),
+                    whole.counts(&whole.all(), &Selection::default())
+                );
+                assert!(steps >= values / budget, "{steps} steps of {budget} for {values} values");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_or_corrupt_index_read_in_steps_is_refused_at_its_step() {
+        let bytes = postcard::to_allocvec(&larger(300)).expect("it encodes");
+        for cut in 0..bytes.len() {
+            let cut = &bytes[..cut];
+            assert!(postcard::from_bytes::<FacetIndex>(cut).is_err());
+            for budget in [1, 50, VALUES_PER_STEP] {
+                assert!(
+                    in_steps(cut, budget).is_err(),
+                    "cut at {} of {}, {budget} a step",
+                    cut.len(),
+                    bytes.len()
+                );
+            }
+        }
+        let group = |values: &[&str], docs: &[&[u32]]| GroupForm {
+            key: "model".to_owned(),
+            label: "Models".to_owned(),
+            values: FrontCoded::new(values.iter().copied()),
+            docs: GapLists::new(docs.iter().copied()),
+            sharded: None,
+        };
+        let good = || group(&["a", "b"], &[&[0], &[1]]);
+        let sharded = |totals: Vec<u32>| GroupForm {
+            docs: GapLists::default(),
+            sharded: Some(ShardedLists { totals, first: 0 }),
+            ..good()
+        };
+        for (bad, case) in [
+            (group(&["b", "a"], &[&[0], &[1]]), "values out of order"),
+            (group(&["a", "a"], &[&[0], &[1]]), "a value twice"),
+            (group(&["a", "b"], &[&[0]]), "a value with no list"),
+            (group(&["a", "b"], &[&[1, 0], &[1]]), "a list out of order"),
+            (sharded(vec![1]), "a value with no total"),
+        ] {
+            // A facet index as stored: its paper count, its groups.
+            let bytes =
+                postcard::to_allocvec(&(2usize, vec![good(), good(), bad, good()])).expect("it encodes");
+            assert!(postcard::from_bytes::<FacetIndex>(&bytes).is_err(), "{case}: refused whole");
+            let mut rest = bytes.as_slice();
+            let mut reader = FacetsReader::new(&mut rest).expect("its counts read");
+            // A value a step: the two good groups, then the bad one's first
+            // value; its second is refused, or its lists.
+            for step in 0..5 {
+                assert_eq!(reader.step(&mut rest, 1).ok(), Some(false), "{case}: step {step}");
+            }
+            let err = reader.step(&mut rest, 1).expect_err("refused at the bad group's last step");
+            assert!(err.to_string().contains("the facet group \"model\" does not decode"), "{case}: {err}");
+        }
+        let bytes = postcard::to_allocvec(&(2usize, vec![good(), sharded(vec![1, 1])])).expect("it encodes");
+        assert!(in_steps(&bytes, 1).is_ok(), "a group whose lists are in shards reads");
     }
 }

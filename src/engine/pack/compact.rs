@@ -103,12 +103,36 @@ impl FrontCoded {
         let mut starts = Vec::with_capacity((self.count as usize).min(self.bytes.len()) + 1);
         let mut rest = self.bytes.as_slice();
         let mut previous = 0..0;
-        for i in 0..self.count {
+        self.decode_range(&mut rest, &mut text, &mut starts, &mut previous, 0..self.count, strict)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        starts.push(u32::try_from(text.len()).ok()?);
+        // Every string was checked as UTF-8 and each starts where the one
+        // before ends.
+        Some((String::from_utf8(text).ok()?, starts))
+    }
+
+    /// Decodes strings `range` (by number) from the front of `rest` onto
+    /// `text`, each one's start onto `starts`; `previous` is where the
+    /// string before them is in `text` (empty for the first), and is left
+    /// on the last one. `None` when they do not decode to UTF-8 strings
+    /// ascending after `previous` (strictly if `strict`).
+    fn decode_range(
+        &self,
+        rest: &mut &[u8],
+        text: &mut Vec<u8>,
+        starts: &mut Vec<u32>,
+        previous: &mut std::ops::Range<usize>,
+        range: std::ops::Range<u32>,
+        strict: bool,
+    ) -> Option<()> {
+        for i in range {
             let (&lengths, after) = rest.split_first()?;
-            rest = after;
+            *rest = after;
             let (high, low) = (lengths >> 4, lengths & 0xf);
-            let shared = if high == 15 { read_varint(&mut rest)? as usize } else { usize::from(high) };
-            let own = if low >= 14 { read_varint(&mut rest)? as usize } else { usize::from(low) };
+            let shared = if high == 15 { read_varint(rest)? as usize } else { usize::from(high) };
+            let own = if low >= 14 { read_varint(rest)? as usize } else { usize::from(low) };
             let hex = low == 15;
             let stored = if hex { own.div_ceil(2) } else { own };
             if shared > previous.len() || stored > rest.len() {
@@ -122,7 +146,7 @@ impl FrontCoded {
             } else {
                 text.extend_from_slice(&rest[..own]);
             }
-            rest = &rest[stored..];
+            *rest = &rest[stored..];
             let current = start..text.len();
             std::str::from_utf8(&text[current.clone()]).ok()?;
             // Byte order is `str` order.
@@ -131,21 +155,57 @@ impl FrontCoded {
                 return None;
             }
             starts.push(u32::try_from(start).ok()?);
-            previous = current;
+            *previous = current;
         }
-        if !rest.is_empty() {
-            return None;
-        }
-        starts.push(u32::try_from(text.len()).ok()?);
-        // Every string was checked as UTF-8 and each starts where the one
-        // before ends.
-        Some((String::from_utf8(text).ok()?, starts))
+        Some(())
     }
 
     /// The strings, or `None` as for [`FrontCoded::decode`].
     pub fn strings(&self) -> Option<Vec<String>> {
         let (text, starts) = self.decode()?;
         Some(starts.windows(2).map(|w| text[w[0] as usize..w[1] as usize].to_owned()).collect())
+    }
+}
+
+/// A [`FrontCoded`]'s strings read a slice at a time, with the checks of
+/// [`FrontCoded::strings`] (so that a page decodes a group of hundreds of
+/// thousands of facet values over several tasks): each slice starts where
+/// the one before ended.
+#[derive(Debug, Default)]
+pub struct FrontCodedReader {
+    /// Where the next string's bytes start, how many strings are read,
+    /// and the last one read (the next one's prefix is taken from it).
+    at: usize,
+    read: u32,
+    last: Vec<u8>,
+}
+
+impl FrontCodedReader {
+    /// The next `n` strings of `coded` (fewer at its end), or `None` as
+    /// for [`FrontCoded::decode`]: the last slice is also refused when
+    /// bytes are left after it.
+    pub fn next(&mut self, coded: &FrontCoded, n: usize) -> Option<Vec<String>> {
+        let to = self.read.saturating_add(u32::try_from(n).unwrap_or(u32::MAX)).min(coded.count);
+        let mut text = std::mem::take(&mut self.last);
+        let mut previous = 0..text.len();
+        let mut starts = Vec::with_capacity((to - self.read) as usize + 1);
+        let mut rest = coded.bytes.get(self.at..)?;
+        coded.decode_range(&mut rest, &mut text, &mut starts, &mut previous, self.read..to, true)?;
+        if to == coded.count && !rest.is_empty() {
+            return None;
+        }
+        starts.push(u32::try_from(text.len()).ok()?);
+        let strings = String::from_utf8(text).ok()?;
+        let slice = starts.windows(2).map(|w| strings[w[0] as usize..w[1] as usize].to_owned()).collect();
+        self.at = coded.bytes.len() - rest.len();
+        self.read = to;
+        self.last = strings.as_bytes()[previous].to_vec();
+        Some(slice)
+    }
+
+    /// Whether every string of `coded` is read.
+    pub fn is_done(&self, coded: &FrontCoded) -> bool {
+        self.read == coded.count
     }
 }
 
@@ -182,6 +242,11 @@ impl GapLists {
             count += 1;
         }
         GapLists { count, bytes }
+    }
+
+    /// How many bytes the lists take.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
     }
 
     /// The lists, or `None` unless each ascends strictly below `bound`
@@ -332,8 +397,24 @@ mod tests {
     fn check_strings(strings: &[&str]) {
         let coded = FrontCoded::new(strings.iter().copied());
         assert_eq!(coded.strings().unwrap_or_else(|| panic!("{strings:?} decodes")), strings);
+        for n in 1..=strings.len() + 1 {
+            let owned = strings.iter().map(|s| s.to_string()).collect();
+            assert_eq!(in_slices(&coded, n), Some(owned), "{n} at a time");
+        }
         let again: FrontCoded = postcard::from_bytes(&postcard::to_allocvec(&coded).unwrap()).unwrap();
         assert_eq!(again, coded);
+    }
+
+    /// `coded`'s strings read `n` at a time.
+    fn in_slices(coded: &FrontCoded, n: usize) -> Option<Vec<String>> {
+        let mut reader = FrontCodedReader::default();
+        let mut strings = reader.next(coded, n)?;
+        while !reader.is_done(coded) {
+            let slice = reader.next(coded, n)?;
+            assert!(!slice.is_empty() && slice.len() <= n, "a slice of at most {n}");
+            strings.extend(slice);
+        }
+        Some(strings)
     }
 
     #[test]
@@ -351,18 +432,25 @@ mod tests {
 
     #[test]
     fn strings_out_of_order_or_damaged_are_refused() {
-        for strings in [&["b", "a"][..], &["a", "a"], &["ab", "a"]] {
-            assert_eq!(FrontCoded::new(strings.iter().copied()).decode(), None, "{strings:?}");
+        #[track_caller]
+        fn refused(coded: &FrontCoded, case: &str) {
+            assert_eq!(coded.decode(), None, "{case}");
+            for n in 1..=coded.len() + 1 {
+                assert_eq!(in_slices(coded, n), None, "{case}, {n} at a time");
+            }
+        }
+        for strings in [&["b", "a"][..], &["a", "a"], &["ab", "a"], &["a", "b", "c", "b"]] {
+            refused(&FrontCoded::new(strings.iter().copied()), &format!("{strings:?}"));
         }
         let coded = FrontCoded::new(["alpha", "alphabet", "beta"]);
         for cut in 0..coded.bytes.len() {
             let damaged = FrontCoded { count: coded.count, bytes: coded.bytes[..cut].to_vec() };
-            assert_eq!(damaged.decode(), None, "cut at {cut}");
+            refused(&damaged, &format!("cut at {cut}"));
         }
-        let longer = FrontCoded { count: 2, bytes: coded.bytes.clone() };
-        assert_eq!(longer.decode(), None, "bytes left over");
+        refused(&FrontCoded { count: 2, bytes: coded.bytes.clone() }, "bytes left over");
+        refused(&FrontCoded { count: 0, bytes: coded.bytes.clone() }, "bytes and no strings");
         let split = FrontCoded { count: 2, bytes: vec![0x02, 0xc3, 0xa9, 0x11, 0xa8] };
-        assert_eq!(split.decode(), None, "a prefix that cuts a character");
+        refused(&split, "a prefix that cuts a character");
     }
 
     #[track_caller]

@@ -9,7 +9,7 @@ use super::compact::{FrontCoded, IdTable, Packed};
 use super::shards::{table, table_len, Shard, ShardEntry};
 use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
 use crate::engine::discover::Vectors;
-use crate::engine::facets::FacetIndex;
+use crate::engine::facets::{FacetIndex, FacetsReader, VALUES_PER_STEP};
 use crate::engine::index::{EntityShards, HeadIndex, SearchIndex};
 use crate::engine::map::Layout;
 
@@ -225,18 +225,24 @@ impl Head {
 
 /// A head read a part at a time ([`HeadDecoder::step`]), so that a page
 /// can paint between parts: at 100k papers the head is decoded in tens of
-/// milliseconds, one part at a time in under 30. Reads what
-/// [`Head::decode`] reads, with the same checks: a postcard struct is its
-/// fields one after the other, so each part is taken from where the one
-/// before ended.
+/// milliseconds, one part at a time in under 30; the facets, the largest
+/// part (over 100,000 values), a slice of values per step
+/// ([`FacetsReader`]). Reads what [`Head::decode`] reads, with the same
+/// checks: a postcard struct is its fields one after the other, so each
+/// part is taken from where the one before ended.
 pub struct HeadDecoder {
     bytes: Vec<u8>,
     /// Where the body ends in `bytes`, and how far it is read.
     end: usize,
     at: usize,
     done: usize,
+    /// A step failed: every later one is an error too.
+    failed: bool,
     meta_json: Option<String>,
     ids: Option<FrontCoded>,
+    /// The facets being read, then read.
+    facets_read: Option<FacetsReader>,
+    values_per_step: usize,
     facets: Option<FacetIndex>,
     index: Option<HeadIndex>,
     search: Option<SearchIndex>,
@@ -262,13 +268,24 @@ impl HeadDecoder {
             end,
             at,
             done: 0,
+            failed: false,
             meta_json: None,
             ids: None,
+            facets_read: None,
+            values_per_step: VALUES_PER_STEP,
             facets: None,
             index: None,
             search: None,
             head: None,
         })
+    }
+
+    /// Makes at most about `values` facet values a step (tests: the
+    /// facets of a small corpus in many steps).
+    #[cfg(test)]
+    fn with_values_per_step(mut self, values: usize) -> Self {
+        self.values_per_step = values;
+        self
     }
 
     /// The next part, read from where the last one ended.
@@ -285,17 +302,39 @@ impl HeadDecoder {
         HEAD_PARTS.get(self.done).copied()
     }
 
-    /// Reads the next part; `Ok(false)` once every part is read. A part
-    /// that does not decode, or disagrees with the parts before it, is an
-    /// error (and so is every later step).
+    /// Reads the next part (the facets: their next slice);
+    /// `Ok(false)` once every part is read. A part that does not decode,
+    /// or disagrees with the parts before it, is an error (and so is every
+    /// later step).
     pub fn step(&mut self) -> Result<bool, PackError> {
+        if self.failed {
+            return Err(PackError::Malformed("an earlier part of the head does not decode".to_owned()));
+        }
+        let stepped = self.step_part();
+        self.failed = stepped.is_err();
+        stepped
+    }
+
+    fn step_part(&mut self) -> Result<bool, PackError> {
         let missing = || PackError::Malformed("the head was read out of order".to_owned());
         match self.done {
             0 => {
                 self.meta_json = Some(self.take()?);
                 self.ids = Some(self.take()?);
             }
-            1 => self.facets = Some(self.take()?),
+            1 => {
+                let mut rest = &self.bytes[self.at..self.end];
+                if self.facets_read.is_none() {
+                    self.facets_read = Some(FacetsReader::new(&mut rest)?);
+                }
+                let reader = self.facets_read.as_mut().ok_or_else(missing)?;
+                let read = reader.step(&mut rest, self.values_per_step)?;
+                self.at = self.end - rest.len();
+                if !read {
+                    return Ok(true);
+                }
+                self.facets = Some(self.facets_read.take().ok_or_else(missing)?.finish()?);
+            }
             2 => self.index = Some(self.take()?),
             3 => {
                 let form = self.index.take().ok_or_else(missing)?;
@@ -556,17 +595,32 @@ mod tests {
 
     /// `bytes` read a part at a time, each part named in order.
     fn stepwise(bytes: &[u8]) -> Result<Head, PackError> {
-        let mut decoder = HeadDecoder::new(bytes.to_vec())?;
+        stepwise_by(bytes, VALUES_PER_STEP).map_err(|(err, _)| err)
+    }
+
+    /// `bytes` read a part at a time, facets `values` values a step: the
+    /// head, or the error and the part whose step made it.
+    fn stepwise_by(bytes: &[u8], values: usize) -> Result<Head, (PackError, Option<&'static str>)> {
+        let mut decoder =
+            HeadDecoder::new(bytes.to_vec()).map_err(|err| (err, None))?.with_values_per_step(values);
         let mut parts = Vec::new();
         loop {
-            parts.extend(decoder.next_part());
-            if !decoder.step()? {
-                break;
+            let part = decoder.next_part();
+            parts.extend(part);
+            match decoder.step() {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(err) => {
+                    assert!(decoder.step().is_err(), "every step after a failed one fails");
+                    return Err((err, part));
+                }
             }
         }
-        assert_eq!(parts, HEAD_PARTS, "every part once, in order");
+        let facet_steps = parts.iter().filter(|&&p| p == "facets").count();
+        parts.dedup();
+        assert_eq!(parts, HEAD_PARTS, "every part, in order (the facets in {facet_steps} steps)");
         assert_eq!(decoder.next_part(), None);
-        decoder.finish()
+        decoder.finish().map_err(|err| (err, None))
     }
 
     #[test]
@@ -574,6 +628,10 @@ mod tests {
         for bytes in [seed_head_bytes(), generated_head(600)] {
             let stepwise = stepwise(&bytes).expect("its own head");
             assert_eq!(encoded(&stepwise), bytes, "nothing lost, nothing changed");
+            for values in [1, 5, 100] {
+                let stepwise = stepwise_by(&bytes, values).map_err(|(err, _)| err).expect("its own head");
+                assert_eq!(encoded(&stepwise), bytes, "facets {values} values a step");
+            }
             let explorer = Explorer::from_head_decoder(HeadDecoder::new(bytes.clone()).expect("framed"));
             let explorer = explorer.expect("an explorer");
             assert_eq!(explorer.len(), Explorer::from_head(&bytes).expect("an explorer").len());
@@ -618,6 +676,33 @@ mod tests {
         // Every body cut short is refused.
         for cut in (0..body.len()).step_by(step) {
             assert!(stepwise(&frame(HEAD_MAGIC, &body[..cut], 0)).is_err(), "body cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_head_whose_facets_are_cut_or_corrupt_is_refused_at_a_facets_step() {
+        let bytes = generated_head(300);
+        let (body, _) = unframe(HEAD_MAGIC, &bytes).expect("its own head");
+        let form: HeadForm = postcard::from_bytes(body).expect("its own head");
+        let start = encoded_len(&form.meta_json) + encoded_len(&form.ids);
+        let end = start + encoded_len(&form.facets);
+        for values in [1, 40, VALUES_PER_STEP] {
+            // Cut inside the facets: refused while reading them.
+            for cut in (start..end).step_by(((end - start) / 50).max(1)) {
+                let err = stepwise_by(&frame(HEAD_MAGIC, &body[..cut], 0), values).err();
+                let (err, part) = err.expect("refused");
+                assert_eq!(part, Some("facets"), "cut at {cut}: {err}");
+                assert!(Head::decode(&frame(HEAD_MAGIC, &body[..cut], 0)).is_err());
+            }
+            // A group's values out of order.
+            let mut head = body[..start].to_vec();
+            head.extend(form.facets.stored_out_of_order());
+            head.extend(&body[end..]);
+            let framed = frame(HEAD_MAGIC, &head, 0);
+            let (err, part) = stepwise_by(&framed, values).err().expect("refused");
+            assert_eq!(part, Some("facets"), "{err}");
+            assert!(err.to_string().contains("does not decode"), "{err}");
+            assert!(Head::decode(&framed).is_err(), "refused whole too");
         }
     }
 }
