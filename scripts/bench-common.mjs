@@ -93,8 +93,9 @@ export async function interactionsSettled({ TYPING, toggles, quietMs }) {
   // first frame: its task (the app's effects run as microtasks queued by
   // `act`, before this function's next one) plus the frame's rendering
   // (from the frame's animation callbacks to the task after its paint),
-  // without the wait for the frame between them, which depends only on
-  // when the key came in the display's 16.7 ms cycle.
+  // without the wait for the frame between them (the browser's, not the
+  // app's: headless Chromium draws soon after a change, a browser with a
+  // display on its next 60 Hz tick).
   async function time(act) {
     await pause(quietMs);
     rec.seq = 0; rec.lastPaint = 0; rec.lastUrl = 0; rec.urlCalls = 0;
