@@ -17,9 +17,15 @@
 //     (indexes copied from the pack, first page of results rendered);
 //   - Folio engine per query (search + facets + order, no rendering), p50/p95
 //     per query class (the classes of benches/search.rs);
-//   - interaction to paint: a keystroke in the search box, and a facet
-//     toggle, until the next frame is painted, p50/p95 (measured first,
-//     before the engine runs and before MiniSearch is in the page);
+//   - interaction to its last change: a keystroke in the search box, and a
+//     facet toggle, until the frame after its last DOM change or its URL
+//     write, p50/p95, the first keystroke after load apart (and whether
+//     the app's warm-up was done by then); the main thread's own work up
+//     to the first frame (its task and that frame's rendering, without the
+//     wait for the frame) and how many interactions were done in that
+//     frame; the floor of these figures (an interaction that changes one
+//     attribute); the longest task (measured first, before the engine runs
+//     and before MiniSearch is in the page; bench-common.mjs);
 //   - MiniSearch 7.2 (prefix and fuzzy on) over the same titles and
 //     abstracts and queries: index build and p50/p95, and Folio's ratio;
 //   - memory: wasm linear memory and the JS heap.
