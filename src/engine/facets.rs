@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::pack::compact::{FrontCoded, FrontCodedReader, GapLists};
 use super::pack::encoded_len;
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardKind, ShardSet};
-use super::pack::PackError;
+use super::pack::{take_front, PackError};
 
 /// A set of papers, by index in the bundle.
 pub type DocSet = FixedBitSet;
@@ -191,8 +191,8 @@ impl FacetsReader {
     /// Reads the paper count and the number of groups from the front of
     /// `bytes` (leaving `bytes` after them).
     pub(crate) fn new(bytes: &mut &[u8]) -> Result<Self, PackError> {
-        let doc_count: usize = take(bytes)?;
-        let unread: usize = take(bytes)?;
+        let doc_count: usize = take_front(bytes)?;
+        let unread: usize = take_front(bytes)?;
         Ok(FacetsReader { doc_count, unread, groups: Vec::new(), reading: None })
     }
 
@@ -208,7 +208,7 @@ impl FacetsReader {
                     return Ok(true);
                 }
                 self.unread -= 1;
-                self.reading = Some((take(bytes)?, FrontCodedReader::default(), Vec::new()));
+                self.reading = Some((take_front(bytes)?, FrontCodedReader::default(), Vec::new()));
             }
             let Some((form, reader, values)) = &mut self.reading else { break };
             let slice =
@@ -249,13 +249,6 @@ impl FacetIndex {
         }
         postcard::to_allocvec(&(self.doc_count, groups)).unwrap_or_default()
     }
-}
-
-/// The next postcard value at the front of `bytes`.
-fn take<T: serde::de::DeserializeOwned>(bytes: &mut &[u8]) -> Result<T, PackError> {
-    let (value, rest) = postcard::take_from_bytes(bytes).map_err(|e| PackError::Malformed(e.to_string()))?;
-    *bytes = rest;
-    Ok(value)
 }
 
 /// What counting needs besides the doc lists: each paper's values, so that

@@ -187,6 +187,15 @@ fn unframe<'a>(magic: &[u8; 8], bytes: &'a [u8]) -> Result<(&'a [u8], usize), Pa
     Ok((body, end))
 }
 
+/// The postcard value at the front of `bytes`, leaving `bytes` after it
+/// (a postcard struct is its fields one after the other, so a stored form
+/// can be read a field at a time).
+pub(crate) fn take_front<T: serde::de::DeserializeOwned>(bytes: &mut &[u8]) -> Result<T, PackError> {
+    let (value, rest) = postcard::take_from_bytes(bytes).map_err(|e| PackError::Malformed(e.to_string()))?;
+    *bytes = rest;
+    Ok(value)
+}
+
 fn mismatch(what: &str, n: usize) -> PackError {
     PackError::Malformed(format!("{what} does not match its {n} papers"))
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compact::{FrontCoded, IdTable, Packed};
 use super::shards::{table, table_len, Shard, ShardEntry};
-use super::{check_tables, encoded_len, frame, mismatch, unframe, PackError, Part};
+use super::{check_tables, encoded_len, frame, mismatch, take_front, unframe, PackError, Part};
 use crate::engine::discover::Vectors;
 use crate::engine::facets::{FacetIndex, FacetsReader, VALUES_PER_STEP};
 use crate::engine::index::{EntityShards, HeadIndex, SearchIndex};
@@ -290,10 +290,9 @@ impl HeadDecoder {
 
     /// The next part, read from where the last one ended.
     fn take<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, PackError> {
-        let rest = &self.bytes[self.at..self.end];
-        let (value, left) =
-            postcard::take_from_bytes::<T>(rest).map_err(|e| PackError::Malformed(e.to_string()))?;
-        self.at = self.end - left.len();
+        let mut rest = &self.bytes[self.at..self.end];
+        let value = take_front(&mut rest)?;
+        self.at = self.end - rest.len();
         Ok(value)
     }
 
