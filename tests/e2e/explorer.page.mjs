@@ -11,6 +11,9 @@ export function repoFile(rel, name = path.basename(rel)) {
   return { name, mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(root, rel)) };
 }
 
+/** The entries of a BibTeX file given as `repoFile` gives it (`@string`, `@comment` and `@preamble` aside). */
+export const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
+
 /** Result rows rendered before "Show more" (PAGE in src/components/result_list.rs). */
 export const PAGE_ROWS = 12;
 

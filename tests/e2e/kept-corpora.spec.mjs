@@ -9,13 +9,12 @@
 // for files.
 import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { Explorer, repoFile } from './explorer.page.mjs';
+import { Explorer, bibEntries, repoFile } from './explorer.page.mjs';
 import { dist, emptyDist, port, startServer, waitForServiceWorker } from './offline-server.mjs';
 
 const BASE = '/some/sub/path/';
 const BIB = 'tests/fixtures/exports/scholar-srush.bib';
 const CSV = 'tests/fixtures/exports/zotero-mambo.csv';
-const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
 const zoteroRows = (file) => (file.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0-9]{8}",/gm) ?? []).length;
 
 async function openAsNew(explorer, files) {

@@ -4,7 +4,7 @@
 // `folio compile` merges them), with what was refused and every warning
 // listed and copyable; a refused file changes nothing; tags follow paper ids.
 import { test, expect } from '@playwright/test';
-import { Explorer, repoFile } from './explorer.page.mjs';
+import { Explorer, bibEntries, repoFile } from './explorer.page.mjs';
 
 const BASE = '/some/sub/path/';
 const SEED = 'corpus/000_aec88eee982df8fa.txt';
@@ -12,7 +12,6 @@ const BIB = 'tests/fixtures/exports/scholar-srush.bib';
 const CSV = 'tests/fixtures/exports/zotero-mambo.csv';
 
 /** Entries of a BibTeX file, counted from its text (not through the compiler). */
-const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
 /** Rows of a Zotero CSV export: each starts with its quoted 8-character item key. */
 const zoteroRows = (file) => (file.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0-9]{8}",/gm) ?? []).length;
 /** A file no reader can take: binary bytes. */

@@ -4,11 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { Explorer, repoFile } from './explorer.page.mjs';
+import { Explorer, bibEntries, repoFile } from './explorer.page.mjs';
 import { copyOf, dist, port, startServer } from './offline-server.mjs';
 
 const BIB = 'tests/fixtures/exports/scholar-srush.bib';
-const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
 
 test('?open= opens a file or a pack of this site, and refuses another site\'s', async ({ page }) => {
   const site = copyOf(dist);

@@ -4,11 +4,10 @@
 // shards stay, and so do those of a corpus another tab is writing (it holds
 // the corpus's Web Lock) until that tab is gone.
 import { test, expect } from '@playwright/test';
-import { Explorer, repoFile } from './explorer.page.mjs';
+import { Explorer, bibEntries, repoFile } from './explorer.page.mjs';
 
 const BASE = '/some/sub/path/';
 const BIB = 'tests/fixtures/exports/scholar-srush.bib';
-const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
 
 /** The site's corpora database (IndexedDB), opened in the page: a script put in every page. */
 function openCorpora() {
