@@ -165,5 +165,5 @@ export function printSettled({ keys, toggles, floor, longest, warmUp }) {
   if (floor?.length) console.log(`  floor (one attribute changed, nothing else): to its last change ${f(floor, 'settled')}, work ${f(floor, 'work')}`);
   console.log(`longest main-thread task during them: ${longest ? `${longest.toFixed(0)} ms` : 'none of 50 ms or more'}`);
   const slow = [...keys].sort((a, b) => b.settled - a.settled).slice(0, 5);
-  console.log(`  slowest keystrokes: ${slow.map((k) => `${JSON.stringify(k.text)} ${k.settled.toFixed(1)}`).join(', ')}`);
+  console.log(`  slowest keystrokes, to the last change (to the first frame; work to it; mutation batches): ${slow.map((k) => `${JSON.stringify(k.text)} ${k.settled.toFixed(1)} (${k.paint.toFixed(1)}; ${k.work.toFixed(1)}; ${k.mutations})`).join(', ')}`);
 }

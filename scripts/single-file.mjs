@@ -14,7 +14,7 @@
 //   instantiates the wasm from bytes, replacing Trunk's loader, which would
 //   fetch the .wasm file;
 // - the CSS is an inline <style>, the icon a data: URL.
-// - each worker (the compile worker "Open papers…" runs, the math worker) is
+// - each worker (the compile worker "Open papers…" runs) is
 //   a text data block named after it: its wasm-bindgen glue plus its gzipped
 //   wasm, which the app starts from a blob: URL (a page on file:// cannot
 //   start a worker from a file).
@@ -73,7 +73,7 @@ const wasm = packed(wasmFile);
 const iconType = iconFile.endsWith('.svg') ? 'image/svg+xml' : 'image/png';
 const icon = `data:${iconType};base64,${read(iconFile).toString('base64')}`;
 
-// Each worker (the compile worker, the math worker): Trunk's no-modules glue
+// Each worker (the compile worker): Trunk's no-modules glue
 // defines `wasm_bindgen`, which takes the module's bytes.
 const workers = workerNames(fs.readdirSync(dist)).map((name) => {
   const workerGlue = read(`${name}.js`).toString('utf8');

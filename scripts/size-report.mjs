@@ -117,8 +117,8 @@ export function wasmCodeByCrate(bytes) {
 /**
  * The site's Web Workers, by name: each `data-type="worker"` link of
  * index.html, for which Trunk writes NAME_loader.js, NAME.js and
- * NAME_bg.wasm (the compile worker folio-worker, the math worker
- * folio-math). Loaded only when needed: not in the app's budget.
+ * NAME_bg.wasm (the compile worker folio-worker). Loaded only when
+ * needed: not in the app's budget.
  */
 export const workerNames = (files) => files.map((f) => /^(.+)_loader\.js$/.exec(f)?.[1]).filter(Boolean).sort();
 

@@ -8,7 +8,6 @@ pub mod corpus_store;
 pub mod download;
 pub mod map_canvas;
 pub mod map_gl;
-pub mod math_worker;
 pub mod service_worker;
 pub mod shards;
 pub mod theme;

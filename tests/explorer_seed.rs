@@ -283,19 +283,3 @@ fn facet_groups_follow_the_facet_kind_table_keywords_included() {
     assert_eq!(counts, [("routing".to_owned(), 2), ("experts".to_owned(), 1)]);
 }
 
-/// The app starts the math worker early for a corpus with formulas: the
-/// math fixture has them, the seed's LLM abstracts have none.
-#[test]
-fn a_corpus_with_formulas_says_so() {
-    assert!(!explorer().has_formulas(usize::MAX), "the seed has no formula");
-    let math = Explorer::new(
-        compile(
-            &[Input { name: "math.jsonl", bytes: include_bytes!("fixtures/math/math.jsonl") }],
-            &CompileOptions::default(),
-        )
-        .bundle
-        .unwrap(),
-    );
-    assert!(math.has_formulas(usize::MAX));
-    assert!(!math.has_formulas(0), "no paper looked at");
-}

@@ -710,20 +710,3 @@ fn a_phrase_fetches_its_words_postings_in_one_round_and_their_positions_in_the_n
         assert!(!answer.is_empty(), "{query}");
     }
 }
-
-/// Whether a corpus has formulas is judged from the papers held alone: a
-/// sharded head holding no record says no; once the records are in, yes,
-/// as the whole pack says.
-#[test]
-fn formulas_are_looked_for_in_the_records_held() {
-    let input = Input { name: "math.jsonl", bytes: include_bytes!("fixtures/math/math.jsonl") };
-    let bundle = compile(&[input], &CompileOptions::default()).bundle.unwrap();
-    let (whole, mut sharded, files) = pair(bundle, usize::MAX);
-    assert!(whole.has_formulas(usize::MAX));
-    assert!(!sharded.has_formulas(usize::MAX), "no record held");
-    assert!(sharded.missing_records(&[0]).len() == 1, "the first paper's record is not held");
-    let records: Vec<ShardId> = sharded.shard_ids(ShardKind::Records).collect();
-    load(&mut sharded, &files, &records);
-    assert!(sharded.has_formulas(usize::MAX));
-    assert!(!sharded.has_formulas(0), "no paper looked at");
-}

@@ -186,23 +186,19 @@ fn focus_search() {
     }
 }
 
-/// Papers looked at for a formula once the warm-up is done.
-const FORMULA_SAMPLE: usize = 256;
-
 /// Runs the explorer's warm-up step `at`, and the next one in a task of
-/// its own, until done (or the corpus is gone). Before the first, starts
-/// the math worker if the corpus has formulas, so that it loads while the
-/// engine warms up (the first rows with a formula would wait for it: 100
-/// ms on a first keystroke at 10k papers). The whole of it is named
-/// `folio: warm-up` in the page's performance timeline (for the benchmark).
+/// its own, until done (or the corpus is gone). The first also renders a
+/// formula, so that the first row with one does not wait for the math
+/// renderer's code to compile. The whole of it is named `folio: warm-up`
+/// in the page's performance timeline (for the benchmark).
 fn warm_up(explorer: SharedExplorer, at: WarmUp, started: f64) {
     if Arc::strong_count(&explorer) == 1 {
         return;
     }
-    let engine = explorer.read().unwrap_or_else(PoisonError::into_inner);
-    if at == WarmUp::default() && engine.has_formulas(FORMULA_SAMPLE) {
-        crate::browser::math_worker::start_early();
+    if at == WarmUp::default() {
+        crate::components::math_formula::warm_up();
     }
+    let engine = explorer.read().unwrap_or_else(PoisonError::into_inner);
     let start = crate::browser::corpus_store::now();
     let next = engine.warm_up_step(at).0;
     crate::browser::corpus_store::measure("warm-up step", start);

@@ -1,72 +1,86 @@
-//! A formula of a title or an abstract as MathML: its source text until the
-//! math worker ([`crate::browser::math_worker`], which runs
-//! [`crate::engine::math::render`]) answers with its tree, then that tree
-//! built node by node with `createElementNS` and text nodes, never from
-//! markup, and only with the allowlisted elements and attributes
-//! ([`ELEMENTS`], [`ATTRIBUTES`]); the source text stays when the formula
-//! does not parse or the worker is not there.
+//! A formula of a title or an abstract as MathML, rendered in the same task
+//! as the row or paper that shows it ([`crate::engine::math::render`]: a
+//! keystroke's formulas are on the page in its first frame, not a message
+//! round trip later), then built node by node with `createElementNS` and
+//! text nodes, never from markup; the tree holds only the allowlisted
+//! elements and attributes (`engine::math::ELEMENTS`, `ATTRIBUTES`). A
+//! formula that does not parse shows its source text.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
-use crate::browser::math_worker;
-use crate::engine::math::{ATTRIBUTES, ELEMENTS};
+use crate::engine::math::{self, MathNode};
 
 const MATHML: &str = "http://www.w3.org/1998/Math/MathML";
 
-/// Deeper trees are refused (the engine's reader refuses them already).
-const MAX_DEPTH: usize = 64;
+/// Formulas rendered so far, per source (`None`: does not parse): a
+/// formula shown again (a new highlight, the same paper opened) is not
+/// parsed again. Bounded: a page that has shown this many forgets them all.
+const REMEMBERED: usize = 4096;
+
+thread_local! {
+    static RENDERED: RefCell<HashMap<String, Option<Rc<MathNode>>>> = RefCell::default();
+}
+
+fn rendered(source: &str) -> Option<Rc<MathNode>> {
+    if let Some(known) = RENDERED.with(|r| r.borrow().get(source).cloned()) {
+        return known;
+    }
+    let tree = math::render(source).map(Rc::new);
+    RENDERED.with(|r| {
+        let mut rendered = r.borrow_mut();
+        if rendered.len() >= REMEMBERED {
+            rendered.clear();
+        }
+        rendered.insert(source.to_owned(), tree.clone());
+    });
+    tree
+}
+
+/// Renders a formula once, for the renderer's code to be compiled before
+/// a row needs it (the explorer's warm-up).
+pub fn warm_up() {
+    let _ = rendered("$\\ell_1 = \\sum_{i} |x_i|^2$");
+}
 
 #[component]
 pub fn MathFormula(
     /// The formula as written, delimiters included (`$\ell_1$`).
     source: String,
 ) -> impl IntoView {
+    let Some(tree) = rendered(&source) else {
+        return view! { <span class="math-source">{source}</span> }.into_any();
+    };
     let holder = NodeRef::<leptos::html::Span>::new();
     holder.on_load(move |span| {
         // A re-render (a new highlight) may keep the element and load it
         // again: replace what it holds.
-        span.set_text_content(Some(&source));
-        span.set_class_name("math-source");
-        let title = source.clone();
-        math_worker::render(&source, move |tree| {
-            if let Some(node) = build(tree, 0) {
-                span.set_text_content(None);
-                let _ = span.append_child(&node);
-                span.set_class_name("math");
-                // The source on hover, to read or copy the TeX.
-                let _ = span.set_attribute("title", &title);
-            }
-        });
+        span.set_text_content(None);
+        let _ = span.append_child(&build(&tree));
     });
-    view! { <span class="math-source" node_ref=holder></span> }
+    // The source on hover, to read or copy the TeX.
+    view! { <span class="math" title=source node_ref=holder></span> }.into_any()
 }
 
-/// The DOM nodes of a tree as the worker sends it (a string: a text node;
-/// `[name, [attribute, value, ...], child, ...]`: an element), or `None`
-/// when it holds anything off the allowlist.
-fn build(node: &JsValue, depth: usize) -> Option<web_sys::Node> {
+/// The DOM nodes of a rendered tree.
+fn build(node: &MathNode) -> web_sys::Node {
     let document = gloo::utils::document();
-    if let Some(text) = node.as_string() {
-        return Some(document.create_text_node(&text).into());
-    }
-    let parts = node.dyn_ref::<js_sys::Array>()?;
-    let name = parts.get(0).as_string()?;
-    if depth > MAX_DEPTH || !ELEMENTS.contains(&name.as_str()) {
-        return None;
-    }
-    let element = document.create_element_ns(Some(MATHML), &name).ok()?;
-    let attributes: js_sys::Array = parts.get(1).dyn_into().ok()?;
-    for pair in 0..attributes.length() / 2 {
-        let attribute = attributes.get(2 * pair).as_string()?;
-        let value = attributes.get(2 * pair + 1).as_string()?;
-        if !ATTRIBUTES.contains(&attribute.as_str()) {
-            return None;
+    match node {
+        MathNode::Text(text) => document.create_text_node(text).into(),
+        MathNode::Element { name, attributes, children } => {
+            let Ok(element) = document.create_element_ns(Some(MATHML), name) else {
+                return document.create_text_node(&node.text()).into();
+            };
+            for (attribute, value) in attributes {
+                let _ = element.set_attribute(attribute, value);
+            }
+            for child in children {
+                let _ = element.append_child(&build(child));
+            }
+            element.into()
         }
-        element.set_attribute(&attribute, &value).ok()?;
     }
-    for child in 2..parts.length() {
-        element.append_child(&build(&parts.get(child), depth + 1)?).ok()?;
-    }
-    Some(element.into())
 }

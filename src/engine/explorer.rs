@@ -19,7 +19,6 @@ use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
 use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
 use super::map::Layout;
-use super::math;
 use super::pack::cache::{ShardCache, DEFAULT_BUDGET};
 use super::pack::shards::{Reads, Shard, ShardEntry, ShardId, ShardKind, ShardSet};
 use super::pack::{
@@ -705,16 +704,6 @@ impl Explorer {
     /// Paper `doc`, or `None` while its record shard is not held.
     pub fn try_paper(&self, doc: u32) -> Option<Arc<Paper>> {
         self.papers.try_get(doc)
-    }
-
-    /// Whether one of the first `limit` papers held (a one-file pack holds
-    /// them all; a sharded one those of the record shards in memory) has a
-    /// formula in its title or abstract: the app then starts the math
-    /// worker before a row asks for it.
-    pub fn has_formulas(&self, limit: usize) -> bool {
-        self.papers.held().take(limit).any(|paper| {
-            [&paper.title, &paper.abstract_text].iter().any(|text| !math::formulas(text).is_empty())
-        })
     }
 
     /// The number of papers.

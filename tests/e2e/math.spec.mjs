@@ -3,14 +3,14 @@
 // element, is found by its letters however the query writes them and is
 // highlighted whole; one that does not parse shows its source; hostile TeX
 // renders inert, with no console error and no CSP violation. Formulas are
-// rendered by the math worker: offline too, and in the single-file build;
-// without it they stay as their source, with one console warning.
+// rendered by the app in the task that shows them (a keystroke's formulas
+// are on the page with its rows): offline too, and in the single-file build.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { Explorer, expectNothingRan, watchAttacks } from './explorer.page.mjs';
-import { copyOf, port, postBuild, root, singleFile, startServer, waitForServiceWorker } from './offline-server.mjs';
+import { port, root, singleFile, startServer, waitForServiceWorker } from './offline-server.mjs';
 
 const mathDist = path.resolve(root, process.env.FOLIO_MATH_DIST ?? 'target/dist-math');
 /** The fixture's papers, straight from the file. */
@@ -85,8 +85,6 @@ test('hostile TeX in formulas renders inert, with no CSP violation', async ({ pa
   }
 });
 
-// Formulas are rendered by the math worker (src/bin/folio-math.rs), not the app.
-
 test('formulas render offline after one visit, and in the single-file build', async ({ page }) => {
   const { server, explorer } = await openMath(page);
   const title = explorer.results.filter({ hasText: 'Sparse Recovery with' }).getByTestId('result-title');
@@ -96,12 +94,11 @@ test('formulas render offline after one visit, and in the single-file build', as
   } finally {
     await server.stop();
   }
-  // The math worker's files were precached with the rest of the site.
   await page.reload();
   await explorer.expectLoaded(papers.length);
   await expect(title.locator('math msub')).toHaveText('ℓ1');
 
-  // The single-file build inlines the math worker and starts it from a blob: URL.
+  // The single-file build renders them the same way.
   const requests = [];
   page.on('request', (request) => requests.push(request.url()));
   const file = pathToFileURL(singleFile(mathDist)).href;
@@ -112,57 +109,33 @@ test('formulas render offline after one visit, and in the single-file build', as
   expect(explorer.consoleErrors).toEqual([]);
 });
 
-test('without the math worker, formulas stay as their TeX source with one console warning', async ({ page }) => {
-  const site = copyOf(mathDist);
-  fs.rmSync(path.join(site, 'folio-math_loader.js'));
-  postBuild(site);
-  const warnings = [];
-  page.on('console', (msg) => { if (msg.type() === 'warning') warnings.push(msg.text()); });
-  const { server, seen, explorer } = await openMath(page, site);
-  try {
-    const title = explorer.results.filter({ hasText: 'Sparse Recovery with' }).getByTestId('result-title');
-    await expect.poll(() => warnings.filter((w) => /math worker/.test(w))).toHaveLength(1);
-    await expect(title).toContainText('$\\ell_1$');
-    await explorer.search.fill('l1 regularization ');
-    await expect(explorer.results).toHaveCount(1);
-    await expect(title.locator('mark', { hasText: '$\\ell_1$' })).toHaveCount(1);
-    await title.click();
-    await expect(page.getByTestId('paper-abstract')).toContainText('$O(\\sqrt{s \\log p / n})$');
-    await expect(page.locator('math')).toHaveCount(0);
-    expect(warnings.filter((w) => /math worker/.test(w))).toHaveLength(1);
-    expect(seen.dialogs).toEqual([]);
-    expect(explorer.consoleErrors).toEqual([]);
-  } finally {
-    await server.stop();
-    fs.rmSync(site, { recursive: true, force: true });
-  }
-});
-
-test('the math worker starts once the page is idle when the corpus has formulas, and never for one without', async ({ page }) => {
-  const mathRequests = (requests) => requests.filter((url) => url.includes('folio-math'));
-  const requests = [];
-  page.on('request', (request) => requests.push(request.url()));
-  // No row shows a formula (the query matches nothing), yet the worker
-  // comes: the corpus has formulas, so the first row with one will not wait.
-  expect(fs.existsSync(path.join(mathDist, 'index.html'))).toBe(true);
+test('a keystroke\'s formulas are MathML in the task that answers it, not a message later', async ({ page }) => {
+  // The page opens on a query that shows no paper: no formula has been
+  // rendered before the keystroke (a renderer that remembers them would
+  // otherwise answer a formula seen before at once, however it works).
   const server = await startServer(mathDist, port(18));
   try {
     const explorer = new Explorer(page);
     await explorer.open(`${server.origin}/some/sub/path/?q=zzqqxxnothing`);
     await expect(explorer.results).toHaveCount(0);
     await expect(page.locator('math')).toHaveCount(0);
-    await expect.poll(() => mathRequests(requests).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // The box changed and every task the app queues for it run (its
+    // effects are microtasks): what the page holds then, before any other
+    // task (a worker's answer would be one), is what the first frame shows.
+    const shown = await page.evaluate(async () => {
+      const input = document.querySelector('[data-testid=search]');
+      input.value = 'l1 regularization';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const row = [...document.querySelectorAll('[data-testid=result]')].find((r) => r.textContent.includes('Sparse Recovery with'));
+      return { rows: document.querySelectorAll('[data-testid=result]').length, math: row ? row.querySelectorAll('math').length : -1, source: row ? row.querySelectorAll('.math-source').length : -1 };
+    });
+    expect(shown.rows).toBe(1);
+    expect(shown.math).toBeGreaterThan(0);
+    expect(shown.source).toBe(0);
+    // No file of the site is there for math alone.
+    expect(fs.readdirSync(mathDist).filter((f) => /math/.test(f))).toEqual([]);
   } finally {
     await server.stop();
   }
-  // The seed's abstracts have no formula: no math worker, however long the page stays.
-  requests.length = 0;
-  const seed = new Explorer(page);
-  await seed.open('/some/sub/path/');
-  await seed.expectLoaded(24);
-  await page.waitForTimeout(2000);
-  // The seed's own requests: the math site's worker may still be fetching
-  // its wasm as the page leaves it.
-  const seedOrigin = new URL(page.url()).origin;
-  expect(mathRequests(requests).filter((url) => url.startsWith(`${seedOrigin}/`))).toEqual([]);
 });
