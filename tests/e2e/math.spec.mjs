@@ -117,6 +117,8 @@ test('a keystroke\'s formulas are MathML in the task that answers it, not a mess
   try {
     const explorer = new Explorer(page);
     await explorer.open(`${server.origin}/some/sub/path/?q=zzqqxxnothing`);
+    // The corpus is open and answered the query (no row while loading either).
+    await expect(page.getByTestId('no-results')).toBeVisible();
     await expect(explorer.results).toHaveCount(0);
     await expect(page.locator('math')).toHaveCount(0);
     // The box changed and every task the app queues for it run (its
