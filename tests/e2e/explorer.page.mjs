@@ -53,6 +53,12 @@ export class Explorer {
     await this.page.goto(path);
   }
 
+  /** Every corpus opened from now on is kept as a head and shards, as a
+   * 100k-paper one is (the app's `SHARD_THRESHOLD_KEY` set to 0). */
+  async shardWhateverIsKept() {
+    await this.page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+  }
+
   async expectLoaded(n) {
     await expect(this.count).toHaveText(`${n} papers`);
     await expect(this.results).toHaveCount(Math.min(n, PAGE_ROWS));

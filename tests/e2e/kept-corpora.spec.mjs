@@ -140,8 +140,7 @@ test('a large corpus is kept as a head and shards: offline reload with its tags,
     await explorer.open(`${server.origin}${BASE}`);
     await explorer.expectLoaded(24);
     await waitForServiceWorker(page);
-    // Shard whatever is opened (the threshold a 100k-paper corpus passes).
-    await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+    await explorer.shardWhateverIsKept();
     await openAsNew(explorer, [bib]);
     await explorer.expectLoaded(entries);
     expect(await keptShards(page)).toBeGreaterThan(3);
@@ -284,7 +283,7 @@ test('a sharded corpus whose head cannot be kept keeps nothing, not even the sha
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
-  await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+  await explorer.shardWhateverIsKept();
   const bib = repoFile(BIB);
   await openNotKept(page, explorer, bib);
   await explorer.expectLoaded(bibEntries(bib));
@@ -316,7 +315,7 @@ test('Cancel once the worker has kept a sharded corpus\'s shards, before the pag
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
-  await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+  await explorer.shardWhateverIsKept();
   await explorer.chooseFiles([repoFile(BIB)]);
   await page.getByTestId('open-new').click();
   await expect.poll(() => page.evaluate(() => window.__heldShards ?? null)).not.toBeNull();

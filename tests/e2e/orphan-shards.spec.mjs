@@ -66,7 +66,7 @@ test('shards of no kept corpus are deleted on the next start, a kept corpus\'s a
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
-  await page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
+  await explorer.shardWhateverIsKept();
   const bib = repoFile(BIB);
   await explorer.chooseFiles([bib]);
   await page.getByTestId('open-new').click();
