@@ -23,7 +23,7 @@
 // Each long task is named by the app's own `performance.measure` entries
 // (`folio: head: facets` (one per slice of values), `folio: show`,
 // `folio: view: first answer`, `folio: view: answer`, `folio: warm-up
-// step`, ...; see `browser::corpus_store::measure`) that fall inside it,
+// step`, ...; see `browser::bench_hook::measure`) that fall inside it,
 // and every such entry over 10 ms is listed. `--trace FILE` also writes a Chromium trace
 // (devtools.timeline) of the open, from the click to the corpus kept.
 // Targets (issue 15) at 100k: under 3x the native time, under 1 GiB, no

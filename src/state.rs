@@ -8,7 +8,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use leptos::prelude::*;
 
-use crate::browser::{bundle_fetch, corpus_store, shards, url_state, user_store};
+use crate::browser::{bench_hook, bundle_fetch, corpus_store, shards, url_state, user_store};
 use crate::engine::explorer::{Exploration, Explorer};
 use crate::engine::facets::FacetIndex;
 use crate::engine::tags::{merge_three_way, TagStore, UserData};
@@ -279,7 +279,7 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
     // says it is searching), and answers once they are in, its facet
     // groups whose lists are in facet shards not held yet still counting
     // (shown so) until those arrive.
-    let start = corpus_store::now();
+    let start = bench_hook::now();
     let first = user.store.with_untracked(|store| {
         let facets = user.facets.get_untracked();
         view.with_untracked(|state| {
@@ -301,7 +301,7 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
         })
     });
     let (first, complete) = first.expect("the explorer is provided just above");
-    corpus_store::measure("view: first answer", start);
+    bench_hook::measure("view: first answer", start);
     let results = RwSignal::new(Arc::new(first));
     // The one writer of the URL, created before the answer's effect so that
     // it runs first, before the interaction changes the page: a History call
@@ -326,11 +326,11 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
             view.track();
             return;
         }
-        let start = corpus_store::now();
+        let start = bench_hook::now();
         let answer = user.store.with(|store| {
             view.with(|state| explorer.try_with_mut(|e| e.try_explore(state, store.data(), &user_facets)))
         });
-        corpus_store::measure("view: answer", start);
+        bench_hook::measure("view: answer", start);
         match answer {
             Some(Ok(exploration)) => {
                 fetcher.answered();

@@ -1,11 +1,14 @@
-//! Hooks for the in-browser benchmark (`scripts/bench-browser.mjs`): the page
-//! calls the engine directly to time it without rendering, and reads the
-//! wasm memory size. Exported through wasm-bindgen (`window.wasmBindings`).
+//! Hooks for the in-browser benchmarks (`scripts/bench-browser.mjs`): the
+//! page calls the engine directly to time it without rendering, and reads
+//! the wasm memory size, exported through wasm-bindgen
+//! (`window.wasmBindings`); and the app's own work named in the page's
+//! performance timeline ([`measure`]) for traces and `scripts/bench-open.mjs`.
 
 use std::cell::RefCell;
 use std::sync::PoisonError;
 
 use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsCast;
 
 use crate::engine::facets::FacetIndex;
 use crate::engine::query::parse;
@@ -13,6 +16,25 @@ use crate::engine::search::{search, SearchOptions};
 use crate::engine::tags::UserData;
 use crate::engine::view_state::ViewState;
 use crate::state::SharedExplorer;
+
+/// Names the time from `start` (`performance.now()`) to now in the page's
+/// performance timeline as `folio: {name}`, for traces and
+/// `scripts/bench-open.mjs`.
+pub fn measure(name: &str, start: f64) {
+    let Some(performance) = gloo::utils::window().performance() else { return };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
+    let measure = js_sys::Reflect::get(&performance, &"measure".into());
+    if let Ok(measure) = measure.and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        let _ = measure.call2(&performance, &format!("folio: {name}").into(), &options);
+    }
+}
+
+/// `performance.now()` (0 where the page has no clock).
+pub fn now() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
 
 thread_local! {
     static EXPLORER: RefCell<Option<SharedExplorer>> = const { RefCell::new(None) };
@@ -64,7 +86,6 @@ pub fn wasm_memory_bytes() -> f64 {
 pub fn bench_map_frame(points: u32, frames: u32, webgl: bool) -> f64 {
     use crate::browser::map_canvas::{Camera, Painter, Scene, PALETTE};
     use crate::engine::facets::DocSet;
-    use wasm_bindgen::JsCast;
 
     let canvas = || {
         let canvas = gloo::utils::document()
@@ -112,8 +133,6 @@ pub fn bench_map_frame(points: u32, frames: u32, webgl: bool) -> f64 {
         dragging: None,
         pointed: Some(0),
     };
-    let performance = gloo::utils::window().performance();
-    let now = || performance.as_ref().map_or(0.0, |p| p.now());
     let start = now();
     for frame in 0..frames.max(1) {
         let t = f64::from(frame) / f64::from(frames.max(1));

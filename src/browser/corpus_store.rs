@@ -35,6 +35,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
+use crate::browser::bench_hook;
 use crate::browser::bundle_fetch::explorer_of_pack;
 use crate::engine::explorer::Explorer;
 use crate::engine::open::megabytes;
@@ -508,25 +509,6 @@ pub async fn next_task() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Names the time from `start` (`performance.now()`) to now in the page's
-/// performance timeline as `folio: {name}`, for traces and
-/// `scripts/bench-open.mjs`.
-pub fn measure(name: &str, start: f64) {
-    let Some(performance) = gloo::utils::window().performance() else { return };
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
-    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
-    let measure = js_sys::Reflect::get(&performance, &"measure".into());
-    if let Ok(measure) = measure.and_then(|f| f.dyn_into::<js_sys::Function>()) {
-        let _ = measure.call2(&performance, &format!("folio: {name}").into(), &options);
-    }
-}
-
-/// `performance.now()` (0 where the page has no clock).
-pub fn now() -> f64 {
-    gloo::utils::window().performance().map_or(0.0, |p| p.now())
-}
-
 /// The explorer of `pack`: a sharded pack's head is read a part at a time,
 /// each part a task of its own ([`HeadDecoder`]: tens of milliseconds in
 /// all at 100k papers), so that the page paints and takes input between
@@ -535,19 +517,19 @@ pub async fn explorer_in_steps(pack: Vec<u8>) -> Result<Explorer, String> {
     if !pack.starts_with(HEAD_MAGIC) {
         return explorer_of_pack(pack);
     }
-    let start = now();
+    let start = bench_hook::now();
     let mut decoder = HeadDecoder::new(pack).map_err(|err| err.to_string())?;
-    measure("head: frame", start);
+    bench_hook::measure("head: frame", start);
     while let Some(part) = decoder.next_part() {
         next_task().await;
-        let start = now();
+        let start = bench_hook::now();
         decoder.step().map_err(|err| err.to_string())?;
-        measure(&format!("head: {part}"), start);
+        bench_hook::measure(&format!("head: {part}"), start);
     }
     next_task().await;
-    let start = now();
+    let start = bench_hook::now();
     let explorer = Explorer::from_head_decoder(decoder).map_err(|err| err.to_string());
-    measure("head: explorer", start);
+    bench_hook::measure("head: explorer", start);
     explorer
 }
 

@@ -39,7 +39,7 @@ pub fn ExplorerView(
     // per task: a keystroke meanwhile waits for one step, not all of it.
     {
         let explorer = Arc::clone(&explorer);
-        after_paint(move || warm_up(explorer, WarmUp::default(), crate::browser::corpus_store::now()));
+        after_paint(move || warm_up(explorer, WarmUp::default(), crate::browser::bench_hook::now()));
     }
     provide_explorer_state(explorer);
     let papers = expect_explorer();
@@ -199,12 +199,12 @@ fn warm_up(explorer: SharedExplorer, at: WarmUp, started: f64) {
         crate::components::math_formula::warm_up();
     }
     let engine = explorer.read().unwrap_or_else(PoisonError::into_inner);
-    let start = crate::browser::corpus_store::now();
+    let start = crate::browser::bench_hook::now();
     let next = engine.warm_up_step(at).0;
-    crate::browser::corpus_store::measure("warm-up step", start);
+    crate::browser::bench_hook::measure("warm-up step", start);
     drop(engine);
     if next == WarmUp::Done {
-        crate::browser::corpus_store::measure("warm-up", started);
+        crate::browser::bench_hook::measure("warm-up", started);
     } else {
         set_timeout(move || warm_up(explorer, next, started), std::time::Duration::ZERO);
     }

@@ -8,10 +8,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
+use crate::browser::bench_hook::{measure, now};
 use crate::browser::compile_worker::{self, Done, Event, Job, Keep, Made, Step, Task};
-use crate::browser::corpus_store::{
-    self, explorer_in_steps, files_buffer, measure, next_task, now, StoredCorpus,
-};
+use crate::browser::corpus_store::{self, explorer_in_steps, files_buffer, next_task, StoredCorpus};
 use crate::browser::shards::{self, Source};
 use crate::components::dialog::Dialog;
 use crate::state::{expect_corpus, CorpusContext, CorpusOrigin, CorpusState};
