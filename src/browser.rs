@@ -14,3 +14,10 @@ pub mod theme;
 pub mod unicode;
 pub mod url_state;
 pub mod user_store;
+
+/// `target`'s method `name`, if it has one: for what a browser may lack
+/// (Web Locks, `requestIdleCallback`) or web-sys does not bind (a WebGL
+/// extension's method, `performance.measure` with options).
+pub(crate) fn method(target: &wasm_bindgen::JsValue, name: &str) -> Option<js_sys::Function> {
+    wasm_bindgen::JsCast::dyn_into(js_sys::Reflect::get(target, &name.into()).ok()?).ok()
+}

@@ -25,8 +25,7 @@ pub fn measure(name: &str, start: f64) {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
     let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
-    let measure = js_sys::Reflect::get(&performance, &"measure".into());
-    if let Ok(measure) = measure.and_then(|f| f.dyn_into::<js_sys::Function>()) {
+    if let Some(measure) = super::method(&performance, "measure") {
         let _ = measure.call2(&performance, &format!("folio: {name}").into(), &options);
     }
 }

@@ -35,8 +35,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
-use crate::browser::bench_hook;
 use crate::browser::bundle_fetch::explorer_of_pack;
+use crate::browser::{bench_hook, method};
 use crate::engine::explorer::Explorer;
 use crate::engine::open::megabytes;
 use crate::engine::pack::{HeadDecoder, HEAD_MAGIC};
@@ -380,9 +380,7 @@ pub fn hold(id: &str) {
     let held = Promise::new(&mut |resolve, _| release = Some(resolve));
     let Some(release) = release else { return };
     let until_released = Closure::once_into_js(move |_lock: JsValue| held);
-    let request =
-        js_sys::Reflect::get(&locks, &"request".into()).and_then(|f| f.dyn_into::<js_sys::Function>());
-    if let Ok(request) = request {
+    if let Some(request) = method(&locks, "request") {
         if request.call2(&locks, &lock_name(id).into(), &until_released).is_ok() {
             HELD.with(|held| held.borrow_mut().insert(id.to_owned(), release));
         }
@@ -400,7 +398,7 @@ pub fn release(id: &str) {
 /// `None` where the browser cannot tell (no Web Locks).
 async fn being_written() -> Option<std::collections::HashSet<String>> {
     let locks = locks()?;
-    let query = js_sys::Reflect::get(&locks, &"query".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let query = method(&locks, "query")?;
     let promise: Promise = query.call0(&locks).ok()?.dyn_into().ok()?;
     let state = JsFuture::from(promise).await.ok()?;
     let prefix = format!("{}/", database_name());
@@ -463,16 +461,11 @@ pub fn delete_orphan_shards_when_idle() {
         });
     });
     let window = gloo::utils::window();
-    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>());
-    let scheduled = match idle {
-        Ok(idle) => {
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &10_000.into());
-            idle.call2(&window, &tidy, &options).is_ok()
-        }
-        Err(_) => false,
-    };
+    let scheduled = method(&window, "requestIdleCallback").is_some_and(|idle| {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &10_000.into());
+        idle.call2(&window, &tidy, &options).is_ok()
+    });
     if !scheduled {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(tidy.unchecked_ref(), 5_000);
     }

@@ -6,7 +6,7 @@
 //! Dropped, it gives its context back (`WEBGL_lose_context`): a browser
 //! holds few (Chromium 16), and the map may be opened many times.
 
-use js_sys::{Function, Object, Reflect, Uint16Array, Uint8Array};
+use js_sys::{Object, Reflect, Uint16Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, WebGlBuffer, WebGlProgram, WebGlRenderingContext as Gl, WebGlShader};
 
@@ -159,9 +159,7 @@ impl Drop for GlPoints {
         gl.delete_buffer(Some(&self.meta));
         gl.delete_program(Some(&self.program));
         if let Ok(Some(extension)) = gl.get_extension("WEBGL_lose_context") {
-            if let Ok(lose) = Reflect::get(&extension, &"loseContext".into())
-                .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
-            {
+            if let Some(lose) = super::method(&extension, "loseContext") {
                 let _ = lose.call0(&extension);
             }
         }
