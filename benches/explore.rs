@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use folio::engine::compile::{compile, CompileOptions, Input};
-use folio::engine::explorer::{Exploration, Explorer};
+use folio::engine::explorer::{Exploration, Explorer, WarmUp};
 use folio::engine::facets::FacetIndex;
 use folio::engine::tags::UserData;
 use folio::engine::view_state::ViewState;
@@ -163,8 +163,28 @@ fn main() {
     // What the app runs when idle after loading (the common terms'
     // summaries that one-word queries read, code paths warmed).
     let t = Instant::now();
-    explorer.warm_up();
-    println!("warm-up (the app's idle work after loading): {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    // Step by step, as the app runs it (one task each): the longest step
+    // is the longest task the warm-up adds to the page.
+    let (mut at, mut steps) = (WarmUp::default(), Vec::new());
+    while at != WarmUp::Done {
+        let step = Instant::now();
+        let next = explorer.warm_up_step(at).0;
+        steps.push((at, step.elapsed().as_secs_f64() * 1e3));
+        at = next;
+    }
+    let longest = steps.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((WarmUp::Done, 0.0));
+    println!(
+        "warm-up (the app's idle work after loading): {:.0} ms in {} steps, the longest {:.1} ms ({:?})",
+        t.elapsed().as_secs_f64() * 1e3,
+        steps.len(),
+        longest.1,
+        longest.0
+    );
+    if std::env::args().any(|a| a == "--per-query") {
+        for (at, ms) in &steps {
+            println!("      {ms:6.2} ms  warm-up step {at:?}");
+        }
+    }
     let prefetch = |explorer: &mut Explorer, states: &[ViewState]| {
         let Some(dir) = &shard_dir else { return };
         let t = Instant::now();

@@ -142,7 +142,9 @@ export async function interactionsSettled({ TYPING, toggles, quietMs }) {
   // The app's warm-up after its first paint (bench-browser: whether the
   // first keystroke came before it was done).
   const warm = performance.getEntriesByName('folio: warm-up')[0];
-  const warmUp = warm ? { start: warm.startTime, end: warm.startTime + warm.duration } : null;
+  // Its steps, one task each: the longest is the longest task it adds.
+  const steps = performance.getEntriesByName('folio: warm-up step').map((e) => e.duration);
+  const warmUp = warm ? { start: warm.startTime, end: warm.startTime + warm.duration, steps: steps.length, longestStep: Math.max(0, ...steps) } : null;
   return { keys, toggles: clicks, floor, longest, warmUp };
 }
 
@@ -153,7 +155,7 @@ export function printSettled({ keys, toggles, floor, longest, warmUp }) {
   const later = keys.slice(1);
   console.log(`keystroke to its last change (DOM painted, URL written): ${f(keys, 'settled')}; to the next frame (older figure): ${f(keys, 'paint')}`);
   console.log(`  first keystroke after load (${JSON.stringify(first.text)}): ${first.settled.toFixed(1)} ms to its last change (${first.paint.toFixed(1)} to the next frame); later keystrokes ${f(later, 'settled')}`);
-  if (warmUp) console.log(`  the app's warm-up ran ${warmUp.start.toFixed(0)} to ${warmUp.end.toFixed(0)} ms after the page started; the first keystroke came at ${first.at.toFixed(0)} ms`);
+  if (warmUp) console.log(`  the app's warm-up ran ${warmUp.start.toFixed(0)} to ${warmUp.end.toFixed(0)} ms after the page started, ${warmUp.steps} steps (a task each), the longest ${warmUp.longestStep.toFixed(1)} ms; the first keystroke came at ${first.at.toFixed(0)} ms`);
   const urls = keys.filter((k) => k.url != null).map((k) => k.url);
   console.log(`  URL written by ${urls.length} of ${keys.length} keystrokes, p50 ${pct(urls, 0.5).toFixed(1)} / p95 ${pct(urls, 0.95).toFixed(1)} ms after the key`);
   if (toggles.length) console.log(`facet toggle to its last change: ${f(toggles, 'settled')}; to the next frame (older figure): ${f(toggles, 'paint')}`);

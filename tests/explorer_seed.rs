@@ -239,7 +239,8 @@ fn warming_up_runs_a_keystroke_that_finds_papers() {
     let found = explorer.warm_up();
     assert!(found > 0);
     // Step by step, as the app runs it (a task each): the same work, the
-    // terms first, then each query, then done.
+    // terms first, then each facet group, the vocabulary, then each
+    // query, then done.
     let (mut at, mut stepped, mut steps) = (WarmUp::default(), 0, Vec::new());
     while at != WarmUp::Done {
         let (next, more) = explorer.warm_up_step(at);
@@ -248,6 +249,14 @@ fn warming_up_runs_a_keystroke_that_finds_papers() {
     }
     assert_eq!(stepped, found);
     assert_eq!(steps.first(), Some(&WarmUp::Terms(0)));
+    let groups = explorer.facets().groups().count();
+    assert!(groups > 0);
+    let facets: Vec<usize> =
+        steps.iter().filter_map(|s| if let WarmUp::Facets(i) = s { Some(*i) } else { None }).collect();
+    assert_eq!(facets, (0..=groups).collect::<Vec<_>>(), "each group, then the step that finds none left");
+    let at = |step: WarmUp| steps.iter().position(|s| *s == step);
+    assert_eq!(at(WarmUp::Vocabulary), at(WarmUp::Facets(groups)).map(|i| i + 1), "{steps:?}");
+    assert_eq!(at(WarmUp::Query(0)), at(WarmUp::Vocabulary).map(|i| i + 1), "{steps:?}");
     assert!(steps.contains(&WarmUp::Query(3)) && !steps.contains(&WarmUp::Query(4)), "{steps:?}");
     assert_eq!(explorer.warm_up_step(WarmUp::Done), (WarmUp::Done, 0));
 }
@@ -282,4 +291,3 @@ fn facet_groups_follow_the_facet_kind_table_keywords_included() {
     let counts: Vec<(String, usize)> = keywords.top(10).into_iter().map(|v| (v.value, v.count)).collect();
     assert_eq!(counts, [("routing".to_owned(), 2), ("experts".to_owned(), 1)]);
 }
-

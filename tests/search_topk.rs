@@ -312,7 +312,7 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
 #[track_caller]
 fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared: bool) {
     use folio::engine::facets::DocSet;
-    use folio::engine::search::{prepare, prepare_from, run_ranked, top};
+    use folio::engine::search::{prepare, prepare_from, run_ranked, top, SUMMARIZED};
     let n = index.doc_count();
     let options = SearchOptions::default();
     let (mut ranked, mut summarized) = (0, false);
@@ -334,12 +334,27 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
     ] {
         if query == "the " {
             // The rest with the summaries of every common term made first,
-            // a few at a time as the app's warm-up makes them: the same
-            // terms as all at once.
+            // a few at a time as the app's warm-up makes them, each step
+            // the common terms that fit its budget of papers (one at least):
+            // the same terms as all at once.
+            let budget = 2 * SUMMARIZED + 1;
+            let common = |t: &u32| index.doc_frequency(*t) >= SUMMARIZED;
             let (mut made, mut from) = (0, Some(0));
             while let Some(start) = from {
-                let (some, next) = prepare_from(index, start, 7);
-                assert!(some <= 7 && (some == 7 || next.is_none()), "{some} then {next:?}");
+                let (some, next) = prepare_from(index, start, budget);
+                if !index.is_sharded() {
+                    let end = next.unwrap_or(index.term_count() as u32);
+                    let terms: Vec<u32> = (start..end).filter(common).collect();
+                    let papers: usize = terms.iter().map(|&t| index.doc_frequency(t)).sum();
+                    assert_eq!(some, terms.len(), "from {start}: the common terms before {next:?}");
+                    assert!(papers <= budget || some == 1, "from {start}: {some} terms of {papers} papers");
+                    if let Some(next) = next {
+                        assert!(
+                            common(&next) && papers + index.doc_frequency(next) > budget,
+                            "stopped at {next}"
+                        );
+                    }
+                }
                 (made, from) = (made + some, next);
             }
             summarized = made > 0;

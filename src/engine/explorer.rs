@@ -273,17 +273,22 @@ fn unshared(index: Arc<SearchIndex>) -> Result<SearchIndex, PackError> {
 }
 
 /// Where [`Explorer::warm_up_step`] is: the common terms summarized from
-/// term `Terms(from)` on, then the warm-up queries from `Query(i)` on.
+/// term `Terms(from)` on, then the facet groups prepared from `Facets(i)`
+/// on, then the vocabulary by length ("did you mean" reads it), then the
+/// warm-up queries from `Query(i)` on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WarmUp {
     Terms(u32),
+    Facets(usize),
+    Vocabulary,
     Query(usize),
     Done,
 }
 
-/// Common terms summarized per warm-up step: 1,729 terms took 90 to 110 ms
-/// at 100k natively, so about 7 ms a step natively, under 20 in wasm.
-pub const WARM_UP_TERMS: usize = 128;
+/// Papers of the common terms summarized per warm-up step (a step's time
+/// goes with the postings it reads): about 2 ms a step natively at 100k
+/// papers, so a few in wasm.
+pub const WARM_UP_PAPERS: usize = 1 << 18;
 
 impl Default for WarmUp {
     /// The first step.
@@ -1202,14 +1207,20 @@ impl Explorer {
     }
 
     /// One step of [`Explorer::warm_up`] from `at` (a few milliseconds
-    /// at 100k papers: [`WARM_UP_TERMS`] terms summarized, or one
-    /// query): where to go on from, and how much the step found.
+    /// at 100k papers: common terms of [`WARM_UP_PAPERS`] papers in all
+    /// summarized, a facet group prepared, the vocabulary by length made,
+    /// or one query): where to go on from, and how much the step found.
     pub fn warm_up_step(&self, at: WarmUp) -> (WarmUp, usize) {
         match at {
             WarmUp::Terms(from) => {
-                let next = search::prepare_from(&self.search_index, from, WARM_UP_TERMS).1;
-                (next.map_or(WarmUp::Query(0), WarmUp::Terms), 0)
+                let next = search::prepare_from(&self.search_index, from, WARM_UP_PAPERS).1;
+                (next.map_or(WarmUp::Facets(0), WarmUp::Terms), 0)
             }
+            WarmUp::Facets(i) => match self.facets.prepare_group(i) {
+                true => (WarmUp::Facets(i + 1), 0),
+                false => (WarmUp::Vocabulary, 0),
+            },
+            WarmUp::Vocabulary => (WarmUp::Query(0), self.search_index.shapes().ids.len().min(1)),
             WarmUp::Query(i) => {
                 let Some(query) = WARM_UP_QUERIES.get(i) else { return (WarmUp::Done, 0) };
                 let state = ViewState { query: (*query).to_owned(), ..Default::default() };

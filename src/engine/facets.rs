@@ -856,6 +856,19 @@ impl FacetIndex {
         }
     }
 
+    /// Makes what counting group `index` needs beyond its lists (each
+    /// paper's values, the common values' papers as bitsets), which its
+    /// first count makes otherwise: the app's warm-up does it a group a
+    /// task. Not for a group whose lists are in facet shards (made when
+    /// a count has read them). Whether there is a group `index`.
+    pub fn prepare_group(&self, index: usize) -> bool {
+        let Some(group) = self.groups.get(index) else { return false };
+        if let Some(lists) = group.docs.get() {
+            group.derived(lists, self.doc_count);
+        }
+        true
+    }
+
     /// Keys and labels of the groups present, in display order.
     pub fn groups(&self) -> impl Iterator<Item = (&str, &str)> {
         self.groups.iter().map(|g| (g.key.as_str(), g.label.as_str()))

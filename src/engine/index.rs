@@ -29,7 +29,7 @@
 //! About 1.3 bytes per word occurrence, a tenth of fixed-width tuples.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -221,6 +221,10 @@ pub struct SearchIndex {
     /// only of terms whose postings shard is held, and forgotten with it.
     #[serde(skip)]
     summaries: Mutex<FxHashMap<u32, Arc<TermSummary>>>,
+    /// The vocabulary by length, made when first needed ("did you mean"
+    /// reads it) and shared by clones: the terms are.
+    #[serde(skip)]
+    shapes: Arc<OnceLock<TermShapes>>,
 }
 
 impl Clone for SearchIndex {
@@ -242,8 +246,53 @@ impl Clone for SearchIndex {
             doc_count: self.doc_count,
             shards: self.shards.clone(),
             summaries: Mutex::new(summaries),
+            shapes: Arc::clone(&self.shapes),
         }
     }
+}
+
+/// The terms of an index by their length in characters, each with the
+/// letters it has as bits (what [`SearchIndex::shapes`] makes once): a
+/// scan for the words a few edits from another reads the lengths that
+/// can be, and rules most of those out by their letters, without reading
+/// the terms.
+#[derive(Debug, Default)]
+pub struct TermShapes {
+    /// Term ids by length: those of `length` characters are
+    /// `ids[starts[length]..starts[length + 1]]` (the last length holds
+    /// every longer term too).
+    pub ids: Vec<u32>,
+    /// The letters of term `ids[i]` ([`letter_bits`]).
+    pub letters: Vec<u64>,
+    pub starts: Vec<usize>,
+}
+
+/// Terms of this many characters or more share the last length of
+/// [`TermShapes`].
+pub const LONGEST_SHAPE: usize = 48;
+
+impl TermShapes {
+    /// Term ids and letters of the terms of `length` characters (of
+    /// [`LONGEST_SHAPE`] or more, for that length).
+    pub fn of_length(&self, length: usize) -> (&[u32], &[u64]) {
+        let length = length.min(LONGEST_SHAPE);
+        match (self.starts.get(length), self.starts.get(length + 1)) {
+            (Some(&a), Some(&b)) => (&self.ids[a..b], &self.letters[a..b]),
+            _ => (&[], &[]),
+        }
+    }
+}
+
+/// The letters of a word as bits of a `u64`: two letters may share a bit,
+/// so two words' bits differ in no more places than their sets of letters
+/// do (an edit changes that set by two letters at most).
+pub fn letter_bits(word: &str) -> u64 {
+    word.chars().fold(0, |bits, c| bits | letter_bit(c))
+}
+
+#[inline(always)]
+fn letter_bit(c: char) -> u64 {
+    1u64 << (c as u32 % 64)
 }
 
 /// Papers per block of a term's postings in a [`TermSummary`].
@@ -568,6 +617,7 @@ impl SearchIndex {
             doc_count: papers.len(),
             shards: None,
             summaries: Mutex::default(),
+            shapes: Arc::default(),
         }
     }
 
@@ -839,9 +889,43 @@ impl SearchIndex {
         range.map(move |id| (id, self.term(id)))
     }
 
-    /// All terms (for suggestions).
+    /// All terms.
     pub fn words(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
         (0..self.term_count() as u32).map(move |id| (id, self.term(id)))
+    }
+
+    /// The vocabulary by length ([`TermShapes`]), made the first time
+    /// (one pass over the terms; the app's warm-up makes it).
+    pub fn shapes(&self) -> &TermShapes {
+        self.shapes.get_or_init(|| {
+            // One pass over the terms (their length and letters), then
+            // the ids placed by length.
+            let shape = |term: &str| {
+                let (mut length, mut bits) = (0usize, 0u64);
+                for c in term.chars() {
+                    length += 1;
+                    bits |= letter_bit(c);
+                }
+                (length.min(LONGEST_SHAPE) as u8, bits)
+            };
+            let shaped: Vec<(u8, u64)> =
+                (0..self.term_count() as u32).map(|id| shape(self.term(id))).collect();
+            let mut starts = vec![0usize; LONGEST_SHAPE + 2];
+            for &(length, _) in &shaped {
+                starts[usize::from(length) + 1] += 1;
+            }
+            for length in 0..=LONGEST_SHAPE {
+                starts[length + 1] += starts[length];
+            }
+            let mut next = starts.clone();
+            let (mut ids, mut letters) = (vec![0u32; shaped.len()], vec![0u64; shaped.len()]);
+            for (id, (length, bits)) in shaped.into_iter().enumerate() {
+                let at = &mut next[usize::from(length)];
+                (ids[*at], letters[*at]) = (id as u32, bits);
+                *at += 1;
+            }
+            TermShapes { ids, letters, starts }
+        })
     }
 
     /// The postings of a term: one per (paper, field), in paper order.

@@ -30,7 +30,7 @@ use std::collections::HashSet;
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
 pub use expand::{suggest, MatchKind};
 pub use score::{best_first, best_of, rank, top, Contribution, Hit, RankingWeights};
-pub use topk::{prepare, prepare_from, Ranker};
+pub use topk::{prepare, prepare_from, Ranker, SUMMARIZED};
 
 use super::bundle::Paper;
 use super::facet_kind::FacetKind;

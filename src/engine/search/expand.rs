@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::engine::analyze::{tokenize, TokenKind};
-use crate::engine::index::SearchIndex;
+use crate::engine::index::{letter_bits, SearchIndex, LONGEST_SHAPE};
 
 /// How a paper matched a query item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -298,18 +298,8 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
             if terms.len() != 1 || index.find(&terms[0]).is_some() || word.contains(':') {
                 return word.to_owned();
             }
-            let term = &terms[0];
-            let (chars, mut rows): (Vec<char>, Rows) = (term.chars().collect(), Rows::default());
-            let best = index
-                .words()
-                .filter(|(_, w)| w.chars().count().abs_diff(chars.len()) <= 2)
-                .filter_map(|(id, w)| {
-                    let distance = distance_within(&chars, w, 2, &mut rows)?;
-                    Some((distance, std::cmp::Reverse(index.doc_frequency(id)), w))
-                })
-                .min();
-            match best {
-                Some((_, _, w)) => {
+            match closest_word(index, &terms[0]) {
+                Some(w) => {
                     changed = true;
                     w.to_owned()
                 }
@@ -318,6 +308,48 @@ pub fn suggest(index: &SearchIndex, query_text: &str) -> Option<String> {
         })
         .collect();
     changed.then(|| words.join(" "))
+}
+
+/// The indexed word closest to `term` (2 edits at most; of those as
+/// close, the most frequent, then the first in order): every word of the
+/// vocabulary is a candidate, a first letter mistyped included. Only the
+/// words of a length that can be are read ([`SearchIndex::shapes`]), most
+/// of those are ruled out by their letters before their distance is
+/// computed, and once a word is found at some distance, only words as
+/// close are looked at.
+fn closest_word<'i>(index: &'i SearchIndex, term: &str) -> Option<&'i str> {
+    let (chars, mut rows): (Vec<char>, Rows) = (term.chars().collect(), Rows::default());
+    let (letters, shapes) = (letter_bits(term), index.shapes());
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, &str)> = None;
+    // The same length first: the closest words are most often there, and
+    // then fewer of the others need their distance.
+    let n = chars.len();
+    let mut read = Vec::new();
+    let lengths = [Some(n), n.checked_sub(1), Some(n + 1), n.checked_sub(2), Some(n + 2)];
+    for length in lengths.into_iter().flatten() {
+        let max = best.map_or(2, |(distance, ..)| distance);
+        let length = length.min(LONGEST_SHAPE);
+        if length.abs_diff(n.min(LONGEST_SHAPE)) > max || read.contains(&length) {
+            continue;
+        }
+        read.push(length);
+        let (ids, bits) = shapes.of_length(length);
+        for (&id, &bits) in ids.iter().zip(bits) {
+            let max = best.map_or(2, |(distance, ..)| distance);
+            if (bits ^ letters).count_ones() as usize > 2 * max {
+                continue;
+            }
+            // (A term of the table's last length may be longer: the
+            // distance rules it out.)
+            let w = index.term(id);
+            let Some(distance) = distance_within(&chars, w, max, &mut rows) else { continue };
+            let candidate = (distance, std::cmp::Reverse(index.doc_frequency(id)), w);
+            if best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
+            }
+        }
+    }
+    best.map(|(.., w)| w)
 }
 
 #[cfg(test)]
@@ -394,5 +426,65 @@ mod tests {
         // Candidates share the first letter.
         assert_eq!(typo_candidates(&index, "rgpah", false), []);
         assert_eq!(suggest(&index, "trnasition"), Some("transition".to_owned()));
+    }
+
+    /// "Did you mean"'s word for `term` read the slow way: every word of
+    /// the vocabulary, its whole distance.
+    fn closest_by_scan<'i>(index: &'i SearchIndex, term: &str) -> Option<&'i str> {
+        let by = |(id, w): (u32, &'i str)| (std::cmp::Reverse(index.doc_frequency(id)), w);
+        let near = index.words().filter_map(|(id, w)| {
+            let distance = strsim::osa_distance(term, w);
+            (distance <= 2).then(|| (distance, by((id, w))))
+        });
+        near.min().map(|(_, (_, w))| w)
+    }
+
+    #[test]
+    fn the_closest_word_is_the_one_a_scan_of_every_word_finds() {
+        let long = "a".repeat(47) + "bcd";
+        let longer = "a".repeat(52) + "bc";
+        let words = "translation translation transition transitions graph graph graph grasp grape café \
+                     cafe cafés naïve naive ab ba abc a b xyz attention attentions retention mixtral \
+                     mistral mistral speculative jailbreaking jailbreak model models modal moodle";
+        let mut titles: Vec<&str> = words.split_whitespace().collect();
+        titles.extend([long.as_str(), longer.as_str()]);
+        let index = index_of(&titles);
+        let mut queries: Vec<String> = Vec::new();
+        for (_, word) in index.words() {
+            let chars: Vec<char> = word.chars().collect();
+            for i in 0..=chars.len() {
+                let mut deleted = chars.clone();
+                if i < chars.len() {
+                    deleted.remove(i);
+                    queries.push(deleted.iter().collect());
+                }
+                for c in ['x', 'a', 'é', 'q'] {
+                    let mut inserted = chars.clone();
+                    inserted.insert(i, c);
+                    queries.push(inserted.iter().collect());
+                    if i < chars.len() {
+                        let mut replaced = chars.clone();
+                        replaced[i] = c;
+                        queries.push(replaced.iter().collect());
+                        // Two edits: this one and the first letter's.
+                        replaced[0] = 'z';
+                        queries.push(replaced.iter().collect());
+                    }
+                }
+                if i + 1 < chars.len() {
+                    let mut swapped = chars.clone();
+                    swapped.swap(i, i + 1);
+                    queries.push(swapped.iter().collect());
+                }
+            }
+        }
+        queries.extend(["zzqx", "qqqqqqq", "", "é", "ü", "aaaa"].map(str::to_owned));
+        let mut suggested = 0;
+        for query in &queries {
+            let expected = closest_by_scan(&index, query);
+            assert_eq!(closest_word(&index, query), expected, "{query:?}");
+            suggested += usize::from(expected.is_some());
+        }
+        assert!(suggested > queries.len() / 2, "{suggested} of {}", queries.len());
     }
 }

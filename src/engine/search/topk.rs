@@ -110,27 +110,30 @@ pub fn prepare(index: &SearchIndex) -> usize {
     prepare_from(index, 0, usize::MAX).0
 }
 
-/// Summarizes up to `limit` common terms of `index` from term `from` on
-/// (the app's warm-up does it a few at a time, one task each, so that
-/// no task keeps the page from a keystroke for long): how many it made,
-/// and the term to go on from (`None` once every one is made). None of
-/// a sharded index, whose postings come with queries: a term's summary
-/// is made the first time a query ranks it, once per fetch of its shard.
-pub fn prepare_from(index: &SearchIndex, from: u32, limit: usize) -> (usize, Option<u32>) {
+/// Summarizes common terms of `index` from term `from` on, until their
+/// papers add up to `budget` (one term at least: a step's time goes with
+/// the postings it reads, so the app's warm-up bounds each of its tasks
+/// by papers, not by terms, and no task keeps the page from a keystroke
+/// for long): how many it made, and the term to go on from (`None` once
+/// every one is made). None of a sharded index, whose postings come with
+/// queries: a term's summary is made the first time a query ranks it,
+/// once per fetch of its shard.
+pub fn prepare_from(index: &SearchIndex, from: u32, budget: usize) -> (usize, Option<u32>) {
     if index.is_sharded() {
         return (0, None);
     }
     let bm = Bm25::new(index, RankingWeights::default().clamped());
-    let mut made = 0;
+    let (mut made, mut papers) = (0, 0usize);
     for id in from..index.term_count() as u32 {
-        if index.doc_frequency(id) < SUMMARIZED {
+        let df = index.doc_frequency(id);
+        if df < SUMMARIZED {
             continue;
         }
-        if made == limit {
+        if made > 0 && papers.saturating_add(df) > budget {
             return (made, Some(id));
         }
         index.summary(id, || summarize(index, id, &bm));
-        made += 1;
+        (made, papers) = (made + 1, papers + df);
     }
     (made, None)
 }
