@@ -49,6 +49,9 @@ const QUERIES: &[&str] = &[
     "the of and ",
     "zzqx ",
     "safety fine-tuning of open chat models ",
+    "how do language models learn to reason about unknown zzqx ",
+    "which model of the graph zzqx",
+    "languge of zzqx models",
 ];
 
 fn seed() -> Bundle {
@@ -120,6 +123,13 @@ fn check_explorer(
         let at = format!("{name}: {query:?}");
         let results = run(index, query, &options);
         let full: Vec<Hit> = rank(results.hits.clone());
+        // The explorer's search says what `run` says of the words.
+        let (ranked, _) = folio::engine::search::run_ranked(index, query, &options);
+        assert_eq!(
+            (ranked.fewer_words, &ranked.suggestion, &ranked.words),
+            (results.fewer_words, &results.suggestion, &results.words),
+            "{at}: most of the words, did you mean, highlights"
+        );
         for k in [0, 1, 3, 10, ORDERED, usize::MAX] {
             assert_eq!(results.top(k), full[..k.min(full.len())], "{at}: top {k}");
         }
@@ -228,6 +238,9 @@ fn generated_corpora_rank_and_count_as_full_scoring_does() {
         "year:2020..2022 model ",
         "safety fine tuning of open chat models ",
         "chat zzqx ",
+        "how do robots learn to grasp unknown zzqx objects ",
+        "graph of the zzqx model",
+        "modle OR graph neural zzqx ",
     ];
     for (seed, n) in [(1, 300), (2, 700), (3, 1200)] {
         let beyond = check_whole_and_sharded(&format!("generated {seed}"), generated(seed, n), queries);
@@ -312,10 +325,10 @@ fn the_best_of_a_one_word_query_are_those_of_full_scoring() {
 #[track_caller]
 fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared: bool) {
     use folio::engine::facets::DocSet;
-    use folio::engine::search::{prepare, prepare_from, run_ranked, top, SUMMARIZED};
+    use folio::engine::search::{prepare, prepare_from, run_ranked, top, Ranker, SUMMARIZED};
     let n = index.doc_count();
     let options = SearchOptions::default();
-    let (mut ranked, mut summarized) = (0, false);
+    let (mut ranked, mut most_words, mut summarized) = (0, 0, false);
     for query in [
         "m",
         "mo",
@@ -331,6 +344,11 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
         "graph ",
         "graph OR robot ",
         "modle OR transf",
+        // Words no paper has all of: the papers with most of them.
+        "how do robots learn to grasp unknown zzqx objects ",
+        "graph of the zzqx model",
+        "modle OR graph neural zzqx ",
+        "zzqx qqzz ",
     ] {
         if query == "the " {
             // The rest with the summaries of every common term made first,
@@ -369,6 +387,12 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
             continue;
         };
         ranked += 1;
+        most_words += usize::from(matches!(ranker, Ranker::MostWords(_)));
+        assert_eq!(
+            results.fewer_words,
+            matches!(ranker, Ranker::MostWords(_)),
+            "{query:?}: most of the words"
+        );
         assert!(results.hits.is_empty(), "{query:?}: the ranker has the hits");
         assert_eq!(ranker.count(), full.hits.len(), "{query:?}: count");
         assert_eq!(ranker.all(index), full.hits, "{query:?}: every match and its score");
@@ -392,7 +416,8 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
         }
     }
     assert_eq!(summarized, prepared, "the warm-up's summaries");
-    assert!(ranked >= 8, "one-word queries went through the ranker ({ranked})");
+    assert!(ranked >= 11, "one-word queries went through the ranker ({ranked})");
+    assert_eq!(most_words, 3, "questions went through the most-words ranker");
 }
 
 /// The explorer's rows, order (the rest scored when asked for) and counts

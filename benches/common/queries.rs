@@ -36,6 +36,17 @@ pub const QUERIES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "question",
+        &[
+            "safety fine-tuning of open chat models ",
+            "how do robots learn to grasp unknown objects ",
+            "can large language models reason about graphs ",
+            "why do transformers fail at length generalization ",
+            "which benchmark measures hallucination in summarization ",
+            "pedestrian intent prediction for self-driving cars from lidar ",
+        ],
+    ),
+    (
         "keystrokes",
         &[
             "m",

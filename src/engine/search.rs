@@ -21,6 +21,7 @@
 
 mod entities;
 mod expand;
+mod most;
 mod phrase;
 mod score;
 mod topk;
@@ -29,8 +30,9 @@ use std::collections::HashSet;
 
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
 pub use expand::{suggest, MatchKind};
+pub use most::MostWords;
 pub use score::{best_first, best_of, rank, top, Contribution, Hit, RankingWeights};
-pub use topk::{prepare, prepare_from, Ranker, SUMMARIZED};
+pub use topk::{prepare, prepare_from, Ranker, WordRanker, SUMMARIZED};
 
 use super::bundle::Paper;
 use super::facet_kind::FacetKind;
@@ -75,10 +77,27 @@ fn run_with(
     mut expansions: Expansions,
 ) -> SearchResults {
     let (hits, fewer_words) = hits_of(index, &query, options, &mut expansions);
+    let empty = hits.is_empty();
+    results_with(index, query, query_text, options, &mut expansions, hits, (empty, fewer_words))
+}
+
+/// What the UI shows for `query` (parsed from `query_text`) whose matches
+/// are `hits` (empty when a ranker has them): the words to highlight, the
+/// entities named, and "did you mean" when `(nothing matches, not every
+/// word does)` says one of them.
+fn results_with(
+    index: &SearchIndex,
+    query: Query,
+    query_text: &str,
+    options: &SearchOptions<'_>,
+    expansions: &mut Expansions,
+    hits: Vec<Hit>,
+    (nothing, fewer_words): (bool, bool),
+) -> SearchResults {
     let suggestion =
-        if (hits.is_empty() || fewer_words) && !query.is_empty() { suggest(index, query_text) } else { None };
+        if (nothing || fewer_words) && !query.is_empty() { suggest(index, query_text) } else { None };
     SearchResults {
-        words: matched_words_with(index, &query, &mut expansions),
+        words: matched_words_with(index, &query, expansions),
         entities: named_entities(&query, options),
         hits,
         fewer_words,
@@ -93,8 +112,11 @@ fn run_with(
 /// `RANKED` (8,192) papers or more in all), the matches are found
 /// without being scored and a [`Ranker`] finds the best k exactly
 /// ([`Ranker::best`]) and every match's score when asked
-/// ([`Ranker::all`]); the results' `hits` are then empty (the ranker has
-/// the matches). Any other query is [`run`]'s.
+/// ([`Ranker::all`]); so for a query of several plain words that no paper
+/// has all of (a question): the papers with most of them, of which only
+/// those of the most words are scored ([`MostWords`]). The results'
+/// `hits` are then empty (the ranker has the matches). Any other query is
+/// [`run`]'s.
 pub fn run_ranked(
     index: &SearchIndex,
     query_text: &str,
@@ -124,21 +146,24 @@ pub fn run_ranked(
             for (word, prefix) in &words {
                 terms.extend_from_slice(expansions.of(index, word, *prefix));
             }
-            Ranker::new(index, &terms, options.weights)
+            WordRanker::new(index, &terms, options.weights).map(Ranker::Word)
         }),
+        // Several words: the papers with them all, as `run` finds them;
+        // when there are none, those with most of them, ranked.
+        _ if MostWords::applies(&query, options) => {
+            let hits = all_words(index, &query, options, &mut expansions, None);
+            if !hits.is_empty() {
+                let results =
+                    results_with(index, query, query_text, options, &mut expansions, hits, (false, false));
+                return (results, None);
+            }
+            MostWords::new(index, &query, options, &mut expansions).map(Ranker::MostWords)
+        }
         _ => None,
     };
     let Some(ranker) = ranker else { return (run_with(index, query, query_text, options, expansions), None) };
-    let suggestion = if ranker.count() == 0 { suggest(index, query_text) } else { None };
-    let results = SearchResults {
-        words: matched_words_with(index, &query, &mut expansions),
-        entities: named_entities(&query, options),
-        hits: Vec::new(),
-        fewer_words: false,
-        suggestion,
-        query,
-    };
-    (results, Some(ranker))
+    let state = (ranker.count() == 0, matches!(ranker, Ranker::MostWords(_)));
+    (results_with(index, query, query_text, options, &mut expansions, Vec::new(), state), Some(ranker))
 }
 
 /// Every paper matching `query`, best first (ties in corpus order). An empty

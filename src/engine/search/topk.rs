@@ -20,7 +20,7 @@
 //! papers scored are scored exactly as [`score_term`] scores them, so
 //! the best k are the same hits, with the same scores, as a full
 //! scoring's; the others are scored when asked for
-//! ([`Ranker::all`]).
+//! ([`WordRanker::all`]).
 //!
 //! A sharded index ranks alike: a term's summary is made from its
 //! postings shard the first time a query ranks it and forgotten when the
@@ -46,10 +46,55 @@ pub const SUMMARIZED: usize = 1024;
 /// 8x; `translation`, 5k, loses a little).
 pub const RANKED: usize = 8192;
 
-/// The match set of a one-word query and what ranks it: the best k
-/// ([`Ranker::best`]) or every match ([`Ranker::all`]).
+/// What ranks the matches of a query the explorer shows the best few of
+/// without scoring every match: the best k ([`Ranker::best`], the same
+/// hits as full scoring's best k) or every match ([`Ranker::all`]).
 #[derive(Debug, Clone)]
-pub struct Ranker {
+pub enum Ranker {
+    /// A one-word query, by blocks of postings ([`WordRanker`]).
+    Word(WordRanker),
+    /// Words no paper has all of: the papers with most of them
+    /// ([`super::most::MostWords`]).
+    MostWords(super::most::MostWords),
+}
+
+impl Ranker {
+    /// Every matching paper.
+    pub fn docs(&self) -> &DocSet {
+        match self {
+            Ranker::Word(ranker) => ranker.docs(),
+            Ranker::MostWords(ranker) => ranker.docs(),
+        }
+    }
+
+    /// The number of matching papers.
+    pub fn count(&self) -> usize {
+        self.docs().count_ones(..)
+    }
+
+    /// Every match with its score, in paper order: what a full scoring
+    /// gives (`search::matches`).
+    pub fn all(&self, index: &SearchIndex) -> Vec<Hit> {
+        match self {
+            Ranker::Word(ranker) => ranker.all(index),
+            Ranker::MostWords(ranker) => ranker.all(index),
+        }
+    }
+
+    /// The best `k` matches among `within`, best first: the same hits as
+    /// the best `k` of [`Ranker::all`] in `within`.
+    pub fn best(&self, index: &SearchIndex, within: &DocSet, k: usize) -> Vec<Hit> {
+        match self {
+            Ranker::Word(ranker) => ranker.best(index, within, k),
+            Ranker::MostWords(ranker) => ranker.best(index, within, k),
+        }
+    }
+}
+
+/// The match set of a one-word query and what ranks it: the best k
+/// ([`WordRanker::best`]) or every match ([`WordRanker::all`]).
+#[derive(Debug, Clone)]
+pub struct WordRanker {
     expansions: Vec<Expansion>,
     weights: RankingWeights,
     /// Every matching paper.
@@ -61,6 +106,42 @@ pub struct Ranker {
 /// Term `id`'s summary: made from its postings the first time.
 pub(super) fn summary_of(index: &SearchIndex, id: u32) -> Arc<TermSummary> {
     index.summary(id, || summarize(index, id, &Bm25::new(index, RankingWeights::default().clamped())))
+}
+
+/// The papers of `expansions` (a word's terms), and those of its terms
+/// as typed, unscored: a common term's from its summary's bitset, any
+/// other's from its postings.
+pub(super) fn papers_of(index: &SearchIndex, expansions: &[Expansion]) -> (DocSet, DocSet) {
+    let n = index.doc_count();
+    let (mut docs, mut typed) = (DocSet::with_capacity(n), DocSet::with_capacity(n));
+    for e in expansions {
+        let dense = if index.doc_frequency(e.term) >= SUMMARIZED {
+            summary_of(index, e.term)
+        } else {
+            Arc::default()
+        };
+        match &dense.docs {
+            Some(set) => {
+                docs.union_with(set);
+                if e.typed {
+                    typed.union_with(set);
+                }
+            }
+            None => {
+                let mut last = u32::MAX;
+                for p in index.postings(e.term) {
+                    if p.doc != last {
+                        last = p.doc;
+                        docs.insert(p.doc as usize);
+                        if e.typed {
+                            typed.insert(p.doc as usize);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (docs, typed)
 }
 
 /// Reads term `id`'s postings once: its papers, its blocks and their
@@ -138,7 +219,7 @@ pub fn prepare_from(index: &SearchIndex, from: u32, budget: usize) -> (usize, Op
     (made, None)
 }
 
-impl Ranker {
+impl WordRanker {
     /// The match set of a one-word query of `expansions` (the word's
     /// terms), scored with `weights` (the default ones: the summaries');
     /// `None` otherwise. In a sharded index the terms' postings shards
@@ -148,53 +229,20 @@ impl Ranker {
         index: &SearchIndex,
         expansions: &[Expansion],
         weights: RankingWeights,
-    ) -> Option<Ranker> {
+    ) -> Option<WordRanker> {
         if weights.clamped() != RankingWeights::default().clamped() {
             return None;
         }
         if expansions.iter().map(|e| index.doc_frequency(e.term)).sum::<usize>() < RANKED {
             return None;
         }
-        let n = index.doc_count();
-        let (mut docs, mut typed) = (DocSet::with_capacity(n), DocSet::with_capacity(n));
-        for e in expansions {
-            let dense = if index.doc_frequency(e.term) >= SUMMARIZED {
-                summary_of(index, e.term)
-            } else {
-                Arc::default()
-            };
-            match &dense.docs {
-                Some(set) => {
-                    docs.union_with(set);
-                    if e.typed {
-                        typed.union_with(set);
-                    }
-                }
-                None => {
-                    let mut last = u32::MAX;
-                    for p in index.postings(e.term) {
-                        if p.doc != last {
-                            last = p.doc;
-                            docs.insert(p.doc as usize);
-                            if e.typed {
-                                typed.insert(p.doc as usize);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        Some(Ranker { expansions: expansions.to_vec(), weights: weights.clamped(), docs, typed })
+        let (docs, typed) = papers_of(index, expansions);
+        Some(WordRanker { expansions: expansions.to_vec(), weights: weights.clamped(), docs, typed })
     }
 
     /// Every matching paper.
     pub fn docs(&self) -> &DocSet {
         &self.docs
-    }
-
-    /// The number of matching papers.
-    pub fn count(&self) -> usize {
-        self.docs.count_ones(..)
     }
 
     /// Every match with its score, in paper order: what a full scoring
@@ -219,7 +267,7 @@ impl Ranker {
     }
 
     /// The best `k` matches among `within`, best first: the same hits as
-    /// the best `k` of [`Ranker::all`] in `within`, scoring blocks of
+    /// the best `k` of [`WordRanker::all`] in `within`, scoring blocks of
     /// postings best bound first until no other block can enter.
     pub fn best(&self, index: &SearchIndex, within: &DocSet, k: usize) -> Vec<Hit> {
         if k == 0 {

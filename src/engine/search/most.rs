@@ -1,0 +1,162 @@
+//! The best k of a query whose words no paper has all ("how do robots
+//! learn to grasp unknown objects"): the papers with most of them, ranked
+//! as full scoring ranks them (more of the words first, then more of them
+//! as typed, then the score: [`super::best_first`]) without scoring every
+//! paper that has one of them.
+//!
+//! A question of common words matches most of a corpus through one of
+//! them (95k of 100k papers), yet the best rows have six or seven of its
+//! eight words, and those are few. The match set is the union of the
+//! words' papers, unscored (a common term's papers are its summary's
+//! bitset). How many of the words each paper has is counted over those
+//! sets as bits (a binary counter per paper, one bitset per bit of the
+//! count, added to word-wise), so the papers with the most words are
+//! found level by level, from the top, until the levels taken hold k
+//! papers; only those are scored, by the clause evaluation full scoring
+//! uses (the same operations, summed in the same order), and any paper
+//! left out has fewer words than every paper taken, so it ranks below
+//! them all. Every match is scored when asked for ([`MostWords::all`]:
+//! full scoring's fallback itself).
+
+use super::expand::Expansions;
+use super::score::{top, Hit, RankingWeights};
+use super::topk::papers_of;
+use super::{evaluate_clause, most_words, plain_words, SearchOptions};
+use crate::engine::facets::DocSet;
+use crate::engine::index::SearchIndex;
+use crate::engine::query::{Atom, Query};
+
+/// The matches of a query of plain words that no paper has all of, and
+/// what ranks them ([`MostWords::best`], [`MostWords::all`]).
+#[derive(Debug, Clone)]
+pub struct MostWords {
+    query: Query,
+    weights: RankingWeights,
+    /// Each clause's papers, unscored.
+    clauses: Vec<DocSet>,
+    /// The papers with one of the words at least.
+    docs: DocSet,
+}
+
+impl MostWords {
+    /// Whether `query` is two words or more (words joined by `OR` count as
+    /// one), each a plain word: no field, phrase, qualifier, exclusion or
+    /// entity name, nor the words together an entity's name. Only such a
+    /// query is ranked by [`MostWords`] when no paper has all its words.
+    pub(super) fn applies(query: &Query, options: &SearchOptions<'_>) -> bool {
+        let named = |text: &str| !options.entities.resolve(None, text).is_empty();
+        let plain = |atom: &Atom| matches!(atom, Atom::Terms { terms, field: None, phrase: false, .. } if terms.len() == 1 && !named(&terms[0]));
+        query.clauses.len() >= 2
+            && query.clauses.iter().all(|c| !c.negated && c.alternatives.iter().all(plain))
+            && !plain_words(query).is_some_and(|words| named(&words))
+    }
+
+    /// The matches of `query`, which [`MostWords::applies`] to, when no
+    /// paper has all its words and some paper has one (`None` otherwise:
+    /// full scoring then answers, as it does for every other query).
+    pub(super) fn new(
+        index: &SearchIndex,
+        query: &Query,
+        options: &SearchOptions<'_>,
+        expansions: &mut Expansions,
+    ) -> Option<MostWords> {
+        if !Self::applies(query, options) {
+            return None;
+        }
+        let clauses: Vec<DocSet> = query
+            .clauses
+            .iter()
+            .map(|clause| {
+                let mut papers = DocSet::with_capacity(index.doc_count());
+                for atom in &clause.alternatives {
+                    if let Atom::Terms { terms, prefix, .. } = atom {
+                        papers.union_with(&papers_of(index, expansions.of(index, &terms[0], *prefix)).0);
+                    }
+                }
+                papers
+            })
+            .collect();
+        let mut every = clauses[0].clone();
+        clauses[1..].iter().for_each(|papers| every.intersect_with(papers));
+        let mut docs = DocSet::with_capacity(index.doc_count());
+        clauses.iter().for_each(|papers| docs.union_with(papers));
+        if !every.is_clear() || docs.is_clear() {
+            return None;
+        }
+        Some(MostWords { query: query.clone(), weights: options.weights, clauses, docs })
+    }
+
+    /// Every matching paper.
+    pub fn docs(&self) -> &DocSet {
+        &self.docs
+    }
+
+    /// Every match with its score, in paper order: full scoring's.
+    pub fn all(&self, index: &SearchIndex) -> Vec<Hit> {
+        let options = SearchOptions { weights: self.weights, ..SearchOptions::default() };
+        most_words(index, &self.query, &options, &mut Expansions::default(), None)
+    }
+
+    /// The best `k` matches among `within`, best first: the same hits as
+    /// the best `k` of [`MostWords::all`] in `within`.
+    pub fn best(&self, index: &SearchIndex, within: &DocSet, k: usize) -> Vec<Hit> {
+        if k == 0 {
+            return Vec::new();
+        }
+        // How many of the words each paper in `within` has, as a binary
+        // counter: bit b of a paper's count is its bit in `bits[b]`.
+        let mut bits: Vec<DocSet> = Vec::new();
+        for papers in &self.clauses {
+            let mut carry = papers.clone();
+            carry.intersect_with(within);
+            for bit in &mut bits {
+                if carry.is_clear() {
+                    break;
+                }
+                let next = &*bit & &carry;
+                bit.symmetric_difference_with(&carry);
+                carry = next;
+            }
+            if !carry.is_clear() {
+                bits.push(carry);
+            }
+        }
+        // The papers of the most words, level by level, until k are taken.
+        let mut taken = DocSet::with_capacity(index.doc_count());
+        let mut count = 0;
+        for level in (1..1usize << bits.len()).rev() {
+            let mut at = within.clone();
+            at.intersect_with(&self.docs);
+            for (b, bit) in bits.iter().enumerate() {
+                match level >> b & 1 {
+                    1 => at.intersect_with(bit),
+                    _ => at.difference_with(bit),
+                }
+            }
+            count += at.count_ones(..);
+            taken.union_with(&at);
+            if count >= k {
+                break;
+            }
+        }
+        // Those scored as full scoring scores them (`search::most_words`).
+        let options = SearchOptions { weights: self.weights, ..SearchOptions::default() };
+        let expansions = &mut Expansions::default();
+        let docs: Vec<u32> = taken.ones().map(|d| d as u32).collect();
+        let mut hits: Vec<Hit> =
+            docs.iter().map(|&doc| Hit { doc, score: 0.0, words: 0, typed: 0 }).collect();
+        for clause in &self.query.clauses {
+            let scores =
+                evaluate_clause(index, &clause.alternatives, &options, Some(&taken), expansions, None);
+            for hit in &mut hits {
+                let d = hit.doc as usize;
+                if scores.docs.contains(d) {
+                    hit.score += scores.score[d];
+                    hit.words += 1;
+                    hit.typed += u16::from(scores.typed.contains(d));
+                }
+            }
+        }
+        top(hits, k)
+    }
+}
