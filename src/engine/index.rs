@@ -264,6 +264,7 @@ pub struct TermShapes {
     pub ids: Vec<u32>,
     /// The letters of term `ids[i]` ([`letter_bits`]).
     pub letters: Vec<u64>,
+    /// Where each length starts in `ids` (one more than the lengths).
     pub starts: Vec<usize>,
 }
 
