@@ -40,12 +40,16 @@ pub struct MostWords {
 
 impl MostWords {
     /// Whether `query` is two words or more (words joined by `OR` count as
-    /// one), each a plain word: no field, phrase, qualifier, exclusion or
-    /// entity name, nor the words together an entity's name. Only such a
-    /// query is ranked by [`MostWords`] when no paper has all its words.
+    /// one), each a word, a hyphenated word or a phrase: no field,
+    /// qualifier, exclusion or entity name, nor the words together an
+    /// entity's name. Only such a query is ranked by [`MostWords`] when no
+    /// paper has all its words.
     pub(super) fn applies(query: &Query, options: &SearchOptions<'_>) -> bool {
         let named = |text: &str| !options.entities.resolve(None, text).is_empty();
-        let plain = |atom: &Atom| matches!(atom, Atom::Terms { terms, field: None, phrase: false, .. } if terms.len() == 1 && !named(&terms[0]));
+        // A word, a hyphenated one ("self-driving": its parts in a row)
+        // or a phrase, in any field.
+        let plain =
+            |atom: &Atom| matches!(atom, Atom::Terms { terms, field: None, .. } if !named(&terms.join("-")));
         query.clauses.len() >= 2
             && query.clauses.iter().all(|c| !c.negated && c.alternatives.iter().all(plain))
             && !plain_words(query).is_some_and(|words| named(&words))
@@ -69,8 +73,18 @@ impl MostWords {
             .map(|clause| {
                 let mut papers = DocSet::with_capacity(index.doc_count());
                 for atom in &clause.alternatives {
-                    if let Atom::Terms { terms, prefix, .. } = atom {
-                        papers.union_with(&papers_of(index, expansions.of(index, &terms[0], *prefix)).0);
+                    match atom {
+                        Atom::Terms { terms, prefix, phrase: false, .. } if terms.len() == 1 => {
+                            papers.union_with(&papers_of(index, expansions.of(index, &terms[0], *prefix)).0);
+                        }
+                        // A hyphenated word's or a phrase's papers are
+                        // those with its words in a row: positions are read.
+                        _ => {
+                            let atom = std::slice::from_ref(atom);
+                            papers.union_with(
+                                &evaluate_clause(index, atom, options, None, expansions, None).docs,
+                            );
+                        }
                     }
                 }
                 papers
