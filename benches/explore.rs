@@ -18,7 +18,9 @@
 //! facet counts wait for and its first rows' records. `--queries` also
 //! times the documented query set (benches/common/queries.rs, what
 //! `pack_bytes` times warm); `--per-query` prints each interaction's
-//! fastest run and its number of matches.
+//! fastest run and its number of matches, and each step of the warm-up
+//! (the longest step, the longest task the warm-up adds to the page, is
+//! printed always).
 
 #[path = "common/queries.rs"]
 mod queries;
