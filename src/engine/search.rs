@@ -157,7 +157,15 @@ pub fn run_ranked(
                     results_with(index, query, query_text, options, &mut expansions, hits, (false, false));
                 return (results, None);
             }
-            MostWords::new(index, &query, options, &mut expansions).map(Ranker::MostWords)
+            match MostWords::new(index, &query, options, &mut expansions) {
+                Some(ranker) => Some(Ranker::MostWords(ranker)),
+                // No paper has any of the words: `run`'s answer, nothing.
+                None => {
+                    let results =
+                        results_with(index, query, query_text, options, &mut expansions, hits, (true, false));
+                    return (results, None);
+                }
+            }
         }
         _ => None,
     };
@@ -205,7 +213,7 @@ fn explain_as(
     let mut trace = Trace::new(doc);
     let expansions = &mut Expansions::default();
     let hits = if fewer_words {
-        most_words(index, query, options, expansions, Some(&mut trace))
+        most_words(index, query, options, expansions, Some(&mut trace), None)
     } else {
         all_words(index, query, options, expansions, Some(&mut trace))
     };
@@ -228,7 +236,7 @@ fn hits_of(
     if !hits.is_empty() || query.clauses.iter().filter(|c| !c.negated && is_words(c)).count() < 2 {
         return (hits, false);
     }
-    let most = most_words(index, query, options, expansions, None);
+    let most = most_words(index, query, options, expansions, None, None);
     let fewer_words = !most.is_empty();
     (most, fewer_words)
 }
@@ -348,20 +356,25 @@ fn is_words(clause: &Clause) -> bool {
 /// The papers matching every filter clause of `query` ([`is_words`]), at
 /// least one of its word clauses and no exclusion, each with the number of
 /// clauses it matches and the sum of their scores, in paper order; with a
-/// `trace`, only its paper is scored, and recorded.
+/// `trace`, only its paper is scored, and recorded; with `within`, only
+/// its papers are (the best rows of [`MostWords`]).
 fn most_words(
     index: &SearchIndex,
     query: &Query,
     options: &SearchOptions<'_>,
     expansions: &mut Expansions,
     mut trace: Option<&mut Trace>,
+    within: Option<&DocSet>,
 ) -> Vec<Hit> {
     let n = index.doc_count();
-    let scope = trace.as_deref().map(|trace| {
-        let mut scope = DocSet::with_capacity(n);
-        scope.insert(trace.doc() as usize);
-        scope
-    });
+    let scope = match trace.as_deref() {
+        Some(trace) => {
+            let mut scope = DocSet::with_capacity(n);
+            scope.insert(trace.doc() as usize);
+            Some(scope)
+        }
+        None => within.cloned(),
+    };
     let (mut total, mut words, mut typed) = (vec![0.0f32; n], vec![0u16; n], vec![0u16; n]);
     let mut excluded = DocSet::with_capacity(n);
     let (mut filtered, mut filters) = (DocSet::with_capacity(n), 0);
@@ -395,7 +408,12 @@ fn most_words(
             }
         }
     }
-    (0..n)
+    // Only the papers in scope can have a word.
+    let papers: Box<dyn Iterator<Item = usize>> = match &scope {
+        Some(scope) => Box::new(scope.ones()),
+        None => Box::new(0..n),
+    };
+    papers
         .filter(|&d| words[d] > 0 && filtered.contains(d) && !excluded.contains(d))
         .map(|d| Hit { doc: d as u32, score: total[d], words: words[d] + filters, typed: typed[d] })
         .collect()

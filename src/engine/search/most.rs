@@ -12,10 +12,9 @@
 //! sets as bits (a binary counter per paper, one bitset per bit of the
 //! count, added to word-wise), so the papers with the most words are
 //! found level by level, from the top, until the levels taken hold k
-//! papers; only those are scored, by the clause evaluation full scoring
-//! uses (the same operations, summed in the same order), and any paper
-//! left out has fewer words than every paper taken, so it ranks below
-//! them all. Every match is scored when asked for ([`MostWords::all`]:
+//! papers; only those are scored, by full scoring's fallback itself
+//! (`search::most_words` within them), and any paper left out has fewer
+//! words than every paper taken, so it ranks below them all. Every match is scored when asked for ([`MostWords::all`]:
 //! full scoring's fallback itself).
 
 use super::expand::Expansions;
@@ -55,18 +54,15 @@ impl MostWords {
             && !plain_words(query).is_some_and(|words| named(&words))
     }
 
-    /// The matches of `query`, which [`MostWords::applies`] to, when no
-    /// paper has all its words and some paper has one (`None` otherwise:
-    /// full scoring then answers, as it does for every other query).
+    /// The matches of `query`, which [`MostWords::applies`] to (the
+    /// caller asks), when no paper has all its words and some paper has
+    /// one (`None` otherwise).
     pub(super) fn new(
         index: &SearchIndex,
         query: &Query,
         options: &SearchOptions<'_>,
         expansions: &mut Expansions,
     ) -> Option<MostWords> {
-        if !Self::applies(query, options) {
-            return None;
-        }
         let clauses: Vec<DocSet> = query
             .clauses
             .iter()
@@ -108,7 +104,7 @@ impl MostWords {
     /// Every match with its score, in paper order: full scoring's.
     pub fn all(&self, index: &SearchIndex) -> Vec<Hit> {
         let options = SearchOptions { weights: self.weights, ..SearchOptions::default() };
-        most_words(index, &self.query, &options, &mut Expansions::default(), None)
+        most_words(index, &self.query, &options, &mut Expansions::default(), None, None)
     }
 
     /// The best `k` matches among `within`, best first: the same hits as
@@ -153,24 +149,9 @@ impl MostWords {
                 break;
             }
         }
-        // Those scored as full scoring scores them (`search::most_words`).
+        // Those scored by full scoring's fallback itself.
         let options = SearchOptions { weights: self.weights, ..SearchOptions::default() };
-        let expansions = &mut Expansions::default();
-        let docs: Vec<u32> = taken.ones().map(|d| d as u32).collect();
-        let mut hits: Vec<Hit> =
-            docs.iter().map(|&doc| Hit { doc, score: 0.0, words: 0, typed: 0 }).collect();
-        for clause in &self.query.clauses {
-            let scores =
-                evaluate_clause(index, &clause.alternatives, &options, Some(&taken), expansions, None);
-            for hit in &mut hits {
-                let d = hit.doc as usize;
-                if scores.docs.contains(d) {
-                    hit.score += scores.score[d];
-                    hit.words += 1;
-                    hit.typed += u16::from(scores.typed.contains(d));
-                }
-            }
-        }
+        let hits = most_words(index, &self.query, &options, &mut Expansions::default(), None, Some(&taken));
         top(hits, k)
     }
 }
