@@ -91,6 +91,13 @@ fn measure(name: &str, papers: &[Paper], options: &SearchOptions<'_>) {
         start.elapsed().as_secs_f64() * 1000.0,
         cpu_ms() - cpu
     );
+    let (start, cpu) = (Instant::now(), cpu_ms());
+    let shaped = index.shapes().ids.len();
+    println!(
+        "the vocabulary by length (typos, \"did you mean\"): {shaped} terms, {:.0} ms ({:.0} ms CPU)",
+        start.elapsed().as_secs_f64() * 1000.0,
+        cpu_ms() - cpu
+    );
     println!(
         "index build: {build:.0} ms ({build_cpu:.0} ms CPU); index heap: {:.1} MiB; RSS growth while building: {:.0} MiB; peak RSS (papers included): {:.0} MiB",
         index.heap_bytes() as f64 / (1024.0 * 1024.0),
@@ -230,6 +237,7 @@ fn probe_queries(papers: &[Paper], options: &SearchOptions<'_>) {
     use folio::engine::search::{matched_words, matches};
     let index = SearchIndex::from_papers(papers);
     prepare(&index);
+    index.shapes();
     // FOLIO_BENCH_DUMP=FILE: write every result of the query set and of
     // some more queries, to compare two versions of the engine (`diff`).
     if let Some(path) = std::env::var_os("FOLIO_BENCH_DUMP") {

@@ -258,7 +258,8 @@ impl Clone for SearchIndex {
 /// the terms.
 #[derive(Debug, Default)]
 pub struct TermShapes {
-    /// Term ids by length: those of `length` characters are
+    /// Term ids by length, ascending within a length (so those of one
+    /// first character are a run): those of `length` characters are
     /// `ids[starts[length]..starts[length + 1]]` (the last length holds
     /// every longer term too).
     pub ids: Vec<u32>,
@@ -883,11 +884,11 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Terms whose first character is `first` (fuzzy candidates).
-    pub fn starting_with_char(&self, first: char) -> impl Iterator<Item = (u32, &str)> + '_ {
+    /// The ids of the terms whose first character is `first` (fuzzy
+    /// candidates): a range, terms being in sorted order.
+    pub fn starting_with_char(&self, first: char) -> std::ops::Range<u32> {
         let mut buf = [0u8; 4];
-        let range = self.prefix_range(first.encode_utf8(&mut buf));
-        range.map(move |id| (id, self.term(id)))
+        self.prefix_range(first.encode_utf8(&mut buf))
     }
 
     /// All terms.

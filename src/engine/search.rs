@@ -31,6 +31,7 @@ use std::collections::HashSet;
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
 pub use expand::{suggest, MatchKind};
 pub use most::MostWords;
+use most::Papers;
 pub use score::{best_first, best_of, rank, top, Contribution, Hit, RankingWeights};
 pub use topk::{prepare, prepare_from, Ranker, WordRanker, SUMMARIZED};
 
@@ -149,23 +150,33 @@ pub fn run_ranked(
             WordRanker::new(index, &terms, options.weights).map(Ranker::Word)
         }),
         // Several words: the papers with them all, as `run` finds them;
-        // when there are none, those with most of them, ranked.
+        // when there are none, those with most of them, ranked. Two
+        // words: most often some paper has both, and scoring them finds
+        // those. More (a question): most often none has them all, which
+        // the words' papers, unscored, tell at once ([`MostWords::new`]);
+        // then only the papers with every word are scored.
         _ if MostWords::applies(&query, options) => {
-            let hits = all_words(index, &query, options, &mut expansions, None);
-            if !hits.is_empty() {
-                let results =
-                    results_with(index, query, query_text, options, &mut expansions, hits, (false, false));
-                return (results, None);
-            }
-            match MostWords::new(index, &query, options, &mut expansions) {
-                Some(ranker) => Some(Ranker::MostWords(ranker)),
-                // No paper has any of the words: `run`'s answer, nothing.
-                None => {
-                    let results =
-                        results_with(index, query, query_text, options, &mut expansions, hits, (true, false));
-                    return (results, None);
+            let mut hits = match query.clauses.len() {
+                2 => all_words(index, &query, options, &mut expansions, None, None),
+                _ => Vec::new(),
+            };
+            let mut ranker = None;
+            if hits.is_empty() {
+                match MostWords::new(index, &query, options, &mut expansions) {
+                    Papers::Most(most) => ranker = Some(Ranker::MostWords(most)),
+                    Papers::All(every) => {
+                        hits = all_words(index, &query, options, &mut expansions, None, Some(&every));
+                    }
+                    Papers::Nothing => {}
                 }
             }
+            if ranker.is_none() {
+                // The papers with every word, or nothing (`run`'s answer).
+                let state = (hits.is_empty(), false);
+                let results = results_with(index, query, query_text, options, &mut expansions, hits, state);
+                return (results, None);
+            }
+            ranker
         }
         _ => None,
     };
@@ -215,7 +226,7 @@ fn explain_as(
     let hits = if fewer_words {
         most_words(index, query, options, expansions, Some(&mut trace), None)
     } else {
-        all_words(index, query, options, expansions, Some(&mut trace))
+        all_words(index, query, options, expansions, Some(&mut trace), None)
     };
     if hits.is_empty() {
         return Vec::new();
@@ -232,7 +243,7 @@ fn hits_of(
     options: &SearchOptions<'_>,
     expansions: &mut Expansions,
 ) -> (Vec<Hit>, bool) {
-    let hits = all_words(index, query, options, expansions, None);
+    let hits = all_words(index, query, options, expansions, None, None);
     if !hits.is_empty() || query.clauses.iter().filter(|c| !c.negated && is_words(c)).count() < 2 {
         return (hits, false);
     }
@@ -242,20 +253,23 @@ fn hits_of(
 }
 
 /// The papers matching every clause of `query` with their scores, in paper
-/// order; with a `trace`, only its paper is scored, and recorded.
+/// order; with a `trace`, only its paper is scored, and recorded; with
+/// `within`, only its papers (the caller knows that no other has every
+/// clause).
 fn all_words(
     index: &SearchIndex,
     query: &Query,
     options: &SearchOptions<'_>,
     expansions: &mut Expansions,
     mut trace: Option<&mut Trace>,
+    within: Option<&DocSet>,
 ) -> Vec<Hit> {
     if query.is_empty() {
         return Vec::new();
     }
 
     let n = index.doc_count();
-    if let ([clause], None) = (query.clauses.as_slice(), &trace) {
+    if let ([clause], None, None) = (query.clauses.as_slice(), &trace, within) {
         if !clause.negated {
             // One clause (most keystrokes): its scores are the hits' (a
             // query of one word names no entity by its words together).
@@ -277,9 +291,10 @@ fn all_words(
         }
     }
     let mut matching = DocSet::with_capacity(n);
-    match &trace {
-        Some(trace) => matching.insert(trace.doc() as usize),
-        None => matching.insert_range(..),
+    match (&trace, within) {
+        (Some(trace), _) => matching.insert(trace.doc() as usize),
+        (None, Some(within)) => matching.union_with(within),
+        (None, None) => matching.insert_range(..),
     }
     let mut total = vec![0.0f32; n];
     let mut typed = vec![0u16; n];
@@ -287,7 +302,7 @@ fn all_words(
     for (i, clause) in query.clauses.iter().enumerate() {
         // After the first clause only the papers still matching need scores
         // ("machine t" scores "the" in the papers with "machine" only).
-        let candidates = (i > 0 || trace.is_some()).then_some(&matching);
+        let candidates = (i > 0 || trace.is_some() || within.is_some()).then_some(&matching);
         if clause.negated {
             // An exclusion removes papers and adds nothing to a score.
             let scores = evaluate_clause(

@@ -151,8 +151,12 @@ fn expand_word(index: &SearchIndex, word: &str, prefix: bool) -> Vec<Expansion> 
 }
 
 /// The indexed words one edit away from `word` (4+ characters) or, when it
-/// is `unknown` (not indexed), two (7+), with their distance; they share
-/// its first character.
+/// is `unknown` (not indexed), two (7+), with their distance, in term
+/// order; they share its first character. Only the terms of a length that
+/// can be and that first character are read ([`SearchIndex::shapes`]: in
+/// each length, ids in sorted order, so those starting with one character
+/// are a run of them), and those whose letters differ too much are ruled
+/// out before their distance is computed.
 fn typo_candidates(index: &SearchIndex, word: &str, unknown: bool) -> Vec<(u32, usize)> {
     let length = word.chars().count();
     let max_distance = match length {
@@ -162,20 +166,30 @@ fn typo_candidates(index: &SearchIndex, word: &str, unknown: bool) -> Vec<(u32, 
     };
     let Some(first) = word.chars().next() else { return Vec::new() };
     let (chars, mut rows): (Vec<char>, Rows) = (word.chars().collect(), Rows::default());
+    let (letters, shapes, same_first) = (letter_bits(word), index.shapes(), index.starting_with_char(first));
     let mut fuzzy = Vec::new();
-    for (id, term) in index.starting_with_char(first) {
-        if term.len().abs_diff(word.len()) > 4 * max_distance {
-            // Not even the bytes of `max_distance` characters apart.
+    let mut read = Vec::new();
+    for length in length - max_distance..=length + max_distance {
+        // (The table's last length holds every longer term: read once.)
+        let length = length.min(LONGEST_SHAPE);
+        if read.contains(&length) {
             continue;
         }
-        if term.chars().count().abs_diff(length) > max_distance {
-            continue;
-        }
-        match distance_within(&chars, term, max_distance, &mut rows) {
-            Some(distance) if distance > 0 => fuzzy.push((id, distance)),
-            _ => {}
+        read.push(length);
+        let (ids, bits) = shapes.of_length(length);
+        let from = ids.partition_point(|&id| id < same_first.start);
+        let to = from + ids[from..].partition_point(|&id| id < same_first.end);
+        for (&id, &bits) in ids[from..to].iter().zip(&bits[from..to]) {
+            if (bits ^ letters).count_ones() as usize > 2 * max_distance {
+                continue;
+            }
+            match distance_within(&chars, index.term(id), max_distance, &mut rows) {
+                Some(distance) if distance > 0 => fuzzy.push((id, distance)),
+                _ => {}
+            }
         }
     }
+    fuzzy.sort_unstable_by_key(|&(id, _)| id);
     fuzzy
 }
 
@@ -439,8 +453,11 @@ mod tests {
         near.min().map(|(_, (_, w))| w)
     }
 
-    #[test]
-    fn the_closest_word_is_the_one_a_scan_of_every_word_finds() {
+    /// A vocabulary of near words (accents, a word longer than the
+    /// shapes' last length) and, for each of its words, every deletion,
+    /// insertion, replacement and swap of neighbours, and two edits (one
+    /// of them the first letter's).
+    fn vocabulary_and_typos() -> (SearchIndex, Vec<String>) {
         let long = "a".repeat(47) + "bcd";
         let longer = "a".repeat(52) + "bc";
         let words = "translation translation transition transitions graph graph graph grasp grape café \
@@ -479,6 +496,12 @@ mod tests {
             }
         }
         queries.extend(["zzqx", "qqqqqqq", "", "é", "ü", "aaaa"].map(str::to_owned));
+        (index, queries)
+    }
+
+    #[test]
+    fn the_closest_word_is_the_one_a_scan_of_every_word_finds() {
+        let (index, queries) = vocabulary_and_typos();
         let mut suggested = 0;
         for query in &queries {
             let expected = closest_by_scan(&index, query);
@@ -486,5 +509,32 @@ mod tests {
             suggested += usize::from(expected.is_some());
         }
         assert!(suggested > queries.len() / 2, "{suggested} of {}", queries.len());
+    }
+
+    #[test]
+    fn typo_candidates_are_those_a_scan_of_every_word_finds() {
+        let (index, queries) = vocabulary_and_typos();
+        let mut found = 0;
+        for query in &queries {
+            for unknown in [false, true] {
+                // One edit from 4 characters, two from 7 for a word not
+                // indexed; the first character kept.
+                let length = query.chars().count();
+                let max = match length {
+                    7.. if unknown => 2,
+                    4.. => 1,
+                    _ => 0,
+                };
+                let expected: Vec<(u32, usize)> = index
+                    .words()
+                    .filter(|(_, w)| w.chars().next() == query.chars().next())
+                    .map(|(id, w)| (id, strsim::osa_distance(query, w)))
+                    .filter(|&(_, distance)| (1..=max).contains(&distance))
+                    .collect();
+                assert_eq!(typo_candidates(&index, query, unknown), expected, "{query:?} {unknown}");
+                found += usize::from(!expected.is_empty());
+            }
+        }
+        assert!(found > queries.len() / 2, "{found} of {}", 2 * queries.len());
     }
 }

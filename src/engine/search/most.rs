@@ -25,6 +25,16 @@ use crate::engine::facets::DocSet;
 use crate::engine::index::SearchIndex;
 use crate::engine::query::{Atom, Query};
 
+/// The papers of a query's words ([`MostWords::new`]).
+pub(super) enum Papers {
+    /// Those with every word (some paper has them all).
+    All(DocSet),
+    /// No paper has every word; these have one at least.
+    Most(MostWords),
+    /// No paper has any of the words.
+    Nothing,
+}
+
 /// The matches of a query of plain words that no paper has all of, and
 /// what ranks them ([`MostWords::best`], [`MostWords::all`]).
 #[derive(Debug, Clone)]
@@ -54,15 +64,15 @@ impl MostWords {
             && !plain_words(query).is_some_and(|words| named(&words))
     }
 
-    /// The matches of `query`, which [`MostWords::applies`] to (the
-    /// caller asks), when no paper has all its words and some paper has
-    /// one (`None` otherwise).
+    /// The papers of the words of `query`, which [`MostWords::applies`]
+    /// to (the caller asks): those with every word, or, when no paper has
+    /// them all, the matches of the papers with most of them.
     pub(super) fn new(
         index: &SearchIndex,
         query: &Query,
         options: &SearchOptions<'_>,
         expansions: &mut Expansions,
-    ) -> Option<MostWords> {
+    ) -> Papers {
         let clauses: Vec<DocSet> = query
             .clauses
             .iter()
@@ -88,12 +98,15 @@ impl MostWords {
             .collect();
         let mut every = clauses[0].clone();
         clauses[1..].iter().for_each(|papers| every.intersect_with(papers));
+        if !every.is_clear() {
+            return Papers::All(every);
+        }
         let mut docs = DocSet::with_capacity(index.doc_count());
         clauses.iter().for_each(|papers| docs.union_with(papers));
-        if !every.is_clear() || docs.is_clear() {
-            return None;
+        if docs.is_clear() {
+            return Papers::Nothing;
         }
-        Some(MostWords { query: query.clone(), weights: options.weights, clauses, docs })
+        Papers::Most(MostWords { query: query.clone(), weights: options.weights, clauses, docs })
     }
 
     /// Every matching paper.
