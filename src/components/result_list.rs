@@ -3,6 +3,8 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::browser::shards::expect_fetcher;
 use crate::components::entity_chip::EntityChip;
@@ -13,12 +15,18 @@ use crate::engine::highlight::{segments, Segment, Span};
 use crate::engine::view_state::ViewState;
 use crate::state::{expect_cursor, expect_explorer, expect_hover, expect_results, expect_user, expect_view};
 
-/// Results rendered per page: about a screenful. The next page comes when
-/// the list is scrolled near its end, or with "Show more".
-const PAGE: usize = 12;
+/// Results rendered per page: about a screenful of rows with a snippet
+/// (each row a keystroke makes is work before its frame: 12 rows cost a
+/// first letter's keystroke a third more at 100k papers). The next page
+/// comes when the rows leave room for another in the window (a frame
+/// later), when the list is scrolled near its end, or with "Show more".
+const PAGE: usize = 6;
 /// How close (px) the end of the list comes to the bottom of the window
 /// before the next page is rendered.
 const AHEAD: f64 = 600.0;
+/// Room (px) left below the last row, in the window, for another page to
+/// follow at once: about a row without a snippet.
+const ROOM: u32 = 96;
 /// Entity chips shown in a result row (the paper view shows them all).
 const ROW_CHIPS: usize = 6;
 
@@ -67,6 +75,24 @@ pub fn ResultList() -> impl IntoView {
         }
     });
     on_cleanup(move || scroll.remove());
+    // Rows that leave room for another in the window (no abstracts, a
+    // tall window) are followed by the next page. An IntersectionObserver
+    // tells from the layout of the frame that shows them (none is forced)
+    // whether the button is above the window's bottom by a row's room;
+    // the button is observed afresh after each change, as a new
+    // observation reports the state at once, until the window is full or
+    // no page is left.
+    let room = StoredValue::new_local(RoomObserver::new(move || {
+        shown.try_update(|n| *n += PAGE);
+    }));
+    Effect::new(move |_| {
+        results.track();
+        shown.track();
+        if let Some(button) = more.get() {
+            room.with_value(|room| room.observe(&button));
+        }
+    });
+    on_cleanup(move || room.with_value(RoomObserver::disconnect));
     // Rows keyed by paper: a new page appends, and a paper still among the
     // rows shown after a keystroke keeps its row (moved, with its position
     // updated) instead of a new one being made.
@@ -128,6 +154,48 @@ pub fn ResultList() -> impl IntoView {
                 {move || format!("Show more ({} of {} shown)", shown.get().min(total()), total())}
             </button>
         </Show>
+    }
+}
+
+/// An IntersectionObserver calling `more` each time an element it
+/// observes is seen in the window with [`ROOM`] px below it (none where
+/// the browser has none: the scroll and "Show more" still page).
+struct RoomObserver {
+    observer: Option<web_sys::IntersectionObserver>,
+    /// Called by the observer: kept as long as it is.
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl RoomObserver {
+    fn new(more: impl Fn() + 'static) -> Self {
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let seen = entries.iter().any(|entry| {
+                entry.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting())
+            });
+            if seen {
+                more();
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin(&format!("0px 0px -{ROOM}px 0px"));
+        let observer =
+            web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options).ok();
+        RoomObserver { observer, _callback: callback }
+    }
+
+    /// Observes `element` afresh: its state is reported after the next
+    /// frame's layout, whether or not it changed.
+    fn observe(&self, element: &web_sys::Element) {
+        if let Some(observer) = &self.observer {
+            observer.unobserve(element);
+            observer.observe(element);
+        }
+    }
+
+    fn disconnect(&self) {
+        if let Some(observer) = &self.observer {
+            observer.disconnect();
+        }
     }
 }
 

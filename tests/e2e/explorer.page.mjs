@@ -14,8 +14,11 @@ export function repoFile(rel, name = path.basename(rel)) {
 /** The entries of a BibTeX file given as `repoFile` gives it (`@string`, `@comment` and `@preamble` aside). */
 export const bibEntries = (file) => (file.buffer.toString('utf8').match(/^@(?!string|comment|preamble)\w+\s*\{/gim) ?? []).length;
 
-/** Result rows rendered before "Show more" (PAGE in src/components/result_list.rs). */
-export const PAGE_ROWS = 12;
+/** Result rows rendered per page (PAGE in src/components/result_list.rs). */
+export const PAGE_ROWS = 6;
+/** Room (px) below the last row in the window for another page to follow
+ * at once (ROOM in src/components/result_list.rs). */
+export const ROOM_PX = 96;
 
 /** Records what would show an attack (a dialog) or a CSP violation on `page`. */
 export function watchAttacks(page) {
@@ -59,15 +62,44 @@ export class Explorer {
     await this.page.evaluate(() => localStorage.setItem('folio:kept-shard-threshold', '0'));
   }
 
+  /** `n` papers, and their first pages shown: as many as fill the window. */
   async expectLoaded(n) {
     await expect(this.count).toHaveText(`${n} papers`);
-    await expect(this.results).toHaveCount(Math.min(n, PAGE_ROWS));
+    await this.expectFilled();
+    // Whole pages of rows, each row's paper in (not "Loading…").
+    await expect.poll(async () => {
+      const rows = await this.results.count();
+      const pages = rows === n || (rows < n && rows % PAGE_ROWS === 0);
+      return rows >= Math.min(n, PAGE_ROWS) && pages && (await this.page.getByTestId('result-pending').count()) === 0;
+    }).toBe(true);
   }
 
-  /** The results are these titles, in order: the first page, then all of them through "Show more". */
+  /** Scrolls to the end of the list, again while pages follow, until
+   * `n` rows are shown. */
+  async scrollToEnd(n) {
+    await expect.poll(async () => {
+      await this.page.mouse.wheel(0, 4000);
+      return this.results.count();
+    }).toBe(n);
+  }
+
+  /** The rows leave no room for another in the window: every result is
+   * shown, or "Show more" is less than ROOM_PX above the window's bottom
+   * (or below it). Pages follow one another until then. */
+  async expectFilled() {
+    await expect.poll(() => this.page.evaluate((room) => {
+      const more = document.querySelector('[data-testid=show-more]');
+      return !more || more.getBoundingClientRect().top >= innerHeight - room;
+    }, ROOM_PX)).toBe(true);
+  }
+
+  /** The results are these titles, in order: the first pages (as many as
+   * fill the window), then all of them through "Show more". */
   async expectTitles(titles) {
-    await expect(this.resultTitles).toHaveText(titles.slice(0, PAGE_ROWS));
-    for (let shown = PAGE_ROWS; shown < titles.length; shown += PAGE_ROWS) {
+    await this.expectFilled();
+    const first = await this.resultTitles.count();
+    await expect(this.resultTitles).toHaveText(titles.slice(0, first));
+    for (let shown = first; shown < titles.length; shown += PAGE_ROWS) {
       // A click without scrolling (scrolling to the button loads the next page by itself).
       await this.page.getByTestId('show-more').dispatchEvent('click');
       await expect(this.resultTitles).toHaveCount(Math.min(titles.length, shown + PAGE_ROWS));

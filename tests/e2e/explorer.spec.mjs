@@ -29,6 +29,25 @@ test('opening a paper changes the URL, and back/forward restore the view', async
   await expect(other.paperView).toContainText(seed[4].abstract.slice(0, 80));
 });
 
+test('a page of rows at first, more while they leave room in the window', async ({ page }) => {
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  // Rows with a snippet fill a window 720 px high: one page.
+  await expect(explorer.results).toHaveCount(PAGE_ROWS);
+  const more = page.getByTestId('show-more');
+  await expect(more).toHaveText(`Show more (${PAGE_ROWS} of 24 shown)`);
+  // A taller window has room: pages follow until it is full.
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  await expect.poll(() => explorer.results.count()).toBeGreaterThan(PAGE_ROWS);
+  await explorer.expectFilled();
+  // A new query starts again from one page, and fills the window again.
+  await explorer.search.fill('benchmark');
+  await expect(explorer.count).toHaveText('18 of 24 papers');
+  await explorer.expectFilled();
+  expect(await explorer.results.count()).toBeGreaterThan(PAGE_ROWS);
+});
+
 test('sort by title is a URL parameter and orders titles alphabetically', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open(`${BASE}?sort=title`);
@@ -36,10 +55,9 @@ test('sort by title is a URL parameter and orders titles alphabetically', async 
   const expected = seed.map((p) => p.title).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
   await expect(explorer.resultTitles.first()).toHaveText(expected[0]);
   await expect(explorer.resultTitles.last()).toHaveText(expected[PAGE_ROWS - 1]);
-  // The rest is a page away: scrolling to the end of the list brings it.
+  // The rest is pages away: scrolling to the end of the list brings them.
   await page.getByTestId('show-more').scrollIntoViewIfNeeded();
-  await page.mouse.wheel(0, 2000);
-  await expect(explorer.results).toHaveCount(24);
+  await explorer.scrollToEnd(24);
   await expect(explorer.resultTitles.last()).toHaveText(expected[23]);
   await expect(page.getByTestId('show-more')).toHaveCount(0);
   await page.getByTestId('sort').selectOption('corpus');
@@ -176,14 +194,13 @@ test('a keystroke updates the rows and facet values in place instead of making n
   expect(after.facetValues.filter((kept) => kept).length).toBeGreaterThan(after.facetValues.length / 2);
 });
 
-test('scrolling to the end of the list renders the next page once and keeps the rows', async ({ page }) => {
+test('scrolling to the end of the list renders the next pages once each and keeps the rows', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open(BASE);
   await explorer.expectLoaded(24);
   const first = await explorer.results.first().elementHandle();
   await page.mouse.move(600, 500);
-  await page.mouse.wheel(0, 4000);
-  await expect(explorer.results).toHaveCount(24);
+  await explorer.scrollToEnd(24);
   await expect(page.getByTestId('show-more')).toHaveCount(0);
   // More scrolling with everything shown re-renders nothing.
   await page.mouse.wheel(0, -3000);

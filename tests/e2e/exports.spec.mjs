@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { Explorer } from './explorer.page.mjs';
+import { Explorer, PAGE_ROWS } from './explorer.page.mjs';
 import { bibDist, port, startServer } from './offline-server.mjs';
 
 test('a BibTeX export without abstracts is explored by title and author', async ({ page }) => {
@@ -15,6 +15,9 @@ test('a BibTeX export without abstracts is explored by title and author', async 
     const explorer = new Explorer(page);
     await explorer.open(`${server.origin}/some/sub/path/`);
     await explorer.expectLoaded(47);
+    // Rows without a snippet are short: more than a page of them follow
+    // one another until the window is full.
+    expect(await explorer.results.count()).toBeGreaterThan(PAGE_ROWS);
 
     const title = 'Efficiently Modeling Long Sequences with Structured State Spaces';
     await explorer.search.fill('efficiently modeling long sequences');
