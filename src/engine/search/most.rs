@@ -23,7 +23,7 @@ use super::topk::papers_of;
 use super::{evaluate_clause, most_words, plain_words, SearchOptions};
 use crate::engine::facets::DocSet;
 use crate::engine::index::SearchIndex;
-use crate::engine::query::{Atom, Query};
+use crate::engine::query::{Atom, Clause, Query};
 
 /// The papers of a query's words ([`MostWords::new`]).
 pub(super) enum Papers {
@@ -73,34 +73,60 @@ impl MostWords {
         options: &SearchOptions<'_>,
         expansions: &mut Expansions,
     ) -> Papers {
-        let clauses: Vec<DocSet> = query
-            .clauses
-            .iter()
-            .map(|clause| {
-                let mut papers = DocSet::with_capacity(index.doc_count());
-                for atom in &clause.alternatives {
-                    match atom {
-                        Atom::Terms { terms, prefix, phrase: false, .. } if terms.len() == 1 => {
-                            papers.union_with(&papers_of(index, expansions.of(index, &terms[0], *prefix)).0);
-                        }
-                        // A hyphenated word's or a phrase's papers are
-                        // those with its words in a row: positions are read.
-                        _ => {
-                            let atom = std::slice::from_ref(atom);
-                            papers.union_with(
-                                &evaluate_clause(index, atom, options, None, expansions, None).docs,
-                            );
-                        }
+        // A clause's papers: its words' unscored; a hyphenated word's or a
+        // phrase's are those with its words in a row (positions are read),
+        // so only among `within` when given.
+        let mut papers_of_clause = |clause: &Clause, within: Option<&DocSet>| {
+            let mut papers = DocSet::with_capacity(index.doc_count());
+            for atom in &clause.alternatives {
+                match atom {
+                    Atom::Terms { terms, prefix, phrase: false, .. } if terms.len() == 1 => {
+                        papers.union_with(&papers_of(index, expansions.of(index, &terms[0], *prefix)).0);
+                    }
+                    _ => {
+                        let atom = std::slice::from_ref(atom);
+                        papers.union_with(
+                            &evaluate_clause(index, atom, options, within, expansions, None).docs,
+                        );
                     }
                 }
-                papers
-            })
-            .collect();
-        let mut every = clauses[0].clone();
-        clauses[1..].iter().for_each(|papers| every.intersect_with(papers));
+            }
+            if let Some(within) = within {
+                papers.intersect_with(within);
+            }
+            papers
+        };
+        let positional = |clause: &Clause| {
+            clause
+                .alternatives
+                .iter()
+                .any(|atom| !matches!(atom, Atom::Terms { terms, phrase: false, .. } if terms.len() == 1))
+        };
+        // The words' papers first; a clause that reads positions only
+        // among the papers with every word so far, while some have: a
+        // question with a hyphenated word that some paper answers fully
+        // reads the positions of those papers only.
+        let mut clauses: Vec<Option<DocSet>> =
+            query.clauses.iter().map(|c| (!positional(c)).then(|| papers_of_clause(c, None))).collect();
+        let mut every = DocSet::with_capacity(index.doc_count());
+        every.insert_range(..);
+        clauses.iter().flatten().for_each(|papers| every.intersect_with(papers));
+        for (clause, papers) in query.clauses.iter().zip(&clauses) {
+            if papers.is_none() && !every.is_clear() {
+                let within = papers_of_clause(clause, Some(&every));
+                every.intersect_with(&within);
+            }
+        }
         if !every.is_clear() {
             return Papers::All(every);
         }
+        // No paper has every word: each positional clause's papers, all.
+        for (clause, papers) in query.clauses.iter().zip(&mut clauses) {
+            if papers.is_none() {
+                *papers = Some(papers_of_clause(clause, None));
+            }
+        }
+        let clauses: Vec<DocSet> = clauses.into_iter().flatten().collect();
         let mut docs = DocSet::with_capacity(index.doc_count());
         clauses.iter().for_each(|papers| docs.union_with(papers));
         if docs.is_clear() {
