@@ -60,6 +60,7 @@ const QUERIES = {
   phrase: ['"machine translation"', '"large language models"', '"reinforcement learning"', '"graph neural network"', '"named entity recognition"'],
   identifier: ['GPT-4 ', 'BERT ', 'Llama-2-70B-Chat ', 'MT-Bench ', 'ResNet-50 '],
   'qualifier/operator': ['title:translation ', 'author:smith ', 'year:2020..2022 neural ', '-neural translation ', 'lora OR adapter '],
+  question: ['safety fine-tuning of open chat models ', 'how do robots learn to grasp unknown objects ', 'can large language models reason about graphs ', 'why do transformers fail at length generalization ', 'which benchmark measures hallucination in summarization ', 'pedestrian intent prediction for self-driving cars from lidar '],
 };
 const fmt = (x) => x.toFixed(2).padStart(8);
 
