@@ -25,7 +25,7 @@ use crate::engine::explorer::WarmUp;
 use crate::engine::shortcuts::{action_for, Action};
 use crate::state::{
     after_paint, expect_cursor, expect_explorer, expect_hover, expect_pane, expect_results, expect_user,
-    expect_view, provide_explorer_state, SharedExplorer,
+    expect_view, provide_explorer_state, RehearsalContext, SharedExplorer,
 };
 
 #[component]
@@ -37,11 +37,11 @@ pub fn ExplorerView(
     // Right after the first view is painted, run keystrokes' engine work so
     // that the first real ones do not wait for its code to compile, a step
     // per task: a keystroke meanwhile waits for one step, not all of it.
-    {
-        let explorer = Arc::clone(&explorer);
-        after_paint(move || warm_up(explorer, WarmUp::default(), crate::browser::bench_hook::now()));
-    }
-    provide_explorer_state(explorer);
+    provide_explorer_state(Arc::clone(&explorer));
+    // Once the engine's steps are done, the views' update code too
+    // (`state::rehearse`).
+    let rehearse = expect_context::<RehearsalContext>().0;
+    after_paint(move || warm_up(explorer, WarmUp::default(), crate::browser::bench_hook::now(), rehearse));
     let papers = expect_explorer();
     let fetcher = crate::browser::shards::expect_fetcher();
     after_paint(move || fetcher.prefetch_shared());
@@ -189,9 +189,10 @@ fn focus_search() {
 /// Runs the explorer's warm-up step `at`, and the next one in a task of
 /// its own, until done (or the corpus is gone). The first also renders a
 /// formula, so that the first row with one does not wait for the math
-/// renderer's code to compile. The whole of it is named `folio: warm-up`
-/// in the page's performance timeline (for the benchmark).
-fn warm_up(explorer: SharedExplorer, at: WarmUp, started: f64) {
+/// renderer's code to compile; after the last, `rehearse` runs the views'
+/// update code (`state::rehearse`). The engine's steps are named `folio:
+/// warm-up` in the page's performance timeline (for the benchmark).
+fn warm_up(explorer: SharedExplorer, at: WarmUp, started: f64, rehearse: Callback<()>) {
     if Arc::strong_count(&explorer) == 1 {
         return;
     }
@@ -205,7 +206,8 @@ fn warm_up(explorer: SharedExplorer, at: WarmUp, started: f64) {
     drop(engine);
     if next == WarmUp::Done {
         crate::browser::bench_hook::measure("warm-up", started);
+        rehearse.try_run(());
     } else {
-        set_timeout(move || warm_up(explorer, next, started), std::time::Duration::ZERO);
+        set_timeout(move || warm_up(explorer, next, started, rehearse), std::time::Duration::ZERO);
     }
 }

@@ -37,10 +37,10 @@ pub fn ResultList() -> impl IntoView {
     let cursor = expect_cursor();
     let shown = RwSignal::new(PAGE);
     // A new result set starts at the first page again (set only when it
-    // differs: setting re-renders the rows).
+    // differs: setting re-renders the rows; not for a rehearsal).
     Effect::new(move |_| {
         results.track();
-        if shown.get_untracked() != PAGE {
+        if !crate::state::rehearsing() && shown.get_untracked() != PAGE {
             shown.set(PAGE);
         }
     });

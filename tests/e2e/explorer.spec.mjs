@@ -48,6 +48,37 @@ test('a page of rows at first, more while they leave room in the window', async 
   expect(await explorer.results.count()).toBeGreaterThan(PAGE_ROWS);
 });
 
+test('the warm-up rehearses the views unseen: every frame shows the view\'s own rows, never fewer', async ({ page }) => {
+  // A window that pages of rows fill one after another.
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  // What each frame shows, from the first: how many rows, the first title.
+  await page.addInitScript(() => {
+    window.folioFrames = [];
+    const sample = () => {
+      const rows = document.querySelectorAll('[data-testid=result]');
+      if (rows.length) window.folioFrames.push([rows.length, rows[0].querySelector('[data-testid=result-title]').textContent]);
+      requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  const explorer = new Explorer(page);
+  await explorer.open(BASE);
+  await explorer.expectLoaded(24);
+  await page.waitForFunction(() => performance.getEntriesByName('folio: rehearsal').length > 0);
+  await page.evaluate(() => new Promise((done) => {
+    let frames = 0;
+    const next = () => (++frames > 3 ? done() : requestAnimationFrame(next));
+    requestAnimationFrame(next);
+  }));
+  const frames = await page.evaluate(() => window.folioFrames);
+  expect(frames.length).toBeGreaterThan(3);
+  const first = await explorer.resultTitles.first().textContent();
+  for (const [i, [rows, title]] of frames.entries()) {
+    expect(title, `frame ${i}`).toBe(first);
+    if (i > 0) expect(rows, `frame ${i}`).toBeGreaterThanOrEqual(frames[i - 1][0]);
+  }
+});
+
 test('sort by title is a URL parameter and orders titles alphabetically', async ({ page }) => {
   const explorer = new Explorer(page);
   await explorer.open(`${BASE}?sort=title`);
