@@ -388,8 +388,10 @@ pub fn provide_explorer_state(explorer: SharedExplorer) {
 /// same task, the view's own answer again: nothing of it is painted, but
 /// the views' update code (rows replaced and moved, facet values changed)
 /// has run once, so that the first keystroke does not wait for V8 to
-/// compile it (about 5 ms at 100k papers). Not for a sharded pack, whose
-/// rows would fetch their records, nor when the answer is the same.
+/// compile it (about 5 ms at 100k papers). The rows are made again (keyed
+/// by paper), so not once the focus is in the list; not for a sharded
+/// pack, whose rows would fetch their records, nor when the answer is the
+/// same.
 fn rehearse(
     explorer: ExplorerHandle,
     view: RwSignal<ViewState>,
@@ -397,6 +399,14 @@ fn rehearse(
     results: RwSignal<Arc<Exploration>>,
 ) {
     if explorer.try_with(Explorer::is_sharded) != Some(false) {
+        return;
+    }
+    // Nor once the reader is at a row (its elements are made again: the
+    // focus would go).
+    let at_row = gloo::utils::document()
+        .active_element()
+        .is_some_and(|element| element.closest(".result-list").ok().flatten().is_some());
+    if at_row {
         return;
     }
     let Some(own) = results.try_get_untracked() else { return };
