@@ -274,6 +274,21 @@ pub struct TermShapes {
 pub const LONGEST_SHAPE: usize = 48;
 
 impl TermShapes {
+    /// The lengths of the table that words within `max` edits of a word of
+    /// `length` characters can have, the closest first (`length`, one less,
+    /// one more, ...), each once: lengths of [`LONGEST_SHAPE`] or more are
+    /// the table's last.
+    pub fn lengths_near(length: usize, max: usize) -> Vec<usize> {
+        let mut lengths = Vec::with_capacity(2 * max + 1);
+        let near = (0..=max).flat_map(|d| [length.checked_sub(d), Some(length + d)]).flatten();
+        for near in near.map(|l| l.min(LONGEST_SHAPE)) {
+            if !lengths.contains(&near) {
+                lengths.push(near);
+            }
+        }
+        lengths
+    }
+
     /// Term ids and letters of the terms of `length` characters (of
     /// [`LONGEST_SHAPE`] or more, for that length).
     pub fn of_length(&self, length: usize) -> (&[u32], &[u64]) {

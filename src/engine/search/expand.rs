@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::engine::analyze::{tokenize, TokenKind};
-use crate::engine::index::{letter_bits, SearchIndex, LONGEST_SHAPE};
+use crate::engine::index::{letter_bits, SearchIndex, TermShapes, LONGEST_SHAPE};
 
 /// How a paper matched a query item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,14 +168,7 @@ fn typo_candidates(index: &SearchIndex, word: &str, unknown: bool) -> Vec<(u32, 
     let (chars, mut rows): (Vec<char>, Rows) = (word.chars().collect(), Rows::default());
     let (letters, shapes, same_first) = (letter_bits(word), index.shapes(), index.starting_with_char(first));
     let mut fuzzy = Vec::new();
-    let mut read = Vec::new();
-    for length in length - max_distance..=length + max_distance {
-        // (The table's last length holds every longer term: read once.)
-        let length = length.min(LONGEST_SHAPE);
-        if read.contains(&length) {
-            continue;
-        }
-        read.push(length);
+    for length in TermShapes::lengths_near(length, max_distance) {
         let (ids, bits) = shapes.of_length(length);
         let from = ids.partition_point(|&id| id < same_first.start);
         let to = from + ids[from..].partition_point(|&id| id < same_first.end);
@@ -338,15 +331,11 @@ fn closest_word<'i>(index: &'i SearchIndex, term: &str) -> Option<&'i str> {
     // The same length first: the closest words are most often there, and
     // then fewer of the others need their distance.
     let n = chars.len();
-    let mut read = Vec::new();
-    let lengths = [Some(n), n.checked_sub(1), Some(n + 1), n.checked_sub(2), Some(n + 2)];
-    for length in lengths.into_iter().flatten() {
+    for length in TermShapes::lengths_near(n, 2) {
         let max = best.map_or(2, |(distance, ..)| distance);
-        let length = length.min(LONGEST_SHAPE);
-        if length.abs_diff(n.min(LONGEST_SHAPE)) > max || read.contains(&length) {
+        if length.abs_diff(n.min(LONGEST_SHAPE)) > max {
             continue;
         }
-        read.push(length);
         let (ids, bits) = shapes.of_length(length);
         for (&id, &bits) in ids.iter().zip(bits) {
             let max = best.map_or(2, |(distance, ..)| distance);
