@@ -53,7 +53,9 @@ fs.mkdirSync(work, { recursive: true });
 // `--queries N`: the first N of them only (each loads the site afresh).
 const FIRST_QUERIES = ['machine translation', 'transformer', 'lerning rate', '"large language models"', 'GPT-4', 'year:2020..2022 neural']
   .slice(0, Number(arg('queries', '6')));
-const ROWS = 12;
+// The list's first page (`PAGE` in src/components/result_list.rs): the first
+// paint is that many rows shown with their records.
+const ROWS = 6;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 /** More papers than the real corpora hold: the synthetic corpus. */
