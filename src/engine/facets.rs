@@ -8,7 +8,7 @@
 //! ignores its own group's selection but respects every other group.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use fixedbitset::FixedBitSet;
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,36 @@ struct Group {
     sharded: Option<ShardedLists>,
     /// Derived from `docs` on first count (not stored in the pack).
     derived: OnceLock<Derived>,
+    /// The last scope this group was counted over by a walk, with its
+    /// counts (not stored in the pack).
+    last: LastCount,
+}
+
+/// A group's counts per value slot, with the slots counted when they are
+/// known (the papers in scope were walked, or the values counted one by
+/// one): a few hundred results name a few hundred of a group's 100k
+/// values, and listing and ranking them then costs those, not the group.
+type Counted = (Vec<u32>, Option<Vec<u32>>);
+
+/// A group's last walked scope and its counts: a keystroke's scope is
+/// mostly the last one's, and the papers that left it and came in are
+/// fewer than those a walk reads ([`Group::count`]).
+#[derive(Debug, Default)]
+struct LastCount(Mutex<Option<(DocSet, Counted)>>);
+
+impl Clone for LastCount {
+    /// A copy starts with nothing kept (a copy of the index is counted on its own).
+    fn clone(&self) -> Self {
+        LastCount::default()
+    }
+}
+
+impl LastCount {
+    fn forget(&self) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = None;
+        }
+    }
 }
 
 /// Paper lists per facet shard item: an item per list would cost its end
@@ -162,7 +192,15 @@ impl GroupForm {
         }
         let docs = if self.sharded.is_some() { OnceLock::new() } else { OnceLock::from(docs) };
         let (key, label, values) = (self.key, self.label, values.into());
-        Ok(Group { key, label, values, docs, sharded: self.sharded, derived: OnceLock::new() })
+        Ok(Group {
+            key,
+            label,
+            values,
+            docs,
+            sharded: self.sharded,
+            derived: OnceLock::new(),
+            last: LastCount::default(),
+        })
     }
 }
 
@@ -355,6 +393,7 @@ impl Group {
         if self.sharded.is_some() {
             self.docs = OnceLock::new();
             self.derived = OnceLock::new();
+            self.last.forget();
         }
     }
 
@@ -405,20 +444,13 @@ impl Group {
         })
     }
 
-    /// Papers of `scope` per value slot: walks the values of the papers in
-    /// scope, or when most papers are, of those out of it, taken from the
-    /// totals (a one-letter query matches most of a corpus). Zeros, the
-    /// missing shards noted, while a sharded group's lists are not held.
-    /// With the slots counted when the papers in scope were walked (or the
-    /// values counted one by one): a few hundred results name a few hundred
-    /// of a group's 100k values, and listing and ranking them then costs
-    /// those, not the group.
-    fn count(
-        &self,
-        scope: &DocSet,
-        doc_count: usize,
-        shards: Option<&ShardSet>,
-    ) -> (Vec<u32>, Option<Vec<u32>>) {
+    /// Papers of `scope` per value slot ([`Counted`]): walks the values of
+    /// the papers in scope, or when most papers are, of those out of it,
+    /// taken from the totals (a one-letter query matches most of a corpus),
+    /// or of those that left or joined the last scope walked, when they
+    /// are fewer. Zeros, the missing shards noted, while a sharded group's
+    /// lists are not held.
+    fn count(&self, scope: &DocSet, doc_count: usize, shards: Option<&ShardSet>) -> Counted {
         let inside = scope.count_ones(..);
         if inside >= doc_count {
             return (self.totals(), None);
@@ -446,26 +478,67 @@ impl Group {
             }
             return (counts, Some(counted));
         }
-        if inside * 2 > doc_count {
-            let mut counts = self.totals();
-            for_each_where(scope, false, doc_count, |d| {
-                for &slot in slots_of(d) {
-                    counts[slot as usize] -= 1;
+        // From the last scope's counts when fewer papers left it and came
+        // in than a walk reads (a keystroke that narrows or widens a word).
+        // The slots counted, when the last count knew them, are those
+        // still counted and those no paper of the last scope had.
+        let kept = self.last.0.lock().ok().and_then(|last| {
+            let (before, (last_counts, last_counted)) = last.as_ref()?;
+            let changed = (before.len() == scope.len()).then(|| before.symmetric_difference_count(scope))?;
+            (changed * 2 < walked).then(|| {
+                let (mut counts, mut new) = (last_counts.clone(), Vec::new());
+                for (i, (&was, &is)) in before.as_slice().iter().zip(scope.as_slice()).enumerate() {
+                    let mut word = was ^ is;
+                    while word != 0 {
+                        let d = i * usize::BITS as usize + word.trailing_zeros() as usize;
+                        let joined = is & (1usize << word.trailing_zeros()) != 0;
+                        for &slot in slots_of(d) {
+                            let count = &mut counts[slot as usize];
+                            if joined && *count == 0 && last_counts[slot as usize] == 0 {
+                                new.push(slot);
+                            }
+                            *count = if joined { *count + 1 } else { *count - 1 };
+                        }
+                        word &= word - 1;
+                    }
                 }
-            });
-            return (counts, None);
-        }
-        let (mut counts, mut counted) = (vec![0u32; self.values.len()], Vec::new());
-        for_each_where(scope, true, doc_count, |d| {
-            for &slot in slots_of(d) {
-                let count = &mut counts[slot as usize];
-                if *count == 0 {
-                    counted.push(slot);
-                }
-                *count += 1;
-            }
+                #[cfg(test)]
+                tests::FROM_LAST.with(|n| n.set(n.get() + 1));
+                let counted = last_counted.as_ref().map(|slots| {
+                    slots.iter().copied().filter(|&slot| counts[slot as usize] > 0).chain(new).collect()
+                });
+                (counts, counted)
+            })
         });
-        (counts, Some(counted))
+        let (counts, counted) = match kept {
+            Some(kept) => kept,
+            None if inside * 2 > doc_count => {
+                let mut counts = self.totals();
+                for_each_where(scope, false, doc_count, |d| {
+                    for &slot in slots_of(d) {
+                        counts[slot as usize] -= 1;
+                    }
+                });
+                (counts, None)
+            }
+            None => {
+                let (mut counts, mut counted) = (vec![0u32; self.values.len()], Vec::new());
+                for_each_where(scope, true, doc_count, |d| {
+                    for &slot in slots_of(d) {
+                        let count = &mut counts[slot as usize];
+                        if *count == 0 {
+                            counted.push(slot);
+                        }
+                        *count += 1;
+                    }
+                });
+                (counts, Some(counted))
+            }
+        };
+        if let Ok(mut last) = self.last.0.lock() {
+            *last = Some((scope.clone(), (counts.clone(), counted.clone())));
+        }
+        (counts, counted)
     }
 }
 
@@ -707,6 +780,7 @@ impl FacetIndex {
             docs: OnceLock::from(docs),
             sharded: None,
             derived: OnceLock::new(),
+            last: LastCount::default(),
         };
         match self.groups.iter().position(|g| g.key == key) {
             Some(i) if group.values.is_empty() => {
@@ -785,6 +859,7 @@ impl FacetIndex {
             }
             group.docs = OnceLock::new();
             group.derived = OnceLock::new();
+            group.last.forget();
         }
         items
     }
@@ -990,6 +1065,11 @@ fn included_union(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// How many counts this test's thread made from the last scope's.
+        pub(super) static FROM_LAST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     /// Five papers: models and years.
     ///   0: llama, 2023   1: llama gpt, 2023   2: gpt, 2024   3: mixtral, 2024   4: (none), 2022
@@ -1199,6 +1279,69 @@ mod tests {
                     assert!(listed.iter().any(|v| value.contains(&v.value)), "{at}: {value:?} listed");
                 }
             }
+        }
+    }
+
+    /// A walked group counts a scope from the last one's counts when few
+    /// papers left or came in: over a sequence of scopes that change by a
+    /// few papers (and now and then by many), with and without a
+    /// selection, every count is the direct one.
+    #[test]
+    fn counts_from_the_last_scope_are_the_direct_counts() {
+        let n = 3000;
+        let mut index = FacetIndex::new(n);
+        let authors =
+            (0..n).flat_map(|d| [(d, format!("a{}", d % 700)), (d, format!("b{}", (d * 7) % 1300))]);
+        index.set_group("author", "Authors", authors);
+        index.set_group("year", "Years", (0..n).map(|d| (d, format!("{}", 2000 + d % 9))));
+        let mut selection = Selection::default();
+        selection.include("year", "2004");
+        let mut state = 11u64;
+        let mut next = |bound: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % bound
+        };
+        // A few papers in scope (the authors are walked: their slots
+        // counted are known) or most (walked out of scope); with no
+        // selection, then with one (the authors' scope within a year).
+        for (chosen, share, most) in
+            [(&Selection::default(), 20, false), (&Selection::default(), 20, true), (&selection, 3, false)]
+        {
+            let mut scope = DocSet::with_capacity(n);
+            scope.extend((0..n).filter(|d| (d % share == 0) != most));
+            FROM_LAST.with(|n| n.set(0));
+            for step in 0..60 {
+                let changes = if step % 15 == 14 { 600 } else { 1 + next(8) };
+                // As many papers leave as come in: the scope keeps its size.
+                for k in 0..changes {
+                    let d = std::iter::repeat_with(|| next(n)).find(|&d| scope.contains(d) == (k % 2 == 0));
+                    scope.toggle(d.unwrap_or(0));
+                }
+                let counts = index.counts(&scope, chosen);
+                let within = index.filter(&scope, chosen);
+                let author = &index.groups[0];
+                let direct = direct_counts(author, &within);
+                assert_eq!(
+                    names(&counts[0].top(usize::MAX)),
+                    direct,
+                    "1 in {share} (most: {most}), step {step}"
+                );
+                assert_eq!(counts[0].len(), direct.len(), "1 in {share} (most: {most}), step {step}");
+                // The slots counted, when known, are those with a count, once each.
+                if let Some(counted) = &counts[0].counted {
+                    let mut slots = counted.clone();
+                    slots.sort_unstable();
+                    let with_count: Vec<u32> = (0..author.values.len() as u32)
+                        .filter(|&slot| counts[0].counts[slot as usize] > 0)
+                        .collect();
+                    assert_eq!(slots, with_count, "1 in {share} (most: {most}), step {step}");
+                }
+            }
+            let from_last = FROM_LAST.with(|n| n.replace(0));
+            assert!(
+                from_last >= 40,
+                "1 in {share} (most: {most}): counted from the last scope {from_last} times"
+            );
         }
     }
 
