@@ -80,8 +80,8 @@ struct Group {
     sharded: Option<ShardedLists>,
     /// Derived from `docs` on first count (not stored in the pack).
     derived: OnceLock<Derived>,
-    /// The last scope this group was counted over by a walk, with its
-    /// counts (not stored in the pack).
+    /// The last scope this group was counted over (not all of the corpus),
+    /// with its counts (not stored in the pack).
     last: LastCount,
 }
 
@@ -91,7 +91,7 @@ struct Group {
 /// values, and listing and ranking them then costs those, not the group.
 type Counted = (Vec<u32>, Option<Vec<u32>>);
 
-/// A group's last walked scope and its counts: a keystroke's scope is
+/// A group's last scope counted and its counts: a keystroke's scope is
 /// mostly the last one's, and the papers that left it and came in are
 /// fewer than those a walk reads ([`Group::count`]).
 #[derive(Debug, Default)]
@@ -444,12 +444,13 @@ impl Group {
         })
     }
 
-    /// Papers of `scope` per value slot ([`Counted`]): walks the values of
-    /// the papers in scope, or when most papers are, of those out of it,
-    /// taken from the totals (a one-letter query matches most of a corpus),
-    /// or of those that left or joined the last scope walked, when they
-    /// are fewer. Zeros, the missing shards noted, while a sharded group's
-    /// lists are not held.
+    /// Papers of `scope` per value slot ([`Counted`]), the cheapest way:
+    /// the values' papers intersected with the scope one value at a time;
+    /// a walk of the values of the papers in scope, or when most papers
+    /// are, of those out of it, taken from the totals (a one-letter query
+    /// matches most of a corpus); or of those that left or joined the last
+    /// scope counted. Zeros, the missing shards noted, while a sharded
+    /// group's lists are not held.
     fn count(&self, scope: &DocSet, doc_count: usize, shards: Option<&ShardSet>) -> Counted {
         let inside = scope.count_ones(..);
         if inside >= doc_count {
@@ -464,28 +465,18 @@ impl Group {
         let walked = inside.min(doc_count - inside);
         let pairs = walked * derived.slots.len() / doc_count.max(1);
         let walk_cost = walked * cost::PAPER + pairs * cost::PAIR + doc_count.div_ceil(64) * cost::WORD;
-        if derived.by_value_cost < walk_cost {
-            let (mut counts, mut counted) = (vec![0u32; self.values.len()], Vec::new());
-            for (slot, (docs, dense)) in lists.iter().zip(&derived.dense).enumerate() {
-                let count = match dense {
-                    Some(set) => set.intersection_count(scope),
-                    None => docs.iter().filter(|&&d| scope.contains(d as usize)).count(),
-                };
-                if count > 0 {
-                    counts[slot] = count as u32;
-                    counted.push(slot as u32);
-                }
-            }
-            return (counts, Some(counted));
-        }
-        // From the last scope's counts when fewer papers left it and came
-        // in than a walk reads (a keystroke that narrows or widens a word).
-        // The slots counted, when the last count knew them, are those
-        // still counted and those no paper of the last scope had.
+        // From the last scope's counts when the papers that left it and
+        // came in cost less to walk than a count afresh (a keystroke that
+        // narrows or widens a word). The slots counted, when the last
+        // count knew them, are those still counted and those no paper of
+        // the last scope had.
         let kept = self.last.0.lock().ok().and_then(|last| {
             let (before, (last_counts, last_counted)) = last.as_ref()?;
             let changed = (before.len() == scope.len()).then(|| before.symmetric_difference_count(scope))?;
-            (changed * 2 < walked).then(|| {
+            let pairs = changed * derived.slots.len() / doc_count.max(1);
+            let kept_cost =
+                2 * (changed * cost::PAPER + pairs * cost::PAIR) + doc_count.div_ceil(64) * cost::WORD;
+            (kept_cost < walk_cost.min(derived.by_value_cost)).then(|| {
                 let (mut counts, mut new) = (last_counts.clone(), Vec::new());
                 for (i, (&was, &is)) in before.as_slice().iter().zip(scope.as_slice()).enumerate() {
                     let mut word = was ^ is;
@@ -512,6 +503,20 @@ impl Group {
         });
         let (counts, counted) = match kept {
             Some(kept) => kept,
+            None if derived.by_value_cost < walk_cost => {
+                let (mut counts, mut counted) = (vec![0u32; self.values.len()], Vec::new());
+                for (slot, (docs, dense)) in lists.iter().zip(&derived.dense).enumerate() {
+                    let count = match dense {
+                        Some(set) => set.intersection_count(scope),
+                        None => docs.iter().filter(|&&d| scope.contains(d as usize)).count(),
+                    };
+                    if count > 0 {
+                        counts[slot] = count as u32;
+                        counted.push(slot as u32);
+                    }
+                }
+                (counts, Some(counted))
+            }
             None if inside * 2 > doc_count => {
                 let mut counts = self.totals();
                 for_each_where(scope, false, doc_count, |d| {
@@ -1282,10 +1287,10 @@ mod tests {
         }
     }
 
-    /// A walked group counts a scope from the last one's counts when few
-    /// papers left or came in: over a sequence of scopes that change by a
-    /// few papers (and now and then by many), with and without a
-    /// selection, every count is the direct one.
+    /// A group counts a scope from the last one's counts when few papers
+    /// left or came in: over a sequence of scopes that change by a few
+    /// papers (and now and then by many), with and without a selection,
+    /// every count is the direct one (authors walked, years by value).
     #[test]
     fn counts_from_the_last_scope_are_the_direct_counts() {
         let n = 3000;
@@ -1327,6 +1332,10 @@ mod tests {
                     "1 in {share} (most: {most}), step {step}"
                 );
                 assert_eq!(counts[0].len(), direct.len(), "1 in {share} (most: {most}), step {step}");
+                // The years (counted by value, or from the last scope's):
+                // their own selection ignored.
+                let years = direct_counts(&index.groups[1], &scope);
+                assert_eq!(names(&counts[1].top(usize::MAX)), years, "years, 1 in {share}, step {step}");
                 // The slots counted, when known, are those with a count, once each.
                 if let Some(counted) = &counts[0].counted {
                     let mut slots = counted.clone();
