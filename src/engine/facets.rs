@@ -92,8 +92,8 @@ struct Group {
 type Counted = (Vec<u32>, Option<Vec<u32>>);
 
 /// A group's last scope counted and its counts: a keystroke's scope is
-/// mostly the last one's, and the papers that left it and came in are
-/// fewer than those a walk reads ([`Group::count`]).
+/// mostly the last one's, and walking the papers that left it and came
+/// in costs less than counting afresh ([`Group::count`]).
 #[derive(Debug, Default)]
 struct LastCount(Mutex<Option<(DocSet, Counted)>>);
 
