@@ -333,6 +333,7 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
     let n = index.doc_count();
     let options = SearchOptions::default();
     let (mut ranked, mut most_words, mut every_word, mut summarized) = (0, 0, 0, false);
+    let mut every_ranked = Vec::new();
     for query in [
         "m",
         "mo",
@@ -359,6 +360,15 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
         "graph of the model ",
         "the model of a gra",
         "robot-learning of the model ",
+        // Two words that papers have both of: common words, completions
+        // of one letter ("the", "to"), a stem's other forms.
+        "graph n",
+        "model t",
+        "the model ",
+        "a the ",
+        "neural network ",
+        "graph OR robot model ",
+        "models of ",
     ] {
         if query == "the " {
             // The rest with the summaries of every common term made first,
@@ -400,6 +410,11 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
         };
         ranked += 1;
         most_words += usize::from(matches!(ranker, Ranker::MostWords(_)));
+        if matches!(ranker, Ranker::EveryWord(_)) {
+            every_ranked.push(query);
+        }
+        let words = full.query.clauses.len();
+        every_word += usize::from(words >= 3 && !full.hits.is_empty() && !full.fewer_words);
         assert_eq!(
             results.fewer_words,
             matches!(ranker, Ranker::MostWords(_)),
@@ -431,6 +446,20 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
     assert!(ranked >= 11, "one-word queries went through the ranker ({ranked})");
     assert_eq!(most_words, 4, "questions went through the most-words ranker");
     assert_eq!(every_word, 3, "questions of words some paper has all of");
+    assert_eq!(
+        every_ranked,
+        [
+            "graph of the model ",
+            "the model of a gra",
+            "graph n",
+            "model t",
+            "the model ",
+            "neural network ",
+            "graph OR robot model ",
+            "models of "
+        ],
+        "plain words that papers have all of went through the every-word ranker"
+    );
 }
 
 /// The explorer's rows, order (the rest scored when asked for) and counts
@@ -438,7 +467,8 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
 /// (`search::run_ranked`: their terms in 8,192 papers or more in all).
 #[test]
 fn the_explorer_ranks_a_common_word_as_full_scoring_does() {
-    let queries: &[&str] = &["m", "model ", "t", "graph OR robot ", "transformr "];
+    let queries: &[&str] =
+        &["m", "model ", "t", "graph OR robot ", "transformr ", "graph n", "model t", "the model "];
     let beyond = check_whole_and_sharded("generated 5", generated(5, 9000), queries);
     assert!(beyond > 0, "some query matches more than {ORDERED}");
 }

@@ -20,6 +20,7 @@
 //! ([`crate::engine::highlight`]).
 
 mod entities;
+mod every;
 mod expand;
 mod most;
 mod phrase;
@@ -29,6 +30,7 @@ mod topk;
 use std::collections::HashSet;
 
 pub use entities::{CatalogResolver, EntityResolver, NoEntities};
+pub use every::EveryWord;
 pub use expand::{suggest, MatchKind};
 pub use most::MostWords;
 use most::Papers;
@@ -115,7 +117,9 @@ fn results_with(
 /// ([`Ranker::best`]) and every match's score when asked
 /// ([`Ranker::all`]); so for a query of several plain words that no paper
 /// has all of (a question): the papers with most of them, of which only
-/// those of the most words are scored ([`MostWords`]). The results'
+/// those of the most words are scored ([`MostWords`]); and for plain words
+/// that papers have all of, those papers, of which only the ones that may
+/// be among the best k get every term scored ([`EveryWord`]). The results'
 /// `hits` are then empty (the ranker has the matches). Any other query is
 /// [`run`]'s.
 pub fn run_ranked(
@@ -151,21 +155,32 @@ pub fn run_ranked(
         }),
         // Several words: the papers with them all, as `run` finds them;
         // when there are none, those with most of them, ranked. Two
-        // words: most often some paper has both, and scoring them finds
-        // those. More (a question): most often none has them all, which
-        // the words' papers, unscored, tell at once ([`MostWords::new`]);
-        // then only the papers with every word are scored.
+        // words: most often some paper has both, which their papers,
+        // unscored, tell ([`EveryWord`]: their best k without reading
+        // every posting of their common terms). More (a question): most
+        // often none has them all, which the words' papers, unscored,
+        // tell at once ([`MostWords::new`]); then only the papers with
+        // every word are ranked ([`EveryWord`] again for plain words).
         _ if MostWords::applies(&query, options) => {
-            let mut hits = match query.clauses.len() {
-                2 => all_words(index, &query, options, &mut expansions, None, None),
-                _ => Vec::new(),
-            };
             let mut ranker = None;
-            if hits.is_empty() {
+            let mut hits = Vec::new();
+            if query.clauses.len() == 2 {
+                match EveryWord::new(index, &query, options, &mut expansions, None) {
+                    Some(every) if !every.docs().is_clear() => ranker = Some(Ranker::EveryWord(every)),
+                    Some(_) => {}
+                    None => hits = all_words(index, &query, options, &mut expansions, None, None),
+                }
+            }
+            if hits.is_empty() && ranker.is_none() {
                 match MostWords::new(index, &query, options, &mut expansions) {
                     Papers::Most(most) => ranker = Some(Ranker::MostWords(most)),
                     Papers::All(every) => {
-                        hits = all_words(index, &query, options, &mut expansions, None, Some(&every));
+                        match EveryWord::new(index, &query, options, &mut expansions, Some(every.clone())) {
+                            Some(words) => ranker = Some(Ranker::EveryWord(words)),
+                            None => {
+                                hits = all_words(index, &query, options, &mut expansions, None, Some(&every))
+                            }
+                        }
                     }
                     Papers::Nothing => {}
                 }

@@ -56,6 +56,9 @@ pub enum Ranker {
     /// Words no paper has all of: the papers with most of them
     /// ([`super::most::MostWords`]).
     MostWords(super::most::MostWords),
+    /// Plain words that papers have all of
+    /// ([`super::every::EveryWord`]).
+    EveryWord(super::every::EveryWord),
 }
 
 impl Ranker {
@@ -64,6 +67,7 @@ impl Ranker {
         match self {
             Ranker::Word(ranker) => ranker.docs(),
             Ranker::MostWords(ranker) => ranker.docs(),
+            Ranker::EveryWord(ranker) => ranker.docs(),
         }
     }
 
@@ -78,6 +82,7 @@ impl Ranker {
         match self {
             Ranker::Word(ranker) => ranker.all(index),
             Ranker::MostWords(ranker) => ranker.all(index),
+            Ranker::EveryWord(ranker) => ranker.all(index),
         }
     }
 
@@ -87,6 +92,7 @@ impl Ranker {
         match self {
             Ranker::Word(ranker) => ranker.best(index, within, k),
             Ranker::MostWords(ranker) => ranker.best(index, within, k),
+            Ranker::EveryWord(ranker) => ranker.best(index, within, k),
         }
     }
 }
@@ -128,13 +134,18 @@ pub(super) fn papers_of(index: &SearchIndex, expansions: &[Expansion]) -> (DocSe
                 }
             }
             None => {
-                let mut last = u32::MAX;
+                // A word of bits at a time (`insert` is a call in the
+                // app's size-optimized build).
+                const BITS: usize = usize::BITS as usize;
+                let (into, as_typed) = (docs.as_mut_slice(), typed.as_mut_slice());
                 for p in index.postings(e.term) {
-                    if p.doc != last {
-                        last = p.doc;
-                        docs.insert(p.doc as usize);
-                        if e.typed {
-                            typed.insert(p.doc as usize);
+                    let (at, bit) = (p.doc as usize / BITS, 1usize << (p.doc as usize % BITS));
+                    if let Some(word) = into.get_mut(at) {
+                        *word |= bit;
+                    }
+                    if e.typed {
+                        if let Some(word) = as_typed.get_mut(at) {
+                            *word |= bit;
                         }
                     }
                 }
