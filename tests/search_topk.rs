@@ -402,10 +402,10 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
         let (results, ranker) = run_ranked(index, query, &options);
         assert_eq!(results.words, full.words, "{query:?}: words");
         assert_eq!(results.suggestion, full.suggestion, "{query:?}: suggestion");
+        let words = full.query.clauses.len();
+        every_word += usize::from(words >= 3 && !full.hits.is_empty() && !full.fewer_words);
         let Some(ranker) = ranker else {
             assert_eq!(results.hits, full.hits, "{query:?}: not one word: run's hits");
-            let words = full.query.clauses.len();
-            every_word += usize::from(words >= 3 && !full.hits.is_empty() && !full.fewer_words);
             continue;
         };
         ranked += 1;
@@ -413,8 +413,6 @@ fn best_of_one_word_queries(index: &folio::engine::index::SearchIndex, prepared:
         if matches!(ranker, Ranker::EveryWord(_)) {
             every_ranked.push(query);
         }
-        let words = full.query.clauses.len();
-        every_word += usize::from(words >= 3 && !full.hits.is_empty() && !full.fewer_words);
         assert_eq!(
             results.fewer_words,
             matches!(ranker, Ranker::MostWords(_)),

@@ -30,7 +30,9 @@
 use std::sync::Arc;
 
 use super::expand::{Expansion, Expansions};
-use super::score::{idf, saturate, score_term, top, weighted_tf, Bm25, Hit, RankingWeights, Scores};
+use super::score::{
+    contains, idf, insert, saturate, score_term, top, weighted_tf, Bm25, Hit, RankingWeights, Scores,
+};
 use super::topk::{papers_of, summary_of, RANKED};
 use super::{all_words, SearchOptions};
 use crate::engine::facets::DocSet;
@@ -124,7 +126,7 @@ impl EveryWord {
 
     /// How many words `doc` has as typed.
     fn tier(&self, doc: usize) -> u16 {
-        self.typed.iter().map(|typed| u16::from(typed.contains(doc))).sum()
+        self.typed.iter().map(|typed| u16::from(contains(typed, doc))).sum()
     }
 
     /// Leaves out of `running` the papers that cannot be among the best
@@ -152,32 +154,20 @@ impl EveryWord {
         }
         // (tier, score) as one number: scores are not negative, so their
         // bits order as they do.
-        let key = |tier: u32, score: f32| (u64::from(tier) << 32) | u64::from(score.to_bits());
-        // Read as words of bits (a call per paper is slow in the app's
-        // size-optimized build).
-        const BITS: usize = usize::BITS as usize;
-        let bit = |set: &[usize], d: usize| set.get(d / BITS).is_some_and(|w| w >> (d % BITS) & 1 == 1);
-        let words: Vec<(&[f32], Option<&[usize]>, f32, &[usize])> = scores
-            .iter()
-            .zip(&has)
-            .zip(bound.iter().zip(&self.typed))
-            .map(|((scores, has), (&bound, typed))| {
-                (scores.score.as_slice(), has.as_ref().map(|h| h.as_slice()), bound, typed.as_slice())
-            })
-            .collect();
+        let key = |tier: u16, score: f32| (u64::from(tier) << 32) | u64::from(score.to_bits());
         let (mut lower, mut upper) = (Vec::with_capacity(running.len()), Vec::with_capacity(running.len()));
         for &doc in running.iter() {
             let d = doc as usize;
-            let (mut low, mut high, mut tier) = (0.0f32, 0.0f32, 0u32);
-            for &(score, has, bound, typed) in &words {
-                let s = score.get(d).copied().unwrap_or(0.0);
+            let (mut low, mut high) = (0.0f32, 0.0f32);
+            for ((scores, has), &bound) in scores.iter().zip(&has).zip(&bound) {
+                let s = scores.score.get(d).copied().unwrap_or(0.0);
                 low += s;
                 high += match has {
-                    Some(has) if bit(has, d) => s.max(bound),
+                    Some(has) if contains(has, d) => s.max(bound),
                     _ => s,
                 };
-                tier += u32::from(bit(typed, d));
             }
+            let tier = self.tier(d);
             lower.push(key(tier, low));
             upper.push(key(tier, high));
         }
@@ -276,16 +266,11 @@ impl EveryWord {
     }
 }
 
-/// The set of `docs` (sorted) among `n` papers, a word of bits at a time.
+/// The set of `docs` among `n` papers.
 fn set_of(n: usize, docs: &[u32]) -> DocSet {
-    const BITS: usize = usize::BITS as usize;
-    let mut words = vec![0usize; n.div_ceil(BITS)];
-    for &d in docs {
-        if let Some(word) = words.get_mut(d as usize / BITS) {
-            *word |= 1 << (d as usize % BITS);
-        }
-    }
-    DocSet::with_capacity_and_blocks(n, words)
+    let mut set = DocSet::with_capacity(n);
+    docs.iter().for_each(|&d| insert(&mut set, d as usize));
+    set
 }
 
 /// Scores term `e` in the papers of `running` (sorted; `candidates` the

@@ -30,7 +30,9 @@
 use std::sync::Arc;
 
 use super::expand::Expansion;
-use super::score::{best_first, idf, saturate, score_term, weighted_tf, Bm25, Hit, RankingWeights, Scores};
+use super::score::{
+    best_first, idf, insert, saturate, score_term, weighted_tf, Bm25, Hit, RankingWeights, Scores,
+};
 use crate::engine::facets::DocSet;
 use crate::engine::index::{Block, SearchIndex, TermSummary, BLOCK, DENSE};
 
@@ -134,19 +136,10 @@ pub(super) fn papers_of(index: &SearchIndex, expansions: &[Expansion]) -> (DocSe
                 }
             }
             None => {
-                // A word of bits at a time (`insert` is a call in the
-                // app's size-optimized build).
-                const BITS: usize = usize::BITS as usize;
-                let (into, as_typed) = (docs.as_mut_slice(), typed.as_mut_slice());
                 for p in index.postings(e.term) {
-                    let (at, bit) = (p.doc as usize / BITS, 1usize << (p.doc as usize % BITS));
-                    if let Some(word) = into.get_mut(at) {
-                        *word |= bit;
-                    }
+                    insert(&mut docs, p.doc as usize);
                     if e.typed {
-                        if let Some(word) = as_typed.get_mut(at) {
-                            *word |= bit;
-                        }
+                        insert(&mut typed, p.doc as usize);
                     }
                 }
             }
