@@ -288,12 +288,29 @@ fn shard_size_scales_every_kind_of_shard_and_auto_keeps_a_small_pack_whole() {
         ids: 1500,
         vectors: 48_000,
     };
-    let expected = Explorer::new(bundle).into_sharded(sizes).unwrap();
+    let expected = Explorer::new(bundle).into_served_shards(sizes, &mut common::gzip).unwrap();
     let head = folio::engine::open::gunzip("bundle.pack", std::fs::read(&pack).unwrap()).unwrap();
     assert!(head == expected.head, "the head of the bundle cut at 3,000-byte record shards");
     let explorer = Explorer::from_head(&head).unwrap();
     assert!(explorer.shard_ids(ShardKind::Records).count() > 4, "small shards: several record shards");
     assert_eq!(std::fs::read_dir(dir.join("shards")).unwrap().count(), expected.shards.len());
+    // The head says how many bytes each kind's files take as written (the
+    // page's "Offline" dialog shows them), gzipped: far from their plain
+    // bytes; each shard's share of its kind's adds up to it.
+    for kind in ShardKind::ALL {
+        let ids: Vec<_> = explorer.shard_ids(kind).collect();
+        let on_disk: u64 = ids
+            .iter()
+            .map(|&id| std::fs::metadata(dir.join(explorer.shard_entry(id).unwrap().path())).unwrap().len())
+            .sum();
+        let plain: u64 = ids.iter().map(|&id| u64::from(explorer.shard_entry(id).unwrap().bytes)).sum();
+        assert_eq!(explorer.served_total(kind), on_disk, "{kind:?}");
+        let shares: u64 = ids.iter().map(|&id| explorer.served_bytes(id).unwrap()).sum();
+        assert!(on_disk - shares <= ids.len() as u64, "{kind:?}: {shares} of {on_disk}");
+        if kind == ShardKind::Records {
+            assert!(on_disk * 2 < plain, "records gzipped: {on_disk} of {plain} bytes");
+        }
+    }
 
     let output = folio(&[
         Path::new("compile"),

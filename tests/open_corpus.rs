@@ -11,8 +11,8 @@ use folio::engine::compile::{compile, compile_onto, CompileOptions, Input};
 use folio::engine::explorer::Explorer;
 use folio::engine::export::{export, ExportFormat};
 use folio::engine::open::{
-    bundle_of, export_bundle, export_papers, files_of, open, open_with, pack_bundle, Message, OpenFile,
-    Opened, Outcome, Pack, Progress, INDEXING,
+    bundle_of, byte_size, export_bundle, export_papers, files_of, open, open_with, pack_bundle, Message,
+    OpenFile, Opened, Outcome, Pack, Progress, INDEXING,
 };
 use folio::engine::tags::{encode, TagStore, UserData};
 
@@ -233,7 +233,7 @@ fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
             papers: 0,
             done: 0,
             total: (7 + SEED.len()) as u64,
-            amount: "0.0 MB of 0.0 MB".into()
+            amount: "0 kB of 36 kB".into()
         }
     );
     let messages =
@@ -245,12 +245,15 @@ fn worker_messages_say_what_the_app_shows_and_read_back_from_their_json() {
 }
 
 #[test]
-fn amounts_read_in_megabytes_while_reading_and_in_papers_after() {
+fn amounts_read_in_bytes_while_reading_and_in_papers_after() {
     let reading = Progress { stage: "reading".into(), done: 1_250_000, total: 34_049_999, papers: 3 };
     assert_eq!(reading.amount(), "1.3 MB of 34.0 MB");
     let extracting =
         Progress { stage: "extracting entities".into(), done: 1024, total: 24000, papers: 24000 };
     assert_eq!(extracting.amount(), "1024 of 24000 papers");
+    let sizes = [0, 499, 500, 53_579, 999_499, 999_500, 34_049_999];
+    let said = ["0 kB", "0 kB", "1 kB", "54 kB", "999 kB", "1.0 MB", "34.0 MB"];
+    assert_eq!(sizes.map(byte_size), said);
 }
 
 #[test]

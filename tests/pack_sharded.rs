@@ -608,7 +608,8 @@ fn the_cli_writes_a_head_and_exactly_its_shards_and_removes_stale_ones() {
     let explorer = Explorer::from_head(&head).unwrap();
     let mut bundle = Bundle::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let shipped = folio::engine::discover::ship_bundle(&mut bundle, &Default::default(), |_| {});
-    let expected = Explorer::new(bundle).with_discovery(shipped).into_sharded(ShardSizes::default()).unwrap();
+    let expected = Explorer::new(bundle).with_discovery(shipped);
+    let expected = expected.into_served_shards(ShardSizes::default(), &mut common::gzip).unwrap();
     assert!(head == expected.head, "the compiler's head is the engine's head of the bundle it wrote");
     let mut named: Vec<String> = ShardKind::ALL
         .iter()

@@ -38,7 +38,7 @@ use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTran
 use crate::browser::bundle_fetch::explorer_of_pack;
 use crate::browser::{bench_hook, method};
 use crate::engine::explorer::Explorer;
-use crate::engine::open::megabytes;
+use crate::engine::open::byte_size;
 use crate::engine::pack::{HeadDecoder, HEAD_MAGIC};
 
 const VERSION: u32 = 2;
@@ -669,8 +669,8 @@ pub async fn usage() -> Option<String> {
     let (used, quota) = (estimate.get_usage()?, estimate.get_quota()?);
     Some(format!(
         "This site uses {} of the {} this browser allows it.",
-        megabytes(used as u64),
-        megabytes(quota as u64)
+        byte_size(used as u64),
+        byte_size(quota as u64)
     ))
 }
 

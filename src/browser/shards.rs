@@ -447,7 +447,10 @@ async fn open_cache() -> Option<web_sys::Cache> {
     Some(cache.unchecked_into())
 }
 
-/// How much of a sharded corpus is on this device.
+/// How much of a sharded corpus is on this device: its shard files, and
+/// their bytes as served (what downloading them costs and keeping them
+/// takes: the cache keeps them gzipped, as served); the bytes held are
+/// estimated from each kind's share unless every file is held.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OfflineState {
     pub files: usize,
@@ -456,14 +459,16 @@ pub struct OfflineState {
     pub cached_bytes: u64,
 }
 
-/// Every shard of the head (path and size).
-fn all_shards(explorer: ExplorerHandle) -> Vec<(String, u64)> {
+/// Every shard of the head (path and size as served), and their total
+/// size as served (exact: the head records it per kind).
+fn all_shards(explorer: ExplorerHandle) -> (Vec<(String, u64)>, u64) {
     explorer.with(|e| {
-        ShardKind::ALL
+        let shards = ShardKind::ALL
             .into_iter()
             .flat_map(|kind| e.shard_ids(kind).collect::<Vec<_>>())
-            .filter_map(|id| e.shard_entry(id).map(|entry| (entry.path(), u64::from(entry.bytes))))
-            .collect()
+            .filter_map(|id| Some((e.shard_entry(id)?.path(), e.served_bytes(id)?)))
+            .collect();
+        (shards, ShardKind::ALL.into_iter().map(|kind| e.served_total(kind)).sum())
     })
 }
 
@@ -493,17 +498,19 @@ fn absolute(path: &str) -> String {
 /// cache: `file://`, or a browser without one).
 pub async fn offline_state(explorer: ExplorerHandle) -> Option<OfflineState> {
     let cache = open_cache().await?;
-    let shards = all_shards(explorer);
+    let (shards, total) = all_shards(explorer);
     let named: HashSet<String> = shards.iter().map(|(path, _)| absolute(path)).collect();
     let held = cached(&cache, &named).await;
-    let mut state = OfflineState::default();
+    let mut state = OfflineState { files: shards.len(), bytes: total, ..OfflineState::default() };
     for (path, bytes) in &shards {
-        state.files += 1;
-        state.bytes += bytes;
         if held.contains(&absolute(path)) {
             state.cached_files += 1;
             state.cached_bytes += bytes;
         }
+    }
+    // All of it: exactly its total.
+    if state.cached_files == state.files {
+        state.cached_bytes = total;
     }
     Some(state)
 }
@@ -522,7 +529,7 @@ pub async fn make_available_offline(
     go_on: impl Fn() -> bool,
 ) -> Result<(), String> {
     let cache = open_cache().await.ok_or("this browser keeps no files for this page")?;
-    let shards = all_shards(explorer);
+    let (shards, _) = all_shards(explorer);
     let named: HashSet<String> = shards.iter().map(|(path, _)| absolute(path)).collect();
     let held = cached(&cache, &named).await;
     let todo: Vec<&(String, u64)> =

@@ -11,7 +11,7 @@ use crate::browser::compile_worker::{self, ConvertError, Form};
 use crate::browser::corpus_store::{self, StoredCorpus};
 use crate::browser::download::download_bytes;
 use crate::components::dialog::Dialog;
-use crate::engine::open::megabytes;
+use crate::engine::open::byte_size;
 use crate::state::{expect_corpus, CorpusContext, SITE_CORPUS};
 
 /// The header's button naming the corpus in view; it opens the menu.
@@ -146,7 +146,7 @@ fn CorpusDialog(
         let date = js_sys::Date::new(&k.date.into())
             .to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED);
         let details =
-            format!("{} papers · {} · {}", k.papers as u64, String::from(date), megabytes(k.bytes as u64));
+            format!("{} papers · {} · {}", k.papers as u64, String::from(date), byte_size(k.bytes as u64));
         let id = k.id;
         let button = move |action: &'static str, label: &'static str| {
             let disabled = action == "open" && in_view;

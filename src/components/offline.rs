@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::browser::corpus_store;
 use crate::browser::shards::{make_available_offline, offline_state, OfflineState};
 use crate::components::dialog::Dialog;
-use crate::engine::open::megabytes;
+use crate::engine::open::byte_size;
 use crate::state::expect_explorer;
 
 #[component]
@@ -64,12 +64,12 @@ pub fn OfflineButton() -> impl IntoView {
             None => "Checking what is on this device…".to_owned(),
             Some(s) if s.cached_files == s.files => format!(
                 "All of this corpus ({}) is on this device: it works with no network.",
-                megabytes(s.bytes)
+                byte_size(s.bytes)
             ),
             Some(s) => format!(
-                "{} of {} of this corpus are on this device ({} of {} parts). Search works offline only with what is here.",
-                megabytes(s.cached_bytes),
-                megabytes(s.bytes),
+                "About {} of {} of this corpus are on this device ({} of {} parts). Search works offline only with what is here.",
+                byte_size(s.cached_bytes),
+                byte_size(s.bytes),
                 s.cached_files,
                 s.files
             ),
@@ -87,7 +87,7 @@ pub fn OfflineButton() -> impl IntoView {
                     <p class="muted" data-testid="offline-usage">{move || usage.get()}</p>
                     {move || progress.get().map(|(done, total)| view! {
                         <progress data-testid="offline-progress" max=total.max(1).to_string() value=done.to_string()></progress>
-                        <p class="muted">{format!("{} of {}", megabytes(done), megabytes(total))}</p>
+                        <p class="muted">{format!("{} of {}", byte_size(done), byte_size(total))}</p>
                     })}
                     <p role="status" data-testid="offline-outcome">{move || outcome.get()}</p>
                     <div class="dialog-actions">
@@ -96,7 +96,7 @@ pub fn OfflineButton() -> impl IntoView {
                                 <button class="button" data-testid="offline-cancel" on:click=move |_| stop.set_value(true)>"Cancel"</button>
                             })>
                             <button class="button button-primary" data-testid="offline-download" on:click=download>
-                                {move || format!("Make available offline ({} more)", megabytes(missing()))}
+                                {move || format!("Make available offline ({} more)", byte_size(missing()))}
                             </button>
                         </Show>
                         <button class="button" on:click=move |_| close.run(())>"Close"</button>

@@ -54,6 +54,10 @@ pub struct Explorer {
 struct Sharded {
     /// Each kind's shard table, in [`ShardKind`] order.
     tables: [Vec<ShardEntry>; ShardKind::ALL.len()],
+    /// Each kind's files as served, in bytes (empty: not recorded), and
+    /// its shards' plain bytes.
+    served: Vec<u64>,
+    plain: [u64; ShardKind::ALL.len()],
     cache: ShardCache,
     reads: Arc<Reads>,
     /// The title order's shard; once added, the order is decoded into
@@ -385,8 +389,21 @@ impl Explorer {
     }
 
     /// The pack of this corpus cut into a head and shards
-    /// (docs/pack-format.md); `sizes` says how big shards grow.
+    /// (docs/pack-format.md); `sizes` says how big shards grow. The shards'
+    /// files are their plain bytes (a corpus kept in a browser).
     pub fn into_sharded(self, sizes: ShardSizes) -> Result<ShardedPack, PackError> {
+        self.into_served_shards(sizes, &mut |bytes| bytes)
+    }
+
+    /// [`Explorer::into_sharded`] with each shard's file made by `serve`
+    /// from its bytes (the compiler gzips them: what a host serves), the
+    /// head recording how many bytes each kind's files take
+    /// ([`Explorer::served_bytes`]).
+    pub fn into_served_shards(
+        self,
+        sizes: ShardSizes,
+        serve: &mut dyn FnMut(Vec<u8>) -> Vec<u8>,
+    ) -> Result<ShardedPack, PackError> {
         let Explorer { meta, papers, facets, by_title, search_index, discovery, .. } = self;
         let search_index = unshared(search_index)?;
         // The decoded papers are as large as their records: not both at once.
@@ -403,6 +420,7 @@ impl Explorer {
             &paper_ends,
             shipped,
             sizes,
+            serve,
         ))
     }
 
@@ -436,6 +454,7 @@ impl Explorer {
             vectors,
             vector_papers,
             map,
+            served,
             ..
         } = head;
         let tables = [
@@ -470,7 +489,9 @@ impl Explorer {
         let discovery = Discovered::sharded(n, vector_papers as usize, vectors, map, Arc::clone(&reads))?;
         let mut explorer = Self::assemble(meta, papers, facets, Vec::new(), index);
         explorer.discovery = discovery;
-        explorer.sharded = Some(Sharded { tables, cache: ShardCache::new(DEFAULT_BUDGET), reads, order });
+        let plain = tables.each_ref().map(|table| table.iter().map(|e| u64::from(e.bytes)).sum());
+        let sharded = Sharded { tables, served, plain, cache: ShardCache::new(DEFAULT_BUDGET), reads, order };
+        explorer.sharded = Some(sharded);
         Ok(explorer)
     }
 
@@ -482,6 +503,26 @@ impl Explorer {
     /// The head's entry for shard `id` (its path, size and hash).
     pub fn shard_entry(&self, id: ShardId) -> Option<&ShardEntry> {
         self.sharded.as_ref()?.tables[id.kind as usize].get(id.number as usize)
+    }
+
+    /// The bytes shard `id`'s file takes as the host serves it (gzipped):
+    /// its plain length scaled by its kind's served share, which the head
+    /// records per kind, not per shard (their sum over a kind is within a
+    /// byte a shard of the kind's total); its plain length when the head
+    /// has no served sizes (shards kept plain).
+    pub fn served_bytes(&self, id: ShardId) -> Option<u64> {
+        let sharded = self.sharded.as_ref()?;
+        let plain = u64::from(self.shard_entry(id)?.bytes);
+        let Some(&served) = sharded.served.get(id.kind as usize) else { return Some(plain) };
+        let total = sharded.plain[id.kind as usize].max(1);
+        Some((u128::from(plain) * u128::from(served) / u128::from(total)) as u64)
+    }
+
+    /// The bytes every shard of `kind` takes as served (their plain bytes
+    /// when the head has no served sizes).
+    pub fn served_total(&self, kind: ShardKind) -> u64 {
+        let Some(sharded) = &self.sharded else { return 0 };
+        sharded.served.get(kind as usize).copied().unwrap_or(sharded.plain[kind as usize])
     }
 
     /// Every shard of the head, by kind.

@@ -76,16 +76,20 @@ impl Progress {
     /// `done` of `total` for people: "1.2 MB of 3.4 MB", "1,024 of 24,000 papers".
     pub fn amount(&self) -> String {
         if self.in_bytes() {
-            format!("{} of {}", megabytes(self.done), megabytes(self.total))
+            format!("{} of {}", byte_size(self.done), byte_size(self.total))
         } else {
             format!("{} of {} papers", self.done, self.total)
         }
     }
 }
 
-/// `bytes` in megabytes with one decimal, in integers (float formatting
+/// `bytes` for people: in megabytes with one decimal ("34.0 MB"), or
+/// under a megabyte in kilobytes ("54 kB"), in integers (float formatting
 /// would cost the app's wasm a few kilobytes).
-pub fn megabytes(bytes: u64) -> String {
+pub fn byte_size(bytes: u64) -> String {
+    if bytes < 999_500 {
+        return format!("{} kB", (bytes + 500) / 1000);
+    }
     let tenths = (bytes + 50_000) / 100_000;
     format!("{}.{} MB", tenths / 10, tenths % 10)
 }

@@ -36,3 +36,13 @@ impl AsRef<OsStr> for TempFolder {
         self.0.path().as_os_str()
     }
 }
+
+/// `bytes` gzipped as the compiler writes a sharded pack's files (the
+/// tests that compare its head with the engine's make that head so).
+#[allow(dead_code)]
+pub fn gzip(bytes: Vec<u8>) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&bytes).expect("gzip into memory");
+    encoder.finish().expect("gzip into memory")
+}

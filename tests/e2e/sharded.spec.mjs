@@ -14,6 +14,13 @@ const BASE = '/some/sub/path/';
 const QUERIES = ['', 'mixtral', 'lerning', '"language models"', 'model:llama', 'instruction tuning', 'year:2023 reasoning', 'zzqx'];
 const isShard = (url) => new URL(url).pathname.startsWith(`${BASE}shards/`);
 
+/** `bytes` as the page says them (engine::open::byte_size). */
+const byteSize = (bytes) => {
+  if (bytes < 999_500) return `${Math.floor((bytes + 500) / 1000)} kB`;
+  const tenths = Math.floor((bytes + 50_000) / 100_000);
+  return `${Math.floor(tenths / 10)}.${tenths % 10} MB`;
+};
+
 /** The current results exported as BibTeX from the tag manager. */
 async function exported(page) {
   await page.getByTestId('open-tags').click();
@@ -218,9 +225,14 @@ test('offline, the missing parts are named; once made available offline, all of 
     await explorer.search.fill('');
     await page.getByTestId('offline-open').click();
     await expect(page.getByTestId('offline-state')).toContainText('parts)');
+    // Sizes as served: the shard files' bytes (gzipped), not their plain
+    // bytes, which are more than twice as many.
+    const served = fs.readdirSync(path.join(shardedDist, 'shards'))
+      .reduce((sum, name) => sum + fs.statSync(path.join(shardedDist, 'shards', name)).size, 0);
+    await expect(page.getByTestId('offline-state')).toContainText(` of ${byteSize(served)} of this corpus`);
     await page.getByTestId('offline-download').click();
     await expect(page.getByTestId('offline-outcome')).toContainText('Done');
-    await expect(page.getByTestId('offline-state')).toContainText('All of this corpus');
+    await expect(page.getByTestId('offline-state')).toContainText(`All of this corpus (${byteSize(served)})`);
   } finally {
     await server.stop();
   }

@@ -182,22 +182,39 @@ pub fn pack_of(
         explorer = explorer.with_discovery(shipped);
     }
     if layout == Layout::Sharded {
-        return Ok(PackFiles::Sharded(explorer.into_sharded(sizes)?));
+        return Ok(PackFiles::Sharded(gzipped_shards(explorer, sizes)?));
     }
     let whole = explorer.into_pack()?;
     if layout == Layout::Single || whole.len() <= SHARD_THRESHOLD {
         return Ok(PackFiles::Single(whole));
     }
-    Ok(PackFiles::Sharded(Explorer::from_pack(whole)?.into_sharded(sizes)?))
+    Ok(PackFiles::Sharded(gzipped_shards(Explorer::from_pack(whole)?, sizes)?))
+}
+
+/// The corpus cut into a head and shards, each shard's file gzipped as it
+/// is cut (the head records the gzipped sizes, for the page's "Offline").
+fn gzipped_shards(explorer: Explorer, sizes: ShardSizes) -> Result<ShardedPack> {
+    let mut failed = None;
+    let pack = explorer.into_served_shards(sizes, &mut |bytes| {
+        gzip(&bytes).unwrap_or_else(|err| {
+            failed.get_or_insert(err);
+            Vec::new()
+        })
+    })?;
+    match failed {
+        Some(err) => Err(err.context("cannot gzip a shard")),
+        None => Ok(pack),
+    }
 }
 
 /// Writes the pack at `out`: the shards first, then the head (atomically),
 /// so that a head never names a shard not written; then removes the shards
 /// of earlier builds that the new head does not name (a single-file pack
-/// names none). A sharded pack's files are gzipped (the page gunzips them
-/// with the browser's own DecompressionStream, as Pagefind's index files
-/// are): what is served is what is sent, whatever the host compresses;
-/// the head still names each shard by the hash of its plain bytes.
+/// names none). A sharded pack's files are gzipped (its shards as they
+/// were cut, [`pack_of`]; the page gunzips them with the browser's own
+/// DecompressionStream, as Pagefind's index files are): what is served is
+/// what is sent, whatever the host compresses; the head still names each
+/// shard by the hash of its plain bytes.
 
 pub fn write_pack(out: &Path, files: &PackFiles) -> Result<()> {
     let dir = match out.parent() {
@@ -217,12 +234,11 @@ pub fn write_pack(out: &Path, files: &PackFiles) -> Result<()> {
             let mut total = 0;
             for (path, bytes) in &pack.shards {
                 let target = dir.join(path);
-                let bytes = gzip(bytes)?;
                 total += bytes.len();
                 // Named by their content: one already there is this one.
                 let present = std::fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64);
                 if !present {
-                    write_atomically(&target, &bytes)?;
+                    write_atomically(&target, bytes)?;
                 }
                 kept.insert(target);
             }

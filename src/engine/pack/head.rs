@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::compact::{FrontCoded, IdTable, Packed};
-use super::shards::{table, table_len, Shard, ShardEntry};
+use super::shards::{table, table_len, Shard, ShardEntry, ShardKind};
 use super::{check_tables, encoded_len, frame, mismatch, take_front, unframe, PackError, Part};
 use crate::engine::discover::Vectors;
 use crate::engine::facets::{FacetIndex, FacetsReader, VALUES_PER_STEP};
@@ -62,7 +62,8 @@ impl Default for ShardSizes {
 }
 
 /// A sharded pack as files: the head and each shard with its path
-/// relative to the head's folder (`shards/<hash>.bin`).
+/// relative to the head's folder (`shards/<hash>.bin`), its bytes as
+/// they are to be served ([`crate::engine::explorer::Explorer::into_served_shards`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShardedPack {
     pub head: Vec<u8>,
@@ -91,13 +92,21 @@ pub(crate) struct Head {
     pub vector_papers: u32,
     /// The corpus map's shard (empty: none).
     pub map: Vec<ShardEntry>,
+    /// Each kind's shards as the host serves them (gzipped by the
+    /// compiler), in bytes, in [`ShardKind`] order; empty in a head
+    /// written before they were recorded.
+    pub served: Vec<u64>,
 }
 
 /// The head's body as stored (postcard), framed like a whole pack's index
 /// section: dictionary and facets in their compact forms
 /// ([`super::compact`]), then the shard tables. Postcard writes a struct as
 /// its fields one after the other, so the tables nested here are stored
-/// exactly as if they were fields of this struct.
+/// exactly as if they were fields of this struct. After it in the body,
+/// each kind's served bytes ([`Head::served`], a postcard `Vec<u64>`):
+/// a body that ends with the form (a head written before they were
+/// recorded, such as a corpus kept in a browser) reads as their being
+/// unknown, so no pack version changed for them.
 #[derive(Serialize, Deserialize)]
 struct HeadForm {
     meta_json: String,
@@ -135,7 +144,8 @@ impl Head {
     /// Cuts a whole corpus into a head and shards: `index` still holds its
     /// postings; `records` and `ends` are the records section and where
     /// each record ends; `discovery` the paper vectors and the map, when
-    /// the compiler made them.
+    /// the compiler made them. Each shard's file is `serve` of its bytes
+    /// (the compiler gzips them), and the head records each kind's total.
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         meta_json: String,
@@ -147,38 +157,41 @@ impl Head {
         ends: &[u32],
         discovery: (Option<&Vectors>, Option<&Layout>),
         sizes: ShardSizes,
+        serve: &mut dyn FnMut(Vec<u8>) -> Vec<u8>,
     ) -> ShardedPack {
-        let mut files = Vec::new();
+        let mut files = Files { files: Vec::new(), served: vec![0; ShardKind::ALL.len()], serve };
         let table = index.take_entities();
         // Strings and integers always serialize.
         let items: Vec<Vec<u8>> =
             table.iter().map(|item| postcard::to_allocvec(item).unwrap_or_default()).collect();
-        let entries = cut(items.iter().map(Vec::as_slice), sizes.entities, &mut files);
+        let entries = cut(ShardKind::Entities, items.iter().map(Vec::as_slice), sizes.entities, &mut files);
         let firsts = entries.iter().map(|e| table[e.first as usize].0.clone()).collect();
         let entities = EntityShards { entries, firsts, count: table.len() as u32 };
         let terms = index.term_count() as u32;
-        let postings = cut((0..terms).map(|t| index.term_parts(t).0), sizes.postings, &mut files);
-        let positions = cut((0..terms).map(|t| index.term_parts(t).1), sizes.positions, &mut files);
+        let postings =
+            cut(ShardKind::Postings, (0..terms).map(|t| index.term_parts(t).0), sizes.postings, &mut files);
+        let positions =
+            cut(ShardKind::Positions, (0..terms).map(|t| index.term_parts(t).1), sizes.positions, &mut files);
         let starts = std::iter::once(0).chain(ends.iter().copied());
         let record_items = starts.zip(ends).map(|(start, &end)| &records[start as usize..end as usize]);
-        let records = cut(record_items, sizes.records, &mut files);
+        let records = cut(ShardKind::Records, record_items, sizes.records, &mut files);
         let lists = facets.cut_lists(sizes.facet_lists_in_head);
-        let facet_lists = cut(lists.iter().map(Vec::as_slice), sizes.facets, &mut files);
+        let facet_lists = cut(ShardKind::Facets, lists.iter().map(Vec::as_slice), sizes.facets, &mut files);
         // Integers and bytes always serialize.
         let order = postcard::to_allocvec(&Packed::new(&by_title)).unwrap_or_default();
-        let order = cut(std::iter::once(order.as_slice()), order.len(), &mut files);
+        let order = cut(ShardKind::Order, std::iter::once(order.as_slice()), order.len(), &mut files);
         // One block per shard (a target of 1 byte), keyed by its number.
         let (firsts, blocks) = super::ids::cut(ids, sizes.ids);
-        let id_shards = cut(blocks.iter().map(Vec::as_slice), 1, &mut files);
+        let id_shards = cut(ShardKind::Ids, blocks.iter().map(Vec::as_slice), 1, &mut files);
         // One range of papers per vector shard (keyed by its number), one
         // map shard.
         let (vectors, map) = discovery;
         let vector_papers = vectors.map_or(0, |v| (sizes.vectors / (v.dims() + 4)).max(1));
         let ranges: Vec<Vec<u8>> =
             vectors.map_or_else(Vec::new, |v| v.split(vector_papers).iter().map(Vectors::to_bytes).collect());
-        let vectors = cut(ranges.iter().map(Vec::as_slice), 1, &mut files);
+        let vectors = cut(ShardKind::Vectors, ranges.iter().map(Vec::as_slice), 1, &mut files);
         let map_bytes: Vec<Vec<u8>> = map.map(Layout::to_bytes).into_iter().collect();
-        let map = cut(map_bytes.iter().map(Vec::as_slice), 1, &mut files);
+        let map = cut(ShardKind::Map, map_bytes.iter().map(Vec::as_slice), 1, &mut files);
         let head = HeadForm {
             meta_json,
             ids: firsts,
@@ -197,7 +210,7 @@ impl Head {
                 map,
             },
         };
-        ShardedPack { head: head.encode(), shards: files }
+        ShardedPack { head: head.encode(&files.served), shards: files.files }
     }
 
     /// Reads a head, refused whole when its header, checksum, encoding or
@@ -343,7 +356,8 @@ impl HeadDecoder {
             }
             4 => {
                 let tables: HeadTables = self.take()?;
-                if self.at != self.end {
+                let served: Vec<u64> = if self.at == self.end { Vec::new() } else { self.take()? };
+                if self.at != self.end || !(served.is_empty() || served.len() == ShardKind::ALL.len()) {
                     return Err(PackError::Malformed("bytes after the head's tables".to_owned()));
                 }
                 let index = self.search.take().ok_or_else(missing)?;
@@ -362,6 +376,7 @@ impl HeadDecoder {
                     vectors: tables.vectors,
                     vector_papers: tables.vector_papers,
                     map: tables.map,
+                    served,
                 };
                 head.check()?;
                 self.head = Some(head);
@@ -440,20 +455,33 @@ pub fn head_breakdown(bytes: &[u8]) -> Result<Vec<Part>, PackError> {
 }
 
 impl HeadForm {
-    fn encode(&self) -> Vec<u8> {
+    /// The head's bytes, with each kind's `served` bytes after the form.
+    fn encode(&self, served: &[u64]) -> Vec<u8> {
         // Strings, vectors and maps always serialize.
-        let body = postcard::to_allocvec(self).unwrap_or_default();
+        let mut body = postcard::to_allocvec(self).unwrap_or_default();
+        if !served.is_empty() {
+            body.extend(postcard::to_allocvec(served).unwrap_or_default());
+        }
         frame(HEAD_MAGIC, &body, 0)
     }
 }
 
-/// Gathers consecutive items into shards of about `target` bytes, pushes
-/// their files onto `files`, and returns their table. Every key gets a
-/// shard, empty items included, so that any key finds its shard.
+/// The shards' files as [`cut`] makes them, and each kind's served bytes.
+struct Files<'s> {
+    files: Vec<(String, Vec<u8>)>,
+    served: Vec<u64>,
+    serve: &'s mut dyn FnMut(Vec<u8>) -> Vec<u8>,
+}
+
+/// Gathers consecutive items into shards of `kind` of about `target`
+/// bytes, pushes their files onto `files` (as served), and returns their
+/// table (of their plain bytes). Every key gets a shard, empty items
+/// included, so that any key finds its shard.
 fn cut<'a>(
+    kind: ShardKind,
     items: impl Iterator<Item = &'a [u8]>,
     target: usize,
-    files: &mut Vec<(String, Vec<u8>)>,
+    files: &mut Files<'_>,
 ) -> Vec<ShardEntry> {
     let target = target.max(1);
     let mut table = Vec::new();
@@ -462,7 +490,9 @@ fn cut<'a>(
     let mut flush = |first: u32, pending: &mut Vec<&[u8]>, table: &mut Vec<ShardEntry>| {
         let bytes = Shard::new(first, pending).encode();
         let entry = ShardEntry { first, bytes: bytes.len() as u32, hash: xxhash_rust::xxh3::xxh3_64(&bytes) };
-        files.push((entry.path(), bytes));
+        let served = (files.serve)(bytes);
+        files.served[kind as usize] += served.len() as u64;
+        files.files.push((entry.path(), served));
         table.push(entry);
         pending.clear();
     };
@@ -512,14 +542,14 @@ mod tests {
     fn check_refused(change: impl FnOnce(&mut HeadForm), message: &str) {
         let mut head = seed_head();
         change(&mut head);
-        let bytes = head.encode();
+        let bytes = head.encode(&[]);
         let err = Explorer::from_head(&bytes).err().expect("refused");
         assert!(err.to_string().contains(message), "{err}");
     }
 
     #[test]
     fn a_head_whose_tables_disagree_with_each_other_is_refused() {
-        let bytes = seed_head().encode();
+        let bytes = seed_head().encode(&[]);
         assert!(Explorer::from_head(&bytes).is_ok(), "re-framed unchanged, it reads");
         check_refused(|h| h.tables.records[0].first = 1, "the records' shard table");
         check_refused(|h| h.tables.records.clear(), "the records' shard table");
@@ -538,6 +568,35 @@ mod tests {
         check_refused(fewer, "the ids' shard table");
         check_refused(|h| h.ids = FrontCoded::default(), "the ids' shard table");
         check_refused(|h| h.tables.id_shards[1].first = 0, "the ids' shard table");
+    }
+
+    #[test]
+    fn each_kinds_served_bytes_are_recorded_and_a_head_without_them_reads_as_plain() {
+        let input = Input { name: "seed.txt", bytes: SEED };
+        let bundle = compile(&[input], &CompileOptions::default()).bundle.expect("it compiles");
+        // Files a third of their bytes, as gzip makes them.
+        let pack =
+            Explorer::new(bundle).into_served_shards(SMALL, &mut |b| b[..b.len() / 3].to_vec()).unwrap();
+        let with = Explorer::from_head(&pack.head).expect("its own head");
+        let without = Explorer::from_head(&seed_head().encode(&[])).expect("a head as written before");
+        for kind in ShardKind::ALL {
+            let ids: Vec<_> = with.shard_ids(kind).collect();
+            let files: u64 = pack
+                .shards
+                .iter()
+                .filter(|(path, _)| ids.iter().any(|&id| with.shard_entry(id).unwrap().path() == *path))
+                .map(|(_, bytes)| bytes.len() as u64)
+                .sum();
+            let plain: u64 = ids.iter().map(|&id| u64::from(with.shard_entry(id).unwrap().bytes)).sum();
+            assert_eq!(with.served_total(kind), files, "{kind:?}");
+            assert_eq!(without.served_total(kind), plain, "{kind:?}: unknown, so plain");
+            for &id in &ids {
+                let bytes = u64::from(with.shard_entry(id).unwrap().bytes);
+                assert_eq!(without.served_bytes(id), Some(bytes));
+                let share = with.served_bytes(id).unwrap();
+                assert!(share.abs_diff(bytes / 3) <= 1 + bytes / 100, "{id:?}: {share} for {bytes}");
+            }
+        }
     }
 
     /// A corpus of `n` generated papers (JSON Lines, years and authors
@@ -562,7 +621,7 @@ mod tests {
     }
 
     fn seed_head_bytes() -> Vec<u8> {
-        seed_head().encode()
+        seed_head().encode(&[])
     }
 
     /// A decoded head encoded again (the bytes it was read from).
@@ -589,7 +648,7 @@ mod tests {
                 map: head.map.clone(),
             },
         }
-        .encode()
+        .encode(&head.served)
     }
 
     /// `bytes` read a part at a time, each part named in order.
