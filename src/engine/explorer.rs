@@ -15,7 +15,7 @@ use super::bundle::{Bundle, Paper};
 use super::discover::reasons::Profile;
 use super::discover::{keep_best, Model, Shipped, REASON_PAPERS, REASON_TERMS};
 use super::facet_kind::{values_of, FacetKind};
-use super::facets::{counts_all, filter_all, DocSet, FacetIndex, GroupCounts};
+use super::facets::{counts_all, filter_all, papers_in, DocSet, FacetIndex, GroupCounts};
 use super::highlight::{self, Highlights, Segment, Span};
 use super::index::SearchIndex;
 use super::map::Layout;
@@ -967,7 +967,7 @@ impl Explorer {
             (Some(_), Sort::Relevance, Some(ranker)) => {
                 // The best ORDERED scored, the others when scrolled to.
                 let best = ranker.best(&self.search_index, &matching, ORDERED);
-                let rest = matching.count_ones(..) - best.len();
+                let rest = papers_in(&matching) - best.len();
                 let index = Arc::clone(&self.search_index);
                 rest_ranker = Some(Rest { index, ranker: Arc::new(ranker) });
                 (best.into_iter().map(|h| h.doc).collect(), rest, Some(matching))
@@ -976,7 +976,7 @@ impl Explorer {
                 // The best ORDERED in one pass; the rest when scrolled to.
                 let hits = results.hits.iter().filter(|h| matching.contains(h.doc as usize));
                 let best = search::best_of(hits, ORDERED);
-                let rest = matching.count_ones(..) - best.len();
+                let rest = papers_in(&matching) - best.len();
                 (best.into_iter().map(|h| h.doc).collect(), rest, Some(matching))
             }
             _ => (self.order(&matching, state.sort), 0, None),

@@ -39,7 +39,7 @@ pub use topk::{prepare, prepare_from, Ranker, WordRanker, SUMMARIZED};
 
 use super::bundle::Paper;
 use super::facet_kind::FacetKind;
-use super::facets::DocSet;
+use super::facets::{papers_in, DocSet};
 use super::highlight::{self, Highlights, Segment};
 use super::index::SearchIndex;
 use super::query::{parse, Atom, Clause, Field, Query};
@@ -298,7 +298,7 @@ fn all_words(
             // Sized once (growing it by doubling copied every hit again)
             // and filled in place (`push` is a call at `opt-level = "z"`).
             let empty = Hit { doc: 0, score: 0.0, words: 1, typed: 0 };
-            let mut hits = vec![empty; scores.docs.count_ones(..)];
+            let mut hits = vec![empty; papers_in(&scores.docs)];
             for (slot, d) in hits.iter_mut().zip(scores.docs.ones()) {
                 *slot = hit(d);
             }

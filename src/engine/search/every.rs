@@ -30,12 +30,10 @@
 use std::sync::Arc;
 
 use super::expand::{Expansion, Expansions};
-use super::score::{
-    contains, idf, insert, saturate, score_term, top, weighted_tf, Bm25, Hit, RankingWeights, Scores,
-};
+use super::score::{idf, saturate, score_term, top, weighted_tf, Bm25, Hit, RankingWeights, Scores};
 use super::topk::{papers_of, summary_of, RANKED};
 use super::{all_words, SearchOptions};
-use crate::engine::facets::DocSet;
+use crate::engine::facets::{contains, insert, papers_in, DocSet};
 use crate::engine::index::{SearchIndex, TermSummary, BLOCK, DENSE};
 use crate::engine::query::{Atom, Query};
 
@@ -198,7 +196,7 @@ impl EveryWord {
         let mut bounded: Vec<Bounded> = Vec::new();
         // When most papers are in scope, a term is read without a test per
         // posting (papers out of scope are scored too, and never read).
-        let scope_len = scope.count_ones(..);
+        let scope_len = papers_in(&scope);
         for (word, terms) in self.words.iter().enumerate() {
             for e in terms {
                 let df = index.doc_frequency(e.term);

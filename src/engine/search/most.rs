@@ -21,7 +21,7 @@ use super::expand::Expansions;
 use super::score::{top, Hit, RankingWeights};
 use super::topk::papers_of;
 use super::{evaluate_clause, most_words, plain_words, SearchOptions};
-use crate::engine::facets::DocSet;
+use crate::engine::facets::{papers_in, DocSet};
 use crate::engine::index::SearchIndex;
 use crate::engine::query::{Atom, Clause, Query};
 
@@ -182,7 +182,7 @@ impl MostWords {
                     _ => at.difference_with(bit),
                 }
             }
-            count += at.count_ones(..);
+            count += papers_in(&at);
             taken.union_with(&at);
             if count >= k {
                 break;

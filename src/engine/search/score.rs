@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::expand::{Expansion, MatchKind};
-use crate::engine::facets::DocSet;
+use crate::engine::facets::{insert, DocSet};
 use crate::engine::index::{Posting, SearchIndex};
 use crate::engine::query::Field;
 
@@ -194,23 +194,6 @@ impl<'t> Scores<'t> {
             trace.close_term(score);
         }
     }
-}
-
-/// `set.insert(d)` for a paper within the set's capacity, inlined: once
-/// per posting, and `opt-level = "z"` makes the bitset's own a call.
-#[inline(always)]
-pub(super) fn insert(set: &mut DocSet, d: usize) {
-    const BITS: usize = usize::BITS as usize;
-    if let Some(block) = set.as_mut_slice().get_mut(d / BITS) {
-        *block |= 1 << (d % BITS);
-    }
-}
-
-/// `set.contains(d)`, inlined, for the same reason as [`insert`].
-#[inline(always)]
-pub(super) fn contains(set: &DocSet, d: usize) -> bool {
-    const BITS: usize = usize::BITS as usize;
-    set.as_slice().get(d / BITS).is_some_and(|block| block >> (d % BITS) & 1 == 1)
 }
 
 /// The score of naming an entity: BM25 of one occurrence in the entity

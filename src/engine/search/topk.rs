@@ -30,10 +30,8 @@
 use std::sync::Arc;
 
 use super::expand::Expansion;
-use super::score::{
-    best_first, idf, insert, saturate, score_term, weighted_tf, Bm25, Hit, RankingWeights, Scores,
-};
-use crate::engine::facets::DocSet;
+use super::score::{best_first, idf, saturate, score_term, weighted_tf, Bm25, Hit, RankingWeights, Scores};
+use crate::engine::facets::{insert, papers_in, DocSet};
 use crate::engine::index::{Block, SearchIndex, TermSummary, BLOCK, DENSE};
 
 /// Terms in fewer papers are scored whole (cheap); more get a summary.
@@ -75,7 +73,7 @@ impl Ranker {
 
     /// The number of matching papers.
     pub fn count(&self) -> usize {
-        self.docs().count_ones(..)
+        papers_in(self.docs())
     }
 
     /// Every match with its score, in paper order: what a full scoring
