@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 # The wasm build may run with build-std settings; the native compiler must not.
 unset RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD CARGO_BUILD_TARGET CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT \
-      CARGO_PROFILE_RELEASE_PANIC RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+      CARGO_PROFILE_WASM_RELEASE_PANIC RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
 cargo_bin="${FOLIO_NATIVE_CARGO:-cargo}"
 
 # FOLIO_CORPUS set but empty, or no corpus/ files: a site with no corpus of

@@ -31,7 +31,8 @@ folio_wasm_env() {
     export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
     # No panic messages in the release wasm (about 22 KB gzipped): the app
     # does not panic on data, and this keeps wasm+JS within its budget.
-    export CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true CARGO_PROFILE_RELEASE_PANIC=immediate-abort
+    # (The wasm builds' profile is Cargo.toml's wasm-release.)
+    export CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true CARGO_PROFILE_WASM_RELEASE_PANIC=immediate-abort
   fi
   export FOLIO_WASM_TOOLCHAIN
   export TRUNK_SKIP_VERSION_CHECK=true TRUNK_OFFLINE=true
