@@ -221,9 +221,10 @@ pub(crate) struct FacetsReader {
 }
 
 /// Facet values a [`FacetsReader::step`] makes at most (its paper lists
-/// count a value per 8 bytes of gaps): a few tens of milliseconds in the
-/// page at 100k papers.
-pub(crate) const VALUES_PER_STEP: usize = 32 * 1024;
+/// count a value per 8 bytes of gaps): under 40 ms in the page at 100k
+/// papers (a step of 32k values took 61 ms there when it grew the wasm
+/// memory, a task over the 50 ms of issue 15; docs/benchmarks.md).
+pub(crate) const VALUES_PER_STEP: usize = 16 * 1024;
 
 impl FacetsReader {
     /// Reads the paper count and the number of groups from the front of
