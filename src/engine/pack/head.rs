@@ -357,8 +357,14 @@ impl HeadDecoder {
             4 => {
                 let tables: HeadTables = self.take()?;
                 let served: Vec<u64> = if self.at == self.end { Vec::new() } else { self.take()? };
-                if self.at != self.end || !(served.is_empty() || served.len() == ShardKind::ALL.len()) {
+                if self.at != self.end {
                     return Err(PackError::Malformed("bytes after the head's tables".to_owned()));
+                }
+                if !(served.is_empty() || served.len() == ShardKind::ALL.len()) {
+                    let kinds = ShardKind::ALL.len();
+                    let said =
+                        format!("the head has served sizes for {} shard kinds, not {kinds}", served.len());
+                    return Err(PackError::Malformed(said));
                 }
                 let index = self.search.take().ok_or_else(missing)?;
                 let head = Head {
@@ -579,6 +585,8 @@ mod tests {
             Explorer::new(bundle).into_served_shards(SMALL, &mut |b| b[..b.len() / 3].to_vec()).unwrap();
         let with = Explorer::from_head(&pack.head).expect("its own head");
         let without = Explorer::from_head(&seed_head().encode(&[])).expect("a head as written before");
+        let err = Explorer::from_head(&seed_head().encode(&[1, 2, 3])).err().expect("three kinds: refused");
+        assert!(err.to_string().contains("served sizes for 3 shard kinds, not 9"), "{err}");
         for kind in ShardKind::ALL {
             let ids: Vec<_> = with.shard_ids(kind).collect();
             let files: u64 = pack
