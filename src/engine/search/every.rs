@@ -30,7 +30,9 @@
 use std::sync::Arc;
 
 use super::expand::{Expansion, Expansions};
-use super::score::{idf, saturate, score_term, top, weighted_tf, Bm25, Hit, RankingWeights, Scores};
+use super::score::{
+    idf, per_paper, saturate, score_term, top, upper_bound, Bm25, Hit, RankingWeights, Scores,
+};
 use super::topk::{papers_of, summary_of, RANKED};
 use super::{all_words, SearchOptions};
 use crate::engine::facets::{contains, insert, papers_in, DocSet};
@@ -204,8 +206,7 @@ impl EveryWord {
                     let summary = summary_of(index, e.term);
                     if summary.docs.is_some() && !summary.blocks.is_empty() {
                         let most = summary.blocks.iter().map(|b| b.max_tfw).fold(0.0f32, f32::max);
-                        // A hair above: rounding must not put it under a score.
-                        let bound = saturate(e.weight, idf(n, df), most, &bm.w) * (1.0 + 1e-5) + 1e-30;
+                        let bound = upper_bound(e.weight, idf(n, df), most, &bm.w);
                         bounded.push(Bounded { word, term: e.clone(), bound, summary });
                         continue;
                     }
@@ -299,19 +300,6 @@ fn score_blocks(
         if next.peek().is_none_or(|&&d| d > last) {
             continue;
         }
-        let (mut current, mut tfw) = (u32::MAX, 0.0f32);
-        for p in index.block_postings(e.term, block) {
-            if p.doc != current {
-                if current != u32::MAX {
-                    offer(current, tfw);
-                }
-                current = p.doc;
-                tfw = 0.0;
-            }
-            tfw += weighted_tf(index, bm, &p);
-        }
-        if current != u32::MAX {
-            offer(current, tfw);
-        }
+        per_paper(index, bm, index.block_postings(e.term, block), &mut offer);
     }
 }

@@ -254,6 +254,40 @@ pub(super) fn saturate(weight: f32, idf: f32, tfw: f32, w: &RankingWeights) -> f
     weight * idf * tfw / (w.k1 + tfw)
 }
 
+/// The most a term scores in a paper whose summed [`weighted_tf`] is at
+/// most `max_tfw` ([`saturate`] of it), a hair above: float rounding must
+/// not put it under a score it bounds.
+#[inline(always)]
+pub(super) fn upper_bound(weight: f32, idf: f32, max_tfw: f32, w: &RankingWeights) -> f32 {
+    saturate(weight, idf, max_tfw, w) * (1.0 + 1e-5) + 1e-30
+}
+
+/// Calls `offer(paper, its summed weighted term frequency)` once per paper
+/// of `postings` (in paper order, a paper's fields one after another), as
+/// BM25F sums a term's fields before [`saturate`].
+#[inline(always)]
+pub(super) fn per_paper(
+    index: &SearchIndex,
+    bm: &Bm25,
+    postings: impl Iterator<Item = Posting>,
+    mut offer: impl FnMut(u32, f32),
+) {
+    let (mut current, mut tfw) = (u32::MAX, 0.0f32);
+    for p in postings {
+        if p.doc != current {
+            if current != u32::MAX {
+                offer(current, tfw);
+            }
+            current = p.doc;
+            tfw = 0.0;
+        }
+        tfw += weighted_tf(index, bm, &p);
+    }
+    if current != u32::MAX {
+        offer(current, tfw);
+    }
+}
+
 /// Scores every paper containing the expansion's term (restricted to
 /// `field` if given, and to `candidates` if given) by BM25F, scaled by its
 /// weight, into `into`.
@@ -273,11 +307,12 @@ pub(super) fn score_term(
         into.trace_term(index.term(term), expansion.kind);
     }
     into.offering_typed = expansion.typed;
-    let mut current = u32::MAX;
-    let mut tfw = 0.0f32;
     if field.is_none() && candidates.is_none() && !tracing {
         // The common case (a word in any field, a first clause) without a
         // test per posting that cannot fail.
+        // (Written out, not `per_paper`: its closure is a call per paper
+        // at `opt-level = "z"`, 10% of the query set's p95 at 1M.)
+        let (mut current, mut tfw) = (u32::MAX, 0.0f32);
         for p in index.postings(term) {
             if p.doc != current {
                 if current != u32::MAX && tfw > 0.0 {
@@ -294,6 +329,7 @@ pub(super) fn score_term(
         into.offering_typed = true;
         return;
     }
+    let (mut current, mut tfw) = (u32::MAX, 0.0f32);
     for p in index.postings(term) {
         if field.is_some_and(|f| f != p.field) || candidates.is_some_and(|c| !c.contains(p.doc as usize)) {
             continue;

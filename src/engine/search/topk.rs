@@ -30,7 +30,10 @@
 use std::sync::Arc;
 
 use super::expand::Expansion;
-use super::score::{best_first, idf, saturate, score_term, weighted_tf, Bm25, Hit, RankingWeights, Scores};
+use super::score::{
+    best_first, idf, per_paper, saturate, score_term, upper_bound, weighted_tf, Bm25, Hit, RankingWeights,
+    Scores,
+};
 use crate::engine::facets::{insert, papers_in, DocSet};
 use crate::engine::index::{Block, SearchIndex, TermSummary, BLOCK, DENSE};
 
@@ -286,10 +289,7 @@ impl WordRanker {
                 continue;
             }
             for block in &summary_of(index, e.term).blocks {
-                // A hair above the bound: float rounding must not make it
-                // lower than a score it bounds.
-                let bound = saturate(e.weight, idf, block.max_tfw, &bm.w) * (1.0 + 1e-5) + 1e-30;
-                work.push((i, Some(*block), bound));
+                work.push((i, Some(*block), upper_bound(e.weight, idf, block.max_tfw, &bm.w)));
             }
         }
         work.sort_by(|a, b| b.2.total_cmp(&a.2));
@@ -310,7 +310,7 @@ impl WordRanker {
                 Some(block) => index.block_postings(e.term, block),
                 None => index.postings(e.term),
             };
-            let mut offer = |doc: u32, tfw: f32| {
+            per_paper(index, &bm, postings, |doc: u32, tfw: f32| {
                 let d = doc as usize;
                 if tfw > 0.0 && within.contains(d) {
                     let s = saturate(e.weight, idf, tfw, &bm.w);
@@ -322,21 +322,7 @@ impl WordRanker {
                         scored.push(doc);
                     }
                 }
-            };
-            let (mut current, mut tfw) = (u32::MAX, 0.0f32);
-            for p in postings {
-                if p.doc != current {
-                    if current != u32::MAX {
-                        offer(current, tfw);
-                    }
-                    current = p.doc;
-                    tfw = 0.0;
-                }
-                tfw += weighted_tf(index, &bm, &p);
-            }
-            if current != u32::MAX {
-                offer(current, tfw);
-            }
+            });
             // Recounted when the papers scored grew by a quarter: a stale
             // threshold is lower, which only scores more.
             if scored.len() >= k && scored.len() * 4 >= at_threshold * 5 {
