@@ -15,8 +15,8 @@
 //     app opening the pack); the worker's peak wasm memory (it reports its
 //     memory with every message); the page's main-thread long tasks
 //     (PerformanceObserver "longtask": count over 50 ms and the longest)
-//     from the click until the corpus is kept (IndexedDB) and the page
-//     idle a second after;
+//     from the click until the corpus is kept (IndexedDB), the worker
+//     ended (the page ends it once idle) and a second after;
 //   - reopen: a reload, which opens the kept corpus (a large one is a head
 //     and shards read from IndexedDB as the view asks): time to the first
 //     screen of results, and the long tasks meanwhile.
@@ -25,7 +25,10 @@
 // `folio: view: first answer`, `folio: view: answer`, `folio: warm-up
 // step`, ...; see `browser::bench_hook::measure`) that fall inside it,
 // and every such entry over 10 ms is listed. `--trace FILE` also writes a Chromium trace
-// (devtools.timeline) of the open, from the click to the corpus kept.
+// (devtools.timeline, and FOLIO_TRACE_CATEGORIES, comma-separated: e.g.
+// `disabled-by-default-v8.cpu_profiler` for samples, named with a dist
+// built with FOLIO_KEEP_WASM_NAMES=1; `disabled-by-default-v8.gc`) of the
+// open, from the click to the corpus kept.
 // Targets (issue 15) at 100k: under 3x the native time, under 1 GiB, no
 // main-thread task over 50 ms.
 import { spawn, spawnSync } from 'node:child_process';
@@ -99,6 +102,10 @@ async function browser(file) {
           super(...args);
           this.addEventListener('message', (e) => { window.__bench.workerPeak = Math.max(window.__bench.workerPeak, Number(e.data?.[2] ?? 0)); });
         }
+        terminate() {
+          window.__bench.ended = performance.now();
+          super.terminate();
+        }
       };
     });
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -107,7 +114,7 @@ async function browser(file) {
     await page.getByTestId('open-papers').first().click();
     await (await chooser).setFiles(file);
     const start = await page.evaluate(() => performance.now());
-    if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...(process.env.FOLIO_TRACE_CATEGORIES ?? '').split(',').filter(Boolean)] });
     await page.getByTestId('open-new').click();
     await page.getByTestId('open-summary').waitFor({ timeout: 30 * 60_000 });
     const end = await page.evaluate(() => performance.now());
@@ -116,6 +123,8 @@ async function browser(file) {
     await page.getByTestId('result').first().waitFor();
     await page.getByTestId('open-kept').waitFor({ timeout: 10 * 60_000 });
     const kept = await page.evaluate(() => performance.now());
+    // The page ends the worker once idle (its memory freed meanwhile).
+    await page.waitForFunction(() => window.__bench.ended !== undefined, null, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     if (trace) await browser.stopTracing();
     const bench = await page.evaluate(() => window.__bench);
@@ -140,6 +149,7 @@ async function browser(file) {
       // Each long task: when it started, in seconds from the report on screen, and how long it took.
       tasks: during.map((t) => `${((t.start - end) / 1000).toFixed(2)} s: ${t.duration.toFixed(0)} ms${named(t) ? ` (${named(t)})` : ''}`),
       measures: measures.filter((m) => m.start >= start && m.duration >= 10).map((m) => `${m.name} ${m.duration.toFixed(0)} ms`),
+      endedSeconds: (bench.ended - end) / 1000,
       reopenSeconds: reopen.at / 1000,
       reopenTasks: reopen.tasks.length,
       reopenLongest: reopen.tasks.reduce((m, t) => Math.max(m, t.duration), 0),
@@ -159,6 +169,6 @@ for (const size of sizes) {
   console.log(`${String(size).padStart(6)}  ${n.seconds.toFixed(1).padStart(9)}  ${n.peakMiB.toFixed(0).padStart(10)}  ${b.seconds.toFixed(1).padStart(10)}  ` +
     `${(b.seconds / n.seconds).toFixed(2).padStart(5)}  ${b.peakMiB.toFixed(0).padStart(10)}  ${String(b.longTasks).padStart(5)}, ${b.longest.toFixed(0)} ms` +
     `  ${b.keptSeconds.toFixed(1).padStart(6)}  ${b.reopenSeconds.toFixed(1).padStart(8)}  ${String(b.reopenTasks).padStart(5)}, ${b.reopenLongest.toFixed(0)} ms  ${b.summary}`);
-  console.log(`        long tasks of the open (start from the report on screen: duration): ${b.tasks.join(', ') || 'none'}`);
+  console.log(`        long tasks of the open (start from the report on screen: duration): ${b.tasks.join(', ') || 'none'}; the worker ended at ${b.endedSeconds.toFixed(2)} s`);
   console.log(`        the app's steps over 10 ms: ${b.measures.join(', ') || 'none'}`);
 }

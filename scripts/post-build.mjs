@@ -8,7 +8,8 @@
 //    which leptos's server_fn brings) with the code only they reach and their
 //    JS classes (scripts/wasm-dce.mjs); then the wasm's `name` section
 //    (function names for debugging: ~3 MB raw, ~170 KB gzipped), after
-//    reading from it what each crate costs for the size report.
+//    reading from it what each crate costs for the size report; kept with
+//    FOLIO_KEEP_WASM_NAMES=1 (for a profile).
 // 2. Moves Trunk's inline loader script into a file, so the page has no inline
 //    script and its Content-Security-Policy (a meta tag in index.html) needs no
 //    hashes; fixes the SRI hashes of what changed.
@@ -89,6 +90,9 @@ function stripWasmNames(dir, files, html) {
   for (const file of files.filter((f) => f.endsWith('.wasm'))) {
     const bytes = fs.readFileSync(path.join(dir, file));
     if (!workerOf(file, files)) codeByCrate = wasmCodeByCrate(bytes) ?? codeByCrate;
+    // FOLIO_KEEP_WASM_NAMES=1: kept, for a profile that names functions
+    // (`bench-open.mjs --trace` with FOLIO_TRACE_CATEGORIES).
+    if (process.env.FOLIO_KEEP_WASM_NAMES) continue;
     const stripped = stripNameSection(bytes);
     if (stripped.length !== bytes.length) {
       fs.writeFileSync(path.join(dir, file), stripped);

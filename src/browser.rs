@@ -21,3 +21,21 @@ pub mod user_store;
 pub(crate) fn method(target: &wasm_bindgen::JsValue, name: &str) -> Option<js_sys::Function> {
     wasm_bindgen::JsCast::dyn_into(js_sys::Reflect::get(target, &name.into()).ok()?).ok()
 }
+
+/// Runs `f` once the page is idle (`requestIdleCallback`), at the latest
+/// after 10 seconds; where the browser has no idle callbacks, after 5.
+pub(crate) fn when_idle(f: impl FnOnce() + 'static) {
+    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let window = gloo::utils::window();
+    let scheduled = method(&window, "requestIdleCallback").is_some_and(|idle| {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &10_000.into());
+        idle.call2(&window, &f, &options).is_ok()
+    });
+    if !scheduled {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            wasm_bindgen::JsCast::unchecked_ref(&f),
+            5_000,
+        );
+    }
+}

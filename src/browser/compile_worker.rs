@@ -12,7 +12,7 @@
 //! The worker's messages (`engine::open::Message`, JSON) are read with the
 //! browser's `JSON.parse`: the app's wasm carries no decoder for them.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -150,17 +150,34 @@ pub enum Event {
     Failed(String),
 }
 
-/// A running job; dropping it terminates the worker. Not to be dropped
-/// from inside its own `on_event` (the callback runs in the job).
+/// How long a worker that sent its result outlives its job: ending a
+/// worker is the browser freeing its memory (800 MB after 100k papers),
+/// which on a machine of two cores stalled the page's tasks meanwhile
+/// (steps of 5 ms took up to 60, issue 15): not while the page shows what
+/// the worker made (the new corpus's first view, its warm-up, keeping it).
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A running job; dropping it terminates the worker: at once before its
+/// end (a cancel), else [`SETTLE`] later, once the page is idle. Not to be
+/// dropped from inside its own `on_event` (the callback runs in the job).
 pub struct Job {
     worker: Worker,
+    /// The worker sent its result.
+    ended: Rc<Cell<bool>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for Job {
     fn drop(&mut self) {
-        self.worker.terminate();
+        match self.ended.get() {
+            true => {
+                let worker = self.worker.clone();
+                let end = move || crate::browser::when_idle(move || worker.terminate());
+                leptos::prelude::set_timeout(end, SETTLE);
+            }
+            false => self.worker.terminate(),
+        }
     }
 }
 
@@ -183,8 +200,9 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
     let worker = new_worker(WORKER).map_err(|err| format!("the compile worker could not start ({err:?})"))?;
     let on_event: std::rc::Rc<dyn Fn(Event)> = on_event.into();
     let task = std::cell::RefCell::new(Some(task));
+    let ended = Rc::new(Cell::new(false));
     let on_message = {
-        let (worker, on_event) = (worker.clone(), on_event.clone());
+        let (worker, on_event, ended) = (worker.clone(), on_event.clone(), ended.clone());
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data: Array = event.data().unchecked_into();
             let message =
@@ -222,7 +240,7 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
                     amount: text(&message, "amount").unwrap_or_default(),
                 })),
                 Some("done") => {
-                    worker.terminate();
+                    ended.set(true);
                     let done = Done {
                         papers: number(&message, "papers"),
                         before: number(&message, "before"),
@@ -233,7 +251,7 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
                     on_event(Event::Done(done, bytes.map(|pack| Made { pack, shards, stored })));
                 }
                 Some("converted") => {
-                    worker.terminate();
+                    ended.set(true);
                     on_event(Event::Converted(
                         bytes.ok_or_else(|| text(&message, "failure").unwrap_or_default()),
                     ));
@@ -250,7 +268,7 @@ pub fn start(task: Task, on_event: Box<dyn Fn(Event)>) -> Result<Job, String> {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Job { worker, _on_message: on_message, _on_error: on_error })
+    Ok(Job { worker, ended, _on_message: on_message, _on_error: on_error })
 }
 
 /// Why a worker stopped, from its `error` event: an exception in the worker

@@ -450,7 +450,7 @@ pub async fn delete_orphan_shards() -> Result<Vec<String>, JsValue> {
 /// Runs [`delete_orphan_shards`] once the page is idle (after its first
 /// paint and the corpus's opening), so that it takes nothing from them.
 pub fn delete_orphan_shards_when_idle() {
-    let tidy = Closure::once_into_js(|| {
+    crate::browser::when_idle(|| {
         wasm_bindgen_futures::spawn_local(async {
             if let Ok(deleted) = delete_orphan_shards().await {
                 if !deleted.is_empty() {
@@ -460,15 +460,6 @@ pub fn delete_orphan_shards_when_idle() {
             }
         });
     });
-    let window = gloo::utils::window();
-    let scheduled = method(&window, "requestIdleCallback").is_some_and(|idle| {
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &10_000.into());
-        idle.call2(&window, &tidy, &options).is_ok()
-    });
-    if !scheduled {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(tidy.unchecked_ref(), 5_000);
-    }
 }
 
 /// Every shard kept under `id`, by path.

@@ -125,6 +125,9 @@ async fn show_and_keep(
         corpus.show(explorer, name, CorpusOrigin::Kept(id.clone()));
         measure("show", start);
         leptos::task::spawn_local(async move {
+            // Not in the task that shows it: storing a large pack is
+            // milliseconds of structured clone (issue 15).
+            next_task().await;
             corpus_store::request_persistence();
             let result = corpus_store::commit(&stored, &made.pack, replaced.as_deref()).await;
             if result.is_err() {
@@ -140,6 +143,7 @@ async fn show_and_keep(
     corpus.show(explorer, name, CorpusOrigin::Kept(id.clone()));
     measure("show", start);
     leptos::task::spawn_local(async move {
+        next_task().await;
         corpus_store::request_persistence();
         let result = corpus_store::save(&stored, &made.pack, &made.shards).await;
         let origin = match &result {
@@ -249,7 +253,10 @@ pub fn OpenPapers() -> impl IntoView {
                 match event {
                     Event::Progress(step) => progress.set(Some(step)),
                     Event::Done(mut done, pack) => {
-                        finish();
+                        // Kept until the new corpus is shown (or not): its
+                        // worker is ended after that, once the page is
+                        // idle (`compile_worker::Job`).
+                        let ended = job.try_update_value(Option::take).flatten();
                         let kept = RwSignal::new(None);
                         let name = name.clone();
                         if pack.is_none() {
@@ -259,6 +266,7 @@ pub fn OpenPapers() -> impl IntoView {
                             corpus_store::release(&worker_id);
                         }
                         leptos::task::spawn_local(async move {
+                            let _ended = ended;
                             if let Some(made) = pack {
                                 progress.update(|step| {
                                     if let Some(step) = step {
