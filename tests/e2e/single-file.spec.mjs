@@ -52,9 +52,14 @@ test('the single-file build opens a person\'s file from file://: the compile wor
   await page.getByTestId('open-add').click();
   const rows = (csv.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0-9]{8}",/gm) ?? []).length;
   await expect(explorer.openReport.summary).toHaveText(`Added ${rows} papers: ${24 + rows} in all.`);
+  // Kept in the browser from file:// too.
+  await expect(page.getByTestId('open-kept')).toHaveText(/^Kept in this browser/);
   await explorer.openReport.close.click();
   await explorer.expectLoaded(24 + rows);
   // The worker came from the page itself (a blob: URL), nothing from the network.
   expect(requests.filter((url) => url !== file && !/^(data|blob):/.test(url) && !url.startsWith(`${file}?`))).toEqual([]);
   expect(explorer.consoleErrors).toEqual([]);
+  // Opened again from the browser's store on the next visit.
+  await page.reload();
+  await explorer.expectLoaded(24 + rows);
 });
