@@ -158,8 +158,11 @@ pub enum Event {
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A running job; dropping it terminates the worker: at once before its
-/// end (a cancel), else [`SETTLE`] later, once the page is idle. Not to be
-/// dropped from inside its own `on_event` (the callback runs in the job).
+/// end (a cancel), else [`SETTLE`] later, once the page is idle. Either way
+/// the page hears nothing more from it: a message the worker sent as it
+/// was ended may still arrive (seen in CI), and its callback goes with the
+/// job. Not to be dropped from inside its own `on_event` (the callback runs
+/// in the job).
 pub struct Job {
     worker: Worker,
     /// The worker sent its result.
@@ -170,6 +173,8 @@ pub struct Job {
 
 impl Drop for Job {
     fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         match self.ended.get() {
             true => {
                 let worker = self.worker.clone();

@@ -32,7 +32,9 @@ pub fn FacetPanel() -> impl IntoView {
         false => Vec::new(),
     };
     view! {
-        <aside id="facet-panel" class="facet-panel" aria-label="Filters" data-testid="facet-panel">
+        // Busy until its groups are made: nothing to read in it yet.
+        <aside id="facet-panel" class="facet-panel" aria-label="Filters" data-testid="facet-panel"
+            aria-busy=move || (!made.get()).to_string()>
             <For
                 each=groups
                 key=|(key, _)| key.clone()

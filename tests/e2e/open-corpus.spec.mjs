@@ -17,6 +17,13 @@ const zoteroRows = (file) => (file.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0
 /** A file no reader can take: binary bytes. */
 const BROKEN = { name: 'thesis.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n\u0000\u0001 binary') };
 
+/** A Zotero-shaped CSV of `n` papers: enough for the compile to take a while. */
+function bigCsv(n) {
+  const lines = ['Title,Abstract Note'];
+  for (let i = 0; i < n; i++) lines.push(`"Paper number ${i} on sparse attention ${i * 7919}","We study model ${i} on benchmark ${i % 97}."`);
+  return lines.join('\n');
+}
+
 async function loaded(page) {
   const explorer = new Explorer(page);
   await explorer.open(BASE);
@@ -90,14 +97,31 @@ test('a file that cannot be read is refused and changes nothing', async ({ page 
 
 test('Cancel stops the worker and keeps the corpus in view', async ({ page }) => {
   const explorer = await loaded(page);
-  // Enough papers for the compile to take a while.
-  const lines = ['Title,Abstract Note'];
-  for (let i = 0; i < 40000; i++) lines.push(`"Paper number ${i} on sparse attention ${i * 7919}","We study model ${i} on benchmark ${i % 97}."`);
-  await explorer.chooseFiles([{ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) }]);
+  await explorer.chooseFiles([{ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(40000)) }]);
   await page.getByTestId('open-new').click();
   await expect(page.getByTestId('open-progress')).toBeVisible();
   await expect(page.getByTestId('open-counts')).toContainText('papers read');
   await page.getByTestId('open-cancel').click();
+  await expect(page.getByTestId('open-progress')).toBeHidden();
+  await expect(explorer.openReport.dialog).toBeHidden();
+  await explorer.expectLoaded(24);
+  expect(explorer.consoleErrors).toEqual([]);
+});
+
+test('what the worker sends while Cancel ends it is not heard', async ({ page }) => {
+  // A worker's messages can race its end: here it is ended a second after
+  // Cancel asks, and goes on reporting meanwhile.
+  await page.addInitScript(() => {
+    const terminate = Worker.prototype.terminate;
+    Worker.prototype.terminate = function () { setTimeout(() => terminate.call(this), 1000); };
+  });
+  const explorer = await loaded(page);
+  await explorer.chooseFiles([{ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(40000)) }]);
+  await page.getByTestId('open-new').click();
+  await expect(page.getByTestId('open-counts')).toContainText('papers read');
+  await page.getByTestId('open-cancel').click();
+  await expect(page.getByTestId('open-progress')).toBeHidden();
+  await page.waitForTimeout(1500);
   await expect(page.getByTestId('open-progress')).toBeHidden();
   await expect(explorer.openReport.dialog).toBeHidden();
   await explorer.expectLoaded(24);
