@@ -139,6 +139,7 @@ test('pointing at a facet value highlights where the open paper and the results 
   const abstract = page.getByTestId('paper-abstract');
   await expect(abstract.locator('mark')).toHaveCount(0);
   // Long groups show their top values; the filter box finds the rest.
+  await explorer.expectFacetsMade();
   const filter = explorer.facetGroup('model').getByRole('searchbox');
   if (await filter.count()) await filter.fill(entity.name);
   await explorer.facetValue('model', entity.name).hover();
