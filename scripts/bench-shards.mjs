@@ -22,7 +22,7 @@
 //     query of a set, each in a fresh page (bytes and ms more, and bytes
 //     from the navigation, which do not depend on when the count between
 //     paint and query was read); and ->
-//     every facet group counted (the results do not wait for the facet
+//     every facet group made and counted (the results do not wait for the facet
 //     shards their counts read: those groups say "Counting…" meanwhile);
 //   - keystroke to paint with warm shards: the typing sequences of
 //     bench-browser.mjs typed once, each keystroke waiting for its results
@@ -178,8 +178,8 @@ async function openPage(browser) {
 }
 
 const settled = () => !document.querySelector('[data-testid=shard-waiting], [data-testid=result-pending]');
-/** Every facet group counted too. */
-const counted = () => !document.querySelector('[data-testid=shard-waiting], [data-testid=result-pending], [data-testid=facet-counting]');
+/** Every facet group made and counted too. */
+const counted = () => !document.querySelector('[data-testid=shard-waiting], [data-testid=result-pending], [data-testid=facet-counting], [data-testid=facet-panel][aria-busy=true]');
 
 async function firstPaint(page, counter) {
   await page.goto(`http://127.0.0.1:${port}/some/sub/path/`);
