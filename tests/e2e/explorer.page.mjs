@@ -20,6 +20,12 @@ export const PAGE_ROWS = 6;
  * at once (ROOM in src/components/result_list.rs). */
 export const ROOM_PX = 96;
 
+/** The facet panel's groups are made (a task after the first frame): a
+ * group found missing before then may only not be made yet. */
+export async function expectFacetsMade(page) {
+  await expect(page.getByTestId('facet-panel')).toHaveAttribute('aria-busy', 'false');
+}
+
 /** Records what would show an attack (a dialog) or a CSP violation on `page`. */
 export function watchAttacks(page) {
   const seen = { dialogs: [], csp: [] };
@@ -65,7 +71,7 @@ export class Explorer {
   /** `n` papers, and their first pages shown: as many as fill the window. */
   async expectLoaded(n) {
     await expect(this.count).toHaveText(`${n} papers`);
-    await this.expectFacetsMade();
+    await expectFacetsMade(this.page);
     await this.expectFilled();
     // Whole pages of rows, each row's paper in (not "Loading…").
     await expect.poll(async () => {
@@ -73,12 +79,6 @@ export class Explorer {
       const pages = rows === n || (rows < n && rows % PAGE_ROWS === 0);
       return rows >= Math.min(n, PAGE_ROWS) && pages && (await this.page.getByTestId('result-pending').count()) === 0;
     }).toBe(true);
-  }
-
-  /** The facet panel's groups are made (a task after the first frame):
-   * a group found missing before then may only not be made yet. */
-  async expectFacetsMade() {
-    await expect(this.page.getByTestId('facet-panel')).toHaveAttribute('aria-busy', 'false');
   }
 
   /** Scrolls to the end of the list, again while pages follow, until

@@ -5,7 +5,7 @@ import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Explorer, PAGE_ROWS } from './explorer.page.mjs';
+import { Explorer, PAGE_ROWS, expectFacetsMade } from './explorer.page.mjs';
 
 const BASE = '/some/sub/path/';
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), process.env.FOLIO_DIST ?? '../../dist');
@@ -139,7 +139,7 @@ test('pointing at a facet value highlights where the open paper and the results 
   const abstract = page.getByTestId('paper-abstract');
   await expect(abstract.locator('mark')).toHaveCount(0);
   // Long groups show their top values; the filter box finds the rest.
-  await explorer.expectFacetsMade();
+  await expectFacetsMade(page);
   const filter = explorer.facetGroup('model').getByRole('searchbox');
   if (await filter.count()) await filter.fill(entity.name);
   await explorer.facetValue('model', entity.name).hover();

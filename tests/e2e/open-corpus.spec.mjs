@@ -17,11 +17,16 @@ const zoteroRows = (file) => (file.buffer.toString('utf8').match(/^\uFEFF?"[A-Z0
 /** A file no reader can take: binary bytes. */
 const BROKEN = { name: 'thesis.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n\u0000\u0001 binary') };
 
-/** A Zotero-shaped CSV of `n` papers: enough for the compile to take a while. */
-function bigCsv(n) {
+/** Opens a CSV of 40,000 papers as a new corpus (enough for the compile
+ * to take a while) and presses Cancel once the worker reports papers read. */
+async function openAndCancel(page, explorer) {
   const lines = ['Title,Abstract Note'];
-  for (let i = 0; i < n; i++) lines.push(`"Paper number ${i} on sparse attention ${i * 7919}","We study model ${i} on benchmark ${i % 97}."`);
-  return lines.join('\n');
+  for (let i = 0; i < 40000; i++) lines.push(`"Paper number ${i} on sparse attention ${i * 7919}","We study model ${i} on benchmark ${i % 97}."`);
+  await explorer.chooseFiles([{ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) }]);
+  await page.getByTestId('open-new').click();
+  await expect(page.getByTestId('open-progress')).toBeVisible();
+  await expect(page.getByTestId('open-counts')).toContainText('papers read');
+  await page.getByTestId('open-cancel').click();
 }
 
 async function loaded(page) {
@@ -97,11 +102,7 @@ test('a file that cannot be read is refused and changes nothing', async ({ page 
 
 test('Cancel stops the worker and keeps the corpus in view', async ({ page }) => {
   const explorer = await loaded(page);
-  await explorer.chooseFiles([{ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(40000)) }]);
-  await page.getByTestId('open-new').click();
-  await expect(page.getByTestId('open-progress')).toBeVisible();
-  await expect(page.getByTestId('open-counts')).toContainText('papers read');
-  await page.getByTestId('open-cancel').click();
+  await openAndCancel(page, explorer);
   await expect(page.getByTestId('open-progress')).toBeHidden();
   await expect(explorer.openReport.dialog).toBeHidden();
   await explorer.expectLoaded(24);
@@ -116,10 +117,7 @@ test('what the worker sends while Cancel ends it is not heard', async ({ page })
     Worker.prototype.terminate = function () { setTimeout(() => terminate.call(this), 1000); };
   });
   const explorer = await loaded(page);
-  await explorer.chooseFiles([{ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(40000)) }]);
-  await page.getByTestId('open-new').click();
-  await expect(page.getByTestId('open-counts')).toContainText('papers read');
-  await page.getByTestId('open-cancel').click();
+  await openAndCancel(page, explorer);
   await expect(page.getByTestId('open-progress')).toBeHidden();
   await page.waitForTimeout(1500);
   await expect(page.getByTestId('open-progress')).toBeHidden();

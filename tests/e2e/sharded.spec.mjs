@@ -5,7 +5,7 @@
 // offline" has kept all of it.
 import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { Explorer, PAGE_ROWS } from './explorer.page.mjs';
+import { Explorer, PAGE_ROWS, expectFacetsMade } from './explorer.page.mjs';
 import path from 'node:path';
 import { copyOf, dist, packBundle, port, postBuild, shardedDist, startServer, waitForServiceWorker } from './offline-server.mjs';
 
@@ -32,7 +32,7 @@ async function exported(page) {
 /** Waits until the page shows the answer for its view (no shard awaited,
  * the facet panel's groups made, every facet group counted). */
 async function settled(page) {
-  await expect(page.getByTestId('facet-panel')).toHaveAttribute('aria-busy', 'false');
+  await expectFacetsMade(page);
   await expect(page.getByTestId('shard-waiting')).toHaveCount(0);
   await expect(page.getByTestId('result-pending')).toHaveCount(0);
   await expect(page.getByTestId('facet-counting')).toHaveCount(0);
